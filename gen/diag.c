@@ -1,0 +1,139 @@
+/*
+ * diag.c — collects diagnostics and prints them sorted.
+ */
+#include "diag.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct message {
+	enum diag_severity severity;
+	char *path;
+	unsigned line, col;
+	size_t order;
+	char *text;
+};
+
+static struct message *messages;
+static size_t message_count, message_capacity;
+static size_t error_count, warning_count;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+void diag_report(enum diag_severity severity, const char *path,
+		 unsigned line, unsigned col, const char *format, ...)
+{
+	struct message *message;
+	struct buf text = {0};
+	va_list args;
+
+	va_start(args, format);
+	buf_vprintf(&text, format, args);
+	va_end(args);
+	pthread_mutex_lock(&lock);
+	messages = xgrow(messages, &message_capacity, message_count + 1,
+			 sizeof *messages);
+	message = &messages[message_count];
+	message->severity = severity;
+	message->path = xstrdup(path);
+	message->line = line ? line : 1;
+	message->col = col ? col : 1;
+	message->order = message_count++;
+	message->text = buf_detach(&text);
+	if (severity == DIAG_ERROR)
+		error_count++;
+	else
+		warning_count++;
+	pthread_mutex_unlock(&lock);
+}
+
+size_t diag_error_count(void)
+{
+	return error_count;
+}
+
+size_t diag_warning_count(void)
+{
+	return warning_count;
+}
+
+static int compare_messages(const void *left_pointer, const void *right_pointer)
+{
+	const struct message *left = left_pointer, *right = right_pointer;
+	int by_path = strcmp(left->path, right->path);
+
+	if (by_path)
+		return by_path;
+	if (left->line != right->line)
+		return left->line < right->line ? -1 : 1;
+	if (left->col != right->col)
+		return left->col < right->col ? -1 : 1;
+	return left->order < right->order ? -1 : left->order > right->order;
+}
+
+static void sort_messages(void)
+{
+	if (message_count > 1)
+		qsort(messages, message_count, sizeof *messages,
+		      compare_messages);
+}
+
+void diag_print(FILE *stream)
+{
+	sort_messages();
+	for (size_t i = 0; i < message_count; i++) {
+		const struct message *message = &messages[i];
+		fprintf(stream, "%s:%u:%u: %s: %s\n", message->path,
+			message->line, message->col,
+			message->severity == DIAG_ERROR ? "error" : "warning",
+			message->text);
+	}
+	fflush(stream);
+}
+
+static void print_json_string(FILE *stream, const char *text)
+{
+	fputc('"', stream);
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(stream, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(stream, "\\u%04x", *c);
+		else
+			fputc(*c, stream);
+	}
+	fputc('"', stream);
+}
+
+void diag_print_json(FILE *stream)
+{
+	sort_messages();
+	fputc('[', stream);
+	for (size_t i = 0; i < message_count; i++) {
+		const struct message *message = &messages[i];
+		fputs(i ? ",\n {\"file\":" : "\n {\"file\":", stream);
+		print_json_string(stream, message->path);
+		fprintf(stream, ",\"line\":%u,\"column\":%u,\"severity\":\"%s\","
+			"\"message\":", message->line, message->col,
+			message->severity == DIAG_ERROR ? "error" : "warning");
+		print_json_string(stream, message->text);
+		fputc('}', stream);
+	}
+	fputs(message_count ? "\n]\n" : "]\n", stream);
+	fflush(stream);
+}
+
+void diag_clear(void)
+{
+	for (size_t i = 0; i < message_count; i++) {
+		free(messages[i].path);
+		free(messages[i].text);
+	}
+	free(messages);
+	messages = NULL;
+	message_count = message_capacity = 0;
+	error_count = warning_count = 0;
+}

@@ -1,0 +1,342 @@
+/*
+ * util.c — allocation wrappers, growable strings, file helpers.
+ */
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void out_of_memory(void)
+{
+	fputs("fatal: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t size)
+{
+	void *pointer = malloc(size ? size : 1);
+	if (pointer == NULL)
+		out_of_memory();
+	return pointer;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *pointer = calloc(count ? count : 1, size ? size : 1);
+	if (pointer == NULL)
+		out_of_memory();
+	return pointer;
+}
+
+void *xrealloc(void *pointer, size_t size)
+{
+	void *grown = realloc(pointer, size ? size : 1);
+	if (grown == NULL)
+		out_of_memory();
+	return grown;
+}
+
+void *xgrow(void *array, size_t *capacity, size_t need, size_t size)
+{
+	size_t grown;
+
+	if (need <= *capacity)
+		return array;
+	grown = *capacity ? *capacity : 8;
+	while (grown < need) {
+		if (grown > SIZE_MAX / 2)
+			out_of_memory();
+		grown *= 2;
+	}
+	if (size != 0 && grown > SIZE_MAX / size)
+		out_of_memory();
+	*capacity = grown;
+	return xrealloc(array, grown * size);
+}
+
+char *xstrdup(const char *text)
+{
+	return xstrndup(text, strlen(text));
+}
+
+char *xstrndup(const char *text, size_t length)
+{
+	char *copy = xmalloc(length + 1);
+	memcpy(copy, text, length);
+	copy[length] = '\0';
+	return copy;
+}
+
+char *xasprintf(const char *format, ...)
+{
+	struct buf buffer = {0};
+	va_list args;
+
+	va_start(args, format);
+	buf_vprintf(&buffer, format, args);
+	va_end(args);
+	return buf_detach(&buffer);
+}
+
+static void buf_reserve(struct buf *buffer, size_t extra)
+{
+	if (extra > SIZE_MAX - buffer->length - 1)
+		out_of_memory();
+	buffer->data = xgrow(buffer->data, &buffer->capacity,
+			     buffer->length + extra + 1, 1);
+}
+
+void buf_add(struct buf *buffer, const char *bytes, size_t length)
+{
+	buf_reserve(buffer, length);
+	if (length)
+		memcpy(buffer->data + buffer->length, bytes, length);
+	buffer->length += length;
+	buffer->data[buffer->length] = '\0';
+}
+
+void buf_adds(struct buf *buffer, const char *text)
+{
+	buf_add(buffer, text, strlen(text));
+}
+
+void buf_addc(struct buf *buffer, char c)
+{
+	buf_add(buffer, &c, 1);
+}
+
+void buf_vprintf(struct buf *buffer, const char *format, va_list args)
+{
+	va_list copy;
+	int needed;
+
+	va_copy(copy, args);
+	needed = vsnprintf(NULL, 0, format, copy);
+	va_end(copy);
+	if (needed < 0)
+		out_of_memory();
+	buf_reserve(buffer, (size_t)needed);
+	vsnprintf(buffer->data + buffer->length, (size_t)needed + 1, format,
+		  args);
+	buffer->length += (size_t)needed;
+}
+
+void buf_printf(struct buf *buffer, const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	buf_vprintf(buffer, format, args);
+	va_end(args);
+}
+
+void buf_reset(struct buf *buffer)
+{
+	buffer->length = 0;
+	if (buffer->data)
+		buffer->data[0] = '\0';
+}
+
+char *buf_detach(struct buf *buffer)
+{
+	char *data = buffer->data ? buffer->data : xstrdup("");
+
+	buffer->data = NULL;
+	buffer->length = 0;
+	buffer->capacity = 0;
+	return data;
+}
+
+void buf_free(struct buf *buffer)
+{
+	free(buffer->data);
+	buffer->data = NULL;
+	buffer->length = 0;
+	buffer->capacity = 0;
+}
+
+const char *buf_cstr(const struct buf *buffer)
+{
+	return buffer->data ? buffer->data : "";
+}
+
+int read_file(const char *path, size_t max_size, char **out, size_t *length)
+{
+	struct buf buffer = {0};
+	char chunk[65536];
+	ssize_t got;
+	int fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		got = read(fd, chunk, sizeof chunk);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (got == 0)
+			break;
+		if (buffer.length + (size_t)got > max_size) {
+			errno = EFBIG;
+			goto fail;
+		}
+		buf_add(&buffer, chunk, (size_t)got);
+	}
+	close(fd);
+	*length = buffer.length;
+	*out = buf_detach(&buffer);
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	buf_free(&buffer);
+	errno = saved;
+	return -1;
+}
+
+int write_file(const char *path, const void *bytes, size_t length)
+{
+	const char *cursor = bytes;
+	int fd, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	while (length > 0) {
+		ssize_t wrote = write(fd, cursor, length);
+		if (wrote < 0) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		cursor += wrote;
+		length -= (size_t)wrote;
+	}
+	return close(fd);
+}
+
+int make_dirs(const char *path)
+{
+	char *copy = xstrdup(path);
+	char *slash;
+	int rc = 0;
+
+	for (slash = copy + 1; *slash; slash++) {
+		if (*slash != '/')
+			continue;
+		*slash = '\0';
+		if (mkdir(copy, 0755) != 0 && errno != EEXIST)
+			rc = -1;
+		*slash = '/';
+		if (rc)
+			goto out;
+	}
+	if (mkdir(copy, 0755) != 0 && errno != EEXIST)
+		rc = -1;
+out:
+	free(copy);
+	return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *status, int flag,
+			struct FTW *walk)
+{
+	(void)status;
+	(void)flag;
+	(void)walk;
+	return remove(path);
+}
+
+int remove_tree(const char *path)
+{
+	struct stat status;
+
+	if (lstat(path, &status) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+char *path_join(const char *left, const char *right)
+{
+	size_t length = strlen(left);
+
+	if (length == 0)
+		return xstrdup(right);
+	if (left[length - 1] == '/')
+		return xasprintf("%s%s", left, right);
+	return xasprintf("%s/%s", left, right);
+}
+
+bool utf8_valid(const char *text, size_t length, size_t *bad_offset)
+{
+	const unsigned char *bytes = (const unsigned char *)text;
+	size_t i = 0;
+
+	while (i < length) {
+		unsigned char lead = bytes[i];
+		size_t need;
+		uint32_t code;
+
+		if (lead < 0x80) {
+			i++;
+			continue;
+		}
+		if (lead >= 0xC2 && lead <= 0xDF) {
+			need = 1;
+			code = lead & 0x1F;
+		} else if (lead >= 0xE0 && lead <= 0xEF) {
+			need = 2;
+			code = lead & 0x0F;
+		} else if (lead >= 0xF0 && lead <= 0xF4) {
+			need = 3;
+			code = lead & 0x07;
+		} else {
+			goto bad;
+		}
+		if (length - i <= need)
+			goto bad;
+		for (size_t k = 1; k <= need; k++) {
+			if ((bytes[i + k] & 0xC0) != 0x80)
+				goto bad;
+			code = (code << 6) | (bytes[i + k] & 0x3F);
+		}
+		if ((need == 2 && code < 0x800) || (need == 3 && code < 0x10000) ||
+		    code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+			goto bad;
+		i += need + 1;
+	}
+	return true;
+bad:
+	if (bad_offset)
+		*bad_offset = i;
+	return false;
+}
+
+size_t utf8_count(const char *text, size_t length)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < length; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}
+
+int compare_strings(const void *left, const void *right)
+{
+	return strcmp(*(char *const *)left, *(char *const *)right);
+}

@@ -1,0 +1,371 @@
+/*
+ * yamldoc.c — libyaml events to a located node tree, refusing duplicate
+ * keys, aliases and runaway nesting.
+ */
+#include "yamldoc.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "diag.h"
+#include "util.h"
+
+struct loader {
+	yaml_parser_t parser;
+	const char *path;
+	unsigned first_line;
+	bool failed;
+};
+
+static unsigned mark_line(const struct loader *loader, yaml_mark_t mark)
+{
+	return (unsigned)mark.line + loader->first_line;
+}
+
+static unsigned mark_col(yaml_mark_t mark)
+{
+	return (unsigned)mark.column + 1;
+}
+
+static struct yamldoc_node *node_new(const struct loader *loader,
+				     enum yamldoc_type type, yaml_mark_t mark)
+{
+	struct yamldoc_node *node = xcalloc(1, sizeof *node);
+
+	node->type = type;
+	node->line = mark_line(loader, mark);
+	node->col = mark_col(mark);
+	return node;
+}
+
+static void append(struct yamldoc_node *parent, struct yamldoc_node *key,
+		   struct yamldoc_node *value, size_t *capacity)
+{
+	size_t old_capacity = *capacity;
+
+	parent->items = xgrow(parent->items, capacity, parent->count + 1,
+			      sizeof *parent->items);
+	if (parent->type == YAMLDOC_MAPPING) {
+		size_t key_capacity = old_capacity;
+		parent->keys = xgrow(parent->keys, &key_capacity,
+				     parent->count + 1, sizeof *parent->keys);
+		parent->keys[parent->count] = key;
+	}
+	parent->items[parent->count++] = value;
+}
+
+static void report_parser_error(struct loader *loader)
+{
+	yaml_parser_t *parser = &loader->parser;
+	yaml_mark_t mark = parser->problem_mark;
+
+	if (parser->error == YAML_MEMORY_ERROR) {
+		fputs("fatal: out of memory\n", stderr);
+		abort();
+	}
+	if (parser->problem == NULL) {
+		diag_error(loader->path, mark_line(loader, mark),
+			   mark_col(mark), "invalid YAML");
+	} else if (parser->context != NULL) {
+		diag_error(loader->path, mark_line(loader, mark),
+			   mark_col(mark), "invalid YAML: %s %s",
+			   parser->problem, parser->context);
+	} else {
+		diag_error(loader->path, mark_line(loader, mark),
+			   mark_col(mark), "invalid YAML: %s",
+			   parser->problem);
+	}
+	loader->failed = true;
+}
+
+/* Reads the next event; false (with a diagnostic) on a parse error. */
+static bool next_event(struct loader *loader, yaml_event_t *event)
+{
+	if (yaml_parser_parse(&loader->parser, event))
+		return true;
+	report_parser_error(loader);
+	return false;
+}
+
+static struct yamldoc_node *parse_node(struct loader *loader,
+				       yaml_event_t *event, unsigned depth);
+
+static bool check_duplicate(struct loader *loader,
+			    const struct yamldoc_node *mapping,
+			    const struct yamldoc_node *key)
+{
+	for (size_t i = 0; i < mapping->count; i++) {
+		const struct yamldoc_node *other = mapping->keys[i];
+		if (other->length == key->length &&
+		    memcmp(other->text, key->text, key->length) == 0) {
+			diag_error(loader->path, key->line, key->col,
+				   "duplicate key '%s' (first at line %u)",
+				   key->text, other->line);
+			loader->failed = true;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Parses children until the end event of a sequence or mapping. */
+static bool parse_children(struct loader *loader, struct yamldoc_node *parent,
+			   unsigned depth)
+{
+	yaml_event_type_t end = parent->type == YAMLDOC_MAPPING
+		? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+	size_t capacity = 0;
+
+	for (;;) {
+		struct yamldoc_node *key = NULL, *value;
+		yaml_event_t event;
+
+		if (!next_event(loader, &event))
+			return false;
+		if (event.type == end) {
+			yaml_event_delete(&event);
+			return true;
+		}
+		if (parent->type == YAMLDOC_MAPPING) {
+			key = parse_node(loader, &event, depth + 1);
+			if (key == NULL)
+				return false;
+			if (key->type != YAMLDOC_SCALAR) {
+				diag_error(loader->path, key->line, key->col,
+					   "a mapping key must be text, not %s",
+					   yamldoc_type_name(key));
+				loader->failed = true;
+				yamldoc_free(key);
+				return false;
+			}
+			if (!next_event(loader, &event)) {
+				yamldoc_free(key);
+				return false;
+			}
+		}
+		value = parse_node(loader, &event, depth + 1);
+		if (value == NULL) {
+			yamldoc_free(key);
+			return false;
+		}
+		if (key != NULL && !check_duplicate(loader, parent, key)) {
+			yamldoc_free(key);
+			yamldoc_free(value);
+			continue;
+		}
+		append(parent, key, value, &capacity);
+	}
+}
+
+/* Builds the node that begins with event (which it consumes). */
+static struct yamldoc_node *parse_node(struct loader *loader,
+				       yaml_event_t *event, unsigned depth)
+{
+	struct yamldoc_node *node = NULL;
+	yaml_mark_t mark = event->start_mark;
+
+	if (depth > YAMLDOC_MAX_DEPTH) {
+		diag_error(loader->path, mark_line(loader, mark), mark_col(mark),
+			   "nesting deeper than %d levels", YAMLDOC_MAX_DEPTH);
+		loader->failed = true;
+		yaml_event_delete(event);
+		return NULL;
+	}
+	switch (event->type) {
+	case YAML_SCALAR_EVENT:
+		node = node_new(loader, YAMLDOC_SCALAR, mark);
+		node->length = event->data.scalar.length;
+		node->text = xstrndup((const char *)event->data.scalar.value,
+				      node->length);
+		node->plain = event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		yaml_event_delete(event);
+		return node;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		node = node_new(loader, event->type == YAML_MAPPING_START_EVENT
+				? YAMLDOC_MAPPING : YAMLDOC_SEQUENCE, mark);
+		yaml_event_delete(event);
+		if (!parse_children(loader, node, depth)) {
+			yamldoc_free(node);
+			return NULL;
+		}
+		return node;
+	case YAML_ALIAS_EVENT:
+		diag_error(loader->path, mark_line(loader, mark), mark_col(mark),
+			   "YAML aliases (*name) are not supported");
+		break;
+	default:
+		diag_error(loader->path, mark_line(loader, mark), mark_col(mark),
+			   "invalid YAML: unexpected event");
+		break;
+	}
+	loader->failed = true;
+	yaml_event_delete(event);
+	return NULL;
+}
+
+/* Skips events up to the first node of the document; returns that event
+ * in *event, or false at the end of the stream (empty document). */
+static bool first_node_event(struct loader *loader, yaml_event_t *event,
+			     bool *empty)
+{
+	*empty = false;
+	for (;;) {
+		if (!next_event(loader, event))
+			return false;
+		switch (event->type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_START_EVENT:
+			yaml_event_delete(event);
+			continue;
+		case YAML_STREAM_END_EVENT:
+			yaml_event_delete(event);
+			*empty = true;
+			return false;
+		default:
+			return true;
+		}
+	}
+}
+
+static void expect_stream_end(struct loader *loader)
+{
+	yaml_event_t event;
+
+	for (;;) {
+		if (!next_event(loader, &event))
+			return;
+		if (event.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&event);
+			return;
+		}
+		if (event.type == YAML_DOCUMENT_START_EVENT) {
+			yaml_mark_t mark = event.start_mark;
+			diag_error(loader->path, mark_line(loader, mark),
+				   mark_col(mark),
+				   "only one YAML document is allowed");
+			loader->failed = true;
+			yaml_event_delete(&event);
+			return;
+		}
+		yaml_event_delete(&event);
+	}
+}
+
+struct yamldoc_node *yamldoc_parse(const char *text, size_t length,
+				   const char *path, unsigned first_line,
+				   bool *ok)
+{
+	struct loader loader = {.path = path, .first_line = first_line};
+	struct yamldoc_node *root = NULL;
+	yaml_event_t event;
+	bool empty;
+
+	if (!yaml_parser_initialize(&loader.parser)) {
+		fputs("fatal: out of memory\n", stderr);
+		abort();
+	}
+	yaml_parser_set_input_string(&loader.parser,
+				     (const unsigned char *)text, length);
+	yaml_parser_set_encoding(&loader.parser, YAML_UTF8_ENCODING);
+	if (first_node_event(&loader, &event, &empty)) {
+		root = parse_node(&loader, &event, 0);
+		if (root != NULL)
+			expect_stream_end(&loader);
+	}
+	yaml_parser_delete(&loader.parser);
+	if (loader.failed) {
+		yamldoc_free(root);
+		root = NULL;
+	}
+	*ok = !loader.failed;
+	return root;
+}
+
+void yamldoc_free(struct yamldoc_node *node)
+{
+	if (node == NULL)
+		return;
+	for (size_t i = 0; i < node->count; i++) {
+		yamldoc_free(node->items[i]);
+		if (node->keys)
+			yamldoc_free(node->keys[i]);
+	}
+	free(node->items);
+	free(node->keys);
+	free(node->text);
+	free(node);
+}
+
+struct yamldoc_node *yamldoc_get(const struct yamldoc_node *mapping,
+				 const char *key, struct yamldoc_node **key_out)
+{
+	if (mapping == NULL || mapping->type != YAMLDOC_MAPPING)
+		return NULL;
+	for (size_t i = 0; i < mapping->count; i++) {
+		if (strcmp(mapping->keys[i]->text, key) == 0) {
+			if (key_out)
+				*key_out = mapping->keys[i];
+			return mapping->items[i];
+		}
+	}
+	return NULL;
+}
+
+bool yamldoc_is_null(const struct yamldoc_node *node)
+{
+	return node->type == YAMLDOC_SCALAR && node->plain &&
+	       (node->length == 0 || strcmp(node->text, "~") == 0 ||
+		strcasecmp(node->text, "null") == 0);
+}
+
+const char *yamldoc_type_name(const struct yamldoc_node *node)
+{
+	switch (node->type) {
+	case YAMLDOC_MAPPING:
+		return "a mapping";
+	case YAMLDOC_SEQUENCE:
+		return "a list";
+	default:
+		return "text";
+	}
+}
+
+bool yamldoc_bool(const struct yamldoc_node *node, bool *out)
+{
+	static const char *const truths[] = {"true", "yes", "on"};
+	static const char *const lies[] = {"false", "no", "off"};
+
+	if (node->type != YAMLDOC_SCALAR || !node->plain)
+		return false;
+	for (size_t i = 0; i < 3; i++) {
+		if (strcasecmp(node->text, truths[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(node->text, lies[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool yamldoc_long(const struct yamldoc_node *node, long *out)
+{
+	char *end;
+	long value;
+
+	if (node->type != YAMLDOC_SCALAR || node->length == 0)
+		return false;
+	errno = 0;
+	value = strtol(node->text, &end, 10);
+	if (errno != 0 || *end != '\0' || end == node->text)
+		return false;
+	*out = value;
+	return true;
+}
