@@ -1,7 +1,6 @@
 /*
  * util.c — allocation wrappers, growable strings, file helpers.
  */
-#define _GNU_SOURCE
 #include "util.h"
 
 #include <errno.h>

@@ -1,0 +1,55 @@
+/*
+ * frontmatter.h — an article's YAML front matter (Hugo's keys) and body.
+ *
+ * The text between a first line "---" and the next line "---" (or "...")
+ * is YAML; everything after is the Markdown body. Known keys: title
+ * (required), description, slug, date, lastmod, draft, weight, tags,
+ * categories, aliases. Unknown keys are warnings; wrong types, bad dates
+ * and a missing title are errors, all at the offending value's line:col.
+ */
+#ifndef KB_FRONTMATTER_H
+#define KB_FRONTMATTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct string_list {
+	char **items;
+	size_t count;
+};
+
+struct front_matter {
+	char *title;
+	char *description;	/* "" when absent */
+	char *slug;		/* NULL when absent */
+	char *date;		/* as written ("2026-01-02" or RFC 3339); NULL when absent */
+	char *lastmod;		/* NULL when absent */
+	bool draft;
+	long weight;
+	struct string_list tags, categories, aliases;
+	unsigned alias_line, alias_col;
+	const char *body;	/* points into the text passed to front_matter_parse */
+	size_t body_length;
+	unsigned body_line;	/* file line the body starts on */
+};
+
+/* Splits text (length bytes of a file named path, relative to the site
+ * root) into front matter and body and reads the front matter into *out.
+ * Reports every problem through diag. Returns true when no error was
+ * reported. *out is always initialised and must be released with
+ * front_matter_free, even on failure. out->body borrows from text. */
+bool front_matter_parse(const char *text, size_t length, const char *path,
+			struct front_matter *out);
+
+void front_matter_free(struct front_matter *matter);
+
+/* True when text is a date Hugo accepts: YYYY-MM-DD, optionally followed
+ * by "T" or " " and HH:MM[:SS[.fraction]] and an optional zone (Z or
+ * +HH:MM). The calendar is checked (no 2026-02-30). */
+bool front_matter_valid_date(const char *text);
+
+void string_list_add(struct string_list *list, const char *text);
+void string_list_free(struct string_list *list);
+bool string_list_contains(const struct string_list *list, const char *text);
+
+#endif

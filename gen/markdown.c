@@ -1,0 +1,631 @@
+/*
+ * markdown.c — cmark-gfm parsing and AST-to-DOM rendering without ever
+ * producing an HTML string that would need parsing again.
+ */
+#include "markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "util.h"
+
+static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
+
+static void register_extensions(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+static void attach(cmark_parser *parser, const char *name)
+{
+	cmark_syntax_extension *extension = cmark_find_syntax_extension(name);
+
+	if (extension != NULL)
+		cmark_parser_attach_syntax_extension(parser, extension);
+}
+
+cmark_node *markdown_parse(const char *text, size_t length)
+{
+	cmark_parser *parser;
+	cmark_node *document;
+
+	pthread_once(&extensions_once, register_extensions);
+	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	if (parser == NULL)
+		abort();
+	attach(parser, "table");
+	attach(parser, "autolink");
+	attach(parser, "strikethrough");
+	cmark_parser_feed(parser, text, length);
+	document = cmark_parser_finish(parser);
+	cmark_parser_free(parser);
+	if (document == NULL)
+		abort();
+	return document;
+}
+
+static bool slug_keeps(utf8proc_int32_t code)
+{
+	switch (utf8proc_category(code)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_PC:
+		return true;
+	default:
+		return code == '-' || code == ' ';
+	}
+}
+
+char *markdown_heading_slug(const char *text)
+{
+	const utf8proc_uint8_t *cursor = (const utf8proc_uint8_t *)text;
+	struct buf slug = {0};
+	utf8proc_int32_t code;
+	utf8proc_ssize_t size;
+
+	while (*cursor) {
+		utf8proc_uint8_t encoded[4];
+		size = utf8proc_iterate(cursor, -1, &code);
+		if (size <= 0) {
+			cursor++;
+			continue;
+		}
+		cursor += size;
+		if (!slug_keeps(code))
+			continue;
+		if (code == ' ') {
+			buf_addc(&slug, '-');
+			continue;
+		}
+		code = utf8proc_tolower(code);
+		buf_add(&slug, (const char *)encoded,
+			(size_t)utf8proc_encode_char(code, encoded));
+	}
+	return buf_detach(&slug);
+}
+
+static bool is_type(cmark_node *node, const char *name)
+{
+	return strcmp(cmark_node_get_type_string(node), name) == 0;
+}
+
+char *markdown_plain_text(cmark_node *node)
+{
+	cmark_iter *iterator = cmark_iter_new(node);
+	struct buf text = {0};
+	cmark_event_type event;
+
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *current = cmark_iter_get_node(iterator);
+		const char *literal;
+
+		if (event != CMARK_EVENT_ENTER) {
+			/* a block ends: keep words of adjacent blocks apart */
+			if (current != node && text.length &&
+			    (cmark_node_get_type(current) & CMARK_NODE_TYPE_MASK) ==
+				    CMARK_NODE_TYPE_BLOCK &&
+			    text.data[text.length - 1] != '\n')
+				buf_addc(&text, '\n');
+			continue;
+		}
+		switch (cmark_node_get_type(current)) {
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_addc(&text, ' ');
+			break;
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK:
+			literal = cmark_node_get_literal(current);
+			if (literal)
+				buf_adds(&text, literal);
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(iterator);
+	return buf_detach(&text);
+}
+
+static bool id_taken(const struct markdown_headings *headings,
+		     const char *const *reserved, const char *id)
+{
+	for (size_t i = 0; reserved && reserved[i]; i++)
+		if (strcmp(reserved[i], id) == 0)
+			return true;
+	for (size_t i = 0; i < headings->count; i++)
+		if (strcmp(headings->items[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+static char *unique_id(const struct markdown_headings *headings,
+		       const char *const *reserved, const char *base)
+{
+	char *id = xstrdup(base);
+
+	for (unsigned n = 1; id_taken(headings, reserved, id); n++) {
+		free(id);
+		id = xasprintf("%s-%u", base, n);
+	}
+	return id;
+}
+
+void markdown_collect_headings(cmark_node *document, const char *const *reserved,
+			       struct markdown_headings *out)
+{
+	cmark_iter *iterator = cmark_iter_new(document);
+	size_t capacity = 0;
+	cmark_event_type event;
+
+	out->items = NULL;
+	out->count = 0;
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		struct markdown_heading *heading;
+		char *base;
+
+		if (event != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(node) != CMARK_NODE_HEADING)
+			continue;
+		out->items = xgrow(out->items, &capacity, out->count + 1,
+				   sizeof *out->items);
+		heading = &out->items[out->count];
+		heading->level = cmark_node_get_heading_level(node);
+		heading->text = markdown_plain_text(node);
+		heading->line = (unsigned)cmark_node_get_start_line(node);
+		base = markdown_heading_slug(heading->text);
+		if (*base == '\0') {
+			free(base);
+			base = xstrdup("section");
+		}
+		heading->id = unique_id(out, reserved, base);
+		free(base);
+		out->count++;
+	}
+	cmark_iter_free(iterator);
+}
+
+void markdown_headings_free(struct markdown_headings *headings)
+{
+	for (size_t i = 0; i < headings->count; i++) {
+		free(headings->items[i].text);
+		free(headings->items[i].id);
+	}
+	free(headings->items);
+	headings->items = NULL;
+	headings->count = 0;
+}
+
+void markdown_each_link(cmark_node *document,
+			void (*visit)(void *user, cmark_node *node,
+				      const char *url, bool image),
+			void *user)
+{
+	cmark_iter *iterator = cmark_iter_new(document);
+	cmark_event_type event;
+
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		cmark_node_type type = cmark_node_get_type(node);
+		const char *url;
+
+		if (event != CMARK_EVENT_ENTER ||
+		    (type != CMARK_NODE_LINK && type != CMARK_NODE_IMAGE))
+			continue;
+		url = cmark_node_get_url(node);
+		if (url != NULL)
+			visit(user, node, url, type == CMARK_NODE_IMAGE);
+	}
+	cmark_iter_free(iterator);
+}
+
+bool markdown_url_is_safe(const char *url)
+{
+	static const char *const allowed[] = {"http", "https", "mailto", "tel"};
+	struct buf scheme = {0};
+	bool safe = true;
+	const char *c;
+
+	while (*url && (unsigned char)*url <= ' ')
+		url++;
+	for (c = url; *c && *c != ':'; c++) {
+		if (*c == '/' || *c == '?' || *c == '#')
+			goto out;	/* a relative URL: no scheme */
+		if (*c == '\t' || *c == '\n' || *c == '\r')
+			continue;	/* browsers drop these */
+		buf_addc(&scheme, *c);
+	}
+	if (*c != ':')
+		goto out;
+	safe = false;
+	for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+		if (strcasecmp(buf_cstr(&scheme), allowed[i]) == 0)
+			safe = true;
+out:
+	buf_free(&scheme);
+	return safe;
+}
+
+/* Rendering. The iterator gives enter/exit events, so nesting depth never
+ * costs C stack; `current` follows the element being filled. */
+
+struct renderer {
+	const struct markdown_render_options *options;
+	size_t heading_index;
+	xmlNodePtr current;
+};
+
+static xmlNodePtr add_element(struct renderer *renderer, const char *name)
+{
+	xmlNodePtr element = xmlNewDocNode(renderer->current->doc, NULL,
+					   BAD_CAST name, NULL);
+	return xmlAddChild(renderer->current, element);
+}
+
+static void add_text(struct renderer *renderer, const char *text)
+{
+	xmlNodePtr node = xmlNewDocText(renderer->current->doc, BAD_CAST text);
+	xmlAddChild(renderer->current, node);
+}
+
+static bool in_tight_list(cmark_node *paragraph)
+{
+	cmark_node *item = cmark_node_parent(paragraph);
+	cmark_node *list = item ? cmark_node_parent(item) : NULL;
+
+	return list != NULL && cmark_node_get_type(list) == CMARK_NODE_LIST &&
+	       cmark_node_get_list_tight(list);
+}
+
+static char *link_target(struct renderer *renderer, cmark_node *node,
+			 bool image)
+{
+	const char *url = cmark_node_get_url(node);
+	char *rewritten;
+
+	if (url == NULL || !markdown_url_is_safe(url))
+		return NULL;
+	if (renderer->options->rewrite_url != NULL) {
+		rewritten = renderer->options->rewrite_url(
+			renderer->options->user, url, image);
+		if (rewritten != NULL)
+			return rewritten;
+	}
+	return xstrdup(url);
+}
+
+static void enter_heading(struct renderer *renderer, cmark_node *node)
+{
+	const struct markdown_headings *headings = renderer->options->headings;
+	char name[3] = {'h', '1', '\0'};
+	xmlNodePtr element;
+
+	name[1] = (char)('0' + cmark_node_get_heading_level(node));
+	element = add_element(renderer, name);
+	if (headings && renderer->heading_index < headings->count)
+		xmlNewProp(element, BAD_CAST "id",
+			   BAD_CAST headings->items[renderer->heading_index].id);
+	renderer->current = element;
+}
+
+static void exit_heading(struct renderer *renderer)
+{
+	const struct markdown_headings *headings = renderer->options->headings;
+	const char *label = renderer->options->permalink_label;
+
+	if (label && headings && renderer->heading_index < headings->count) {
+		char *href = xasprintf(
+			"#%s", headings->items[renderer->heading_index].id);
+		xmlNodePtr anchor = add_element(renderer, "a");
+		xmlNewProp(anchor, BAD_CAST "class", BAD_CAST "anchor");
+		xmlNewProp(anchor, BAD_CAST "href", BAD_CAST href);
+		xmlNewProp(anchor, BAD_CAST "aria-label", BAD_CAST label);
+		xmlAddChild(anchor, xmlNewDocText(anchor->doc, BAD_CAST "#"));
+		free(href);
+	}
+	renderer->heading_index++;
+	renderer->current = renderer->current->parent;
+}
+
+static void render_image(struct renderer *renderer, cmark_node *node)
+{
+	char *target = link_target(renderer, node, true);
+	char *alt = markdown_plain_text(node);
+	xmlNodePtr image;
+
+	if (target == NULL) {
+		add_text(renderer, alt);
+		goto out;
+	}
+	image = add_element(renderer, "img");
+	xmlNewProp(image, BAD_CAST "src", BAD_CAST target);
+	xmlNewProp(image, BAD_CAST "alt", BAD_CAST alt);
+	xmlNewProp(image, BAD_CAST "loading", BAD_CAST "lazy");
+out:
+	free(target);
+	free(alt);
+}
+
+static void render_code_block(struct renderer *renderer, cmark_node *node)
+{
+	const char *info = cmark_node_get_fence_info(node);
+	xmlNodePtr pre = add_element(renderer, "pre");
+	xmlNodePtr code = xmlAddChild(pre, xmlNewDocNode(pre->doc, NULL,
+							 BAD_CAST "code", NULL));
+
+	if (info && *info) {
+		size_t word = strcspn(info, " \t");
+		char *language = xstrndup(info, word);
+		char *class_name = xasprintf("language-%s", language);
+		xmlNewProp(code, BAD_CAST "class", BAD_CAST class_name);
+		free(language);
+		free(class_name);
+	}
+	xmlAddChild(code, xmlNewDocText(code->doc,
+					BAD_CAST cmark_node_get_literal(node)));
+}
+
+static void enter_list(struct renderer *renderer, cmark_node *node)
+{
+	bool ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
+	xmlNodePtr list = add_element(renderer, ordered ? "ol" : "ul");
+	int start = cmark_node_get_list_start(node);
+
+	if (ordered && start != 1) {
+		char number[24];
+		snprintf(number, sizeof number, "%d", start);
+		xmlNewProp(list, BAD_CAST "start", BAD_CAST number);
+	}
+	renderer->current = list;
+}
+
+static const char *cell_alignment(cmark_node *cell)
+{
+	cmark_node *row = cmark_node_parent(cell);
+	cmark_node *table = row ? cmark_node_parent(row) : NULL;
+	uint8_t *alignments;
+	size_t column = 0;
+
+	if (table == NULL)
+		return NULL;
+	for (cmark_node *sibling = cmark_node_previous(cell); sibling;
+	     sibling = cmark_node_previous(sibling))
+		column++;
+	if (column >= cmark_gfm_extensions_get_table_columns(table))
+		return NULL;
+	alignments = cmark_gfm_extensions_get_table_alignments(table);
+	switch (alignments ? alignments[column] : 0) {
+	case 'l':
+		return "align-left";
+	case 'c':
+		return "align-center";
+	case 'r':
+		return "align-right";
+	default:
+		return NULL;
+	}
+}
+
+/* Table rows: the header row goes in <thead>, the rest in one <tbody>. */
+static void enter_table_row(struct renderer *renderer, cmark_node *row)
+{
+	xmlNodePtr table = renderer->current;
+	bool header = cmark_gfm_extensions_get_table_row_is_header(row);
+	const char *section = header ? "thead" : "tbody";
+
+	if (table->last == NULL || !xmlStrEqual(table->last->name,
+						BAD_CAST section))
+		xmlAddChild(table, xmlNewDocNode(table->doc, NULL,
+						 BAD_CAST section, NULL));
+	renderer->current = table->last;
+	renderer->current = add_element(renderer, "tr");
+}
+
+static void enter_table_cell(struct renderer *renderer, cmark_node *cell)
+{
+	cmark_node *row = cmark_node_parent(cell);
+	bool header = row && cmark_gfm_extensions_get_table_row_is_header(row);
+	const char *alignment = cell_alignment(cell);
+	xmlNodePtr element = add_element(renderer, header ? "th" : "td");
+
+	if (header)
+		xmlNewProp(element, BAD_CAST "scope", BAD_CAST "col");
+	if (alignment)
+		xmlNewProp(element, BAD_CAST "class", BAD_CAST alignment);
+	renderer->current = element;
+}
+
+/* Elements whose exit event closes what their enter opened. */
+static bool opens_element(cmark_node *node)
+{
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_PARAGRAPH:
+		return !in_tight_list(node);
+	case CMARK_NODE_BLOCK_QUOTE:
+	case CMARK_NODE_LIST:
+	case CMARK_NODE_ITEM:
+	case CMARK_NODE_EMPH:
+	case CMARK_NODE_STRONG:
+		return true;
+	default:
+		return is_type(node, "table") || is_type(node, "table_cell") ||
+		       is_type(node, "strikethrough");
+	}
+}
+
+static void enter_link(struct renderer *renderer, cmark_node *node)
+{
+	char *target = link_target(renderer, node, false);
+	const char *title = cmark_node_get_title(node);
+	xmlNodePtr link;
+
+	if (target == NULL) {
+		/* unsafe: keep the text, in a span so exit can pop it */
+		renderer->current = add_element(renderer, "span");
+		return;
+	}
+	link = add_element(renderer, "a");
+	xmlNewProp(link, BAD_CAST "href", BAD_CAST target);
+	if (title && *title)
+		xmlNewProp(link, BAD_CAST "title", BAD_CAST title);
+	free(target);
+	renderer->current = link;
+}
+
+static void enter_node(struct renderer *renderer, cmark_iter *iterator,
+		       cmark_node *node)
+{
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_PARAGRAPH:
+		if (!in_tight_list(node))
+			renderer->current = add_element(renderer, "p");
+		return;
+	case CMARK_NODE_BLOCK_QUOTE:
+		renderer->current = add_element(renderer, "blockquote");
+		return;
+	case CMARK_NODE_LIST:
+		enter_list(renderer, node);
+		return;
+	case CMARK_NODE_ITEM:
+		renderer->current = add_element(renderer, "li");
+		return;
+	case CMARK_NODE_HEADING:
+		enter_heading(renderer, node);
+		return;
+	case CMARK_NODE_EMPH:
+		renderer->current = add_element(renderer, "em");
+		return;
+	case CMARK_NODE_STRONG:
+		renderer->current = add_element(renderer, "strong");
+		return;
+	case CMARK_NODE_LINK:
+		enter_link(renderer, node);
+		return;
+	case CMARK_NODE_IMAGE:
+		render_image(renderer, node);
+		cmark_iter_reset(iterator, node, CMARK_EVENT_EXIT);
+		return;
+	case CMARK_NODE_CODE_BLOCK:
+		render_code_block(renderer, node);
+		return;
+	case CMARK_NODE_THEMATIC_BREAK:
+		add_element(renderer, "hr");
+		return;
+	case CMARK_NODE_TEXT:
+		add_text(renderer, cmark_node_get_literal(node));
+		return;
+	case CMARK_NODE_CODE:
+		xmlAddChild(add_element(renderer, "code"),
+			    xmlNewDocText(renderer->current->doc,
+					  BAD_CAST cmark_node_get_literal(node)));
+		return;
+	case CMARK_NODE_SOFTBREAK:
+		add_text(renderer, "\n");
+		return;
+	case CMARK_NODE_LINEBREAK:
+		add_element(renderer, "br");
+		return;
+	default:
+		break;
+	}
+	if (is_type(node, "table")) {
+		renderer->current = add_element(renderer, "table");
+	} else if (is_type(node, "table_row") || is_type(node, "table_header")) {
+		enter_table_row(renderer, node);
+	} else if (is_type(node, "table_cell")) {
+		enter_table_cell(renderer, node);
+	} else if (is_type(node, "strikethrough")) {
+		renderer->current = add_element(renderer, "del");
+	}
+	/* raw HTML, footnotes and anything unknown: dropped */
+}
+
+static void exit_node(struct renderer *renderer, cmark_node *node)
+{
+	cmark_node_type type = cmark_node_get_type(node);
+
+	if (type == CMARK_NODE_HEADING) {
+		exit_heading(renderer);
+	} else if (type == CMARK_NODE_LINK) {
+		renderer->current = renderer->current->parent;
+	} else if (is_type(node, "table_row") || is_type(node, "table_header")) {
+		renderer->current = renderer->current->parent->parent;
+	} else if (opens_element(node)) {
+		renderer->current = renderer->current->parent;
+	}
+}
+
+void markdown_render(cmark_node *document, xmlNodePtr parent,
+		     const struct markdown_render_options *options)
+{
+	struct renderer renderer = {.options = options, .current = parent};
+	cmark_iter *iterator = cmark_iter_new(document);
+	cmark_event_type event;
+
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		if (node == document)
+			continue;
+		if (event == CMARK_EVENT_ENTER)
+			enter_node(&renderer, iterator, node);
+		else
+			exit_node(&renderer, node);
+	}
+	cmark_iter_free(iterator);
+}
+
+void markdown_each_section(cmark_node *document,
+			   const struct markdown_headings *headings,
+			   void (*visit)(void *user,
+					 const struct markdown_heading *heading,
+					 const char *text, size_t length),
+			   void *user)
+{
+	const struct markdown_heading *current = NULL;
+	size_t heading_index = 0;
+	struct buf text = {0};
+
+	for (cmark_node *block = cmark_node_first_child(document); block;
+	     block = cmark_node_next(block)) {
+		bool is_heading = cmark_node_get_type(block) == CMARK_NODE_HEADING;
+		const struct markdown_heading *heading = NULL;
+		char *plain;
+
+		if (is_heading && heading_index < headings->count)
+			heading = &headings->items[heading_index];
+		if (heading && heading->level <= 2) {
+			if (current != NULL || text.length > 0)
+				visit(user, current, buf_cstr(&text), text.length);
+			buf_reset(&text);
+			current = heading;
+		} else {
+			plain = markdown_plain_text(block);
+			if (text.length)
+				buf_addc(&text, '\n');
+			buf_adds(&text, plain);
+			free(plain);
+		}
+		/* count every heading, however deep it is nested */
+		cmark_iter *iterator = cmark_iter_new(block);
+		cmark_event_type event;
+		while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE)
+			if (event == CMARK_EVENT_ENTER &&
+			    cmark_node_get_type(cmark_iter_get_node(iterator)) ==
+				    CMARK_NODE_HEADING)
+				heading_index++;
+		cmark_iter_free(iterator);
+	}
+	if (current != NULL || text.length > 0)
+		visit(user, current, buf_cstr(&text), text.length);
+	buf_free(&text);
+}

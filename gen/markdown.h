@@ -1,0 +1,87 @@
+/*
+ * markdown.h — Markdown (CommonMark + GFM tables, autolinks,
+ * strikethrough) through cmark-gfm, rendered straight into libxml2 nodes.
+ *
+ * Safe by construction: raw HTML is dropped, text becomes text nodes, and
+ * a link or image whose URL has a scheme other than http, https, mailto or
+ * tel loses its URL (the link text stays, as plain text).
+ */
+#ifndef KB_MARKDOWN_H
+#define KB_MARKDOWN_H
+
+#include <cmark-gfm.h>
+#include <libxml/tree.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Parses length bytes. Never fails (Markdown has no syntax errors); the
+ * caller frees the document with cmark_node_free. Thread-safe. */
+cmark_node *markdown_parse(const char *text, size_t length);
+
+/* The GitHub-style anchor for a heading's text: lower-cased, characters
+ * other than letters, marks, numbers, '_', '-' and spaces removed, spaces
+ * turned into '-'. Japanese is kept. The caller frees. */
+char *markdown_heading_slug(const char *text);
+
+/* The concatenated text of node and its descendants (code included, soft
+ * breaks as spaces). The caller frees. */
+char *markdown_plain_text(cmark_node *node);
+
+struct markdown_heading {
+	int level;
+	char *text;
+	char *id;		/* unique within the document */
+	unsigned line;		/* relative to the Markdown text, 1-based */
+};
+
+struct markdown_headings {
+	struct markdown_heading *items;
+	size_t count;
+};
+
+/* Collects the document's headings in order, giving each an id that is
+ * unique in the document (a repeat gets "-1", "-2"...). Ids listed in
+ * reserved (may be NULL) are treated as taken. The caller releases *out
+ * with markdown_headings_free. */
+void markdown_collect_headings(cmark_node *document, const char *const *reserved,
+			       struct markdown_headings *out);
+void markdown_headings_free(struct markdown_headings *headings);
+
+/* Calls visit for each link and image destination with its location
+ * (line relative to the Markdown text, byte column from cmark). */
+void markdown_each_link(cmark_node *document,
+			void (*visit)(void *user, cmark_node *node,
+				      const char *url, bool image),
+			void *user);
+
+/* True when url may appear in an href or src (see above). */
+bool markdown_url_is_safe(const char *url);
+
+struct markdown_render_options {
+	/* Called for each safe link/image URL; returns the href to use (the
+	 * renderer frees it) or NULL to keep the URL as written. May be NULL. */
+	char *(*rewrite_url)(void *user, const char *url, bool image);
+	void *user;
+	/* Heading ids, in document order, as markdown_collect_headings gave. */
+	const struct markdown_headings *headings;
+	/* When not NULL, every heading gets a permalink <a class="anchor">
+	 * with this accessible label. */
+	const char *permalink_label;
+};
+
+/* Appends the document's HTML as children of parent (in parent's doc). */
+void markdown_render(cmark_node *document, xmlNodePtr parent,
+		     const struct markdown_render_options *options);
+
+/* Splits the document at its level 1 and 2 headings and calls visit once
+ * for the intro (heading NULL) and once per such heading, with the plain
+ * text of the blocks up to the next one. Empty intros are skipped. The
+ * heading index counts into markdown_collect_headings' order. */
+void markdown_each_section(cmark_node *document,
+			   const struct markdown_headings *headings,
+			   void (*visit)(void *user,
+					 const struct markdown_heading *heading,
+					 const char *text, size_t length),
+			   void *user);
+
+#endif
