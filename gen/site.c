@@ -1,0 +1,1023 @@
+/*
+ * site.c — site.yaml, the content folder, and link resolution.
+ */
+#include "site.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utf8proc.h>
+
+#include "diag.h"
+#include "util.h"
+#include "yamldoc.h"
+
+#define ARTICLE_MAX_SIZE (4 * 1024 * 1024)
+#define CONFIG_MAX_SIZE (1024 * 1024)
+
+/* ---- site.yaml ---- */
+
+static bool config_text(const struct yamldoc_node *root, const char *key,
+			char **out)
+{
+	struct yamldoc_node *value = yamldoc_get(root, key, NULL);
+
+	if (value == NULL)
+		return true;
+	if (value->type != YAMLDOC_SCALAR) {
+		diag_error("site.yaml", value->line, value->col,
+			   "'%s' must be text, not %s", key,
+			   yamldoc_type_name(value));
+		return false;
+	}
+	free(*out);
+	*out = xstrdup(value->text);
+	return true;
+}
+
+static bool config_links(const struct yamldoc_node *root,
+			 struct site_config *config)
+{
+	struct yamldoc_node *links = yamldoc_get(root, "links", NULL);
+	bool ok = true;
+
+	if (links == NULL || yamldoc_is_null(links))
+		return true;
+	if (links->type != YAMLDOC_MAPPING) {
+		diag_error("site.yaml", links->line, links->col,
+			   "'links' must be a mapping of name: {title, url}");
+		return false;
+	}
+	config->links = xcalloc(links->count, sizeof *config->links);
+	for (size_t i = 0; i < links->count; i++) {
+		const struct yamldoc_node *entry = links->items[i];
+		struct yamldoc_node *title = yamldoc_get(entry, "title", NULL);
+		struct yamldoc_node *url = yamldoc_get(entry, "url", NULL);
+		struct external_link *link;
+
+		if (entry->type != YAMLDOC_MAPPING || title == NULL || url == NULL ||
+		    title->type != YAMLDOC_SCALAR || url->type != YAMLDOC_SCALAR) {
+			diag_error("site.yaml", entry->line, entry->col,
+				   "link '%s' needs 'title' and 'url' as text",
+				   links->keys[i]->text);
+			ok = false;
+			continue;
+		}
+		if (strncmp(url->text, "https://", 8) != 0 &&
+		    strncmp(url->text, "http://", 7) != 0) {
+			diag_error("site.yaml", url->line, url->col,
+				   "link '%s' must be an http(s) URL",
+				   links->keys[i]->text);
+			ok = false;
+			continue;
+		}
+		link = &config->links[config->link_count++];
+		link->name = xstrdup(links->keys[i]->text);
+		link->title = xstrdup(title->text);
+		link->url = xstrdup(url->text);
+	}
+	return ok;
+}
+
+static bool config_unknown_keys(const struct yamldoc_node *root)
+{
+	static const char *const known[] = {"title", "description", "base_url",
+					    "language", "cgi_url", "links"};
+
+	for (size_t i = 0; i < root->count; i++) {
+		bool found = false;
+		for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+			if (strcmp(root->keys[i]->text, known[k]) == 0)
+				found = true;
+		if (!found)
+			diag_warning("site.yaml", root->keys[i]->line,
+				     root->keys[i]->col,
+				     "unknown key '%s' (ignored)",
+				     root->keys[i]->text);
+	}
+	return true;
+}
+
+/* Derives base_path from base_url and checks both. */
+static bool config_base(struct site_config *config,
+			const struct yamldoc_node *root)
+{
+	struct yamldoc_node *node = yamldoc_get(root, "base_url", NULL);
+	const char *after_scheme, *path;
+	size_t length;
+
+	if (strncmp(config->base_url, "http://", 7) == 0)
+		after_scheme = config->base_url + 7;
+	else if (strncmp(config->base_url, "https://", 8) == 0)
+		after_scheme = config->base_url + 8;
+	else {
+		diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
+			   "'base_url' must start with http:// or https://");
+		return false;
+	}
+	length = strlen(config->base_url);
+	if (config->base_url[length - 1] != '/') {
+		char *slashed = xasprintf("%s/", config->base_url);
+		free(config->base_url);
+		config->base_url = slashed;
+		after_scheme = strstr(slashed, "//") + 2;
+	}
+	path = strchr(after_scheme, '/');
+	config->base_path = xstrdup(path);
+	return true;
+}
+
+bool site_config_load(const char *root, struct site_config *config)
+{
+	char *path = path_join(root, "site.yaml");
+	struct yamldoc_node *document = NULL;
+	char *text = NULL;
+	size_t length;
+	bool ok = false;
+
+	memset(config, 0, sizeof *config);
+	config->title = xstrdup("Knowledge base");
+	config->description = xstrdup("");
+	config->base_url = xstrdup("http://127.0.0.1:8080/");
+	config->language = xstrdup("ja");
+	if (read_file(path, CONFIG_MAX_SIZE, &text, &length) != 0) {
+		diag_error("site.yaml", 0, 0, "cannot read site.yaml: %s",
+			   strerror(errno));
+		goto out;
+	}
+	document = yamldoc_parse(text, length, "site.yaml", 1, &ok);
+	if (!ok)
+		goto out;
+	if (document != NULL && document->type != YAMLDOC_MAPPING) {
+		diag_error("site.yaml", document->line, document->col,
+			   "site.yaml must be a mapping of keys");
+		ok = false;
+		goto out;
+	}
+	ok = config_text(document, "title", &config->title) &
+	     config_text(document, "description", &config->description) &
+	     config_text(document, "base_url", &config->base_url) &
+	     config_text(document, "language", &config->language) &
+	     config_text(document, "cgi_url", &config->cgi_url) &
+	     config_links(document, config) & config_unknown_keys(document);
+	ok = ok && config_base(config, document);
+out:
+	yamldoc_free(document);
+	free(text);
+	free(path);
+	return ok;
+}
+
+void site_config_free(struct site_config *config)
+{
+	for (size_t i = 0; i < config->link_count; i++) {
+		free(config->links[i].name);
+		free(config->links[i].title);
+		free(config->links[i].url);
+	}
+	free(config->links);
+	free(config->title);
+	free(config->description);
+	free(config->base_url);
+	free(config->base_path);
+	free(config->language);
+	free(config->cgi_url);
+	memset(config, 0, sizeof *config);
+}
+
+const struct external_link *site_config_link(const struct site_config *config,
+					     const char *name)
+{
+	for (size_t i = 0; i < config->link_count; i++)
+		if (strcmp(config->links[i].name, name) == 0)
+			return &config->links[i];
+	return NULL;
+}
+
+/* ---- paths and URLs ---- */
+
+char *site_url(const struct site *site, const char *path)
+{
+	return xasprintf("%s%s", site->config.base_path, path);
+}
+
+char *site_normalize_path(const char *directory, const char *relative)
+{
+	char *joined = *relative == '/' ? xstrdup(relative + 1)
+					: path_join(directory, relative);
+	char **segments = xcalloc(strlen(joined) + 1, sizeof *segments);
+	size_t count = 0;
+	struct buf result = {0};
+	char *save = NULL;
+	char *result_text = NULL;
+
+	for (char *segment = strtok_r(joined, "/", &save); segment;
+	     segment = strtok_r(NULL, "/", &save)) {
+		if (strcmp(segment, ".") == 0)
+			continue;
+		if (strcmp(segment, "..") == 0) {
+			if (count == 0)
+				goto out;
+			count--;
+			continue;
+		}
+		segments[count++] = segment;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			buf_addc(&result, '/');
+		buf_adds(&result, segments[i]);
+	}
+	result_text = buf_detach(&result);
+out:
+	buf_free(&result);
+	free(segments);
+	free(joined);
+	return result_text;
+}
+
+char *site_tag_slug(const char *tag)
+{
+	const utf8proc_uint8_t *cursor = (const utf8proc_uint8_t *)tag;
+	struct buf slug = {0};
+	utf8proc_int32_t code;
+
+	while (*cursor) {
+		utf8proc_uint8_t encoded[4];
+		utf8proc_ssize_t size = utf8proc_iterate(cursor, -1, &code);
+		if (size <= 0) {
+			cursor++;
+			continue;
+		}
+		cursor += size;
+		if (code == ' ' || code == '/' || code == '\\' || code == '?' ||
+		    code == '#' || code == '%' || code == '"' || code == '\'' ||
+		    code == '<' || code == '>' || code == '&' || code < 0x20) {
+			if (slug.length && slug.data[slug.length - 1] != '-')
+				buf_addc(&slug, '-');
+			continue;
+		}
+		code = utf8proc_tolower(code);
+		buf_add(&slug, (const char *)encoded,
+			(size_t)utf8proc_encode_char(code, encoded));
+	}
+	if (slug.length == 0 || strcmp(buf_cstr(&slug), ".") == 0 ||
+	    strcmp(buf_cstr(&slug), "..") == 0) {
+		buf_free(&slug);
+		return xstrdup("tag");
+	}
+	return buf_detach(&slug);
+}
+
+/* ---- lookup ---- */
+
+static int compare_article_source(const void *key, const void *element)
+{
+	const struct article *article = *(struct article *const *)element;
+
+	return strcmp(key, article->source);
+}
+
+struct article *site_find_article(const struct site *site, const char *path)
+{
+	struct article **found;
+	char *source;
+
+	if (strncmp(path, "content/", 8) == 0)
+		source = xstrdup(path);
+	else
+		source = xasprintf("content/%s.md", path);
+	found = site->article_count
+		? bsearch(source, site->articles, site->article_count,
+			  sizeof *site->articles, compare_article_source)
+		: NULL;
+	free(source);
+	return found ? *found : NULL;
+}
+
+bool site_article_has_anchor(const struct article *article, const char *id)
+{
+	for (size_t i = 0; i < article->headings.count; i++)
+		if (strcmp(article->headings.items[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* ---- links ---- */
+
+static bool has_scheme(const char *url)
+{
+	const char *c = url;
+
+	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+	       (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.')
+		c++;
+	return c != url && *c == ':';
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char *percent_decode(const char *text, size_t length)
+{
+	struct buf decoded = {0};
+
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '%' && i + 2 < length &&
+		    hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+			buf_addc(&decoded, (char)(hex_value(text[i + 1]) * 16 +
+						  hex_value(text[i + 2])));
+			i += 2;
+		} else {
+			buf_addc(&decoded, text[i]);
+		}
+	}
+	return buf_detach(&decoded);
+}
+
+static bool ends_with(const char *text, const char *suffix)
+{
+	size_t length = strlen(text), suffix_length = strlen(suffix);
+
+	return length >= suffix_length &&
+	       strcmp(text + length - suffix_length, suffix) == 0;
+}
+
+static char *directory_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
+}
+
+static char *article_href(const struct site *site, const struct article *target,
+			  const char *fragment)
+{
+	char *base = site_url(site, target->url_path);
+	char *href;
+
+	if (fragment == NULL || *fragment == '\0')
+		return base;
+	href = xasprintf("%s#%s", base, fragment);
+	free(base);
+	return href;
+}
+
+static char *resolve_markdown_link(const struct site *site,
+				   const char *target_path, const char *fragment,
+				   const char *written, char **error)
+{
+	const struct article *target = site_find_article(site, target_path);
+	const struct section *section = NULL;
+
+	if (target == NULL && ends_with(target_path, "/_index.md")) {
+		for (size_t i = 0; i < site->section_count; i++)
+			if (site->sections[i]->source &&
+			    strcmp(site->sections[i]->source, target_path) == 0)
+				section = site->sections[i];
+		if (section != NULL) {
+			char *path = xasprintf("%s/", section->name);
+			char *href = site_url(site, path);
+			free(path);
+			return href;
+		}
+	}
+	if (target == NULL) {
+		if (error)
+			*error = xasprintf("broken link: '%s' does not exist "
+					   "(resolved to %s)", written, target_path);
+		return NULL;
+	}
+	if (fragment && *fragment && !site_article_has_anchor(target, fragment)) {
+		if (error)
+			*error = xasprintf("broken anchor: %s has no heading "
+					   "'#%s'", target->source, fragment);
+		return NULL;
+	}
+	return article_href(site, target, fragment);
+}
+
+char *site_resolve_link(const struct site *site, const struct article *from,
+			const char *url, char **error)
+{
+	const char *hash = strchr(url, '#');
+	size_t path_length = hash ? (size_t)(hash - url) : strlen(url);
+	char *path = NULL, *fragment = NULL, *directory = NULL, *target = NULL;
+	char *href = NULL;
+
+	if (error)
+		*error = NULL;
+	if (has_scheme(url) || url[0] == '/' || url[0] == '?')
+		return NULL;
+	path = percent_decode(url, path_length);
+	fragment = hash ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
+	if (*path == '\0') {
+		if (fragment && *fragment && !site_article_has_anchor(from, fragment) &&
+		    error)
+			*error = xasprintf("broken anchor: no heading '#%s' in "
+					   "this article", fragment);
+		goto out;
+	}
+	if (!ends_with(path, ".md") && !ends_with(path, ".yaml"))
+		goto out;
+	directory = directory_of(from->source);
+	target = site_normalize_path(directory, path);
+	if (target == NULL) {
+		if (error)
+			*error = xasprintf("broken link: '%s' points outside the "
+					   "site", url);
+		goto out;
+	}
+	if (ends_with(target, ".md")) {
+		href = resolve_markdown_link(site, target, fragment, url, error);
+	} else if (strncmp(target, "decision-trees/", 15) == 0) {
+		if (site->tree_links)
+			href = site->tree_links(site->tree_links_user, target,
+						fragment, error);
+		else if (error)
+			*error = xasprintf("broken link: no decision tree '%s'",
+					   target);
+	}
+out:
+	free(path);
+	free(fragment);
+	free(directory);
+	free(target);
+	return href;
+}
+
+struct link_check {
+	const struct site *site;
+	const struct article *article;
+};
+
+/* The column of url in the article's source line (cmark reports columns
+ * in bytes after stripping indentation; editors want characters). */
+static unsigned link_column(const struct article *article, unsigned file_line,
+			    const char *url, unsigned fallback)
+{
+	const char *line = article->text;
+	const char *end, *found;
+
+	for (unsigned n = 1; n < file_line && line; n++) {
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	if (line == NULL)
+		return fallback;
+	end = strchr(line, '\n');
+	if (end == NULL)
+		end = line + strlen(line);
+	found = memmem(line, (size_t)(end - line), url, strlen(url));
+	if (found == NULL)
+		return fallback;
+	return (unsigned)utf8_count(line, (size_t)(found - line)) + 1;
+}
+
+static void check_one_link(void *user, cmark_node *node, const char *url,
+			   bool image)
+{
+	struct link_check *check = user;
+	const struct article *article = check->article;
+	char *error = NULL;
+	char *href;
+
+	(void)image;
+	href = site_resolve_link(check->site, article, url, &error);
+	if (error != NULL) {
+		unsigned line = article->meta.body_line - 1 +
+				(unsigned)cmark_node_get_start_line(node);
+		unsigned col = link_column(article, line, url,
+					   (unsigned)cmark_node_get_start_column(node));
+		diag_error(article->source, line, col, "%s", error);
+	}
+	free(error);
+	free(href);
+}
+
+void site_check_links(struct site *site)
+{
+	for (size_t i = 0; i < site->article_count; i++) {
+		struct article *article = site->articles[i];
+		struct link_check check = {site, article};
+		cmark_node *document = markdown_parse(article->meta.body,
+						      article->meta.body_length);
+		markdown_each_link(document, check_one_link, &check);
+		cmark_node_free(document);
+	}
+}
+
+/* ---- loading ---- */
+
+static void article_free(struct article *article)
+{
+	if (article == NULL)
+		return;
+	front_matter_free(&article->meta);
+	markdown_headings_free(&article->headings);
+	free(article->source);
+	free(article->content_path);
+	free(article->url_path);
+	free(article->updated);
+	free(article->text);
+	free(article->related);
+	free(article);
+}
+
+static char *file_stem(const char *name)
+{
+	return xstrndup(name, strlen(name) - 3);
+}
+
+/* Reads and checks one article file. Returns NULL when it must be left
+ * out (unreadable, invalid, or a draft not asked for). */
+static struct article *load_article(const char *root, const char *section,
+				    const char *name, bool with_drafts)
+{
+	struct article *article = xcalloc(1, sizeof *article);
+	char *path, *stem = file_stem(name);
+	size_t length, bad;
+	cmark_node *document;
+	bool ok;
+
+	article->source = xasprintf("content/%s/%s", section, name);
+	article->content_path = xasprintf("%s/%s", section, stem);
+	path = path_join(root, article->source);
+	if (read_file(path, ARTICLE_MAX_SIZE, &article->text, &length) != 0) {
+		diag_error(article->source, 0, 0, "cannot read: %s",
+			   errno == EFBIG ? "file larger than 4 MiB"
+					  : strerror(errno));
+		goto fail;
+	}
+	if (!utf8_valid(article->text, length, &bad) ||
+	    memchr(article->text, '\0', length) != NULL) {
+		const char *line_start = article->text;
+		unsigned line = 1;
+		if (memchr(article->text, '\0', length) != NULL &&
+		    (utf8_valid(article->text, length, NULL) ||
+		     (size_t)((char *)memchr(article->text, '\0', length) -
+			      article->text) < bad))
+			bad = (size_t)((char *)memchr(article->text, '\0', length) -
+				       article->text);
+		for (size_t i = 0; i < bad; i++)
+			if (article->text[i] == '\n') {
+				line++;
+				line_start = article->text + i + 1;
+			}
+		diag_error(article->source, line,
+			   (unsigned)utf8_count(line_start,
+						(size_t)(article->text + bad -
+							 line_start)) + 1,
+			   "not valid UTF-8 text (byte 0x%02x at offset %zu)",
+			   (unsigned char)article->text[bad], bad);
+		goto fail;
+	}
+	ok = front_matter_parse(article->text, length, article->source,
+				&article->meta);
+	if (!ok)
+		goto fail;
+	if (article->meta.draft && !with_drafts)
+		goto fail;
+	article->url_path = xasprintf("%s/%s/", section,
+				      article->meta.slug ? article->meta.slug : stem);
+	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
+				   : article->meta.date ? article->meta.date : "");
+	document = markdown_parse(article->meta.body, article->meta.body_length);
+	markdown_collect_headings(document, NULL, &article->headings);
+	cmark_node_free(document);
+	free(path);
+	free(stem);
+	return article;
+fail:
+	free(path);
+	free(stem);
+	article_free(article);
+	return NULL;
+}
+
+static char **sorted_entries(const char *path, bool directories)
+{
+	DIR *directory = opendir(path);
+	struct dirent *entry;
+	char **names = NULL;
+	size_t count = 0, capacity = 0;
+
+	if (directory == NULL)
+		return NULL;
+	while ((entry = readdir(directory)) != NULL) {
+		char *full;
+		struct stat status;
+		bool is_directory;
+
+		if (entry->d_name[0] == '.')
+			continue;
+		full = path_join(path, entry->d_name);
+		is_directory = stat(full, &status) == 0 && S_ISDIR(status.st_mode);
+		free(full);
+		if (is_directory != directories)
+			continue;
+		names = xgrow(names, &capacity, count + 2, sizeof *names);
+		names[count++] = xstrdup(entry->d_name);
+	}
+	closedir(directory);
+	names = xgrow(names, &capacity, count + 1, sizeof *names);
+	names[count] = NULL;
+	qsort(names, count, sizeof *names, compare_strings);
+	return names;
+}
+
+static void free_names(char **names)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+static struct section *load_section_index(const char *root, const char *name)
+{
+	struct section *section = xcalloc(1, sizeof *section);
+	char *source = xasprintf("content/%s/_index.md", name);
+	char *path = path_join(root, source);
+	struct front_matter meta;
+	char *text = NULL;
+	size_t length;
+
+	section->name = xstrdup(name);
+	section->title = xstrdup(name);
+	section->description = xstrdup("");
+	if (read_file(path, ARTICLE_MAX_SIZE, &text, &length) == 0) {
+		section->source = source;
+		source = NULL;
+		if (!utf8_valid(text, length, NULL)) {
+			diag_error(section->source, 0, 0, "not valid UTF-8 text");
+		} else if (front_matter_parse(text, length, section->source, &meta)) {
+			free(section->title);
+			free(section->description);
+			section->title = xstrdup(meta.title);
+			section->description = xstrdup(meta.description);
+			section->weight = meta.weight;
+		}
+		front_matter_free(&meta);
+	}
+	free(text);
+	free(path);
+	free(source);
+	return section;
+}
+
+static void section_add(struct section *section, struct article *article)
+{
+	section->articles = xgrow(section->articles, &section->article_capacity,
+				  section->article_count + 1,
+				  sizeof *section->articles);
+	section->articles[section->article_count++] = article;
+	article->section = section;
+}
+
+static void load_section(struct site *site, const char *name, bool with_drafts,
+			 size_t *capacity)
+{
+	char *folder = xasprintf("content/%s", name);
+	char *path = path_join(site->root, folder);
+	char **files = sorted_entries(path, false);
+	char **nested = sorted_entries(path, true);
+	struct section *section = load_section_index(site->root, name);
+
+	site->sections = xrealloc(site->sections, (site->section_count + 1) *
+				  sizeof *site->sections);
+	site->sections[site->section_count++] = section;
+	for (size_t i = 0; nested && nested[i]; i++)
+		diag_warning(folder, 0, 0, "folder '%s' ignored: articles live "
+			     "one level deep, in content/<section>/", nested[i]);
+	for (size_t i = 0; files && files[i]; i++) {
+		struct article *article;
+		if (!ends_with(files[i], ".md") || strcmp(files[i], "_index.md") == 0)
+			continue;
+		article = load_article(site->root, name, files[i], with_drafts);
+		if (article == NULL)
+			continue;
+		section_add(section, article);
+		site->articles = xgrow(site->articles, capacity,
+				       site->article_count + 1,
+				       sizeof *site->articles);
+		site->articles[site->article_count++] = article;
+	}
+	free_names(files);
+	free_names(nested);
+	free(path);
+	free(folder);
+}
+
+static int compare_sources(const void *left, const void *right)
+{
+	return strcmp((*(struct article *const *)left)->source,
+		      (*(struct article *const *)right)->source);
+}
+
+static int compare_by_url(const void *left, const void *right)
+{
+	int by_url = strcmp((*(struct article *const *)left)->url_path,
+			    (*(struct article *const *)right)->url_path);
+
+	return by_url ? by_url : compare_sources(left, right);
+}
+
+static void check_duplicate_urls(struct site *site)
+{
+	struct article **by_url;
+
+	if (site->article_count < 2)
+		return;
+	by_url = xmalloc(site->article_count * sizeof *by_url);
+	memcpy(by_url, site->articles, site->article_count * sizeof *by_url);
+	qsort(by_url, site->article_count, sizeof *by_url, compare_by_url);
+	for (size_t i = 1; i < site->article_count; i++)
+		if (strcmp(by_url[i]->url_path, by_url[i - 1]->url_path) == 0)
+			diag_error(by_url[i]->source, 1, 1,
+				   "URL /%s is already used by %s",
+				   by_url[i]->url_path, by_url[i - 1]->source);
+	free(by_url);
+}
+
+static int compare_in_section(const void *left_pointer, const void *right_pointer)
+{
+	const struct article *left = *(struct article *const *)left_pointer;
+	const struct article *right = *(struct article *const *)right_pointer;
+	int by_title;
+
+	if (left->meta.weight != right->meta.weight)
+		return left->meta.weight < right->meta.weight ? -1 : 1;
+	by_title = strcmp(left->meta.title, right->meta.title);
+	return by_title ? by_title : strcmp(left->source, right->source);
+}
+
+static int compare_sections(const void *left_pointer, const void *right_pointer)
+{
+	const struct section *left = *(struct section *const *)left_pointer;
+	const struct section *right = *(struct section *const *)right_pointer;
+
+	if (left->weight != right->weight)
+		return left->weight < right->weight ? -1 : 1;
+	return strcmp(left->name, right->name);
+}
+
+static int compare_recent(const void *left_pointer, const void *right_pointer)
+{
+	const struct article *left = *(struct article *const *)left_pointer;
+	const struct article *right = *(struct article *const *)right_pointer;
+	int by_date = strcmp(right->updated, left->updated);
+
+	return by_date ? by_date : strcmp(left->source, right->source);
+}
+
+static int compare_tags(const void *left, const void *right)
+{
+	return strcmp((*(struct tag *const *)left)->name,
+		      (*(struct tag *const *)right)->name);
+}
+
+static struct tag *find_or_add_tag(struct site *site, const char *name,
+				   size_t *capacity)
+{
+	struct tag key = {.name = (char *)name}, *key_pointer = &key, **found;
+
+	found = site->tag_count ? bsearch(&key_pointer, site->tags, site->tag_count,
+					  sizeof *site->tags, compare_tags)
+				: NULL;
+	if (found)
+		return *found;
+	site->tags = xgrow(site->tags, capacity, site->tag_count + 1,
+			   sizeof *site->tags);
+	site->tags[site->tag_count] = xcalloc(1, sizeof **site->tags);
+	site->tags[site->tag_count]->name = xstrdup(name);
+	site->tags[site->tag_count]->slug = site_tag_slug(name);
+	site->tag_count++;
+	qsort(site->tags, site->tag_count, sizeof *site->tags, compare_tags);
+	return *(struct tag **)bsearch(&key_pointer, site->tags, site->tag_count,
+				       sizeof *site->tags, compare_tags);
+}
+
+static void build_tags(struct site *site)
+{
+	size_t capacity = 0;
+
+	/* walk in recent order so each tag's list is already ordered */
+	for (size_t i = 0; i < site->article_count; i++) {
+		struct article *article = site->recent[i];
+		for (size_t t = 0; t < article->meta.tags.count; t++) {
+			struct tag *tag = find_or_add_tag(site,
+							  article->meta.tags.items[t],
+							  &capacity);
+			if (tag->article_count &&
+			    tag->articles[tag->article_count - 1] == article)
+				continue;	/* the same tag twice */
+			tag->articles = xgrow(tag->articles, &tag->article_capacity,
+					      tag->article_count + 1,
+					      sizeof *tag->articles);
+			tag->articles[tag->article_count++] = article;
+		}
+	}
+	for (size_t i = 1; i < site->tag_count; i++)
+		if (strcmp(site->tags[i]->slug, site->tags[i - 1]->slug) == 0)
+			diag_warning("content", 0, 0, "tags '%s' and '%s' share "
+				     "the page /tags/%s/", site->tags[i - 1]->name,
+				     site->tags[i]->name, site->tags[i]->slug);
+}
+
+struct site *site_load(const char *root, bool with_drafts)
+{
+	struct site *site = xcalloc(1, sizeof *site);
+	char *content = path_join(root, "content");
+	char **sections;
+	size_t capacity = 0;
+
+	site->root = xstrdup(root);
+	sections = sorted_entries(content, true);
+	if (sections == NULL) {
+		diag_error("content", 0, 0, "cannot read the content folder: %s",
+			   strerror(errno));
+	} else {
+		char **loose = sorted_entries(content, false);
+		for (size_t i = 0; loose && loose[i]; i++)
+			if (ends_with(loose[i], ".md"))
+				diag_warning("content", 0, 0, "'%s' ignored: "
+					     "articles live in content/<section>/",
+					     loose[i]);
+		free_names(loose);
+	}
+	for (size_t i = 0; sections && sections[i]; i++)
+		load_section(site, sections[i], with_drafts, &capacity);
+	free_names(sections);
+	free(content);
+	if (site->article_count > 1)
+		qsort(site->articles, site->article_count, sizeof *site->articles,
+		      compare_sources);
+	check_duplicate_urls(site);
+	for (size_t i = 0; i < site->section_count; i++)
+		if (site->sections[i]->article_count > 1)
+			qsort(site->sections[i]->articles,
+			      site->sections[i]->article_count,
+			      sizeof *site->sections[i]->articles,
+			      compare_in_section);
+	if (site->section_count > 1)
+		qsort(site->sections, site->section_count, sizeof *site->sections,
+		      compare_sections);
+	site->recent = xmalloc((site->article_count + 1) * sizeof *site->recent);
+	memcpy(site->recent, site->articles,
+	       site->article_count * sizeof *site->recent);
+	if (site->article_count > 1)
+		qsort(site->recent, site->article_count, sizeof *site->recent,
+		      compare_recent);
+	for (size_t i = 0; i < site->article_count; i++)
+		site->recent[i]->recent_rank = i;
+	build_tags(site);
+	return site;
+}
+
+/* ---- related articles ---- */
+
+struct candidate {
+	struct article *article;
+	unsigned shared;
+	size_t order;		/* position in the recent list */
+};
+
+static int compare_candidates(const void *left_pointer, const void *right_pointer)
+{
+	const struct candidate *left = left_pointer, *right = right_pointer;
+
+	if (left->shared != right->shared)
+		return left->shared > right->shared ? -1 : 1;
+	return left->order < right->order ? -1 : left->order > right->order;
+}
+
+/* For each of an article's tags only the articles nearest it in that
+ * tag's (date-ordered) list are considered, so the cost per article stays
+ * flat however popular a tag is. */
+#define RELATED_WINDOW 24
+
+static struct tag *find_tag(const struct site *site, const char *name)
+{
+	struct tag key = {.name = (char *)name}, *key_pointer = &key, **found;
+
+	found = site->tag_count ? bsearch(&key_pointer, site->tags, site->tag_count,
+					  sizeof *site->tags, compare_tags)
+				: NULL;
+	return found ? *found : NULL;
+}
+
+/* The index in tag's list of the first article not newer than article. */
+static size_t position_in_tag(const struct tag *tag, const struct article *article)
+{
+	size_t low = 0, high = tag->article_count;
+
+	while (low < high) {
+		size_t middle = (low + high) / 2;
+		if (tag->articles[middle]->recent_rank < article->recent_rank)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return low;
+}
+
+static size_t add_candidate(struct candidate **candidates, size_t *capacity,
+			    size_t count, struct article *other)
+{
+	size_t c;
+
+	for (c = 0; c < count; c++)
+		if ((*candidates)[c].article == other)
+			break;
+	if (c == count) {
+		*candidates = xgrow(*candidates, capacity, count + 1,
+				    sizeof **candidates);
+		(*candidates)[c].article = other;
+		(*candidates)[c].shared = 0;
+		(*candidates)[c].order = other->recent_rank;
+		count++;
+	}
+	(*candidates)[c].shared++;
+	return count;
+}
+
+static void relate_article(const struct site *site, struct article *article,
+			   size_t limit, struct candidate **candidates,
+			   size_t *capacity)
+{
+	size_t count = 0;
+
+	for (size_t t = 0; t < article->meta.tags.count; t++) {
+		const struct tag *tag = find_tag(site, article->meta.tags.items[t]);
+		size_t at, from, to;
+
+		if (tag == NULL)
+			continue;
+		at = position_in_tag(tag, article);
+		from = at > RELATED_WINDOW ? at - RELATED_WINDOW : 0;
+		to = at + RELATED_WINDOW + 1 < tag->article_count
+			? at + RELATED_WINDOW + 1 : tag->article_count;
+		for (size_t k = from; k < to; k++)
+			if (tag->articles[k] != article)
+				count = add_candidate(candidates, capacity, count,
+						      tag->articles[k]);
+	}
+	if (count > 1)
+		qsort(*candidates, count, sizeof **candidates, compare_candidates);
+	if (count > limit)
+		count = limit;
+	article->related = xmalloc((count + 1) * sizeof *article->related);
+	for (size_t c = 0; c < count; c++)
+		article->related[c] = (*candidates)[c].article;
+	article->related_count = count;
+}
+
+void site_compute_related(struct site *site, size_t limit)
+{
+	struct candidate *candidates = NULL;
+	size_t capacity = 0;
+
+	for (size_t i = 0; i < site->article_count; i++)
+		relate_article(site, site->recent[i], limit, &candidates, &capacity);
+	free(candidates);
+}
+
+void site_free(struct site *site)
+{
+	if (site == NULL)
+		return;
+	for (size_t i = 0; i < site->article_count; i++)
+		article_free(site->articles[i]);
+	for (size_t i = 0; i < site->section_count; i++) {
+		free(site->sections[i]->name);
+		free(site->sections[i]->title);
+		free(site->sections[i]->description);
+		free(site->sections[i]->source);
+		free(site->sections[i]->articles);
+		free(site->sections[i]);
+	}
+	for (size_t i = 0; i < site->tag_count; i++) {
+		free(site->tags[i]->name);
+		free(site->tags[i]->slug);
+		free(site->tags[i]->articles);
+		free(site->tags[i]);
+	}
+	free(site->articles);
+	free(site->sections);
+	free(site->tags);
+	free(site->recent);
+	site_config_free(&site->config);
+	free(site->root);
+	free(site);
+}

@@ -1,0 +1,145 @@
+/*
+ * site.h — the site model: configuration (site.yaml), sections and
+ * articles (content/<section>/<name>.md), tags, and the link table that
+ * turns relative links to .md files into page URLs.
+ *
+ * Loading reports every content mistake through diag and keeps going, so
+ * one run lists all of them. Article bodies are kept as text, not as
+ * parsed trees: pages are rendered one at a time from the text, which
+ * keeps memory flat however large the site is.
+ */
+#ifndef KB_SITE_H
+#define KB_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "frontmatter.h"
+#include "markdown.h"
+
+struct external_link {
+	char *name;		/* key in site.yaml's links: */
+	char *title;
+	char *url;
+};
+
+struct site_config {
+	char *title;
+	char *description;
+	char *base_url;		/* absolute, ends with '/' */
+	char *base_path;	/* path part of base_url: "/" or "/kb/" */
+	char *language;		/* "ja" by default */
+	char *cgi_url;		/* public URL of kb.cgi; NULL when unset */
+	struct external_link *links;
+	size_t link_count;
+};
+
+struct section;
+
+struct article {
+	char *source;		/* "content/delivery/spam-folder.md" */
+	char *content_path;	/* "delivery/spam-folder" */
+	char *url_path;		/* "delivery/spam-folder/", under base_path */
+	struct section *section;
+	struct front_matter meta;
+	char *updated;		/* lastmod, else date, else "" (as written) */
+	char *text;		/* the whole file; meta.body points into it */
+	struct markdown_headings headings;
+	unsigned slug_line, slug_col;
+	size_t recent_rank;	/* index in site->recent */
+	struct article **related;	/* same tags, best first */
+	size_t related_count;
+};
+
+struct section {
+	char *name;		/* folder name, also the URL segment */
+	char *title;
+	char *description;
+	long weight;
+	char *source;		/* "content/x/_index.md" or NULL */
+	struct article **articles;	/* ordered by weight, then title */
+	size_t article_count, article_capacity;
+};
+
+struct tag {
+	char *name;
+	char *slug;		/* URL segment under tags/ */
+	struct article **articles;	/* ordered like recent updates */
+	size_t article_count, article_capacity;
+};
+
+/* Resolves links into decision trees ("../../decision-trees/x.yaml#n").
+ * Returns the href (caller frees) or NULL with *error set (caller frees)
+ * when the tree or node does not exist. */
+typedef char *(*site_tree_link_resolver)(void *user, const char *tree_file,
+					 const char *fragment, char **error);
+
+struct site {
+	char *root;
+	struct site_config config;
+	struct article **articles;	/* sorted by source path */
+	size_t article_count;
+	struct section **sections;	/* ordered by weight, then title */
+	size_t section_count;
+	struct tag **tags;		/* sorted by name */
+	size_t tag_count;
+	struct article **recent;	/* by updated, newest first */
+	site_tree_link_resolver tree_links;
+	void *tree_links_user;
+};
+
+/* Reads root/site.yaml (missing keys get defaults; a missing file is an
+ * error). Reports problems through diag. Returns true when usable. The
+ * caller releases *config with site_config_free. */
+bool site_config_load(const char *root, struct site_config *config);
+void site_config_free(struct site_config *config);
+
+/* The external link named name, or NULL. Borrowed. */
+const struct external_link *site_config_link(const struct site_config *config,
+					     const char *name);
+
+/* Loads every article under root/content (drafts only when with_drafts),
+ * checks front matter, URLs and headings, and builds sections, tags and
+ * the recent list. Links are checked separately (site_check_links) so
+ * that trees can be loaded in between. Returns NULL only when root cannot
+ * be read at all; otherwise a site to free with site_free (check
+ * diag_error_count for content errors). Takes ownership of nothing. */
+struct site *site_load(const char *root, bool with_drafts);
+
+/* Checks every link in every article; reports broken ones at their
+ * file:line:col. */
+void site_check_links(struct site *site);
+
+/* Computes each article's related articles (shared tags). */
+void site_compute_related(struct site *site, size_t limit);
+
+void site_free(struct site *site);
+
+/* The article whose content path ("delivery/spam-folder") or source
+ * ("content/delivery/spam-folder.md") is given, or NULL. Borrowed. */
+struct article *site_find_article(const struct site *site, const char *path);
+
+/* True when article has a heading with this id. */
+bool site_article_has_anchor(const struct article *article, const char *id);
+
+/* The href for a link written in from's Markdown: a relative link to a
+ * .md file (with an optional #heading) becomes the target page's URL, a
+ * link into a decision tree goes through site->tree_links. Returns NULL
+ * when the URL is not such a link (keep it as written). When the target
+ * or heading is missing, returns NULL and sets *error (caller frees) if
+ * error is not NULL. Caller frees the result. */
+char *site_resolve_link(const struct site *site, const struct article *from,
+			const char *url, char **error);
+
+/* base_path + path. Caller frees. */
+char *site_url(const struct site *site, const char *path);
+
+/* Lower-cases and hyphenates a tag for its URL segment. Caller frees. */
+char *site_tag_slug(const char *tag);
+
+/* Joins a relative path to a directory and removes "." and ".."
+ * segments. Returns NULL when ".." would climb above the top. Caller
+ * frees. */
+char *site_normalize_path(const char *directory, const char *relative);
+
+#endif

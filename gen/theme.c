@@ -1,0 +1,437 @@
+/*
+ * theme.c — layout loading, per-page filling and UTF-8 serialization.
+ */
+#include "theme.h"
+
+#include <errno.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/xmlsave.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "dom.h"
+#include "util.h"
+#include "yamldoc.h"
+
+#define LAYOUT_MAX_SIZE (1024 * 1024)
+#define STRINGS_MAX_SIZE (1024 * 1024)
+
+struct nav_entry {
+	char *path;
+	char *label;
+};
+
+struct theme {
+	xmlDocPtr layout;
+	char *base_path;
+	char *site_title;
+	char **keys, **values;
+	size_t string_count;
+	struct nav_entry *nav;
+	size_t nav_count, nav_capacity;
+};
+
+struct crumb {
+	char *href;
+	char *label;
+};
+
+struct page {
+	const struct theme *theme;
+	xmlDocPtr document;
+	xmlNodePtr main, head, breadcrumbs, search_input;
+	struct crumb *crumbs;
+	size_t crumb_count, crumb_capacity;
+};
+
+static char *kb_attribute(xmlNodePtr node, const char *name)
+{
+	xmlChar *value = xmlGetProp(node, BAD_CAST name);
+	char *copy;
+
+	if (value == NULL)
+		return NULL;
+	copy = xstrdup((const char *)value);
+	xmlFree(value);
+	return copy;
+}
+
+const char *theme_text(const struct theme *theme, const char *key)
+{
+	for (size_t i = 0; i < theme->string_count; i++)
+		if (strcmp(theme->keys[i], key) == 0)
+			return theme->values[i];
+	return key;
+}
+
+char *theme_url(const struct theme *theme, const char *path)
+{
+	return xasprintf("%s%s", theme->base_path, path);
+}
+
+static bool load_strings(struct theme *theme, const char *root,
+			 const char *language)
+{
+	char *relative = xasprintf("theme/i18n/%s.yaml", language);
+	char *path = path_join(root, relative);
+	struct yamldoc_node *strings = NULL;
+	char *text = NULL;
+	size_t length;
+	bool ok = false;
+
+	if (read_file(path, STRINGS_MAX_SIZE, &text, &length) != 0) {
+		diag_error(relative, 0, 0, "cannot read UI strings for "
+			   "language '%s': %s", language, strerror(errno));
+		goto out;
+	}
+	strings = yamldoc_parse(text, length, relative, 1, &ok);
+	if (!ok)
+		goto out;
+	if (strings == NULL || strings->type != YAMLDOC_MAPPING) {
+		diag_error(relative, 1, 1, "UI strings must be a mapping of "
+			   "key: text");
+		ok = false;
+		goto out;
+	}
+	theme->keys = xcalloc(strings->count, sizeof *theme->keys);
+	theme->values = xcalloc(strings->count, sizeof *theme->values);
+	for (size_t i = 0; i < strings->count; i++) {
+		const struct yamldoc_node *value = strings->items[i];
+		if (value->type != YAMLDOC_SCALAR) {
+			diag_error(relative, value->line, value->col,
+				   "UI string '%s' must be text",
+				   strings->keys[i]->text);
+			ok = false;
+			continue;
+		}
+		theme->keys[theme->string_count] = xstrdup(strings->keys[i]->text);
+		theme->values[theme->string_count++] = xstrdup(value->text);
+	}
+out:
+	yamldoc_free(strings);
+	free(text);
+	free(path);
+	free(relative);
+	return ok;
+}
+
+static bool is_relative_url(const char *url)
+{
+	return *url != '\0' && *url != '/' && *url != '#' &&
+	       strchr(url, ':') == NULL;
+}
+
+static void rewrite_url_attribute(struct theme *theme, xmlNodePtr node,
+				  const char *name)
+{
+	char *value = kb_attribute(node, name);
+	char *url;
+
+	if (value == NULL)
+		return;
+	if (is_relative_url(value)) {
+		url = strcmp(value, "index.html") == 0
+			? xstrdup(theme->base_path) : theme_url(theme, value);
+		dom_set(node, name, url);
+		free(url);
+	}
+	free(value);
+}
+
+static void apply_text_attribute(struct theme *theme, xmlNodePtr node)
+{
+	char *spec = kb_attribute(node, "data-kb-text-attr");
+	char *equals;
+
+	if (spec == NULL)
+		return;
+	equals = strchr(spec, '=');
+	if (equals != NULL) {
+		*equals = '\0';
+		dom_set(node, spec, theme_text(theme, equals + 1));
+	}
+	xmlUnsetProp(node, BAD_CAST "data-kb-text-attr");
+	free(spec);
+}
+
+static void apply_text(struct theme *theme, xmlNodePtr node)
+{
+	char *key = kb_attribute(node, "data-kb-text");
+
+	if (key == NULL)
+		return;
+	dom_clear(node);
+	dom_text(node, theme_text(theme, key));
+	xmlUnsetProp(node, BAD_CAST "data-kb-text");
+	free(key);
+}
+
+static void apply_slot(xmlNodePtr node, const struct theme_config *config)
+{
+	char *slot = kb_attribute(node, "data-kb");
+
+	if (slot == NULL)
+		return;
+	if (strcmp(slot, "site-title") == 0 || strcmp(slot, "footer-title") == 0) {
+		dom_clear(node);
+		dom_text(node, config->site_title);
+		xmlUnsetProp(node, BAD_CAST "data-kb");
+	} else if (strcmp(slot, "search-form") == 0) {
+		dom_set(node, "action", config->search_action);
+		xmlUnsetProp(node, BAD_CAST "data-kb");
+	}
+	free(slot);
+}
+
+/* Fills everything that is the same on every page, once. */
+static void prepare_layout(struct theme *theme, xmlNodePtr node,
+			   const struct theme_config *config)
+{
+	for (; node != NULL; node = node->next) {
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		rewrite_url_attribute(theme, node, "href");
+		rewrite_url_attribute(theme, node, "src");
+		rewrite_url_attribute(theme, node, "action");
+		apply_text_attribute(theme, node);
+		apply_text(theme, node);
+		apply_slot(node, config);
+		if (xmlStrEqual(node->name, BAD_CAST "html"))
+			dom_set(node, "lang", config->language);
+		prepare_layout(theme, node->children, config);
+	}
+}
+
+static bool load_layout(struct theme *theme, const struct theme_config *config)
+{
+	char *path = path_join(config->root, "theme/layout.html");
+	char *text = NULL;
+	size_t length;
+
+	if (read_file(path, LAYOUT_MAX_SIZE, &text, &length) != 0) {
+		diag_error("theme/layout.html", 0, 0, "cannot read the layout: %s",
+			   strerror(errno));
+		free(path);
+		return false;
+	}
+	theme->layout = htmlReadMemory(text, (int)length, "layout.html", "UTF-8",
+				       HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				       HTML_PARSE_NONET);
+	free(text);
+	free(path);
+	if (theme->layout == NULL || xmlDocGetRootElement(theme->layout) == NULL) {
+		diag_error("theme/layout.html", 0, 0, "the layout is not HTML");
+		return false;
+	}
+	prepare_layout(theme, xmlDocGetRootElement(theme->layout), config);
+	return true;
+}
+
+struct theme *theme_load(const struct theme_config *config)
+{
+	struct theme *theme = xcalloc(1, sizeof *theme);
+
+	theme->base_path = xstrdup(config->base_path);
+	theme->site_title = xstrdup(config->site_title);
+	if (!load_strings(theme, config->root, config->language) ||
+	    !load_layout(theme, config)) {
+		theme_free(theme);
+		return NULL;
+	}
+	return theme;
+}
+
+void theme_free(struct theme *theme)
+{
+	if (theme == NULL)
+		return;
+	if (theme->layout)
+		xmlFreeDoc(theme->layout);
+	for (size_t i = 0; i < theme->string_count; i++) {
+		free(theme->keys[i]);
+		free(theme->values[i]);
+	}
+	for (size_t i = 0; i < theme->nav_count; i++) {
+		free(theme->nav[i].path);
+		free(theme->nav[i].label);
+	}
+	free(theme->nav);
+	free(theme->keys);
+	free(theme->values);
+	free(theme->base_path);
+	free(theme->site_title);
+	free(theme);
+}
+
+void theme_add_nav(struct theme *theme, const char *path, const char *label)
+{
+	theme->nav = xgrow(theme->nav, &theme->nav_capacity,
+			   theme->nav_count + 1, sizeof *theme->nav);
+	theme->nav[theme->nav_count].path = xstrdup(path);
+	theme->nav[theme->nav_count++].label = xstrdup(label);
+}
+
+static void fill_nav(const struct theme *theme, xmlNodePtr list)
+{
+	dom_clear(list);
+	for (size_t i = 0; i < theme->nav_count; i++) {
+		char *url = theme_url(theme, theme->nav[i].path);
+		dom_link(dom_element(list, "li", NULL), url, theme->nav[i].label);
+		free(url);
+	}
+}
+
+static void fill_title(struct page *page, xmlNodePtr node, const char *title)
+{
+	char *text = title ? xasprintf("%s | %s", title, page->theme->site_title)
+			   : xstrdup(page->theme->site_title);
+
+	dom_clear(node);
+	dom_text(node, text);
+	free(text);
+}
+
+/* Finds the per-page slots in a fresh copy of the layout. */
+static void find_slots(struct page *page, xmlNodePtr node, const char *title,
+		       const char *description)
+{
+	for (; node != NULL; node = node->next) {
+		char *slot;
+
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrEqual(node->name, BAD_CAST "head"))
+			page->head = node;
+		slot = kb_attribute(node, "data-kb");
+		if (slot != NULL) {
+			if (strcmp(slot, "title") == 0)
+				fill_title(page, node, title);
+			else if (strcmp(slot, "description") == 0)
+				dom_set(node, "content", description ? description : "");
+			else if (strcmp(slot, "main") == 0)
+				page->main = node;
+			else if (strcmp(slot, "breadcrumbs") == 0)
+				page->breadcrumbs = node;
+			else if (strcmp(slot, "search-input") == 0)
+				page->search_input = node;
+			else if (strcmp(slot, "site-nav") == 0)
+				fill_nav(page->theme, node);
+			xmlUnsetProp(node, BAD_CAST "data-kb");
+			free(slot);
+		}
+		find_slots(page, node->children, title, description);
+	}
+}
+
+struct page *page_new(const struct theme *theme, const char *title,
+		      const char *description)
+{
+	struct page *page = xcalloc(1, sizeof *page);
+
+	page->theme = theme;
+	page->document = xmlCopyDoc(theme->layout, 1);
+	if (page->document == NULL)
+		abort();
+	find_slots(page, xmlDocGetRootElement(page->document), title,
+		   description);
+	if (page->main == NULL)
+		page->main = xmlDocGetRootElement(page->document);
+	else
+		dom_clear(page->main);
+	return page;
+}
+
+xmlNodePtr page_main(struct page *page)
+{
+	return page->main;
+}
+
+xmlNodePtr page_head(struct page *page)
+{
+	return page->head ? page->head : xmlDocGetRootElement(page->document);
+}
+
+void page_add_breadcrumb(struct page *page, const char *href,
+			 const char *label)
+{
+	page->crumbs = xgrow(page->crumbs, &page->crumb_capacity,
+			     page->crumb_count + 1, sizeof *page->crumbs);
+	page->crumbs[page->crumb_count].href = href ? xstrdup(href) : NULL;
+	page->crumbs[page->crumb_count++].label = xstrdup(label);
+}
+
+void page_set_search_query(struct page *page, const char *query)
+{
+	if (page->search_input != NULL)
+		dom_set(page->search_input, "value", query);
+}
+
+static void fill_breadcrumbs(struct page *page)
+{
+	xmlNodePtr list;
+
+	if (page->breadcrumbs == NULL)
+		return;
+	if (page->crumb_count == 0) {
+		xmlUnlinkNode(page->breadcrumbs);
+		xmlFreeNode(page->breadcrumbs);
+		page->breadcrumbs = NULL;
+		return;
+	}
+	dom_clear(page->breadcrumbs);
+	list = dom_element(page->breadcrumbs, "ol", NULL);
+	for (size_t i = 0; i < page->crumb_count; i++) {
+		xmlNodePtr item = dom_element(list, "li", NULL);
+		if (page->crumbs[i].href != NULL) {
+			dom_link(item, page->crumbs[i].href, page->crumbs[i].label);
+		} else {
+			dom_text(item, page->crumbs[i].label);
+			dom_set(item, "aria-current", "page");
+		}
+	}
+}
+
+void page_render(struct page *page, char **out, size_t *length)
+{
+	xmlCharEncodingHandlerPtr encoder = xmlFindCharEncodingHandler("UTF-8");
+	xmlOutputBufferPtr output;
+	const xmlChar *content;
+
+	fill_breadcrumbs(page);
+	output = xmlAllocOutputBuffer(encoder);
+	if (output == NULL)
+		abort();
+	htmlDocContentDumpFormatOutput(output, page->document, "UTF-8", 0);
+	xmlOutputBufferFlush(output);
+	content = xmlOutputBufferGetContent(output);
+	*length = xmlOutputBufferGetSize(output);
+	*out = xstrndup((const char *)content, *length);
+	xmlOutputBufferClose(output);
+}
+
+int page_save(struct page *page, const char *path)
+{
+	char *html;
+	size_t length;
+	int rc;
+
+	page_render(page, &html, &length);
+	rc = write_file(path, html, length);
+	free(html);
+	return rc;
+}
+
+void page_free(struct page *page)
+{
+	if (page == NULL)
+		return;
+	for (size_t i = 0; i < page->crumb_count; i++) {
+		free(page->crumbs[i].href);
+		free(page->crumbs[i].label);
+	}
+	free(page->crumbs);
+	xmlFreeDoc(page->document);
+	free(page);
+}
