@@ -540,6 +540,10 @@ static char *file_stem(const char *name)
 	return xstrndup(name, strlen(name) - 3);
 }
 
+/* Ids the page layout uses itself, which no heading may take. */
+static const char *const reserved_ids[] = {"main", "site-search", "kb-toc",
+					   "kb-related", NULL};
+
 /* Reads and checks one article file. Returns NULL when it must be left
  * out (unreadable, invalid, or a draft not asked for). */
 static struct article *load_article(const char *root, const char *section,
@@ -594,7 +598,7 @@ static struct article *load_article(const char *root, const char *section,
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
 				   : article->meta.date ? article->meta.date : "");
 	document = markdown_parse(article->meta.body, article->meta.body_length);
-	markdown_collect_headings(document, NULL, &article->headings);
+	markdown_collect_headings(document, reserved_ids, &article->headings);
 	cmark_node_free(document);
 	free(path);
 	free(stem);
@@ -725,29 +729,94 @@ static int compare_sources(const void *left, const void *right)
 		      (*(struct article *const *)right)->source);
 }
 
-static int compare_by_url(const void *left, const void *right)
+char *site_alias_path(const char *alias)
 {
-	int by_url = strcmp((*(struct article *const *)left)->url_path,
-			    (*(struct article *const *)right)->url_path);
+	char *normalized = site_normalize_path("", alias);
+	char *path;
 
-	return by_url ? by_url : compare_sources(left, right);
+	if (normalized == NULL || *normalized == '\0' ||
+	    strpbrk(normalized, "?#%\\") != NULL) {
+		free(normalized);
+		return NULL;
+	}
+	path = xasprintf("%s/", normalized);
+	free(normalized);
+	return path;
 }
 
+/* Every page URL a content file claims, to find two claiming the same. */
+struct claim {
+	char *url;
+	const char *source;
+	unsigned line, col;
+	size_t order;
+};
+
+static int compare_claims(const void *left_pointer, const void *right_pointer)
+{
+	const struct claim *left = left_pointer, *right = right_pointer;
+	int by_url = strcmp(left->url, right->url);
+
+	if (by_url)
+		return by_url;
+	return left->order < right->order ? -1 : left->order > right->order;
+}
+
+static void add_claim(struct claim **claims, size_t *count, size_t *capacity,
+		      char *url, const char *source, unsigned line, unsigned col)
+{
+	*claims = xgrow(*claims, capacity, *count + 1, sizeof **claims);
+	(*claims)[*count] = (struct claim){url, source, line, col, *count};
+	(*count)++;
+}
+
+static void claim_aliases(const struct article *article, struct claim **claims,
+			  size_t *count, size_t *capacity)
+{
+	for (size_t k = 0; k < article->meta.aliases.count; k++) {
+		char *path = site_alias_path(article->meta.aliases.items[k]);
+		if (path == NULL) {
+			diag_error(article->source, article->meta.alias_line,
+				   article->meta.alias_col,
+				   "invalid alias '%s' (a path such as /old/page/)",
+				   article->meta.aliases.items[k]);
+			continue;
+		}
+		add_claim(claims, count, capacity, path, article->source,
+			  article->meta.alias_line, article->meta.alias_col);
+	}
+}
+
+/* Reports two articles (or aliases, or a generated page) with one URL. */
 static void check_duplicate_urls(struct site *site)
 {
-	struct article **by_url;
+	static const char *const reserved[] = {"tags/", "search/", "wizard/",
+					       "static/"};
+	struct claim *claims = NULL;
+	size_t count = 0, capacity = 0;
 
-	if (site->article_count < 2)
-		return;
-	by_url = xmalloc(site->article_count * sizeof *by_url);
-	memcpy(by_url, site->articles, site->article_count * sizeof *by_url);
-	qsort(by_url, site->article_count, sizeof *by_url, compare_by_url);
-	for (size_t i = 1; i < site->article_count; i++)
-		if (strcmp(by_url[i]->url_path, by_url[i - 1]->url_path) == 0)
-			diag_error(by_url[i]->source, 1, 1,
-				   "URL /%s is already used by %s",
-				   by_url[i]->url_path, by_url[i - 1]->source);
-	free(by_url);
+	for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+		add_claim(&claims, &count, &capacity, xstrdup(reserved[i]),
+			  "(generated pages)", 0, 0);
+	for (size_t i = 0; i < site->section_count; i++)
+		add_claim(&claims, &count, &capacity,
+			  xasprintf("%s/", site->sections[i]->name),
+			  "(section page)", 0, 0);
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *article = site->articles[i];
+		add_claim(&claims, &count, &capacity, xstrdup(article->url_path),
+			  article->source, article->slug_line, article->slug_col);
+		claim_aliases(article, &claims, &count, &capacity);
+	}
+	qsort(claims, count, sizeof *claims, compare_claims);
+	for (size_t i = 1; i < count; i++)
+		if (strcmp(claims[i].url, claims[i - 1].url) == 0)
+			diag_error(claims[i].source, claims[i].line, claims[i].col,
+				   "URL /%s is already used by %s", claims[i].url,
+				   claims[i - 1].source);
+	for (size_t i = 0; i < count; i++)
+		free(claims[i].url);
+	free(claims);
 }
 
 static int compare_in_section(const void *left_pointer, const void *right_pointer)

@@ -134,6 +134,10 @@ char *site_resolve_link(const struct site *site, const struct article *from,
 /* base_path + path. Caller frees. */
 char *site_url(const struct site *site, const char *path);
 
+/* An alias as written ("/old/page", "old/page/") as an output path
+ * ("old/page/"), or NULL when it cannot be one. Caller frees. */
+char *site_alias_path(const char *alias);
+
 /* Lower-cases and hyphenates a tag for its URL segment. Caller frees. */
 char *site_tag_slug(const char *tag);
 

@@ -1,0 +1,28 @@
+/*
+ * build.h — one whole build: load and check everything, render into a
+ * staging folder, publish atomically.
+ */
+#ifndef KB_BUILD_H
+#define KB_BUILD_H
+
+#include <stdbool.h>
+
+struct build_options {
+	const char *root;	/* site root: site.yaml, content/, theme/ ... */
+	const char *out_dir;	/* published folder, e.g. "out" */
+	bool drafts;		/* include articles with draft: true */
+	bool check_only;	/* load and check, write nothing */
+};
+
+/* Exit statuses, as kbgen's main returns them. */
+enum build_status {
+	BUILD_OK = 0,
+	BUILD_CONTENT_ERRORS = 1,	/* diagnostics say what */
+	BUILD_SYSTEM_ERROR = 2,		/* could not read or write */
+};
+
+/* Runs the build. Diagnostics are kept in diag (the caller prints them).
+ * On anything but BUILD_OK the published folder is untouched. */
+enum build_status build_run(const struct build_options *options);
+
+#endif

@@ -1,0 +1,431 @@
+/*
+ * render.c — builds each page's <main> as DOM nodes and saves it.
+ */
+#include "render.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "dom.h"
+#include "util.h"
+
+#define RECENT_ON_HOME 10
+#define TOC_MIN_HEADINGS 3
+
+int render_save(const struct render_context *context, struct page *page,
+		const char *url_path)
+{
+	char *directory = path_join(context->out_dir, url_path);
+	char *file = path_join(directory, "index.html");
+	int rc = -1;
+
+	if (make_dirs(directory) != 0) {
+		diag_error(directory, 0, 0, "cannot create folder: %s",
+			   strerror(errno));
+		goto out;
+	}
+	if (page_save(page, file) != 0) {
+		diag_error(file, 0, 0, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	page_free(page);
+	free(file);
+	free(directory);
+	return rc;
+}
+
+void render_breadcrumbs(const struct render_context *context, struct page *page,
+			const struct section *section, const char *current)
+{
+	const struct theme *theme = context->theme;
+	char *home = theme_url(theme, "");
+
+	page_add_breadcrumb(page, home, theme_text(theme, "home"));
+	if (section != NULL) {
+		char *path = xasprintf("%s/", section->name);
+		char *url = theme_url(theme, path);
+		page_add_breadcrumb(page, url, section->title);
+		free(url);
+		free(path);
+	}
+	page_add_breadcrumb(page, NULL, current);
+	free(home);
+}
+
+void render_article_list(const struct render_context *context,
+			 xmlNodePtr parent, struct article *const *articles,
+			 size_t count)
+{
+	xmlNodePtr list = dom_element(parent, "ul", "card-list");
+
+	for (size_t i = 0; i < count; i++) {
+		xmlNodePtr item = dom_element(list, "li", NULL);
+		char *url = theme_url(context->theme, articles[i]->url_path);
+		dom_link(item, url, articles[i]->meta.title);
+		if (*articles[i]->meta.description)
+			dom_text_element(item, "p", NULL,
+					 articles[i]->meta.description);
+		free(url);
+	}
+}
+
+static void render_tag_links(const struct render_context *context,
+			     xmlNodePtr parent, const struct article *article)
+{
+	xmlNodePtr list;
+
+	if (article->meta.tags.count == 0)
+		return;
+	list = dom_element(parent, "ul", "tag-list");
+	dom_set(list, "aria-label", theme_text(context->theme, "tags"));
+	for (size_t i = 0; i < article->meta.tags.count; i++) {
+		char *slug = site_tag_slug(article->meta.tags.items[i]);
+		char *path = xasprintf("tags/%s/", slug);
+		char *url = theme_url(context->theme, path);
+		dom_link(dom_element(list, "li", NULL), url,
+			 article->meta.tags.items[i]);
+		free(url);
+		free(path);
+		free(slug);
+	}
+}
+
+static void render_meta(const struct render_context *context, xmlNodePtr parent,
+			const struct article *article)
+{
+	xmlNodePtr meta, time;
+	char *date;
+
+	if (*article->updated == '\0')
+		return;
+	meta = dom_element(parent, "p", "meta");
+	dom_text(meta, theme_text(context->theme, "updated"));
+	dom_text(meta, ": ");
+	date = xstrndup(article->updated, 10);
+	time = dom_text_element(meta, "time", NULL, date);
+	dom_set(time, "datetime", article->updated);
+	free(date);
+}
+
+static void render_toc(const struct render_context *context, xmlNodePtr parent,
+		       const struct article *article)
+{
+	const struct markdown_headings *headings = &article->headings;
+	xmlNodePtr nav, list;
+
+	if (headings->count < TOC_MIN_HEADINGS)
+		return;
+	nav = dom_element(parent, "nav", "toc");
+	dom_set(nav, "aria-labelledby", "kb-toc");
+	dom_set(dom_text_element(nav, "h2", NULL, theme_text(context->theme, "toc")),
+		"id", "kb-toc");
+	list = dom_element(nav, "ol", NULL);
+	for (size_t i = 0; i < headings->count; i++) {
+		char *href;
+		if (headings->items[i].level > 3)
+			continue;
+		href = xasprintf("#%s", headings->items[i].id);
+		dom_link(dom_element(list, "li", headings->items[i].level == 3
+				     ? "toc-sub" : NULL),
+			 href, headings->items[i].text);
+		free(href);
+	}
+}
+
+static char *rewrite_article_url(void *user, const char *url, bool image)
+{
+	const void *const *pair = user;
+	const struct site *site = pair[0];
+	const struct article *article = pair[1];
+
+	(void)image;
+	return site_resolve_link(site, article, url, NULL);
+}
+
+static void render_related(const struct render_context *context,
+			   xmlNodePtr parent, const struct article *article)
+{
+	xmlNodePtr section;
+
+	if (article->related_count == 0)
+		return;
+	section = dom_element(parent, "section", "related");
+	dom_set(section, "aria-labelledby", "kb-related");
+	dom_set(dom_text_element(section, "h2", NULL,
+				 theme_text(context->theme, "related")),
+		"id", "kb-related");
+	render_article_list(context, section, article->related,
+			    article->related_count);
+}
+
+int render_article(const struct render_context *context,
+		   const struct article *article)
+{
+	const void *pair[2] = {context->site, article};
+	struct markdown_render_options options = {
+		.rewrite_url = rewrite_article_url,
+		.user = pair,
+		.headings = &article->headings,
+		.permalink_label = theme_text(context->theme, "permalink"),
+	};
+	struct page *page = page_new(context->theme, article->meta.title,
+				     article->meta.description);
+	xmlNodePtr body = dom_element(page_main(page), "article", NULL);
+	cmark_node *document;
+
+	render_breadcrumbs(context, page, article->section, article->meta.title);
+	dom_text_element(body, "h1", NULL, article->meta.title);
+	render_meta(context, body, article);
+	render_toc(context, body, article);
+	document = markdown_parse(article->meta.body, article->meta.body_length);
+	markdown_render(document, body, &options);
+	cmark_node_free(document);
+	render_tag_links(context, body, article);
+	render_related(context, page_main(page), article);
+	return render_save(context, page, article->url_path);
+}
+
+int render_sections(const struct render_context *context)
+{
+	const struct site *site = context->site;
+
+	for (size_t i = 0; i < site->section_count; i++) {
+		const struct section *section = site->sections[i];
+		struct page *page = page_new(context->theme, section->title,
+					     section->description);
+		char *path = xasprintf("%s/", section->name);
+		int rc;
+
+		render_breadcrumbs(context, page, NULL, section->title);
+		dom_text_element(page_main(page), "h1", NULL, section->title);
+		if (*section->description)
+			dom_text_element(page_main(page), "p", "lead",
+					 section->description);
+		if (section->article_count == 0)
+			dom_text_element(page_main(page), "p", NULL,
+					 theme_text(context->theme, "no-articles"));
+		else
+			render_article_list(context, page_main(page),
+					    section->articles,
+					    section->article_count);
+		rc = render_save(context, page, path);
+		free(path);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int render_tag_index(const struct render_context *context)
+{
+	const struct site *site = context->site;
+	const char *title = theme_text(context->theme, "all-tags");
+	struct page *page = page_new(context->theme, title, NULL);
+	xmlNodePtr list;
+
+	render_breadcrumbs(context, page, NULL, title);
+	dom_text_element(page_main(page), "h1", NULL, title);
+	list = dom_element(page_main(page), "ul", "tag-list");
+	for (size_t i = 0; i < site->tag_count; i++) {
+		char *path = xasprintf("tags/%s/", site->tags[i]->slug);
+		char *url = theme_url(context->theme, path);
+		char *label = xasprintf("%s (%zu)", site->tags[i]->name,
+					site->tags[i]->article_count);
+		dom_link(dom_element(list, "li", NULL), url, label);
+		free(label);
+		free(url);
+		free(path);
+	}
+	return render_save(context, page, "tags/");
+}
+
+int render_tags(const struct render_context *context)
+{
+	const struct site *site = context->site;
+
+	for (size_t i = 0; i < site->tag_count; i++) {
+		const struct tag *tag = site->tags[i];
+		char *title = xasprintf("%s%s", theme_text(context->theme,
+							   "tag-prefix"),
+					tag->name);
+		char *path = xasprintf("tags/%s/", tag->slug);
+		struct page *page = page_new(context->theme, title, NULL);
+		int rc;
+
+		render_breadcrumbs(context, page, NULL, title);
+		dom_text_element(page_main(page), "h1", NULL, title);
+		render_article_list(context, page_main(page), tag->articles,
+				    tag->article_count);
+		rc = render_save(context, page, path);
+		free(path);
+		free(title);
+		if (rc != 0)
+			return rc;
+	}
+	return render_tag_index(context);
+}
+
+static void render_wizard_entries(const struct render_context *context,
+				  xmlNodePtr parent)
+{
+	const struct theme *theme = context->theme;
+	xmlNodePtr box;
+
+	if (context->wizard_count == 0)
+		return;
+	box = dom_element(parent, "section", "wizard-entry");
+	dom_set(box, "aria-labelledby", "kb-wizards");
+	dom_set(dom_text_element(box, "h2", NULL, theme_text(theme, "wizard-title")),
+		"id", "kb-wizards");
+	dom_text_element(box, "p", NULL, theme_text(theme, "wizard-lead"));
+	for (size_t i = 0; i < context->wizard_count; i++) {
+		const struct render_wizard_entry *entry = &context->wizards[i];
+		char *url = theme_url(theme, entry->url_path);
+		xmlNodePtr item = dom_element(box, "p", NULL);
+		xmlNodePtr link = dom_link(item, url, entry->title);
+		dom_set(link, "class", "button");
+		free(url);
+	}
+}
+
+static void render_section_overview(const struct render_context *context,
+				    xmlNodePtr parent)
+{
+	const struct site *site = context->site;
+	xmlNodePtr section = dom_element(parent, "section", "section-list");
+	xmlNodePtr list;
+
+	dom_set(section, "aria-labelledby", "kb-sections");
+	dom_set(dom_text_element(section, "h2", NULL,
+				 theme_text(context->theme, "sections")),
+		"id", "kb-sections");
+	list = dom_element(section, "ul", "card-list");
+	for (size_t i = 0; i < site->section_count; i++) {
+		char *path = xasprintf("%s/", site->sections[i]->name);
+		char *url = theme_url(context->theme, path);
+		xmlNodePtr item = dom_element(list, "li", NULL);
+		dom_link(item, url, site->sections[i]->title);
+		if (*site->sections[i]->description)
+			dom_text_element(item, "p", NULL,
+					 site->sections[i]->description);
+		free(url);
+		free(path);
+	}
+}
+
+int render_home(const struct render_context *context)
+{
+	const struct site *site = context->site;
+	struct page *page = page_new(context->theme, NULL,
+				     site->config.description);
+	xmlNodePtr main = page_main(page);
+	xmlNodePtr recent;
+	size_t recent_count = site->article_count < RECENT_ON_HOME
+		? site->article_count : RECENT_ON_HOME;
+
+	dom_text_element(main, "h1", NULL, site->config.title);
+	dom_text_element(main, "p", "lead", *site->config.description
+			 ? site->config.description
+			 : theme_text(context->theme, "home-lead"));
+	render_wizard_entries(context, main);
+	render_section_overview(context, main);
+	recent = dom_element(main, "section", "recent");
+	dom_set(recent, "aria-labelledby", "kb-recent");
+	dom_set(dom_text_element(recent, "h2", NULL,
+				 theme_text(context->theme, "recent")),
+		"id", "kb-recent");
+	render_article_list(context, recent, site->recent, recent_count);
+	return render_save(context, page, "");
+}
+
+int render_not_found(const struct render_context *context)
+{
+	const struct theme *theme = context->theme;
+	struct page *page = page_new(theme, theme_text(theme, "not-found-title"),
+				     NULL);
+	char *home = theme_url(theme, "");
+	char *file = path_join(context->out_dir, "404.html");
+	xmlNodePtr paragraph;
+	int rc = 0;
+
+	dom_text_element(page_main(page), "h1", NULL,
+			 theme_text(theme, "not-found-title"));
+	dom_text_element(page_main(page), "p", NULL,
+			 theme_text(theme, "not-found-body"));
+	paragraph = dom_element(page_main(page), "p", NULL);
+	dom_link(paragraph, home, theme_text(theme, "home"));
+	if (page_save(page, file) != 0) {
+		diag_error(file, 0, 0, "cannot write: %s", strerror(errno));
+		rc = -1;
+	}
+	page_free(page);
+	free(file);
+	free(home);
+	return rc;
+}
+
+int render_search_page(const struct render_context *context)
+{
+	const struct theme *theme = context->theme;
+	const char *title = theme_text(theme, "search-title");
+	struct page *page = page_new(theme, title, NULL);
+
+	render_breadcrumbs(context, page, NULL, title);
+	dom_text_element(page_main(page), "h1", NULL, title);
+	dom_text_element(page_main(page), "p", NULL,
+			 theme_text(theme, "search-lead"));
+	return render_save(context, page, "search/");
+}
+
+static int render_alias(const struct render_context *context,
+			const struct article *article, const char *alias_path)
+{
+	const struct theme *theme = context->theme;
+	char *target = theme_url(theme, article->url_path);
+	char *refresh = xasprintf("0; url=%s", target);
+	struct page *page = page_new(theme, theme_text(theme, "redirect-title"),
+				     NULL);
+	xmlNodePtr head = page_head(page), element, paragraph;
+
+	element = dom_element(head, "meta", NULL);
+	dom_set(element, "http-equiv", "refresh");
+	dom_set(element, "content", refresh);
+	element = dom_element(head, "link", NULL);
+	dom_set(element, "rel", "canonical");
+	dom_set(element, "href", target);
+	element = dom_element(head, "meta", NULL);
+	dom_set(element, "name", "robots");
+	dom_set(element, "content", "noindex");
+	dom_text_element(page_main(page), "h1", NULL,
+			 theme_text(theme, "redirect-title"));
+	paragraph = dom_element(page_main(page), "p", NULL);
+	dom_text(paragraph, theme_text(theme, "redirect-body"));
+	dom_link(paragraph, target, article->meta.title);
+	free(refresh);
+	free(target);
+	return render_save(context, page, alias_path);
+}
+
+int render_aliases(const struct render_context *context)
+{
+	const struct site *site = context->site;
+
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *article = site->articles[i];
+		for (size_t k = 0; k < article->meta.aliases.count; k++) {
+			char *path = site_alias_path(article->meta.aliases.items[k]);
+			int rc;
+			if (path == NULL)
+				continue;	/* reported when the site was checked */
+			rc = render_alias(context, article, path);
+			free(path);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
+}

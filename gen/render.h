@@ -1,0 +1,53 @@
+/*
+ * render.h — the site's HTML pages: articles, sections, tags, home, 404,
+ * the static search page and alias redirects, each written as
+ * <out>/<url path>/index.html through the theme.
+ */
+#ifndef KB_RENDER_H
+#define KB_RENDER_H
+
+#include <stddef.h>
+
+#include "site.h"
+#include "theme.h"
+
+/* A troubleshooting wizard as the home page and navigation show it. */
+struct render_wizard_entry {
+	const char *url_path;	/* "wizard/mail-not-arriving/" */
+	const char *title;
+	const char *description;
+};
+
+struct render_context {
+	const struct site *site;
+	const struct theme *theme;
+	const char *out_dir;
+	const struct render_wizard_entry *wizards;
+	size_t wizard_count;
+};
+
+/* Each returns 0, or -1 after reporting a system error through diag. */
+int render_article(const struct render_context *context,
+		   const struct article *article);
+int render_sections(const struct render_context *context);
+int render_tags(const struct render_context *context);
+int render_home(const struct render_context *context);
+int render_not_found(const struct render_context *context);
+int render_search_page(const struct render_context *context);
+int render_aliases(const struct render_context *context);
+
+/* Writes page as <out>/<url_path>index.html (url_path "" or ending in
+ * '/'), creating folders. Frees the page. 0, or -1 with a diagnostic. */
+int render_save(const struct render_context *context, struct page *page,
+		const char *url_path);
+
+/* Fills the page breadcrumbs Home > [section] > current. */
+void render_breadcrumbs(const struct render_context *context, struct page *page,
+			const struct section *section, const char *current);
+
+/* Appends <ul class="card-list"> with a link and description per article. */
+void render_article_list(const struct render_context *context,
+			 xmlNodePtr parent, struct article *const *articles,
+			 size_t count);
+
+#endif
