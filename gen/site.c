@@ -407,8 +407,9 @@ static char *resolve_markdown_link(const struct site *site,
 	return article_href(site, target, fragment);
 }
 
-char *site_resolve_link(const struct site *site, const struct article *from,
-			const char *url, char **error)
+char *site_resolve_link_from(const struct site *site, const char *from_source,
+			     const struct article *self, const char *url,
+			     char **error)
 {
 	const char *hash = strchr(url, '#');
 	size_t path_length = hash ? (size_t)(hash - url) : strlen(url);
@@ -422,15 +423,15 @@ char *site_resolve_link(const struct site *site, const struct article *from,
 	path = percent_decode(url, path_length);
 	fragment = hash ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
 	if (*path == '\0') {
-		if (fragment && *fragment && !site_article_has_anchor(from, fragment) &&
-		    error)
+		if (fragment && *fragment && error &&
+		    (self == NULL || !site_article_has_anchor(self, fragment)))
 			*error = xasprintf("broken anchor: no heading '#%s' in "
 					   "this article", fragment);
 		goto out;
 	}
 	if (!ends_with(path, ".md") && !ends_with(path, ".yaml"))
 		goto out;
-	directory = directory_of(from->source);
+	directory = directory_of(from_source);
 	target = site_normalize_path(directory, path);
 	if (target == NULL) {
 		if (error)
@@ -454,6 +455,12 @@ out:
 	free(directory);
 	free(target);
 	return href;
+}
+
+char *site_resolve_link(const struct site *site, const struct article *from,
+			const char *url, char **error)
+{
+	return site_resolve_link_from(site, from->source, from, url, error);
 }
 
 struct link_check {

@@ -131,6 +131,14 @@ bool site_article_has_anchor(const struct article *article, const char *id);
 char *site_resolve_link(const struct site *site, const struct article *from,
 			const char *url, char **error);
 
+/* site_resolve_link for Markdown that is not an article (a tree node's
+ * body): relative links resolve against from_source's folder (e.g.
+ * "decision-trees/x.yaml"); a bare "#anchor" checks self's headings, and
+ * is an error when self is NULL. */
+char *site_resolve_link_from(const struct site *site, const char *from_source,
+			     const struct article *self, const char *url,
+			     char **error);
+
 /* base_path + path. Caller frees. */
 char *site_url(const struct site *site, const char *path);
 
