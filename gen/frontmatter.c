@@ -227,8 +227,11 @@ static bool read_key(const struct yamldoc_node *key,
 		return text_value(key, value, path, &out->title);
 	if (strcmp(name, "description") == 0)
 		return text_value(key, value, path, &out->description);
-	if (strcmp(name, "slug") == 0)
+	if (strcmp(name, "slug") == 0) {
+		out->slug_line = value->line;
+		out->slug_col = value->col;
 		return slug_value(key, value, path, &out->slug);
+	}
 	if (strcmp(name, "date") == 0)
 		return date_value(key, value, path, &out->date);
 	if (strcmp(name, "lastmod") == 0)

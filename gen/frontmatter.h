@@ -22,6 +22,7 @@ struct front_matter {
 	char *title;
 	char *description;	/* "" when absent */
 	char *slug;		/* NULL when absent */
+	unsigned slug_line, slug_col;	/* where the slug was written */
 	char *date;		/* as written ("2026-01-02" or RFC 3339); NULL when absent */
 	char *lastmod;		/* NULL when absent */
 	bool draft;

@@ -486,6 +486,14 @@ static unsigned link_column(const struct article *article, unsigned file_line,
 	end = strchr(line, '\n');
 	if (end == NULL)
 		end = line + strlen(line);
+	/* prefer the destination as written "(url)" or "(url "title")" */
+	for (const char *suffix = ")"; suffix; suffix = *suffix == ')' ? " " : NULL) {
+		char *needle = xasprintf("(%s%s", url, suffix);
+		found = memmem(line, (size_t)(end - line), needle, strlen(needle));
+		free(needle);
+		if (found != NULL)
+			return (unsigned)utf8_count(line, (size_t)(found - line)) + 2;
+	}
 	found = memmem(line, (size_t)(end - line), url, strlen(url));
 	if (found == NULL)
 		return fallback;
@@ -602,6 +610,8 @@ static struct article *load_article(const char *root, const char *section,
 		goto fail;
 	article->url_path = xasprintf("%s/%s/", section,
 				      article->meta.slug ? article->meta.slug : stem);
+	article->slug_line = article->meta.slug_line;
+	article->slug_col = article->meta.slug_col;
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
 				   : article->meta.date ? article->meta.date : "");
 	document = markdown_parse(article->meta.body, article->meta.body_length);
@@ -766,6 +776,9 @@ static int compare_claims(const void *left_pointer, const void *right_pointer)
 
 	if (by_url)
 		return by_url;
+	/* a claim written somewhere (a slug, an alias) is the one to blame */
+	if ((left->line == 0) != (right->line == 0))
+		return left->line == 0 ? -1 : 1;
 	return left->order < right->order ? -1 : left->order > right->order;
 }
 
@@ -1051,6 +1064,16 @@ static void relate_article(const struct site *site, struct article *article,
 	}
 	if (count > 1)
 		qsort(*candidates, count, sizeof **candidates, compare_candidates);
+	/* too few sharing a tag: fill up with the article's section */
+	for (size_t k = 0; count < limit && article->section &&
+	     k < article->section->article_count; k++) {
+		struct article *other = article->section->articles[k];
+		size_t c;
+		for (c = 0; c < count && (*candidates)[c].article != other; c++)
+			;
+		if (other != article && c == count)
+			count = add_candidate(candidates, capacity, count, other);
+	}
 	if (count > limit)
 		count = limit;
 	article->related = xmalloc((count + 1) * sizeof *article->related);

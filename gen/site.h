@@ -110,7 +110,8 @@ struct site *site_load(const char *root, bool with_drafts);
  * file:line:col. */
 void site_check_links(struct site *site);
 
-/* Computes each article's related articles (shared tags). */
+/* Computes each article's related articles: those sharing the most
+ * tags, then (to fill up to limit) others of its section. */
 void site_compute_related(struct site *site, size_t limit);
 
 void site_free(struct site *site);

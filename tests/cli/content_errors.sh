@@ -1,0 +1,67 @@
+# Every content mistake: the exact diagnostics, exit status 1, and the
+# previously published site left byte for byte as it was.
+. tests/lib.sh
+
+# A site with one good article (good.md, heading "手順") plus the fixture.
+fixture_site() { # name
+	site="$TMP/$1"
+	rm -rf "$site"
+	make_site "$site"
+	mkdir -p "$site/content/docs"
+	printf -- '---\ntitle: 良い記事\n---\n## 手順\n\n本文\n' > "$site/content/docs/good.md"
+}
+
+for fixture in tests/content/*.md; do
+	name=$(basename "$fixture" .md)
+	expected="tests/content/$name.expected"
+	fixture_site "$name"
+	# publish a good site first, then add the bad file and rebuild
+	"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+	before=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+	cp "$fixture" "$site/content/docs/"
+	"$KBGEN" build --root "$site" --out "$site/out" 2>"$TMP/$name.stderr"
+	status=$?
+	want_status=1
+	grep -q ': error: ' "$expected" || want_status=0
+	check_eq "$name: exit status" "$status" "$want_status"
+	check_eq "$name: diagnostics" "$(cat "$TMP/$name.stderr")" "$(cat "$expected")"
+	if [ "$want_status" -ne 0 ]; then
+		after=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+		check_eq "$name: published site untouched" "$after" "$before"
+		check_eq "$name: no staging folder left" "$(ls -d "$site"/out.staging-* 2>/dev/null)" ""
+	fi
+done
+
+# check writes nothing and reports the same
+fixture_site check-only
+cp tests/content/many-errors.md "$site/content/docs/"
+"$KBGEN" check --root "$site" 2>"$TMP/check.stderr"
+check_eq "check: exit status 1" "$?" 1
+check_eq "check: same diagnostics as build" "$(head -n -1 "$TMP/check.stderr")" \
+	"$(head -n -1 tests/content/many-errors.expected)"
+check_eq "check: nothing written" "$(ls "$site" | tr '\n' ' ')" "content decision-trees site.yaml theme "
+
+# --format json
+"$KBGEN" check --root "$site" --format json >"$TMP/check.json" 2>/dev/null
+check_contains "check --format json" "$(cat "$TMP/check.json")" \
+	'"file":"content/docs/many-errors.md","line":3,"column":7,"severity":"error"'
+
+# usage errors: exit 2, exact message
+out=$("$KBGEN" build --bogus 2>&1); status=$?
+check_eq "unknown option: status 2" "$status" 2
+check_eq "unknown option: message" "$out" "kbgen: unknown option '--bogus'
+Try 'kbgen help' for more information."
+out=$("$KBGEN" frobnicate 2>&1); status=$?
+check_eq "unknown command: status 2" "$status" 2
+out=$("$KBGEN" build --root 2>&1); status=$?
+check_eq "option without value: status 2" "$status" 2
+check_contains "option without value: message" "$out" "option '--root' needs a value"
+"$KBGEN" help | grep -q -- '--out DIR'
+check_eq "help describes --out" "$?" 0
+
+# a missing site.yaml is an error, not a crash
+rm -f "$site/site.yaml"
+out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+check_eq "missing site.yaml: status" "$status" 1
+check_contains "missing site.yaml: message" "$out" "site.yaml:1:1: error: cannot read site.yaml: No such file or directory"
+finish
