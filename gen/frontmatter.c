@@ -283,8 +283,9 @@ static bool read_fields(const struct yamldoc_node *root, const char *path,
 		if (!read_key(root->keys[i], root->items[i], path, out))
 			ok = false;
 	if (out->title == NULL) {
-		diag_error(path, root->line, root->col,
-			   "missing 'title' in front matter");
+		if (yamldoc_get(root, "title", NULL) == NULL)
+			diag_error(path, root->line, root->col,
+				   "missing 'title' in front matter");
 		ok = false;
 	} else if (strspn(out->title, " \t") == strlen(out->title)) {
 		struct yamldoc_node *key;

@@ -133,6 +133,8 @@ char *markdown_plain_text(cmark_node *node)
 		}
 	}
 	cmark_iter_free(iterator);
+	while (text.length && text.data[text.length - 1] == '\n')
+		text.data[--text.length] = '\0';
 	return buf_detach(&text);
 }
 

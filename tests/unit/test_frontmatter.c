@@ -1,0 +1,131 @@
+/* Front matter: splitting, every key's type, dates, diagnostics. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "diag.h"
+#include "frontmatter.h"
+#include "test.h"
+
+static char *diagnostics(void)
+{
+	char *text = NULL;
+	size_t length = 0;
+	FILE *stream = open_memstream(&text, &length);
+
+	diag_print(stream);
+	fclose(stream);
+	diag_clear();
+	return text;
+}
+
+static void test_good(void)
+{
+	const char *text = "---\ntitle: タイトル\ndescription: 説明\nslug: my-page\n"
+			   "date: 2026-01-02\nlastmod: 2026-03-04T10:20:30+09:00\n"
+			   "draft: false\nweight: -3\ntags: [a, b]\ncategories:\n  - c\n"
+			   "aliases: [/old/]\n---\n\n本文\n";
+	struct front_matter matter;
+	bool ok = front_matter_parse(text, strlen(text), "a.md", &matter);
+	char *messages = diagnostics();
+
+	CHECK(ok, "good front matter parses");
+	CHECK_STR(messages, "", "no diagnostics");
+	CHECK_STR(matter.title, "タイトル", "title");
+	CHECK_STR(matter.description, "説明", "description");
+	CHECK_STR(matter.slug, "my-page", "slug");
+	CHECK_STR(matter.date, "2026-01-02", "date");
+	CHECK_STR(matter.lastmod, "2026-03-04T10:20:30+09:00", "lastmod");
+	CHECK_INT(matter.weight, -3, "weight");
+	CHECK_INT(matter.tags.count, 2, "tags");
+	CHECK_STR(matter.categories.items[0], "c", "categories (block list)");
+	CHECK_STR(matter.aliases.items[0], "/old/", "aliases");
+	CHECK_INT(matter.body_line, 14, "body starts after the closing line");
+	CHECK(strncmp(matter.body, "\n本文", strlen("\n本文")) == 0, "body text");
+	front_matter_free(&matter);
+	free(messages);
+}
+
+static void expect_error(const char *text, const char *want, const char *what)
+{
+	struct front_matter matter;
+	bool ok = front_matter_parse(text, strlen(text), "x.md", &matter);
+	char *messages = diagnostics();
+
+	CHECK(!ok, what);
+	CHECK_STR(messages, want, what);
+	front_matter_free(&matter);
+	free(messages);
+}
+
+static void test_errors(void)
+{
+	expect_error("no front matter\n",
+		     "x.md:1:1: error: missing front matter: the file must start "
+		     "with a '---' line and give at least a title\n",
+		     "missing front matter");
+	expect_error("---\ntitle: a\n",
+		     "x.md:1:1: error: unterminated front matter: no closing '---' line\n",
+		     "unterminated");
+	expect_error("---\n---\n", "x.md:2:1: error: empty front matter: 'title' is required\n",
+		     "empty front matter");
+	expect_error("---\n- a\n---\n",
+		     "x.md:2:1: error: front matter must be a mapping of keys, not a list\n",
+		     "front matter that is a list");
+	expect_error("---\ntitle: [a]\n---\n",
+		     "x.md:2:8: error: 'title' must be text, not a list\n", "title as a list");
+	expect_error("---\ntitle: a\ntags: {x: 1}\n---\n",
+		     "x.md:3:7: error: 'tags' must be a list of text, not a mapping\n",
+		     "tags as a mapping");
+	expect_error("---\ntitle: a\ntags: [[x]]\n---\n",
+		     "x.md:3:8: error: each entry of 'tags' must be non-empty text\n",
+		     "nested tag list");
+	expect_error("---\ntitle: a\nslug: a/b\n---\n",
+		     "x.md:3:7: error: invalid slug 'a/b' (one non-empty path segment, no '/')\n",
+		     "slug with a slash");
+	expect_error("---\ntitle: &x a\nd: *x\n---\n",
+		     "x.md:3:4: error: YAML aliases (*name) are not supported\n",
+		     "YAML alias refused");
+	expect_error("\xEF\xBB\xBF---\ntitle: a\ntitle: b\n---\n",
+		     "x.md:3:1: error: duplicate key 'title' (first at line 2)\n",
+		     "BOM then duplicate key");
+}
+
+static void test_dates(void)
+{
+	CHECK(front_matter_valid_date("2024-02-29"), "leap day");
+	CHECK(!front_matter_valid_date("2023-02-29"), "not a leap year");
+	CHECK(!front_matter_valid_date("2100-02-29"), "century not leap");
+	CHECK(front_matter_valid_date("2000-02-29"), "400-year leap");
+	CHECK(!front_matter_valid_date("2026-04-31"), "April 31");
+	CHECK(front_matter_valid_date("2026-01-02T03:04:05Z"), "UTC time");
+	CHECK(front_matter_valid_date("2026-01-02 03:04"), "space and minutes");
+	CHECK(front_matter_valid_date("2026-01-02T03:04:05.123+09:00"), "fraction and zone");
+	CHECK(!front_matter_valid_date("2026-01-02T24:00"), "hour 24");
+	CHECK(!front_matter_valid_date("2026-01-02T03:04+9"), "bad zone");
+	CHECK(!front_matter_valid_date("2026-1-2"), "unpadded");
+	CHECK(!front_matter_valid_date(""), "empty");
+}
+
+static void test_unknown_key_warns(void)
+{
+	const char *text = "---\ntitle: a\nauthor: b\n---\n";
+	struct front_matter matter;
+	bool ok = front_matter_parse(text, strlen(text), "x.md", &matter);
+	char *messages = diagnostics();
+
+	CHECK(ok, "unknown key is not an error");
+	CHECK_STR(messages, "x.md:3:1: warning: unknown front matter key 'author' (ignored)\n",
+		  "unknown key warning");
+	front_matter_free(&matter);
+	free(messages);
+}
+
+int main(void)
+{
+	TEST_SUITE("frontmatter");
+	test_good();
+	test_errors();
+	test_dates();
+	test_unknown_key_warns();
+	return TEST_EXIT();
+}

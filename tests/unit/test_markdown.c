@@ -1,0 +1,174 @@
+/*
+ * Markdown: heading ids, URL safety, plain text, sections, and golden
+ * files: tests/golden/NAME.md rendered must equal tests/golden/NAME.html
+ * byte for byte. UPDATE_GOLDEN=1 rewrites the .html files instead (then
+ * review the diff before committing).
+ */
+#include <dirent.h>
+#include <libxml/HTMLtree.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "markdown.h"
+#include "test.h"
+#include "util.h"
+
+static void test_slugs(void)
+{
+	const char *cases[][2] = {
+		{"SPFとは?", "spfとは"},
+		{"1. 確認手順", "1-確認手順"},
+		{"Hello, World! & Friends", "hello-world--friends"},
+		{"ＤＫＩＭ（全角）", "ｄｋｉｍ全角"},
+		{"受信側の判定基準", "受信側の判定基準"},
+		{"a_b-c", "a_b-c"},
+		{"「配信エラー」とは", "配信エラーとは"},
+		{"", ""},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *slug = markdown_heading_slug(cases[i][0]);
+		char *what = xasprintf("slug of '%s'", cases[i][0]);
+		CHECK_STR(slug, cases[i][1], what);
+		free(what);
+		free(slug);
+	}
+}
+
+static void test_unique_ids(void)
+{
+	const char *text = "## A\n## A\n## A\n## Main\n## \n";
+	const char *const reserved[] = {"main", NULL};
+	cmark_node *document = markdown_parse(text, strlen(text));
+	struct markdown_headings headings;
+
+	markdown_collect_headings(document, reserved, &headings);
+	CHECK_INT(headings.count, 5, "five headings");
+	CHECK_STR(headings.items[0].id, "a", "first id");
+	CHECK_STR(headings.items[1].id, "a-1", "repeat gets -1");
+	CHECK_STR(headings.items[2].id, "a-2", "repeat gets -2");
+	CHECK_STR(headings.items[3].id, "main-1", "reserved id avoided");
+	CHECK_STR(headings.items[4].id, "section", "empty heading gets an id");
+	markdown_headings_free(&headings);
+	cmark_node_free(document);
+}
+
+static void test_url_safety(void)
+{
+	CHECK(markdown_url_is_safe("https://example.jp/"), "https");
+	CHECK(markdown_url_is_safe("mailto:a@example.jp"), "mailto");
+	CHECK(markdown_url_is_safe("../x.md#a:b"), "relative with colon later");
+	CHECK(markdown_url_is_safe("#frag"), "fragment");
+	CHECK(!markdown_url_is_safe("javascript:alert(1)"), "javascript");
+	CHECK(!markdown_url_is_safe("  JavaScript:alert(1)"), "spaced, mixed case");
+	CHECK(!markdown_url_is_safe("java\tscript:x"), "tab inside scheme");
+	CHECK(!markdown_url_is_safe("vbscript:x"), "vbscript");
+	CHECK(!markdown_url_is_safe("data:text/html,x"), "data");
+	CHECK(!markdown_url_is_safe("file:///etc/passwd"), "file");
+}
+
+static void visit_section(void *user, const struct markdown_heading *heading,
+			  const char *text, size_t length)
+{
+	struct buf *out = user;
+
+	(void)length;
+	buf_printf(out, "[%s]%s|", heading ? heading->id : "intro", text);
+}
+
+static void test_sections(void)
+{
+	const char *text = "前書き\n\n## 一\n\n本文一\n\n### 小\n\n小本文\n\n## 二\n\n- a\n- b\n";
+	cmark_node *document = markdown_parse(text, strlen(text));
+	struct markdown_headings headings;
+	struct buf out = {0};
+
+	markdown_collect_headings(document, NULL, &headings);
+	markdown_each_section(document, &headings, visit_section, &out);
+	CHECK_STR(buf_cstr(&out), "[intro]前書き|[一]本文一\n小\n小本文|[二]a\nb|",
+		  "sections split at ## with deeper headings inside");
+	buf_free(&out);
+	markdown_headings_free(&headings);
+	cmark_node_free(document);
+}
+
+static char *render_fragment(const char *markdown, size_t length)
+{
+	htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
+	xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "div", NULL);
+	cmark_node *document = markdown_parse(markdown, length);
+	struct markdown_headings headings;
+	struct markdown_render_options options = {.headings = &headings,
+						  .permalink_label = "link"};
+	xmlOutputBufferPtr output = xmlAllocOutputBuffer(NULL);
+	char *html;
+
+	xmlDocSetRootElement(doc, root);
+	markdown_collect_headings(document, NULL, &headings);
+	markdown_render(document, root, &options);
+	for (xmlNodePtr child = root->children; child; child = child->next) {
+		htmlNodeDumpFormatOutput(output, doc, child, "UTF-8", 0);
+		xmlOutputBufferWrite(output, 1, "\n");
+	}
+	xmlOutputBufferFlush(output);
+	html = xstrndup((const char *)xmlOutputBufferGetContent(output),
+			xmlOutputBufferGetSize(output));
+	xmlOutputBufferClose(output);
+	markdown_headings_free(&headings);
+	cmark_node_free(document);
+	xmlFreeDoc(doc);
+	return html;
+}
+
+static void test_golden(void)
+{
+	DIR *directory = opendir("tests/golden");
+	struct dirent *entry;
+	bool update = getenv("UPDATE_GOLDEN") != NULL;
+	size_t count = 0;
+
+	CHECK(directory != NULL, "tests/golden exists");
+	while (directory && (entry = readdir(directory)) != NULL) {
+		size_t name_length = strlen(entry->d_name);
+		char *source, *expected_path, *markdown = NULL, *expected = NULL;
+		char *actual, *what;
+		size_t length, expected_length;
+
+		if (name_length < 4 || strcmp(entry->d_name + name_length - 3, ".md") != 0)
+			continue;
+		source = xasprintf("tests/golden/%s", entry->d_name);
+		expected_path = xasprintf("tests/golden/%.*s.html",
+					  (int)(name_length - 3), entry->d_name);
+		what = xasprintf("golden %s", entry->d_name);
+		if (read_file(source, 1 << 20, &markdown, &length) == 0) {
+			actual = render_fragment(markdown, length);
+			if (update)
+				write_file(expected_path, actual, strlen(actual));
+			if (read_file(expected_path, 1 << 20, &expected,
+				      &expected_length) != 0)
+				expected = NULL;
+			CHECK_STR(actual, expected, what);
+			free(actual);
+			count++;
+		}
+		free(markdown);
+		free(expected);
+		free(what);
+		free(source);
+		free(expected_path);
+	}
+	if (directory)
+		closedir(directory);
+	CHECK(count >= 3, "golden files were found");
+}
+
+int main(void)
+{
+	TEST_SUITE("markdown");
+	test_slugs();
+	test_unique_ids();
+	test_url_safety();
+	test_sections();
+	test_golden();
+	return TEST_EXIT();
+}
