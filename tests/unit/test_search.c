@@ -1,0 +1,441 @@
+/*
+ * test_search.c — the search module over a small hand-made index: query
+ * building (every hostile input run as a real MATCH), ranking, tie-break,
+ * phrase and prefix semantics, snippets, the writers' checks.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "search.h"
+#include "test.h"
+#include "util.h"
+
+static const struct search_row rows[] = {
+	{"/delivery/spam-folder/", NULL, "article",
+	 "迷惑メールフォルダを確認してください", NULL, "Gmail 迷惑メール",
+	 "届いたメールが迷惑メールフォルダに振り分けられていることがあります。"},
+	{"/delivery/spam-folder/", "gmail-tabs", "article",
+	 "迷惑メールフォルダを確認してください", "Gmailのタブ", "Gmail",
+	 "プロモーションタブに入ることもあります。"},
+	{"/deliverability/spf/", NULL, "article", "SPFレコードの設定", NULL,
+	 "SPF DNS",
+	 "v=spf1 include:_spf.example.com -all をTXTレコードに設定します。"},
+	{"/deliverability/dkim/", NULL, "article", "DKIM署名の設定", NULL,
+	 "DKIM", "ＳＰＦと一緒に設定してください。到達率が上がります。"},
+	{"/errors/permanent-error/", NULL, "article", "永続的なエラー", NULL,
+	 "エラー", "550 5.1.1 User unknown は宛先が存在しないエラーです。"},
+	{"/errors/unknown-error/", NULL, "article", "原因不明のエラー", NULL,
+	 "エラー", "迷惑な話ですが、メールの原因がわからないこともあります。"},
+	{"/notes/escaping/", NULL, "article", "表示のテスト", NULL, NULL,
+	 "<script>alert(\"迷惑\")</script> & 'quotes'"},
+	{"/tie/b/", NULL, "article", "同点の記事", NULL, NULL, "同点の本文です"},
+	{"/tie/a/", NULL, "article", "同点の記事", NULL, NULL, "同点の本文です"},
+	{"/wizard/mail-not-arriving/check-spam/", NULL, "node",
+	 "迷惑メールフォルダにありますか?", "送ったメールが届きません", NULL,
+	 "迷惑メールフォルダを探してください。"},
+	{"/repeat/", NULL, "article", "繰り返し", NULL, NULL, "ははは、メールメール"},
+};
+
+static sqlite3 *open_index(void)
+{
+	sqlite3 *db = NULL;
+	size_t i;
+	bool ok;
+
+	ok = sqlite3_open(":memory:", &db) == SQLITE_OK &&
+	     search_schema_create(db) == SEARCH_OK;
+	for (i = 0; ok && i < sizeof rows / sizeof rows[0]; i++)
+		ok = search_add_row(db, &rows[i]) == SEARCH_OK;
+	CHECK(ok, "build an in-memory index of hand-made rows");
+	return db;
+}
+
+/* The result urls, with #anchor when there is one, joined by spaces. */
+static char *run_urls(sqlite3 *db, const char *query, size_t limit)
+{
+	struct search_results results;
+	struct buf out = {0};
+	size_t i;
+	int rc = search_run(db, query, strlen(query), limit, 0, &results);
+
+	if (rc != SEARCH_OK)
+		buf_printf(&out, "error %d", rc);
+	for (i = 0; i < results.count; i++) {
+		buf_printf(&out, "%s%s", i ? " " : "", results.items[i].url);
+		if (results.items[i].anchor)
+			buf_printf(&out, "#%s", results.items[i].anchor);
+	}
+	search_results_free(&results);
+	return buf_detach(&out);
+}
+
+static size_t run_total(sqlite3 *db, const char *query)
+{
+	struct search_results results;
+	size_t total;
+
+	search_run(db, query, strlen(query), 0, 0, &results);
+	total = results.total;
+	search_results_free(&results);
+	return total;
+}
+
+static char *first_snippet(sqlite3 *db, const char *query)
+{
+	struct search_results results;
+	char *snippet = NULL;
+
+	if (search_run(db, query, strlen(query), 1, 0, &results) ==
+		    SEARCH_OK &&
+	    results.count == 1)
+		snippet = xstrdup(results.items[0].snippet_html);
+	search_results_free(&results);
+	return snippet;
+}
+
+static void check_query(const char *input, const char *want, const char *what)
+{
+	char *query = NULL;
+	int rc = search_build_query(input, strlen(input), &query);
+
+	CHECK_INT(rc, SEARCH_OK, what);
+	if (want == NULL)
+		CHECK(query == NULL, what);
+	else
+		CHECK_STR(query, want, what);
+	free(query);
+}
+
+static void test_build_query(void)
+{
+	TEST_SUITE("search/query");
+	check_query("spf", "\"spf\"*", "the last word is a prefix");
+	check_query("spf ", "\"spf\"", "not when a space follows it");
+	check_query("SPF DKIM", "\"spf\" \"dkim\"*", "words are ANDed");
+	check_query("迷惑メール", "\"迷惑 惑メ メー ール\"",
+		    "a CJK run is one phrase of bigrams");
+	check_query("迷惑 設定", "\"迷惑\" \"設定\"", "CJK words are ANDed");
+	check_query("迷", "\"迷\"*", "a lone CJK character is a prefix");
+	check_query("5.1.1", "\"5 1 1\"*", "5.1.1 is a phrase");
+	check_query("a-b", "\"a b\"*", "a-b is a phrase");
+	check_query("-all", "\"all\"*", "a leading minus is no operator");
+	check_query("v=spf1", "\"v spf1\"*", "v=spf1 is a phrase");
+	check_query("SPFレコード", "\"spf レコ コー ード\"",
+		    "a word touching a CJK run joins its phrase");
+	check_query("5月", "\"5 月\"*", "a lone CJK character after a word");
+	check_query("AND", "\"and\"*", "AND is a word");
+	check_query("a OR b NOT c", "\"a\" \"or\" \"b\" \"not\" \"c\"*",
+		    "OR and NOT are words");
+	check_query("NEAR(a b)", "\"near\" \"a\" \"b\"",
+		    "NEAR( is a word and a separator");
+	check_query("title:SPF", "\"title spf\"*", "no column filter");
+	check_query("ＳＰＦ", "\"spf\"*", "full-width letters fold");
+	check_query("!!", NULL, "punctuation only: no query");
+	check_query("\"", NULL, "a quote: no query");
+	check_query("*", NULL, "a star: no query");
+	check_query("^", NULL, "a caret: no query");
+	check_query("", NULL, "empty: no query");
+	check_query(" \t\n　 ", NULL, "whitespace only: no query");
+	check_query("\xFF\xFE", NULL, "invalid UTF-8 only: no query");
+	check_query("spf\xFF", "\"spf\"", "invalid UTF-8 after a word");
+}
+
+static void test_query_limits(void)
+{
+	struct buf text = {0};
+	char *query = NULL;
+	size_t i;
+
+	TEST_SUITE("search/query-limits");
+	for (i = 0; i < SEARCH_QUERY_MAX_CHARACTERS; i++)
+		buf_adds(&text, "迷");
+	CHECK_INT(search_build_query(text.data, text.length, &query), SEARCH_OK,
+		  "exactly the limit in CJK characters is accepted");
+	CHECK(query != NULL, "and gives a query");
+	free(query);
+	buf_adds(&text, "x");
+	CHECK_INT(search_build_query(text.data, text.length, &query),
+		  SEARCH_TOO_LONG, "one character more is too long");
+	CHECK(query == NULL, "too long leaves no query");
+	buf_reset(&text);
+	for (i = 0; i < 10000; i++)
+		buf_addc(&text, "ab \""[i % 4]);
+	CHECK_INT(search_build_query(text.data, text.length, &query),
+		  SEARCH_TOO_LONG, "10,000 characters are too long");
+	CHECK_STR(search_strerror(SEARCH_TOO_LONG), "query too long",
+		  "the message for too long");
+	buf_free(&text);
+}
+
+/* Every hostile input, run as a real MATCH on the index: SQLite must
+ * accept the query (or there is none, or it is too long). */
+static void test_hostile(sqlite3 *db)
+{
+	static const char *const inputs[] = {
+		"5.1.1", "a-b", "-all", "v=spf1", "!!", "AND", "OR", "NOT",
+		"NEAR(a b)", "title:SPF", "\"", "*", "^", "", "   ", "\t\n",
+		"\xFF\xFE\xFD", "迷惑\xC3(メール", "a AND", "OR b", "(a", "a)",
+		"\"spf\"*", "{title body}: spf", "^spf", "spf + dkim",
+		"NEAR(\"a\" \"b\", 3)", "a:b:c", "-", "--", "..", "*spf*",
+		"'; DROP TABLE search; --", "\x01\x02\x03", "😀", "ー", "々",
+		"ａｎｄ", "ＡＮＤ", "NOT NOT", "rank:1", "rowid=1", "迷惑 OR メール",
+	};
+	struct buf long_text = {0};
+	size_t i;
+
+	TEST_SUITE("search/hostile");
+	for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		struct search_results results;
+		int rc = search_run(db, inputs[i], strlen(inputs[i]), 10, 0,
+				    &results);
+		char *what = xasprintf("input %zu runs without an error", i);
+
+		CHECK_INT(rc, SEARCH_OK, what);
+		free(what);
+		search_results_free(&results);
+	}
+	for (i = 0; i < SEARCH_QUERY_MAX_CHARACTERS; i++)
+		buf_addc(&long_text, "ab \""[i % 4]);
+	{
+		struct search_results results;
+		int rc = search_run(db, long_text.data, long_text.length, 10, 0,
+				    &results);
+
+		CHECK_INT(rc, SEARCH_OK,
+			  "the longest query, 64 phrases, runs without an error");
+		search_results_free(&results);
+	}
+	buf_free(&long_text);
+}
+
+static void test_ranking(sqlite3 *db)
+{
+	char *urls, *again;
+
+	TEST_SUITE("search/ranking");
+	urls = run_urls(db, "spf", 10);
+	CHECK_STR(urls, "/deliverability/spf/ /deliverability/dkim/",
+		  "title match ranks above a body match");
+	free(urls);
+	urls = run_urls(db, "同点", 10);
+	CHECK_STR(urls, "/tie/a/ /tie/b/", "equal scores are ordered by url");
+	free(urls);
+	urls = run_urls(db, "メール", 20);
+	again = run_urls(db, "メール", 20);
+	CHECK_STR(again, urls, "a common word gives the same order twice");
+	free(urls);
+	free(again);
+	urls = run_urls(db, "gmail", 10);
+	CHECK_STR(urls, "/delivery/spam-folder/#gmail-tabs /delivery/spam-folder/",
+		  "heading outranks tags; anchors come back");
+	free(urls);
+}
+
+static void test_matching(sqlite3 *db)
+{
+	char *urls;
+
+	TEST_SUITE("search/matching");
+	urls = run_urls(db, "迷惑メール", 10);
+	CHECK(strstr(urls, "/delivery/spam-folder/") != NULL,
+	      "迷惑メール finds the spam-folder article");
+	CHECK(strstr(urls, "/errors/unknown-error/") == NULL,
+	      "迷惑 … メール apart does not match the phrase");
+	free(urls);
+	urls = run_urls(db, "迷惑", 10);
+	CHECK(strstr(urls, "/errors/unknown-error/") != NULL,
+	      "迷惑 alone finds it");
+	CHECK(strncmp(urls, "/delivery/spam-folder/", 22) == 0,
+	      "迷惑 finds the spam-folder article first");
+	free(urls);
+	CHECK(run_total(db, "設定") >= 2, "2-character query 設定 matches");
+	CHECK(run_total(db, "到達") == 1, "2-character query 到達 matches");
+	CHECK(run_total(db, "迷惑") >= 3, "2-character query 迷惑 matches");
+	CHECK_INT(run_total(db, "sp"), 2, "sp is a prefix of spf (and ＳＰＦ)");
+	CHECK_INT(run_total(db, "sp dkim"), 0,
+		  "only the last word is a prefix");
+	CHECK_INT(run_total(db, "dkim sp"), 1, "dkim sp* matches");
+	CHECK_INT(run_total(db, "ＳＰＦ"), 2, "ＳＰＦ finds spf");
+	CHECK_INT(run_total(db, "5.1.1"), 1, "5.1.1 finds the status code");
+	CHECK_INT(run_total(db, "1.1.5"), 0, "1.1.5 does not");
+	CHECK_INT(run_total(db, "v=spf1"), 1, "v=spf1 matches");
+	CHECK_INT(run_total(db, "ル"), 5,
+		  "a lone character is a prefix, and finds run ends (メール)");
+	CHECK_INT(run_total(db, "永続的"), 1, "永続的 finds its article");
+	CHECK_INT(run_total(db, "ｴﾗｰ"), 2, "half-width ｴﾗｰ finds エラー");
+	CHECK_INT(run_total(db, "user unknown"), 1, "two words, ANDed");
+	CHECK_INT(run_total(db, "user nobody"), 0, "ANDed: both must match");
+	CHECK_INT(run_total(db, "!!"), 0, "nothing searchable: no results");
+	urls = run_urls(db, "届きません", 10);
+	CHECK_STR(urls, "/wizard/mail-not-arriving/check-spam/",
+		  "wizard nodes are searchable");
+	free(urls);
+}
+
+static void test_snippets(sqlite3 *db)
+{
+	char *snippet;
+
+	TEST_SUITE("search/snippet");
+	snippet = first_snippet(db, "script");
+	CHECK_STR(snippet,
+		  "&lt;<mark>script</mark>&gt;alert(&quot;迷惑&quot;)&lt;/"
+		  "<mark>script</mark>&gt; &amp; &#39;quotes&#39;",
+		  "body text is escaped, matches marked");
+	free(snippet);
+	snippet = first_snippet(db, "到達");
+	CHECK(snippet && strstr(snippet, "<mark>到達</mark>"),
+	      "a bigram is marked exactly");
+	free(snippet);
+	snippet = first_snippet(db, "ＳＰＦと");
+	CHECK(snippet && strstr(snippet, "<mark>ＳＰＦと</mark>一緒"),
+	      "full-width characters and a lone character are marked exactly");
+	free(snippet);
+	snippet = first_snippet(db, "は");
+	CHECK(snippet && strstr(snippet, "<mark>ははは</mark>、"),
+	      "overlapping and adjacent matches merge into one mark");
+	free(snippet);
+	snippet = first_snippet(db, "繰り返し");
+	CHECK(snippet && strcmp(snippet, "ははは、メールメール") == 0,
+	      "a title match shows the body, unmarked");
+	free(snippet);
+	snippet = first_snippet(db, "メールメール");
+	CHECK(snippet && strstr(snippet, "<mark>メールメール</mark>"),
+	      "a repeated phrase is marked once");
+	free(snippet);
+}
+
+/* One-character terms are prefixes of bigrams, yet only the character
+ * itself is marked, wherever in a run it stands. */
+static void test_single_marks(void)
+{
+	static const struct {
+		const char *query, *want;
+	} cases[] = {
+		{"メ", "<mark>メ</mark>ール、ｽﾊﾟﾑ"},
+		{"ー", "メ<mark>ー</mark>ル、ｽﾊﾟﾑ"},
+		{"ル", "メー<mark>ル</mark>、ｽﾊﾟﾑ"},
+		{"パ", "メール、ｽ<mark>ﾊﾟ</mark>ﾑ"},
+		{"ム", "メール、ｽﾊﾟ<mark>ﾑ</mark>"},
+		{"メール", "<mark>メール</mark>、ｽﾊﾟﾑ"},
+		{"スパム", "メール、<mark>ｽﾊﾟﾑ</mark>"},
+	};
+	struct search_row row = {"/m/", NULL, "article", "t", NULL, NULL,
+				 "メール、ｽﾊﾟﾑ"};
+	sqlite3 *db = NULL;
+	size_t i;
+
+	TEST_SUITE("search/single-marks");
+	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK &&
+		      search_schema_create(db) == SEARCH_OK &&
+		      search_add_row(db, &row) == SEARCH_OK,
+	      "a one-row index");
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *snippet = first_snippet(db, cases[i].query);
+		char *what = xasprintf("%s is marked exactly", cases[i].query);
+
+		CHECK_STR(snippet, cases[i].want, what);
+		free(what);
+		free(snippet);
+	}
+	sqlite3_close(db);
+}
+
+static void test_limits_and_offsets(sqlite3 *db)
+{
+	struct search_results results;
+	char *first, *second;
+
+	TEST_SUITE("search/paging");
+	CHECK_INT(search_run(db, "メール", strlen("メール"), 2, 0, &results),
+		  SEARCH_OK, "a page of two");
+	CHECK_INT(results.count, 2, "count is the page size");
+	CHECK(results.total > 2, "total counts every match");
+	first = xasprintf("%s %s", results.items[0].url, results.items[1].url);
+	search_results_free(&results);
+	search_run(db, "メール", strlen("メール"), 1, 1, &results);
+	second = results.count ? xstrdup(results.items[0].url) : NULL;
+	CHECK(second && strstr(first, second) == strstr(first, " ") + 1,
+	      "offset 1 gives the second result");
+	free(first);
+	free(second);
+	search_results_free(&results);
+	CHECK(results.items == NULL && results.count == 0,
+	      "free empties the results");
+	search_results_free(&results);
+}
+
+static void test_writers(sqlite3 *db)
+{
+	struct search_row bad = {"/x/", NULL, "page", "x", NULL, NULL, "x"};
+	struct search_row untitled = {"/x/", NULL, "article", NULL, NULL,
+				      NULL, "x"};
+	struct search_article article = {"/deliverability/spf/", "SPF",
+					 "deliverability", "SPFの設定",
+					 "2026-01-01"};
+	struct search_article nameless = {NULL, "x", NULL, NULL, NULL};
+
+	TEST_SUITE("search/writers");
+	CHECK_INT(search_add_row(db, &bad), SEARCH_BAD_ROW,
+		  "an unknown kind is refused");
+	CHECK_INT(search_add_row(db, &untitled), SEARCH_BAD_ROW,
+		  "a row without a title is refused");
+	CHECK_INT(search_add_article(db, &article), SEARCH_OK, "add an article");
+	CHECK_INT(search_add_article(db, &article), SEARCH_DATABASE,
+		  "the same url twice fails");
+	CHECK_INT(search_add_article(db, &nameless), SEARCH_BAD_ROW,
+		  "an article without a url is refused");
+	CHECK_INT(search_schema_create(db), SEARCH_DATABASE,
+		  "creating the schema twice fails");
+}
+
+/* A second connection (read-only, as the CGI opens it) finds the kb
+ * tokenizer and snippet function registered by search_run itself. */
+static void test_read_only(void)
+{
+	char path[] = "/tmp/kbgen-test-search-XXXXXX";
+	sqlite3 *db = NULL;
+	int fd = mkstemp(path);
+	char *urls;
+	bool ok;
+
+	TEST_SUITE("search/read-only");
+	if (fd >= 0)
+		close(fd);
+	ok = fd >= 0 && sqlite3_open(path, &db) == SQLITE_OK &&
+	     search_schema_create(db) == SEARCH_OK &&
+	     search_add_row(db, &rows[3]) == SEARCH_OK;
+	sqlite3_close(db);
+	CHECK(ok, "write an index file");
+	ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	     SQLITE_OK;
+	CHECK(ok, "open it read-only");
+	urls = run_urls(db, "到達", 10);
+	CHECK_STR(urls, "/deliverability/dkim/",
+		  "search_run registers what it needs");
+	free(urls);
+	sqlite3_close(db);
+	unlink(path);
+}
+
+int main(void)
+{
+	sqlite3 *db;
+
+	test_build_query();
+	test_query_limits();
+	db = open_index();
+	test_hostile(db);
+	test_ranking(db);
+	test_matching(db);
+	test_snippets(db);
+	test_limits_and_offsets(db);
+	test_writers(db);
+	sqlite3_close(db);
+	test_single_marks();
+	test_read_only();
+	return TEST_EXIT();
+}
