@@ -1,0 +1,369 @@
+/*
+ * search_cli.c — `kbgen search`: options, the read-only index, text and
+ * JSON output.
+ */
+#include "search_cli.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include "search.h"
+#include "util.h"
+
+#define DEFAULT_DB "out/kb.db"
+#define DEFAULT_LIMIT 10
+#define MAX_LIMIT 1000
+
+static const char usage_line[] =
+	"usage: kbgen search [--db PATH] [--limit N] [--json] [--] QUERY...\n";
+
+static const char help_text[] =
+	"Searches the knowledge base index and prints the best matches:\n"
+	"the URL (with #heading), the title and heading, and a snippet.\n"
+	"\n"
+	"  --db PATH   the index to search (default " DEFAULT_DB ")\n"
+	"  --limit N   at most N results, 1 to 1000 (default 10)\n"
+	"  --json      print the results as one JSON object\n"
+	"  --help      print this help\n"
+	"  --          end of options (for a query starting with -)\n"
+	"\n"
+	"Exit status: 0 with results, 1 with none, 2 on a usage error or\n"
+	"when the index cannot be read.\n";
+
+enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_ERROR };
+
+struct options {
+	const char *db_path;
+	size_t limit;
+	bool json;
+	struct buf query; /* the QUERY words joined by spaces */
+	size_t words;     /* how many; "" is a word with nothing to find */
+};
+
+static void complain(const char *format, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void complain(const char *format, ...)
+{
+	va_list args;
+
+	fputs("kbgen search: ", stderr);
+	va_start(args, format);
+	vfprintf(stderr, format, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+/* A decimal number from 1 to MAX_LIMIT, digits only; 0 when it is not. */
+static size_t parse_limit(const char *text)
+{
+	size_t value = 0;
+	const char *digit;
+
+	if (*text == '\0' || strlen(text) > 4)
+		return 0;
+	for (digit = text; *digit; digit++) {
+		if (*digit < '0' || *digit > '9')
+			return 0;
+		value = value * 10 + (size_t)(*digit - '0');
+	}
+	return value <= MAX_LIMIT ? value : 0;
+}
+
+/* The value of an option given as "--name VALUE" or "--name=VALUE", or
+ * NULL when argv[*index] is not that option. Advances *index past a
+ * separate value; *missing is set when the value is absent. */
+static const char *option_value(int argc, char **argv, int *index,
+				const char *name, bool *missing)
+{
+	const char *argument = argv[*index];
+	size_t length = strlen(name);
+
+	*missing = false;
+	if (strncmp(argument, name, length) != 0)
+		return NULL;
+	if (argument[length] == '=')
+		return argument + length + 1;
+	if (argument[length] != '\0')
+		return NULL;
+	if (*index + 1 >= argc) {
+		*missing = true;
+		return "";
+	}
+	return argv[++*index];
+}
+
+static void add_query_word(struct options *options, const char *word)
+{
+	if (options->words++ > 0)
+		buf_addc(&options->query, ' ');
+	buf_adds(&options->query, word);
+}
+
+/* Handles one option at argv[*index]; false after complaining. */
+static bool parse_option(int argc, char **argv, int *index,
+			 struct options *options)
+{
+	const char *argument = argv[*index], *value;
+	bool missing;
+
+	if (strcmp(argument, "--json") == 0) {
+		options->json = true;
+		return true;
+	}
+	value = option_value(argc, argv, index, "--db", &missing);
+	if (value != NULL) {
+		if (missing || *value == '\0')
+			complain("--db needs a path");
+		options->db_path = value;
+		return !missing && *value != '\0';
+	}
+	value = option_value(argc, argv, index, "--limit", &missing);
+	if (value != NULL) {
+		options->limit = parse_limit(value);
+		if (options->limit == 0)
+			complain("--limit needs a number from 1 to %d",
+				 MAX_LIMIT);
+		return options->limit != 0;
+	}
+	complain("unknown option '%s'", argument);
+	return false;
+}
+
+static enum parse_result parse_arguments(int argc, char **argv,
+					 struct options *options)
+{
+	bool only_words = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *argument = argv[i];
+
+		if (only_words || argument[0] != '-' || argument[1] == '\0') {
+			add_query_word(options, argument);
+		} else if (strcmp(argument, "--") == 0) {
+			only_words = true;
+		} else if (strcmp(argument, "--help") == 0 ||
+			   strcmp(argument, "-h") == 0) {
+			return PARSE_HELP;
+		} else if (!parse_option(argc, argv, &i, options)) {
+			return PARSE_ERROR;
+		}
+	}
+	if (options->words == 0) {
+		complain("missing QUERY");
+		return PARSE_ERROR;
+	}
+	return PARSE_RUN;
+}
+
+/* Prints text with control characters shown as '?', so nothing from the
+ * index can drive the terminal. */
+static void print_clean(const char *text)
+{
+	for (; *text; text++) {
+		unsigned char byte = (unsigned char)*text;
+
+		putchar(byte < 0x20 || byte == 0x7F ? '?' : byte);
+	}
+}
+
+/* The snippet for a terminal: entities decoded, <mark> shown as bold on a
+ * terminal and as [brackets] otherwise. */
+static void print_snippet(const char *html, bool terminal)
+{
+	static const struct {
+		const char *from, *to_terminal, *to_plain;
+	} replacements[] = {
+		{"<mark>", "\033[1m", "["},   {"</mark>", "\033[0m", "]"},
+		{"&lt;", "<", "<"},           {"&gt;", ">", ">"},
+		{"&quot;", "\"", "\""},       {"&#39;", "'", "'"},
+		{"&amp;", "&", "&"},
+	};
+	size_t i;
+
+	while (*html) {
+		for (i = 0; i < sizeof replacements / sizeof replacements[0];
+		     i++) {
+			size_t length = strlen(replacements[i].from);
+
+			if (strncmp(html, replacements[i].from, length) == 0)
+				break;
+		}
+		if (i == sizeof replacements / sizeof replacements[0]) {
+			putchar(*html++);
+			continue;
+		}
+		fputs(terminal ? replacements[i].to_terminal
+			       : replacements[i].to_plain,
+		      stdout);
+		html += strlen(replacements[i].from);
+	}
+}
+
+static void print_text(const struct search_results *results)
+{
+	bool terminal = isatty(STDOUT_FILENO);
+	size_t i;
+
+	for (i = 0; i < results->count; i++) {
+		const struct search_result *result = &results->items[i];
+
+		if (i > 0)
+			putchar('\n');
+		print_clean(result->url);
+		if (result->anchor) {
+			putchar('#');
+			print_clean(result->anchor);
+		}
+		fputs("\n    ", stdout);
+		print_clean(result->title);
+		if (result->heading) {
+			fputs(" › ", stdout);
+			print_clean(result->heading);
+		}
+		fputs("\n    ", stdout);
+		print_snippet(result->snippet_html, terminal);
+		putchar('\n');
+	}
+	if (results->count < results->total)
+		printf("\n(%zu of %zu results)\n", results->count,
+		       results->total);
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
+static void print_json_string(const char *text)
+{
+	size_t length, at = 0;
+
+	if (text == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	length = strlen(text);
+	putchar('"');
+	while (at < length) {
+		utf8proc_int32_t code_point;
+		size_t rest = length - at;
+		utf8proc_ssize_t size = utf8proc_iterate(
+			(const utf8proc_uint8_t *)text + at,
+			rest > 4 ? 4 : (utf8proc_ssize_t)rest, &code_point);
+
+		if (size <= 0) {
+			fputs("\\ufffd", stdout);
+			at++;
+			continue;
+		}
+		if (code_point == '"' || code_point == '\\')
+			printf("\\%c", (char)code_point);
+		else if (code_point < 0x20 || code_point == 0x7F)
+			printf("\\u%04x", (unsigned)code_point);
+		else
+			fwrite(text + at, 1, (size_t)size, stdout);
+		at += (size_t)size;
+	}
+	putchar('"');
+}
+
+static void print_json(const char *query,
+		       const struct search_results *results)
+{
+	size_t i;
+
+	fputs("{\"query\":", stdout);
+	print_json_string(query);
+	printf(",\"total\":%zu,\"results\":[", results->total);
+	for (i = 0; i < results->count; i++) {
+		const struct search_result *result = &results->items[i];
+
+		fputs(i ? ",{\"url\":" : "{\"url\":", stdout);
+		print_json_string(result->url);
+		fputs(",\"anchor\":", stdout);
+		print_json_string(result->anchor);
+		fputs(",\"title\":", stdout);
+		print_json_string(result->title);
+		fputs(",\"heading\":", stdout);
+		print_json_string(result->heading);
+		fputs(",\"snippet_html\":", stdout);
+		print_json_string(result->snippet_html);
+		printf(",\"rank\":%.6g}", result->rank);
+	}
+	fputs("]}\n", stdout);
+}
+
+/* Opens the index read-only; 0, or 2 after complaining. */
+static int open_index(const char *path, sqlite3 **db)
+{
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK)
+		return 0;
+	complain("cannot open %s: %s", path,
+		 *db ? sqlite3_errmsg(*db) : "out of memory");
+	return 2;
+}
+
+static int run_search(sqlite3 *db, const struct options *options)
+{
+	struct search_results results;
+	int status = 2;
+	int rc = search_run(db, buf_cstr(&options->query),
+			    options->query.length, options->limit, 0, &results);
+
+	if (rc == SEARCH_TOO_LONG) {
+		complain("query too long (at most %d characters)",
+			 SEARCH_QUERY_MAX_CHARACTERS);
+		goto out;
+	}
+	if (rc != SEARCH_OK) {
+		complain("%s: %s", options->db_path,
+			 rc == SEARCH_DATABASE ? sqlite3_errmsg(db)
+					       : search_strerror(rc));
+		goto out;
+	}
+	if (options->json)
+		print_json(buf_cstr(&options->query), &results);
+	else if (results.count > 0)
+		print_text(&results);
+	else
+		complain("no results");
+	status = results.count > 0 ? 0 : 1;
+out:
+	search_results_free(&results);
+	return status;
+}
+
+int search_command(int argc, char **argv)
+{
+	struct options options = {DEFAULT_DB, DEFAULT_LIMIT, false, {0}, 0};
+	sqlite3 *db = NULL;
+	int status = 2;
+
+	switch (parse_arguments(argc, argv, &options)) {
+	case PARSE_HELP:
+		fputs(usage_line, stdout);
+		fputs(help_text, stdout);
+		status = 0;
+		goto out;
+	case PARSE_ERROR:
+		fputs(usage_line, stderr);
+		goto out;
+	case PARSE_RUN:
+		break;
+	}
+	status = open_index(options.db_path, &db);
+	if (status == 0)
+		status = run_search(db, &options);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		complain("cannot write the results");
+		status = 2;
+	}
+out:
+	sqlite3_close(db);
+	buf_free(&options.query);
+	return status;
+}

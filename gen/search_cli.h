@@ -1,0 +1,24 @@
+/*
+ * search_cli.h — `kbgen search`: query the built index from the command
+ * line.
+ *
+ *   kbgen search [--db out/kb.db] [--limit N] [--json] [--] QUERY...
+ *
+ * The words of QUERY are joined with spaces and searched as search_run
+ * does (see search.h); `--` ends the options, for a query that starts with
+ * a minus. The index is opened read-only. Text output gives, per result,
+ * the URL (with #anchor), then the title and heading, then the snippet;
+ * --json prints one object {"query", "total", "results": [{"url",
+ * "anchor", "title", "heading", "snippet_html", "rank"}]}.
+ */
+#ifndef KB_SEARCH_CLI_H
+#define KB_SEARCH_CLI_H
+
+/* Runs `kbgen search`; argv[0] is "search". Prints results on stdout and
+ * problems on stderr, one line each, starting "kbgen search: ". Returns
+ * the exit status: 0 with results, 1 with none, 2 on a usage error (bad
+ * option, --limit outside 1..1000, no query, query too long) or when the
+ * index cannot be read. */
+int search_command(int argc, char **argv);
+
+#endif
