@@ -1,0 +1,877 @@
+/*
+ * wizard.c — the static wizard pages, built as DOM nodes through the
+ * theme like every other page; the map's SVG comes from treemap and is
+ * parsed and imported as nodes, never pasted in as markup.
+ */
+#include "wizard.h"
+
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "dom.h"
+#include "markdown.h"
+#include "treemap.h"
+#include "util.h"
+
+/* Ids this module puts on its pages; body headings must not take them.
+ * "main" and "site-search" are the layout's. */
+static const char *const reserved_ids[] = {
+	"main", "site-search", "kb-wizard-question", "kb-wizard-articles",
+	"kb-wizard-guides", "kb-wizard-nodes", NULL,
+};
+
+/* ---- paths ----------------------------------------------------------------- */
+
+/* Trees that can be rendered: those that loaded with what a page needs. */
+static bool tree_usable(const struct tree *tree)
+{
+	return tree != NULL && tree->id != NULL && tree->title != NULL &&
+	       tree->start < tree->node_count;
+}
+
+static char *tree_path(const struct tree *tree)
+{
+	return xasprintf("wizard/%s/", tree->id);
+}
+
+static char *node_path(const struct tree *tree, const struct tree_node *node)
+{
+	return xasprintf("wizard/%s/%s/", tree->id, node->id);
+}
+
+static char *map_path(const struct tree *tree)
+{
+	return xasprintf("wizard/%s/" WIZARD_MAP_SEGMENT "/", tree->id);
+}
+
+/* ---- link checking --------------------------------------------------------- */
+
+struct node_check {
+	const struct site *site;
+	const struct tree *tree;
+	const struct tree_node *node;
+	const struct markdown_headings *headings;
+};
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* %XX sequences decoded, as heading ids are compared decoded. Caller
+ * frees. */
+static char *percent_decoded(const char *text)
+{
+	struct buf out = {0};
+
+	for (const char *c = text; *c; c++) {
+		if (c[0] == '%' && hex_digit(c[1]) >= 0 && hex_digit(c[2]) >= 0) {
+			buf_addc(&out, (char)(hex_digit(c[1]) * 16 + hex_digit(c[2])));
+			c += 2;
+		} else {
+			buf_addc(&out, *c);
+		}
+	}
+	return buf_detach(&out);
+}
+
+/* NULL when "#fragment" names one of the body's headings (or nothing);
+ * otherwise the error message, which the caller frees. */
+static char *check_own_anchor(const struct markdown_headings *headings,
+			      const char *fragment)
+{
+	char *id = percent_decoded(fragment);
+	char *error = NULL;
+	bool found = *id == '\0';
+
+	for (size_t i = 0; !found && i < headings->count; i++)
+		found = strcmp(headings->items[i].id, id) == 0;
+	if (!found)
+		error = xasprintf("broken anchor: this node's body has no "
+				  "heading '#%s'", id);
+	free(id);
+	return error;
+}
+
+/* The text of line number line (1-based) of text, its length in *length;
+ * NULL when text has fewer lines. */
+static const char *nth_line(const char *text, unsigned line, size_t *length)
+{
+	const char *end;
+
+	for (unsigned n = 1; n < line && text != NULL; n++) {
+		text = strchr(text, '\n');
+		if (text != NULL)
+			text++;
+	}
+	if (text == NULL)
+		return NULL;
+	end = strchr(text, '\n');
+	*length = end ? (size_t)(end - text) : strlen(text);
+	return text;
+}
+
+/* Where a link of a node's body is in the tree file. cmark counts lines
+ * of the body from 1 and columns in bytes, and places the link at its
+ * '['; the column reported is where the URL itself is written, searched
+ * from there (the same URL may be written earlier on the line), in
+ * characters, as editors want. */
+static void link_location(const struct tree_node *node, cmark_node *link,
+			  const char *url, unsigned *line, unsigned *col)
+{
+	int body_line = cmark_node_get_start_line(link);
+	int byte_col = cmark_node_get_start_column(link);
+	size_t length = 0, from = 0;
+	const char *text, *found;
+
+	if (body_line < 1)
+		body_line = 1;
+	*line = node->body_line + (unsigned)body_line - 1;
+	*col = node->body_col;
+	text = nth_line(node->body, (unsigned)body_line, &length);
+	if (text == NULL)
+		return;
+	if (byte_col > 1 && (size_t)byte_col - 1 <= length)
+		from = (size_t)byte_col - 1;
+	found = memmem(text + from, length - from, url, strlen(url));
+	if (found == NULL)
+		found = memmem(text, length, url, strlen(url));
+	if (found == NULL)
+		found = text + from;
+	*col = node->body_col + (unsigned)utf8_count(text, (size_t)(found - text));
+}
+
+static void check_one_link(void *user, cmark_node *link, const char *url,
+			   bool image)
+{
+	const struct node_check *check = user;
+	char *error = NULL;
+	unsigned line, col;
+
+	(void)image;
+	if (url[0] == '#')
+		error = check_own_anchor(check->headings, url + 1);
+	else
+		free(site_resolve_link_from(check->site, check->tree->path, NULL,
+					    url, &error));
+	if (error != NULL) {
+		link_location(check->node, link, url, &line, &col);
+		diag_error(check->tree->path, line, col, "%s", error);
+	}
+	free(error);
+}
+
+static void check_node(const struct site *site, const struct tree *tree,
+		       const struct tree_node *node)
+{
+	struct markdown_headings headings = {0};
+	struct node_check check = {site, tree, node, &headings};
+	cmark_node *document;
+
+	if (node->id != NULL && strcmp(node->id, WIZARD_MAP_SEGMENT) == 0)
+		diag_error(tree->path, node->line, node->col,
+			   "node id '%s' is reserved: wizard/%s/%s/ is the "
+			   "tree's map page", node->id,
+			   tree->id ? tree->id : "", WIZARD_MAP_SEGMENT);
+	if (node->body == NULL)
+		return;
+	document = markdown_parse(node->body, strlen(node->body));
+	markdown_collect_headings(document, reserved_ids, &headings);
+	markdown_each_link(document, check_one_link, &check);
+	markdown_headings_free(&headings);
+	cmark_node_free(document);
+}
+
+void wizard_check_links(const struct site *site, struct tree *const *trees,
+			size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		for (size_t k = 0; trees[i] && k < trees[i]->node_count; k++)
+			check_node(site, trees[i], &trees[i]->nodes[k]);
+}
+
+/* ---- links into trees ------------------------------------------------------ */
+
+static const struct tree *find_tree(const struct wizard_links *links,
+				    const char *tree_file)
+{
+	const struct tree *found = NULL;
+
+	for (size_t i = 0; found == NULL && i < links->count; i++) {
+		char *path = site_normalize_path("", links->trees[i]->path);
+		if (path != NULL && strcmp(path, tree_file) == 0)
+			found = links->trees[i];
+		free(path);
+	}
+	return found;
+}
+
+char *wizard_resolve_link(void *user, const char *tree_file,
+			  const char *fragment, char **error)
+{
+	const struct wizard_links *links = user;
+	const struct tree *tree = find_tree(links, tree_file);
+	const struct tree_node *node = NULL;
+	char *path, *href;
+
+	if (error != NULL)
+		*error = NULL;
+	if (tree == NULL) {
+		if (error != NULL)
+			*error = xasprintf("broken link: no decision tree '%s'",
+					   tree_file);
+		return NULL;
+	}
+	if (tree->id == NULL)
+		return NULL;	/* the tree's own errors say enough */
+	if (fragment != NULL && *fragment != '\0') {
+		node = tree_find_node(tree, fragment);
+		if (node == NULL) {
+			if (error != NULL)
+				*error = xasprintf("broken anchor: tree '%s' has "
+						   "no node '%s'", tree->id,
+						   fragment);
+			return NULL;
+		}
+	}
+	path = node ? node_path(tree, node) : tree_path(tree);
+	href = site_url(links->site, path);
+	free(path);
+	return href;
+}
+
+/* ---- page parts ------------------------------------------------------------ */
+
+static const char *ui(const struct render_context *context, const char *key)
+{
+	return theme_text(context->theme, key);
+}
+
+/* dom_link to a path under the base path. */
+static xmlNodePtr link_to(const struct render_context *context,
+			  xmlNodePtr parent, const char *path, const char *label)
+{
+	char *url = site_url(context->site, path);
+	xmlNodePtr link = dom_link(parent, url, label);
+
+	free(url);
+	return link;
+}
+
+/* Home › wizards › [tree] › current. tree NULL: the list of trees is the
+ * current page; current NULL: the tree's start page is. */
+static void add_crumbs(const struct render_context *context, struct page *page,
+		       const struct tree *tree, const char *current)
+{
+	char *home = site_url(context->site, "");
+	char *wizards = site_url(context->site, "wizard/");
+
+	page_add_breadcrumb(page, home, ui(context, "home"));
+	page_add_breadcrumb(page, tree ? wizards : NULL,
+			    ui(context, "wizard-crumb"));
+	if (tree != NULL) {
+		char *path = tree_path(tree);
+		char *url = site_url(context->site, path);
+		page_add_breadcrumb(page, current ? url : NULL, tree->title);
+		if (current != NULL)
+			page_add_breadcrumb(page, NULL, current);
+		free(url);
+		free(path);
+	}
+	free(wizards);
+	free(home);
+}
+
+/* "This page is a step in the middle...; to start from the beginning, go
+ * to [the first question]." */
+static void add_mid_step_notice(const struct render_context *context,
+				xmlNodePtr parent, const struct tree *tree)
+{
+	xmlNodePtr notice = dom_element(parent, "p", "notice");
+	char *start = node_path(tree, &tree->nodes[tree->start]);
+
+	dom_text(notice, ui(context, "wizard-notice"));
+	link_to(context, notice, start, ui(context, "wizard-notice-link"));
+	dom_text(notice, ui(context, "wizard-notice-end"));
+	free(start);
+}
+
+/* Moves every heading one level down when the body has an h1: the node's
+ * title is the page's only h1. */
+static void demote_headings(cmark_node *document)
+{
+	cmark_iter *iterator = cmark_iter_new(document);
+	cmark_event_type event;
+	bool has_h1 = false;
+
+	while (!has_h1 && (event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		has_h1 = cmark_node_get_type(node) == CMARK_NODE_HEADING &&
+			 cmark_node_get_heading_level(node) == 1;
+	}
+	cmark_iter_reset(iterator, document, CMARK_EVENT_ENTER);
+	while (has_h1 && (event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		int level = cmark_node_get_heading_level(node);
+		if (event == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(node) == CMARK_NODE_HEADING && level < 6)
+			cmark_node_set_heading_level(node, level + 1);
+	}
+	cmark_iter_free(iterator);
+}
+
+struct body_links {
+	const struct site *site;
+	const struct tree *tree;
+};
+
+static char *rewrite_body_url(void *user, const char *url, bool image)
+{
+	const struct body_links *links = user;
+
+	(void)image;
+	return site_resolve_link_from(links->site, links->tree->path, NULL, url,
+				      NULL);
+}
+
+static void add_body(const struct render_context *context, xmlNodePtr parent,
+		     const struct tree *tree, const struct tree_node *node)
+{
+	struct body_links links = {context->site, tree};
+	struct markdown_headings headings = {0};
+	struct markdown_render_options options = {
+		.rewrite_url = rewrite_body_url,
+		.user = &links,
+		.headings = &headings,
+		.permalink_label = ui(context, "permalink"),
+	};
+	cmark_node *document;
+
+	if (node->body == NULL || *node->body == '\0')
+		return;
+	document = markdown_parse(node->body, strlen(node->body));
+	demote_headings(document);
+	markdown_collect_headings(document, reserved_ids, &headings);
+	markdown_render(document, dom_element(parent, "div", "wizard-body"),
+			&options);
+	markdown_headings_free(&headings);
+	cmark_node_free(document);
+}
+
+static void add_hint(const struct render_context *context, xmlNodePtr parent,
+		     const struct tree_node *node)
+{
+	xmlNodePtr hint;
+
+	if (node->hint == NULL || *node->hint == '\0')
+		return;
+	hint = dom_element(parent, "p", "hint");
+	dom_text(hint, ui(context, "wizard-hint"));
+	dom_text(hint, node->hint);
+}
+
+/* The answers, labelled by the question (the h1). An option whose next
+ * node does not exist (a tree with errors) is shown without a link. */
+static void add_options(const struct render_context *context, xmlNodePtr parent,
+			const struct tree *tree, const struct tree_node *node)
+{
+	xmlNodePtr list = dom_element(parent, "ul", "options");
+
+	dom_set(list, "aria-labelledby", "kb-wizard-question");
+	for (size_t i = 0; i < node->option_count; i++) {
+		const struct tree_option *option = &node->options[i];
+		xmlNodePtr item = dom_element(list, "li", NULL);
+		char *path;
+
+		if (option->next_index >= tree->node_count) {
+			dom_text(item, option->label);
+			continue;
+		}
+		path = node_path(tree, &tree->nodes[option->next_index]);
+		link_to(context, item, path, option->label);
+		free(path);
+	}
+}
+
+/* cgi_url without the trailing '/', or NULL when unset. Caller frees. */
+static char *cgi_base(const struct site *site)
+{
+	const char *url = site->config.cgi_url;
+	size_t length;
+
+	if (url == NULL || *url == '\0')
+		return NULL;
+	length = strlen(url);
+	while (length > 0 && url[length - 1] == '/')
+		length--;
+	return xstrndup(url, length);
+}
+
+/* "Start again" (not on the start node itself, where it would lead to
+ * the same page) and, when the site has the CGI, the walk that records
+ * the answers. */
+static void add_actions(const struct render_context *context, xmlNodePtr parent,
+			const struct tree *tree, const struct tree_node *node)
+{
+	const struct tree_node *start = &tree->nodes[tree->start];
+	char *cgi = node->type == TREE_QUESTION ? cgi_base(context->site) : NULL;
+	xmlNodePtr list;
+
+	if (node == start && cgi == NULL)
+		return;
+	list = dom_element(parent, "ul", "wizard-actions");
+	if (node != start) {
+		char *path = node_path(tree, start);
+		link_to(context, dom_element(list, "li", NULL), path,
+			ui(context, "wizard-restart"));
+		free(path);
+	}
+	if (cgi != NULL) {
+		char *url = xasprintf("%s/wizard/%s/%s", cgi, tree->id, start->id);
+		dom_link(dom_element(list, "li", NULL), url,
+			 ui(context, "wizard-record"));
+		free(url);
+	}
+	free(cgi);
+}
+
+static const char *result_key(enum tree_result result)
+{
+	switch (result) {
+	case TREE_RESOLVED:
+		return "wizard-result-resolved";
+	case TREE_UNRESOLVED:
+		return "wizard-result-unresolved";
+	case TREE_ESCALATE:
+		return "wizard-result-escalate";
+	case TREE_RESULT_NONE:
+		break;
+	}
+	return NULL;
+}
+
+static void add_result(const struct render_context *context, xmlNodePtr parent,
+		       const struct tree_node *node)
+{
+	const char *key = result_key(node->result);
+	char *class_name;
+
+	if (key == NULL)
+		return;
+	class_name = xasprintf("result result-%s", tree_result_name(node->result));
+	dom_text_element(parent, "p", class_name, ui(context, key));
+	free(class_name);
+}
+
+/* <section> with an h2 whose id labels it. */
+static xmlNodePtr add_section(const struct render_context *context,
+			      xmlNodePtr parent, const char *class_name,
+			      const char *id, const char *title_key)
+{
+	xmlNodePtr section = dom_element(parent, "section", class_name);
+
+	dom_set(section, "aria-labelledby", id);
+	dom_set(dom_text_element(section, "h2", NULL, ui(context, title_key)),
+		"id", id);
+	return section;
+}
+
+/* The outcome's articles, titled as the articles title themselves. */
+static void add_articles(const struct render_context *context,
+			 xmlNodePtr parent, const struct tree_node *node)
+{
+	struct article **articles = xcalloc(node->article_count + 1,
+					    sizeof *articles);
+	size_t count = 0;
+
+	for (size_t i = 0; i < node->article_count; i++) {
+		struct article *article = site_find_article(context->site,
+							    node->articles[i].name);
+		if (article != NULL)
+			articles[count++] = article;
+	}
+	if (count > 0)
+		render_article_list(context,
+				    add_section(context, parent, "related",
+						"kb-wizard-articles", "related"),
+				    articles, count);
+	free(articles);
+}
+
+/* The outcome's external guides, named in site.yaml's links:. */
+static void add_guides(const struct render_context *context, xmlNodePtr parent,
+		       const struct tree_node *node)
+{
+	xmlNodePtr list = NULL;
+
+	for (size_t i = 0; i < node->link_count; i++) {
+		const struct external_link *link =
+			site_config_link(&context->site->config,
+					 node->links[i].name);
+		if (link == NULL)
+			continue;
+		if (list == NULL)
+			list = dom_element(add_section(context, parent, "guides",
+						       "kb-wizard-guides",
+						       "wizard-guides"),
+					   "ul", "guide-list");
+		dom_set(dom_link(dom_element(list, "li", NULL), link->url,
+				 link->title),
+			"rel", "noopener");
+	}
+}
+
+/* ---- pages ----------------------------------------------------------------- */
+
+static int render_node(const struct render_context *context,
+		       const struct tree *tree, size_t index)
+{
+	const struct tree_node *node = &tree->nodes[index];
+	const char *title = node->title ? node->title : node->id;
+	char *page_title = xasprintf("%s | %s", title, tree->title);
+	char *path = node_path(tree, node);
+	struct page *page = page_new(context->theme, page_title, NULL);
+	xmlNodePtr main = page_main(page);
+	int rc;
+
+	add_crumbs(context, page, tree, title);
+	if (index != tree->start)
+		add_mid_step_notice(context, main, tree);
+	dom_set(dom_text_element(main, "h1", NULL, title), "id",
+		"kb-wizard-question");
+	if (node->type == TREE_OUTCOME) {
+		add_result(context, main, node);
+		add_body(context, main, tree, node);
+		add_articles(context, main, node);
+		add_guides(context, main, node);
+	} else {
+		add_body(context, main, tree, node);
+		add_hint(context, main, node);
+		add_options(context, main, tree, node);
+	}
+	add_actions(context, main, tree, node);
+	rc = render_save(context, page, path);
+	free(path);
+	free(page_title);
+	return rc;
+}
+
+/* "Takes about 3 minutes", when the tree says. */
+static void add_duration(const struct render_context *context,
+			 xmlNodePtr parent, const struct tree *tree)
+{
+	xmlNodePtr paragraph;
+
+	if (tree->duration == NULL || *tree->duration == '\0')
+		return;
+	paragraph = dom_element(parent, "p", "meta");
+	dom_text(paragraph, ui(context, "wizard-duration"));
+	dom_text(paragraph, tree->duration);
+}
+
+static int render_start(const struct render_context *context,
+			const struct tree *tree)
+{
+	struct page *page = page_new(context->theme, tree->title,
+				     tree->description);
+	xmlNodePtr main = page_main(page), paragraph;
+	char *path = tree_path(tree);
+	char *start = node_path(tree, &tree->nodes[tree->start]);
+	char *map = map_path(tree);
+	int rc;
+
+	add_crumbs(context, page, tree, NULL);
+	dom_text_element(main, "h1", NULL, tree->title);
+	if (tree->description != NULL && *tree->description != '\0')
+		dom_text_element(main, "p", "lead", tree->description);
+	add_duration(context, main, tree);
+	paragraph = dom_element(main, "p", NULL);
+	dom_set(link_to(context, paragraph, start, ui(context, "wizard-start")),
+		"class", "button");
+	paragraph = dom_element(main, "p", "wizard-staff");
+	dom_text(paragraph, ui(context, "wizard-staff"));
+	link_to(context, paragraph, map, ui(context, "wizard-map-link"));
+	rc = render_save(context, page, path);
+	free(map);
+	free(start);
+	free(path);
+	return rc;
+}
+
+/* The node table's "kind" cell: question, the first question, or an
+ * outcome by its result. */
+static const char *kind_key(const struct tree *tree, size_t index)
+{
+	const struct tree_node *node = &tree->nodes[index];
+
+	if (node->type == TREE_QUESTION)
+		return index == tree->start ? "wizard-kind-start"
+					    : "wizard-kind-question";
+	switch (node->result) {
+	case TREE_RESOLVED:
+		return "wizard-kind-resolved";
+	case TREE_UNRESOLVED:
+		return "wizard-kind-unresolved";
+	case TREE_ESCALATE:
+		return "wizard-kind-escalate";
+	case TREE_RESULT_NONE:
+		break;
+	}
+	return "wizard-kind-unknown";
+}
+
+static void add_node_row(const struct render_context *context,
+			 xmlNodePtr body, const struct tree *tree, size_t index)
+{
+	const struct tree_node *node = &tree->nodes[index];
+	xmlNodePtr row = dom_element(body, "tr", NULL);
+	char *path = node_path(tree, node);
+	char *full = xasprintf("%s%s", context->site->config.base_url, path);
+
+	dom_text_element(dom_element(row, "td", NULL), "code", NULL, node->id);
+	dom_text_element(row, "td", NULL, ui(context, kind_key(tree, index)));
+	link_to(context, dom_element(row, "td", NULL), path,
+		node->title ? node->title : node->id);
+	dom_text_element(dom_element(row, "td", NULL), "code", NULL, full);
+	dom_text_element(row, "td", NULL, node->agent_note);
+	free(full);
+	free(path);
+}
+
+static void add_node_table(const struct render_context *context,
+			   xmlNodePtr parent, const struct tree *tree)
+{
+	static const char *const columns[] = {
+		"wizard-col-id", "wizard-col-kind", "wizard-col-title",
+		"wizard-col-url", "wizard-col-note",
+	};
+	xmlNodePtr section = add_section(context, parent, "wizard-nodes",
+					 "kb-wizard-nodes", "wizard-nodes");
+	xmlNodePtr table = dom_element(section, "table", "node-table");
+	xmlNodePtr row = dom_element(dom_element(table, "thead", NULL), "tr",
+				     NULL);
+	xmlNodePtr body = dom_element(table, "tbody", NULL);
+
+	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
+		dom_set(dom_text_element(row, "th", NULL,
+					 ui(context, columns[i])),
+			"scope", "col");
+	for (size_t i = 0; i < tree->node_count; i++)
+		add_node_row(context, body, tree, i);
+}
+
+struct map_urls {
+	const struct site *site;
+	const struct tree *tree;
+	struct buf url;
+};
+
+static const char *map_node_url(void *user, const struct tree_node *node)
+{
+	struct map_urls *urls = user;
+
+	buf_reset(&urls->url);
+	buf_printf(&urls->url, "%swizard/%s/%s/", urls->site->config.base_path,
+		   urls->tree->id, node->id);
+	return buf_cstr(&urls->url);
+}
+
+/* Draws the tree and imports the SVG's root element into parent, with
+ * role="img" and label as its accessible name. 0, or -1 after a
+ * diagnostic. */
+static int add_svg(const struct render_context *context, xmlNodePtr parent,
+		   const struct tree *tree, const char *label)
+{
+	struct map_urls urls = {context->site, tree, {0}};
+	char *svg = treemap_svg(tree, map_node_url, &urls);
+	xmlDocPtr document = NULL;
+	xmlNodePtr copy;
+	int rc = -1;
+
+	if (svg == NULL) {
+		diag_error(tree->path, 0, 0, "Graphviz could not draw the map "
+			   "of tree '%s'", tree->id);
+		goto out;
+	}
+	document = xmlReadMemory(svg, (int)strlen(svg), "map.svg", "UTF-8",
+				 XML_PARSE_NONET | XML_PARSE_NOWARNING |
+				 XML_PARSE_NOERROR);
+	if (document == NULL || xmlDocGetRootElement(document) == NULL) {
+		diag_error(tree->path, 0, 0, "the map of tree '%s' is not "
+			   "valid SVG", tree->id);
+		goto out;
+	}
+	copy = xmlDocCopyNode(xmlDocGetRootElement(document), parent->doc, 1);
+	if (copy == NULL)
+		abort();
+	xmlAddChild(parent, copy);
+	dom_set(copy, "role", "img");
+	dom_set(copy, "aria-label", label);
+	rc = 0;
+out:
+	xmlFreeDoc(document);
+	free(svg);
+	buf_free(&urls.url);
+	return rc;
+}
+
+static int render_map(const struct render_context *context,
+		      const struct tree *tree)
+{
+	char *title = xasprintf("%s%s", ui(context, "wizard-map-prefix"),
+				tree->title);
+	struct page *page = page_new(context->theme, title, NULL);
+	xmlNodePtr main = page_main(page), figure;
+	char *path = map_path(tree);
+	int rc = -1;
+
+	add_crumbs(context, page, tree, ui(context, "wizard-map"));
+	dom_text_element(main, "h1", NULL, title);
+	dom_text_element(main, "p", "lead", ui(context, "wizard-map-lead"));
+	figure = dom_element(main, "div", "tree-map");
+	/* A wide map scrolls sideways: keyboard users need to focus it. */
+	dom_set(figure, "tabindex", "0");
+	dom_set(figure, "role", "region");
+	dom_set(figure, "aria-label", ui(context, "wizard-map-region"));
+	if (add_svg(context, figure, tree, title) != 0) {
+		page_free(page);
+		goto out;
+	}
+	add_node_table(context, main, tree);
+	rc = render_save(context, page, path);
+out:
+	free(path);
+	free(title);
+	return rc;
+}
+
+static int render_index(const struct render_context *context,
+			struct tree *const *trees, size_t count)
+{
+	const char *title = ui(context, "wizard-list");
+	struct page *page = page_new(context->theme, title, NULL);
+	xmlNodePtr main = page_main(page), list;
+
+	add_crumbs(context, page, NULL, NULL);
+	dom_text_element(main, "h1", NULL, title);
+	dom_text_element(main, "p", "lead", ui(context, "wizard-lead"));
+	list = dom_element(main, "ul", "card-list");
+	for (size_t i = 0; i < count; i++) {
+		xmlNodePtr item;
+		char *path;
+		if (!tree_usable(trees[i]))
+			continue;
+		item = dom_element(list, "li", NULL);
+		path = tree_path(trees[i]);
+		link_to(context, item, path, trees[i]->title);
+		if (trees[i]->description != NULL && *trees[i]->description)
+			dom_text_element(item, "p", NULL, trees[i]->description);
+		add_duration(context, item, trees[i]);
+		free(path);
+	}
+	return render_save(context, page, "wizard/");
+}
+
+static int render_tree(const struct render_context *context,
+		       const struct tree *tree)
+{
+	int rc = render_start(context, tree);
+
+	for (size_t i = 0; rc == 0 && i < tree->node_count; i++)
+		rc = render_node(context, tree, i);
+	if (rc == 0)
+		rc = render_map(context, tree);
+	return rc;
+}
+
+static size_t usable_count(struct tree *const *trees, size_t count)
+{
+	size_t usable = 0;
+
+	for (size_t i = 0; i < count; i++)
+		usable += tree_usable(trees[i]);
+	return usable;
+}
+
+int wizard_render_all(const struct render_context *context,
+		      struct tree *const *trees, size_t count)
+{
+	int rc = 0;
+
+	if (usable_count(trees, count) == 0)
+		return 0;
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		if (tree_usable(trees[i]))
+			rc = render_tree(context, trees[i]);
+	if (rc == 0)
+		rc = render_index(context, trees, count);
+	return rc;
+}
+
+/* ---- home entries and sitemap ---------------------------------------------- */
+
+void wizard_entries_make(struct tree *const *trees, size_t count,
+			 struct wizard_entries *out)
+{
+	out->items = xcalloc(usable_count(trees, count) + 1, sizeof *out->items);
+	out->count = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct render_wizard_entry *entry = &out->items[out->count];
+		if (!tree_usable(trees[i]))
+			continue;
+		entry->url_path = tree_path(trees[i]);
+		entry->title = trees[i]->title;
+		entry->description = trees[i]->description ? trees[i]->description
+							    : "";
+		out->count++;
+	}
+}
+
+void wizard_entries_free(struct wizard_entries *entries)
+{
+	for (size_t i = 0; i < entries->count; i++)
+		free((char *)entries->items[i].url_path);
+	free(entries->items);
+	entries->items = NULL;
+	entries->count = 0;
+}
+
+void wizard_paths_make(struct tree *const *trees, size_t count,
+		       struct wizard_paths *out)
+{
+	size_t capacity = 0;
+
+	out->paths = NULL;
+	out->count = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct tree *tree = trees[i];
+		if (!tree_usable(tree))
+			continue;
+		out->paths = xgrow(out->paths, &capacity,
+				   out->count + tree->node_count + 3,
+				   sizeof *out->paths);
+		if (out->count == 0)
+			out->paths[out->count++] = xstrdup("wizard/");
+		out->paths[out->count++] = tree_path(tree);
+		for (size_t k = 0; k < tree->node_count; k++)
+			out->paths[out->count++] = node_path(tree, &tree->nodes[k]);
+		out->paths[out->count++] = map_path(tree);
+	}
+}
+
+void wizard_paths_free(struct wizard_paths *paths)
+{
+	for (size_t i = 0; i < paths->count; i++)
+		free((char *)paths->paths[i]);
+	free(paths->paths);
+	paths->paths = NULL;
+	paths->count = 0;
+}
