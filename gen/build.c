@@ -8,10 +8,13 @@
 
 #include "diag.h"
 #include "feed.h"
+#include "index.h"
 #include "publish.h"
 #include "render.h"
 #include "site.h"
 #include "theme.h"
+#include "tree.h"
+#include "wizard.h"
 #include "util.h"
 
 #define RELATED_LIMIT 5
@@ -22,6 +25,9 @@ struct build {
 	struct site *site;
 	struct theme *theme;
 	char *staging;
+	struct tree **trees;
+	size_t tree_count;
+	struct wizard_links wizard_links;
 };
 
 static char *search_action(const struct site_config *config)
@@ -53,6 +59,41 @@ static bool load_theme(struct build *build)
 		theme_add_nav(build->theme, path, build->site->sections[i]->title);
 		free(path);
 	}
+	if (build->tree_count > 0)
+		theme_add_nav(build->theme, "wizard/",
+			      theme_text(build->theme, "wizard-title"));
+	return true;
+}
+
+static bool tree_article_exists(void *user, const char *content_path)
+{
+	return site_find_article(user, content_path) != NULL;
+}
+
+static bool tree_link_exists(void *user, const char *name)
+{
+	const struct site *site = user;
+
+	return site_config_link(&site->config, name) != NULL;
+}
+
+/* Loads the decision trees and lets articles link into them. */
+static bool load_trees(struct build *build)
+{
+	struct tree_context context = {
+		.article_exists = tree_article_exists,
+		.link_exists = tree_link_exists,
+		.user = build->site,
+	};
+
+	if (tree_load_all(build->options->root, &context, &build->trees,
+			  &build->tree_count) != 0)
+		return false;
+	build->wizard_links = (struct wizard_links){
+		build->site, build->trees, build->tree_count,
+	};
+	build->site->tree_links = wizard_resolve_link;
+	build->site->tree_links_user = &build->wizard_links;
 	return true;
 }
 
@@ -67,10 +108,54 @@ static bool load(struct build *build)
 	}
 	build->site = site_load(build->options->root, build->options->drafts);
 	build->site->config = config;
+	if (!load_trees(build))
+		return false;
 	site_check_links(build->site);
+	wizard_check_links(build->site, build->trees, build->tree_count);
 	if (!load_theme(build))
 		return false;
 	return diag_error_count() == 0;
+}
+
+/* One search row per wizard node, linking to its static page. */
+static int index_tree(struct build *build, sqlite3 *db, const struct tree *tree)
+{
+	int rc = 0;
+
+	if (tree->id == NULL || tree->title == NULL)
+		return 0;
+	for (size_t i = 0; rc == 0 && i < tree->node_count; i++) {
+		const struct tree_node *node = &tree->nodes[i];
+		char *path = xasprintf("wizard/%s/%s/", tree->id, node->id);
+		char *url = site_url(build->site, path);
+		char *body = NULL;
+		if (node->body != NULL) {
+			cmark_node *document = markdown_parse(node->body,
+							      strlen(node->body));
+			body = markdown_plain_text(document);
+			cmark_node_free(document);
+		}
+		rc = index_add_node(db, url, node->title ? node->title : node->id,
+				    tree->title, body);
+		free(body);
+		free(url);
+		free(path);
+	}
+	return rc;
+}
+
+static int write_index(struct build *build)
+{
+	char *path = path_join(build->staging, "kb.db");
+	sqlite3 *db;
+	int rc = index_open(build->site, path, &db);
+
+	for (size_t t = 0; rc == 0 && t < build->tree_count; t++)
+		rc = index_tree(build, db, build->trees[t]);
+	if (db != NULL)
+		rc = index_close(db, path, rc == 0) == 0 ? rc : -1;
+	free(path);
+	return rc;
 }
 
 static int render_all(struct build *build)
@@ -82,11 +167,21 @@ static int render_all(struct build *build)
 	};
 	char *static_source = path_join(build->options->root, "theme/static");
 	char *static_target = path_join(build->staging, "static");
+	struct wizard_entries entries;
+	struct wizard_paths paths;
+	struct feed_extra extra;
 	int rc = 0;
 
+	wizard_entries_make(build->trees, build->tree_count, &entries);
+	wizard_paths_make(build->trees, build->tree_count, &paths);
+	extra = (struct feed_extra){paths.paths, paths.count};
+	context.wizards = entries.items;
+	context.wizard_count = entries.count;
 	site_compute_related(build->site, RELATED_LIMIT);
 	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++)
 		rc = render_article(&context, build->site->articles[i]);
+	if (rc == 0)
+		rc = wizard_render_all(&context, build->trees, build->tree_count);
 	if (rc == 0)
 		rc = render_sections(&context);
 	if (rc == 0)
@@ -102,11 +197,15 @@ static int render_all(struct build *build)
 	if (rc == 0)
 		rc = publish_copy_tree(static_source, static_target);
 	if (rc == 0)
-		rc = feed_write_sitemap(build->site, NULL, build->staging);
+		rc = feed_write_sitemap(build->site, &extra, build->staging);
 	if (rc == 0)
 		rc = feed_write_atom(build->site, build->staging, FEED_LIMIT);
 	if (rc == 0)
 		rc = feed_write_robots(build->site, build->staging);
+	if (rc == 0)
+		rc = write_index(build);
+	wizard_paths_free(&paths);
+	wizard_entries_free(&entries);
 	free(static_source);
 	free(static_target);
 	return rc;
@@ -134,6 +233,7 @@ enum build_status build_run(const struct build_options *options)
 	status = BUILD_OK;
 out:
 	theme_free(build.theme);
+	tree_free_all(build.trees, build.tree_count);
 	site_free(build.site);
 	free(build.staging);
 	return status;

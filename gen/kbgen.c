@@ -11,6 +11,7 @@
 
 #include "build.h"
 #include "diag.h"
+#include "search_cli.h"
 
 #define EXIT_USAGE 2
 
@@ -21,6 +22,7 @@ static const char usage[] =
 	"  build     check the content and generate the site into the output\n"
 	"            folder, replacing it only when the build succeeded\n"
 	"  check     run every check the build makes; write nothing\n"
+	"  search    query the search index: kbgen search --help\n"
 	"  help      show this text\n"
 	"\n"
 	"Options for build and check:\n"
@@ -106,6 +108,8 @@ int main(int argc, char **argv)
 		status = run_build(argc - 1, argv + 1, false);
 	} else if (strcmp(command, "check") == 0) {
 		status = run_build(argc - 1, argv + 1, true);
+	} else if (strcmp(command, "search") == 0) {
+		status = search_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
 		   strcmp(command, "-h") == 0) {
 		fputs(usage, stdout);
