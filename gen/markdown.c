@@ -280,6 +280,41 @@ static void add_text(struct renderer *renderer, const char *text)
 	xmlAddChild(renderer->current, node);
 }
 
+/* The last (or first) code point of a text node's literal, or 0. */
+static utf8proc_int32_t edge_code_point(cmark_node *node, bool last)
+{
+	const char *text;
+	const utf8proc_uint8_t *cursor;
+	utf8proc_int32_t code = 0;
+
+	if (node == NULL || cmark_node_get_type(node) != CMARK_NODE_TEXT)
+		return 0;
+	text = cmark_node_get_literal(node);
+	if (text == NULL || *text == '\0')
+		return 0;
+	cursor = (const utf8proc_uint8_t *)text;
+	if (last) {
+		cursor += strlen(text);
+		do
+			cursor--;
+		while (cursor > (const utf8proc_uint8_t *)text && (*cursor & 0xC0) == 0x80);
+	}
+	if (utf8proc_iterate(cursor, -1, &code) <= 0)
+		return 0;
+	return code;
+}
+
+/* A line break inside a Japanese sentence is not a space: a soft break
+ * between two wide characters disappears, as browsers do not drop it. */
+static bool soft_break_vanishes(cmark_node *node)
+{
+	utf8proc_int32_t before = edge_code_point(cmark_node_previous(node), true);
+	utf8proc_int32_t after = edge_code_point(cmark_node_next(node), false);
+
+	return before && after && utf8proc_charwidth(before) == 2 &&
+	       utf8proc_charwidth(after) == 2;
+}
+
 static bool in_tight_list(cmark_node *paragraph)
 {
 	cmark_node *item = cmark_node_parent(paragraph);
@@ -532,7 +567,8 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 					  BAD_CAST cmark_node_get_literal(node)));
 		return;
 	case CMARK_NODE_SOFTBREAK:
-		add_text(renderer, "\n");
+		if (!soft_break_vanishes(node))
+			add_text(renderer, "\n");
 		return;
 	case CMARK_NODE_LINEBREAK:
 		add_element(renderer, "br");
