@@ -97,6 +97,8 @@ static bool is_type(cmark_node *node, const char *name)
 	return strcmp(cmark_node_get_type_string(node), name) == 0;
 }
 
+static bool soft_break_vanishes(cmark_node *node);
+
 char *markdown_plain_text(cmark_node *node)
 {
 	cmark_iter *iterator = cmark_iter_new(node);
@@ -118,6 +120,9 @@ char *markdown_plain_text(cmark_node *node)
 		}
 		switch (cmark_node_get_type(current)) {
 		case CMARK_NODE_SOFTBREAK:
+			if (!soft_break_vanishes(current))
+				buf_addc(&text, ' ');
+			break;
 		case CMARK_NODE_LINEBREAK:
 			buf_addc(&text, ' ');
 			break;
