@@ -1,5 +1,6 @@
 #!/bin/sh
-# deps.sh build|test — installs the Debian packages kbgen needs.
+# deps.sh build|test — installs the Debian packages kbgen needs (and, for
+# test, the browser tests' npm packages).
 # Libraries are looked up through pkg-config (or their header, for the
 # cmark-gfm extensions, which ship no .pc file); tools through PATH. When
 # something is missing and we are root, apt-get installs it; otherwise the
@@ -35,16 +36,44 @@ if [ "$want" = test ]; then
 	need_cmd curl curl
 	need_cmd sqlite3 sqlite3
 	need_cmd python3 python3
+	need_cmd xmllint libxml2-utils
+	need_cmd java default-jre-headless
+	need_cmd chromium chromium
+	need_file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
+	need_cmd node nodejs
+	need_cmd npm npm
 fi
 
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
-	echo "kbgen needs these Debian packages; install them with:" >&2
-	echo "  sudo apt-get install -y$missing" >&2
-	exit 1
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "kbgen needs these Debian packages; install them with:" >&2
+		echo "  sudo apt-get install -y$missing" >&2
+		exit 1
+	fi
+	echo "installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || true
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends$missing >&2
 fi
-echo "installing:$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2 || true
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends$missing >&2
+
+# The browser tests' npm packages (vnu.jar, playwright-core, axe-core), at
+# the exact versions of tests/browser/package-lock.json, installed again
+# whenever the lock file is newer than the last install. --ignore-scripts:
+# no install script runs (vnu-jar's would download a JRE when java is
+# missing; playwright-core never gets a browser: Debian's chromium is used).
+if [ "$want" = test ]; then
+	browser=$(dirname "$0")/../tests/browser
+	if [ ! -e "$browser/node_modules/.package-lock.json" ] ||
+		[ "$browser/package-lock.json" -nt "$browser/node_modules/.package-lock.json" ]; then
+		echo "npm ci --prefix tests/browser" >&2
+		log=$(mktemp)
+		if ! npm ci --prefix "$browser" --ignore-scripts --no-audit --no-fund >"$log" 2>&1; then
+			cat "$log" >&2
+			rm -f "$log"
+			echo "deps.sh: npm ci --prefix tests/browser failed" >&2
+			exit 1
+		fi
+		rm -f "$log"
+	fi
+fi
