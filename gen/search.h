@@ -15,9 +15,16 @@
  *             search_run.
  *   articles  url PRIMARY KEY, title, section, description, updated.
  *
- * Ranking: bm25 weighting title 10, heading 5, tags 3, body 1; equal scores
- * are ordered by url, then anchor (the intro first), then rowid, so the
- * order never depends on chance.
+ * Ranking: bm25 weighting title 10, heading 5, tags 3, body 1, times
+ * SEARCH_NODE_WEIGHT for wizard nodes, so that an article outranks a node
+ * that matches as well (a node's few lines would otherwise win on length).
+ * Equal scores are ordered by rowid: articles first, each kind in the order
+ * its rows were added, so the order never depends on chance as long as the
+ * generator adds rows in a fixed order (it does: builds are deterministic).
+ * Ranking reads only the index, never the rows' text (article rows are
+ * numbered from 1 and nodes from 2^40 to make that possible), so a word
+ * found in every row stays fast. The rank configured for the shell is the
+ * plain weighted bm25, without the node weight.
  *
  * Queries: the user's text is split by the kb tokenizer and every term is
  * quoted, so nothing typed is FTS5 syntax (AND, OR, NOT, NEAR, column:,
@@ -53,6 +60,8 @@
 
 /* bm25 weights of title, heading, tags, body. */
 #define SEARCH_BM25_WEIGHTS "10.0, 5.0, 3.0, 1.0"
+/* The factor applied to a wizard node's score. */
+#define SEARCH_NODE_WEIGHT "0.5"
 
 enum search_status {
 	SEARCH_OK = 0,
@@ -88,7 +97,8 @@ struct search_row {
 };
 
 /* Adds one row. Call inside a transaction when adding many (one commit
- * instead of one per row). Returns a search_status. */
+ * instead of one per row), and in a fixed order: it breaks ties in
+ * ranking. Returns a search_status. */
 int search_add_row(sqlite3 *db, const struct search_row *row);
 
 /* One row of the articles table; url and title are required. */
