@@ -327,7 +327,7 @@ int render_home(const struct render_context *context)
 	size_t recent_count = site->article_count < RECENT_ON_HOME
 		? site->article_count : RECENT_ON_HOME;
 
-	dom_text_element(main, "h1", NULL, site->config.title);
+	dom_text_element(main, "h1", NULL, theme_text(context->theme, "home-title"));
 	dom_text_element(main, "p", "lead", *site->config.description
 			 ? site->config.description
 			 : theme_text(context->theme, "home-lead"));
