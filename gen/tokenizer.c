@@ -9,7 +9,7 @@
  * and its characters are classified and fed to the run logic, each with
  * the byte range of the whole group in the original text. That is what
  * keeps offsets exact: ｽﾊﾟﾑ gives the groups ｽ, ﾊﾟ, ﾑ and パ maps back to
- * both of its original bytes sequences.
+ * both of its original byte sequences.
  */
 #include "tokenizer.h"
 
