@@ -48,9 +48,13 @@ struct page {
 
 static char *kb_attribute(xmlNodePtr node, const char *name)
 {
-	xmlChar *value = xmlGetProp(node, BAD_CAST name);
+	xmlChar *value;
 	char *copy;
 
+	/* xmlHasProp does not allocate: most elements have no such attribute */
+	if (node->properties == NULL || xmlHasProp(node, BAD_CAST name) == NULL)
+		return NULL;
+	value = xmlGetProp(node, BAD_CAST name);
 	if (value == NULL)
 		return NULL;
 	copy = xstrdup((const char *)value);
