@@ -335,6 +335,34 @@ size_t utf8_count(const char *text, size_t length)
 	return count;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *percent_decode(const char *text, size_t length)
+{
+	struct buf decoded = {0};
+
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '%' && i + 2 < length &&
+		    hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+			buf_addc(&decoded, (char)(hex_value(text[i + 1]) * 16 +
+						  hex_value(text[i + 2])));
+			i += 2;
+		} else {
+			buf_addc(&decoded, text[i]);
+		}
+	}
+	return buf_detach(&decoded);
+}
+
 int compare_strings(const void *left, const void *right)
 {
 	return strcmp(*(char *const *)left, *(char *const *)right);

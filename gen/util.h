@@ -74,6 +74,10 @@ bool utf8_valid(const char *text, size_t length, size_t *bad_offset);
  * counter for diagnostics; invalid bytes count one each). */
 size_t utf8_count(const char *text, size_t length);
 
+/* length bytes of text with every %XX sequence decoded (others kept as
+ * they are). The caller frees. */
+char *percent_decode(const char *text, size_t length);
+
 /* String comparison for qsort over arrays of char *. */
 int compare_strings(const void *left, const void *right);
 

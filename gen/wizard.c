@@ -55,40 +55,12 @@ struct node_check {
 	const struct markdown_headings *headings;
 };
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* %XX sequences decoded, as heading ids are compared decoded. Caller
- * frees. */
-static char *percent_decoded(const char *text)
-{
-	struct buf out = {0};
-
-	for (const char *c = text; *c; c++) {
-		if (c[0] == '%' && hex_digit(c[1]) >= 0 && hex_digit(c[2]) >= 0) {
-			buf_addc(&out, (char)(hex_digit(c[1]) * 16 + hex_digit(c[2])));
-			c += 2;
-		} else {
-			buf_addc(&out, *c);
-		}
-	}
-	return buf_detach(&out);
-}
-
 /* NULL when "#fragment" names one of the body's headings (or nothing);
  * otherwise the error message, which the caller frees. */
 static char *check_own_anchor(const struct markdown_headings *headings,
 			      const char *fragment)
 {
-	char *id = percent_decoded(fragment);
+	char *id = percent_decode(fragment, strlen(fragment));
 	char *error = NULL;
 	bool found = *id == '\0';
 
