@@ -13,7 +13,9 @@
 #include "render.h"
 #include "site.h"
 #include "theme.h"
+#include "themestore.h"
 #include "tree.h"
+#include "treestore.h"
 #include "wizard.h"
 #include "util.h"
 
@@ -152,6 +154,15 @@ static int write_index(struct build *build)
 
 	for (size_t t = 0; rc == 0 && t < build->tree_count; t++)
 		rc = index_tree(build, db, build->trees[t]);
+	if (rc == 0)
+		rc = treestore_write(db, build->site, build->trees,
+				     build->tree_count);
+	if (rc == 0) {
+		char *action = search_action(&build->site->config);
+		rc = themestore_write(db, build->options->root,
+				      &build->site->config, build->theme, action);
+		free(action);
+	}
 	if (db != NULL)
 		rc = index_close(db, path, rc == 0) == 0 ? rc : -1;
 	free(path);

@@ -75,26 +75,19 @@ char *theme_url(const struct theme *theme, const char *path)
 	return xasprintf("%s%s", theme->base_path, path);
 }
 
-static bool load_strings(struct theme *theme, const char *root,
-			 const char *language)
+/* Reads the UI strings from length bytes of YAML (a mapping of key: text);
+ * name is the file named in diagnostics. */
+static bool parse_strings(struct theme *theme, const char *text, size_t length,
+			  const char *name)
 {
-	char *relative = xasprintf("theme/i18n/%s.yaml", language);
-	char *path = path_join(root, relative);
 	struct yamldoc_node *strings = NULL;
-	char *text = NULL;
-	size_t length;
 	bool ok = false;
 
-	if (read_file(path, STRINGS_MAX_SIZE, &text, &length) != 0) {
-		diag_error(relative, 0, 0, "cannot read UI strings for "
-			   "language '%s': %s", language, strerror(errno));
-		goto out;
-	}
-	strings = yamldoc_parse(text, length, relative, 1, &ok);
+	strings = yamldoc_parse(text, length, name, 1, &ok);
 	if (!ok)
 		goto out;
 	if (strings == NULL || strings->type != YAMLDOC_MAPPING) {
-		diag_error(relative, 1, 1, "UI strings must be a mapping of "
+		diag_error(name, 1, 1, "UI strings must be a mapping of "
 			   "key: text");
 		ok = false;
 		goto out;
@@ -104,7 +97,7 @@ static bool load_strings(struct theme *theme, const char *root,
 	for (size_t i = 0; i < strings->count; i++) {
 		const struct yamldoc_node *value = strings->items[i];
 		if (value->type != YAMLDOC_SCALAR) {
-			diag_error(relative, value->line, value->col,
+			diag_error(name, value->line, value->col,
 				   "UI string '%s' must be text",
 				   strings->keys[i]->text);
 			ok = false;
@@ -115,6 +108,30 @@ static bool load_strings(struct theme *theme, const char *root,
 	}
 out:
 	yamldoc_free(strings);
+	return ok;
+}
+
+static char *strings_name(const char *language)
+{
+	return xasprintf("theme/i18n/%s.yaml", language);
+}
+
+static bool load_strings(struct theme *theme, const char *root,
+			 const char *language)
+{
+	char *relative = strings_name(language);
+	char *path = path_join(root, relative);
+	char *text = NULL;
+	size_t length;
+	bool ok = false;
+
+	if (read_file(path, STRINGS_MAX_SIZE, &text, &length) != 0) {
+		diag_error(relative, 0, 0, "cannot read UI strings for "
+			   "language '%s': %s", language, strerror(errno));
+		goto out;
+	}
+	ok = parse_strings(theme, text, length, relative);
+out:
 	free(text);
 	free(path);
 	free(relative);
@@ -208,23 +225,18 @@ static void prepare_layout(struct theme *theme, xmlNodePtr node,
 	}
 }
 
-static bool load_layout(struct theme *theme, const struct theme_config *config)
+/* Parses length bytes of layout HTML and fills what every page shares. */
+static bool parse_layout(struct theme *theme, const struct theme_config *config,
+			 const char *text, size_t length)
 {
-	char *path = path_join(config->root, "theme/layout.html");
-	char *text = NULL;
-	size_t length;
-
-	if (read_file(path, LAYOUT_MAX_SIZE, &text, &length) != 0) {
-		diag_error("theme/layout.html", 0, 0, "cannot read the layout: %s",
-			   strerror(errno));
-		free(path);
+	if (length > LAYOUT_MAX_SIZE) {
+		diag_error("theme/layout.html", 0, 0, "the layout is larger "
+			   "than %d bytes", LAYOUT_MAX_SIZE);
 		return false;
 	}
 	theme->layout = htmlReadMemory(text, (int)length, "layout.html", "UTF-8",
 				       HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 				       HTML_PARSE_NONET);
-	free(text);
-	free(path);
 	if (theme->layout == NULL || xmlDocGetRootElement(theme->layout) == NULL) {
 		diag_error("theme/layout.html", 0, 0, "the layout is not HTML");
 		return false;
@@ -233,14 +245,57 @@ static bool load_layout(struct theme *theme, const struct theme_config *config)
 	return true;
 }
 
-struct theme *theme_load(const struct theme_config *config)
+static bool load_layout(struct theme *theme, const struct theme_config *config)
+{
+	char *path = path_join(config->root, "theme/layout.html");
+	char *text = NULL;
+	size_t length;
+	bool ok;
+
+	if (read_file(path, LAYOUT_MAX_SIZE, &text, &length) != 0) {
+		diag_error("theme/layout.html", 0, 0, "cannot read the layout: %s",
+			   strerror(errno));
+		free(path);
+		return false;
+	}
+	ok = parse_layout(theme, config, text, length);
+	free(text);
+	free(path);
+	return ok;
+}
+
+static struct theme *theme_new(const struct theme_config *config)
 {
 	struct theme *theme = xcalloc(1, sizeof *theme);
 
 	theme->base_path = xstrdup(config->base_path);
 	theme->site_title = xstrdup(config->site_title);
+	return theme;
+}
+
+struct theme *theme_load(const struct theme_config *config)
+{
+	struct theme *theme = theme_new(config);
+
 	if (!load_strings(theme, config->root, config->language) ||
 	    !load_layout(theme, config)) {
+		theme_free(theme);
+		return NULL;
+	}
+	return theme;
+}
+
+struct theme *theme_load_memory(const struct theme_config *config,
+				const char *layout_html, size_t layout_length,
+				const char *strings_yaml, size_t strings_length)
+{
+	struct theme *theme = theme_new(config);
+	char *name = strings_name(config->language);
+	bool ok = parse_strings(theme, strings_yaml, strings_length, name) &&
+		  parse_layout(theme, config, layout_html, layout_length);
+
+	free(name);
+	if (!ok) {
 		theme_free(theme);
 		return NULL;
 	}
@@ -275,6 +330,18 @@ void theme_add_nav(struct theme *theme, const char *path, const char *label)
 			   theme->nav_count + 1, sizeof *theme->nav);
 	theme->nav[theme->nav_count].path = xstrdup(path);
 	theme->nav[theme->nav_count++].label = xstrdup(label);
+}
+
+size_t theme_nav_count(const struct theme *theme)
+{
+	return theme->nav_count;
+}
+
+void theme_nav_entry(const struct theme *theme, size_t index,
+		     const char **path, const char **label)
+{
+	*path = theme->nav[index].path;
+	*label = theme->nav[index].label;
 }
 
 static void fill_nav(const struct theme *theme, xmlNodePtr list)

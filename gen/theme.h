@@ -32,6 +32,15 @@ struct theme;
  * (path relative to the root); returns NULL when the theme is unusable.
  * The caller frees with theme_free. Copies everything it keeps. */
 struct theme *theme_load(const struct theme_config *config);
+
+/* theme_load from text instead of files (config->root is not used): the
+ * layout HTML and the UI strings YAML of config->language, as kb.cgi reads
+ * them from kb.db. Problems are reported through diag under the files'
+ * usual names. Returns NULL when unusable; the caller frees with
+ * theme_free. Copies what it keeps; the texts may be freed after. */
+struct theme *theme_load_memory(const struct theme_config *config,
+				const char *layout_html, size_t layout_length,
+				const char *strings_yaml, size_t strings_length);
 void theme_free(struct theme *theme);
 
 /* A UI string; the key itself when the language file lacks it (never
@@ -43,6 +52,12 @@ char *theme_url(const struct theme *theme, const char *path);
 
 /* Adds an entry to the navigation shown on every page, in call order. */
 void theme_add_nav(struct theme *theme, const char *path, const char *label);
+
+/* The number of navigation entries, and entry index (< that count) as
+ * given to theme_add_nav; *path and *label are owned by the theme. */
+size_t theme_nav_count(const struct theme *theme);
+void theme_nav_entry(const struct theme *theme, size_t index,
+		     const char **path, const char **label);
 
 struct page;
 
