@@ -1,0 +1,534 @@
+/*
+ * cgisearch.c — search results as a themed page and as JSON (see
+ * cgisearch.h). Every text reaches the page as a DOM text node; the
+ * snippets' highlights become <mark> elements built here, never parsed
+ * markup.
+ */
+#include "cgisearch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dom.h"
+#include "search.h"
+#include "treestore.h"
+#include "util.h"
+
+/* Page numbers shown around the current one in the pagination. */
+#define PAGINATION_SPAN 4
+
+/* ---- snippets ---------------------------------------------------------------- */
+
+static const struct {
+	const char *entity;
+	char character;
+} entities[] = {
+	{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
+	{"&#39;", '\''},
+};
+
+static bool starts_with(const char *text, const char *prefix)
+{
+	return strncmp(text, prefix, strlen(prefix)) == 0;
+}
+
+static void flush_run(struct buf *run, bool marked,
+		      void (*visit)(void *, const char *, size_t, bool),
+		      void *user)
+{
+	if (run->length > 0)
+		visit(user, buf_cstr(run), run->length, marked);
+	buf_reset(run);
+}
+
+void cgisearch_snippet_runs(const char *snippet_html,
+			    void (*visit)(void *user, const char *text,
+					  size_t length, bool marked),
+			    void *user)
+{
+	struct buf run = {0};
+	bool marked = false;
+	const char *at = snippet_html;
+
+	while (*at != '\0') {
+		size_t i, count = sizeof entities / sizeof *entities;
+
+		if (!marked && starts_with(at, "<mark>")) {
+			flush_run(&run, marked, visit, user);
+			marked = true;
+			at += strlen("<mark>");
+			continue;
+		}
+		if (marked && starts_with(at, "</mark>")) {
+			flush_run(&run, marked, visit, user);
+			marked = false;
+			at += strlen("</mark>");
+			continue;
+		}
+		for (i = 0; *at == '&' && i < count; i++)
+			if (starts_with(at, entities[i].entity))
+				break;
+		if (*at == '&' && i < count) {
+			buf_addc(&run, entities[i].character);
+			at += strlen(entities[i].entity);
+		} else {
+			buf_addc(&run, *at++);
+		}
+	}
+	flush_run(&run, marked, visit, user);
+	buf_free(&run);
+}
+
+static void add_run(void *user, const char *text, size_t length, bool marked)
+{
+	xmlNodePtr parent = user;
+	char *copy = xstrndup(text, length);
+
+	if (marked)
+		dom_text_element(parent, "mark", NULL, copy);
+	else
+		dom_text(parent, copy);
+	free(copy);
+}
+
+/* ---- URLs ------------------------------------------------------------------- */
+
+/* text percent-encoded for a query string (unreserved characters kept). */
+static void add_encoded(struct buf *out, const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL)
+			buf_addc(out, (char)*c);
+		else
+			buf_printf(out, "%%%02X", *c);
+	}
+}
+
+/* <cgi>/search?q=...&page=N (no page part for the first). Caller frees. */
+static char *search_url(const struct cgi_site *site,
+			const struct cgi_request *request, const char *query,
+			size_t page)
+{
+	char *base = cgi_base_url(site, request);
+	struct buf url = {0};
+
+	buf_printf(&url, "%s/search?q=", base);
+	add_encoded(&url, query);
+	if (page > 1)
+		buf_printf(&url, "&page=%zu", page);
+	free(base);
+	return buf_detach(&url);
+}
+
+/* The result's page URL with its heading's anchor. Caller frees. */
+static char *result_url(const struct search_result *result)
+{
+	if (result->anchor == NULL || *result->anchor == '\0')
+		return xstrdup(result->url);
+	return xasprintf("%s#%s", result->url, result->anchor);
+}
+
+/* ---- the page ------------------------------------------------------------------ */
+
+struct search_page {
+	const struct cgi_site *site;
+	const struct cgi_request *request;
+	const struct theme *theme;
+	const char *query;
+	size_t page, page_count;
+	struct search_results results;
+	struct page *html;
+	xmlNodePtr main;
+};
+
+static const char *ui(const struct search_page *search, const char *key)
+{
+	return theme_text(search->theme, key);
+}
+
+/* 「query」の検索結果 (prefix + query + suffix). Caller frees. */
+static char *results_title(const struct search_page *search)
+{
+	return xasprintf("%s%s%s", ui(search, "search-results-prefix"),
+			 search->query, ui(search, "search-results-suffix"));
+}
+
+static void add_count(struct search_page *search)
+{
+	size_t from = (search->page - 1) * CGI_RESULTS_PER_PAGE + 1;
+	size_t to = from + search->results.count - 1;
+	struct buf text = {0};
+
+	buf_printf(&text, "%zu%s", search->results.total,
+		   ui(search, "search-count-of"));
+	if (search->results.count > 0)
+		buf_printf(&text, "%zu%s%zu%s", from,
+			   ui(search, "search-count-range"), to,
+			   ui(search, "search-count-end"));
+	dom_set(dom_text_element(search->main, "p", "meta search-count",
+				 buf_cstr(&text)),
+		"role", "status");
+	buf_free(&text);
+}
+
+static void add_result(struct search_page *search, xmlNodePtr list,
+		       const struct search_result *result)
+{
+	xmlNodePtr item = dom_element(list, "li", NULL);
+	xmlNodePtr title = dom_element(item, "h2", "result-title");
+	char *url = result_url(result);
+	xmlNodePtr link = dom_link(title, url, result->title);
+
+	if (result->heading != NULL && *result->heading != '\0') {
+		char *heading = xasprintf("%s%s",
+					  ui(search, "search-heading-separator"),
+					  result->heading);
+		dom_text_element(link, "span", "result-heading", heading);
+		free(heading);
+	}
+	if (*result->snippet_html != '\0')
+		cgisearch_snippet_runs(result->snippet_html, add_run,
+				       dom_element(item, "p", "snippet"));
+	free(url);
+}
+
+static void add_page_link(struct search_page *search, xmlNodePtr list,
+			  size_t page, const char *label, const char *rel)
+{
+	xmlNodePtr item = dom_element(list, "li", NULL);
+	char *url = search_url(search->site, search->request, search->query,
+			       page);
+	xmlNodePtr link = dom_link(item, url, label);
+
+	if (rel != NULL)
+		dom_set(link, "rel", rel);
+	if (page == search->page && rel == NULL)
+		dom_set(link, "aria-current", "page");
+	if (rel == NULL) {
+		char *name = xasprintf("%s%zu", ui(search, "search-page-prefix"),
+				       page);
+		dom_set(link, "aria-label", name);
+		free(name);
+	}
+	free(url);
+}
+
+static void add_pagination(struct search_page *search)
+{
+	size_t first, last;
+	xmlNodePtr nav, list;
+
+	if (search->page_count <= 1)
+		return;
+	nav = dom_element(search->main, "nav", "pagination-nav");
+	dom_set(nav, "aria-label", ui(search, "search-pagination"));
+	list = dom_element(nav, "ul", "pagination");
+	first = search->page > PAGINATION_SPAN ? search->page - PAGINATION_SPAN : 1;
+	last = search->page + PAGINATION_SPAN;
+	if (last > search->page_count)
+		last = search->page_count;
+	if (search->page > 1 && search->page <= search->page_count)
+		add_page_link(search, list, search->page - 1,
+			      ui(search, "search-previous"), "prev");
+	for (size_t page = first; page <= last; page++) {
+		char *label = xasprintf("%zu", page);
+		add_page_link(search, list, page, label, NULL);
+		free(label);
+	}
+	if (search->page < search->page_count)
+		add_page_link(search, list, search->page + 1,
+			      ui(search, "search-next"), "next");
+}
+
+/* "Try the troubleshooters": the stored trees, as the home page lists
+ * them. */
+static void add_wizards(struct search_page *search)
+{
+	struct treestore_entry *entries = NULL;
+	size_t count = 0;
+	xmlNodePtr section, list;
+
+	if (treestore_list(search->site->db, &entries, &count) != TREESTORE_OK ||
+	    count == 0)
+		goto out;
+	section = dom_element(search->main, "section", "related");
+	dom_set(section, "aria-labelledby", "kb-search-wizards");
+	dom_set(dom_text_element(section, "h2", NULL,
+				 ui(search, "search-wizards")),
+		"id", "kb-search-wizards");
+	list = dom_element(section, "ul", "card-list");
+	for (size_t i = 0; i < count; i++) {
+		xmlNodePtr item = dom_element(list, "li", NULL);
+		char *path = xasprintf("wizard/%s/", entries[i].id);
+		char *url = theme_url(search->theme, path);
+
+		dom_link(item, url, entries[i].title);
+		if (entries[i].description != NULL && *entries[i].description)
+			dom_text_element(item, "p", NULL, entries[i].description);
+		free(url);
+		free(path);
+	}
+out:
+	treestore_entries_free(entries, count);
+}
+
+static void add_no_results(struct search_page *search)
+{
+	char *text = xasprintf("%s%s%s", ui(search, "search-empty-prefix"),
+			       search->query, ui(search, "search-empty-suffix"));
+	xmlNodePtr list;
+
+	dom_set(dom_text_element(search->main, "p", "lead", text), "role",
+		"status");
+	dom_text_element(search->main, "p", NULL, ui(search, "search-tips"));
+	list = dom_element(search->main, "ul", "search-tips");
+	dom_text_element(list, "li", NULL, ui(search, "search-tip-words"));
+	dom_text_element(list, "li", NULL, ui(search, "search-tip-kana"));
+	dom_text_element(list, "li", NULL, ui(search, "search-tip-wizard"));
+	add_wizards(search);
+	free(text);
+}
+
+static void add_results(struct search_page *search)
+{
+	xmlNodePtr list;
+	char *start;
+
+	add_count(search);
+	if (search->results.count == 0) {
+		char *first = search_url(search->site, search->request,
+					 search->query, 1);
+		xmlNodePtr paragraph = dom_element(search->main, "p", NULL);
+		dom_text(paragraph, ui(search, "search-page-empty"));
+		dom_text(paragraph, " ");
+		dom_link(paragraph, first, ui(search, "search-page-first"));
+		free(first);
+	} else {
+		list = dom_element(search->main, "ol", "search-results");
+		start = xasprintf("%zu", (search->page - 1) *
+				  CGI_RESULTS_PER_PAGE + 1);
+		dom_set(list, "start", start);
+		free(start);
+		for (size_t i = 0; i < search->results.count; i++)
+			add_result(search, list, &search->results.items[i]);
+	}
+	add_pagination(search);
+}
+
+/* Runs the query; 0, or the cgi_error to answer with. */
+static int run_query(struct search_page *search)
+{
+	int rc = search_run(search->site->db, search->query,
+			    strlen(search->query), CGI_RESULTS_PER_PAGE,
+			    (search->page - 1) * CGI_RESULTS_PER_PAGE,
+			    &search->results);
+
+	if (rc == SEARCH_TOO_LONG)
+		return CGI_TOO_LARGE;
+	if (rc != SEARCH_OK)
+		return CGI_INTERNAL;
+	search->page_count = (search->results.total + CGI_RESULTS_PER_PAGE - 1) /
+			     CGI_RESULTS_PER_PAGE;
+	if (search->page_count > CGI_PAGE_MAX)
+		search->page_count = CGI_PAGE_MAX;
+	return CGI_OK;
+}
+
+/* The search page with nothing asked yet. */
+static void respond_empty(const struct cgi_site *site,
+			  struct cgi_response *response)
+{
+	const struct theme *theme = site->store.theme;
+	const char *title = theme_text(theme, "search-title");
+	struct page *page = cgi_page_new(site, title);
+	char *home = theme_url(theme, "");
+
+	page_add_breadcrumb(page, home, theme_text(theme, "home"));
+	page_add_breadcrumb(page, NULL, title);
+	dom_text_element(page_main(page), "h1", NULL, title);
+	dom_text_element(page_main(page), "p", NULL,
+			 theme_text(theme, "search-lead"));
+	cgi_respond_page(response, 200, page);
+	free(home);
+}
+
+void cgisearch_page(const struct cgi_site *site,
+		    const struct cgi_request *request, const char *query,
+		    size_t page, struct cgi_response *response)
+{
+	struct search_page search = {
+		.site = site, .request = request, .theme = site->store.theme,
+		.query = query, .page = page,
+	};
+	char *title, *home;
+	int error;
+
+	if (query == NULL || *query == '\0') {
+		respond_empty(site, response);
+		return;
+	}
+	error = run_query(&search);
+	if (error != CGI_OK) {
+		search_results_free(&search.results);
+		cgi_respond_error(site, error, response);
+		return;
+	}
+	title = results_title(&search);
+	search.html = cgi_page_new(site, title);
+	search.main = page_main(search.html);
+	home = theme_url(search.theme, "");
+	page_add_breadcrumb(search.html, home, ui(&search, "home"));
+	page_add_breadcrumb(search.html, NULL, title);
+	page_set_search_query(search.html, query);
+	dom_text_element(search.main, "h1", NULL, title);
+	if (search.results.total == 0)
+		add_no_results(&search);
+	else
+		add_results(&search);
+	cgi_respond_page(response, 200, search.html);
+	search_results_free(&search.results);
+	free(home);
+	free(title);
+}
+
+/* ---- JSON -------------------------------------------------------------------- */
+
+/* A JSON string of text (valid UTF-8), safe to read inside HTML too. */
+static void add_json_string(struct buf *out, const char *text, size_t length)
+{
+	buf_addc(out, '"');
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c == '"' || c == '\\') {
+			buf_addc(out, '\\');
+			buf_addc(out, (char)c);
+		} else if (c == '\n') {
+			buf_adds(out, "\\n");
+		} else if (c < 0x20 || c == 0x7F || c == '<' || c == '>' ||
+			   c == '&') {
+			buf_printf(out, "\\u%04x", c);
+		} else if (c == 0xE2 && i + 2 < length &&
+			   (unsigned char)text[i + 1] == 0x80 &&
+			   ((unsigned char)text[i + 2] == 0xA8 ||
+			    (unsigned char)text[i + 2] == 0xA9)) {
+			buf_printf(out, "\\u%04x",
+				   (unsigned char)text[i + 2] == 0xA8 ? 0x2028
+								      : 0x2029);
+			i += 2;
+		} else {
+			buf_addc(out, (char)c);
+		}
+	}
+	buf_addc(out, '"');
+}
+
+static void add_json_text(struct buf *out, const char *text)
+{
+	if (text == NULL)
+		buf_adds(out, "null");
+	else
+		add_json_string(out, text, strlen(text));
+}
+
+struct json_snippet {
+	struct buf *out;
+	struct buf plain;
+	bool marked;		/* the last part written was marked */
+	size_t parts;
+};
+
+static void add_json_part(void *user, const char *text, size_t length,
+			  bool marked)
+{
+	struct json_snippet *snippet = user;
+
+	/* Parts alternate plain, marked, plain...: fill a missing one. */
+	if (marked == snippet->marked) {
+		if (snippet->parts++ > 0)
+			buf_addc(snippet->out, ',');
+		buf_adds(snippet->out, "\"\"");
+	}
+	if (snippet->parts++ > 0)
+		buf_addc(snippet->out, ',');
+	add_json_string(snippet->out, text, length);
+	snippet->marked = marked;
+	buf_add(&snippet->plain, text, length);
+}
+
+static void add_json_result(struct buf *out, const struct search_result *result)
+{
+	struct buf parts = {0};
+	struct json_snippet snippet = {.out = &parts, .marked = true};
+	char *url = result_url(result);
+
+	cgisearch_snippet_runs(result->snippet_html, add_json_part, &snippet);
+	buf_adds(out, "{\"url\":");
+	add_json_text(out, url);
+	buf_adds(out, ",\"title\":");
+	add_json_text(out, result->title);
+	buf_adds(out, ",\"heading\":");
+	add_json_text(out, result->heading);
+	buf_adds(out, ",\"snippet\":");
+	add_json_string(out, buf_cstr(&snippet.plain), snippet.plain.length);
+	buf_adds(out, ",\"snippet_parts\":[");
+	buf_add(out, buf_cstr(&parts), parts.length);
+	buf_adds(out, "]}");
+	buf_free(&parts);
+	buf_free(&snippet.plain);
+	free(url);
+}
+
+static void respond_json(struct cgi_response *response, int status,
+			 struct buf *body)
+{
+	size_t length = body->length;
+
+	response->status = status;
+	response->body = buf_detach(body);
+	response->body_length = length;
+	cgi_response_header(response, "Content-Type",
+			    "application/json; charset=utf-8");
+}
+
+void cgisearch_json_error(int error, struct cgi_response *response)
+{
+	struct buf body = {0};
+
+	buf_adds(&body, "{\"error\":");
+	add_json_text(&body, cgi_strerror(error));
+	buf_adds(&body, "}\n");
+	respond_json(response, cgi_error_status(error), &body);
+}
+
+void cgisearch_json(const struct cgi_site *site,
+		    const struct cgi_request *request, const char *query,
+		    size_t page, struct cgi_response *response)
+{
+	struct search_page search = {
+		.site = site, .request = request, .theme = site->store.theme,
+		.query = query ? query : "", .page = page,
+	};
+	struct buf body = {0};
+	int error = run_query(&search);
+
+	if (error != CGI_OK) {
+		search_results_free(&search.results);
+		cgisearch_json_error(error, response);
+		return;
+	}
+	buf_adds(&body, "{\"query\":");
+	add_json_text(&body, search.query);
+	buf_printf(&body, ",\"total\":%zu,\"page\":%zu,\"per_page\":%d,"
+		   "\"results\":[", search.results.total, page,
+		   CGI_RESULTS_PER_PAGE);
+	for (size_t i = 0; i < search.results.count; i++) {
+		if (i > 0)
+			buf_addc(&body, ',');
+		add_json_result(&body, &search.results.items[i]);
+	}
+	buf_adds(&body, "]}\n");
+	respond_json(response, 200, &body);
+	search_results_free(&search.results);
+}

@@ -1,0 +1,440 @@
+/*
+ * cgiwizard.c — one step of the stateless wizard walk (see cgiwizard.h).
+ *
+ * Ids in URLs need no escaping: tree, node and option ids are slugs (the
+ * tree loader, treestore and the request validators all insist), which is
+ * also what makes them safe in a Location header.
+ */
+#include "cgiwizard.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dom.h"
+#include "treestore.h"
+#include "util.h"
+#include "wizardpage.h"
+
+struct walk_page {
+	const struct cgi_site *site;
+	const struct cgi_request *request;
+	const struct theme *theme;
+	struct tree *tree;
+	size_t node;			/* the requested node */
+	struct tree_answer *given;	/* the answers, without the node's own */
+	size_t given_count;
+	struct tree_walk walk;
+	struct tree_answer *pending;	/* unused, but may apply later */
+	size_t pending_count;
+	char *base;			/* kb.cgi's URL */
+};
+
+static const char *ui(const struct walk_page *walk, const char *key)
+{
+	return theme_text(walk->theme, key);
+}
+
+/* ---- answers and URLs ---------------------------------------------------------- */
+
+struct answers {
+	struct tree_answer *items;
+	size_t count, capacity;
+};
+
+static void answers_add(struct answers *answers, const char *node,
+			const char *option)
+{
+	answers->items = xgrow(answers->items, &answers->capacity,
+			       answers->count + 1, sizeof *answers->items);
+	answers->items[answers->count++] = (struct tree_answer){node, option};
+}
+
+/* The answers a walk applied, in path order (strings from the tree). */
+static void add_steps(struct answers *answers, const struct tree *tree,
+		      const struct tree_walk *walk, size_t skip)
+{
+	for (size_t i = 0; i < walk->step_count; i++) {
+		const struct tree_node *node = &tree->nodes[walk->steps[i].node];
+		if (i != skip)
+			answers_add(answers, node->id,
+				    node->options[walk->steps[i].option].id);
+	}
+}
+
+static void add_pending(struct answers *answers, const struct walk_page *walk)
+{
+	for (size_t i = 0; i < walk->pending_count; i++)
+		answers_add(answers, walk->pending[i].node,
+			    walk->pending[i].option);
+}
+
+/* <cgi>/wizard/<tree>/<node>?a=x&b=y. The caller frees. */
+static char *step_url(const struct walk_page *walk, size_t node,
+		      const struct answers *answers)
+{
+	struct buf url = {0};
+
+	buf_printf(&url, "%s/wizard/%s/%s", walk->base, walk->tree->id,
+		   walk->tree->nodes[node].id);
+	for (size_t i = 0; i < answers->count; i++)
+		buf_printf(&url, "%c%s=%s", i == 0 ? '?' : '&',
+			   answers->items[i].node, answers->items[i].option);
+	return buf_detach(&url);
+}
+
+static bool on_path(const struct tree_walk *walk, size_t node)
+{
+	if (walk->node == node)
+		return true;
+	for (size_t i = 0; i < walk->step_count; i++)
+		if (walk->steps[i].node == node)
+			return true;
+	return false;
+}
+
+/* Answers the walk ignored that name a node off the path and one of its
+ * options: the first one per node. */
+static void find_pending(struct walk_page *walk)
+{
+	const struct tree *tree = walk->tree;
+	struct answers pending = {0};
+
+	for (size_t i = 0; i < walk->given_count; i++) {
+		size_t node = tree_node_index(tree, walk->given[i].node);
+		bool seen = false;
+
+		if (walk->walk.status[i] != TREE_ANSWER_IGNORED ||
+		    node == TREE_NONE || on_path(&walk->walk, node) ||
+		    tree_option_index(&tree->nodes[node],
+				      walk->given[i].option) == TREE_NONE)
+			continue;
+		for (size_t k = 0; !seen && k < pending.count; k++)
+			seen = strcmp(pending.items[k].node,
+				      walk->given[i].node) == 0;
+		if (!seen)
+			answers_add(&pending, walk->given[i].node,
+				    walk->given[i].option);
+	}
+	walk->pending = pending.items;
+	walk->pending_count = pending.count;
+}
+
+/* An option's link: the walk with this answer and the pending ones
+ * replayed, to where it ends, with the answers that applied. */
+static char *option_href(void *user, size_t option)
+{
+	const struct walk_page *walk = user;
+	const struct tree_node *node = &walk->tree->nodes[walk->node];
+	struct answers answers = {0}, applied = {0};
+	struct tree_walk next;
+	char *url;
+
+	add_steps(&answers, walk->tree, &walk->walk, TREE_NONE);
+	answers_add(&answers, node->id, node->options[option].id);
+	add_pending(&answers, walk);
+	tree_walk(walk->tree, answers.items, answers.count, &next);
+	add_steps(&applied, walk->tree, &next, TREE_NONE);
+	url = step_url(walk, next.node, &applied);
+	tree_walk_free(&next);
+	free(applied.items);
+	free(answers.items);
+	return url;
+}
+
+/* scheme://host[:port] of the site's base URL ("" when it has none). */
+static char *origin(const char *base_url)
+{
+	const char *scheme_end = strstr(base_url, "://");
+	const char *host_end;
+
+	if (scheme_end == NULL)
+		return xstrdup("");
+	host_end = strchr(scheme_end + 3, '/');
+	return host_end ? xstrndup(base_url, (size_t)(host_end - base_url))
+			: xstrdup(base_url);
+}
+
+/* This page's URL as a visitor would paste it: absolute. Caller frees. */
+static char *absolute_page_url(const struct walk_page *walk)
+{
+	struct answers answers = {0};
+	char *path, *host, *url;
+
+	add_steps(&answers, walk->tree, &walk->walk, TREE_NONE);
+	path = step_url(walk, walk->node, &answers);
+	host = strstr(path, "://") ? xstrdup("")
+				   : origin(walk->site->store.base_url);
+	url = xasprintf("%s%s", host, path);
+	free(host);
+	free(path);
+	free(answers.items);
+	return url;
+}
+
+/* ---- page parts ---------------------------------------------------------------- */
+
+static void add_crumbs(const struct walk_page *walk, struct page *page,
+		       const char *current)
+{
+	char *home = theme_url(walk->theme, "");
+	char *wizards = theme_url(walk->theme, "wizard/");
+	char *tree_path = xasprintf("wizard/%s/", walk->tree->id);
+	char *tree = theme_url(walk->theme, tree_path);
+
+	page_add_breadcrumb(page, home, ui(walk, "home"));
+	page_add_breadcrumb(page, wizards, ui(walk, "wizard-crumb"));
+	page_add_breadcrumb(page, tree, walk->tree->title);
+	page_add_breadcrumb(page, NULL, current);
+	free(tree);
+	free(tree_path);
+	free(wizards);
+	free(home);
+}
+
+static char *rewrite_body_url(void *user, const char *url, bool image)
+{
+	const char *href = treestore_body_href(user, url);
+
+	(void)image;
+	return href ? xstrdup(href) : NULL;
+}
+
+/* The outcome's articles and guides, resolved at build time. */
+static void add_references(const struct walk_page *walk, xmlNodePtr main,
+			   const struct treestore_details *details)
+{
+	struct wizardpage_article *articles =
+		xcalloc(details->article_count + 1, sizeof *articles);
+	struct wizardpage_guide *guides =
+		xcalloc(details->link_count + 1, sizeof *guides);
+
+	for (size_t i = 0; i < details->article_count; i++)
+		articles[i] = (struct wizardpage_article){
+			details->articles[i].url, details->articles[i].title,
+			details->articles[i].description,
+		};
+	for (size_t i = 0; i < details->link_count; i++)
+		guides[i] = (struct wizardpage_guide){
+			details->links[i].title, details->links[i].url,
+		};
+	wizardpage_add_articles(walk->theme, main, articles,
+				details->article_count);
+	wizardpage_add_guides(walk->theme, main, guides, details->link_count);
+	free(guides);
+	free(articles);
+}
+
+/* "Your answers": each question with the answer and a Change link to
+ * that question with every other answer kept. */
+static void add_history(const struct walk_page *walk, xmlNodePtr main)
+{
+	const struct tree *tree = walk->tree;
+	xmlNodePtr list;
+
+	if (walk->walk.step_count == 0)
+		return;
+	list = dom_element(wizardpage_add_section(walk->theme, main,
+						  "wizard-answers",
+						  "kb-wizard-answers",
+						  "wizard-answers"),
+			   "dl", "answers");
+	for (size_t i = 0; i < walk->walk.step_count; i++) {
+		const struct tree_step *step = &walk->walk.steps[i];
+		const struct tree_node *node = &tree->nodes[step->node];
+		struct answers others = {0};
+		xmlNodePtr answer, link;
+		char *url, *hidden;
+
+		add_steps(&others, tree, &walk->walk, i);
+		add_pending(&others, walk);
+		url = step_url(walk, step->node, &others);
+		dom_text_element(list, "dt", NULL, node->title);
+		answer = dom_text_element(list, "dd", NULL,
+					  node->options[step->option].label);
+		dom_text(answer, " ");
+		link = dom_link(answer, url, ui(walk, "wizard-change"));
+		dom_set(link, "class", "change");
+		hidden = xasprintf(" %s", node->title);
+		dom_text_element(link, "span", "visually-hidden", hidden);
+		free(hidden);
+		free(url);
+		free(others.items);
+	}
+}
+
+static void add_actions(const struct walk_page *walk, xmlNodePtr main)
+{
+	struct answers none = {0};
+	char *url;
+
+	if (walk->walk.step_count == 0 && walk->node == walk->tree->start)
+		return;
+	url = step_url(walk, walk->tree->start, &none);
+	dom_link(dom_element(dom_element(main, "ul", "wizard-actions"), "li",
+			     NULL),
+		 url, ui(walk, "wizard-restart"));
+	free(url);
+}
+
+/* The plain text a visitor pastes into a message to support. */
+static char *summary_text(const struct walk_page *walk)
+{
+	const struct tree *tree = walk->tree;
+	const struct tree_node *current = &tree->nodes[walk->node];
+	struct buf text = {0};
+	char *url = absolute_page_url(walk);
+
+	buf_printf(&text, "%s%s\n", ui(walk, "wizard-summary-heading"),
+		   tree->title);
+	if (walk->walk.step_count == 0)
+		buf_printf(&text, "%s\n", ui(walk, "wizard-summary-none"));
+	for (size_t i = 0; i < walk->walk.step_count; i++) {
+		const struct tree_node *node = &tree->nodes[walk->walk.steps[i].node];
+		buf_printf(&text, "%zu. %s\n   → %s\n", i + 1, node->title,
+			   node->options[walk->walk.steps[i].option].label);
+	}
+	if (current->type == TREE_OUTCOME)
+		buf_printf(&text, "%s%s\n", ui(walk, "wizard-summary-outcome"),
+			   current->title);
+	else
+		buf_printf(&text, "%s%s\n", ui(walk, "wizard-summary-current"),
+			   current->title);
+	buf_printf(&text, "%s%s", ui(walk, "wizard-summary-url"), url);
+	free(url);
+	return buf_detach(&text);
+}
+
+static void add_summary(const struct walk_page *walk, xmlNodePtr main)
+{
+	xmlNodePtr section = wizardpage_add_section(walk->theme, main,
+						    "wizard-summary",
+						    "kb-wizard-summary",
+						    "wizard-summary");
+	char *text = summary_text(walk);
+	xmlNodePtr pre;
+
+	dom_text_element(section, "p", NULL, ui(walk, "wizard-summary-lead"));
+	pre = dom_text_element(section, "pre", "summary-text", text);
+	dom_set(pre, "id", "kb-wizard-summary-text");
+	dom_set(pre, "data-copy-label", ui(walk, "wizard-copy"));
+	dom_set(pre, "data-copied-label", ui(walk, "wizard-copied"));
+	free(text);
+}
+
+static void respond_step(struct walk_page *walk, struct cgi_response *response)
+{
+	const struct tree_node *node = &walk->tree->nodes[walk->node];
+	struct treestore_details details;
+	char *title = xasprintf("%s | %s", node->title, walk->tree->title);
+	struct page *page;
+	xmlNodePtr main;
+
+	if (treestore_node_details(walk->site->db, walk->tree->id, node->id,
+				   &details) != TREESTORE_OK) {
+		treestore_details_free(&details);
+		free(title);
+		cgi_respond_error(walk->site, CGI_INTERNAL, response);
+		return;
+	}
+	page = cgi_page_new(walk->site, title);
+	main = page_main(page);
+	add_crumbs(walk, page, node->title);
+	wizardpage_add_title(main, node->title);
+	if (node->type == TREE_OUTCOME) {
+		wizardpage_add_result(walk->theme, main, node->result);
+		wizardpage_add_body(walk->theme, main, node->body,
+				    rewrite_body_url, &details);
+		add_references(walk, main, &details);
+	} else {
+		wizardpage_add_body(walk->theme, main, node->body,
+				    rewrite_body_url, &details);
+		wizardpage_add_hint(walk->theme, main, node->hint);
+		wizardpage_add_options(main, node, option_href, walk);
+	}
+	add_history(walk, main);
+	add_actions(walk, main);
+	add_summary(walk, main);
+	cgi_respond_page(response, 200, page);
+	treestore_details_free(&details);
+	free(title);
+}
+
+/* ---- routes ---------------------------------------------------------------------- */
+
+/* Loads the tree; on failure answers 404 or 500 and returns NULL. */
+static struct tree *load_tree(const struct cgi_site *site, const char *id,
+			      struct cgi_response *response)
+{
+	struct tree *tree = NULL;
+	int rc = treestore_load(site->db, id, &tree);
+
+	if (rc == TREESTORE_NOT_FOUND)
+		cgi_respond_error(site, CGI_NOT_FOUND, response);
+	else if (rc != TREESTORE_OK)
+		cgi_respond_error(site, CGI_INTERNAL, response);
+	return tree;
+}
+
+void cgiwizard_start(const struct cgi_site *site,
+		     const struct cgi_request *request, const char *tree_id,
+		     struct cgi_response *response)
+{
+	struct tree *tree = load_tree(site, tree_id, response);
+	struct walk_page walk = {.site = site, .tree = tree};
+	struct answers none = {0};
+	char *url;
+
+	if (tree == NULL)
+		return;
+	walk.base = cgi_base_url(site, request);
+	url = step_url(&walk, tree->start, &none);
+	cgi_respond_redirect(response, url);
+	free(url);
+	free(walk.base);
+	tree_free(tree);
+}
+
+void cgiwizard_step(const struct cgi_site *site,
+		    const struct cgi_request *request, const char *tree_id,
+		    const char *node_id, const struct tree_answer *answers,
+		    size_t answer_count, struct cgi_response *response)
+{
+	struct walk_page walk = {
+		.site = site, .request = request, .theme = site->store.theme,
+	};
+
+	walk.tree = load_tree(site, tree_id, response);
+	if (walk.tree == NULL)
+		return;
+	walk.node = tree_node_index(walk.tree, node_id);
+	if (walk.node == TREE_NONE) {
+		cgi_respond_error(site, CGI_NOT_FOUND, response);
+		goto out;
+	}
+	walk.base = cgi_base_url(site, request);
+	walk.given = xcalloc(answer_count + 1, sizeof *walk.given);
+	for (size_t i = 0; i < answer_count; i++)
+		if (strcmp(answers[i].node, node_id) != 0)
+			walk.given[walk.given_count++] = answers[i];
+	tree_walk(walk.tree, walk.given, walk.given_count, &walk.walk);
+	if (walk.walk.node != walk.node) {
+		struct answers applied = {0};
+		char *url;
+
+		add_steps(&applied, walk.tree, &walk.walk, TREE_NONE);
+		url = step_url(&walk, walk.walk.node, &applied);
+		cgi_respond_redirect(response, url);
+		free(url);
+		free(applied.items);
+		goto out;
+	}
+	find_pending(&walk);
+	respond_step(&walk, response);
+out:
+	tree_walk_free(&walk.walk);
+	free(walk.pending);
+	free(walk.given);
+	free(walk.base);
+	tree_free(walk.tree);
+}

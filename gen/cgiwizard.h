@@ -1,0 +1,39 @@
+/*
+ * cgiwizard.h — kb.cgi's wizard walk: /wizard/<tree>/<node>?<node>=<option>&…
+ *
+ * All state is in the URL. The answers are replayed from the tree's start
+ * (tree_walk), without any answer to the requested node itself:
+ *   - the walk reaches the requested node: its page, with the answers
+ *     that led there ("Your answers", each with a Change link), the
+ *     options, "Start again", and a plain-text summary for support;
+ *   - it does not: 303 to the last node the answers reach, with the
+ *     answers that applied and no others.
+ * Answers the walk did not use but that name a node of the tree and one of
+ * its options are carried along ("pending") so that changing an earlier
+ * answer keeps the later ones that still apply: a Change link leads to
+ * that node with every other answer kept, and each option there leads
+ * straight to where the walk ends with the pending answers replayed, with
+ * only the answers that then apply.
+ */
+#ifndef KB_CGIWIZARD_H
+#define KB_CGIWIZARD_H
+
+#include <stddef.h>
+
+#include "cgi.h"
+#include "tree.h"
+
+/* /wizard/<tree>[/]: 303 to the tree's first question, or 404. */
+void cgiwizard_start(const struct cgi_site *site,
+		     const struct cgi_request *request, const char *tree_id,
+		     struct cgi_response *response);
+
+/* One step of the walk, as above. answers are the validated ones
+ * (node=option, both ids), in request order; everything is borrowed.
+ * Unknown trees and nodes get 404. */
+void cgiwizard_step(const struct cgi_site *site,
+		    const struct cgi_request *request, const char *tree_id,
+		    const char *node_id, const struct tree_answer *answers,
+		    size_t answer_count, struct cgi_response *response);
+
+#endif
