@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "dom.h"
 #include "search.h"
+#include "tree.h"
 #include "util.h"
 
 #define CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
@@ -279,24 +280,10 @@ static enum cgi_error check_page(const char *name, const char *value)
 	return page >= 1 && page <= CGI_PAGE_MAX ? CGI_OK : CGI_BAD_VALUE;
 }
 
-/* The id rule of tree.h. */
-static bool is_slug(const char *text)
-{
-	size_t length = strlen(text);
-
-	if (length == 0 || length > TREE_MAX_ID_LENGTH || *text == '-')
-		return false;
-	for (size_t i = 0; i < length; i++)
-		if (!((text[i] >= 'a' && text[i] <= 'z') ||
-		      (text[i] >= '0' && text[i] <= '9') || text[i] == '-'))
-			return false;
-	return true;
-}
-
 /* node=option: both must be ids, or the answer can match nothing. */
 static enum cgi_error check_answer(const char *name, const char *value)
 {
-	return is_slug(name) && is_slug(value) ? CGI_OK : CGI_BAD_VALUE;
+	return tree_id_valid(name) && tree_id_valid(value) ? CGI_OK : CGI_BAD_VALUE;
 }
 
 enum on_failure { REFUSE, DROP };
@@ -702,7 +689,7 @@ static void route(const struct cgi_site *site, const struct cgi_request *request
 	else if (count == 1 && strcmp(segments[0], "search.json") == 0)
 		route_search(site, request, true, response);
 	else if (count >= 2 && count <= 3 && strcmp(segments[0], "wizard") == 0 &&
-		 is_slug(segments[1]) && (count == 2 || is_slug(segments[2]) ||
+		 tree_id_valid(segments[1]) && (count == 2 || tree_id_valid(segments[2]) ||
 					  *segments[2] == '\0'))
 		route_wizard(site, request, segments, count, response);
 	else

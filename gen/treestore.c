@@ -4,7 +4,6 @@
 #include "treestore.h"
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,75 +280,6 @@ failed:
 
 /* ---- reading ----------------------------------------------------------------- */
 
-/*
- * tree.c keeps its id index private (tree_load builds it) and has no
- * constructor for a tree assembled elsewhere, so this mirrors its layout
- * and hash (FNV-1a, linear probing) exactly; build_index checks every
- * lookup afterwards, so a tree.c that changed its hash makes loading fail
- * as TREESTORE_CORRUPT rather than walk wrongly, and the CGI unit tests
- * walk every stored tree. To be replaced by a public tree.h constructor.
- */
-struct tree_index {
-	size_t *slots;		/* node indexes; TREE_NONE when empty */
-	size_t mask;		/* slot count - 1 (a power of two) */
-};
-
-static uint64_t hash_id(const char *id)
-{
-	uint64_t hash = 14695981039346656037u;
-
-	for (; *id; id++) {
-		hash ^= (unsigned char)*id;
-		hash *= 1099511628211u;
-	}
-	return hash;
-}
-
-/* Builds tree->index and checks that every id is found at its place. */
-static bool build_index(struct tree *tree)
-{
-	struct tree_index *index = xcalloc(1, sizeof *index);
-	size_t slots = 16;
-
-	while (slots < tree->node_count * 2)
-		slots *= 2;
-	index->mask = slots - 1;
-	index->slots = xmalloc(slots * sizeof *index->slots);
-	for (size_t i = 0; i < slots; i++)
-		index->slots[i] = TREE_NONE;
-	for (size_t i = 0; i < tree->node_count; i++) {
-		size_t slot = (size_t)hash_id(tree->nodes[i].id) & index->mask;
-
-		while (index->slots[slot] != TREE_NONE)
-			slot = (slot + 1) & index->mask;
-		index->slots[slot] = i;
-	}
-	tree->index = index;
-	for (size_t i = 0; i < tree->node_count; i++)
-		if (tree_node_index(tree, tree->nodes[i].id) != i)
-			return false;
-	return true;
-}
-
-/* The id rule of tree.h: [a-z0-9][a-z0-9-]*, at most TREE_MAX_ID_LENGTH
- * bytes. Stored ids go into URLs and a Location header unescaped, so a
- * database that breaks it is refused. */
-static bool is_slug(const char *text)
-{
-	size_t length = 0;
-
-	if (text == NULL || !((*text >= 'a' && *text <= 'z') ||
-			      (*text >= '0' && *text <= '9')))
-		return false;
-	for (; text[length]; length++) {
-		char c = text[length];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-'))
-			return false;
-	}
-	return length <= TREE_MAX_ID_LENGTH;
-}
-
 static int prepare_for_tree(sqlite3 *db, const char *sql, const char *id,
 			    sqlite3_stmt **statement)
 {
@@ -385,7 +315,7 @@ static int read_header(sqlite3 *db, const char *id, struct tree *tree,
 	tree->description = column_copy(statement, 3);
 	tree->duration = column_copy(statement, 4);
 	*start = column_copy(statement, 5);
-	if (!is_slug(tree->id) || tree->path == NULL || tree->title == NULL ||
+	if (!tree_id_valid(tree->id) || tree->path == NULL || tree->title == NULL ||
 	    *start == NULL)
 		rc = TREESTORE_CORRUPT;
 out:
@@ -436,7 +366,7 @@ static int read_nodes(sqlite3 *db, struct tree *tree)
 		node->body = column_copy(statement, 4);
 		node->hint = column_copy(statement, 5);
 		node->agent_note = column_copy(statement, 6);
-		if (!is_slug(node->id) || node->title == NULL ||
+		if (!tree_id_valid(node->id) || node->title == NULL ||
 		    !read_node_type(statement, node))
 			rc = TREESTORE_CORRUPT;
 	}
@@ -478,7 +408,7 @@ static int read_options(sqlite3 *db, struct tree *tree)
 		option->label = column_copy(statement, 2);
 		option->next = column_copy(statement, 3);
 		option->next_index = tree_node_index(tree, option->next);
-		if (!is_slug(option->id) || option->label == NULL ||
+		if (!tree_id_valid(option->id) || option->label == NULL ||
 		    option->next_index == TREE_NONE)
 			rc = TREESTORE_CORRUPT;
 	}
@@ -551,7 +481,7 @@ int treestore_load(sqlite3 *db, const char *id, struct tree **out)
 	rc = read_header(db, id, tree, &start);
 	if (rc == TREESTORE_OK)
 		rc = read_nodes(db, tree);
-	if (rc == TREESTORE_OK && !build_index(tree))
+	if (rc == TREESTORE_OK && !tree_build_index(tree))
 		rc = TREESTORE_CORRUPT;
 	if (rc == TREESTORE_OK)
 		rc = read_options(db, tree);
@@ -595,7 +525,7 @@ int treestore_list(sqlite3 *db, struct treestore_entry **entries,
 		entry->id = column_copy(statement, 0);
 		entry->title = column_copy(statement, 1);
 		entry->description = column_copy(statement, 2);
-		if (!is_slug(entry->id) || entry->title == NULL)
+		if (!tree_id_valid(entry->id) || entry->title == NULL)
 			rc = TREESTORE_CORRUPT;
 	}
 	if (rc == TREESTORE_OK && step != SQLITE_DONE)
