@@ -94,22 +94,93 @@ static bool next_event(struct loader *loader, yaml_event_t *event)
 static struct yamldoc_node *parse_node(struct loader *loader,
 				       yaml_event_t *event, unsigned depth);
 
-static bool check_duplicate(struct loader *loader,
+/* The keys of one mapping being read, hashed once the mapping is large,
+ * so that duplicate detection stays linear in the number of keys. */
+struct key_set {
+	size_t *slots;		/* index + 1 into the mapping's keys; 0 = empty */
+	size_t capacity;	/* a power of two, or 0 while not hashed */
+};
+
+#define KEY_SET_THRESHOLD 16
+
+static size_t hash_text(const char *text, size_t length)
+{
+	size_t hash = 1469598103934665603u;
+
+	for (size_t i = 0; i < length; i++)
+		hash = (hash ^ (unsigned char)text[i]) * 1099511628211u;
+	return hash;
+}
+
+static bool same_key(const struct yamldoc_node *left,
+		     const struct yamldoc_node *right)
+{
+	return left->length == right->length &&
+	       memcmp(left->text, right->text, left->length) == 0;
+}
+
+static void key_set_insert(struct key_set *set, struct yamldoc_node **keys,
+			   size_t index)
+{
+	size_t mask = set->capacity - 1;
+	size_t slot = hash_text(keys[index]->text, keys[index]->length) & mask;
+
+	while (set->slots[slot] != 0)
+		slot = (slot + 1) & mask;
+	set->slots[slot] = index + 1;
+}
+
+/* (Re)builds the table over every key once it is half full. */
+static void key_set_grow(struct key_set *set, const struct yamldoc_node *mapping)
+{
+	size_t capacity = 64;
+
+	if (set->capacity && mapping->count * 2 < set->capacity)
+		return;
+	while (capacity < mapping->count * 4)
+		capacity *= 2;
+	free(set->slots);
+	set->slots = xcalloc(capacity, sizeof *set->slots);
+	set->capacity = capacity;
+	for (size_t i = 0; i < mapping->count; i++)
+		key_set_insert(set, mapping->keys, i);
+}
+
+/* The earlier key equal to key, or NULL. */
+static const struct yamldoc_node *find_key(struct key_set *set,
+					   const struct yamldoc_node *mapping,
+					   const struct yamldoc_node *key)
+{
+	size_t mask, slot;
+
+	if (mapping->count < KEY_SET_THRESHOLD) {
+		for (size_t i = 0; i < mapping->count; i++)
+			if (same_key(mapping->keys[i], key))
+				return mapping->keys[i];
+		return NULL;
+	}
+	key_set_grow(set, mapping);
+	mask = set->capacity - 1;
+	for (slot = hash_text(key->text, key->length) & mask; set->slots[slot];
+	     slot = (slot + 1) & mask)
+		if (same_key(mapping->keys[set->slots[slot] - 1], key))
+			return mapping->keys[set->slots[slot] - 1];
+	return NULL;
+}
+
+static bool check_duplicate(struct loader *loader, struct key_set *set,
 			    const struct yamldoc_node *mapping,
 			    const struct yamldoc_node *key)
 {
-	for (size_t i = 0; i < mapping->count; i++) {
-		const struct yamldoc_node *other = mapping->keys[i];
-		if (other->length == key->length &&
-		    memcmp(other->text, key->text, key->length) == 0) {
-			diag_error(loader->path, key->line, key->col,
-				   "duplicate key '%s' (first at line %u)",
-				   key->text, other->line);
-			loader->failed = true;
-			return false;
-		}
-	}
-	return true;
+	const struct yamldoc_node *other = find_key(set, mapping, key);
+
+	if (other == NULL)
+		return true;
+	diag_error(loader->path, key->line, key->col,
+		   "duplicate key '%s' (first at line %u)", key->text,
+		   other->line);
+	loader->failed = true;
+	return false;
 }
 
 /* Parses children until the end event of a sequence or mapping. */
@@ -118,47 +189,59 @@ static bool parse_children(struct loader *loader, struct yamldoc_node *parent,
 {
 	yaml_event_type_t end = parent->type == YAMLDOC_MAPPING
 		? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+	struct key_set keys = {0};
 	size_t capacity = 0;
+	bool ok = false;
 
 	for (;;) {
 		struct yamldoc_node *key = NULL, *value;
 		yaml_event_t event;
 
 		if (!next_event(loader, &event))
-			return false;
+			goto out;
 		if (event.type == end) {
 			yaml_event_delete(&event);
-			return true;
+			ok = true;
+			goto out;
 		}
 		if (parent->type == YAMLDOC_MAPPING) {
 			key = parse_node(loader, &event, depth + 1);
 			if (key == NULL)
-				return false;
+				goto out;
 			if (key->type != YAMLDOC_SCALAR) {
 				diag_error(loader->path, key->line, key->col,
 					   "a mapping key must be text, not %s",
 					   yamldoc_type_name(key));
 				loader->failed = true;
 				yamldoc_free(key);
-				return false;
+				goto out;
 			}
 			if (!next_event(loader, &event)) {
 				yamldoc_free(key);
-				return false;
+				goto out;
 			}
 		}
 		value = parse_node(loader, &event, depth + 1);
 		if (value == NULL) {
 			yamldoc_free(key);
-			return false;
+			goto out;
 		}
-		if (key != NULL && !check_duplicate(loader, parent, key)) {
+		if (key != NULL && !check_duplicate(loader, &keys, parent, key)) {
 			yamldoc_free(key);
 			yamldoc_free(value);
 			continue;
 		}
 		append(parent, key, value, &capacity);
+		if (keys.capacity == 0)
+			continue;	/* not hashed (yet) */
+		if (parent->count * 2 >= keys.capacity)
+			key_set_grow(&keys, parent);	/* rehashes every key */
+		else
+			key_set_insert(&keys, parent->keys, parent->count - 1);
 	}
+out:
+	free(keys.slots);
+	return ok;
 }
 
 /* Builds the node that begins with event (which it consumes). */
