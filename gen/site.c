@@ -435,11 +435,6 @@ char *site_resolve_link(const struct site *site, const struct article *from,
 	return site_resolve_link_from(site, from->source, from, url, error);
 }
 
-struct link_check {
-	const struct site *site;
-	const struct article *article;
-};
-
 /* The column of url in the article's source line (cmark reports columns
  * in bytes after stripping indentation; editors want characters). */
 static unsigned link_column(const struct article *article, unsigned file_line,
@@ -472,36 +467,22 @@ static unsigned link_column(const struct article *article, unsigned file_line,
 	return (unsigned)utf8_count(line, (size_t)(found - line)) + 1;
 }
 
-static void check_one_link(void *user, cmark_node *node, const char *url,
-			   bool image)
-{
-	struct link_check *check = user;
-	const struct article *article = check->article;
-	char *error = NULL;
-	char *href;
-
-	(void)image;
-	href = site_resolve_link(check->site, article, url, &error);
-	if (error != NULL) {
-		unsigned line = article->meta.body_line - 1 +
-				(unsigned)cmark_node_get_start_line(node);
-		unsigned col = link_column(article, line, url,
-					   (unsigned)cmark_node_get_start_column(node));
-		diag_error(article->source, line, col, "%s", error);
-	}
-	free(error);
-	free(href);
-}
-
 void site_check_links(struct site *site)
 {
 	for (size_t i = 0; i < site->article_count; i++) {
-		struct article *article = site->articles[i];
-		struct link_check check = {site, article};
-		cmark_node *document = markdown_parse(article->meta.body,
-						      article->meta.body_length);
-		markdown_each_link(document, check_one_link, &check);
-		cmark_node_free(document);
+		const struct article *article = site->articles[i];
+		for (size_t k = 0; k < article->link_count; k++) {
+			const struct article_link *link = &article->links[k];
+			char *error = NULL;
+			char *href = site_resolve_link(site, article, link->url, &error);
+			if (error != NULL)
+				diag_error(article->source, link->line,
+					   link_column(article, link->line, link->url,
+						       link->byte_col),
+					   "%s", error);
+			free(error);
+			free(href);
+		}
 	}
 }
 
@@ -513,6 +494,9 @@ static void article_free(struct article *article)
 		return;
 	front_matter_free(&article->meta);
 	markdown_headings_free(&article->headings);
+	for (size_t i = 0; i < article->link_count; i++)
+		free(article->links[i].url);
+	free(article->links);
 	free(article->source);
 	free(article->content_path);
 	free(article->url_path);
@@ -525,6 +509,26 @@ static void article_free(struct article *article)
 static char *file_stem(const char *name)
 {
 	return xstrndup(name, strlen(name) - 3);
+}
+
+/* Keeps the links the build resolves (relative ones) for checking once
+ * every article is known, so the Markdown need not be parsed again. */
+static void collect_link(void *user, cmark_node *node, const char *url,
+			 bool image)
+{
+	struct article *article = user;
+	struct article_link *link;
+
+	(void)image;
+	if (has_scheme(url) || url[0] == '/' || url[0] == '?')
+		return;
+	article->links = xgrow(article->links, &article->link_capacity,
+			       article->link_count + 1, sizeof *article->links);
+	link = &article->links[article->link_count++];
+	link->url = xstrdup(url);
+	link->line = article->meta.body_line - 1 +
+		     (unsigned)cmark_node_get_start_line(node);
+	link->byte_col = (unsigned)cmark_node_get_start_column(node);
 }
 
 /* Ids the page layout uses itself, which no heading may take. */
@@ -588,6 +592,7 @@ static struct article *load_article(const char *root, const char *section,
 				   : article->meta.date ? article->meta.date : "");
 	document = markdown_parse(article->meta.body, article->meta.body_length);
 	markdown_collect_headings(document, reserved_ids, &article->headings);
+	markdown_each_link(document, collect_link, article);
 	cmark_node_free(document);
 	free(path);
 	free(stem);

@@ -36,6 +36,13 @@ struct site_config {
 
 struct section;
 
+/* A link written in an article that the build must check. */
+struct article_link {
+	char *url;
+	unsigned line;		/* in the file */
+	unsigned byte_col;	/* as cmark reports it (fallback column) */
+};
+
 struct article {
 	char *source;		/* "content/delivery/spam-folder.md" */
 	char *content_path;	/* "delivery/spam-folder" */
@@ -45,6 +52,8 @@ struct article {
 	char *updated;		/* lastmod, else date, else "" (as written) */
 	char *text;		/* the whole file; meta.body points into it */
 	struct markdown_headings headings;
+	struct article_link *links;	/* relative links, collected at load */
+	size_t link_count, link_capacity;
 	unsigned slug_line, slug_col;
 	size_t recent_rank;	/* index in site->recent */
 	struct article **related;	/* same tags, best first */
