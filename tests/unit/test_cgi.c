@@ -1,0 +1,788 @@
+/*
+ * test_cgi.c — kb.cgi's request handler driven with made-up CGI
+ * environments (as kcgi's regression tests do), against a kb.db built
+ * here with build_run() from the shipped content into a scratch folder:
+ * request parsing and its limits, every route and every status, the
+ * headers of every response, the wizard walk (redirects, stale and
+ * invalid answers, Change links keeping later answers, the summary),
+ * escaping of hostile input, and the trees and theme read back from
+ * kb.db (treestore, themestore) compared with what the build loaded.
+ *
+ * Run from the repository root (tests/run does).
+ */
+#include <libxml/parser.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "cgi.h"
+#include "cgisearch.h"
+#include "diag.h"
+#include "test.h"
+#include "themestore.h"
+#include "tree.h"
+#include "treestore.h"
+#include "util.h"
+
+#define TREE "/wizard/mail-not-arriving/"
+#define CGI "/cgi-bin/kb.cgi"
+
+static struct cgi_site site;
+
+/* ---- fake environments ------------------------------------------------------ */
+
+struct env {
+	const char *method, *path, *query, *script;
+};
+
+static const char *fake_getenv(void *user, const char *name)
+{
+	const struct env *env = user;
+
+	if (strcmp(name, "REQUEST_METHOD") == 0)
+		return env->method;
+	if (strcmp(name, "PATH_INFO") == 0)
+		return env->path;
+	if (strcmp(name, "QUERY_STRING") == 0)
+		return env->query;
+	if (strcmp(name, "SCRIPT_NAME") == 0)
+		return env->script;
+	return NULL;
+}
+
+struct reply {
+	struct cgi_response response;
+	char *body;		/* NUL-terminated copy */
+};
+
+static void request(struct reply *reply, const char *method, const char *path,
+		    const char *query)
+{
+	struct env env = {method, path, query, CGI};
+	struct cgi_request parsed;
+
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	cgi_handle(&site, &parsed, &reply->response);
+	reply->body = xstrndup(reply->response.body ? reply->response.body : "",
+			       reply->response.body_length);
+	cgi_request_free(&parsed);
+}
+
+static void get(struct reply *reply, const char *path, const char *query)
+{
+	request(reply, "GET", path, query);
+}
+
+static void reply_free(struct reply *reply)
+{
+	cgi_response_free(&reply->response);
+	free(reply->body);
+}
+
+static const char *header(const struct reply *reply, const char *name)
+{
+	return cgi_response_get(&reply->response, name);
+}
+
+static bool contains(const char *haystack, const char *needle)
+{
+	return haystack != NULL && strstr(haystack, needle) != NULL;
+}
+
+static char *describe(const char *format, ...)
+	__attribute__((format(printf, 1, 2)));
+static char *describe(const char *format, ...)
+{
+	struct buf text = {0};
+	va_list args;
+
+	va_start(args, format);
+	buf_vprintf(&text, format, args);
+	va_end(args);
+	return buf_detach(&text);
+}
+
+/* GETs path?query and checks the status and the headers every response
+ * must carry. */
+static void check_status(const char *path, const char *query, int status)
+{
+	struct reply reply;
+	char *what;
+
+	get(&reply, path, query);
+	what = describe("GET %s?%.60s is %d", path, query, status);
+	CHECK_INT(reply.response.status, status, what);
+	free(what);
+	reply_free(&reply);
+}
+
+static void check_common_headers(const struct reply *reply, const char *what)
+{
+	const char *type = header(reply, "Content-Type");
+	char *label;
+
+	label = describe("%s: Content-Type with charset=utf-8", what);
+	CHECK(contains(type, "charset=utf-8"), label);
+	free(label);
+	label = describe("%s: strict CSP", what);
+	CHECK(contains(header(reply, "Content-Security-Policy"),
+		       "default-src 'self'") &&
+	      !contains(header(reply, "Content-Security-Policy"), "unsafe"),
+	      label);
+	free(label);
+	label = describe("%s: nosniff, Referrer-Policy, Cache-Control", what);
+	CHECK(contains(header(reply, "X-Content-Type-Options"), "nosniff") &&
+	      header(reply, "Referrer-Policy") != NULL &&
+	      header(reply, "Cache-Control") != NULL, label);
+	free(label);
+}
+
+/* ---- request parsing -------------------------------------------------------- */
+
+static void test_parsing(void)
+{
+	struct env env = {"GET", "/search", "q=a+b%2Fc&&=skip&q=second&bad=%zz%4&flag",
+			  CGI};
+	struct cgi_request parsed;
+	char big[CGI_QUERY_MAX_BYTES + 2];
+
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_OK, "parse: a plain query is fine");
+	CHECK_INT(parsed.method, CGI_GET, "parse: GET");
+	CHECK_INT(parsed.param_count, 4, "parse: empty names skipped");
+	CHECK_STR(cgi_param(&parsed, "q"), "a b/c", "parse: + and %XX decoded; "
+		  "the first of repeated parameters wins");
+	CHECK_STR(cgi_param(&parsed, "bad"), "%zz%4", "parse: a broken % escape "
+		  "stays as written");
+	CHECK_STR(cgi_param(&parsed, "flag"), "", "parse: a name without = has "
+		  "an empty value");
+	cgi_request_free(&parsed);
+
+	env = (struct env){"GET", "/search", "q=a%00b", CGI};
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_NUL, "parse: %00 in a value is refused");
+	cgi_request_free(&parsed);
+	env.query = "a%00=b";
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_NUL, "parse: %00 in a name is refused");
+	cgi_request_free(&parsed);
+	env.query = "q=%FF%FE";
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_BAD_UTF8, "parse: invalid UTF-8 is refused");
+	cgi_request_free(&parsed);
+	env.query = "q=%C0%AF";
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_BAD_UTF8, "parse: an overlong '/' is refused");
+	cgi_request_free(&parsed);
+	env.query = "q=%ED%A0%80";
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_BAD_UTF8, "parse: a surrogate is refused");
+	cgi_request_free(&parsed);
+
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	env.query = big;
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_TOO_LARGE, "parse: 4097 bytes of query string "
+		  "are too many");
+	CHECK_INT(parsed.param_count, 0, "parse: an oversized query string is "
+		  "not parsed");
+	cgi_request_free(&parsed);
+	big[CGI_QUERY_MAX_BYTES] = '\0';
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_OK, "parse: 4096 bytes of query string are "
+		  "fine");
+	cgi_request_free(&parsed);
+
+	env = (struct env){"GET", "/wizard/\xff", "", CGI};
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.error, CGI_BAD_UTF8, "parse: invalid UTF-8 in PATH_INFO");
+	cgi_request_free(&parsed);
+
+	env = (struct env){"POST", "/search", NULL, NULL};
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.method, CGI_OTHER, "parse: POST is another method");
+	CHECK_STR(parsed.query_string, "", "parse: no QUERY_STRING is empty");
+	cgi_request_free(&parsed);
+	env = (struct env){NULL, NULL, NULL, NULL};
+	cgi_request_parse(&parsed, fake_getenv, &env);
+	CHECK_INT(parsed.method, CGI_OTHER, "parse: no REQUEST_METHOD is no GET");
+	CHECK_STR(parsed.path_info, "", "parse: no PATH_INFO is empty");
+	cgi_request_free(&parsed);
+}
+
+static void test_headers(void)
+{
+	struct cgi_response response = {0};
+
+	CHECK_INT(cgi_response_header(&response, "Location", "/a\r\nSet-Cookie: x"),
+		  -1, "headers: a value with CR LF is dropped");
+	CHECK_INT(cgi_response_header(&response, "X-A: b", "c"), -1,
+		  "headers: a name with ':' is dropped");
+	CHECK_INT(cgi_response_header(&response, "X-Ok", "fine"), 0,
+		  "headers: a plain header is kept");
+	CHECK_INT(response.header_count, 1, "headers: only the plain one kept");
+	CHECK_STR(cgi_response_get(&response, "x-ok"), "fine",
+		  "headers: lookup ignores case");
+	cgi_response_free(&response);
+}
+
+/* ---- snippets ---------------------------------------------------------------- */
+
+static void collect_run(void *user, const char *text, size_t length,
+			bool marked)
+{
+	struct buf *out = user;
+
+	buf_printf(out, "%s%.*s%s", marked ? "[" : "", (int)length, text,
+		   marked ? "]" : "");
+}
+
+static void test_snippet_runs(void)
+{
+	struct buf out = {0};
+
+	cgisearch_snippet_runs("a&lt;b<mark>c&amp;d</mark>&quot;&#39;&gt;", collect_run,
+			       &out);
+	CHECK_STR(buf_cstr(&out), "a<b[c&d]\"'>", "snippets: entities decoded, "
+		  "marks become runs");
+	buf_reset(&out);
+	cgisearch_snippet_runs("<b>x</b>&foo;<mark><mark>y</mark></mark>",
+			       collect_run, &out);
+	CHECK_STR(buf_cstr(&out), "<b>x</b>&foo;[<mark>y]</mark>",
+		  "snippets: anything else stays literal text");
+	buf_free(&out);
+}
+
+/* ---- search ------------------------------------------------------------------ */
+
+static void test_search(void)
+{
+	struct reply reply;
+	struct buf text = {0};
+
+	get(&reply, "/search", "q=%E8%BF%B7%E6%83%91");
+	CHECK_INT(reply.response.status, 200, "search 迷惑: 200");
+	check_common_headers(&reply, "search 迷惑");
+	CHECK(contains(header(&reply, "Content-Type"), "text/html"),
+	      "search 迷惑: HTML");
+	CHECK(contains(reply.body, "<mark>迷惑</mark>"), "search 迷惑: highlighted "
+	      "snippet");
+	CHECK(contains(reply.body, "value=\"迷惑\""), "search 迷惑: the query stays "
+	      "in the box");
+	CHECK(contains(reply.body, "<title>「迷惑」の検索結果 |"),
+	      "search 迷惑: title names the query");
+	CHECK(contains(reply.body, "href=\"/delivery/spam-folder/#"),
+	      "search 迷惑: links to the article's heading");
+	CHECK(contains(reply.body, "class=\"result-heading\""),
+	      "search 迷惑: result headings shown");
+	CHECK(contains(reply.body, "aria-current=\"page\""),
+	      "search 迷惑: pagination marks the current page");
+	CHECK(contains(reply.body, "action=\"/cgi-bin/kb.cgi/search\""),
+	      "search 迷惑: the form submits to the CGI");
+	CHECK(contains(reply.body, "noindex"), "search 迷惑: not for robots");
+	CHECK(contains(header(&reply, "Cache-Control"), "max-age"),
+	      "search 迷惑: cacheable");
+	reply_free(&reply);
+
+	get(&reply, "/search", "q=%E8%BF%B7%E6%83%91&page=2");
+	CHECK_INT(reply.response.status, 200, "search page 2: 200");
+	CHECK(contains(reply.body, "aria-label=\"ページ 2\" aria-current") ||
+	      contains(reply.body, "aria-current=\"page\" aria-label=\"ページ 2\""),
+	      "search page 2: page 2 is current");
+	CHECK(contains(reply.body, "rel=\"prev\""), "search page 2: a previous "
+	      "link");
+	CHECK(contains(reply.body, "<ol class=\"search-results\" start=\"11\">"),
+	      "search page 2: numbering continues");
+	reply_free(&reply);
+
+	get(&reply, "/search", "q=%E8%BF%B7%E6%83%91&page=999");
+	CHECK_INT(reply.response.status, 200, "search past the last page: 200");
+	CHECK(contains(reply.body, "このページには結果がありません"),
+	      "search past the last page: says so, links to the first");
+	reply_free(&reply);
+
+	get(&reply, "/search", "q=qqqzzzxxyy");
+	CHECK_INT(reply.response.status, 200, "no results: 200");
+	CHECK(contains(reply.body, "「qqqzzzxxyy」に一致する記事は見つかりませんでした"),
+	      "no results: says nothing matched");
+	CHECK(contains(reply.body, "href=\"/wizard/mail-not-arriving/\""),
+	      "no results: suggests the wizard");
+	reply_free(&reply);
+
+	get(&reply, "/search", "");
+	CHECK_INT(reply.response.status, 200, "search without q: 200");
+	CHECK(contains(reply.body, "キーワードを入力して"), "search without q: "
+	      "asks for words");
+	reply_free(&reply);
+
+	get(&reply, "/search", "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27");
+	CHECK_INT(reply.response.status, 200, "search <script>: 200");
+	CHECK(!contains(reply.body, "<script>alert"), "search <script>: never "
+	      "unescaped");
+	CHECK(contains(reply.body, "&lt;script&gt;alert(1)"),
+	      "search <script>: shown as text");
+	reply_free(&reply);
+
+	/* 256 characters pass, 257 do not, in ASCII and in Japanese (9
+	 * bytes each once encoded: 257 of them also pass 2 KiB). */
+	buf_adds(&text, "q=");
+	for (int i = 0; i < 256; i++)
+		buf_adds(&text, "x");
+	check_status("/search", buf_cstr(&text), 200);
+	buf_adds(&text, "x");
+	check_status("/search", buf_cstr(&text), 400);
+	check_status("/search.json", buf_cstr(&text), 400);
+	buf_reset(&text);
+	buf_adds(&text, "q=");
+	for (int i = 0; i < 256; i++)
+		buf_adds(&text, "%E3%81%82");
+	check_status("/search", buf_cstr(&text), 200);
+	buf_adds(&text, "%E3%81%82");
+	check_status("/search", buf_cstr(&text), 400);
+	buf_free(&text);
+	check_status("/search", "q=a&page=0", 400);
+	check_status("/search", "q=a&page=abc", 400);
+	check_status("/search", "q=a&page=-1", 400);
+	check_status("/search", "q=a&page=1001", 400);
+	check_status("/search", "q=a&page=99999999999999999999999", 400);
+	check_status("/search", "q=a&page=", 200);
+	check_status("/search", "q=a&page=1000", 200);
+	check_status("/search", "q=%01", 400);
+	check_status("/search", "q=a%0D%0Ab", 200);
+	check_status("/search", "q=%22spf%22+OR+NEAR(a+b)+*+%5E+-+title%3Ax", 200);
+	check_status("/search/", "q=a", 404);
+	check_status("/Search", "q=a", 404);
+}
+
+static void test_search_json(void)
+{
+	struct reply reply;
+
+	get(&reply, "/search.json", "q=%E8%BF%B7%E6%83%91");
+	CHECK_INT(reply.response.status, 200, "json 迷惑: 200");
+	check_common_headers(&reply, "json 迷惑");
+	CHECK(contains(header(&reply, "Content-Type"), "application/json"),
+	      "json 迷惑: application/json");
+	CHECK(strncmp(reply.body, "{\"query\":\"迷惑\",\"total\":", 23) == 0,
+	      "json 迷惑: query and total first");
+	CHECK(contains(reply.body, "\"results\":[{\"url\":\"/delivery/spam-folder/#"),
+	      "json 迷惑: results with url#heading");
+	CHECK(contains(reply.body, "\"title\":") &&
+	      contains(reply.body, "\"heading\":") &&
+	      contains(reply.body, "\"snippet\":"),
+	      "json 迷惑: title, heading, snippet");
+	CHECK(contains(reply.body, "\"snippet_parts\":[\""), "json 迷惑: snippet "
+	      "parts");
+	CHECK(contains(reply.body, "\"迷惑\""), "json 迷惑: a marked part");
+	reply_free(&reply);
+
+	get(&reply, "/search.json", "q=%3C%2Fscript%3E%22%5C%E2%80%A8%26");
+	CHECK_INT(reply.response.status, 200, "json hostile: 200");
+	CHECK_STR(reply.body, "{\"query\":\"\\u003c/script\\u003e\\\"\\\\\\u2028"
+		  "\\u0026\",\"total\":0,\"page\":1,\"per_page\":10,"
+		  "\"results\":[]}\n",
+		  "json hostile: <, >, &, quote, backslash and U+2028 escaped");
+	reply_free(&reply);
+
+	get(&reply, "/search.json", "");
+	CHECK_STR(reply.body, "{\"query\":\"\",\"total\":0,\"page\":1,"
+		  "\"per_page\":10,\"results\":[]}\n", "json without q: empty");
+	reply_free(&reply);
+
+	get(&reply, "/search.json", "q=a&page=x");
+	CHECK_INT(reply.response.status, 400, "json bad page: 400");
+	CHECK(contains(reply.body, "{\"error\":"), "json bad page: a JSON error");
+	check_common_headers(&reply, "json bad page");
+	reply_free(&reply);
+}
+
+/* ---- wizard ------------------------------------------------------------------ */
+
+static void check_redirect(const char *path, const char *query,
+			   const char *location, const char *what)
+{
+	struct reply reply;
+	char *label;
+
+	get(&reply, path, query);
+	label = describe("%s: 303", what);
+	CHECK_INT(reply.response.status, 303, label);
+	free(label);
+	label = describe("%s: Location", what);
+	CHECK_STR(header(&reply, "Location"), location, label);
+	free(label);
+	check_common_headers(&reply, what);
+	reply_free(&reply);
+}
+
+static void test_wizard_walk(void)
+{
+	struct reply reply;
+
+	check_redirect("/wizard/mail-not-arriving", "",
+		       CGI TREE "delivery-error-shown", "tree");
+	check_redirect("/wizard/mail-not-arriving/", "",
+		       CGI TREE "delivery-error-shown", "tree/");
+
+	get(&reply, TREE "delivery-error-shown", "");
+	CHECK_INT(reply.response.status, 200, "start: 200");
+	check_common_headers(&reply, "start");
+	CHECK(contains(reply.body, "<h1 id=\"kb-wizard-question\">配信履歴に"),
+	      "start: the question is the h1");
+	CHECK(contains(reply.body, "href=\"" CGI TREE
+		       "error-type?delivery-error-shown=yes\""),
+	      "start: option yes records the answer");
+	CHECK(contains(reply.body, "href=\"" CGI TREE
+		       "check-spam?delivery-error-shown=no\""),
+	      "start: option no records the answer");
+	CHECK(!contains(reply.body, "回答の履歴"), "start: no answers yet");
+	CHECK(contains(reply.body, "(まだ回答していません)"),
+	      "start: the summary says no answers yet");
+	CHECK(contains(reply.body, "href=\"/errors/check-errors/\""),
+	      "start: body links rewritten as on the static page");
+	CHECK(contains(reply.body, "<p class=\"hint\">"), "start: hint shown");
+	reply_free(&reply);
+
+	get(&reply, TREE "elapsed-time",
+	    "delivery-error-shown=no&check-spam=not-found");
+	CHECK_INT(reply.response.status, 200, "two answers: 200");
+	CHECK(contains(reply.body, "<h2 id=\"kb-wizard-answers\">回答の履歴</h2>"),
+	      "two answers: Your answers");
+	CHECK(contains(reply.body, "<dd>いいえ(表示されていない) <a href=\"" CGI TREE
+		       "delivery-error-shown?check-spam=not-found\" class=\"change\">"),
+	      "two answers: Change keeps the later answer");
+	CHECK(contains(reply.body, "href=\"" CGI TREE
+		       "check-spam?delivery-error-shown=no\" class=\"change\""),
+	      "two answers: Change keeps the earlier answer");
+	CHECK(contains(reply.body, ">最初からやり直す</a>") &&
+	      contains(reply.body, "href=\"" CGI TREE "delivery-error-shown\">"),
+	      "two answers: Start again");
+	CHECK(contains(reply.body, "1. 配信履歴に「配信エラー」と表示されていますか?\n"
+		       "   → いいえ(表示されていない)\n2. "),
+	      "two answers: plain-text summary lists the answers");
+	CHECK(contains(reply.body, "現在のステップ: 配信してから1週間以上たっていますか?\n"
+		       "URL: http://127.0.0.1:8080" CGI TREE "elapsed-time?"
+		       "delivery-error-shown=no&amp;check-spam=not-found</pre>"),
+	      "two answers: summary ends with the step and its absolute URL");
+	CHECK(contains(reply.body, "data-copy-label=\"コピー\""),
+	      "two answers: Copy label for kb.js");
+	reply_free(&reply);
+
+	/* Changing the first answer: the later one is carried and reapplied. */
+	get(&reply, TREE "delivery-error-shown", "check-spam=not-found");
+	CHECK_INT(reply.response.status, 200, "change: 200");
+	CHECK(contains(reply.body, "href=\"" CGI TREE "elapsed-time?"
+		       "delivery-error-shown=no&amp;check-spam=not-found\""),
+	      "change: the same answer leads past the kept later answer");
+	CHECK(contains(reply.body, "href=\"" CGI TREE
+		       "error-type?delivery-error-shown=yes\""),
+	      "change: another answer drops the later one that no longer "
+	      "applies");
+	reply_free(&reply);
+
+	get(&reply, TREE "unknown-error",
+	    "delivery-error-shown=yes&error-type=unknown&unknown-auth=no");
+	CHECK_INT(reply.response.status, 200, "outcome: 200");
+	CHECK(contains(reply.body, "class=\"result result-unresolved\""),
+	      "outcome: the result");
+	CHECK(contains(reply.body, "href=\"/deliverability/spf/\">SPFの設定方法</a>") &&
+	      contains(reply.body, "href=\"/deliverability/dkim/\""),
+	      "outcome: SPF and DKIM articles with their titles");
+	CHECK(contains(reply.body, "href=\"https://support.haihaimail.jp/"
+		       "arrivalimprovement/spfset/\" rel=\"noopener\""),
+	      "outcome: external guides");
+	CHECK(contains(reply.body, "診断結果: 原因不明のエラーは"),
+	      "outcome: summary names the outcome");
+	CHECK(!contains(reply.body, "class=\"options\""), "outcome: no options");
+	reply_free(&reply);
+
+	check_redirect(TREE "no-bounce-auth", "delivery-error-shown=no",
+		       CGI TREE "check-spam?delivery-error-shown=no",
+		       "unreachable node");
+	check_redirect(TREE "error-type", "",
+		       CGI TREE "delivery-error-shown", "no answers, deep node");
+	check_redirect(TREE "check-spam", "delivery-error-shown=maybe",
+		       CGI TREE "delivery-error-shown", "invalid option");
+	check_redirect(TREE "fix-address",
+		       "error-type=permanent&delivery-error-shown=yes&"
+		       "address-check=correct&nonsense=1&x=%3Cb%3E",
+		       CGI TREE "permanent-auth?delivery-error-shown=yes&"
+		       "error-type=permanent&address-check=correct",
+		       "answers out of order, junk dropped");
+	check_status(TREE "check-spam",
+		     "delivery-error-shown=no&delivery-error-shown=yes", 200);
+	check_status(TREE "delivery-error-shown", "delivery-error-shown=no", 200);
+	check_status(TREE "check-spam", "delivery-error-shown=no&"
+		     "error-type=temporary", 200);
+	check_status("/wizard/no-such-tree/start", "", 404);
+	check_status("/wizard/no-such-tree", "", 404);
+	check_status(TREE "no-such-node", "", 404);
+	check_status(TREE "map", "", 404);
+	check_status("/wizard/../search", "", 404);
+	check_status("/wizard/mail-not-arriving/check-spam/", "", 404);
+	check_status("/wizard/mail-not-arriving/check-spam/x", "", 404);
+	check_status("/wizard/Mail-Not-Arriving/check-spam", "", 404);
+	check_status("/wizard/%3Cscript%3E/x", "", 404);
+	check_status("/wizard//", "", 404);
+	check_status("/wizard", "", 404);
+	check_status("", "", 404);
+	check_status("/", "", 404);
+	check_status("search", "", 404);
+
+	get(&reply, TREE "check-spam", "delivery-error-shown=no&"
+	    "check-spam=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+	CHECK_INT(reply.response.status, 200, "hostile option value: 200");
+	CHECK(!contains(reply.body, "<script>alert"),
+	      "hostile option value: not in the page");
+	reply_free(&reply);
+}
+
+static void test_other_statuses(void)
+{
+	struct reply reply;
+
+	get(&reply, "/no-such-page", "");
+	CHECK_INT(reply.response.status, 404, "404: status");
+	check_common_headers(&reply, "404");
+	CHECK(contains(reply.body, "ページが見つかりません"), "404: themed");
+	CHECK(contains(reply.body, "class=\"site-header\""), "404: in the layout");
+	reply_free(&reply);
+
+	request(&reply, "POST", "/search", "q=a");
+	CHECK_INT(reply.response.status, 405, "POST: 405");
+	CHECK_STR(header(&reply, "Allow"), "GET, HEAD", "POST: Allow");
+	check_common_headers(&reply, "405");
+	CHECK(contains(reply.body, "class=\"site-header\""), "405: themed");
+	reply_free(&reply);
+	request(&reply, "DELETE", TREE "check-spam", "");
+	CHECK_INT(reply.response.status, 405, "DELETE: 405");
+	reply_free(&reply);
+	request(&reply, "get", "/search", "");
+	CHECK_INT(reply.response.status, 405, "lower-case get: 405");
+	reply_free(&reply);
+
+	request(&reply, "HEAD", "/search", "q=spf");
+	CHECK_INT(reply.response.status, 200, "HEAD: 200 like GET");
+	reply_free(&reply);
+
+	get(&reply, "/search", "q=%00");
+	CHECK_INT(reply.response.status, 400, "NUL: 400");
+	check_common_headers(&reply, "400");
+	CHECK(contains(reply.body, "リクエストを処理できません"), "400: themed");
+	CHECK(contains(header(&reply, "Cache-Control"), "no-store"),
+	      "400: not cached");
+	reply_free(&reply);
+	check_status("/search", "q=%FF", 400);
+	check_status(TREE "check-spam", "delivery-error-shown=%00", 400);
+	check_status(TREE "check-spam", "%C3%28=no", 400);
+}
+
+static void test_unavailable(const char *folder)
+{
+	struct cgi_site saved = site;
+	struct reply reply;
+	char *empty = path_join(folder, "empty.db");
+	sqlite3 *db = NULL;
+
+	cgi_site_open(&site, "/nonexistent/kb.db");
+	CHECK(site.problem != NULL && site.db == NULL,
+	      "unavailable: a missing database is a problem");
+	get(&reply, "/search", "q=a");
+	CHECK_INT(reply.response.status, 503, "unavailable: 503");
+	check_common_headers(&reply, "503");
+	CHECK(header(&reply, "Retry-After") != NULL, "unavailable: Retry-After");
+	CHECK(contains(reply.body, "<h1>503 Service Unavailable</h1>"),
+	      "unavailable: a plain page");
+	reply_free(&reply);
+	request(&reply, "PUT", "/search", "");
+	CHECK_INT(reply.response.status, 405, "unavailable: 405 still 405");
+	reply_free(&reply);
+	cgi_site_close(&site);
+
+	/* A database from before the CGI: no theme tables. */
+	sqlite3_open(empty, &db);
+	sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
+	sqlite3_close(db);
+	cgi_site_open(&site, empty);
+	CHECK(site.problem != NULL && contains(site.problem, "no theme"),
+	      "unavailable: a kb.db without a theme is a problem");
+	check_status("/search", "q=a", 503);
+	cgi_site_close(&site);
+
+	write_file(empty, "not a database at all", 21);
+	cgi_site_open(&site, empty);
+	check_status("/search", "q=a", 503);
+	cgi_site_close(&site);
+	site = saved;
+	free(empty);
+}
+
+/* ---- treestore and themestore ------------------------------------------------ */
+
+static bool same_walk(const struct tree *a, const struct tree *b,
+		      const struct tree_test *test)
+{
+	struct tree_answer *answers = xcalloc(test->path_length + 1,
+					      sizeof *answers);
+	struct tree_walk walk_a, walk_b;
+	bool same;
+
+	for (size_t i = 0; i < test->path_length; i++)
+		answers[i] = (struct tree_answer){test->path[i].node,
+						  test->path[i].option};
+	tree_walk(a, answers, test->path_length, &walk_a);
+	tree_walk(b, answers, test->path_length, &walk_b);
+	same = walk_a.step_count == walk_b.step_count &&
+	       strcmp(a->nodes[walk_a.node].id, b->nodes[walk_b.node].id) == 0 &&
+	       strcmp(b->nodes[walk_b.node].id, test->expect) == 0;
+	tree_walk_free(&walk_a);
+	tree_walk_free(&walk_b);
+	free(answers);
+	return same;
+}
+
+static bool same_nodes(const struct tree *loaded, const struct tree *stored)
+{
+	if (loaded->node_count != stored->node_count ||
+	    loaded->start != stored->start)
+		return false;
+	for (size_t i = 0; i < loaded->node_count; i++) {
+		const struct tree_node *a = &loaded->nodes[i], *b = &stored->nodes[i];
+		if (strcmp(a->id, b->id) != 0 || strcmp(a->title, b->title) != 0 ||
+		    a->type != b->type || a->result != b->result ||
+		    a->option_count != b->option_count ||
+		    a->article_count != b->article_count ||
+		    a->link_count != b->link_count ||
+		    (a->body == NULL) != (b->body == NULL) ||
+		    (a->body && strcmp(a->body, b->body) != 0))
+			return false;
+		for (size_t k = 0; k < a->option_count; k++)
+			if (strcmp(a->options[k].id, b->options[k].id) != 0 ||
+			    strcmp(a->options[k].label, b->options[k].label) != 0 ||
+			    a->options[k].next_index != b->options[k].next_index)
+				return false;
+	}
+	return true;
+}
+
+static void test_treestore(void)
+{
+	const char *files[] = {"mail-not-arriving", "spf-dkim-setup"};
+	struct treestore_entry *entries;
+	struct treestore_details details;
+	size_t count;
+
+	for (size_t f = 0; f < 2; f++) {
+		char *path = xasprintf("decision-trees/%s.yaml", files[f]);
+		struct tree *loaded = tree_load(".", path, NULL);
+		struct tree *stored = NULL;
+		char *what;
+		bool walks = true;
+
+		what = describe("treestore: %s reads back", files[f]);
+		CHECK_INT(treestore_load(site.db, files[f], &stored), TREESTORE_OK,
+			  what);
+		free(what);
+		what = describe("treestore: %s has the nodes, options and start "
+				"of the YAML", files[f]);
+		CHECK(loaded && stored && same_nodes(loaded, stored), what);
+		free(what);
+		for (size_t t = 0; loaded && stored && t < loaded->test_count; t++)
+			walks = walks && same_walk(loaded, stored, &loaded->tests[t]);
+		what = describe("treestore: %s walks every test path of the YAML "
+				"to its outcome", files[f]);
+		CHECK(loaded && stored && loaded->test_count > 0 && walks, what);
+		free(what);
+		tree_free(stored);
+		tree_free(loaded);
+		free(path);
+	}
+	CHECK_INT(treestore_load(site.db, "no-such-tree", &(struct tree *){NULL}),
+		  TREESTORE_NOT_FOUND, "treestore: unknown tree");
+	CHECK_INT(treestore_load(site.db, "' OR 1=1 --", &(struct tree *){NULL}),
+		  TREESTORE_NOT_FOUND, "treestore: ids are bound, never spliced");
+	CHECK_INT(treestore_list(site.db, &entries, &count), TREESTORE_OK,
+		  "treestore: list");
+	CHECK(count == 2 && strcmp(entries[0].id, "mail-not-arriving") == 0,
+	      "treestore: both trees in build order");
+	treestore_entries_free(entries, count);
+	CHECK_INT(treestore_node_details(site.db, "mail-not-arriving",
+					 "unknown-error", &details),
+		  TREESTORE_OK, "treestore: node details");
+	CHECK(details.article_count == 3 && details.link_count == 2 &&
+	      strcmp(details.articles[1].url, "/deliverability/spf/") == 0,
+	      "treestore: articles resolved to URLs, links to guides");
+	treestore_details_free(&details);
+	treestore_node_details(site.db, "mail-not-arriving", "error-type",
+			       &details);
+	CHECK_STR(treestore_body_href(&details, "../content/errors/check-errors.md"
+				      "#エラーレポートの見方"),
+		  "/errors/check-errors/#エラーレポートの見方",
+		  "treestore: body links keep their anchor");
+	treestore_details_free(&details);
+}
+
+static void test_themestore(void)
+{
+	const struct theme *theme = site.store.theme;
+	const char *path, *label;
+
+	CHECK(theme != NULL, "themestore: the theme loads from kb.db");
+	if (theme == NULL)
+		return;
+	CHECK_STR(theme_text(theme, "search-button"), "検索",
+		  "themestore: the site's UI strings");
+	CHECK_STR(theme_text(theme, "wizard-answers"), "回答の履歴",
+		  "themestore: the CGI's own UI strings");
+	CHECK_INT(theme_nav_count(theme), 5, "themestore: the navigation");
+	theme_nav_entry(theme, 4, &path, &label);
+	CHECK_STR(path, "wizard/", "themestore: navigation in order");
+	CHECK_STR(site.store.cgi_url, "/cgi-bin/kb.cgi", "themestore: cgi_url");
+	CHECK_STR(site.store.search_action, "/cgi-bin/kb.cgi/search",
+		  "themestore: the search form's action");
+}
+
+int main(void)
+{
+	char folder[] = "/tmp/kbgen-test-cgi-XXXXXX";
+	struct build_options options = {.root = "."};
+	char *out, *db;
+
+	TEST_SUITE("cgi");
+	if (mkdtemp(folder) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	out = path_join(folder, "out");
+	db = path_join(out, "kb.db");
+	options.out_dir = out;
+	CHECK_INT(build_run(&options), BUILD_OK, "the shipped site builds");
+	diag_print(stdout);
+	diag_clear();
+	cgi_site_open(&site, db);
+	CHECK(site.problem == NULL, "kb.db opens with its theme");
+
+	test_parsing();
+	test_headers();
+	test_snippet_runs();
+	if (site.problem == NULL) {
+		test_search();
+		test_search_json();
+		test_wizard_walk();
+		test_other_statuses();
+		test_treestore();
+		test_themestore();
+	}
+	test_unavailable(folder);
+
+	cgi_site_close(&site);
+	remove_tree(folder);
+	free(db);
+	free(out);
+	diag_clear();
+	xmlCleanupParser();
+	return TEST_EXIT();
+}
