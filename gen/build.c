@@ -3,7 +3,10 @@
  */
 #include "build.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "diag.h"
@@ -169,6 +172,71 @@ static int write_index(struct build *build)
 	return rc;
 }
 
+/* Articles are rendered by a small pool of threads sharing a counter;
+ * the search index is written meanwhile by one more thread (SQLite has a
+ * single writer). Every page is its own file and the index rows go in a
+ * fixed order, so the output stays byte-identical whatever the timing. */
+struct article_pool {
+	const struct render_context *context;
+	atomic_size_t next;
+	atomic_int failed;
+};
+
+static void *render_articles(void *argument)
+{
+	struct article_pool *pool = argument;
+	const struct site *site = pool->context->site;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&pool->next, 1);
+		if (i >= site->article_count || atomic_load(&pool->failed))
+			break;
+		if (render_article(pool->context, site->articles[i]) != 0)
+			atomic_store(&pool->failed, 1);
+	}
+	return NULL;
+}
+
+static size_t render_thread_count(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* one core is left to the index writer */
+	return cores > 2 ? (size_t)(cores - 1) : 1;
+}
+
+static int render_all_articles(const struct render_context *context)
+{
+	struct article_pool pool = {.context = context};
+	size_t count = render_thread_count();
+	pthread_t *threads = xcalloc(count, sizeof *threads);
+	size_t started = 0;
+
+	atomic_init(&pool.next, 0);
+	atomic_init(&pool.failed, 0);
+	for (; started + 1 < count; started++)
+		if (pthread_create(&threads[started], NULL, render_articles, &pool) != 0)
+			break;
+	render_articles(&pool);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	return atomic_load(&pool.failed) ? -1 : 0;
+}
+
+struct index_job {
+	struct build *build;
+	int rc;
+};
+
+static void *index_thread(void *argument)
+{
+	struct index_job *job = argument;
+
+	job->rc = write_index(job->build);
+	return NULL;
+}
+
 static int render_all(struct build *build)
 {
 	struct render_context context = {
@@ -181,6 +249,9 @@ static int render_all(struct build *build)
 	struct wizard_entries entries;
 	struct wizard_paths paths;
 	struct feed_extra extra;
+	struct index_job index = {.build = build};
+	pthread_t indexer;
+	bool index_running;
 	int rc = 0;
 
 	wizard_entries_make(build->trees, build->tree_count, &entries);
@@ -189,8 +260,8 @@ static int render_all(struct build *build)
 	context.wizards = entries.items;
 	context.wizard_count = entries.count;
 	site_compute_related(build->site, RELATED_LIMIT);
-	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++)
-		rc = render_article(&context, build->site->articles[i]);
+	index_running = pthread_create(&indexer, NULL, index_thread, &index) == 0;
+	rc = render_all_articles(&context);
 	if (rc == 0)
 		rc = wizard_render_all(&context, build->trees, build->tree_count);
 	if (rc == 0)
@@ -213,8 +284,12 @@ static int render_all(struct build *build)
 		rc = feed_write_atom(build->site, build->staging, FEED_LIMIT);
 	if (rc == 0)
 		rc = feed_write_robots(build->site, build->staging);
+	if (index_running)
+		pthread_join(indexer, NULL);
+	else
+		index.rc = write_index(build);
 	if (rc == 0)
-		rc = write_index(build);
+		rc = index.rc;
 	wizard_paths_free(&paths);
 	wizard_entries_free(&entries);
 	free(static_source);

@@ -13,6 +13,7 @@
  */
 #include "tokenizer.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -322,11 +323,14 @@ static void flush_group(struct tokenizer *tokenizer)
 
 	if (tokenizer->group_length == 0)
 		return;
-	canonical_order(group, tokenizer->group_length);
-	composed = utf8proc_normalize_utf32(group,
-					    (utf8proc_ssize_t)tokenizer->group_length,
-					    UTF8PROC_COMPOSE | UTF8PROC_STABLE);
-	count = composed < 0 ? tokenizer->group_length : (size_t)composed;
+	count = tokenizer->group_length;
+	if (count > 1) {	/* a lone starter has nothing to compose */
+		canonical_order(group, count);
+		composed = utf8proc_normalize_utf32(group, (utf8proc_ssize_t)count,
+						    UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+		if (composed >= 0)
+			count = (size_t)composed;
+	}
 	for (i = 0; i < count; i = next) {
 		for (next = i + 1; next < count && is_mark(group[next]); next++)
 			;
@@ -350,6 +354,47 @@ static bool starts_group(utf8proc_int32_t code_point)
 	       !is_conjoining_jamo(code_point);
 }
 
+/* Kana whose NFKC_Casefold decomposition is the character itself. */
+static bool simple_kana[0x30FF - 0x3041 + 1];
+static pthread_once_t simple_kana_once = PTHREAD_ONCE_INIT;
+
+static void find_simple_kana(void)
+{
+	for (utf8proc_int32_t code_point = 0x3041; code_point <= 0x30FF;
+	     code_point++) {
+		utf8proc_int32_t decomposed[DECOMPOSITION_MAX];
+		utf8proc_ssize_t count = utf8proc_decompose_char(
+			code_point, decomposed, DECOMPOSITION_MAX,
+			UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+				UTF8PROC_CASEFOLD | UTF8PROC_IGNORE, NULL);
+		simple_kana[code_point - 0x3041] =
+			count == 1 && decomposed[0] == code_point;
+	}
+}
+
+/* The decomposition of the code points that make up most of the text
+ * (ASCII letters and digits, the main Han block, plain kana) without a
+ * table lookup: each is its own NFKC_Casefold, or an ASCII lower case.
+ * Returns false for everything else. */
+static bool simple_fold(utf8proc_int32_t code_point, utf8proc_int32_t *out)
+{
+	if (code_point < 0x80) {
+		if (code_point >= 'A' && code_point <= 'Z')
+			code_point += 'a' - 'A';
+		else if (!(code_point >= 'a' && code_point <= 'z') &&
+			 !(code_point >= '0' && code_point <= '9'))
+			return false;
+	} else if (code_point >= 0x3041 && code_point <= 0x30FF) {
+		pthread_once(&simple_kana_once, find_simple_kana);
+		if (!simple_kana[code_point - 0x3041])
+			return false;
+	} else if (code_point < 0x4E00 || code_point > 0x9FFF) {
+		return false;
+	}
+	*out = code_point;
+	return true;
+}
+
 static void add_code_point(struct tokenizer *tokenizer,
 			   utf8proc_int32_t code_point, size_t start,
 			   size_t end)
@@ -357,12 +402,15 @@ static void add_code_point(struct tokenizer *tokenizer,
 	utf8proc_int32_t decomposed[DECOMPOSITION_MAX];
 	utf8proc_ssize_t count;
 
-	count = utf8proc_decompose_char(code_point, decomposed,
-					DECOMPOSITION_MAX,
-					UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-						UTF8PROC_CASEFOLD |
-						UTF8PROC_IGNORE,
-					NULL);
+	if (simple_fold(code_point, decomposed))
+		count = 1;
+	else
+		count = utf8proc_decompose_char(code_point, decomposed,
+						DECOMPOSITION_MAX,
+						UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+							UTF8PROC_CASEFOLD |
+							UTF8PROC_IGNORE,
+						NULL);
 	if (count < 0 || count > DECOMPOSITION_MAX) {
 		flush_group(tokenizer);
 		add_separator(tokenizer, false);
