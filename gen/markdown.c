@@ -29,12 +29,20 @@ static void attach(cmark_parser *parser, const char *name)
 		cmark_parser_attach_syntax_extension(parser, extension);
 }
 
+/* cmark-gfm keeps the table of inline "special characters" in one global
+ * array, which attaching extensions (autolink's ':' and 'w') edits at the
+ * start and end of every parse: two parses at once lose each other's
+ * characters and autolinks go missing at random. Parses are therefore
+ * serialized. */
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
 cmark_node *markdown_parse(const char *text, size_t length)
 {
 	cmark_parser *parser;
 	cmark_node *document;
 
 	pthread_once(&extensions_once, register_extensions);
+	pthread_mutex_lock(&parse_lock);
 	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
 	if (parser == NULL)
 		abort();
@@ -44,6 +52,7 @@ cmark_node *markdown_parse(const char *text, size_t length)
 	cmark_parser_feed(parser, text, length);
 	document = cmark_parser_finish(parser);
 	cmark_parser_free(parser);
+	pthread_mutex_unlock(&parse_lock);
 	if (document == NULL)
 		abort();
 	return document;

@@ -15,7 +15,8 @@
 #include <stddef.h>
 
 /* Parses length bytes. Never fails (Markdown has no syntax errors); the
- * caller frees the document with cmark_node_free. Thread-safe. */
+ * caller frees the document with cmark_node_free. Thread-safe (parses
+ * are serialized: see markdown.c). */
 cmark_node *markdown_parse(const char *text, size_t length);
 
 /* The GitHub-style anchor for a heading's text: lower-cased, characters

@@ -5,6 +5,7 @@
  * review the diff before committing).
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <libxml/HTMLtree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,45 @@ static void test_golden(void)
 	CHECK(count >= 3, "golden files were found");
 }
 
+/* Regression: concurrent parses used to lose autolinks (cmark-gfm's
+ * global special-character table). Each thread parses text whose autolink
+ * must be found every time. */
+static void *parse_many(void *argument)
+{
+	const char *text = "前の文 https://example.jp/a と www.example.jp の後\n";
+	int *missed = argument;
+
+	for (int i = 0; i < 3000; i++) {
+		cmark_node *document = markdown_parse(text, strlen(text));
+		int links = 0;
+		cmark_iter *iterator = cmark_iter_new(document);
+		cmark_event_type event;
+		while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE)
+			if (event == CMARK_EVENT_ENTER &&
+			    cmark_node_get_type(cmark_iter_get_node(iterator)) ==
+				    CMARK_NODE_LINK)
+				links++;
+		cmark_iter_free(iterator);
+		cmark_node_free(document);
+		if (links != 2)
+			(*missed)++;
+	}
+	return NULL;
+}
+
+static void test_concurrent_parses(void)
+{
+	pthread_t threads[4];
+	int missed[4] = {0};
+
+	for (int i = 0; i < 4; i++)
+		pthread_create(&threads[i], NULL, parse_many, &missed[i]);
+	for (int i = 0; i < 4; i++)
+		pthread_join(threads[i], NULL);
+	CHECK_INT(missed[0] + missed[1] + missed[2] + missed[3], 0,
+		  "4 threads x 3000 parses: every autolink found");
+}
+
 int main(void)
 {
 	TEST_SUITE("markdown");
@@ -170,5 +210,6 @@ int main(void)
 	test_url_safety();
 	test_sections();
 	test_golden();
+	test_concurrent_parses();
 	return TEST_EXIT();
 }
