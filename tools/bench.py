@@ -1,0 +1,723 @@
+#!/usr/bin/env python3
+"""bench.py — kbgen side by side with Hugo, Hugo + Pagefind and cmark-gfm.
+
+Run by `make bench` (through tools/bench.sh, which installs the tools and
+builds the search harness build/bench-search first). A benchmark, not a
+test: it never judges a timing, and exits 0 whenever everything ran (1 when
+a tool is missing or a command failed, 2 on bad settings).
+
+Environment:
+  BENCH_ARTICLES       corpus size (default 10000)
+  BENCH_RUNS           timed runs of each command (default 5, at least 1)
+  BENCH_PAGEFIND_RUNS  timed runs of Hugo followed by Pagefind (default 2)
+  BENCH_SIZES          e.g. "1000 10000 50000": instead of the comparison,
+                       time only `kbgen build` at each size (BENCH_SIZE_RUNS
+                       runs each, default 3) for the cost per article
+  BENCH_DIR            work folder (default build/bench)
+  KB_SHARED            the shared folder (default ../shared beside the repo)
+  PAGEFIND             the Pagefind binary (default: the one npm installed
+                       in tools/bench/node_modules)
+
+The comparison: the corpus (../shared/bench/make-corpus.py) is generated
+once into BENCH_DIR/corpus-N/. After one untimed warm-up of each, the
+commands run alternately, run by run (kbgen, Hugo, cmark-gfm, then the
+Hugo + Pagefind pair in the first BENCH_PAGEFIND_RUNS rounds), so drift on
+the machine hits all of them alike:
+  kbgen     build/kbgen build --root corpus-N --out kbgen-out (emptied first)
+  hugo      hugo --quiet --noBuildLock on a copy of the shared Hugo site,
+            same content, empty destination
+  cmark     cmark-gfm with the table, strikethrough and autolink extensions
+            over every article body concatenated (front matter removed),
+            output to /dev/null: the floor for any generator using cmark-gfm
+  pagefind  Hugo as above, then Pagefind indexing Hugo's output
+Each run goes through /usr/bin/time -f '%e %M %U %S': wall seconds, peak
+RSS, user and system CPU seconds. build/kbgen and build/kb.cgi are copied
+first, so a rebuild during the benchmark changes nothing under way.
+
+Search: 100 queries drawn with a fixed seed from the corpus (80 runs of 2-4
+Kanji or Katakana, 20 ASCII terms) through search_run on the kb.db kbgen
+just built, and through build/kb.cgi end to end when it exists: p50 and
+p99 (nearest rank) in milliseconds.
+
+Prints one table and writes the same as JSON to BENCH_DIR/results.json
+(and a copy named after the run: results-N.json or results-sizes.json).
+"""
+import argparse
+import datetime
+import glob
+import hashlib
+import json
+import math
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TIME = "/usr/bin/time"
+QUERY_SEED = 20260601
+JAPANESE_QUERIES = 80
+ASCII_QUERIES = 20
+
+
+class BenchError(Exception):
+    """A missing tool or a failed command: reported, exit status 1."""
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def env_int(name, default, minimum):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        sys.exit(f"bench.py: {name}={value!r}: want a whole number >= {minimum}")
+    return number
+
+
+def sizes_setting():
+    value = os.environ.get("BENCH_SIZES", "").strip()
+    if not value:
+        return None
+    try:
+        sizes = [int(word) for word in value.replace(",", " ").split()]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        sys.exit(f"bench.py: BENCH_SIZES={value!r}: want article counts, e.g. \"1000 10000 50000\"")
+    return sorted(set(sizes))
+
+
+# --- tools ---------------------------------------------------------------
+
+def require_tools(need_compare):
+    """The paths of everything the run needs; BenchError naming what is
+    missing and how to get it."""
+    missing = []
+    tools = {"kbgen": os.path.join(REPO, "build", "kbgen")}
+    if not os.access(tools["kbgen"], os.X_OK):
+        missing.append("build/kbgen (run make)")
+    if not os.access(TIME, os.X_OK):
+        missing.append(f"{TIME} (apt-get install time)")
+    if need_compare:
+        for name in ("hugo", "cmark-gfm"):
+            path = shutil.which(name)
+            if path is None:
+                missing.append(f"{name} (apt-get install {name})")
+            tools[name] = path
+        tools["pagefind"] = pagefind_path()
+        if tools["pagefind"] is None:
+            missing.append("Pagefind (npm ci --prefix tools/bench --ignore-scripts)")
+        harness = os.path.join(REPO, "build", "bench-search")
+        if not os.access(harness, os.X_OK):
+            missing.append("build/bench-search (tools/bench.sh builds it)")
+        tools["bench-search"] = harness
+        cgi = os.path.join(REPO, "build", "kb.cgi")
+        tools["kb.cgi"] = cgi if os.access(cgi, os.X_OK) else None
+    if missing:
+        raise BenchError("missing: " + "; ".join(missing) +
+                         ". `make bench` installs the tools (tools/bench.sh).")
+    return tools
+
+
+def pagefind_path():
+    if os.environ.get("PAGEFIND"):
+        path = os.environ["PAGEFIND"]
+        return path if os.access(path, os.X_OK) else None
+    arch = {"x86_64": "x64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    folder = os.path.join(REPO, "tools", "bench", "node_modules", "@pagefind",
+                          f"linux-{arch}", "bin")
+    for name in ("pagefind_extended", "pagefind"):
+        path = os.path.join(folder, name)
+        if os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def snapshot(path, bench_dir):
+    """A private copy of a program, so a rebuild during the run (others
+    work in this checkout) does not swap binaries under way."""
+    folder = os.path.join(bench_dir, "bin")
+    os.makedirs(folder, exist_ok=True)
+    copy = os.path.join(folder, os.path.basename(path))
+    shutil.copy2(path, copy)
+    return copy
+
+
+def first_line(command):
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except OSError:
+        return None
+    text = (out.stdout or out.stderr).strip()
+    return text.splitlines()[0] if text else None
+
+
+def git(*args):
+    try:
+        out = subprocess.run(["git", "-C", REPO, *args], capture_output=True,
+                             text=True, timeout=60)
+    except OSError:
+        return None
+    return out.stdout.rstrip() if out.returncode == 0 else None
+
+
+# --- machine -------------------------------------------------------------
+
+def read_text(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def load_average():
+    return [float(x) for x in read_text("/proc/loadavg").split()[:3]] or [0.0, 0.0, 0.0]
+
+
+def cpu_busy_seconds():
+    """Seconds of CPU time the whole machine has spent busy since boot."""
+    fields = read_text("/proc/stat").splitlines()[0].split()[1:]
+    ticks = [int(x) for x in fields]
+    busy = sum(ticks) - ticks[3] - (ticks[4] if len(ticks) > 4 else 0)  # less idle, iowait
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds():
+    self_usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (self_usage.ru_utime + self_usage.ru_stime +
+            children.ru_utime + children.ru_stime)
+
+
+def machine_info():
+    cpuinfo = read_text("/proc/cpuinfo")
+    model = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
+    memory = re.search(r"^MemTotal:\s*(\d+) kB", read_text("/proc/meminfo"), re.M)
+    release = re.search(r'^PRETTY_NAME="?([^"\n]*)', read_text("/etc/os-release"), re.M)
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_model": model.group(1).strip() if model else platform.processor(),
+        "memory_gib": round(int(memory.group(1)) / 2**20, 1) if memory else None,
+        "os": release.group(1) if release else platform.platform(),
+        "kernel": platform.release(),
+    }
+
+
+class LoadWatch:
+    """The load average at the start, at each run and at the end, and the
+    share of the machine's CPU that processes other than this benchmark
+    used meanwhile (the figure that says how busy the machine was)."""
+
+    def __init__(self):
+        self.start = load_average()
+        self.samples = [self.start[0]]
+        self.started = time.monotonic()
+        self.busy0 = cpu_busy_seconds()
+        self.own0 = own_cpu_seconds()
+
+    def sample(self):
+        self.samples.append(load_average()[0])
+
+    def report(self, cores):
+        end = load_average()
+        self.samples.append(end[0])
+        elapsed = time.monotonic() - self.started
+        others = (cpu_busy_seconds() - self.busy0) - (own_cpu_seconds() - self.own0)
+        share = max(0.0, others / (elapsed * cores)) if elapsed > 0 else 0.0
+        highest = max(self.samples)
+        return {
+            "start": self.start,
+            "end": end,
+            "max_1min": highest,
+            "other_processes_cpu_share": round(share, 3),
+            # The benchmark itself keeps one or two cores busy, so the load
+            # average during the run says little on its own: busy means
+            # loaded before it started, or others took over a tenth of the
+            # CPU while it ran.
+            "busy": self.start[0] > 1.0 or share > 0.1,
+            "elapsed_s": round(elapsed, 1),
+        }
+
+
+# --- corpus --------------------------------------------------------------
+
+def shared_folder():
+    folder = os.environ.get("KB_SHARED") or os.path.join(REPO, "..", "shared")
+    folder = os.path.abspath(folder)
+    script = os.path.join(folder, "bench", "make-corpus.py")
+    if not os.path.exists(script):
+        raise BenchError(f"{script} not found (set KB_SHARED to the shared folder)")
+    return folder
+
+
+def file_digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def markdown_files(root):
+    return sorted(glob.glob(os.path.join(root, "content", "**", "*.md"), recursive=True))
+
+
+def body_of(path):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end >= 0:
+            return text[end + 5:]
+    return text
+
+
+def ensure_corpus(bench_dir, shared, articles):
+    """BENCH_DIR/corpus-N (a kbgen site root: content/, site.yaml, theme/)
+    and BENCH_DIR/corpus-N.md (the bodies, concatenated), generated unless
+    they exist for the same N and the same make-corpus.py."""
+    script = os.path.join(shared, "bench", "make-corpus.py")
+    root = os.path.join(bench_dir, f"corpus-{articles}")
+    concatenated = root + ".md"
+    stamp = f"{articles} {file_digest(script)}\n"
+    marker = os.path.join(root, ".complete")
+    if read_text(marker) != stamp or not os.path.exists(concatenated):
+        log(f"bench: generating {articles} articles into {os.path.relpath(root, REPO)}")
+        partial = root + ".partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run([sys.executable, script, "--articles", str(articles), "--out", partial],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(partial, "site.yaml"), "w", encoding="utf-8") as f:
+            f.write("title: Bench\nbase_url: http://127.0.0.1:8080/\n")
+        with open(concatenated + ".partial", "w", encoding="utf-8") as out:
+            for path in markdown_files(partial):
+                out.write(body_of(path))
+                out.write("\n\n")
+        with open(os.path.join(partial, ".complete"), "w", encoding="utf-8") as f:
+            f.write(stamp)
+        shutil.rmtree(root, ignore_errors=True)
+        os.rename(partial, root)
+        os.rename(concatenated + ".partial", concatenated)
+    theme = os.path.join(root, "theme")
+    if os.path.realpath(theme) != os.path.join(REPO, "theme"):
+        if os.path.lexists(theme):
+            os.remove(theme)
+        os.symlink(os.path.join(REPO, "theme"), theme)
+    return root, concatenated
+
+
+def draw_queries(root, path):
+    """100 queries, the same for the same corpus: 2-4 character pieces of
+    Kanji or Katakana runs and ASCII terms, drawn from article bodies with
+    a fixed seed; written to path, one a line."""
+    rng = random.Random(QUERY_SEED)
+    files = markdown_files(root)
+    japanese, seen = [], set()
+    runs_of = {}
+    attempts = 0
+    while len(japanese) < JAPANESE_QUERIES and attempts < 100000:
+        attempts += 1
+        source = rng.choice(files)
+        if source not in runs_of:
+            runs_of[source] = re.findall(r"[\u4e00-\u9fff]{2,}|[\u30a1-\u30fa\u30fc]{2,}",
+                                         body_of(source))
+        runs = runs_of[source]
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        length = rng.randint(2, min(4, len(run)))
+        at = rng.randint(0, len(run) - length)
+        query = run[at:at + length]
+        if query not in seen:
+            seen.add(query)
+            japanese.append(query)
+    terms = set()
+    for source in files[:2000]:
+        text = re.sub(r"\]\([^)]*\)", "]", body_of(source))
+        terms.update(re.findall(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]+", text))
+    ascii_terms = rng.sample(sorted(terms), min(ASCII_QUERIES, len(terms)))
+    queries = japanese + ascii_terms
+    rng.shuffle(queries)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(queries) + "\n")
+    return queries
+
+
+# --- timing --------------------------------------------------------------
+
+def timed(command, label):
+    """Runs command under /usr/bin/time; its wall time, peak RSS and CPU
+    time. BenchError when it fails."""
+    with tempfile.NamedTemporaryFile("r", prefix="bench-time-", delete=False) as f:
+        report = f.name
+    try:
+        started = time.monotonic()
+        result = subprocess.run([TIME, "-f", "%e %M %U %S", "-o", report, *command],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL)
+        monotonic = time.monotonic() - started
+        lines = read_text(report).strip().splitlines()
+    finally:
+        os.unlink(report)
+    if result.returncode != 0:
+        detail = result.stderr.decode("utf-8", "replace").strip()[-2000:]
+        raise BenchError(f"{label} exited {result.returncode}: {' '.join(command)}\n{detail}")
+    try:
+        wall, rss_kib, user, system = lines[-1].split()
+    except (IndexError, ValueError):
+        raise BenchError(f"{label}: no figures from {TIME}: {lines}")
+    return {
+        "wall_s": float(wall),
+        "peak_rss_mib": round(int(rss_kib) / 1024, 1),
+        "cpu_s": round(float(user) + float(system), 2),
+        "wall_monotonic_s": round(monotonic, 4),
+    }
+
+
+def remove(path):
+    shutil.rmtree(path, ignore_errors=True)
+    for staging in glob.glob(path + ".staging-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def summary(runs, key_rss="peak_rss_mib"):
+    walls = [r["wall_s"] for r in runs]
+    return {
+        "runs": runs,
+        "median_wall_s": round(statistics.median(walls), 3),
+        "min_wall_s": min(walls),
+        "max_wall_s": max(walls),
+        "median_cpu_s": round(statistics.median(r["cpu_s"] for r in runs), 2),
+        "median_peak_rss_mib": round(statistics.median(r[key_rss] for r in runs), 1),
+    }
+
+
+def ratio(numerator, denominator):
+    if numerator is None or not denominator:
+        return None
+    return round(numerator / denominator, 3)
+
+
+def nearest_rank(values, percent):
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+# --- the comparison ------------------------------------------------------
+
+def compare(settings, tools, bench_dir, shared, watch):
+    articles = settings["articles"]
+    root, concatenated = ensure_corpus(bench_dir, shared, articles)
+    content = os.path.join(root, "content")
+    hugo_site = os.path.join(bench_dir, "hugo-site")
+    shutil.rmtree(hugo_site, ignore_errors=True)
+    shutil.copytree(os.path.join(shared, "bench", "hugo-site"), hugo_site)
+    for folder, _, files in os.walk(hugo_site):  # the shared copy is read-only
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    kbgen_out = os.path.join(bench_dir, "kbgen-out")
+    hugo_out = os.path.join(bench_dir, "hugo-out")
+    kbgen = snapshot(tools["kbgen"], bench_dir)
+    cgi = snapshot(tools["kb.cgi"], bench_dir) if tools["kb.cgi"] else None
+    hugo_command = [tools["hugo"], "--quiet", "--noBuildLock", "--source", hugo_site,
+                    "--contentDir", content, "--destination", hugo_out]
+
+    def run_kbgen():
+        remove(kbgen_out)
+        return timed([kbgen, "build", "--root", root, "--out", kbgen_out], "kbgen build")
+
+    def run_hugo():
+        remove(hugo_out)
+        return timed(hugo_command, "hugo")
+
+    def run_cmark():
+        return timed([tools["cmark-gfm"], "--extension", "table", "--extension",
+                      "strikethrough", "--extension", "autolink", concatenated], "cmark-gfm")
+
+    def run_pair():
+        hugo = run_hugo()
+        watch.sample()
+        pagefind = timed([tools["pagefind"], "--site", hugo_out, "--quiet"], "pagefind")
+        pair = {
+            "wall_s": round(hugo["wall_s"] + pagefind["wall_s"], 2),
+            "peak_rss_mib": max(hugo["peak_rss_mib"], pagefind["peak_rss_mib"]),
+            "cpu_s": round(hugo["cpu_s"] + pagefind["cpu_s"], 2),
+            "wall_monotonic_s": round(hugo["wall_monotonic_s"] + pagefind["wall_monotonic_s"], 4),
+        }
+        return hugo, pagefind, pair
+
+    plain = [("kbgen", run_kbgen), ("hugo", run_hugo), ("cmark-gfm", run_cmark)]
+    log(f"bench: warm-up (kbgen, hugo, cmark-gfm) on {articles} articles")
+    for name, run in plain:
+        watch.sample()
+        run()
+    runs = {"kbgen": [], "hugo": [], "cmark-gfm": [], "hugo (pair)": [], "pagefind": [],
+            "hugo+pagefind": []}
+    for round_number in range(settings["runs"]):
+        for name, run in plain:
+            watch.sample()
+            runs[name].append(run())
+        if round_number < settings["pagefind_runs"]:
+            hugo, pagefind, pair = run_pair()
+            runs["hugo (pair)"].append(hugo)
+            runs["pagefind"].append(pagefind)
+            runs["hugo+pagefind"].append(pair)
+        log(f"bench: round {round_number + 1}/{settings['runs']}: " +
+            ", ".join(f"{name} {runs[name][-1]['wall_s']:.2f} s" for name, _ in plain) +
+            (f", hugo+pagefind {runs['hugo+pagefind'][-1]['wall_s']:.2f} s"
+             if round_number < settings["pagefind_runs"] else ""))
+    commands = {name: summary(values) for name, values in runs.items() if values}
+    median = {name: commands[name]["median_wall_s"] if name in commands else None
+              for name in runs}
+    rss = {name: commands[name]["median_peak_rss_mib"] if name in commands else None
+           for name in runs}
+    ratios = {
+        "kbgen/hugo": ratio(median["kbgen"], median["hugo"]),
+        "kbgen/(hugo+pagefind)": ratio(median["kbgen"], median["hugo+pagefind"]),
+        "kbgen/cmark-gfm": ratio(median["kbgen"], median["cmark-gfm"]),
+        "rss kbgen/hugo": ratio(rss["kbgen"], rss["hugo"]),
+        "rss kbgen/(hugo+pagefind)": ratio(rss["kbgen"], rss["hugo+pagefind"]),
+    }
+    watch.sample()
+    search = time_search(tools, cgi, root, os.path.join(kbgen_out, "kb.db"), bench_dir)
+    return commands, ratios, search
+
+
+def time_search(tools, cgi, root, database, bench_dir):
+    queries_path = os.path.join(bench_dir, f"queries-{os.path.basename(root)}.txt")
+    queries = draw_queries(root, queries_path)
+    log(f"bench: search, {len(queries)} queries" + (", module and kb.cgi" if cgi else ""))
+    command = [tools["bench-search"], database, queries_path] + ([cgi] if cgi else [])
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BenchError(f"bench-search exited {result.returncode}:\n{result.stderr[-2000:]}")
+    sqlite_version, times = None, {"search": [], "cgi": []}
+    answered, statuses = 0, []
+    for line in result.stdout.splitlines():
+        words = line.split()
+        if words[0] == "sqlite":
+            sqlite_version = words[1]
+        elif words[0] in times:
+            times[words[0]].append(float(words[2]))
+            if words[0] == "search":
+                answered += int(words[3]) > 0
+            else:
+                statuses.append(int(words[3]))
+
+    def percentiles(values):
+        return {"p50_ms": round(nearest_rank(values, 50), 3),
+                "p99_ms": round(nearest_rank(values, 99), 3),
+                "max_ms": round(max(values), 3)}
+
+    search = {
+        "queries": queries,
+        "sqlite": sqlite_version,
+        "module": dict(percentiles(times["search"]), answered=answered,
+                       how="search_run, 10 results with snippets and the total, "
+                           "one connection, after one warm-up pass"),
+    }
+    if cgi:
+        search["cgi"] = dict(percentiles(times["cgi"]),
+                             status_200=sum(s == 200 for s in statuses),
+                             how="one kb.cgi process per query (GET /search?q=), "
+                                 "whole response read, after one warm-up pass")
+    else:
+        search["cgi"] = {"skipped": "build/kb.cgi does not exist"}
+    return search
+
+
+# --- the cost per article -------------------------------------------------
+
+def sizes_run(settings, tools, bench_dir, shared, watch):
+    roots = {n: ensure_corpus(bench_dir, shared, n)[0] for n in settings["sizes"]}
+    kbgen = snapshot(tools["kbgen"], bench_dir)
+    out = os.path.join(bench_dir, "kbgen-out-sizes")
+    runs = {n: [] for n in settings["sizes"]}
+    for round_number in range(settings["size_runs"]):  # sizes alternate too
+        for n in settings["sizes"]:
+            watch.sample()
+            remove(out)
+            runs[n].append(timed([kbgen, "build", "--root", roots[n], "--out", out],
+                                 f"kbgen build ({n} articles)"))
+            log(f"bench: round {round_number + 1}/{settings['size_runs']}: "
+                f"{n} articles {runs[n][-1]['wall_s']:.2f} s")
+    remove(out)
+    rows = []
+    for n in settings["sizes"]:
+        row = dict(summary(runs[n]), articles=n)
+        row["wall_ms_per_article"] = round(row["median_wall_s"] * 1000 / n, 4)
+        row["cpu_ms_per_article"] = round(row["median_cpu_s"] * 1000 / n, 4)
+        rows.append(row)
+    base = rows[0]
+    for row in rows:
+        row["per_article_vs_smallest"] = ratio(row["wall_ms_per_article"],
+                                               base["wall_ms_per_article"])
+        row["rss_vs_smallest"] = ratio(row["median_peak_rss_mib"], base["median_peak_rss_mib"])
+    return rows
+
+
+# --- output --------------------------------------------------------------
+
+def number(value, digits=2):
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def print_header(results):
+    machine, load = results["machine"], results["load"]
+    print(f"kbgen {results['kbgen']['commit'] or '?'}"
+          f"{' (uncommitted changes in ' + ', '.join(results['kbgen']['dirty']) + ')' if results['kbgen']['dirty'] else ''}"
+          f" — {results['date']}")
+    print(f"machine: {machine['nproc']} cores, {machine['cpu_model']}, "
+          f"{machine['memory_gib']} GiB, {machine['os']}")
+    print(f"load average: {load['start'][0]:.2f} at the start, {load['max_1min']:.2f} at most, "
+          f"{load['end'][0]:.2f} at the end; other processes used "
+          f"{load['other_processes_cpu_share'] * 100:.0f}% of the CPU meanwhile")
+    if load["busy"]:
+        print("NOTE: taken on a busy shared machine (load average above 1 before the run, "
+              "or other processes used over a tenth of the CPU): figures are noisy; "
+              "compare ratios within one run, not times across runs")
+
+
+def print_compare(results):
+    c = results["commands"]
+    print()
+    print(f"{results['articles']} articles; {results['runs']} runs each, alternated, after one "
+          f"warm-up; Hugo + Pagefind {results['pagefind_runs']} runs")
+    print(f"{'command':<22}{'wall s':>9}{'min':>8}{'max':>8}{'CPU s':>8}{'peak RSS MiB':>14}")
+    names = [("kbgen build", "kbgen"), ("hugo", "hugo"), ("cmark-gfm (floor)", "cmark-gfm"),
+             ("hugo (in the pair)", "hugo (pair)"), ("pagefind", "pagefind"),
+             ("hugo + pagefind", "hugo+pagefind")]
+    for label, key in names:
+        if key in c:
+            s = c[key]
+            print(f"{label:<22}{s['median_wall_s']:>9.2f}{s['min_wall_s']:>8.2f}"
+                  f"{s['max_wall_s']:>8.2f}{s['median_cpu_s']:>8.2f}{s['median_peak_rss_mib']:>14.1f}")
+    r = results["ratios"]
+    print("(medians; wall and CPU s and peak RSS from /usr/bin/time; pair: the two walls "
+          "added, the larger RSS)")
+    print()
+    print(f"{'ratio (medians)':<28}{'wall':>8}{'peak RSS':>10}   issue's target")
+    print(f"{'kbgen / hugo':<28}{number(r['kbgen/hugo']):>8}{number(r['rss kbgen/hugo']):>10}"
+          "   wall ≤ 0.30")
+    print(f"{'kbgen / (hugo + pagefind)':<28}{number(r['kbgen/(hugo+pagefind)']):>8}"
+          f"{number(r['rss kbgen/(hugo+pagefind)']):>10}")
+    print(f"{'kbgen / cmark-gfm':<28}{number(r['kbgen/cmark-gfm']):>8}{'':>10}   wall ≤ 3")
+    s = results["search"]
+    print()
+    print(f"search, {len(s['queries'])} queries{'':<9}{'p50 ms':>8}{'p99 ms':>9}{'max ms':>9}")
+    m = s["module"]
+    print(f"{'search_run (module)':<28}{m['p50_ms']:>8.2f}{m['p99_ms']:>9.2f}{m['max_ms']:>9.2f}"
+          f"   {m['answered']} with results")
+    if "skipped" in s["cgi"]:
+        print(f"{'kb.cgi end to end':<28}   skipped: {s['cgi']['skipped']}")
+    else:
+        g = s["cgi"]
+        print(f"{'kb.cgi end to end':<28}{g['p50_ms']:>8.2f}{g['p99_ms']:>9.2f}{g['max_ms']:>9.2f}"
+              f"   {g['status_200']} answered 200")
+
+
+def print_sizes(results):
+    print()
+    print(f"kbgen build at each size, {results['size_runs']} runs each, sizes alternated")
+    print(f"{'articles':>9}{'wall s':>9}{'CPU s':>8}{'ms/article':>12}{'CPU ms/art.':>13}"
+          f"{'vs smallest':>13}{'peak RSS MiB':>14}")
+    for row in results["sizes"]:
+        print(f"{row['articles']:>9}{row['median_wall_s']:>9.2f}{row['median_cpu_s']:>8.2f}"
+              f"{row['wall_ms_per_article']:>12.3f}{row['cpu_ms_per_article']:>13.3f}"
+              f"{number(row['per_article_vs_smallest']):>13}{row['median_peak_rss_mib']:>14.1f}")
+    print("(medians; 'vs smallest': wall per article relative to the smallest size)")
+
+
+def command_line(argv):
+    settings = " ".join(f"{name}={os.environ[name]}" for name in
+                        ("BENCH_ARTICLES", "BENCH_RUNS", "BENCH_PAGEFIND_RUNS", "BENCH_SIZES",
+                         "BENCH_SIZE_RUNS", "BENCH_DIR") if os.environ.get(name))
+    program = "make bench" if os.environ.get("MAKELEVEL") else "tools/bench.py"
+    return " ".join(x for x in (settings, program, *argv) if x)
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Settings come from the environment; see the top of tools/bench.py.")
+    parser.parse_args()
+    sizes = sizes_setting()
+    settings = {
+        "articles": env_int("BENCH_ARTICLES", 10000, 1),
+        "runs": env_int("BENCH_RUNS", 5, 1),
+        "pagefind_runs": env_int("BENCH_PAGEFIND_RUNS", 2, 0),
+        "sizes": sizes,
+        "size_runs": env_int("BENCH_SIZE_RUNS", 3, 1),
+    }
+    settings["pagefind_runs"] = min(settings["pagefind_runs"], settings["runs"])
+    bench_dir = os.path.abspath(os.environ.get("BENCH_DIR") or os.path.join(REPO, "build", "bench"))
+    os.makedirs(bench_dir, exist_ok=True)
+    try:
+        tools = require_tools(need_compare=sizes is None)
+        shared = shared_folder()
+        watch = LoadWatch()
+        machine = machine_info()
+        dirty = git("status", "--porcelain", "--", "gen", "Makefile")
+        head = git("rev-parse", "--short=12", "HEAD")
+        results = {
+            "schema": 1,
+            "mode": "sizes" if sizes else "compare",
+            "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "command": command_line(sys.argv[1:]),
+            "kbgen": {"commit": head.strip() if head else None,
+                      "dirty": sorted(line[3:] for line in (dirty or "").splitlines())},
+            "machine": machine,
+        }
+        if sizes:
+            results.update(sizes=sizes_run(settings, tools, bench_dir, shared, watch),
+                           size_runs=settings["size_runs"])
+            results["versions"] = {}
+        else:
+            commands, ratios, search = compare(settings, tools, bench_dir, shared, watch)
+            results.update(articles=settings["articles"], runs=settings["runs"],
+                           pagefind_runs=settings["pagefind_runs"], commands=commands,
+                           ratios=ratios, search=search)
+            results["versions"] = {
+                "hugo": first_line([tools["hugo"], "version"]),
+                "cmark-gfm": first_line([tools["cmark-gfm"], "--version"]),
+                "pagefind": first_line([tools["pagefind"], "--version"]),
+                "sqlite": search["sqlite"],
+            }
+        results["load"] = watch.report(machine["nproc"])
+    except BenchError as error:
+        log(f"bench.py: {error}")
+        return 1
+    except subprocess.CalledProcessError as error:
+        log(f"bench.py: {' '.join(map(str, error.cmd))} exited {error.returncode}")
+        return 1
+    print_header(results)
+    if sizes:
+        print_sizes(results)
+    else:
+        print_compare(results)
+    name = "results-sizes.json" if sizes else f"results-{settings['articles']}.json"
+    for path in (os.path.join(bench_dir, "results.json"), os.path.join(bench_dir, name)):
+        with open(path + ".partial", "w", encoding="utf-8") as f:
+            json.dump(results, f, ensure_ascii=False, indent=1)
+            f.write("\n")
+        os.replace(path + ".partial", path)
+    print(f"\nwritten: {os.path.relpath(os.path.join(bench_dir, 'results.json'), os.getcwd())}"
+          f" (and {name})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
