@@ -1,0 +1,55 @@
+# tests/cli/bench.sh — a smoke run of `make bench`'s tools on 50 articles
+# (one run each): the benchmark runs end to end and results.json has every
+# figure. Timings are never judged. Skipped when the benchmark's tools
+# (installed by `make bench`, not by `make check`) are missing.
+. tests/lib.sh
+
+case $KBGEN in *asan*) pass "bench: smoke run in the plain run"; finish ;; esac
+for tool in hugo cmark-gfm; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		pass "skipped ($tool is not installed; make bench installs it)"
+		finish
+	fi
+done
+if [ ! -x /usr/bin/time ] || [ ! -e tools/bench/node_modules/.package-lock.json ]; then
+	pass "skipped (/usr/bin/time or Pagefind missing; make bench installs them)"
+	finish
+fi
+
+if BENCH_DIR="$TMP/bench" BENCH_ARTICLES=50 BENCH_RUNS=1 BENCH_PAGEFIND_RUNS=1 \
+	tools/bench.sh --no-install >"$TMP/bench.log" 2>&1; then
+	pass "tools/bench.sh on 50 articles exits 0"
+else
+	fail "tools/bench.sh on 50 articles exits 0" "$(tail -c 600 "$TMP/bench.log")"
+	finish
+fi
+check_contains "the table has the ratios" "$(cat "$TMP/bench.log")" "kbgen / (hugo + pagefind)"
+check_file "results.json written" "$TMP/bench/results.json"
+
+missing=$(python3 - "$TMP/bench/results.json" <<'PY'
+import json, os, sys
+results = json.load(open(sys.argv[1]))
+want = [
+    "machine.nproc", "machine.cpu_model", "load.start", "load.max_1min", "kbgen.commit",
+    "versions.hugo", "versions.cmark-gfm", "versions.pagefind", "versions.sqlite",
+    "commands.kbgen.median_wall_s", "commands.kbgen.median_peak_rss_mib",
+    "commands.hugo.median_wall_s", "commands.hugo.median_peak_rss_mib",
+    "commands.cmark-gfm.median_wall_s", "commands.pagefind.median_wall_s",
+    "commands.hugo+pagefind.median_wall_s", "commands.hugo+pagefind.median_peak_rss_mib",
+    "ratios.kbgen/hugo", "ratios.kbgen/(hugo+pagefind)", "ratios.kbgen/cmark-gfm",
+    "search.module.p50_ms", "search.module.p99_ms",
+]
+if os.access("build/kb.cgi", os.X_OK):
+    want += ["search.cgi.p50_ms", "search.cgi.p99_ms"]
+for key in want:
+    node = results
+    for part in key.split(".", 2 if key.startswith("ratios.") else 9):
+        node = node.get(part) if isinstance(node, dict) else None
+    if node is None:
+        print(key)
+if len(results.get("search", {}).get("queries", [])) != 100:
+    print("search.queries (100)")
+PY
+)
+check_eq "results.json has every key" "$missing" ""
+finish
