@@ -24,6 +24,7 @@ check_contains "article: last updated" "$html" '<time datetime='
 check_contains "article: heading permalink" "$html" 'class="anchor"'
 check_contains "article: related articles" "$html" 'class="related"'
 check_contains "article: .md link rewritten" "$(cat "$TMP/a/delivery/not-arriving/index.html")" 'href="/deliverability/spf/"'
+check_contains "article: link into a decision tree node" "$(cat "$TMP/a/delivery/not-arriving/index.html")" 'href="/wizard/mail-not-arriving/delivery-error-shown/"'
 check_not_contains "article: no .md hrefs left" "$(cat "$TMP/a"/*/*/index.html)" '.md"'
 check_contains "sitemap lists articles" "$(cat "$TMP/a/sitemap.xml")" "<loc>http://127.0.0.1:8080/deliverability/dkim/</loc>"
 check_contains "feed is Atom" "$(cat "$TMP/a/feed.xml")" '<feed xmlns="http://www.w3.org/2005/Atom"'
