@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "util.h"
 
 /* Code points per label line before wrapping. */
@@ -190,6 +192,65 @@ static char *wrap_label(const char *title)
 	return buf_detach(&out);
 }
 
+/* Graphviz's built-in font metrics (no fontconfig, for reproducible
+ * output) know Latin widths only and under-measure Japanese, so labels
+ * spilled out of their boxes. The box is sized here instead, in inches:
+ * a full-width character is 1 em, others half an em, plus the margins. */
+#define NODE_FONT_POINTS 12.0
+#define NODE_MARGIN_INCHES 0.35
+
+static double label_width_inches(const char *label)
+{
+	const utf8proc_uint8_t *cursor = (const utf8proc_uint8_t *)label;
+	size_t units = 0, widest = 0;
+	utf8proc_int32_t code;
+
+	while (*cursor) {
+		utf8proc_ssize_t size = utf8proc_iterate(cursor, -1, &code);
+		if (size <= 0) {
+			cursor++;
+			continue;
+		}
+		if (code == '\\' && cursor[1] == 'n') {	/* a line break */
+			cursor += 2;
+			widest = units > widest ? units : widest;
+			units = 0;
+			continue;
+		}
+		cursor += size;
+		units += utf8proc_charwidth(code) == 2 ? 2 : 1;
+	}
+	widest = units > widest ? units : widest;
+	return (double)widest * NODE_FONT_POINTS / 2 / 72 + NODE_MARGIN_INCHES;
+}
+
+/* An edge label escaped and padded with a space on each side per
+ * full-width character, so that dot, which measures those characters at
+ * about half their width, leaves room for them (see above). Caller
+ * frees. */
+static char *padded_edge_label(const char *text)
+{
+	const utf8proc_uint8_t *cursor = (const utf8proc_uint8_t *)text;
+	char *escaped = escape(text);
+	struct buf label = {0};
+	size_t wide = 0;
+	utf8proc_int32_t code;
+
+	while (*cursor) {
+		utf8proc_ssize_t size = utf8proc_iterate(cursor, -1, &code);
+		cursor += size > 0 ? size : 1;
+		if (size > 0 && utf8proc_charwidth(code) == 2)
+			wide++;
+	}
+	for (size_t i = 0; i < wide; i++)
+		buf_addc(&label, ' ');
+	buf_adds(&label, escaped);
+	for (size_t i = 0; i < wide; i++)
+		buf_addc(&label, ' ');
+	free(escaped);
+	return buf_detach(&label);
+}
+
 /* ---- the graph ----------------------------------------------------------- */
 
 static void set(void *object, const char *name, const char *value)
@@ -278,7 +339,11 @@ static Agnode_t *add_vertex(struct map *map, size_t index, size_t copy)
 	char *url = escape(map->node_url(map->user, node));
 	char *id = xasprintf("map-%s", name);
 
+	char width[32];
+
+	snprintf(width, sizeof width, "%.2f", label_width_inches(label));
 	set(vertex, "label", label);
+	set(vertex, "width", width);
 	set(vertex, "tooltip", tooltip);
 	set(vertex, "URL", url);
 	set(vertex, "id", id);
@@ -322,7 +387,7 @@ static void add_edges(struct map *map)
 			edge = agedge(map->graph, map->vertices[i],
 				      edge_target(map, option->next_index),
 				      NULL, 1);
-			label = escape(option->label ? option->label : "");
+			label = padded_edge_label(option->label ? option->label : "");
 			set(edge, "label", label);
 			free(label);
 		}
