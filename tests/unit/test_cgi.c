@@ -196,6 +196,20 @@ static void test_parsing(void)
 		  "fine");
 	cgi_request_free(&parsed);
 
+	{
+		/* 1 MB: more than an environment string can hold, so only here. */
+		char *huge = xmalloc(1024 * 1024 + 3);
+		memcpy(huge, "q=", 2);
+		memset(huge + 2, 'a', 1024 * 1024);
+		huge[1024 * 1024 + 2] = '\0';
+		env.query = huge;
+		cgi_request_parse(&parsed, fake_getenv, &env);
+		CHECK_INT(parsed.error, CGI_TOO_LARGE, "parse: a 1 MB query string "
+			  "is refused unparsed");
+		cgi_request_free(&parsed);
+		free(huge);
+	}
+
 	env = (struct env){"GET", "/wizard/\xff", "", CGI};
 	cgi_request_parse(&parsed, fake_getenv, &env);
 	CHECK_INT(parsed.error, CGI_BAD_UTF8, "parse: invalid UTF-8 in PATH_INFO");
@@ -316,6 +330,14 @@ static void test_search(void)
 	CHECK_INT(reply.response.status, 200, "search without q: 200");
 	CHECK(contains(reply.body, "キーワードを入力して"), "search without q: "
 	      "asks for words");
+	reply_free(&reply);
+
+	/* libxml2 writes "<!--...-->" in attribute values raw unless the
+	 * theme guards the search box's value. */
+	get(&reply, "/search", "q=%3C!--%22%3E%3Cscript%3E%26amp%3B--%3E");
+	CHECK(contains(reply.body, "value='&lt;!--\"&gt;&lt;script&gt;"
+		       "&amp;amp;--&gt;'"),
+	      "search <!--...-->: the box's value escaped like any other");
 	reply_free(&reply);
 
 	get(&reply, "/search", "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27");

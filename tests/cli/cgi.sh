@@ -1,0 +1,215 @@
+# kb.cgi behind a real web server: builds the shipped site, serves it with
+# lighttpd (the configuration tools/lighttpd-conf.sh writes for `make
+# serve`) on a free 127.0.0.1 port, and makes real HTTP requests with curl:
+# every route, every status, the headers of every response. Then replays
+# the hostile corpus (tests/cgi/hostile.txt) over HTTP and straight into
+# the program (tests/cgi/hostile.py). In the [asan] run the server runs
+# build/asan/kb.cgi, and its log must hold no sanitizer report.
+. tests/lib.sh
+
+case $KBGEN in
+*asan*) program=build/asan/kb.cgi ;;
+*) program=build/kb.cgi ;;
+esac
+if [ ! -x "$program" ]; then
+	fail "$program built" "run make"
+	finish
+fi
+# A copy: a rebuild in the same checkout must not swap the program under
+# the server mid-test.
+cp "$program" "$TMP/kb.cgi"
+cgi="$TMP/kb.cgi"
+
+out="$TMP/out"
+if ! "$KBGEN" build --out "$out" 2>"$TMP/build.stderr"; then
+	fail "shipped site builds" "$(head -c 600 "$TMP/build.stderr")"
+	finish
+fi
+
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null' EXIT
+
+# start_server OUT_DIR LOG — lighttpd for OUT_DIR on a free port; sets
+# $port, or fails.
+start_server() {
+	local up="" pid attempt
+	for attempt in 1 2 3; do
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		tools/lighttpd-conf.sh "$1" "$port" "$cgi" > "$TMP/lighttpd-$port.conf"
+		lighttpd -D -f "$TMP/lighttpd-$port.conf" 2>>"$2" &
+		pid=$!
+		for _ in $(seq 50); do
+			if curl -s -o /dev/null "http://127.0.0.1:$port/"; then up=1; break; fi
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if [ -n "$up" ]; then pids="$pids $pid"; return 0; fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	return 1
+}
+
+log="$TMP/lighttpd.log"
+if ! start_server "$out" "$log"; then
+	fail "lighttpd serves the site with kb.cgi" "$(head -c 600 "$log")"
+	finish
+fi
+base="http://127.0.0.1:$port/cgi-bin/kb.cgi"
+
+# fetch NAME CURL-ARGS... — the response's headers in $TMP/NAME.h, body in
+# $TMP/NAME.b; sets $code.
+fetch() {
+	local name=$1; shift
+	code=$(curl -s --path-as-is -D "$TMP/$name.h" -o "$TMP/$name.b" -w '%{http_code}' "$@")
+}
+
+# header NAME FIELD — a header's value (first one), without CR.
+header() {
+	grep -i "^$2:" "$TMP/$1.h" | head -1 | cut -d: -f2- | sed 's/^ //' | tr -d '\r'
+}
+
+# check_response WHAT NAME STATUS — the status and every header kb.cgi
+# must send.
+check_response() {
+	check_eq "$1: status" "$code" "$3"
+	check_contains "$1: Content-Type with charset" "$(header "$2" Content-Type)" "charset=utf-8"
+	check_contains "$1: Content-Security-Policy" "$(header "$2" Content-Security-Policy)" "default-src 'self'"
+	check_eq "$1: X-Content-Type-Options" "$(header "$2" X-Content-Type-Options)" "nosniff"
+	check_contains "$1: Referrer-Policy" "$(header "$2" Referrer-Policy)" "origin"
+	check_contains "$1: Cache-Control" "$(header "$2" Cache-Control)" "-"
+}
+
+# search
+fetch search "$base/search?q=%E8%BF%B7%E6%83%91"
+check_response "GET /search?q=迷惑" search 200
+check_contains "search: HTML" "$(header search Content-Type)" "text/html"
+check_contains "search: highlighted snippet" "$(cat "$TMP/search.b")" "<mark>迷惑</mark>"
+check_contains "search: query kept in the box" "$(cat "$TMP/search.b")" 'value="迷惑"'
+check_contains "search: links to a heading" "$(cat "$TMP/search.b")" 'href="/delivery/spam-folder/#'
+check_contains "search: pagination" "$(cat "$TMP/search.b")" 'class="pagination"'
+
+fetch search2 "$base/search?q=%E8%BF%B7%E6%83%91&page=2"
+check_response "GET /search?q=迷惑&page=2" search2 200
+check_contains "search page 2: numbered from 11" "$(cat "$TMP/search2.b")" 'start="11"'
+
+fetch none "$base/search?q=qqqzzzxxyy"
+check_response "GET /search (no results)" none 200
+check_contains "no results: says so" "$(cat "$TMP/none.b")" "見つかりませんでした"
+check_contains "no results: suggests the wizard" "$(cat "$TMP/none.b")" 'href="/wizard/mail-not-arriving/"'
+
+fetch json "$base/search.json?q=%E8%BF%B7%E6%83%91"
+check_response "GET /search.json?q=迷惑" json 200
+check_contains "json: application/json" "$(header json Content-Type)" "application/json"
+check_eq "json: query, total, results with url/title/heading/snippet" \
+	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["results"][0]; print(d["query"], d["total"] > 0, sorted(k for k in r if k != "snippet_parts"), r["url"].startswith("/delivery/spam-folder/#"))' "$TMP/json.b" 2>&1)" \
+	"迷惑 True ['heading', 'snippet', 'title', 'url'] True"
+
+code=$(curl -s -I -D "$TMP/head.h" -o /dev/null -w '%{http_code} %{size_download}' "$base/search?q=spf")
+check_eq "HEAD /search: 200, no body" "$code" "200 0"
+check_contains "HEAD /search: Content-Type" "$(header head Content-Type)" "text/html"
+check_eq "HEAD /search: Content-Length of the GET body" "$(header head Content-Length)" \
+	"$(curl -s "$base/search?q=spf" | wc -c)"
+
+# wizard
+fetch tree "$base/wizard/mail-not-arriving"
+check_response "GET /wizard/<tree>" tree 303
+check_eq "tree: Location is the first question" "$(header tree Location)" "/cgi-bin/kb.cgi/wizard/mail-not-arriving/delivery-error-shown"
+
+fetch start "$base/wizard/mail-not-arriving/delivery-error-shown"
+check_response "GET /wizard/<tree>/<start>" start 200
+check_contains "start: the question" "$(cat "$TMP/start.b")" '<h1 id="kb-wizard-question">'
+next=$(grep -o 'href="/cgi-bin/kb.cgi/wizard/mail-not-arriving/check-spam?[^"]*"' "$TMP/start.b" | head -1 | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
+check_eq "start: option link records the answer" "$next" "/cgi-bin/kb.cgi/wizard/mail-not-arriving/check-spam?delivery-error-shown=no"
+
+fetch step "http://127.0.0.1:$port$next"
+check_response "GET the linked step" step 200
+check_contains "step: Your answers" "$(cat "$TMP/step.b")" "回答の履歴"
+check_contains "step: Change link" "$(cat "$TMP/step.b")" 'class="change"'
+check_contains "step: summary" "$(cat "$TMP/step.b")" "【トラブル診断の回答】"
+
+fetch outcome "$base/wizard/mail-not-arriving/no-bounce-server?delivery-error-shown=no&check-spam=not-found&elapsed-time=over-week&no-bounce-auth=no"
+check_response "GET an outcome" outcome 200
+check_contains "outcome: SPF article" "$(cat "$TMP/outcome.b")" 'href="/deliverability/spf/"'
+check_contains "outcome: DKIM article" "$(cat "$TMP/outcome.b")" 'href="/deliverability/dkim/"'
+check_contains "outcome: result" "$(cat "$TMP/outcome.b")" 'class="result result-unresolved"'
+
+fetch skip "$base/wizard/mail-not-arriving/no-bounce-auth?delivery-error-shown=no"
+check_response "GET an unreachable step" skip 303
+check_eq "unreachable: Location is where the answers lead" "$(header skip Location)" "/cgi-bin/kb.cgi/wizard/mail-not-arriving/check-spam?delivery-error-shown=no"
+
+# other statuses
+fetch notfound "$base/no-such-page"
+check_response "GET /no-such-page" notfound 404
+check_contains "404: themed" "$(cat "$TMP/notfound.b")" "ページが見つかりません"
+fetch notree "$base/wizard/no-such-tree/x"
+check_response "GET /wizard/<unknown tree>" notree 404
+fetch nonode "$base/wizard/mail-not-arriving/no-such-node"
+check_response "GET /wizard/<tree>/<unknown node>" nonode 404
+
+for method in POST PUT DELETE; do
+	fetch method -X "$method" -d '' "$base/search?q=a"
+	check_response "$method /search" method 405
+	check_eq "$method /search: Allow" "$(header method Allow)" "GET, HEAD"
+done
+
+long=$(python3 -c 'print("a" * 257)')
+fetch long "$base/search?q=$long"
+check_response "q of 257 characters" long 400
+check_contains "400: themed" "$(cat "$TMP/long.b")" "リクエストを処理できません"
+fetch nul "$base/search?q=a%00b"
+check_eq "%00 in q: 400" "$code" 400
+# lighttpd itself refuses invalid UTF-8 and control characters in URLs;
+# kb.cgi's own answer to them, from the program:
+fetch utf8 "$base/search?q=%FF"
+check_eq "invalid UTF-8 in q: 400 (from lighttpd)" "$code" 400
+for query in 'q=%FF' 'q=%C0%AF' 'q=a%00b' 'q=%1B'; do
+	REQUEST_METHOD=GET PATH_INFO=/search QUERY_STRING=$query KB_DB=$out/kb.db \
+		"$cgi" > "$TMP/direct.out" 2>"$TMP/direct.err"
+	check_eq "kb.cgi alone, $query: exit status" "$?" 0
+	sed -n '1,/^\r$/p' "$TMP/direct.out" > "$TMP/direct.h"
+	code=$(head -1 "$TMP/direct.h" | cut -d' ' -f2)
+	check_response "kb.cgi alone, $query" direct 400
+	check_contains "kb.cgi alone, $query: themed" "$(cat "$TMP/direct.out")" "リクエストを処理できません"
+done
+big=$(python3 -c 'print("a" * 5000)')
+fetch big "$base/search?q=a&x=$big"
+check_response "query string over 4 KiB" big 400
+
+# no database: 503, from the program run by the server
+mkdir -p "$TMP/nodb"
+cp "$out/index.html" "$TMP/nodb/"
+if start_server "$TMP/nodb" "$log"; then
+	fetch nodb "http://127.0.0.1:$port/cgi-bin/kb.cgi/search?q=a"
+	check_response "no kb.db" nodb 503
+	check_contains "no kb.db: Retry-After" "$(header nodb Retry-After)" "10"
+else
+	fail "lighttpd serves a site without kb.db"
+fi
+
+# the hostile corpus
+SUITE=$SUITE python3 tests/cgi/hostile.py tests/cgi/hostile.txt "$base" "$cgi" "$out/kb.db" \
+	>"$TMP/hostile.out" 2>"$TMP/hostile.stderr"
+rc=$?
+cat "$TMP/hostile.out"
+n=$(grep -c '^FAIL: ' "$TMP/hostile.out")
+failures=$((failures + n))
+total=$(grep -c '^[A-Z]*: ' "$TMP/hostile.out")
+if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
+	fail "hostile.py ran" "exit $rc: $(tail -c 600 "$TMP/hostile.stderr")"
+elif [ "$total" -lt 200 ]; then
+	fail "hostile corpus: at least 200 requests" "only $total"
+else
+	pass "hostile corpus: $total requests"
+fi
+
+# What the server logged of its CGI: no sanitizer report, no crash.
+for p in $pids; do kill "$p" 2>/dev/null; done
+wait 2>/dev/null
+pids=""
+if grep -aE 'Sanitizer|runtime error:|Segmentation|signal' "$log" > "$TMP/log-problems"; then
+	fail "server log: no crash or sanitizer report" "$(head -c 600 "$TMP/log-problems")"
+else
+	pass "server log: no crash or sanitizer report"
+fi
+finish
