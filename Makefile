@@ -89,3 +89,33 @@ clean:
 	rm -rf build out
 
 -include $(wildcard build/obj/*.d build/asan/obj/*.d build/tests/*.d build/asan/tests/*.d)
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang, ASan and
+# UBSan. `make fuzz` runs each for FUZZ_SECONDS (tests/fuzz/run.sh);
+# `make check` runs each for 30 s through tests/cli/fuzz.sh.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# site.c ANDs booleans with '&' on purpose (every check runs); clang warns.
+FUZZ_SAN += -Wno-bitwise-instead-of-logical
+FUZZ_OBJECTS := $(LIB_SOURCES:gen/%.c=build/fuzz/obj/%.o)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+build/fuzz/obj/%.o: gen/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJECTS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< $(FUZZ_OBJECTS) $(PKG_LIBS) -o $@
+
+.SECONDARY: $(FUZZ_OBJECTS)
+
+tests: $(FUZZ_TARGETS)
+
+fuzz: $(FUZZ_TARGETS)
+	@for target in $(FUZZ_TARGETS); do \
+		tests/fuzz/run.sh "$$target" $(FUZZ_SECONDS) || exit 1; \
+	done
+
+-include $(wildcard build/fuzz/obj/*.d build/fuzz/*.d)
