@@ -1,0 +1,283 @@
+// cgi.mjs BASE_URL [SHOT_DIR] — kb.cgi in Debian's Chromium (playwright-
+// core, no browser download), against the shipped site served by lighttpd
+// with the CGI (tests/cli/browser_cgi.sh starts it).
+// Prints one "PASS: <suite>: ..." or "FAIL: <suite>: ... (detail)" line per
+// check ($SUITE, default browser_cgi) and exits 1 when any check failed.
+//
+//   - search for 迷惑 from the home page's box, open the first result;
+//     instant results appear as one types (JavaScript on);
+//   - walk mail-not-arriving from the static start page into the recorded
+//     walk, to an outcome that links the SPF and DKIM articles, by clicking;
+//   - change an earlier answer: the later answers that still apply are
+//     kept; another change drops those that no longer do;
+//   - the same walk with the keyboard only (Tab and Enter);
+//   - the summary's Copy button puts the summary on the clipboard;
+//   - the same walk with JavaScript disabled;
+//   - axe-core (WCAG 2.0/2.1 A and AA, best practice), light and dark, on
+//     the search results, no-results, question, outcome and 404 pages.
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const base = (process.argv[2] || '').replace(/\/+$/, '');
+const shotDir = process.argv[3] || '';
+const suite = process.env.SUITE || 'browser_cgi';
+if (!base) {
+  console.error('usage: node cgi.mjs BASE_URL [SHOT_DIR]');
+  process.exit(2);
+}
+
+const CGI = '/cgi-bin/kb.cgi';
+const TREE = '/wizard/mail-not-arriving/';
+const WALK = `${CGI}/wizard/mail-not-arriving/`;
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+// The answers to an SPF/DKIM outcome: no delivery error, not in the spam
+// folder, over a week, SPF and DKIM not both set.
+const ANSWERS = ['いいえ(表示されていない)', 'どこにも見つからない', '1週間以上たっている',
+  'いいえ(分からない場合も含む)'];
+const OUTCOME = 'no-bounce-server';
+let failed = 0;
+
+const pass = (what) => console.log(`PASS: ${suite}: ${what}`);
+const fail = (what, detail) => {
+  failed++;
+  console.log(`FAIL: ${suite}: ${what} (${String(detail).replace(/\s+/g, ' ').slice(0, 1500)})`);
+};
+const check = (condition, what, detail) => (condition ? pass(what) : fail(what, detail));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+}).catch((e) => {
+  fail('launch chromium', e.message);
+  process.exit(1);
+});
+
+const path = (page) => decodeURI(new URL(page.url()).pathname);
+
+// Runs one scenario; an exception fails it instead of the whole run.
+async function scenario(what, body) {
+  try {
+    await body();
+  } catch (e) {
+    fail(what, e.stack || e.message);
+  }
+}
+
+// Clicks the link with exactly this text inside main and waits for the
+// page it leads to.
+async function clickLink(page, text, scope = 'main') {
+  const link = page.locator(`${scope} a`, { hasText: text }).filter({
+    has: page.locator(`xpath=self::*[normalize-space(.)="${text}"]`),
+  }).first();
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+}
+
+async function answersShown(page) {
+  return page.locator('main .answers dt').count();
+}
+
+async function checkOutcome(page, what) {
+  check(path(page) === `${WALK}${OUTCOME}`, `${what}: ends at ${OUTCOME}`, path(page));
+  check(await page.locator('main .result').count() === 1, `${what}: shows the result`, 'no .result');
+  const hrefs = await page.$$eval('main .related a', (as) => as.map((a) => new URL(a.href).pathname));
+  check(hrefs.includes('/deliverability/spf/') && hrefs.includes('/deliverability/dkim/'),
+    `${what}: links the SPF and DKIM articles`, hrefs.join(' '));
+}
+
+// ---- search ------------------------------------------------------------------
+
+await scenario('search', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  const box = page.locator('#site-search');
+  await box.pressSequentially('迷惑', { delay: 20 });
+  const instant = page.locator('.instant-results');
+  await instant.locator('li a').first().waitFor({ timeout: 10000 });
+  check(await instant.isVisible() && await instant.locator('li').count() > 0,
+    'instant results appear while typing 迷惑', 'no instant results');
+  check(await instant.locator('mark').count() > 0, 'instant results highlight the words',
+    'no <mark> in the instant results');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), box.press('Enter')]);
+  check(path(page) === `${CGI}/search`, 'Enter submits the search to kb.cgi', path(page));
+  check(await page.inputValue('#site-search') === '迷惑', 'the results page keeps 迷惑 in the box',
+    await page.inputValue('#site-search'));
+  const first = page.locator('main ol.search-results > li a').first();
+  const href = new URL(await first.getAttribute('href'), base);
+  check(await page.locator('main ol.search-results mark').first().innerText() === '迷惑',
+    'results highlight 迷惑', 'first <mark> is not 迷惑');
+  const response = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), first.click()]);
+  check(response[0] && response[0].status() === 200 && path(page) === decodeURI(href.pathname),
+    'the first result opens', `${path(page)} (want ${decodeURI(href.pathname)})`);
+  check(await page.locator('main h1').first().isVisible(), 'the opened article shows its h1', 'no h1');
+  if (shotDir) await page.screenshot({ path: `${shotDir}/cgi-result-article.png` });
+  await context.close();
+});
+
+// ---- the walk by clicking, change, copy ---------------------------------------
+
+await scenario('walk by clicking', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  const page = await context.newPage();
+  await page.goto(`${base}${TREE}`, { waitUntil: 'load' });
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main a.button').click()]);
+  await clickLink(page, '回答を記録しながら進む');
+  check(path(page) === `${WALK}delivery-error-shown`, 'the static start page leads into the recorded walk',
+    path(page));
+  for (const answer of ANSWERS) await clickLink(page, answer, 'main .options');
+  await checkOutcome(page, 'walk by clicking');
+  check(await answersShown(page) === 4, 'walk by clicking: four answers listed',
+    `${await answersShown(page)} answers`);
+  if (shotDir) await page.screenshot({ path: `${shotDir}/cgi-outcome.png`, fullPage: true });
+
+  // Copy the summary.
+  const summary = (await page.locator('pre.summary-text').innerText()).trim();
+  check(summary.includes('いいえ(表示されていない)') && summary.includes('URL: http'),
+    'summary lists the answers and the URL', summary.slice(0, 200));
+  await page.locator('button.copy-button').click();
+  await page.locator('.copy-status', { hasText: 'コピーしました' }).waitFor({ timeout: 5000 });
+  const copied = (await page.evaluate(() => navigator.clipboard.readText())).trim();
+  check(copied === summary, 'Copy puts the summary on the clipboard',
+    `clipboard '${copied.slice(0, 120)}'`);
+
+  // Change the third answer (elapsed-time): the fourth still applies.
+  const change = page.locator('main .answers a.change').nth(2);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), change.click()]);
+  check(path(page) === `${WALK}elapsed-time`, 'Change leads back to that question', path(page));
+  check(await answersShown(page) === 2, 'Change: the answers before it stay listed',
+    `${await answersShown(page)} answers`);
+  await clickLink(page, '1週間以上たっている', 'main .options');
+  check(path(page) === `${WALK}${OUTCOME}` && await answersShown(page) === 4,
+    'changing an answer keeps the later answer that still applies',
+    `${path(page)}, ${await answersShown(page)} answers`);
+
+  // Change the second answer to one that ends the walk sooner.
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main .answers a.change').nth(1).click()]);
+  await clickLink(page, '見つかった', 'main .options');
+  check(path(page) === `${WALK}found-in-spam` && await answersShown(page) === 2,
+    'changing an answer drops the later ones that no longer apply',
+    `${path(page)}, ${await answersShown(page)} answers`);
+
+  await clickLink(page, '最初からやり直す');
+  check(path(page) === `${WALK}delivery-error-shown` && await answersShown(page) === 0,
+    'Start again: the first question, no answers', path(page));
+  await context.close();
+});
+
+// ---- keyboard only -----------------------------------------------------------
+
+// Presses Tab until the focused element is a link with this text, then
+// Enter; fails after 60 presses.
+async function tabAndEnter(page, text) {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      return e && e.tagName === 'A' ? e.textContent.trim() : '';
+    });
+    if (focused === text) {
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+      return;
+    }
+  }
+  throw new Error(`no link '${text}' reached with Tab on ${path(page)}`);
+}
+
+await scenario('walk with the keyboard', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}${WALK}delivery-error-shown`, { waitUntil: 'load' });
+  for (const answer of ANSWERS) await tabAndEnter(page, answer);
+  await checkOutcome(page, 'keyboard only');
+  // Change the first answer from the keyboard too.
+  await tabAndEnter(page, '変更 配信履歴に「配信エラー」と表示されていますか?');
+  check(path(page) === `${WALK}delivery-error-shown`, 'keyboard only: Change reached with Tab',
+    path(page));
+  await tabAndEnter(page, 'いいえ(表示されていない)');
+  check(path(page) === `${WALK}${OUTCOME}`, 'keyboard only: the same answer again keeps all later ones',
+    path(page));
+  await context.close();
+});
+
+// ---- JavaScript disabled -------------------------------------------------------
+
+await scenario('walk without JavaScript', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${base}${TREE}`, { waitUntil: 'load' });
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main a.button').click()]);
+  await clickLink(page, '回答を記録しながら進む');
+  for (const answer of ANSWERS) await clickLink(page, answer, 'main .options');
+  await checkOutcome(page, 'no JavaScript');
+  check(await page.locator('pre.summary-text').isVisible() &&
+    await page.locator('button.copy-button').count() === 0,
+  'no JavaScript: the summary is there to select, without a Copy button', 'summary or button');
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.fill('#site-search', '迷惑');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.press('#site-search', 'Enter')]);
+  check(path(page) === `${CGI}/search` &&
+    await page.locator('main ol.search-results > li').count() > 0,
+  'no JavaScript: the search form still works', path(page));
+  await context.close();
+});
+
+// ---- axe ---------------------------------------------------------------------
+
+function describeViolations(violations) {
+  return violations.map((v) => {
+    const targets = v.nodes.slice(0, 3).map((n) => n.target.flat(Infinity).join(' ')).join(', ');
+    const first = v.nodes[0];
+    const why = first && first.any && first.any[0] ? ` [${first.any[0].message}]` : '';
+    return `${v.id}: ${v.help} at ${targets}${why}`;
+  }).join('; ');
+}
+
+const axePages = [
+  ['search results', `${CGI}/search?q=%E8%BF%B7%E6%83%91`, 200],
+  ['search results, page 2', `${CGI}/search?q=%E8%BF%B7%E6%83%91&page=2`, 200],
+  ['no results', `${CGI}/search?q=qqqzzzxxyy`, 200],
+  ['wizard question', `${WALK}elapsed-time?delivery-error-shown=no&check-spam=not-found`, 200],
+  ['wizard outcome', `${WALK}${OUTCOME}?delivery-error-shown=no&check-spam=not-found&elapsed-time=over-week&no-bounce-auth=no`, 200],
+  ['404', `${CGI}/no-such-page`, 404],
+];
+await scenario('axe', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  for (const scheme of ['light', 'dark']) {
+    const page = await context.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [name, url, status] of axePages) {
+      const what = `axe ${scheme === 'dark' ? 'dark ' : ''}${name}`;
+      try {
+        const response = await page.goto(base + url, { waitUntil: 'load' });
+        if (!response || response.status() !== status) {
+          fail(what, `HTTP ${response ? response.status() : 0}, want ${status}`);
+          continue;
+        }
+        const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true).analyze();
+        if (results.violations.length) fail(what, describeViolations(results.violations));
+        else pass(what);
+      } catch (e) {
+        fail(what, e.message);
+      }
+    }
+    await page.close();
+  }
+  // The instant results, shown.
+  const page = await context.newPage();
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.locator('#site-search').pressSequentially('SPF', { delay: 20 });
+  await page.locator('.instant-results li a').first().waitFor({ timeout: 10000 });
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true).analyze();
+  if (results.violations.length) fail('axe instant results', describeViolations(results.violations));
+  else pass('axe instant results');
+  await context.close();
+});
+
+await browser.close();
+process.exit(failed ? 1 : 0);
