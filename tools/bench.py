@@ -382,6 +382,8 @@ def timed(command, label):
         "wall_s": float(wall),
         "peak_rss_mib": round(int(rss_kib) / 1024, 1),
         "cpu_s": round(float(user) + float(system), 2),
+        "user_s": float(user),
+        "sys_s": float(system),
         "wall_monotonic_s": round(monotonic, 4),
     }
 
@@ -392,7 +394,7 @@ def remove(path):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def summary(runs, key_rss="peak_rss_mib"):
+def summary(runs):
     walls = [r["wall_s"] for r in runs]
     return {
         "runs": runs,
@@ -400,7 +402,8 @@ def summary(runs, key_rss="peak_rss_mib"):
         "min_wall_s": min(walls),
         "max_wall_s": max(walls),
         "median_cpu_s": round(statistics.median(r["cpu_s"] for r in runs), 2),
-        "median_peak_rss_mib": round(statistics.median(r[key_rss] for r in runs), 1),
+        "median_sys_s": round(statistics.median(r["sys_s"] for r in runs), 2),
+        "median_peak_rss_mib": round(statistics.median(r["peak_rss_mib"] for r in runs), 1),
     }
 
 
@@ -455,6 +458,8 @@ def compare(settings, tools, bench_dir, shared, watch):
             "wall_s": round(hugo["wall_s"] + pagefind["wall_s"], 2),
             "peak_rss_mib": max(hugo["peak_rss_mib"], pagefind["peak_rss_mib"]),
             "cpu_s": round(hugo["cpu_s"] + pagefind["cpu_s"], 2),
+            "user_s": round(hugo["user_s"] + pagefind["user_s"], 2),
+            "sys_s": round(hugo["sys_s"] + pagefind["sys_s"], 2),
             "wall_monotonic_s": round(hugo["wall_monotonic_s"] + pagefind["wall_monotonic_s"], 4),
         }
         return hugo, pagefind, pair
@@ -596,7 +601,8 @@ def print_compare(results):
     print()
     print(f"{results['articles']} articles; {results['runs']} runs each, alternated, after one "
           f"warm-up; Hugo + Pagefind {results['pagefind_runs']} runs")
-    print(f"{'command':<22}{'wall s':>9}{'min':>8}{'max':>8}{'CPU s':>8}{'peak RSS MiB':>14}")
+    print(f"{'command':<22}{'wall s':>9}{'min':>8}{'max':>8}{'CPU s':>8}{'sys s':>8}"
+          f"{'peak RSS MiB':>14}")
     names = [("kbgen build", "kbgen"), ("hugo", "hugo"), ("cmark-gfm (floor)", "cmark-gfm"),
              ("hugo (in the pair)", "hugo (pair)"), ("pagefind", "pagefind"),
              ("hugo + pagefind", "hugo+pagefind")]
@@ -604,10 +610,11 @@ def print_compare(results):
         if key in c:
             s = c[key]
             print(f"{label:<22}{s['median_wall_s']:>9.2f}{s['min_wall_s']:>8.2f}"
-                  f"{s['max_wall_s']:>8.2f}{s['median_cpu_s']:>8.2f}{s['median_peak_rss_mib']:>14.1f}")
+                  f"{s['max_wall_s']:>8.2f}{s['median_cpu_s']:>8.2f}{s['median_sys_s']:>8.2f}"
+                  f"{s['median_peak_rss_mib']:>14.1f}")
     r = results["ratios"]
-    print("(medians; wall and CPU s and peak RSS from /usr/bin/time; pair: the two walls "
-          "added, the larger RSS)")
+    print("(medians; from /usr/bin/time: wall, CPU = user + sys, peak RSS; "
+          "pair: the two added, the larger RSS)")
     print()
     print(f"{'ratio (medians)':<28}{'wall':>8}{'peak RSS':>10}   issue's target")
     print(f"{'kbgen / hugo':<28}{number(r['kbgen/hugo']):>8}{number(r['rss kbgen/hugo']):>10}"
@@ -632,10 +639,11 @@ def print_compare(results):
 def print_sizes(results):
     print()
     print(f"kbgen build at each size, {results['size_runs']} runs each, sizes alternated")
-    print(f"{'articles':>9}{'wall s':>9}{'CPU s':>8}{'ms/article':>12}{'CPU ms/art.':>13}"
-          f"{'vs smallest':>13}{'peak RSS MiB':>14}")
+    print(f"{'articles':>9}{'wall s':>9}{'CPU s':>8}{'sys s':>8}{'ms/article':>12}"
+          f"{'CPU ms/art.':>13}{'vs smallest':>13}{'peak RSS MiB':>14}")
     for row in results["sizes"]:
         print(f"{row['articles']:>9}{row['median_wall_s']:>9.2f}{row['median_cpu_s']:>8.2f}"
+              f"{row['median_sys_s']:>8.2f}"
               f"{row['wall_ms_per_article']:>12.3f}{row['cpu_ms_per_article']:>13.3f}"
               f"{number(row['per_article_vs_smallest']):>13}{row['median_peak_rss_mib']:>14.1f}")
     print("(medians; 'vs smallest': wall per article relative to the smallest size)")
