@@ -73,18 +73,6 @@ static void check_fields(const struct loader *loader,
 	}
 }
 
-static const char *type_name(enum yamldoc_type type)
-{
-	switch (type) {
-	case YAMLDOC_MAPPING:
-		return "a mapping";
-	case YAMLDOC_SEQUENCE:
-		return "a list";
-	default:
-		return "text";
-	}
-}
-
 /* True when value has the wanted type; otherwise reports it. */
 static bool expect_type(const struct loader *loader, const char *name,
 			const struct yamldoc_node *value, enum yamldoc_type type)
@@ -92,7 +80,7 @@ static bool expect_type(const struct loader *loader, const char *name,
 	if (value->type == type)
 		return true;
 	diag_error(loader->path, value->line, value->col,
-		   "'%s' must be %s, not %s", name, type_name(type),
+		   "'%s' must be %s, not %s", name, yamldoc_type_label(type),
 		   yamldoc_type_name(value));
 	return false;
 }
@@ -104,7 +92,7 @@ static bool expect_item(const struct loader *loader, const char *what,
 	if (item->type == type)
 		return true;
 	diag_error(loader->path, item->line, item->col, "%s must be %s, not %s",
-		   what, type_name(type), yamldoc_type_name(item));
+		   what, yamldoc_type_label(type), yamldoc_type_name(item));
 	return false;
 }
 

@@ -408,7 +408,12 @@ bool yamldoc_is_null(const struct yamldoc_node *node)
 
 const char *yamldoc_type_name(const struct yamldoc_node *node)
 {
-	switch (node->type) {
+	return yamldoc_type_label(node->type);
+}
+
+const char *yamldoc_type_label(enum yamldoc_type type)
+{
+	switch (type) {
 	case YAMLDOC_MAPPING:
 		return "a mapping";
 	case YAMLDOC_SEQUENCE:

@@ -56,8 +56,11 @@ struct yamldoc_node *yamldoc_get(const struct yamldoc_node *mapping,
 /* True when node is a plain null scalar ("", "~", "null"). */
 bool yamldoc_is_null(const struct yamldoc_node *node);
 
-/* Short human name of a node's type for messages: "a mapping",
- * "a list", "text". Static storage. */
+/* Short human name of a type for messages: "a mapping", "a list",
+ * "text". Static storage. */
+const char *yamldoc_type_label(enum yamldoc_type type);
+
+/* yamldoc_type_label of node's type. */
 const char *yamldoc_type_name(const struct yamldoc_node *node);
 
 /* Reads a boolean scalar (true/false/yes/no, any case). Returns false and
