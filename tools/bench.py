@@ -489,10 +489,20 @@ def compare(settings, tools, bench_dir, shared, watch):
               for name in runs}
     rss = {name: commands[name]["median_peak_rss_mib"] if name in commands else None
            for name in runs}
+    cpu = {name: commands[name]["median_cpu_s"] if name in commands else None
+           for name in runs}
+    # Wall time is what the targets are about. CPU time is given
+    # too: on a loaded machine the scheduler shares cores per thread, so a
+    # program with many threads (Hugo) keeps more of the machine than one
+    # with two (kbgen), and wall-time ratios swing from run to run more
+    # than CPU-time ones.
     ratios = {
         "kbgen/hugo": ratio(median["kbgen"], median["hugo"]),
         "kbgen/(hugo+pagefind)": ratio(median["kbgen"], median["hugo+pagefind"]),
         "kbgen/cmark-gfm": ratio(median["kbgen"], median["cmark-gfm"]),
+        "cpu kbgen/hugo": ratio(cpu["kbgen"], cpu["hugo"]),
+        "cpu kbgen/(hugo+pagefind)": ratio(cpu["kbgen"], cpu["hugo+pagefind"]),
+        "cpu kbgen/cmark-gfm": ratio(cpu["kbgen"], cpu["cmark-gfm"]),
         "rss kbgen/hugo": ratio(rss["kbgen"], rss["hugo"]),
         "rss kbgen/(hugo+pagefind)": ratio(rss["kbgen"], rss["hugo+pagefind"]),
     }
@@ -616,12 +626,14 @@ def print_compare(results):
     print("(medians; from /usr/bin/time: wall, CPU = user + sys, peak RSS; "
           "pair: the two added, the larger RSS)")
     print()
-    print(f"{'ratio (medians)':<28}{'wall':>8}{'peak RSS':>10}   issue's target")
-    print(f"{'kbgen / hugo':<28}{number(r['kbgen/hugo']):>8}{number(r['rss kbgen/hugo']):>10}"
-          "   wall ≤ 0.30")
+    print(f"{'ratio (medians)':<28}{'wall':>8}{'CPU':>8}{'peak RSS':>10}   issue's target")
+    print(f"{'kbgen / hugo':<28}{number(r['kbgen/hugo']):>8}{number(r['cpu kbgen/hugo']):>8}"
+          f"{number(r['rss kbgen/hugo']):>10}   wall ≤ 0.30")
     print(f"{'kbgen / (hugo + pagefind)':<28}{number(r['kbgen/(hugo+pagefind)']):>8}"
+          f"{number(r['cpu kbgen/(hugo+pagefind)']):>8}"
           f"{number(r['rss kbgen/(hugo+pagefind)']):>10}")
-    print(f"{'kbgen / cmark-gfm':<28}{number(r['kbgen/cmark-gfm']):>8}{'':>10}   wall ≤ 3")
+    print(f"{'kbgen / cmark-gfm':<28}{number(r['kbgen/cmark-gfm']):>8}"
+          f"{number(r['cpu kbgen/cmark-gfm']):>8}{'':>10}   wall ≤ 3")
     s = results["search"]
     print()
     print(f"search, {len(s['queries'])} queries{'':<9}{'p50 ms':>8}{'p99 ms':>9}{'max ms':>9}")
