@@ -364,7 +364,7 @@ void cgisearch_page(const struct cgi_site *site,
 	char *title, *home;
 	int error;
 
-	if (query == NULL || *query == '\0') {
+	if (query == NULL || query[strspn(query, " \t\r\n")] == '\0') {
 		respond_empty(site, response);
 		return;
 	}

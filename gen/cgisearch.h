@@ -19,8 +19,9 @@
 
 #include "cgi.h"
 
-/* GET /search: query (validated; NULL or "" when none was given) and the
- * 1-based page number. Fills *response. */
+/* GET /search: query (validated; NULL when none was given; NULL, empty
+ * or blank shows the search page itself) and the 1-based page number.
+ * Fills *response. */
 void cgisearch_page(const struct cgi_site *site,
 		    const struct cgi_request *request, const char *query,
 		    size_t page, struct cgi_response *response);

@@ -326,6 +326,11 @@ static void test_search(void)
 	      "no results: suggests the wizard");
 	reply_free(&reply);
 
+	get(&reply, "/search", "q=+%09+");
+	CHECK(contains(reply.body, "キーワードを入力して"), "search for blanks: "
+	      "asks for words");
+	reply_free(&reply);
+
 	get(&reply, "/search", "");
 	CHECK_INT(reply.response.status, 200, "search without q: 200");
 	CHECK(contains(reply.body, "キーワードを入力して"), "search without q: "
