@@ -33,7 +33,7 @@ snippet=$(sed -e "s|/var/www/kb|$tmp/www|g" -e "s|/usr/local/lib/kbgen|$tmp/lib|
 	-e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" "tools/deploy/$server.conf")
 
 if [ "$server" = nginx ]; then
-	fcgiwrap -s "unix:$tmp/fcgiwrap.sock" -c 2 2>"$tmp/fcgiwrap.log" &
+	fcgiwrap -s "unix:$tmp/fcgiwrap.sock" 2>"$tmp/fcgiwrap.log" &
 	pids="$pids $!"
 	mkdir -p "$tmp/temp"
 	cat > "$tmp/server.conf" <<CONF
