@@ -4,6 +4,7 @@
  * parsed and imported as nodes, never pasted in as markup.
  */
 #include "wizard.h"
+#include "wizardpage.h"
 
 #include <libxml/parser.h>
 #include <stdlib.h>
@@ -278,28 +279,6 @@ static void add_mid_step_notice(const struct render_context *context,
 
 /* Moves every heading one level down when the body has an h1: the node's
  * title is the page's only h1. */
-static void demote_headings(cmark_node *document)
-{
-	cmark_iter *iterator = cmark_iter_new(document);
-	cmark_event_type event;
-	bool has_h1 = false;
-
-	while (!has_h1 && (event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(iterator);
-		has_h1 = cmark_node_get_type(node) == CMARK_NODE_HEADING &&
-			 cmark_node_get_heading_level(node) == 1;
-	}
-	cmark_iter_reset(iterator, document, CMARK_EVENT_ENTER);
-	while (has_h1 && (event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(iterator);
-		int level = cmark_node_get_heading_level(node);
-		if (event == CMARK_EVENT_ENTER &&
-		    cmark_node_get_type(node) == CMARK_NODE_HEADING && level < 6)
-			cmark_node_set_heading_level(node, level + 1);
-	}
-	cmark_iter_free(iterator);
-}
-
 struct body_links {
 	const struct site *site;
 	const struct tree *tree;
@@ -314,63 +293,26 @@ static char *rewrite_body_url(void *user, const char *url, bool image)
 				      NULL);
 }
 
-static void add_body(const struct render_context *context, xmlNodePtr parent,
-		     const struct tree *tree, const struct tree_node *node)
+struct option_links {
+	const struct render_context *context;
+	const struct tree *tree;
+	const struct tree_node *node;
+};
+
+/* The page of the option's next node; NULL (no link) when it does not
+ * exist, in a tree with errors. */
+static char *option_href(void *user, size_t option)
 {
-	struct body_links links = {context->site, tree};
-	struct markdown_headings headings = {0};
-	struct markdown_render_options options = {
-		.rewrite_url = rewrite_body_url,
-		.user = &links,
-		.headings = &headings,
-		.permalink_label = ui(context, "permalink"),
-	};
-	cmark_node *document;
+	const struct option_links *links = user;
+	size_t next = links->node->options[option].next_index;
+	char *path, *url;
 
-	if (node->body == NULL || *node->body == '\0')
-		return;
-	document = markdown_parse(node->body, strlen(node->body));
-	demote_headings(document);
-	markdown_collect_headings(document, reserved_ids, &headings);
-	markdown_render(document, dom_element(parent, "div", "wizard-body"),
-			&options);
-	markdown_headings_free(&headings);
-	cmark_node_free(document);
-}
-
-static void add_hint(const struct render_context *context, xmlNodePtr parent,
-		     const struct tree_node *node)
-{
-	xmlNodePtr hint;
-
-	if (node->hint == NULL || *node->hint == '\0')
-		return;
-	hint = dom_element(parent, "p", "hint");
-	dom_text(hint, ui(context, "wizard-hint"));
-	dom_text(hint, node->hint);
-}
-
-/* The answers, labelled by the question (the h1). An option whose next
- * node does not exist (a tree with errors) is shown without a link. */
-static void add_options(const struct render_context *context, xmlNodePtr parent,
-			const struct tree *tree, const struct tree_node *node)
-{
-	xmlNodePtr list = dom_element(parent, "ul", "options");
-
-	dom_set(list, "aria-labelledby", "kb-wizard-question");
-	for (size_t i = 0; i < node->option_count; i++) {
-		const struct tree_option *option = &node->options[i];
-		xmlNodePtr item = dom_element(list, "li", NULL);
-		char *path;
-
-		if (option->next_index >= tree->node_count) {
-			dom_text(item, option->label);
-			continue;
-		}
-		path = node_path(tree, &tree->nodes[option->next_index]);
-		link_to(context, item, path, option->label);
-		free(path);
-	}
+	if (next >= links->tree->node_count)
+		return NULL;
+	path = node_path(links->tree, &links->tree->nodes[next]);
+	url = theme_url(links->context->theme, path);
+	free(path);
+	return url;
 }
 
 /* cgi_url without the trailing '/', or NULL when unset. Caller frees. */
@@ -415,66 +357,31 @@ static void add_actions(const struct render_context *context, xmlNodePtr parent,
 	free(cgi);
 }
 
-static const char *result_key(enum tree_result result)
-{
-	switch (result) {
-	case TREE_RESOLVED:
-		return "wizard-result-resolved";
-	case TREE_UNRESOLVED:
-		return "wizard-result-unresolved";
-	case TREE_ESCALATE:
-		return "wizard-result-escalate";
-	case TREE_RESULT_NONE:
-		break;
-	}
-	return NULL;
-}
-
-static void add_result(const struct render_context *context, xmlNodePtr parent,
-		       const struct tree_node *node)
-{
-	const char *key = result_key(node->result);
-	char *class_name;
-
-	if (key == NULL)
-		return;
-	class_name = xasprintf("result result-%s", tree_result_name(node->result));
-	dom_text_element(parent, "p", class_name, ui(context, key));
-	free(class_name);
-}
-
-/* <section> with an h2 whose id labels it. */
-static xmlNodePtr add_section(const struct render_context *context,
-			      xmlNodePtr parent, const char *class_name,
-			      const char *id, const char *title_key)
-{
-	xmlNodePtr section = dom_element(parent, "section", class_name);
-
-	dom_set(section, "aria-labelledby", id);
-	dom_set(dom_text_element(section, "h2", NULL, ui(context, title_key)),
-		"id", id);
-	return section;
-}
-
 /* The outcome's articles, titled as the articles title themselves. */
 static void add_articles(const struct render_context *context,
 			 xmlNodePtr parent, const struct tree_node *node)
 {
-	struct article **articles = xcalloc(node->article_count + 1,
-					    sizeof *articles);
+	struct wizardpage_article *articles = xcalloc(node->article_count + 1,
+						      sizeof *articles);
+	char **urls = xcalloc(node->article_count + 1, sizeof *urls);
 	size_t count = 0;
 
 	for (size_t i = 0; i < node->article_count; i++) {
-		struct article *article = site_find_article(context->site,
-							    node->articles[i].name);
-		if (article != NULL)
-			articles[count++] = article;
+		const struct article *article =
+			site_find_article(context->site, node->articles[i].name);
+		if (article == NULL)
+			continue;
+		urls[count] = theme_url(context->theme, article->url_path);
+		articles[count] = (struct wizardpage_article){
+			urls[count], article->meta.title,
+			article->meta.description,
+		};
+		count++;
 	}
-	if (count > 0)
-		render_article_list(context,
-				    add_section(context, parent, "related",
-						"kb-wizard-articles", "related"),
-				    articles, count);
+	wizardpage_add_articles(context->theme, parent, articles, count);
+	for (size_t i = 0; i < count; i++)
+		free(urls[i]);
+	free(urls);
 	free(articles);
 }
 
@@ -482,23 +389,20 @@ static void add_articles(const struct render_context *context,
 static void add_guides(const struct render_context *context, xmlNodePtr parent,
 		       const struct tree_node *node)
 {
-	xmlNodePtr list = NULL;
+	struct wizardpage_guide *guides = xcalloc(node->link_count + 1,
+						  sizeof *guides);
+	size_t count = 0;
 
 	for (size_t i = 0; i < node->link_count; i++) {
 		const struct external_link *link =
 			site_config_link(&context->site->config,
 					 node->links[i].name);
-		if (link == NULL)
-			continue;
-		if (list == NULL)
-			list = dom_element(add_section(context, parent, "guides",
-						       "kb-wizard-guides",
-						       "wizard-guides"),
-					   "ul", "guide-list");
-		dom_set(dom_link(dom_element(list, "li", NULL), link->url,
-				 link->title),
-			"rel", "noopener");
+		if (link != NULL)
+			guides[count++] = (struct wizardpage_guide){link->title,
+								    link->url};
 	}
+	wizardpage_add_guides(context->theme, parent, guides, count);
+	free(guides);
 }
 
 /* ---- pages ----------------------------------------------------------------- */
@@ -512,22 +416,25 @@ static int render_node(const struct render_context *context,
 	char *path = node_path(tree, node);
 	struct page *page = page_new(context->theme, page_title, NULL);
 	xmlNodePtr main = page_main(page);
+	struct body_links links = {context->site, tree};
+	struct option_links options = {context, tree, node};
 	int rc;
 
 	add_crumbs(context, page, tree, title);
 	if (index != tree->start)
 		add_mid_step_notice(context, main, tree);
-	dom_set(dom_text_element(main, "h1", NULL, title), "id",
-		"kb-wizard-question");
+	wizardpage_add_title(main, title);
 	if (node->type == TREE_OUTCOME) {
-		add_result(context, main, node);
-		add_body(context, main, tree, node);
+		wizardpage_add_result(context->theme, main, node->result);
+		wizardpage_add_body(context->theme, main, node->body,
+				    rewrite_body_url, &links);
 		add_articles(context, main, node);
 		add_guides(context, main, node);
 	} else {
-		add_body(context, main, tree, node);
-		add_hint(context, main, node);
-		add_options(context, main, tree, node);
+		wizardpage_add_body(context->theme, main, node->body,
+				    rewrite_body_url, &links);
+		wizardpage_add_hint(context->theme, main, node->hint);
+		wizardpage_add_options(main, node, option_href, &options);
 	}
 	add_actions(context, main, tree, node);
 	rc = render_save(context, page, path);
@@ -625,7 +532,7 @@ static void add_node_table(const struct render_context *context,
 		"wizard-col-id", "wizard-col-kind", "wizard-col-title",
 		"wizard-col-url", "wizard-col-note",
 	};
-	xmlNodePtr section = add_section(context, parent, "wizard-nodes",
+	xmlNodePtr section = wizardpage_add_section(context->theme, parent, "wizard-nodes",
 					 "kb-wizard-nodes", "wizard-nodes");
 	xmlNodePtr table = dom_element(section, "table", "node-table");
 	xmlNodePtr row = dom_element(dom_element(table, "thead", NULL), "tr",

@@ -27,7 +27,7 @@ mimetype.assign = (
   ".db" => "application/octet-stream",
 )
 url.access-deny = (".db")
-setenv.add-response-header = ("X-Content-Type-Options" => "nosniff", "Referrer-Policy" => "same-origin")
+setenv.set-response-header = ("X-Content-Type-Options" => "nosniff", "Referrer-Policy" => "same-origin")
 CONF
 if [ -n "$cgi" ] && [ -x "$cgi" ]; then
 cat <<CONF
