@@ -365,6 +365,11 @@ static char *resolve_markdown_link(const struct site *site,
 		}
 	}
 	if (target == NULL) {
+		/* a file whose front matter has errors exists: those errors,
+		 * reported in that file, are the ones to fix */
+		for (size_t i = 0; i < site->rejected_count; i++)
+			if (strcmp(site->rejected[i]->source, target_path) == 0)
+				return NULL;
 		if (error)
 			*error = xasprintf("broken link: '%s' does not exist "
 					   "(resolved to %s)", written, target_path);
@@ -467,23 +472,29 @@ static unsigned link_column(const struct article *article, unsigned file_line,
 	return (unsigned)utf8_count(line, (size_t)(found - line)) + 1;
 }
 
+static void check_article_links(const struct site *site,
+				const struct article *article)
+{
+	for (size_t k = 0; k < article->link_count; k++) {
+		const struct article_link *link = &article->links[k];
+		char *error = NULL;
+		char *href = site_resolve_link(site, article, link->url, &error);
+		if (error != NULL)
+			diag_error(article->source, link->line,
+				   link_column(article, link->line, link->url,
+					       link->byte_col),
+				   "%s", error);
+		free(error);
+		free(href);
+	}
+}
+
 void site_check_links(struct site *site)
 {
-	for (size_t i = 0; i < site->article_count; i++) {
-		const struct article *article = site->articles[i];
-		for (size_t k = 0; k < article->link_count; k++) {
-			const struct article_link *link = &article->links[k];
-			char *error = NULL;
-			char *href = site_resolve_link(site, article, link->url, &error);
-			if (error != NULL)
-				diag_error(article->source, link->line,
-					   link_column(article, link->line, link->url,
-						       link->byte_col),
-					   "%s", error);
-			free(error);
-			free(href);
-		}
-	}
+	for (size_t i = 0; i < site->article_count; i++)
+		check_article_links(site, site->articles[i]);
+	for (size_t i = 0; i < site->rejected_count; i++)
+		check_article_links(site, site->rejected[i]);
 }
 
 /* ---- loading ---- */
@@ -580,10 +591,13 @@ static struct article *load_article(const char *root, const char *section,
 	}
 	ok = front_matter_parse(article->text, length, article->source,
 				&article->meta);
-	if (!ok)
+	if (!ok && article->meta.body == NULL)
 		goto fail;
-	if (article->meta.draft && !with_drafts)
+	if (ok && article->meta.draft && !with_drafts)
 		goto fail;
+	/* With bad front matter the article is not published, but its
+	 * links are still checked, so one run reports every mistake. */
+	article->rejected = !ok;
 	article->url_path = xasprintf("%s/%s/", section,
 				      article->meta.slug ? article->meta.slug : stem);
 	article->slug_line = article->meta.slug_line;
@@ -705,6 +719,13 @@ static void load_section(struct site *site, const char *name, bool with_drafts,
 		article = load_article(site->root, name, files[i], with_drafts);
 		if (article == NULL)
 			continue;
+		if (article->rejected) {
+			site->rejected = xrealloc(site->rejected,
+						  (site->rejected_count + 1) *
+						  sizeof *site->rejected);
+			site->rejected[site->rejected_count++] = article;
+			continue;
+		}
 		section_add(section, article);
 		site->articles = xgrow(site->articles, capacity,
 				       site->article_count + 1,
@@ -1075,6 +1096,9 @@ void site_free(struct site *site)
 		return;
 	for (size_t i = 0; i < site->article_count; i++)
 		article_free(site->articles[i]);
+	for (size_t i = 0; i < site->rejected_count; i++)
+		article_free(site->rejected[i]);
+	free(site->rejected);
 	for (size_t i = 0; i < site->section_count; i++) {
 		free(site->sections[i]->name);
 		free(site->sections[i]->title);

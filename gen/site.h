@@ -56,6 +56,7 @@ struct article {
 	size_t link_count, link_capacity;
 	unsigned slug_line, slug_col;
 	size_t recent_rank;	/* index in site->recent */
+	bool rejected;		/* front matter had errors: not published */
 	struct article **related;	/* same tags, best first */
 	size_t related_count;
 };
@@ -93,6 +94,10 @@ struct site {
 	struct tag **tags;		/* sorted by name */
 	size_t tag_count;
 	struct article **recent;	/* by updated, newest first */
+	/* Articles whose front matter has errors: never published, but their
+	 * links are checked too. */
+	struct article **rejected;
+	size_t rejected_count;
 	site_tree_link_resolver tree_links;
 	void *tree_links_user;
 };

@@ -46,6 +46,15 @@ check_eq "check: nothing written" "$(ls "$site" | tr '\n' ' ')" "content decisio
 check_contains "check --format json" "$(cat "$TMP/check.json")" \
 	'"file":"content/docs/many-errors.md","line":3,"column":7,"severity":"error"'
 
+# a link to a file whose front matter is broken: only that file's errors
+fixture_site link-to-rejected
+printf -- '---\ntitle: [壊れた\n---\n本文\n' > "$site/content/docs/broken.md"
+printf -- '---\ntitle: リンク元\n---\n[壊れた記事](broken.md)\n' > "$site/content/docs/linker.md"
+out=$("$KBGEN" check --root "$site" 2>&1)
+check_eq "link to a file with bad front matter: only its own error" "$out" \
+"content/docs/broken.md:3:1: error: invalid YAML: did not find expected ',' or ']' while parsing a flow sequence
+kbgen: 1 error, 0 warnings; nothing written"
+
 # usage errors: exit 2, exact message
 out=$("$KBGEN" build --bogus 2>&1); status=$?
 check_eq "unknown option: status 2" "$status" 2
