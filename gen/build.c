@@ -149,12 +149,101 @@ static int index_tree(struct build *build, sqlite3 *db, const struct tree *tree)
 	return rc;
 }
 
-static int write_index(struct build *build)
+/* Article sections handed from the renderers to the index writer, one
+ * slot per article in site order. The writer takes them in that order, so
+ * row ids never depend on which thread rendered what; renderers wait when
+ * they run more than FEED_WINDOW articles ahead, which bounds memory. */
+#define FEED_WINDOW 256
+
+struct section_slot {
+	bool ready;
+	struct index_section *sections;
+	size_t count;
+};
+
+struct section_feed {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct section_slot *slots;
+	size_t consumed;
+	bool closed;		/* no more slots will be filled */
+};
+
+/* render_context.article_parsed: runs in a rendering thread. */
+static void feed_article(void *user, const struct article *article,
+			 cmark_node *document)
+{
+	struct section_feed *feed = user;
+	struct index_section *sections;
+	size_t count;
+
+	index_sections_make(article, document, &sections, &count);
+	pthread_mutex_lock(&feed->lock);
+	while (article->order >= feed->consumed + FEED_WINDOW && !feed->closed)
+		pthread_cond_wait(&feed->changed, &feed->lock);
+	feed->slots[article->order] = (struct section_slot){true, sections, count};
+	pthread_cond_broadcast(&feed->changed);
+	pthread_mutex_unlock(&feed->lock);
+}
+
+/* Takes article i's sections from the feed, waiting for them; false when
+ * the renderers stopped before producing them. */
+static bool feed_take(struct section_feed *feed, size_t i,
+		      struct section_slot *out)
+{
+	bool ready;
+
+	pthread_mutex_lock(&feed->lock);
+	while (!feed->slots[i].ready && !feed->closed)
+		pthread_cond_wait(&feed->changed, &feed->lock);
+	ready = feed->slots[i].ready;
+	*out = feed->slots[i];
+	feed->slots[i] = (struct section_slot){0};
+	feed->consumed = i + 1;
+	pthread_cond_broadcast(&feed->changed);
+	pthread_mutex_unlock(&feed->lock);
+	return ready;
+}
+
+static void feed_close(struct section_feed *feed)
+{
+	pthread_mutex_lock(&feed->lock);
+	feed->closed = true;
+	pthread_cond_broadcast(&feed->changed);
+	pthread_mutex_unlock(&feed->lock);
+}
+
+/* Indexes one article: from the feed, or (feed NULL) by parsing it. */
+static int index_article(struct build *build, sqlite3 *db,
+			 struct section_feed *feed, const struct article *article)
+{
+	struct section_slot slot = {0};
+	int rc;
+
+	if (feed != NULL) {
+		if (!feed_take(feed, article->order, &slot))
+			return -1;	/* rendering failed; reported there */
+	} else {
+		cmark_node *document = markdown_parse(article->meta.body,
+						      article->meta.body_length);
+		index_sections_make(article, document, &slot.sections,
+				    &slot.count);
+		cmark_node_free(document);
+	}
+	rc = index_add_article(db, build->site, article, slot.sections,
+			       slot.count);
+	index_sections_free(slot.sections, slot.count);
+	return rc;
+}
+
+static int write_index(struct build *build, struct section_feed *feed)
 {
 	char *path = path_join(build->staging, "kb.db");
 	sqlite3 *db;
-	int rc = index_open(build->site, path, &db);
+	int rc = index_open(path, &db);
 
+	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++)
+		rc = index_article(build, db, feed, build->site->articles[i]);
 	for (size_t t = 0; rc == 0 && t < build->tree_count; t++)
 		rc = index_tree(build, db, build->trees[t]);
 	if (rc == 0)
@@ -226,6 +315,7 @@ static int render_all_articles(const struct render_context *context)
 
 struct index_job {
 	struct build *build;
+	struct section_feed *feed;
 	int rc;
 };
 
@@ -233,7 +323,7 @@ static void *index_thread(void *argument)
 {
 	struct index_job *job = argument;
 
-	job->rc = write_index(job->build);
+	job->rc = write_index(job->build, job->feed);
 	return NULL;
 }
 
@@ -249,7 +339,13 @@ static int render_all(struct build *build)
 	struct wizard_entries entries;
 	struct wizard_paths paths;
 	struct feed_extra extra;
-	struct index_job index = {.build = build};
+	struct section_feed feed = {
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.changed = PTHREAD_COND_INITIALIZER,
+		.slots = xcalloc(build->site->article_count + 1,
+				 sizeof *feed.slots),
+	};
+	struct index_job index = {.build = build, .feed = &feed};
 	pthread_t indexer;
 	bool index_running;
 	int rc = 0;
@@ -261,7 +357,12 @@ static int render_all(struct build *build)
 	context.wizard_count = entries.count;
 	site_compute_related(build->site, RELATED_LIMIT);
 	index_running = pthread_create(&indexer, NULL, index_thread, &index) == 0;
+	if (index_running) {
+		context.article_parsed = feed_article;
+		context.article_parsed_user = &feed;
+	}
 	rc = render_all_articles(&context);
+	feed_close(&feed);
 	if (rc == 0)
 		rc = wizard_render_all(&context, build->trees, build->tree_count);
 	if (rc == 0)
@@ -287,7 +388,10 @@ static int render_all(struct build *build)
 	if (index_running)
 		pthread_join(indexer, NULL);
 	else
-		index.rc = write_index(build);
+		index.rc = write_index(build, NULL);
+	for (size_t i = 0; i < build->site->article_count; i++)
+		index_sections_free(feed.slots[i].sections, feed.slots[i].count);
+	free(feed.slots);
 	if (rc == 0)
 		rc = index.rc;
 	wizard_paths_free(&paths);

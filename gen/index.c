@@ -10,31 +10,38 @@
 #include "search.h"
 #include "util.h"
 
-struct section_rows {
-	sqlite3 *db;
-	const struct article *article;
-	const char *url;
-	const char *tags;
-	int failed;
+struct section_list {
+	struct index_section *items;
+	size_t count, capacity;
 };
 
-static void add_section(void *user, const struct markdown_heading *heading,
-			const char *text, size_t length)
+static void collect_section(void *user, const struct markdown_heading *heading,
+			    const char *text, size_t length)
 {
-	struct section_rows *rows = user;
-	struct search_row row = {
-		.url = rows->url,
-		.anchor = heading ? heading->id : NULL,
-		.kind = "article",
-		.title = rows->article->meta.title,
-		.heading = heading ? heading->text : NULL,
-		.tags = rows->tags,
-		.body = text,
-	};
+	struct section_list *list = user;
 
-	(void)length;
-	if (rows->failed == 0 && search_add_row(rows->db, &row) != SEARCH_OK)
-		rows->failed = 1;
+	list->items = xgrow(list->items, &list->capacity, list->count + 1,
+			    sizeof *list->items);
+	list->items[list->count].heading = heading;
+	list->items[list->count++].text = xstrndup(text, length);
+}
+
+void index_sections_make(const struct article *article, cmark_node *document,
+			 struct index_section **out, size_t *count)
+{
+	struct section_list list = {0};
+
+	markdown_each_section(document, &article->headings, collect_section,
+			      &list);
+	*out = list.items;
+	*count = list.count;
+}
+
+void index_sections_free(struct index_section *sections, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(sections[i].text);
+	free(sections);
 }
 
 static char *joined_tags(const struct article *article)
@@ -49,12 +56,12 @@ static char *joined_tags(const struct article *article)
 	return buf_detach(&tags);
 }
 
-static int add_article(sqlite3 *db, const struct site *site,
-		       const struct article *article)
+int index_add_article(sqlite3 *db, const struct site *site,
+		      const struct article *article,
+		      const struct index_section *sections, size_t count)
 {
 	char *url = site_url(site, article->url_path);
 	char *tags = joined_tags(article);
-	struct section_rows rows = {db, article, url, tags, 0};
 	struct search_article meta = {
 		.url = url,
 		.title = article->meta.title,
@@ -62,16 +69,29 @@ static int add_article(sqlite3 *db, const struct site *site,
 		.description = article->meta.description,
 		.updated = article->updated,
 	};
-	cmark_node *document;
+	int rc = 0;
 
-	document = markdown_parse(article->meta.body, article->meta.body_length);
-	markdown_each_section(document, &article->headings, add_section, &rows);
-	cmark_node_free(document);
-	if (rows.failed == 0 && search_add_article(db, &meta) != SEARCH_OK)
-		rows.failed = 1;
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		struct search_row row = {
+			.url = url,
+			.anchor = sections[i].heading ? sections[i].heading->id : NULL,
+			.kind = "article",
+			.title = article->meta.title,
+			.heading = sections[i].heading ? sections[i].heading->text : NULL,
+			.tags = tags,
+			.body = sections[i].text,
+		};
+		if (search_add_row(db, &row) != SEARCH_OK)
+			rc = -1;
+	}
+	if (rc == 0 && search_add_article(db, &meta) != SEARCH_OK)
+		rc = -1;
+	if (rc != 0)
+		diag_error("kb.db", 0, 0, "cannot add %s to the search index: %s",
+			   article->source, sqlite3_errmsg(db));
 	free(tags);
 	free(url);
-	return rows.failed ? -1 : 0;
+	return rc;
 }
 
 static int fail(sqlite3 *db, const char *path)
@@ -81,7 +101,7 @@ static int fail(sqlite3 *db, const char *path)
 	return -1;
 }
 
-int index_open(const struct site *site, const char *path, sqlite3 **db)
+int index_open(const char *path, sqlite3 **db)
 {
 	*db = NULL;
 	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
@@ -92,9 +112,6 @@ int index_open(const struct site *site, const char *path, sqlite3 **db)
 			 "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
 	    search_schema_create(*db) != SEARCH_OK)
 		goto failed;
-	for (size_t i = 0; i < site->article_count; i++)
-		if (add_article(*db, site, site->articles[i]) != 0)
-			goto failed;
 	return 0;
 failed:
 	fail(*db, path);

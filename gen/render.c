@@ -183,6 +183,9 @@ int render_article(const struct render_context *context,
 	render_toc(context, body, article);
 	document = markdown_parse(article->meta.body, article->meta.body_length);
 	markdown_render(document, body, &options);
+	if (context->article_parsed != NULL)
+		context->article_parsed(context->article_parsed_user, article,
+					document);
 	cmark_node_free(document);
 	render_tag_links(context, body, article);
 	render_related(context, page_main(page), article);

@@ -24,6 +24,12 @@ struct render_context {
 	const char *out_dir;
 	const struct render_wizard_entry *wizards;
 	size_t wizard_count;
+	/* When set, called with each article's parsed Markdown before it is
+	 * freed (from the thread that rendered it), so the search index can
+	 * use the same parse. */
+	void (*article_parsed)(void *user, const struct article *article,
+			       cmark_node *document);
+	void *article_parsed_user;
 };
 
 /* Each returns 0, or -1 after reporting a system error through diag. */

@@ -950,6 +950,8 @@ struct site *site_load(const char *root, bool with_drafts)
 	if (site->article_count > 1)
 		qsort(site->articles, site->article_count, sizeof *site->articles,
 		      compare_sources);
+	for (size_t i = 0; i < site->article_count; i++)
+		site->articles[i]->order = i;
 	check_duplicate_urls(site);
 	for (size_t i = 0; i < site->section_count; i++)
 		if (site->sections[i]->article_count > 1)

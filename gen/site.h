@@ -55,6 +55,7 @@ struct article {
 	struct article_link *links;	/* relative links, collected at load */
 	size_t link_count, link_capacity;
 	unsigned slug_line, slug_col;
+	size_t order;		/* index in site->articles */
 	size_t recent_rank;	/* index in site->recent */
 	bool rejected;		/* front matter had errors: not published */
 	struct article **related;	/* same tags, best first */
