@@ -75,6 +75,11 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
+def usage_error(message):
+    log(f"bench.py: {message}")
+    sys.exit(2)
+
+
 def env_int(name, default, minimum):
     value = os.environ.get(name, "").strip()
     if not value:
@@ -84,7 +89,7 @@ def env_int(name, default, minimum):
     except ValueError:
         number = minimum - 1
     if number < minimum:
-        sys.exit(f"bench.py: {name}={value!r}: want a whole number >= {minimum}")
+        usage_error(f"{name}={value!r}: want a whole number >= {minimum}")
     return number
 
 
@@ -97,7 +102,7 @@ def sizes_setting():
     except ValueError:
         sizes = []
     if not sizes or min(sizes) < 1:
-        sys.exit(f"bench.py: BENCH_SIZES={value!r}: want article counts, e.g. \"1000 10000 50000\"")
+        usage_error(f"BENCH_SIZES={value!r}: want article counts, e.g. \"1000 10000 50000\"")
     return sorted(set(sizes))
 
 
