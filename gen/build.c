@@ -12,6 +12,8 @@
 #include "diag.h"
 #include "feed.h"
 #include "index.h"
+#include "lint.h"
+#include "progress.h"
 #include "publish.h"
 #include "render.h"
 #include "site.h"
@@ -52,6 +54,7 @@ static bool load_theme(struct build *build)
 		.base_path = config->base_path,
 		.site_title = config->title,
 		.search_action = action,
+		.live_reload = build->options->live_reload,
 	};
 
 	build->theme = theme_load(&theme_config);
@@ -409,8 +412,12 @@ enum build_status build_run(const struct build_options *options)
 	if (!load(&build))
 		goto out;
 	status = BUILD_OK;
-	if (options->check_only)
+	if (options->check_only) {
+		if (options->lint)
+			lint_run(build.site, build.trees, build.tree_count);
+		status = diag_error_count() == 0 ? BUILD_OK : BUILD_CONTENT_ERRORS;
 		goto out;
+	}
 	status = BUILD_SYSTEM_ERROR;
 	build.staging = publish_begin(options->out_dir);
 	if (build.staging == NULL)

@@ -12,6 +12,9 @@ struct build_options {
 	const char *out_dir;	/* published folder, e.g. "out" */
 	bool drafts;		/* include articles with draft: true */
 	bool check_only;	/* load and check, write nothing */
+	bool lint;		/* with check_only: also the writer checks */
+	bool quiet;		/* no progress line */
+	bool live_reload;	/* pages load the live-reload script (watch) */
 };
 
 /* Exit statuses, as kbgen's main returns them. */

@@ -15,6 +15,8 @@
 #ifndef KB_THEME_H
 #define KB_THEME_H
 
+#include <stdbool.h>
+
 #include <libxml/tree.h>
 #include <stddef.h>
 
@@ -24,6 +26,7 @@ struct theme_config {
 	const char *base_path;		/* "/" or "/kb/": every URL starts with it */
 	const char *site_title;
 	const char *search_action;	/* URL the search form submits to */
+	bool live_reload;		/* pages load <base>_kb/live.js */
 };
 
 struct theme;

@@ -1,0 +1,20 @@
+/*
+ * lint.h — writer-facing checks run by `kbgen check` on top of every check
+ * the build makes: orphan articles, images without alt text, skipped
+ * heading levels, missing descriptions, duplicate titles, wizard outcomes
+ * without articles. Everything is reported as warnings through diag.
+ */
+#ifndef KB_LINT_H
+#define KB_LINT_H
+
+#include <stddef.h>
+
+#include "site.h"
+#include "tree.h"
+
+/* Runs every writer check over a loaded site and its trees, reporting
+ * warnings through diag. Borrows everything; keeps nothing. */
+void lint_run(const struct site *site, struct tree *const *trees,
+	      size_t tree_count);
+
+#endif
