@@ -285,6 +285,7 @@ static void *render_articles(void *argument)
 			break;
 		if (render_article(pool->context, site->articles[i]) != 0)
 			atomic_store(&pool->failed, 1);
+		progress_step(1);
 	}
 	return NULL;
 }
@@ -364,7 +365,9 @@ static int render_all(struct build *build)
 		context.article_parsed = feed_article;
 		context.article_parsed_user = &feed;
 	}
+	progress_begin(build->site->article_count, build->options->quiet);
 	rc = render_all_articles(&context);
+	progress_end();
 	feed_close(&feed);
 	if (rc == 0)
 		rc = wizard_render_all(&context, build->trees, build->tree_count);
