@@ -5,7 +5,9 @@
 #include "markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +18,6 @@
 
 static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
 
-static void register_extensions(void)
-{
-	cmark_gfm_core_extensions_ensure_registered();
-}
-
 static void attach(cmark_parser *parser, const char *name)
 {
 	cmark_syntax_extension *extension = cmark_find_syntax_extension(name);
@@ -29,33 +26,87 @@ static void attach(cmark_parser *parser, const char *name)
 		cmark_parser_attach_syntax_extension(parser, extension);
 }
 
-/* cmark-gfm keeps the table of inline "special characters" in one global
- * array, which attaching extensions (autolink's ':' and 'w') edits at the
- * start and end of every parse: two parses at once lose each other's
- * characters and autolinks go missing at random. Parses are therefore
- * serialized. */
+static cmark_parser *new_parser(void)
+{
+	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+
+	if (parser == NULL)
+		abort();
+	attach(parser, "table");
+	attach(parser, "autolink");
+	attach(parser, "strikethrough");
+	return parser;
+}
+
+/*
+ * cmark-gfm keeps the table of inline "special characters" in one global
+ * array. cmark_parser_finish adds the extensions' characters (autolink's
+ * ':' and 'w', strikethrough's '~') before parsing inlines and removes
+ * them afterwards, through this exported function: two parses at once
+ * lose each other's characters and autolinks go missing at random.
+ *
+ * The library calls it through the PLT, so this definition takes its
+ * place: the characters are added once, at start-up, through the
+ * library's own function (dlsym RTLD_NEXT), and every later call is a
+ * no-op, so the table never changes while threads parse. We always
+ * attach the same extensions, so "always added" is what every parse
+ * wants. Should a library build ever bind the call internally, the no-op
+ * is never reached; markdown_parse notices and serializes parses as
+ * before.
+ */
+typedef void manage_specials_fn(cmark_parser *parser, int add);
+
+static atomic_bool specials_interposed;
+
+void cmark_manage_extensions_special_characters(cmark_parser *parser, int add);
+void cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
+{
+	(void)parser;
+	(void)add;
+	atomic_store(&specials_interposed, true);
+}
+
+static void register_extensions(void)
+{
+	manage_specials_fn *real;
+	cmark_parser *parser;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	*(void **)&real = dlsym(RTLD_NEXT,
+				"cmark_manage_extensions_special_characters");
+	if (real == NULL)
+		return;
+	parser = new_parser();
+	real(parser, 1);
+	cmark_parser_free(parser);
+}
+
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
 cmark_node *markdown_parse(const char *text, size_t length)
 {
 	cmark_parser *parser;
 	cmark_node *document;
+	bool serialize;
 
 	pthread_once(&extensions_once, register_extensions);
-	pthread_mutex_lock(&parse_lock);
-	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
-	if (parser == NULL)
-		abort();
-	attach(parser, "table");
-	attach(parser, "autolink");
-	attach(parser, "strikethrough");
+	serialize = !atomic_load(&specials_interposed);
+	if (serialize)
+		pthread_mutex_lock(&parse_lock);
+	parser = new_parser();
 	cmark_parser_feed(parser, text, length);
 	document = cmark_parser_finish(parser);
 	cmark_parser_free(parser);
-	pthread_mutex_unlock(&parse_lock);
+	if (serialize)
+		pthread_mutex_unlock(&parse_lock);
 	if (document == NULL)
 		abort();
 	return document;
+}
+
+bool markdown_parses_in_parallel(void)
+{
+	return atomic_load(&specials_interposed);
 }
 
 static bool slug_keeps(utf8proc_int32_t code)

@@ -14,6 +14,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* True once a parse has shown that cmark-gfm's special-character table
+ * is set up once for all threads (see markdown.c), so parses run
+ * concurrently; false means they are serialized by a lock. */
+bool markdown_parses_in_parallel(void);
+
 /* Parses length bytes. Never fails (Markdown has no syntax errors); the
  * caller frees the document with cmark_node_free. Thread-safe (parses
  * are serialized: see markdown.c). */

@@ -168,7 +168,8 @@ static void test_golden(void)
  * must be found every time. */
 static void *parse_many(void *argument)
 {
-	const char *text = "前の文 https://example.jp/a と www.example.jp の後\n";
+	const char *text = "前の文 https://example.jp/a と www.example.jp の後 "
+			   "~~消した~~\n";
 	int *missed = argument;
 
 	for (int i = 0; i < 3000; i++) {
@@ -183,7 +184,10 @@ static void *parse_many(void *argument)
 				links++;
 		cmark_iter_free(iterator);
 		cmark_node_free(document);
-		if (links != 2)
+		if (links != 2 || cmark_node_first_child(document) == NULL ||
+		    strcmp(cmark_node_get_type_string(cmark_node_last_child(
+				   cmark_node_first_child(document))),
+			   "strikethrough") != 0)
 			(*missed)++;
 	}
 	return NULL;
@@ -199,7 +203,9 @@ static void test_concurrent_parses(void)
 	for (int i = 0; i < 4; i++)
 		pthread_join(threads[i], NULL);
 	CHECK_INT(missed[0] + missed[1] + missed[2] + missed[3], 0,
-		  "4 threads x 3000 parses: every autolink found");
+		  "4 threads x 3000 parses: every autolink and strikethrough found");
+	CHECK(markdown_parses_in_parallel(),
+	      "parses ran in parallel (the special-character table is set once)");
 }
 
 int main(void)
