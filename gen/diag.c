@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -81,17 +82,40 @@ static void sort_messages(void)
 		      compare_messages);
 }
 
-void diag_print(FILE *stream)
+/* GCC's own sequences (its default GCC_COLORS): bold red errors, bold
+ * magenta warnings; "\33[K" keeps a background colour from spilling
+ * to the end of the line in some terminals. */
+#define COLOR_ERROR "\33[01;31m\33[K"
+#define COLOR_WARNING "\33[01;35m\33[K"
+#define COLOR_RESET "\33[m\33[K"
+
+bool diag_color_wanted(FILE *stream)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	if (no_color != NULL && no_color[0] != '\0')
+		return false;
+	return isatty(fileno(stream)) == 1;
+}
+
+void diag_print_color(FILE *stream, bool color)
 {
 	sort_messages();
 	for (size_t i = 0; i < message_count; i++) {
 		const struct message *message = &messages[i];
-		fprintf(stream, "%s:%u:%u: %s: %s\n", message->path,
+		bool error = message->severity == DIAG_ERROR;
+		fprintf(stream, "%s:%u:%u: %s%s: %s%s\n", message->path,
 			message->line, message->col,
-			message->severity == DIAG_ERROR ? "error" : "warning",
+			!color ? "" : error ? COLOR_ERROR : COLOR_WARNING,
+			error ? "error" : "warning", color ? COLOR_RESET : "",
 			message->text);
 	}
 	fflush(stream);
+}
+
+void diag_print(FILE *stream)
+{
+	diag_print_color(stream, diag_color_wanted(stream));
 }
 
 static void print_json_string(FILE *stream, const char *text)

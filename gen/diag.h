@@ -10,6 +10,7 @@
 #ifndef KB_DIAG_H
 #define KB_DIAG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stddef.h>
 
@@ -29,8 +30,18 @@ size_t diag_warning_count(void);
 
 /* Prints every kept message, sorted by path, line and column (then in the
  * order reported), to stream. Messages stay kept; call diag_clear() to
- * forget them. diag_report is safe to call from several threads. */
+ * forget them. diag_report is safe to call from several threads.
+ * "error:" and "warning:" are coloured as GCC colours them when
+ * diag_color_wanted(stream) says so. */
 void diag_print(FILE *stream);
+
+/* diag_print with colour chosen by the caller: color adds GCC's escape
+ * sequences (bold red "error:", bold magenta "warning:"). */
+void diag_print_color(FILE *stream, bool color);
+
+/* True when stream is a terminal and NO_COLOR is unset or empty (a
+ * non-empty NO_COLOR turns colour off, as no-color.org asks). */
+bool diag_color_wanted(FILE *stream);
 
 /* Prints the kept messages as a JSON array of objects
  * {"file","line","column","severity","message"}. */
