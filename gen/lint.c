@@ -1,12 +1,413 @@
 /*
- * lint.c — writer-facing checks (see lint.h). Not written yet.
+ * lint.c — writer-facing checks (see lint.h).
+ *
+ * Each article's file is read again rather than trusting article->text,
+ * which the loader may let go of once the article is parsed; the body
+ * starts on the file line the front matter parse recorded
+ * (meta.body_line), so the front matter is not parsed (and its warnings
+ * not reported) a second time.
+ *
+ * Rules that needed a decision:
+ *  - An article is an orphan when no other article links to it with a
+ *    relative .md link and no decision tree names it (an outcome's
+ *    articles:) or links to it (a node's body). Section lists and tag
+ *    pages do not count: every article is on those.
+ *  - Headings: the page title is the only level 1 heading, so a '#' in
+ *    the body is reported, and so is a heading more than one level
+ *    deeper than the one before it, counting the title as level 1 (so a
+ *    body must start at '##'). Going back up any number of levels is
+ *    fine.
+ *  - A description that is missing or only blanks is reported at 1:1.
+ *  - Duplicate titles are compared byte for byte and reported at each
+ *    article's title: line, naming every other article with that title.
  */
 #include "lint.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "markdown.h"
+#include "util.h"
+
+/* The same bound the loader applies to an article file. */
+#define LINT_ARTICLE_MAX_SIZE (4 * 1024 * 1024)
+
+struct lint {
+	const struct site *site;
+	bool *linked;		/* by article->order: someone links to it */
+	unsigned *title_lines;	/* by article->order: line of "title:" */
+};
+
+/* One article's body, with the byte offset of each of its lines so that
+ * cmark's positions (body-relative line, byte column) turn into the
+ * file's line and character column. */
+struct body {
+	const struct article *article;
+	const char *text;
+	size_t length;
+	size_t *line_starts;	/* line_starts[k - 1]: body line k */
+	size_t line_count;
+};
+
+/* ---- links: who points at which article -------------------------------- */
+
+static bool has_scheme(const char *url)
+{
+	const char *c = url;
+
+	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+	       (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.')
+		c++;
+	return c != url && *c == ':';
+}
+
+/* The article a relative .md link written in from_source points at, or
+ * NULL (a URL with a scheme, an absolute path, an anchor, a missing
+ * target). Borrowed from the site. */
+static struct article *link_target(const struct site *site,
+				   const char *from_source, const char *url)
+{
+	const char *hash = strchr(url, '#');
+	const char *slash = strrchr(from_source, '/');
+	size_t path_length = hash ? (size_t)(hash - url) : strlen(url);
+	char *path, *directory, *target;
+	struct article *article = NULL;
+
+	if (has_scheme(url) || url[0] == '/' || url[0] == '?' || path_length == 0)
+		return NULL;
+	path = percent_decode(url, path_length);
+	directory = slash ? xstrndup(from_source, (size_t)(slash - from_source))
+			  : xstrdup("");
+	target = site_normalize_path(directory, path);
+	if (target != NULL && strlen(target) > 3 &&
+	    strcmp(target + strlen(target) - 3, ".md") == 0 &&
+	    strncmp(target, "content/", 8) == 0)
+		article = site_find_article(site, target);
+	free(target);
+	free(directory);
+	free(path);
+	return article;
+}
+
+static void mark_linked(struct lint *lint, const struct article *target,
+			const struct article *from)
+{
+	if (target != NULL && target != from)
+		lint->linked[target->order] = true;
+}
+
+struct tree_body_links {
+	struct lint *lint;
+	const char *tree_path;
+};
+
+static void mark_tree_body_link(void *user, cmark_node *node, const char *url,
+				bool image)
+{
+	struct tree_body_links *links = user;
+
+	(void)node;
+	if (!image)
+		mark_linked(links->lint, link_target(links->lint->site,
+						     links->tree_path, url),
+			    NULL);
+}
+
+/* Marks every article a tree names as an outcome's article or links to
+ * from a node's body. */
+static void mark_tree_references(struct lint *lint, const struct tree *tree)
+{
+	struct tree_body_links links = {lint, tree->path};
+
+	for (size_t i = 0; i < tree->node_count; i++) {
+		const struct tree_node *node = &tree->nodes[i];
+		for (size_t k = 0; k < node->article_count; k++)
+			mark_linked(lint, site_find_article(lint->site,
+							    node->articles[k].name),
+				    NULL);
+		if (node->body != NULL) {
+			cmark_node *document = markdown_parse(node->body,
+							      strlen(node->body));
+			markdown_each_link(document, mark_tree_body_link, &links);
+			cmark_node_free(document);
+		}
+	}
+}
+
+/* ---- one article's body ------------------------------------------------- */
+
+/* The file line of body line k (1-based, as cmark counts). */
+static unsigned file_line(const struct body *body, int line)
+{
+	return body->article->meta.body_line - 1 + (unsigned)(line > 0 ? line : 1);
+}
+
+/* The character column of cmark's byte column on body line k. */
+static unsigned file_column(const struct body *body, int line, int byte_col)
+{
+	size_t start, end, bytes;
+
+	if (line < 1 || (size_t)line > body->line_count || byte_col < 1)
+		return 1;
+	start = body->line_starts[line - 1];
+	end = (size_t)line < body->line_count ? body->line_starts[line]
+					       : body->length;
+	bytes = (size_t)byte_col - 1;
+	if (bytes > end - start)
+		bytes = end - start;
+	return (unsigned)utf8_count(body->text + start, bytes) + 1;
+}
+
+static void index_lines(struct body *body)
+{
+	size_t capacity = 0;
+
+	body->line_starts = xgrow(NULL, &capacity, 1, sizeof *body->line_starts);
+	body->line_starts[0] = 0;
+	body->line_count = 1;
+	for (size_t i = 0; i < body->length; i++)
+		if (body->text[i] == '\n' && i + 1 < body->length) {
+			body->line_starts = xgrow(body->line_starts, &capacity,
+						  body->line_count + 1,
+						  sizeof *body->line_starts);
+			body->line_starts[body->line_count++] = i + 1;
+		}
+}
+
+/* Where node starts, as the file's line and character column. */
+static void locate(const struct body *body, cmark_node *node, unsigned *line,
+		   unsigned *col)
+{
+	int body_line = cmark_node_get_start_line(node);
+
+	*line = file_line(body, body_line);
+	*col = file_column(body, body_line, cmark_node_get_start_column(node));
+}
+
+static bool is_blank(const char *text)
+{
+	return text[strspn(text, " \t\r\n")] == '\0';
+}
+
+static void check_image(const struct body *body, cmark_node *image)
+{
+	char *alt = markdown_plain_text(image);
+	const char *url = cmark_node_get_url(image);
+	unsigned line, col;
+
+	if (is_blank(alt)) {
+		locate(body, image, &line, &col);
+		diag_warning(body->article->source, line, col,
+			     "image '%s' has no alt text (describe it between "
+			     "the brackets)", url ? url : "");
+	}
+	free(alt);
+}
+
+static const char *const heading_marks[] = {"", "#", "##", "###", "####",
+					    "#####", "######"};
+
+/* *previous is the level of the heading before (1 for the title). */
+static void check_heading(const struct body *body, cmark_node *heading,
+			  int *previous)
+{
+	int level = cmark_node_get_heading_level(heading);
+	const char *path = body->article->source;
+	unsigned line, col;
+
+	if (level < 1 || level > 6)
+		return;
+	locate(body, heading, &line, &col);
+	if (level == 1)
+		diag_warning(path, line, col, "level 1 heading in the body: the "
+			     "title is the page's level 1 heading, so sections "
+			     "start at '##'");
+	else if (level > *previous + 1 && *previous == 1)
+		diag_warning(path, line, col, "heading level %d right after the "
+			     "title skips a level (use '##')", level);
+	else if (level > *previous + 1)
+		diag_warning(path, line, col, "heading level %d after level %d "
+			     "skips a level (use '%s')", level, *previous,
+			     heading_marks[*previous + 1]);
+	*previous = level;
+}
+
+/* Walks the body once: links mark their targets, images and headings
+ * are checked. */
+static void check_body(struct lint *lint, const struct body *body)
+{
+	cmark_node *document = markdown_parse(body->text, body->length);
+	cmark_iter *iterator = cmark_iter_new(document);
+	cmark_event_type event;
+	int previous_level = 1;
+
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		cmark_node_type type = cmark_node_get_type(node);
+		const char *url;
+
+		if (event != CMARK_EVENT_ENTER)
+			continue;
+		if (type == CMARK_NODE_HEADING) {
+			check_heading(body, node, &previous_level);
+		} else if (type == CMARK_NODE_IMAGE) {
+			check_image(body, node);
+		} else if (type == CMARK_NODE_LINK &&
+			   (url = cmark_node_get_url(node)) != NULL) {
+			mark_linked(lint, link_target(lint->site,
+						      body->article->source, url),
+				    body->article);
+		}
+	}
+	cmark_iter_free(iterator);
+	cmark_node_free(document);
+}
+
+/* The line of the front matter's "title:" key (the file's lines 2 up to
+ * the closing '---'), or 1 when it is written some other way. */
+static unsigned find_title_line(const char *text, unsigned body_line)
+{
+	const char *line = text;
+
+	for (unsigned n = 1; line != NULL && n + 1 < body_line; n++) {
+		if (n > 1 && strncmp(line, "title:", 6) == 0)
+			return n;
+		line = strchr(line, '\n');
+		if (line != NULL)
+			line++;
+	}
+	return 1;
+}
+
+/* Reads the article's file again and checks its body. */
+static void check_article(struct lint *lint, const struct article *article)
+{
+	char *path = path_join(lint->site->root, article->source);
+	struct body body = {.article = article};
+	char *text = NULL;
+	size_t length, offset = 0;
+
+	if (read_file(path, LINT_ARTICLE_MAX_SIZE, &text, &length) != 0) {
+		diag_error(article->source, 0, 0, "cannot read: %s",
+			   errno == EFBIG ? "file larger than 4 MiB"
+					  : strerror(errno));
+		free(path);
+		return;
+	}
+	for (unsigned line = 1; line < article->meta.body_line && offset < length;
+	     line++) {
+		const char *newline = memchr(text + offset, '\n', length - offset);
+		offset = newline ? (size_t)(newline - text) + 1 : length;
+	}
+	lint->title_lines[article->order] =
+		find_title_line(text, article->meta.body_line);
+	body.text = text + offset;
+	body.length = length - offset;
+	index_lines(&body);
+	check_body(lint, &body);
+	if (article->meta.description == NULL || is_blank(article->meta.description))
+		diag_warning(article->source, 1, 1, "no description in the front "
+			     "matter (search results and link previews show it)");
+	free(body.line_starts);
+	free(text);
+	free(path);
+}
+
+/* ---- across articles ---------------------------------------------------- */
+
+static void report_orphans(const struct lint *lint)
+{
+	for (size_t i = 0; i < lint->site->article_count; i++)
+		if (!lint->linked[i])
+			diag_warning(lint->site->articles[i]->source, 1, 1,
+				     "no other article or wizard links to this "
+				     "article (orphan)");
+}
+
+static int compare_by_title(const void *left_pointer, const void *right_pointer)
+{
+	const struct article *left = *(struct article *const *)left_pointer;
+	const struct article *right = *(struct article *const *)right_pointer;
+	int by_title = strcmp(left->meta.title, right->meta.title);
+
+	return by_title ? by_title : strcmp(left->source, right->source);
+}
+
+/* Warns at each of articles[0..count), all titled alike. */
+static void report_same_title(const struct lint *lint,
+			      struct article *const *articles, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct buf others = {0};
+		for (size_t k = 0; k < count; k++)
+			if (k != i)
+				buf_printf(&others, "%s%s", others.length ? ", " : "",
+					   articles[k]->source);
+		diag_warning(articles[i]->source,
+			     lint->title_lines[articles[i]->order], 1,
+			     "the title '%s' is also the title of %s",
+			     articles[i]->meta.title, buf_cstr(&others));
+		buf_free(&others);
+	}
+}
+
+static void report_duplicate_titles(const struct lint *lint)
+{
+	size_t count = lint->site->article_count, start = 0;
+	struct article **sorted;
+
+	if (count < 2)
+		return;
+	sorted = xcalloc(count, sizeof *sorted);
+	memcpy(sorted, lint->site->articles, count * sizeof *sorted);
+	qsort(sorted, count, sizeof *sorted, compare_by_title);
+	for (size_t i = 1; i <= count; i++) {
+		if (i < count &&
+		    strcmp(sorted[i]->meta.title, sorted[start]->meta.title) == 0)
+			continue;
+		if (i - start > 1)
+			report_same_title(lint, sorted + start, i - start);
+		start = i;
+	}
+	free(sorted);
+}
+
+/* An outcome with neither articles nor links is tree.c's warning; one
+ * that only links out is ours. */
+static void report_outcomes_without_articles(const struct tree *tree)
+{
+	for (size_t i = 0; i < tree->node_count; i++) {
+		const struct tree_node *node = &tree->nodes[i];
+		if (node->type == TREE_OUTCOME && node->article_count == 0 &&
+		    node->link_count > 0)
+			diag_warning(tree->path, node->line, node->col,
+				     "outcome '%s' suggests no article, only "
+				     "links: add an article under articles:",
+				     node->id ? node->id : "");
+	}
+}
 
 void lint_run(const struct site *site, struct tree *const *trees,
 	      size_t tree_count)
 {
-	(void)site;
-	(void)trees;
-	(void)tree_count;
+	struct lint lint = {
+		.site = site,
+		.linked = xcalloc(site->article_count + 1, sizeof *lint.linked),
+		.title_lines = xcalloc(site->article_count + 1,
+				       sizeof *lint.title_lines),
+	};
+
+	for (size_t i = 0; i < tree_count; i++)
+		if (trees[i] != NULL) {
+			mark_tree_references(&lint, trees[i]);
+			report_outcomes_without_articles(trees[i]);
+		}
+	for (size_t i = 0; i < site->article_count; i++)
+		check_article(&lint, site->articles[i]);
+	report_orphans(&lint);
+	report_duplicate_titles(&lint);
+	free(lint.title_lines);
+	free(lint.linked);
 }
