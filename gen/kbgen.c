@@ -2,9 +2,11 @@
  * kbgen — builds the knowledge base: static HTML site plus out/kb.db.
  *
  * Exit status: 0 success, 1 content errors (each reported as
- * path:line:col: error: message), 2 usage or system errors.
+ * path:line:col: error: message; with check --strict, warnings too),
+ * 2 usage or system errors.
  */
 #include <libxml/parser.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,10 @@ static const char usage[] =
 	"Commands:\n"
 	"  build     check the content and generate the site into the output\n"
 	"            folder, replacing it only when the build succeeded\n"
-	"  check     run every check the build makes; write nothing\n"
+	"  check     run every check the build makes, and the writer checks\n"
+	"            (orphan articles, images without alt text, skipped\n"
+	"            heading levels, missing descriptions, duplicate titles,\n"
+	"            wizard outcomes without articles); write nothing\n"
 	"  search    query the search index: kbgen search --help\n"
 	"  help      show this text\n"
 	"\n"
@@ -31,9 +36,15 @@ static const char usage[] =
 	"  --out DIR    output folder (default: out under the current folder)\n"
 	"  --drafts     include articles marked draft: true\n"
 	"  --format F   diagnostics as 'text' (default, path:line:col: ...)\n"
-	"               or 'json'\n"
+	"               or 'json' (on standard output)\n"
+	"  --quiet      no progress line and no closing summary line; the\n"
+	"               diagnostics themselves are always printed\n"
+	"  --strict     (check only) warnings count as errors: exit status 1\n"
 	"\n"
-	"Exit status: 0 success, 1 content errors, 2 usage or system errors.\n";
+	"Text diagnostics are coloured on a terminal unless NO_COLOR is set.\n"
+	"\n"
+	"Exit status: 0 success, 1 content errors (check --strict: or warnings),\n"
+	"2 usage or system errors.\n";
 
 static int usage_error(const char *format, const char *argument)
 {
@@ -43,17 +54,27 @@ static int usage_error(const char *format, const char *argument)
 	return EXIT_USAGE;
 }
 
-static int run_build(int argc, char **argv, bool check_only)
+struct run_options {
+	struct build_options build;
+	bool json;		/* --format json */
+	bool strict;		/* check --strict: warnings fail the check */
+};
+
+/* Reads build's and check's options into *run. Returns -1 to go on, or
+ * the exit status to end with (--help, a usage error). */
+static int parse_options(int argc, char **argv, bool check_only,
+			 struct run_options *run)
 {
-	struct build_options options = {.root = ".", .out_dir = "out",
-					.check_only = check_only};
-	bool json = false;
-	enum build_status status;
+	struct build_options *options = &run->build;
 
 	for (int i = 1; i < argc; i++) {
 		const char *argument = argv[i];
 		if (strcmp(argument, "--drafts") == 0) {
-			options.drafts = true;
+			options->drafts = true;
+		} else if (strcmp(argument, "--quiet") == 0) {
+			options->quiet = true;
+		} else if (strcmp(argument, "--strict") == 0 && check_only) {
+			run->strict = true;
 		} else if (strcmp(argument, "--help") == 0 ||
 			   strcmp(argument, "-h") == 0) {
 			fputs(usage, stdout);
@@ -65,11 +86,11 @@ static int run_build(int argc, char **argv, bool check_only)
 				return usage_error("option '%s' needs a value",
 						   argument);
 			if (strcmp(argument, "--root") == 0)
-				options.root = argv[++i];
+				options->root = argv[++i];
 			else if (strcmp(argument, "--out") == 0)
-				options.out_dir = argv[++i];
+				options->out_dir = argv[++i];
 			else if (strcmp(argv[++i], "json") == 0)
-				json = true;
+				run->json = true;
 			else if (strcmp(argv[i], "text") != 0)
 				return usage_error("unknown format '%s' (text or "
 						   "json)", argv[i]);
@@ -77,20 +98,52 @@ static int run_build(int argc, char **argv, bool check_only)
 			return usage_error("unknown option '%s'", argument);
 		}
 	}
-	status = build_run(&options);
-	if (json)
+	return -1;
+}
+
+/* The closing line: after a failed build, or after any check that found
+ * something. */
+static void print_summary(const struct run_options *run,
+			  enum build_status status)
+{
+	size_t errors = diag_error_count(), warnings = diag_warning_count();
+	bool check_only = run->build.check_only;
+
+	if (status == BUILD_SYSTEM_ERROR) {
+		fprintf(stderr, "kbgen: the %s failed; %s\n",
+			check_only ? "check" : "build",
+			check_only ? "nothing written"
+				   : "the output was left as it was");
+		return;
+	}
+	if (run->build.quiet ||
+	    !(status == BUILD_CONTENT_ERRORS || (check_only && warnings > 0)))
+		return;
+	fprintf(stderr, "kbgen: %zu error%s, %zu warning%s%s; %s\n", errors,
+		errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+		run->strict && warnings > 0 ? " (--strict: warnings count as errors)" : "",
+		check_only ? "nothing written" : "the output was left as it was");
+}
+
+static int run_build(int argc, char **argv, bool check_only)
+{
+	struct run_options run = {
+		.build = {.root = ".", .out_dir = "out",
+			  .check_only = check_only, .lint = check_only},
+	};
+	enum build_status status;
+	int parsed = parse_options(argc, argv, check_only, &run);
+
+	if (parsed >= 0)
+		return parsed;
+	status = build_run(&run.build);
+	if (status == BUILD_OK && run.strict && diag_warning_count() > 0)
+		status = BUILD_CONTENT_ERRORS;
+	if (run.json)
 		diag_print_json(stdout);
 	else
 		diag_print(stderr);
-	if (status == BUILD_CONTENT_ERRORS)
-		fprintf(stderr, "kbgen: %zu error%s, %zu warning%s; %s\n",
-			diag_error_count(), diag_error_count() == 1 ? "" : "s",
-			diag_warning_count(),
-			diag_warning_count() == 1 ? "" : "s",
-			check_only ? "nothing written" : "the output was left as it was");
-	else if (status == BUILD_SYSTEM_ERROR)
-		fprintf(stderr, "kbgen: the build failed; the output was left as "
-			"it was\n");
+	print_summary(&run, status);
 	diag_clear();
 	return (int)status;
 }
