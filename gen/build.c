@@ -114,7 +114,7 @@ static bool load(struct build *build)
 		site_config_free(&config);
 		return false;
 	}
-	build->site = site_load(build->options->root, build->options->drafts);
+	build->site = site_load(build->options->root, build->options->drafts, NULL);
 	build->site->config = config;
 	if (!load_trees(build))
 		return false;
@@ -227,8 +227,15 @@ static int index_article(struct build *build, sqlite3 *db,
 		if (!feed_take(feed, article->order, &slot))
 			return -1;	/* rendering failed; reported there */
 	} else {
-		cmark_node *document = markdown_parse(article->meta.body,
-						      article->meta.body_length);
+		char *text;
+		const char *body;
+		size_t length;
+		cmark_node *document;
+		if (site_article_body(build->site, article, &text, &body,
+				      &length) != 0)
+			return -1;
+		document = markdown_parse(body, length);
+		free(text);
 		index_sections_make(article, document, &slot.sections,
 				    &slot.count);
 		cmark_node_free(document);

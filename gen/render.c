@@ -176,12 +176,21 @@ int render_article(const struct render_context *context,
 				     article->meta.description);
 	xmlNodePtr body = dom_element(page_main(page), "article", NULL);
 	cmark_node *document;
+	const char *markdown;
+	char *text;
+	size_t length;
 
 	render_breadcrumbs(context, page, article->section, article->meta.title);
 	dom_text_element(body, "h1", NULL, article->meta.title);
 	render_meta(context, body, article);
 	render_toc(context, body, article);
-	document = markdown_parse(article->meta.body, article->meta.body_length);
+	if (site_article_body(context->site, article, &text, &markdown,
+			      &length) != 0) {
+		page_free(page);
+		return -1;
+	}
+	document = markdown_parse(markdown, length);
+	free(text);
 	markdown_render(document, body, &options);
 	if (context->article_parsed != NULL)
 		context->article_parsed(context->article_parsed_user, article,

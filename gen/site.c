@@ -5,12 +5,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "util.h"
 #include "yamldoc.h"
 
@@ -442,10 +446,10 @@ char *site_resolve_link(const struct site *site, const struct article *from,
 
 /* The column of url in the article's source line (cmark reports columns
  * in bytes after stripping indentation; editors want characters). */
-static unsigned link_column(const struct article *article, unsigned file_line,
+static unsigned link_column(const char *text, unsigned file_line,
 			    const char *url, unsigned fallback)
 {
-	const char *line = article->text;
+	const char *line = text;
 	const char *end, *found;
 
 	for (unsigned n = 1; n < file_line && line; n++) {
@@ -475,18 +479,37 @@ static unsigned link_column(const struct article *article, unsigned file_line,
 static void check_article_links(const struct site *site,
 				const struct article *article)
 {
+	char *text = NULL;
+
 	for (size_t k = 0; k < article->link_count; k++) {
 		const struct article_link *link = &article->links[k];
 		char *error = NULL;
 		char *href = site_resolve_link(site, article, link->url, &error);
-		if (error != NULL)
+		if (error != NULL) {
+			/* the text was dropped after loading: read it again
+			 * for the column (only ever for a broken link) */
+			if (text == NULL) {
+				char *path = path_join(site->root, article->source);
+				size_t length;
+				if (read_file(path, ARTICLE_MAX_SIZE, &text,
+					      &length) != 0)
+					text = xstrdup("");
+				free(path);
+			}
 			diag_error(article->source, link->line,
-				   link_column(article, link->line, link->url,
+				   link_column(text, link->line, link->url,
 					       link->byte_col),
 				   "%s", error);
+		}
 		free(error);
 		free(href);
 	}
+	free(text);
+}
+
+void site_check_links_of(const struct site *site, const struct article *article)
+{
+	check_article_links(site, article);
 }
 
 void site_check_links(struct site *site)
@@ -499,20 +522,26 @@ void site_check_links(struct site *site)
 
 /* ---- loading ---- */
 
-static void article_free(struct article *article)
+struct article *site_article_new(void)
+{
+	return xcalloc(1, sizeof(struct article));
+}
+
+void site_article_free(struct article *article)
 {
 	if (article == NULL)
 		return;
 	front_matter_free(&article->meta);
 	markdown_headings_free(&article->headings);
-	for (size_t i = 0; i < article->link_count; i++)
+	for (size_t i = 0; i < article->link_count; i++) {
 		free(article->links[i].url);
+		free(article->links[i].target);
+	}
 	free(article->links);
 	free(article->source);
 	free(article->content_path);
 	free(article->url_path);
 	free(article->updated);
-	free(article->text);
 	free(article->related);
 	free(article);
 }
@@ -520,6 +549,26 @@ static void article_free(struct article *article)
 static char *file_stem(const char *name)
 {
 	return xstrndup(name, strlen(name) - 3);
+}
+
+/* The article file a relative link points to ("content/x/y.md"), or
+ * NULL when it is not a link to an article. */
+static char *link_target(const char *from_source, const char *url)
+{
+	const char *hash = strchr(url, '#');
+	size_t path_length = hash ? (size_t)(hash - url) : strlen(url);
+	char *path, *directory, *target = NULL;
+
+	if (path_length == 0)
+		return NULL;
+	path = percent_decode(url, path_length);
+	if (ends_with(path, ".md")) {
+		directory = directory_of(from_source);
+		target = site_normalize_path(directory, path);
+		free(directory);
+	}
+	free(path);
+	return target;
 }
 
 /* Keeps the links the build resolves (relative ones) for checking once
@@ -537,6 +586,7 @@ static void collect_link(void *user, cmark_node *node, const char *url,
 			       article->link_count + 1, sizeof *article->links);
 	link = &article->links[article->link_count++];
 	link->url = xstrdup(url);
+	link->target = link_target(article->source, url);
 	link->line = article->meta.body_line - 1 +
 		     (unsigned)cmark_node_get_start_line(node);
 	link->byte_col = (unsigned)cmark_node_get_start_column(node);
@@ -548,48 +598,78 @@ static const char *const reserved_ids[] = {"main", "site-search", "kb-toc",
 
 /* Reads and checks one article file. Returns NULL when it must be left
  * out (unreadable, invalid, or a draft not asked for). */
-static struct article *load_article(const char *root, const char *section,
-				    const char *name, bool with_drafts)
+static void stamp_of(const struct stat *status, struct file_stamp *stamp)
 {
-	struct article *article = xcalloc(1, sizeof *article);
-	char *path, *stem = file_stem(name);
+	*stamp = (struct file_stamp){
+		.size = (uint64_t)status->st_size,
+		.mtime_ns = (uint64_t)status->st_mtim.tv_sec * 1000000000u +
+			    (uint64_t)status->st_mtim.tv_nsec,
+		.ctime_ns = (uint64_t)status->st_ctim.tv_sec * 1000000000u +
+			    (uint64_t)status->st_ctim.tv_nsec,
+		.inode = (uint64_t)status->st_ino,
+	};
+}
+
+static struct article *load_article(const char *root, const char *section,
+				    const char *name, bool with_drafts,
+				    const struct site_reuse *reuse)
+{
+	struct article *article;
+	char *source = xasprintf("content/%s/%s", section, name);
+	char *path, *stem;
 	size_t length, bad;
 	cmark_node *document;
+	struct file_stamp stamp = {0};
+	struct stat status;
+	char *text = NULL;
 	bool ok;
 
-	article->source = xasprintf("content/%s/%s", section, name);
+	path = path_join(root, source);
+	/* stat before reading: should the file change in between, the
+	 * stamp kept is the older one and the next build reads it again */
+	if (stat(path, &status) == 0)
+		stamp_of(&status, &stamp);
+	if (reuse != NULL && reuse->article != NULL &&
+	    (article = reuse->article(reuse->user, source, &stamp)) != NULL) {
+		free(source);
+		free(path);
+		return article;
+	}
+	article = site_article_new();
+	article->source = source;
+	article->stamp = stamp;
+	stem = file_stem(name);
 	article->content_path = xasprintf("%s/%s", section, stem);
-	path = path_join(root, article->source);
-	if (read_file(path, ARTICLE_MAX_SIZE, &article->text, &length) != 0) {
+	if (read_file(path, ARTICLE_MAX_SIZE, &text, &length) != 0) {
 		diag_error(article->source, 0, 0, "cannot read: %s",
 			   errno == EFBIG ? "file larger than 4 MiB"
 					  : strerror(errno));
 		goto fail;
 	}
-	if (!utf8_valid(article->text, length, &bad) ||
-	    memchr(article->text, '\0', length) != NULL) {
-		const char *line_start = article->text;
+	if (!utf8_valid(text, length, &bad) ||
+	    memchr(text, '\0', length) != NULL) {
+		const char *line_start = text;
 		unsigned line = 1;
-		if (memchr(article->text, '\0', length) != NULL &&
-		    (utf8_valid(article->text, length, NULL) ||
-		     (size_t)((char *)memchr(article->text, '\0', length) -
-			      article->text) < bad))
-			bad = (size_t)((char *)memchr(article->text, '\0', length) -
-				       article->text);
+		if (memchr(text, '\0', length) != NULL &&
+		    (utf8_valid(text, length, NULL) ||
+		     (size_t)((char *)memchr(text, '\0', length) -
+			      text) < bad))
+			bad = (size_t)((char *)memchr(text, '\0', length) -
+				       text);
 		for (size_t i = 0; i < bad; i++)
-			if (article->text[i] == '\n') {
+			if (text[i] == '\n') {
 				line++;
-				line_start = article->text + i + 1;
+				line_start = text + i + 1;
 			}
 		diag_error(article->source, line,
 			   (unsigned)utf8_count(line_start,
-						(size_t)(article->text + bad -
+						(size_t)(text + bad -
 							 line_start)) + 1,
 			   "not valid UTF-8 text (byte 0x%02x at offset %zu)",
-			   (unsigned char)article->text[bad], bad);
+			   (unsigned char)text[bad], bad);
 		goto fail;
 	}
-	ok = front_matter_parse(article->text, length, article->source,
+	ok = front_matter_parse(text, length, article->source,
 				&article->meta);
 	if (!ok && article->meta.body == NULL)
 		goto fail;
@@ -608,13 +688,18 @@ static struct article *load_article(const char *root, const char *section,
 	markdown_collect_headings(document, reserved_ids, &article->headings);
 	markdown_each_link(document, collect_link, article);
 	cmark_node_free(document);
+	article->text_hash = hash64(text, length, 0);
+	article->body_offset = (size_t)(article->meta.body - text);
+	article->meta.body = NULL;
+	free(text);
 	free(path);
 	free(stem);
 	return article;
 fail:
+	free(text);
 	free(path);
 	free(stem);
-	article_free(article);
+	site_article_free(article);
 	return NULL;
 }
 
@@ -634,9 +719,14 @@ static char **sorted_entries(const char *path, bool directories)
 
 		if (entry->d_name[0] == '.')
 			continue;
-		full = path_join(path, entry->d_name);
-		is_directory = stat(full, &status) == 0 && S_ISDIR(status.st_mode);
-		free(full);
+		if (entry->d_type != DT_UNKNOWN && entry->d_type != DT_LNK) {
+			is_directory = entry->d_type == DT_DIR;
+		} else {
+			full = path_join(path, entry->d_name);
+			is_directory = stat(full, &status) == 0 &&
+				       S_ISDIR(status.st_mode);
+			free(full);
+		}
 		if (is_directory != directories)
 			continue;
 		names = xgrow(names, &capacity, count + 2, sizeof *names);
@@ -697,7 +787,63 @@ static void section_add(struct section *section, struct article *article)
 	article->section = section;
 }
 
-static void load_section(struct site *site, const char *name, bool with_drafts,
+/* One article file to load; the files of every section are loaded by a
+ * few threads, then added to the site in this (sorted) order, so the
+ * result never depends on which thread read what. */
+struct load_job {
+	struct section *section;
+	char *name;
+	struct article *article;
+};
+
+struct load_pool {
+	const char *root;
+	bool with_drafts;
+	const struct site_reuse *reuse;
+	struct load_job *jobs;
+	size_t count;
+	atomic_size_t next;
+};
+
+static void *load_worker(void *argument)
+{
+	struct load_pool *pool = argument;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&pool->next, 1);
+		if (i >= pool->count)
+			break;
+		pool->jobs[i].article = load_article(pool->root,
+						     pool->jobs[i].section->name,
+						     pool->jobs[i].name,
+						     pool->with_drafts, pool->reuse);
+	}
+	return NULL;
+}
+
+static void load_all(struct load_pool *pool)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t count = cores > 1 ? (size_t)cores : 1;
+	pthread_t *threads;
+	size_t started = 0;
+
+	if (count > pool->count / 16 + 1)
+		count = pool->count / 16 + 1;
+	threads = xcalloc(count, sizeof *threads);
+	atomic_init(&pool->next, 0);
+	for (; started + 1 < count; started++)
+		if (pthread_create(&threads[started], NULL, load_worker, pool) != 0)
+			break;
+	load_worker(pool);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
+/* Adds a section and queues its article files. */
+static void list_section(struct site *site, const char *name,
+			 struct load_job **jobs, size_t *count,
 			 size_t *capacity)
 {
 	char *folder = xasprintf("content/%s", name);
@@ -713,10 +859,26 @@ static void load_section(struct site *site, const char *name, bool with_drafts,
 		diag_warning(folder, 0, 0, "folder '%s' ignored: articles live "
 			     "one level deep, in content/<section>/", nested[i]);
 	for (size_t i = 0; files && files[i]; i++) {
-		struct article *article;
 		if (!ends_with(files[i], ".md") || strcmp(files[i], "_index.md") == 0)
 			continue;
-		article = load_article(site->root, name, files[i], with_drafts);
+		*jobs = xgrow(*jobs, capacity, *count + 1, sizeof **jobs);
+		(*jobs)[(*count)++] = (struct load_job){section,
+							xstrdup(files[i]), NULL};
+	}
+	free_names(files);
+	free_names(nested);
+	free(path);
+	free(folder);
+}
+
+/* Adds the loaded articles to their sections and the site, in order. */
+static void add_loaded(struct site *site, struct load_job *jobs, size_t count)
+{
+	size_t capacity = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		struct article *article = jobs[i].article;
+		free(jobs[i].name);
 		if (article == NULL)
 			continue;
 		if (article->rejected) {
@@ -726,16 +888,12 @@ static void load_section(struct site *site, const char *name, bool with_drafts,
 			site->rejected[site->rejected_count++] = article;
 			continue;
 		}
-		section_add(section, article);
-		site->articles = xgrow(site->articles, capacity,
+		section_add(jobs[i].section, article);
+		site->articles = xgrow(site->articles, &capacity,
 				       site->article_count + 1,
 				       sizeof *site->articles);
 		site->articles[site->article_count++] = article;
 	}
-	free_names(files);
-	free_names(nested);
-	free(path);
-	free(folder);
 }
 
 static int compare_sources(const void *left, const void *right)
@@ -922,11 +1080,14 @@ static void build_tags(struct site *site)
 				     site->tags[i]->name, site->tags[i]->slug);
 }
 
-struct site *site_load(const char *root, bool with_drafts)
+struct site *site_load(const char *root, bool with_drafts,
+		       const struct site_reuse *reuse)
 {
 	struct site *site = xcalloc(1, sizeof *site);
 	char *content = path_join(root, "content");
 	char **sections;
+	struct load_pool pool = {.root = root, .with_drafts = with_drafts,
+				 .reuse = reuse};
 	size_t capacity = 0;
 
 	site->root = xstrdup(root);
@@ -944,8 +1105,12 @@ struct site *site_load(const char *root, bool with_drafts)
 		free_names(loose);
 	}
 	for (size_t i = 0; sections && sections[i]; i++)
-		load_section(site, sections[i], with_drafts, &capacity);
+		list_section(site, sections[i], &pool.jobs, &pool.count,
+			     &capacity);
 	free_names(sections);
+	load_all(&pool);
+	add_loaded(site, pool.jobs, pool.count);
+	free(pool.jobs);
 	free(content);
 	if (site->article_count > 1)
 		qsort(site->articles, site->article_count, sizeof *site->articles,
@@ -1097,9 +1262,9 @@ void site_free(struct site *site)
 	if (site == NULL)
 		return;
 	for (size_t i = 0; i < site->article_count; i++)
-		article_free(site->articles[i]);
+		site_article_free(site->articles[i]);
 	for (size_t i = 0; i < site->rejected_count; i++)
-		article_free(site->rejected[i]);
+		site_article_free(site->rejected[i]);
 	free(site->rejected);
 	for (size_t i = 0; i < site->section_count; i++) {
 		free(site->sections[i]->name);
@@ -1122,4 +1287,31 @@ void site_free(struct site *site)
 	site_config_free(&site->config);
 	free(site->root);
 	free(site);
+}
+
+int site_article_body(const struct site *site, const struct article *article,
+		      char **text, const char **body, size_t *length)
+{
+	char *path = path_join(site->root, article->source);
+	size_t size;
+
+	*text = NULL;
+	if (read_file(path, ARTICLE_MAX_SIZE, text, &size) != 0) {
+		diag_error(article->source, 0, 0, "cannot read: %s",
+			   strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (hash64(*text, size, 0) != article->text_hash ||
+	    article->body_offset + article->meta.body_length > size) {
+		diag_error(article->source, 0, 0, "the file changed while the "
+			   "site was being built; build again");
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	*body = *text + article->body_offset;
+	*length = article->meta.body_length;
+	return 0;
 }

@@ -4,15 +4,17 @@
  * turns relative links to .md files into page URLs.
  *
  * Loading reports every content mistake through diag and keeps going, so
- * one run lists all of them. Article bodies are kept as text, not as
- * parsed trees: pages are rendered one at a time from the text, which
- * keeps memory flat however large the site is.
+ * one run lists all of them. Articles are read in parallel; only what the
+ * site needs about each (front matter, headings, links) is kept, and
+ * pages are rendered one at a time from the file read again, which keeps
+ * memory flat however large the site is.
  */
 #ifndef KB_SITE_H
 #define KB_SITE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "frontmatter.h"
 #include "markdown.h"
@@ -39,8 +41,16 @@ struct section;
 /* A link written in an article that the build must check. */
 struct article_link {
 	char *url;
+	char *target;		/* "content/x/y.md" when it links to an
+				 * article (the file need not exist) */
 	unsigned line;		/* in the file */
 	unsigned byte_col;	/* as cmark reports it (fallback column) */
+};
+
+/* What stat says about a content file as it was read: the build cache
+ * compares it to tell unchanged files without reading them. */
+struct file_stamp {
+	uint64_t size, mtime_ns, ctime_ns, inode;
 };
 
 struct article {
@@ -50,7 +60,12 @@ struct article {
 	struct section *section;
 	struct front_matter meta;
 	char *updated;		/* lastmod, else date, else "" (as written) */
-	char *text;		/* the whole file; meta.body points into it */
+	/* The file's text is read, checked and dropped while loading (so
+	 * memory does not grow with the site); meta.body is then NULL and
+	 * site_article_body reads the file again for rendering. */
+	struct file_stamp stamp;
+	uint64_t text_hash;	/* hash64 of the file's bytes */
+	size_t body_offset;	/* where the Markdown body starts in the file */
 	struct markdown_headings headings;
 	struct article_link *links;	/* relative links, collected at load */
 	size_t link_count, link_capacity;
@@ -103,6 +118,19 @@ struct site {
 	void *tree_links_user;
 };
 
+/* Lets site_load take articles a caller already knows (the build cache)
+ * instead of reading their files. */
+struct site_reuse {
+	/* Called for each article file with its stamp; returns the article
+	 * as it was loaded before (allocated like site_article_new, fields
+	 * section/order/recent_rank/related unset; ownership passes to the
+	 * site), or NULL to have the file read. May run in several threads
+	 * at once. */
+	struct article *(*article)(void *user, const char *source,
+				   const struct file_stamp *stamp);
+	void *user;
+};
+
 /* Reads root/site.yaml (missing keys get defaults; a missing file is an
  * error). Reports problems through diag. Returns true when usable. The
  * caller releases *config with site_config_free. */
@@ -119,17 +147,33 @@ const struct external_link *site_config_link(const struct site_config *config,
  * that trees can be loaded in between. Returns NULL only when root cannot
  * be read at all; otherwise a site to free with site_free (check
  * diag_error_count for content errors). Takes ownership of nothing. */
-struct site *site_load(const char *root, bool with_drafts);
+struct site *site_load(const char *root, bool with_drafts,
+		       const struct site_reuse *reuse);
 
 /* Checks every link in every article; reports broken ones at their
  * file:line:col. */
 void site_check_links(struct site *site);
+
+/* Checks one article's links (site_check_links does every article). */
+void site_check_links_of(const struct site *site, const struct article *article);
 
 /* Computes each article's related articles: those sharing the most
  * tags, then (to fill up to limit) others of its section. */
 void site_compute_related(struct site *site, size_t limit);
 
 void site_free(struct site *site);
+
+/* A zeroed article for site_reuse to fill; release with site_article_free
+ * (which frees every owned field listed in struct article). */
+struct article *site_article_new(void);
+void site_article_free(struct article *article);
+
+/* Reads the article's file again for rendering: *text is the whole file
+ * (caller frees), *body and *length its Markdown body within it. Returns
+ * 0, or -1 after a diagnostic (unreadable, or changed since it was
+ * loaded: the build must start again). */
+int site_article_body(const struct site *site, const struct article *article,
+		      char **text, const char **body, size_t *length);
 
 /* The article whose content path ("delivery/spam-folder") or source
  * ("content/delivery/spam-folder.md") is given, or NULL. Borrowed. */
