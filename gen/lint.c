@@ -383,8 +383,7 @@ static void report_outcomes_without_articles(const struct tree *tree)
 		if (node->type == TREE_OUTCOME && node->article_count == 0 &&
 		    node->link_count > 0)
 			diag_warning(tree->path, node->line, node->col,
-				     "outcome '%s' suggests no article, only "
-				     "links: add an article under articles:",
+				     "outcome '%s' has links but no articles",
 				     node->id ? node->id : "");
 	}
 }
