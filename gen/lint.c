@@ -1,11 +1,9 @@
 /*
  * lint.c — writer-facing checks (see lint.h).
  *
- * Each article's file is read again rather than trusting article->text,
- * which the loader may let go of once the article is parsed; the body
- * starts on the file line the front matter parse recorded
- * (meta.body_line), so the front matter is not parsed (and its warnings
- * not reported) a second time.
+ * The loader keeps no article text, so each file is read again
+ * (site_article_body, which also notices a file changed since loading);
+ * the front matter is not parsed, nor its warnings reported, twice.
  *
  * Rules that needed a decision:
  *  - An article is an orphan when no other article links to it with a
@@ -23,16 +21,12 @@
  */
 #include "lint.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "markdown.h"
 #include "util.h"
-
-/* The same bound the loader applies to an article file. */
-#define LINT_ARTICLE_MAX_SIZE (4 * 1024 * 1024)
 
 struct lint {
 	const struct site *site;
@@ -63,9 +57,10 @@ static bool has_scheme(const char *url)
 	return c != url && *c == ':';
 }
 
-/* The article a relative .md link written in from_source points at, or
- * NULL (a URL with a scheme, an absolute path, an anchor, a missing
- * target). Borrowed from the site. */
+/* The article a relative .md link written in a tree's node body points
+ * at, or NULL (a URL with a scheme, an absolute path, an anchor, a
+ * missing target). Borrowed from the site. Articles' own links come
+ * resolved from the loader (article_link.target). */
 static struct article *link_target(const struct site *site,
 				   const char *from_source, const char *url)
 {
@@ -234,9 +229,8 @@ static void check_heading(const struct body *body, cmark_node *heading,
 	*previous = level;
 }
 
-/* Walks the body once: links mark their targets, images and headings
- * are checked. */
-static void check_body(struct lint *lint, const struct body *body)
+/* Walks the body once, checking images and headings. */
+static void check_body(const struct body *body)
 {
 	cmark_node *document = markdown_parse(body->text, body->length);
 	cmark_iter *iterator = cmark_iter_new(document);
@@ -246,73 +240,55 @@ static void check_body(struct lint *lint, const struct body *body)
 	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iterator);
 		cmark_node_type type = cmark_node_get_type(node);
-		const char *url;
 
 		if (event != CMARK_EVENT_ENTER)
 			continue;
-		if (type == CMARK_NODE_HEADING) {
+		if (type == CMARK_NODE_HEADING)
 			check_heading(body, node, &previous_level);
-		} else if (type == CMARK_NODE_IMAGE) {
+		else if (type == CMARK_NODE_IMAGE)
 			check_image(body, node);
-		} else if (type == CMARK_NODE_LINK &&
-			   (url = cmark_node_get_url(node)) != NULL) {
-			mark_linked(lint, link_target(lint->site,
-						      body->article->source, url),
-				    body->article);
-		}
 	}
 	cmark_iter_free(iterator);
 	cmark_node_free(document);
 }
 
-/* The line of the front matter's "title:" key (the file's lines 2 up to
- * the closing '---'), or 1 when it is written some other way. */
-static unsigned find_title_line(const char *text, unsigned body_line)
+/* The line of the front matter's "title:" key (between the first line
+ * and the body), or 1 when it is written some other way. */
+static unsigned find_title_line(const char *text, const char *body)
 {
-	const char *line = text;
+	const char *line = strchr(text, '\n');
 
-	for (unsigned n = 1; line != NULL && n + 1 < body_line; n++) {
-		if (n > 1 && strncmp(line, "title:", 6) == 0)
+	for (unsigned n = 2; line != NULL && ++line < body; n++) {
+		if (strncmp(line, "title:", 6) == 0)
 			return n;
 		line = strchr(line, '\n');
-		if (line != NULL)
-			line++;
 	}
 	return 1;
 }
 
-/* Reads the article's file again and checks its body. */
+/* Marks the articles this one links to, reads its file again and checks
+ * its body and description. */
 static void check_article(struct lint *lint, const struct article *article)
 {
-	char *path = path_join(lint->site->root, article->source);
 	struct body body = {.article = article};
-	char *text = NULL;
-	size_t length, offset = 0;
+	char *text;
 
-	if (read_file(path, LINT_ARTICLE_MAX_SIZE, &text, &length) != 0) {
-		diag_error(article->source, 0, 0, "cannot read: %s",
-			   errno == EFBIG ? "file larger than 4 MiB"
-					  : strerror(errno));
-		free(path);
-		return;
-	}
-	for (unsigned line = 1; line < article->meta.body_line && offset < length;
-	     line++) {
-		const char *newline = memchr(text + offset, '\n', length - offset);
-		offset = newline ? (size_t)(newline - text) + 1 : length;
-	}
-	lint->title_lines[article->order] =
-		find_title_line(text, article->meta.body_line);
-	body.text = text + offset;
-	body.length = length - offset;
-	index_lines(&body);
-	check_body(lint, &body);
+	for (size_t i = 0; i < article->link_count; i++)
+		if (article->links[i].target != NULL)
+			mark_linked(lint, site_find_article(lint->site,
+							    article->links[i].target),
+				    article);
 	if (article->meta.description == NULL || is_blank(article->meta.description))
 		diag_warning(article->source, 1, 1, "no description in the front "
 			     "matter (search results and link previews show it)");
+	if (site_article_body(lint->site, article, &text, &body.text,
+			      &body.length) != 0)
+		return;
+	lint->title_lines[article->order] = find_title_line(text, body.text);
+	index_lines(&body);
+	check_body(&body);
 	free(body.line_starts);
 	free(text);
-	free(path);
 }
 
 /* ---- across articles ---------------------------------------------------- */
