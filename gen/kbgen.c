@@ -41,7 +41,8 @@ static const char usage[] =
 	"               diagnostics themselves are always printed\n"
 	"  --strict     (check only) warnings count as errors: exit status 1\n"
 	"\n"
-	"Text diagnostics are coloured on a terminal unless NO_COLOR is set.\n"
+	"Text diagnostics are coloured on a terminal unless NO_COLOR is set\n"
+	"to a non-empty value.\n"
 	"\n"
 	"Exit status: 0 success, 1 content errors (check --strict: or warnings),\n"
 	"2 usage or system errors.\n";
