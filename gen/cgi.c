@@ -19,6 +19,7 @@
 #include "cgiwizard.h"
 #include "diag.h"
 #include "dom.h"
+#include "index.h"
 #include "search.h"
 #include "tree.h"
 #include "util.h"
@@ -545,7 +546,9 @@ static void add_common_headers(struct cgi_response *response)
 
 /* ---- the site ------------------------------------------------------------- */
 
-/* "file:" URI of path for sqlite3_open_v2, with immutable=1. */
+/* "file:" URI of path for sqlite3_open_v2, read-only. Not immutable=1:
+ * a build may update kb.db in place (index_open_update), and only normal
+ * locking keeps a reader from seeing half of its transaction. */
 static char *database_uri(const char *path)
 {
 	struct buf uri = {0};
@@ -558,7 +561,7 @@ static char *database_uri(const char *path)
 		else
 			buf_printf(&uri, "%%%02X", *c);
 	}
-	buf_adds(&uri, "?immutable=1");
+	buf_adds(&uri, "?mode=ro");
 	return buf_detach(&uri);
 }
 
@@ -568,8 +571,11 @@ void cgi_site_open(struct cgi_site *site, const char *path)
 	int rc;
 
 	memset(site, 0, sizeof *site);
+	/* a reader waits while an update commits (the writer holds the
+	 * file's exclusive lock only for the commit itself) */
 	if (sqlite3_open_v2(uri, &site->db, SQLITE_OPEN_READONLY |
 			    SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(site->db, INDEX_BUSY_TIMEOUT_MS) != SQLITE_OK ||
 	    sqlite3_exec(site->db, "SELECT count(*) FROM sqlite_schema", NULL,
 			 NULL, NULL) != SQLITE_OK) {
 		site->problem = xasprintf("cannot open %s: %s", path,

@@ -119,11 +119,12 @@ struct cgi_site {
 				 * NULL */
 };
 
-/* Opens path read-only (immutable: the generator replaces kb.db, never
- * changes it in place) and loads the stored theme. Never fails: an
- * unusable database leaves site->db or site->store.theme NULL and says
- * why in site->problem; requests are then answered 503. Release with
- * cgi_site_close. */
+/* Opens path read-only with normal locking (a build may update kb.db in
+ * place: each statement sees it before or after an update, never during;
+ * a reader waits up to INDEX_BUSY_TIMEOUT_MS for a commit) and loads the
+ * stored theme. Never fails: an unusable database leaves site->db or
+ * site->store.theme NULL and says why in site->problem; requests are then
+ * answered 503. Release with cgi_site_close. */
 void cgi_site_open(struct cgi_site *site, const char *path);
 void cgi_site_close(struct cgi_site *site);
 

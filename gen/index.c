@@ -1,14 +1,95 @@
 /*
- * index.c — fills kb.db from the site model.
+ * index.c — fills kb.db from the site model, afresh or in place.
  */
 #include "index.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "search.h"
 #include "util.h"
+
+#define STRINGIFY_TOKEN(token) #token
+#define STRINGIFY(macro) STRINGIFY_TOKEN(macro)
+
+/* What an open index holds beside its connection: the search writer
+ * (statements prepared once, rows queued for writing in rowid order).
+ * The functions of index.h take the connection, so the states are found
+ * by it in a short list (one entry per open index, usually one). */
+struct index_state {
+	sqlite3 *db;
+	struct search_writer *writer;
+	bool fresh; /* created by index_open: build-only settings to undo */
+	struct index_state *next;
+};
+
+static struct index_state *open_states;
+static pthread_mutex_t open_states_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void state_add(struct index_state *state)
+{
+	pthread_mutex_lock(&open_states_lock);
+	state->next = open_states;
+	open_states = state;
+	pthread_mutex_unlock(&open_states_lock);
+}
+
+/* The state of db, or NULL for a connection index_open* did not give. */
+static struct index_state *state_of(sqlite3 *db)
+{
+	struct index_state *state;
+
+	pthread_mutex_lock(&open_states_lock);
+	for (state = open_states; state != NULL && state->db != db;
+	     state = state->next)
+		;
+	pthread_mutex_unlock(&open_states_lock);
+	return state;
+}
+
+/* Unlinks and frees db's state (finalizing the writer's statements). */
+static void state_remove(sqlite3 *db)
+{
+	struct index_state **link, *state = NULL;
+
+	pthread_mutex_lock(&open_states_lock);
+	for (link = &open_states; *link != NULL; link = &(*link)->next) {
+		if ((*link)->db == db) {
+			state = *link;
+			*link = state->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&open_states_lock);
+	if (state != NULL)
+		search_writer_free(state->writer);
+	free(state);
+}
+
+/* Gives db its writer and state. 0, or -1 (sqlite3_errmsg says why). */
+static int state_create(sqlite3 *db, bool fresh)
+{
+	struct index_state *state = xcalloc(1, sizeof *state);
+
+	state->db = db;
+	state->fresh = fresh;
+	if (search_writer_open(db, &state->writer) != SEARCH_OK) {
+		free(state);
+		return -1;
+	}
+	state_add(state);
+	return 0;
+}
+
+static struct search_writer *writer_of(sqlite3 *db)
+{
+	struct index_state *state = state_of(db);
+
+	return state ? state->writer : NULL;
+}
 
 struct section_list {
 	struct index_section *items;
@@ -56,12 +137,24 @@ static char *joined_tags(const struct article *article)
 	return buf_detach(&tags);
 }
 
+/* Reports a failed write: the search status when it says more than
+ * SQLite's last message. */
+static int write_failed(sqlite3 *db, const char *what, int status)
+{
+	diag_error("kb.db", 0, 0, "cannot %s: %s", what,
+		   status == SEARCH_DATABASE ? sqlite3_errmsg(db)
+					     : search_strerror(status));
+	return -1;
+}
+
 int index_add_article(sqlite3 *db, const struct site *site,
 		      const struct article *article,
 		      const struct index_section *sections, size_t count)
 {
+	struct search_writer *writer = writer_of(db);
 	char *url = site_url(site, article->url_path);
 	char *tags = joined_tags(article);
+	char *what = NULL;
 	struct search_article meta = {
 		.url = url,
 		.title = article->meta.title,
@@ -69,9 +162,10 @@ int index_add_article(sqlite3 *db, const struct site *site,
 		.description = article->meta.description,
 		.updated = article->updated,
 	};
+	int status = writer ? SEARCH_OK : SEARCH_DATABASE;
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < count; i++) {
+	for (size_t i = 0; status == SEARCH_OK && i < count; i++) {
 		struct search_row row = {
 			.url = url,
 			.anchor = sections[i].heading ? sections[i].heading->id : NULL,
@@ -81,14 +175,15 @@ int index_add_article(sqlite3 *db, const struct site *site,
 			.tags = tags,
 			.body = sections[i].text,
 		};
-		if (search_add_row(db, &row) != SEARCH_OK)
-			rc = -1;
+		status = search_writer_add_row(writer, &row);
 	}
-	if (rc == 0 && search_add_article(db, &meta) != SEARCH_OK)
-		rc = -1;
-	if (rc != 0)
-		diag_error("kb.db", 0, 0, "cannot add %s to the search index: %s",
-			   article->source, sqlite3_errmsg(db));
+	if (status == SEARCH_OK)
+		status = search_writer_add_article(writer, &meta);
+	if (status != SEARCH_OK) {
+		what = xasprintf("add %s to the search index", article->source);
+		rc = write_failed(db, what, status);
+	}
+	free(what);
 	free(tags);
 	free(url);
 	return rc;
@@ -110,7 +205,11 @@ int index_open(const char *path, sqlite3 **db)
 	/* the file is rebuilt from scratch each time: no journal needed */
 	if (sqlite3_exec(*db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 			 "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    search_schema_create(*db) != SEARCH_OK)
+	    search_schema_create(*db) != SEARCH_OK ||
+	    sqlite3_exec(*db, "PRAGMA user_version = "
+			 STRINGIFY(INDEX_SCHEMA_VERSION), NULL, NULL,
+			 NULL) != SQLITE_OK ||
+	    state_create(*db, true) != 0)
 		goto failed;
 	return 0;
 failed:
@@ -120,9 +219,67 @@ failed:
 	return -1;
 }
 
+/* kb.db's user_version: 1 with *version, 0 when the file is not a
+ * database, -1 on another error. */
+static int read_version(sqlite3 *db, int *version)
+{
+	sqlite3_stmt *statement = NULL;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement,
+				    NULL);
+	int found = -1;
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(statement);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(statement, 0);
+		found = 1;
+	} else if (rc == SQLITE_NOTADB) {
+		found = 0;
+	}
+	sqlite3_finalize(statement);
+	return found;
+}
+
+int index_open_update(const char *path, sqlite3 **db)
+{
+	int rc, version = -1, found;
+
+	*db = NULL;
+	rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_CANTOPEN || rc == SQLITE_NOTADB)
+		goto rebuild;
+	if (rc != SQLITE_OK)
+		goto failed;
+	sqlite3_busy_timeout(*db, INDEX_BUSY_TIMEOUT_MS);
+	found = read_version(*db, &version);
+	if (found == 0 || (found == 1 && version != INDEX_SCHEMA_VERSION))
+		goto rebuild;
+	if (found < 0 || search_register(*db) != SEARCH_OK ||
+	    sqlite3_exec(*db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK)
+		goto failed;
+	if (state_create(*db, false) != 0) {
+		fail(*db, path);
+		sqlite3_exec(*db, "ROLLBACK", NULL, NULL, NULL);
+		goto closed;
+	}
+	return 0;
+rebuild:
+	sqlite3_close(*db);
+	*db = NULL;
+	return INDEX_REBUILD;
+failed:
+	fail(*db, path);
+closed:
+	sqlite3_close(*db);
+	*db = NULL;
+	return -1;
+}
+
 int index_add_node(sqlite3 *db, const char *url, const char *title,
 		   const char *tree_title, const char *body)
 {
+	struct search_writer *writer = writer_of(db);
 	struct search_row row = {
 		.url = url,
 		.kind = "node",
@@ -130,12 +287,51 @@ int index_add_node(sqlite3 *db, const char *url, const char *title,
 		.tags = tree_title,
 		.body = body,
 	};
+	int status = writer ? search_writer_add_row(writer, &row)
+			    : SEARCH_DATABASE;
 
-	if (search_add_row(db, &row) == SEARCH_OK)
+	if (status == SEARCH_OK)
 		return 0;
-	diag_error("kb.db", 0, 0, "cannot add a wizard node to the search "
-		   "index: %s", sqlite3_errmsg(db));
-	return -1;
+	return write_failed(db, "add a wizard node to the search index",
+			    status);
+}
+
+int index_remove_article(sqlite3 *db, const char *url)
+{
+	struct search_writer *writer = writer_of(db);
+	int status = writer ? search_writer_remove(writer, url, "article")
+			    : SEARCH_DATABASE;
+
+	if (status == SEARCH_OK)
+		status = search_writer_remove_article(writer, url);
+	if (status == SEARCH_OK)
+		return 0;
+	return write_failed(db, "remove an article from the search index",
+			    status);
+}
+
+int index_remove_nodes(sqlite3 *db, const char *url_prefix)
+{
+	struct search_writer *writer = writer_of(db);
+	int status = writer ? search_writer_remove_prefix(writer, url_prefix,
+							  "node")
+			    : SEARCH_DATABASE;
+
+	if (status == SEARCH_OK)
+		return 0;
+	return write_failed(db, "remove wizard nodes from the search index",
+			    status);
+}
+
+/* Writes what is queued. 0, or -1 after a diagnostic. */
+static int finish_writing(sqlite3 *db, struct index_state *state)
+{
+	int status = state ? search_writer_flush(state->writer)
+			   : SEARCH_DATABASE;
+
+	if (status != SEARCH_OK)
+		return write_failed(db, "write the search index", status);
+	return 0;
 }
 
 int index_close(sqlite3 *db, const char *path, int commit)
@@ -144,6 +340,11 @@ int index_close(sqlite3 *db, const char *path, int commit)
 
 	if (db == NULL)
 		return 0;
+	if (commit && finish_writing(db, state_of(db)) != 0) {
+		commit = 0;
+		rc = -1;
+	}
+	state_remove(db);
 	if (sqlite3_exec(db, commit ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		rc = fail(db, path);

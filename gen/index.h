@@ -2,7 +2,23 @@
  * index.h — writes out/kb.db: the search index (see search.h) filled from
  * the site's articles, one row per intro and per `##` section, plus the
  * article metadata table. Wizard nodes are added by the wizard module
- * through index_add_node.
+ * through index_add_node; the decision trees (treestore.h) and the theme
+ * (themestore.h) are written into the same transaction.
+ *
+ * Two ways in: index_open creates a new kb.db for a full build;
+ * index_open_update opens an existing one to change it in place (an
+ * incremental build): remove what changed (index_remove_article,
+ * index_remove_nodes), add it back (index_add_article, index_add_node),
+ * rewrite the trees and the theme (treestore_write, themestore_write
+ * replace what they wrote before), index_close. Whatever the sequence,
+ * the result holds the same rows with the same rowids as a full build
+ * of the same site, so searches rank alike (tools/kbdb-dump.sh prints
+ * what must be equal; the file's bytes differ).
+ *
+ * Readers (kb.cgi) open kb.db read-only with normal locking: an update is
+ * one transaction in the default rollback-journal mode, so a reader sees
+ * the database before or after it, never half of it. A full build writes
+ * a new file in the staging folder without any journal.
  */
 #ifndef KB_INDEX_H
 #define KB_INDEX_H
@@ -11,11 +27,36 @@
 
 #include "site.h"
 
+/* kb.db's schema version, stored as its user_version. Bump it whenever
+ * the tables of search.h, treestore.h or themestore.h, the rowid scheme
+ * or the tokenizer's output change: index_open_update then refuses older
+ * files and the build starts afresh. */
+#define INDEX_SCHEMA_VERSION 1
+
+/* index_open_update's answer when kb.db cannot be updated in place (it
+ * is missing, not a database, or of another schema version): do a full
+ * build. No diagnostic is given. */
+#define INDEX_REBUILD 1
+
+/* How long a writer waits for readers to finish, and a reader for a
+ * writer's commit, in milliseconds. */
+#define INDEX_BUSY_TIMEOUT_MS 10000
+
 /* Creates path (which must not exist) with the search schema, inside one
- * transaction. On success *db is the open connection, still inside the
+ * transaction, with no journal (a crash leaves a staging file that is
+ * thrown away). On success *db is the open connection, still inside the
  * transaction, for rows; finish with index_close. Returns 0, or -1 after
  * a diagnostic. */
 int index_open(const char *path, sqlite3 **db);
+
+/* Opens the existing kb.db at path for an update in place: checks its
+ * user_version against INDEX_SCHEMA_VERSION, registers the kb tokenizer
+ * and begins a write transaction (BEGIN IMMEDIATE: readers go on reading
+ * the old content until index_close commits). Returns 0 with *db open
+ * (finish with index_close), INDEX_REBUILD with *db NULL when the file
+ * cannot be updated (see above), or -1 with *db NULL after a diagnostic
+ * (the file is locked beyond INDEX_BUSY_TIMEOUT_MS, or unreadable). */
+int index_open_update(const char *path, sqlite3 **db);
 
 /* One indexed part of an article: the intro (heading NULL) or a `##`
  * section, with its plain text. */
@@ -31,19 +72,34 @@ void index_sections_make(const struct article *article, cmark_node *document,
 			 struct index_section **out, size_t *count);
 void index_sections_free(struct index_section *sections, size_t count);
 
-/* Adds an article's rows (one per section) and its metadata. 0, or -1
- * after a diagnostic. */
+/* Adds an article's rows (one per section) and its metadata. Rows are
+ * queued and written in rowid order later (by the next removal or by
+ * index_close), so a duplicate may be reported then. 0, or -1 after a
+ * diagnostic. */
 int index_add_article(sqlite3 *db, const struct site *site,
 		      const struct article *article,
 		      const struct index_section *sections, size_t count);
 
 /* Adds a wizard node: url is its page URL, title the question or outcome,
- * body its plain text. 0, or -1 after a diagnostic. */
+ * body its plain text. Queued like article rows. 0, or -1 after a
+ * diagnostic. */
 int index_add_node(sqlite3 *db, const char *url, const char *title,
 		   const char *tree_title, const char *body);
 
-/* Commits and closes. With commit false, rolls back. 0, or -1 after a
+/* Removes every search row and the metadata row of the article whose URL
+ * (as site_url gives it, the same url index_add_article stored) is url;
+ * an unknown url removes nothing. Uses the search_rows and articles
+ * indexes: the cost is that of the rows removed. 0, or -1 after a
  * diagnostic. */
+int index_remove_article(sqlite3 *db, const char *url);
+
+/* Removes every wizard-node search row whose URL starts with url_prefix
+ * (one tree: site_url of "wizard/<tree id>/"). 0, or -1 after a
+ * diagnostic. */
+int index_remove_nodes(sqlite3 *db, const char *url_prefix);
+
+/* Writes the queued rows, then commits and closes. With commit false (or
+ * when writing fails), rolls back. 0, or -1 after a diagnostic. */
 int index_close(sqlite3 *db, const char *path, int commit);
 
 #endif

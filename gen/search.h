@@ -13,18 +13,27 @@
  *             bm25 with the weights below, so `ORDER BY rank` in the
  *             sqlite3 shell (after `.load build/kbtok`) agrees with
  *             search_run.
- *   articles  url PRIMARY KEY, title, section, description, updated.
+ *   search_rows  (url, id) PRIMARY KEY, WITHOUT ROWID: the rowids of
+ *             each url's rows, so that an article's or a tree's rows are
+ *             found without scanning the search table.
+ *   articles  url PRIMARY KEY, title, section, description, updated;
+ *             WITHOUT ROWID.
  *
  * Ranking: bm25 weighting title 10, heading 5, tags 3, body 1, times
  * SEARCH_NODE_WEIGHT for wizard nodes, so that an article outranks a node
  * that matches as well (a node's few lines would otherwise win on length).
- * Equal scores are ordered by rowid: articles first, each kind in the order
- * its rows were added, so the order never depends on chance as long as the
- * generator adds rows in a fixed order (it does: builds are deterministic).
- * Ranking reads only the index, never the rows' text (article rows are
- * numbered from 1 and nodes from 2^40 to make that possible), so a word
- * found in every row stays fast. The rank configured for the shell is the
- * plain weighted bm25, without the node weight.
+ * Equal scores are ordered by rowid, and a row's rowid depends on its
+ * identity (kind, url, anchor) alone, never on when it was added: it is
+ * the row's home, a 64-bit hash of url and anchor reduced into its kind's
+ * range (articles from 1, wizard nodes from SEARCH_NODE_ROWID_BASE =
+ * 2^62), unless rows' homes collide; then the colliding rows take
+ * consecutive rowids, sorted by (home, url, anchor), which again depends
+ * only on the set of rows (see search_writer_flush). So a clean build and
+ * any sequence of removals and additions leading to the same rows rank
+ * ties alike. Ranking reads only the index, never the rows' text (the
+ * kind is told by the rowid range), so a word found in every row stays
+ * fast. The rank configured for the shell is the plain weighted bm25,
+ * without the node weight.
  *
  * Queries: the user's text is split by the kb tokenizer and every term is
  * quoted, so nothing typed is FTS5 syntax (AND, OR, NOT, NEAR, column:,
@@ -63,12 +72,21 @@
 /* The factor applied to a wizard node's score. */
 #define SEARCH_NODE_WEIGHT "0.5"
 
+/* Wizard nodes' rowids start here (2^62); articles' are below. */
+#define SEARCH_NODE_ROWID_BASE 4611686018427387904LL
+#define SEARCH_NODE_ROWID_BASE_SQL "4611686018427387904"
+
+/* Rows queued by a search_writer are written once they hold this many
+ * bytes of text (and at search_writer_flush). */
+#define SEARCH_WRITER_QUEUE_BYTES (64u << 20)
+
 enum search_status {
 	SEARCH_OK = 0,
 	SEARCH_TOO_LONG,   /* the query is longer than the limit */
 	SEARCH_BAD_ROW,    /* a row or article lacks url, title or kind */
 	SEARCH_NO_FTS5,    /* the SQLite library has no FTS5 */
 	SEARCH_DATABASE,   /* SQLite failed; sqlite3_errmsg(db) says why */
+	SEARCH_DUPLICATE,  /* a row of this kind, url and anchor exists */
 };
 
 /* A short English message for a search_status; static, never NULL. */
@@ -80,12 +98,14 @@ const char *search_strerror(int code);
  * lack of them. Returns a search_status. */
 int search_register(sqlite3 *db);
 
-/* Registers (as search_register) and creates the search and articles
- * tables in db, which must not have them yet. Returns a search_status. */
+/* Registers (as search_register) and creates the search, search_rows and
+ * articles tables in db, which must not have them yet. Returns a
+ * search_status. */
 int search_schema_create(sqlite3 *db);
 
 /* One row of the search table. url, kind ("article" or "node") and title
- * are required; the others may be NULL. Nothing is kept after the call. */
+ * are required; the others may be NULL. Its identity is (kind, url,
+ * anchor): no two rows share one. Nothing is kept after the call. */
 struct search_row {
 	const char *url;     /* "/delivery/spam-folder/" */
 	const char *anchor;  /* heading id, or NULL for the intro or a node */
@@ -96,11 +116,6 @@ struct search_row {
 	const char *body;    /* plain text */
 };
 
-/* Adds one row. Call inside a transaction when adding many (one commit
- * instead of one per row), and in a fixed order: it breaks ties in
- * ranking. Returns a search_status. */
-int search_add_row(sqlite3 *db, const struct search_row *row);
-
 /* One row of the articles table; url and title are required. */
 struct search_article {
 	const char *url;
@@ -110,7 +125,74 @@ struct search_article {
 	const char *updated; /* ISO 8601 date */
 };
 
-/* Adds one article's metadata; a url added twice fails. Returns a
+/* The rowid a row of this identity gets when no other row's home
+ * collides with it; 0 for a NULL url or an unknown kind. */
+sqlite3_int64 search_home_rowid(const char *url, const char *anchor,
+				const char *kind);
+
+/* For tests only: reduces homes to span rowids per kind, so that rows
+ * collide and fill clusters; 0 (or anything out of range) restores the
+ * real span. Affects every connection; never call it in a program. */
+void search_testing_set_rowid_span(sqlite3_int64 span);
+
+/*
+ * A writer: statements prepared once for all the rows of a build or an
+ * update, and a queue of rows not yet written. Rows are written in rowid
+ * order (FTS5 starts a new segment whenever a rowid goes down, and merging
+ * segments is the index's main cost), so they are queued and written
+ * sorted, when the queue passes SEARCH_WRITER_QUEUE_BYTES and at
+ * search_writer_flush. Use it inside a transaction; the connection must
+ * outlive the writer.
+ */
+struct search_writer;
+
+/* Prepares a writer for db, which must have the schema. On SEARCH_OK the
+ * caller owns *out (search_writer_free); otherwise *out is NULL. */
+int search_writer_open(sqlite3 *db, struct search_writer **out);
+
+/* Queues a copy of row (checked now: SEARCH_BAD_ROW). Writing may happen
+ * now or later; a duplicate identity is reported (SEARCH_DUPLICATE) by
+ * the call that writes it. Returns a search_status. */
+int search_writer_add_row(struct search_writer *writer,
+			  const struct search_row *row);
+
+/* Writes every queued row. After an error the queue is emptied and the
+ * rows written so far stay: roll the transaction back. Returns a
+ * search_status. */
+int search_writer_flush(struct search_writer *writer);
+
+/* Adds one article's metadata now; a url added twice fails
+ * (SEARCH_DATABASE). Returns a search_status. */
+int search_writer_add_article(struct search_writer *writer,
+			      const struct search_article *article);
+
+/* Flushes, then removes every row of this kind whose url is url; the
+ * other rows keep (or get back) exactly the rowids a clean build would
+ * give them. Looks rows up through search_rows, never scanning the search
+ * table. Removing nothing is fine. Returns a search_status. */
+int search_writer_remove(struct search_writer *writer, const char *url,
+			 const char *kind);
+
+/* As search_writer_remove for every row of this kind whose url starts with
+ * prefix (an empty prefix: all of them). */
+int search_writer_remove_prefix(struct search_writer *writer,
+				const char *prefix, const char *kind);
+
+/* Removes url's row from the articles table, if any. Returns a
+ * search_status. */
+int search_writer_remove_article(struct search_writer *writer,
+				 const char *url);
+
+/* Finalizes the statements and frees the writer, dropping rows still
+ * queued (flush first to keep them). NULL is fine. */
+void search_writer_free(struct search_writer *writer);
+
+/* Adds one row at once, through a writer of its own: for tests and small
+ * tools (a build uses one writer for all its rows). Returns a
+ * search_status. */
+int search_add_row(sqlite3 *db, const struct search_row *row);
+
+/* Adds one article's metadata, as search_writer_add_article. Returns a
  * search_status. */
 int search_add_article(sqlite3 *db, const struct search_article *article);
 

@@ -14,9 +14,12 @@
 #define THEME_FILE_MAX_SIZE (1024 * 1024)
 
 static const char schema_sql[] =
-	"CREATE TABLE theme(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
-	"CREATE TABLE theme_nav(position INTEGER PRIMARY KEY, "
-	"path TEXT NOT NULL, label TEXT NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS theme("
+	"key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS theme_nav(position INTEGER PRIMARY KEY, "
+	"path TEXT NOT NULL, label TEXT NOT NULL);"
+	/* what an earlier themestore_write left, when updating in place */
+	"DELETE FROM theme; DELETE FROM theme_nav;";
 
 const char *themestore_strerror(int status)
 {

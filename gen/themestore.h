@@ -3,7 +3,7 @@
  * the same layout, UI strings and navigation as the static site while
  * reading nothing but the database.
  *
- * Schema (themestore_write creates it):
+ * Schema (themestore_write creates it, or empties and refills it):
  *
  *   theme      key PRIMARY KEY, value: "schema" (THEMESTORE_SCHEMA),
  *              "layout" (theme/layout.html as written), "strings" (the UI
@@ -35,10 +35,13 @@ enum themestore_status {
 /* A short English message for a themestore_status; static, never NULL. */
 const char *themestore_strerror(int status);
 
-/* Creates the tables above in db and fills them from root's theme files,
- * config and theme's navigation; search_action is where the search form
- * submits. Checks that the stored texts load (theme_load_memory). Call
- * inside the index's transaction. Returns 0, or -1 after a diagnostic. */
+/* Creates the tables above in db when they are missing, empties them (in
+ * a kb.db updated in place they hold the previous build's theme) and
+ * fills them from root's theme files, config and theme's navigation;
+ * search_action is where the search form submits. Checks that the stored
+ * texts load (theme_load_memory) before touching db. Call inside the
+ * index's transaction (index_open or index_open_update). Returns 0, or -1
+ * after a diagnostic. */
 int themestore_write(sqlite3 *db, const char *root,
 		     const struct site_config *config,
 		     const struct theme *theme, const char *search_action);

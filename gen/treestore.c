@@ -12,29 +12,35 @@
 #include "util.h"
 
 static const char schema_sql[] =
-	"CREATE TABLE trees("
+	"CREATE TABLE IF NOT EXISTS trees("
 	"id TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL, "
 	"path TEXT NOT NULL, title TEXT NOT NULL, description TEXT, "
 	"duration TEXT, start TEXT NOT NULL);"
-	"CREATE TABLE nodes("
+	"CREATE TABLE IF NOT EXISTS nodes("
 	"tree TEXT NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, "
 	"type TEXT NOT NULL, result TEXT, title TEXT NOT NULL, body TEXT, "
 	"hint TEXT, agent_note TEXT, PRIMARY KEY(tree, id)) WITHOUT ROWID;"
-	"CREATE TABLE options("
+	"CREATE TABLE IF NOT EXISTS options("
 	"tree TEXT NOT NULL, node TEXT NOT NULL, id TEXT NOT NULL, "
 	"position INTEGER NOT NULL, label TEXT NOT NULL, next TEXT NOT NULL, "
 	"PRIMARY KEY(tree, node, id)) WITHOUT ROWID;"
-	"CREATE TABLE node_articles("
+	"CREATE TABLE IF NOT EXISTS node_articles("
 	"tree TEXT NOT NULL, node TEXT NOT NULL, position INTEGER NOT NULL, "
 	"path TEXT NOT NULL, url TEXT NOT NULL, title TEXT NOT NULL, "
 	"description TEXT, PRIMARY KEY(tree, node, position)) WITHOUT ROWID;"
-	"CREATE TABLE node_links("
+	"CREATE TABLE IF NOT EXISTS node_links("
 	"tree TEXT NOT NULL, node TEXT NOT NULL, position INTEGER NOT NULL, "
 	"name TEXT NOT NULL, title TEXT NOT NULL, url TEXT NOT NULL, "
 	"PRIMARY KEY(tree, node, position)) WITHOUT ROWID;"
-	"CREATE TABLE node_body_links("
+	"CREATE TABLE IF NOT EXISTS node_body_links("
 	"tree TEXT NOT NULL, node TEXT NOT NULL, written TEXT NOT NULL, "
 	"href TEXT NOT NULL, PRIMARY KEY(tree, node, written)) WITHOUT ROWID;";
+
+/* What an earlier treestore_write left, when updating kb.db in place. */
+static const char clear_sql[] =
+	"DELETE FROM trees; DELETE FROM nodes; DELETE FROM options; "
+	"DELETE FROM node_articles; DELETE FROM node_links; "
+	"DELETE FROM node_body_links;";
 
 const char *treestore_strerror(int status)
 {
@@ -262,7 +268,8 @@ int treestore_write(sqlite3 *db, const struct site *site,
 	struct writer writer = {.db = db, .site = site};
 	size_t position = 0;
 
-	if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, clear_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto failed;
 	for (size_t i = 0; i < count; i++) {
 		if (!tree_writable(trees[i]))

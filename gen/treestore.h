@@ -5,7 +5,7 @@
  * struct tree that tree.h describes (tree_walk, tree_find_node and the
  * rest work on it unchanged).
  *
- * Schema (treestore_write creates it):
+ * Schema (treestore_write creates it, or empties and refills it):
  *
  *   trees       id PRIMARY KEY, position, path, title, description,
  *               duration, start (a node id)
@@ -48,10 +48,13 @@ enum treestore_status {
 const char *treestore_strerror(int status);
 
 /*
- * Creates the tables above in db and writes every tree that has an id, a
- * title and a valid start (trees with errors never reach a written
- * kb.db: the build stops first). Article titles and URLs and external
- * links are resolved against site. Call inside the index's transaction.
+ * Creates the tables above in db when they are missing, empties them
+ * (in a kb.db updated in place they hold what the previous build wrote)
+ * and writes every tree that has an id, a title and a valid start (trees
+ * with errors never reach a written kb.db: the build stops first). So the
+ * tables end up as a full build of the same trees leaves them. Article
+ * titles and URLs and external links are resolved against site. Call
+ * inside the index's transaction (index_open or index_open_update).
  * Returns 0, or -1 after a diagnostic.
  */
 int treestore_write(sqlite3 *db, const struct site *site,

@@ -236,8 +236,12 @@ static void test_ranking(sqlite3 *db)
 		  "title match ranks above a body match");
 	free(urls);
 	urls = run_urls(db, "同点", 10);
-	CHECK_STR(urls, "/tie/b/ /tie/a/",
-		  "equal scores are ordered as the rows were added");
+	CHECK_STR(urls,
+		  search_home_rowid("/tie/a/", NULL, "article") <
+				  search_home_rowid("/tie/b/", NULL, "article")
+			  ? "/tie/a/ /tie/b/"
+			  : "/tie/b/ /tie/a/",
+		  "equal scores are ordered by rowid, from the rows' identity");
 	free(urls);
 	urls = run_urls(db, "メール", 20);
 	again = run_urls(db, "メール", 20);
@@ -255,9 +259,258 @@ static void test_ranking(sqlite3 *db)
 		  "an article outranks a wizard node matching as well");
 	free(urls);
 	CHECK_INT(rowid_of(db, "/wizard/mail-not-arriving/check-spam/"),
-		  1099511627776LL, "wizard nodes are numbered from 2^40");
-	CHECK_INT(rowid_of(db, "/repeat/"), 10,
-		  "articles added after a node continue their own numbering");
+		  search_home_rowid("/wizard/mail-not-arriving/check-spam/",
+				    NULL, "node"),
+		  "a wizard node's rowid is its home");
+	CHECK(rowid_of(db, "/wizard/mail-not-arriving/check-spam/") >=
+		      SEARCH_NODE_ROWID_BASE,
+	      "wizard nodes are numbered from 2^62");
+	CHECK_INT(rowid_of(db, "/repeat/"),
+		  search_home_rowid("/repeat/", NULL, "article"),
+		  "an article row's rowid is its home");
+	CHECK(rowid_of(db, "/repeat/") >= 1 &&
+		      rowid_of(db, "/repeat/") < SEARCH_NODE_ROWID_BASE,
+	      "articles are numbered below 2^62");
+}
+
+/* The same rows added in reverse order rank exactly alike. */
+static void test_order_independence(sqlite3 *db)
+{
+	static const char *const queries[] = {"同点", "メール", "エラー",
+					      "設定", "迷惑", "ル", "gmail"};
+	sqlite3 *reverse = NULL;
+	size_t i;
+	bool ok;
+
+	TEST_SUITE("search/order-independence");
+	ok = sqlite3_open(":memory:", &reverse) == SQLITE_OK &&
+	     search_schema_create(reverse) == SEARCH_OK;
+	for (i = sizeof rows / sizeof rows[0]; ok && i > 0; i--)
+		ok = search_add_row(reverse, &rows[i - 1]) == SEARCH_OK;
+	CHECK(ok, "the rows added in reverse order");
+	for (i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+		char *want = run_urls(db, queries[i], 50);
+		char *got = run_urls(reverse, queries[i], 50);
+		char *what = xasprintf("%s: the same results in the same order",
+				       queries[i]);
+
+		CHECK_STR(got, want, what);
+		free(what);
+		free(got);
+		free(want);
+	}
+	sqlite3_close(reverse);
+}
+
+/* Every row as "rowid url#anchor kind title", by rowid, then the
+ * search_rows table: what must not depend on the order of writes. */
+static char *row_map(sqlite3 *db)
+{
+	struct buf out = {0};
+	sqlite3_stmt *statement = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT rowid, url, anchor, kind, title "
+			       "FROM search ORDER BY rowid", -1, &statement,
+			       NULL) == SQLITE_OK) {
+		while (sqlite3_step(statement) == SQLITE_ROW)
+			buf_printf(&out, "%lld %s#%s %s %s\n",
+				   sqlite3_column_int64(statement, 0),
+				   sqlite3_column_text(statement, 1),
+				   sqlite3_column_text(statement, 2)
+					   ? (const char *)sqlite3_column_text(
+						     statement, 2)
+					   : "",
+				   sqlite3_column_text(statement, 3),
+				   sqlite3_column_text(statement, 4));
+	}
+	sqlite3_finalize(statement);
+	statement = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT url, id FROM search_rows "
+			       "ORDER BY id", -1, &statement,
+			       NULL) == SQLITE_OK) {
+		while (sqlite3_step(statement) == SQLITE_ROW)
+			buf_printf(&out, "side %s %lld\n",
+				   sqlite3_column_text(statement, 0),
+				   sqlite3_column_int64(statement, 1));
+	}
+	sqlite3_finalize(statement);
+	return buf_detach(&out);
+}
+
+/* Rows for the collision tests: with homes reduced to 3 rowids per kind,
+ * nearly every row collides. */
+static const struct search_row crowd[] = {
+	{"/c/a/", NULL, "article", "crowd a", NULL, NULL, "crowd one"},
+	{"/c/a/", "x", "article", "crowd a", "x", NULL, "crowd two"},
+	{"/c/a/", "y", "article", "crowd a", "y", NULL, "crowd three"},
+	{"/c/b/", NULL, "article", "crowd b", NULL, NULL, "crowd four"},
+	{"/c/b/", "x", "article", "crowd b", "x", NULL, "crowd five"},
+	{"/c/c/", NULL, "article", "crowd c", NULL, NULL, "crowd six"},
+	{"/c/d/", NULL, "article", "crowd d", NULL, NULL, "crowd seven"},
+	{"/c/e/", NULL, "article", "crowd e", NULL, NULL, "crowd eight"},
+	{"/c/e/", "z", "article", "crowd e", "z", NULL, "crowd nine"},
+	{"/w/t1/n1/", NULL, "node", "crowd n1", NULL, "t1", "crowd ten"},
+	{"/w/t1/n2/", NULL, "node", "crowd n2", NULL, "t1", "crowd eleven"},
+	{"/w/t2/n1/", NULL, "node", "crowd n3", NULL, "t2", "crowd twelve"},
+	{"/w/t1/n3/", NULL, "node", "crowd n4", NULL, "t1", "crowd thirteen"},
+};
+#define CROWD_COUNT (sizeof crowd / sizeof crowd[0])
+
+static sqlite3 *crowd_db(void)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+	    search_schema_create(db) != SEARCH_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* Adds crowd[i] for each i whose bit is set in mask, in the order the
+ * permutation gives, through one writer. */
+static bool add_crowd(sqlite3 *db, unsigned mask, const size_t *order)
+{
+	struct search_writer *writer = NULL;
+	bool ok = search_writer_open(db, &writer) == SEARCH_OK;
+
+	for (size_t k = 0; ok && k < CROWD_COUNT; k++) {
+		size_t i = order ? order[k] : k;
+
+		if (mask & (1u << i))
+			ok = search_writer_add_row(writer, &crowd[i]) ==
+			     SEARCH_OK;
+	}
+	ok = ok && search_writer_flush(writer) == SEARCH_OK;
+	search_writer_free(writer);
+	return ok;
+}
+
+static unsigned next_random(unsigned *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 16;
+}
+
+/* One random history: every row added in a random order, some urls and
+ * maybe a tree removed, a random part of what was removed added back.
+ * *final is the set of rows it leaves. NULL on error. */
+static char *random_history(unsigned *state, int round, unsigned *final)
+{
+	size_t order[CROWD_COUNT];
+	struct search_writer *writer = NULL;
+	unsigned removed = 0, again;
+	sqlite3 *db = crowd_db();
+	char *map = NULL;
+	bool ok;
+
+	for (size_t i = 0; i < CROWD_COUNT; i++)
+		order[i] = i;
+	for (size_t i = CROWD_COUNT - 1; i > 0; i--) {
+		size_t j = next_random(state) % (i + 1), swap = order[i];
+
+		order[i] = order[j];
+		order[j] = swap;
+	}
+	ok = db && add_crowd(db, (1u << CROWD_COUNT) - 1, order) &&
+	     search_writer_open(db, &writer) == SEARCH_OK;
+	for (int k = 0; ok && k < 3; k++) {
+		size_t i = next_random(state) % CROWD_COUNT;
+
+		ok = search_writer_remove(writer, crowd[i].url,
+					  crowd[i].kind) == SEARCH_OK;
+		for (size_t j = 0; j < CROWD_COUNT; j++)
+			if (strcmp(crowd[j].url, crowd[i].url) == 0 &&
+			    strcmp(crowd[j].kind, crowd[i].kind) == 0)
+				removed |= 1u << j;
+	}
+	if (ok && round % 2 == 0) {
+		ok = search_writer_remove_prefix(writer, "/w/t1/", "node") ==
+		     SEARCH_OK;
+		removed |= 1u << 9 | 1u << 10 | 1u << 12;
+	}
+	search_writer_free(writer);
+	again = round % 3 == 0 ? removed : removed & next_random(state);
+	if (ok && add_crowd(db, again, order))
+		map = row_map(db);
+	*final = (((1u << CROWD_COUNT) - 1) & ~removed) | again;
+	sqlite3_close(db);
+	return map;
+}
+
+/* Clusters: rowids depend on the set of rows only, whatever sequence of
+ * additions (in any order) and removals led to it. */
+static void test_collisions(void)
+{
+	unsigned state = 7;
+	bool ok = true;
+
+	TEST_SUITE("search/collisions");
+	search_testing_set_rowid_span(3);
+	CHECK(search_home_rowid("/c/a/", "x", "article") <= 3 &&
+		      search_home_rowid("/w/t1/n1/", NULL, "node") <
+			      SEARCH_NODE_ROWID_BASE + 3,
+	      "homes are reduced to 3 rowids");
+	for (int round = 0; ok && round < 60; round++) {
+		unsigned final = 0;
+		char *got = random_history(&state, round, &final);
+		sqlite3 *clean = crowd_db();
+		char *want = clean && add_crowd(clean, final, NULL)
+				     ? row_map(clean)
+				     : NULL;
+
+		if (got == NULL || want == NULL || strcmp(got, want) != 0) {
+			ok = false;
+			printf("round %d: got\n%s\nwant\n%s", round,
+			       got ? got : "(error)", want ? want : "(error)");
+		}
+		free(got);
+		free(want);
+		sqlite3_close(clean);
+	}
+	CHECK(ok, "60 random histories give a clean build's rowids");
+	search_testing_set_rowid_span(0);
+}
+
+static void test_removal(void)
+{
+	struct search_writer *writer = NULL;
+	sqlite3 *db = crowd_db();
+	char *map;
+	bool ok;
+
+	TEST_SUITE("search/removal");
+	ok = db && add_crowd(db, (1u << CROWD_COUNT) - 1, NULL) &&
+	     search_writer_open(db, &writer) == SEARCH_OK;
+	CHECK(ok, "an index to remove from");
+	CHECK_INT(search_writer_remove(writer, "/c/a/", "node"), SEARCH_OK,
+		  "removing a url of the other kind removes nothing");
+	CHECK_INT(run_total(db, "crowd"), CROWD_COUNT, "all rows still there");
+	CHECK_INT(search_writer_remove(writer, "/c/a/", "article"), SEARCH_OK,
+		  "remove an article's rows");
+	CHECK_INT(run_total(db, "crowd"), CROWD_COUNT - 3, "its three rows go");
+	CHECK_INT(search_writer_remove_prefix(writer, "/w/t1/", "node"),
+		  SEARCH_OK, "remove one tree's nodes");
+	CHECK_INT(run_total(db, "crowd"), CROWD_COUNT - 6,
+		  "its three nodes go, the other tree's stays");
+	CHECK_INT(search_writer_remove(writer, "/nothing/", "article"),
+		  SEARCH_OK, "removing an unknown url is fine");
+	CHECK_INT(search_writer_remove_prefix(writer, "", "node"), SEARCH_OK,
+		  "an empty prefix");
+	CHECK_INT(run_total(db, "crowd"), CROWD_COUNT - 7, "removes every node");
+	CHECK_INT(search_writer_remove(writer, "/x/", "page"), SEARCH_BAD_ROW,
+		  "an unknown kind is refused");
+	map = row_map(db);
+	CHECK(map && strstr(map, "/c/a/") == NULL && strstr(map, "/w/") == NULL,
+	      "search_rows follows the search table");
+	free(map);
+	CHECK_INT(search_writer_add_row(writer, &crowd[3]), SEARCH_OK,
+		  "queue a row that exists");
+	CHECK_INT(search_writer_flush(writer), SEARCH_DUPLICATE,
+		  "a duplicate identity is refused when written");
+	search_writer_free(writer);
+	sqlite3_close(db);
 }
 
 static void test_matching(sqlite3 *db)
@@ -461,6 +714,7 @@ int main(void)
 	db = open_index();
 	test_hostile(db);
 	test_ranking(db);
+	test_order_independence(db);
 	test_matching(db);
 	test_snippets(db);
 	test_limits_and_offsets(db);
@@ -468,5 +722,7 @@ int main(void)
 	sqlite3_close(db);
 	test_single_marks();
 	test_read_only();
+	test_collisions();
+	test_removal();
 	return TEST_EXIT();
 }
