@@ -14,6 +14,7 @@
 #include "build.h"
 #include "diag.h"
 #include "search_cli.h"
+#include "watch.h"
 
 #define EXIT_USAGE 2
 
@@ -28,6 +29,8 @@ static const char usage[] =
 	"            heading levels, missing descriptions, duplicate titles,\n"
 	"            wizard outcomes without articles); write nothing\n"
 	"  search    query the search index: kbgen search --help\n"
+	"  watch     build, then rebuild on every save, for a live preview:\n"
+	"            kbgen watch --help\n"
 	"  help      show this text\n"
 	"\n"
 	"Options for build and check:\n"
@@ -164,6 +167,8 @@ int main(int argc, char **argv)
 		status = run_build(argc - 1, argv + 1, true);
 	} else if (strcmp(command, "search") == 0) {
 		status = search_command(argc - 1, argv + 1);
+	} else if (strcmp(command, "watch") == 0) {
+		status = watch_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
 		   strcmp(command, "-h") == 0) {
 		fputs(usage, stdout);

@@ -273,6 +273,27 @@ static struct theme *theme_new(const struct theme_config *config)
 	return theme;
 }
 
+/* kbgen watch: every page loads <base>_kb/live.js, which the watcher
+ * serves from beside the output folder (see watch.h). Never in a build
+ * without live_reload, so never in a published site. */
+static void add_live_reload_script(struct theme *theme)
+{
+	xmlNodePtr node = xmlDocGetRootElement(theme->layout)->children;
+	xmlNodePtr script;
+	char *url;
+
+	while (node != NULL && !(node->type == XML_ELEMENT_NODE &&
+				 xmlStrEqual(node->name, BAD_CAST "head")))
+		node = node->next;
+	if (node == NULL)
+		return;
+	script = dom_element(node, "script", NULL);
+	url = theme_url(theme, "_kb/live.js");
+	dom_set(script, "src", url);
+	xmlNewProp(script, BAD_CAST "defer", NULL);
+	free(url);
+}
+
 struct theme *theme_load(const struct theme_config *config)
 {
 	struct theme *theme = theme_new(config);
@@ -282,6 +303,8 @@ struct theme *theme_load(const struct theme_config *config)
 		theme_free(theme);
 		return NULL;
 	}
+	if (config->live_reload)
+		add_live_reload_script(theme);
 	return theme;
 }
 

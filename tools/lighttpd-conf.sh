@@ -1,12 +1,17 @@
 #!/bin/sh
-# lighttpd-conf.sh OUT_DIR PORT [CGI_PROGRAM] — prints a lighttpd
+# lighttpd-conf.sh OUT_DIR PORT [CGI_PROGRAM] [LIVE_DIR] — prints a lighttpd
 # configuration serving OUT_DIR on 127.0.0.1:PORT; when CGI_PROGRAM exists
 # it answers under /cgi-bin/kb.cgi with KB_DB pointing at OUT_DIR/kb.db.
+# With LIVE_DIR (kbgen watch's OUT_DIR.live), /_kb/ serves that folder
+# uncached: the live-reload script and status.json, kept outside OUT_DIR
+# because every build replaces OUT_DIR whole.
 # Used by `make serve` and by the end-to-end tests.
 set -eu
 out=$1
 port=$2
 cgi=${3:-}
+live=${4:-}
+headers='"X-Content-Type-Options" => "nosniff", "Referrer-Policy" => "same-origin"'
 cat <<CONF
 server.document-root = "$out"
 server.bind = "127.0.0.1"
@@ -19,6 +24,7 @@ mimetype.assign = (
   ".html" => "text/html; charset=utf-8",
   ".css" => "text/css; charset=utf-8",
   ".js" => "text/javascript; charset=utf-8",
+  ".json" => "application/json; charset=utf-8",
   ".svg" => "image/svg+xml",
   ".xml" => "application/xml; charset=utf-8",
   ".txt" => "text/plain; charset=utf-8",
@@ -27,14 +33,22 @@ mimetype.assign = (
   ".db" => "application/octet-stream",
 )
 url.access-deny = (".db")
-setenv.set-response-header = ("X-Content-Type-Options" => "nosniff", "Referrer-Policy" => "same-origin")
+setenv.set-response-header = ($headers)
 CONF
 if [ -n "$cgi" ] && [ -x "$cgi" ]; then
 cat <<CONF
-alias.url = ("/cgi-bin/kb.cgi" => "$cgi")
+alias.url += ("/cgi-bin/kb.cgi" => "$cgi")
 \$HTTP["url"] =~ "^/cgi-bin/kb\\.cgi" {
   cgi.assign = ("" => "")
   setenv.add-environment = ("KB_DB" => "$out/kb.db")
+}
+CONF
+fi
+if [ -n "$live" ]; then
+cat <<CONF
+alias.url += ("/_kb/" => "$live/")
+\$HTTP["url"] =~ "^/_kb/" {
+  setenv.set-response-header = ($headers, "Cache-Control" => "no-store")
 }
 CONF
 fi
