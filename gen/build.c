@@ -3,14 +3,19 @@
  */
 #include "build.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <dirent.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 
+#include "cache.h"
 #include "diag.h"
 #include "feed.h"
+#include "incremental.h"
 #include "index.h"
 #include "lint.h"
 #include "progress.h"
@@ -35,6 +40,8 @@ struct build {
 	struct tree **trees;
 	size_t tree_count;
 	struct wizard_links wizard_links;
+	struct cache *cache;	/* the last build's, for an incremental one */
+	uint64_t global;	/* fingerprint of the global inputs */
 };
 
 static char *search_action(const struct site_config *config)
@@ -105,6 +112,44 @@ static bool load_trees(struct build *build)
 	return true;
 }
 
+/* With a cache, the links of unchanged articles were all fine last time
+ * and can only break through the files they point to: only articles read
+ * again, and those linking to an article read again or gone, are
+ * checked. */
+static void check_changed_links(struct build *build)
+{
+	const struct site *site = build->site;
+	const char **touched = xcalloc(site->article_count +
+				       cache_file_count(build->cache) + 1,
+				       sizeof *touched);
+	size_t count = 0;
+
+	for (size_t i = 0; i < site->article_count; i++)
+		if (!site->articles[i]->from_cache)
+			touched[count++] = site->articles[i]->source;
+	for (size_t i = 0; i < cache_file_count(build->cache); i++) {
+		const char *source;
+		bool article;
+		cache_file(build->cache, i, &source, NULL, &article, NULL);
+		if (article && site_find_article(site, source) == NULL)
+			touched[count++] = source;
+	}
+	qsort(touched, count, sizeof *touched, compare_strings);
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *article = site->articles[i];
+		bool check = !article->from_cache;
+		for (size_t k = 0; !check && k < article->link_count; k++)
+			check = article->links[k].target != NULL && count > 0 &&
+				bsearch(&article->links[k].target, touched, count,
+					sizeof *touched, compare_strings) != NULL;
+		if (check)
+			site_check_links_of(site, article);
+	}
+	for (size_t i = 0; i < site->rejected_count; i++)
+		site_check_links_of(site, site->rejected[i]);
+	free(touched);
+}
+
 /* Loads and checks everything; false when content errors were found. */
 static bool load(struct build *build)
 {
@@ -114,11 +159,17 @@ static bool load(struct build *build)
 		site_config_free(&config);
 		return false;
 	}
-	build->site = site_load(build->options->root, build->options->drafts, NULL);
+	struct site_reuse reuse = {cache_article, build->cache};
+
+	build->site = site_load(build->options->root, build->options->drafts,
+				build->cache ? &reuse : NULL);
 	build->site->config = config;
 	if (!load_trees(build))
 		return false;
-	site_check_links(build->site);
+	if (build->cache != NULL)
+		check_changed_links(build);
+	else
+		site_check_links(build->site);
 	wizard_check_links(build->site, build->trees, build->tree_count);
 	if (!load_theme(build))
 		return false;
@@ -414,11 +465,411 @@ static int render_all(struct build *build)
 	return rc;
 }
 
+/* ---- the build cache and incremental builds ---- */
+
+/* Writes the cache describing this build into dir (staging or output). */
+static int write_cache(struct build *build, const char *dir)
+{
+	struct page_plan plan;
+	int rc;
+
+	incremental_plan(build->site, build->trees, build->tree_count, &plan);
+	rc = cache_write(dir, build->global, build->site, plan.pages, plan.count);
+	incremental_plan_free(&plan);
+	return rc;
+}
+
+/* Files of an incremental build are rendered into <out>/.kbgen/new and
+ * then moved into place; the journal lists the moves and deletions
+ * before they start, so a build killed halfway is completed by the next
+ * one (journal_replay) instead of leaving a mix. Entries are NUL-ended:
+ * 'M' path (move from new/) or 'D' path (delete). */
+static char *journal_path(const char *out_dir)
+{
+	char *folder = cache_dir(out_dir);
+	char *path = path_join(folder, "journal");
+
+	free(folder);
+	return path;
+}
+
+/* Removes out_dir/relative and the folders above it that became empty. */
+static void delete_output(const char *out_dir, const char *relative)
+{
+	char *path = path_join(out_dir, relative);
+	char *slash;
+
+	if (unlink(path) != 0 && errno != ENOENT && errno != EISDIR)
+		diag_warning(path, 0, 0, "cannot remove: %s", strerror(errno));
+	while ((slash = strrchr(path, '/')) != NULL &&
+	       (size_t)(slash - path) > strlen(out_dir)) {
+		*slash = '\0';
+		if (rmdir(path) != 0)
+			break;
+	}
+	free(path);
+}
+
+static int move_output(const char *new_dir, const char *out_dir,
+		       const char *relative)
+{
+	char *from = path_join(new_dir, relative);
+	char *to = path_join(out_dir, relative);
+	char *slash = strrchr(to, '/');
+	int rc = 0;
+
+	if (rename(from, to) != 0 && errno == ENOENT && slash != NULL) {
+		*slash = '\0';
+		make_dirs(to);
+		*slash = '/';
+		if (rename(from, to) != 0 && errno != ENOENT)
+			rc = -1;
+	}
+	if (rc != 0)
+		diag_error(to, 0, 0, "cannot write: %s", strerror(errno));
+	free(from);
+	free(to);
+	return rc;
+}
+
+static int apply_journal(const char *out_dir, const char *text, size_t length)
+{
+	char *folder = cache_dir(out_dir);
+	char *new_dir = path_join(folder, "new");
+	int rc = 0;
+
+	for (size_t at = 0; at + 1 < length;) {
+		const char *entry = text + at + 1;
+		size_t entry_length = strnlen(entry, length - at - 1);
+		if (at + 1 + entry_length >= length)
+			break;		/* torn tail: not a complete entry */
+		if (text[at] == 'M')
+			rc |= move_output(new_dir, out_dir, entry);
+		else if (text[at] == 'D')
+			delete_output(out_dir, entry);
+		at += 2 + entry_length;
+	}
+	remove_tree(new_dir);
+	free(new_dir);
+	free(folder);
+	return rc;
+}
+
+/* Completes the moves of an incremental build that was interrupted. */
+static int journal_replay(const char *out_dir)
+{
+	char *path = journal_path(out_dir);
+	char *text;
+	size_t length;
+	int rc = 0;
+
+	if (read_file(path, (size_t)1 << 30, &text, &length) == 0) {
+		rc = apply_journal(out_dir, text, length);
+		free(text);
+		if (rc == 0)
+			unlink(path);
+	}
+	free(path);
+	return rc;
+}
+
+static void journal_add(struct buf *journal, char kind, const char *path)
+{
+	buf_addc(journal, kind);
+	buf_add(journal, path, strlen(path));
+	buf_addc(journal, '\0');
+}
+
+/* Every file under dir, as paths relative to base, into journal. */
+static void journal_files(struct buf *journal, const char *dir,
+			  const char *relative)
+{
+	DIR *folder = opendir(dir);
+	struct dirent *entry;
+
+	if (folder == NULL)
+		return;
+	while ((entry = readdir(folder)) != NULL) {
+		char *path, *name;
+		if (strcmp(entry->d_name, ".") == 0 ||
+		    strcmp(entry->d_name, "..") == 0)
+			continue;
+		path = path_join(dir, entry->d_name);
+		name = *relative ? path_join(relative, entry->d_name)
+				 : xstrdup(entry->d_name);
+		if (entry->d_type == DT_DIR)
+			journal_files(journal, path, name);
+		else
+			journal_add(journal, 'M', name);
+		free(name);
+		free(path);
+	}
+	closedir(folder);
+}
+
+static int compare_page_keys(const void *left, const void *right)
+{
+	return strcmp(((const struct page_fp *)left)->key,
+		      ((const struct page_fp *)right)->key);
+}
+
+/* The fingerprint the cache has for key, or false. */
+static bool old_fp(const struct page_fp *pages, size_t count, const char *key,
+		   uint64_t *fp)
+{
+	struct page_fp probe = {(char *)key, 0};
+	const struct page_fp *found = bsearch(&probe, pages, count, sizeof *pages,
+					      compare_page_keys);
+
+	if (found)
+		*fp = found->fp;
+	return found != NULL;
+}
+
+/* Sections of the articles rendered again, for their kb.db rows. */
+struct reindexed {
+	const struct article *article;
+	struct index_section *sections;
+	size_t count;
+};
+
+struct reindex {
+	struct reindexed *items;
+	size_t count, capacity;
+};
+
+static void reindex_add(void *user, const struct article *article,
+			cmark_node *document)
+{
+	struct reindex *reindex = user;
+	struct reindexed *item;
+
+	reindex->items = xgrow(reindex->items, &reindex->capacity,
+			       reindex->count + 1, sizeof *reindex->items);
+	item = &reindex->items[reindex->count++];
+	item->article = article;
+	index_sections_make(article, document, &item->sections, &item->count);
+}
+
+static void reindex_free(struct reindex *reindex)
+{
+	for (size_t i = 0; i < reindex->count; i++)
+		index_sections_free(reindex->items[i].sections,
+				    reindex->items[i].count);
+	free(reindex->items);
+}
+
+/* Parses an article that was read again but whose page did not change
+ * (its file was touched, or only its search rows depend on the edit). */
+static int reindex_parse(struct build *build, struct reindex *reindex,
+			 const struct article *article)
+{
+	char *text;
+	const char *body;
+	size_t length;
+	cmark_node *document;
+
+	if (site_article_body(build->site, article, &text, &body, &length) != 0)
+		return -1;
+	document = markdown_parse(body, length);
+	free(text);
+	reindex_add(reindex, article, document);
+	cmark_node_free(document);
+	return 0;
+}
+
+/* Updates kb.db in place: rows of articles gone, moved or read again are
+ * replaced; the trees' tables are rewritten when what they show of
+ * articles changed. 1 when the file must be rebuilt (a full build). */
+static int update_index(struct build *build, struct reindex *reindex,
+			bool wizard_changed)
+{
+	char *path = path_join(build->options->out_dir, "kb.db");
+	sqlite3 *db;
+	int rc;
+
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return 1;	/* someone removed it: build it afresh */
+	}
+	rc = index_open_update(path, &db);
+	if (rc != 0) {
+		free(path);
+		return rc == INDEX_REBUILD ? 1 : -1;
+	}
+	for (size_t i = 0; rc == 0 && i < cache_file_count(build->cache); i++) {
+		const char *source, *url_path;
+		bool article;
+		const struct article *now;
+		cache_file(build->cache, i, &source, NULL, &article, &url_path);
+		if (!article)
+			continue;
+		now = site_find_article(build->site, source);
+		if (now == NULL || !now->from_cache) {
+			char *url = site_url(build->site, url_path);
+			rc = index_remove_article(db, url);
+			free(url);
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < reindex->count; i++) {
+		const struct reindexed *item = &reindex->items[i];
+		if (item->article->from_cache)
+			continue;	/* re-rendered for a neighbour's sake */
+		rc = index_add_article(db, build->site, item->article,
+				       item->sections, item->count);
+	}
+	if (rc == 0 && wizard_changed)
+		rc = treestore_write(db, build->site, build->trees,
+				     build->tree_count);
+	rc = index_close(db, path, rc == 0) == 0 ? rc : -1;
+	free(path);
+	return rc;
+}
+
+/* More pages than this to redo and a full build (which uses every core
+ * and writes kb.db afresh) is the faster way. */
+#define INCREMENTAL_MAX_PAGES 2000
+
+/* Brings the published output up to date with what changed since the
+ * cached build. 0 done, 1 when a full build is needed instead, -1 after a
+ * diagnostic (the output then still has every page it had, or the moves
+ * are completed by the next build). */
+static int build_incremental(struct build *build)
+{
+	const char *out_dir = build->options->out_dir;
+	char *folder = cache_dir(out_dir);
+	char *new_dir = path_join(folder, "new");
+	char *journal_file = journal_path(out_dir);
+	struct render_context context = {
+		.site = build->site,
+		.theme = build->theme,
+		.out_dir = new_dir,
+	};
+	struct reindex reindex = {0};
+	struct wizard_entries entries;
+	struct wizard_paths paths;
+	struct feed_extra extra;
+	struct page_plan plan;
+	const struct page_fp *old_pages;
+	size_t old_count, dirty_count = 0;
+	bool *dirty, wizard_changed = false;
+	struct buf journal = {0};
+	int rc = 0;
+
+	site_compute_related(build->site, RELATED_LIMIT);
+	incremental_plan(build->site, build->trees, build->tree_count, &plan);
+	old_pages = cache_pages(build->cache, &old_count);
+	dirty = xcalloc(plan.count + 1, sizeof *dirty);
+	for (size_t i = 0; i < plan.count; i++) {
+		uint64_t fp;
+		dirty[i] = !old_fp(old_pages, old_count, plan.pages[i].key, &fp) ||
+			   fp != plan.pages[i].fp;
+		dirty_count += dirty[i];
+		if (dirty[i] && plan.kinds[i] == PAGE_WIZARD)
+			wizard_changed = true;
+	}
+	if (dirty_count > INCREMENTAL_MAX_PAGES) {
+		rc = 1;
+		goto out;
+	}
+	wizard_entries_make(build->trees, build->tree_count, &entries);
+	wizard_paths_make(build->trees, build->tree_count, &paths);
+	extra = (struct feed_extra){paths.paths, paths.count};
+	context.wizards = entries.items;
+	context.wizard_count = entries.count;
+	context.article_parsed = reindex_add;
+	context.article_parsed_user = &reindex;
+	remove_tree(new_dir);
+	if (make_dirs(new_dir) != 0) {
+		diag_error(new_dir, 0, 0, "cannot create: %s", strerror(errno));
+		rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < plan.count; i++)
+		if (dirty[i])
+			rc = incremental_render(&context, build->trees,
+						build->tree_count, &plan, i, &extra,
+						FEED_LIMIT);
+	/* articles read again whose page stayed the same still get their
+	 * search rows written again */
+	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++) {
+		const struct article *article = build->site->articles[i];
+		bool rendered = false;
+		if (article->from_cache)
+			continue;
+		for (size_t k = 0; k < reindex.count && !rendered; k++)
+			rendered = reindex.items[k].article == article;
+		if (!rendered)
+			rc = reindex_parse(build, &reindex, article);
+	}
+	if (rc == 0)
+		rc = update_index(build, &reindex, wizard_changed);
+	if (rc == 0) {
+		/* pages no longer generated ("wizard/" is a group, not a file) */
+		qsort(plan.pages, plan.count, sizeof *plan.pages, compare_page_keys);
+		journal_files(&journal, new_dir, "");
+		for (size_t i = 0; i < old_count; i++) {
+			uint64_t fp;
+			const char *key = old_pages[i].key;
+			if (key[strlen(key) - 1] != '/' &&
+			    !old_fp(plan.pages, plan.count, key, &fp))
+				journal_add(&journal, 'D', key);
+		}
+		if (journal.length > 0 &&
+		    write_file(journal_file, journal.data, journal.length) != 0) {
+			diag_error(journal_file, 0, 0, "cannot write: %s",
+				   strerror(errno));
+			rc = -1;
+		}
+	}
+	if (rc == 0 && journal.length > 0) {
+		rc = apply_journal(out_dir, journal.data, journal.length);
+		if (rc == 0)
+			unlink(journal_file);
+	} else {
+		remove_tree(new_dir);
+	}
+	if (rc == 0)
+		rc = cache_write(out_dir, build->global, build->site, plan.pages,
+				 plan.count);
+	wizard_paths_free(&paths);
+	wizard_entries_free(&entries);
+out:
+	buf_free(&journal);
+	reindex_free(&reindex);
+	free(dirty);
+	incremental_plan_free(&plan);
+	free(journal_file);
+	free(new_dir);
+	free(folder);
+	return rc;
+}
+
 enum build_status build_run(const struct build_options *options)
 {
 	struct build build = {.options = options};
 	enum build_status status = BUILD_CONTENT_ERRORS;
 
+	if (!options->check_only) {
+		if (journal_replay(options->out_dir) != 0) {
+			status = BUILD_SYSTEM_ERROR;
+			goto out;
+		}
+		build.global = incremental_global(options->root, options->drafts);
+		if (!options->clean)
+			build.cache = cache_read(options->out_dir);
+		if (build.cache != NULL &&
+		    cache_global(build.cache) != build.global) {
+			cache_free(build.cache);
+			build.cache = NULL;
+		}
+		if (build.cache != NULL &&
+		    incremental_unchanged(options->root, build.cache)) {
+			/* nothing changed: the same messages, nothing to do */
+			cache_replay(build.cache);
+			status = BUILD_OK;
+			goto out;
+		}
+	}
 	if (!load(&build))
 		goto out;
 	status = BUILD_OK;
@@ -429,10 +880,19 @@ enum build_status build_run(const struct build_options *options)
 		goto out;
 	}
 	status = BUILD_SYSTEM_ERROR;
+	if (build.cache != NULL) {
+		int rc = build_incremental(&build);
+		if (rc < 0)
+			goto out;
+		if (rc == 0) {
+			status = BUILD_OK;
+			goto out;
+		}
+	}
 	build.staging = publish_begin(options->out_dir);
 	if (build.staging == NULL)
 		goto out;
-	if (render_all(&build) != 0 ||
+	if (render_all(&build) != 0 || write_cache(&build, build.staging) != 0 ||
 	    publish_commit(build.staging, options->out_dir) != 0) {
 		publish_abort(build.staging);
 		goto out;
@@ -442,6 +902,7 @@ out:
 	theme_free(build.theme);
 	tree_free_all(build.trees, build.tree_count);
 	site_free(build.site);
+	cache_free(build.cache);
 	free(build.staging);
 	return status;
 }

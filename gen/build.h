@@ -15,6 +15,7 @@ struct build_options {
 	bool lint;		/* with check_only: also the writer checks */
 	bool quiet;		/* no progress line */
 	bool live_reload;	/* pages load the live-reload script (watch) */
+	bool clean;		/* ignore the build cache: a full build */
 };
 
 /* Exit statuses, as kbgen's main returns them. */

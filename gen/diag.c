@@ -161,3 +161,15 @@ void diag_clear(void)
 	message_count = message_capacity = 0;
 	error_count = warning_count = 0;
 }
+
+void diag_each(void (*visit)(void *user, enum diag_severity severity,
+			     const char *path, unsigned line, unsigned col,
+			     const char *message),
+	       void *user)
+{
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < message_count; i++)
+		visit(user, messages[i].severity, messages[i].path,
+		      messages[i].line, messages[i].col, messages[i].text);
+	pthread_mutex_unlock(&lock);
+}

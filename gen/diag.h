@@ -47,6 +47,13 @@ bool diag_color_wanted(FILE *stream);
  * {"file","line","column","severity","message"}. */
 void diag_print_json(FILE *stream);
 
+/* Calls visit for every kept message in the order reported (the build
+ * cache keeps them to show them again). visit must not report. */
+void diag_each(void (*visit)(void *user, enum diag_severity severity,
+			     const char *path, unsigned line, unsigned col,
+			     const char *message),
+	       void *user);
+
 /* Forgets every kept message and resets the counts. */
 void diag_clear(void);
 

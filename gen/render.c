@@ -201,12 +201,10 @@ int render_article(const struct render_context *context,
 	return render_save(context, page, article->url_path);
 }
 
-int render_sections(const struct render_context *context)
+int render_section(const struct render_context *context,
+		   const struct section *section)
 {
-	const struct site *site = context->site;
-
-	for (size_t i = 0; i < site->section_count; i++) {
-		const struct section *section = site->sections[i];
+	{
 		struct page *page = page_new(context->theme, section->title,
 					     section->description);
 		char *path = xasprintf("%s/", section->name);
@@ -226,13 +224,21 @@ int render_sections(const struct render_context *context)
 					    section->article_count);
 		rc = render_save(context, page, path);
 		free(path);
-		if (rc != 0)
-			return rc;
+		return rc;
 	}
+}
+
+int render_sections(const struct render_context *context)
+{
+	const struct site *site = context->site;
+
+	for (size_t i = 0; i < site->section_count; i++)
+		if (render_section(context, site->sections[i]) != 0)
+			return -1;
 	return 0;
 }
 
-static int render_tag_index(const struct render_context *context)
+int render_tag_index(const struct render_context *context)
 {
 	const struct site *site = context->site;
 	const char *title = theme_text(context->theme, "all-tags");
@@ -255,12 +261,9 @@ static int render_tag_index(const struct render_context *context)
 	return render_save(context, page, "tags/");
 }
 
-int render_tags(const struct render_context *context)
+int render_tag(const struct render_context *context, const struct tag *tag)
 {
-	const struct site *site = context->site;
-
-	for (size_t i = 0; i < site->tag_count; i++) {
-		const struct tag *tag = site->tags[i];
+	{
 		char *title = xasprintf("%s%s", theme_text(context->theme,
 							   "tag-prefix"),
 					tag->name);
@@ -275,9 +278,17 @@ int render_tags(const struct render_context *context)
 		rc = render_save(context, page, path);
 		free(path);
 		free(title);
-		if (rc != 0)
-			return rc;
+		return rc;
 	}
+}
+
+int render_tags(const struct render_context *context)
+{
+	const struct site *site = context->site;
+
+	for (size_t i = 0; i < site->tag_count; i++)
+		if (render_tag(context, site->tags[i]) != 0)
+			return -1;
 	return render_tag_index(context);
 }
 
@@ -420,6 +431,12 @@ static int render_alias(const struct render_context *context,
 	free(refresh);
 	free(target);
 	return render_save(context, page, alias_path);
+}
+
+int render_alias_page(const struct render_context *context,
+		      const struct article *article, const char *alias_path)
+{
+	return render_alias(context, article, alias_path);
 }
 
 int render_aliases(const struct render_context *context)

@@ -42,6 +42,16 @@ int render_not_found(const struct render_context *context);
 int render_search_page(const struct render_context *context);
 int render_aliases(const struct render_context *context);
 
+/* One page each, for incremental builds (the functions above render all
+ * of their kind): a section page, a tag page, the tag index, and the
+ * redirect page at alias_path ("old/page/") for article. */
+int render_section(const struct render_context *context,
+		   const struct section *section);
+int render_tag(const struct render_context *context, const struct tag *tag);
+int render_tag_index(const struct render_context *context);
+int render_alias_page(const struct render_context *context,
+		      const struct article *article, const char *alias_path);
+
 /* Writes page as <out>/<url_path>index.html (url_path "" or ending in
  * '/'), creating folders. Frees the page. 0, or -1 with a diagnostic. */
 int render_save(const struct render_context *context, struct page *page,

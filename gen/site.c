@@ -612,7 +612,8 @@ static void stamp_of(const struct stat *status, struct file_stamp *stamp)
 
 static struct article *load_article(const char *root, const char *section,
 				    const char *name, bool with_drafts,
-				    const struct site_reuse *reuse)
+				    const struct site_reuse *reuse,
+				    struct file_stamp *stamp_out)
 {
 	struct article *article;
 	char *source = xasprintf("content/%s/%s", section, name);
@@ -629,6 +630,7 @@ static struct article *load_article(const char *root, const char *section,
 	 * stamp kept is the older one and the next build reads it again */
 	if (stat(path, &status) == 0)
 		stamp_of(&status, &stamp);
+	*stamp_out = stamp;
 	if (reuse != NULL && reuse->article != NULL &&
 	    (article = reuse->article(reuse->user, source, &stamp)) != NULL) {
 		free(source);
@@ -794,6 +796,7 @@ struct load_job {
 	struct section *section;
 	char *name;
 	struct article *article;
+	struct file_stamp stamp;
 };
 
 struct load_pool {
@@ -816,7 +819,8 @@ static void *load_worker(void *argument)
 		pool->jobs[i].article = load_article(pool->root,
 						     pool->jobs[i].section->name,
 						     pool->jobs[i].name,
-						     pool->with_drafts, pool->reuse);
+						     pool->with_drafts, pool->reuse,
+						     &pool->jobs[i].stamp);
 	}
 	return NULL;
 }
@@ -863,7 +867,8 @@ static void list_section(struct site *site, const char *name,
 			continue;
 		*jobs = xgrow(*jobs, capacity, *count + 1, sizeof **jobs);
 		(*jobs)[(*count)++] = (struct load_job){section,
-							xstrdup(files[i]), NULL};
+							xstrdup(files[i]), NULL,
+							{0}};
 	}
 	free_names(files);
 	free_names(nested);
@@ -878,9 +883,21 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count)
 
 	for (size_t i = 0; i < count; i++) {
 		struct article *article = jobs[i].article;
-		free(jobs[i].name);
-		if (article == NULL)
+		if (article == NULL) {
+			/* a draft left out (or a file already reported) */
+			site->skipped = xrealloc(site->skipped,
+						 (site->skipped_count + 1) *
+						 sizeof *site->skipped);
+			site->skipped[site->skipped_count++] =
+				(struct skipped_file){
+					xasprintf("content/%s/%s",
+						  jobs[i].section->name,
+						  jobs[i].name),
+					jobs[i].stamp};
+			free(jobs[i].name);
 			continue;
+		}
+		free(jobs[i].name);
 		if (article->rejected) {
 			site->rejected = xrealloc(site->rejected,
 						  (site->rejected_count + 1) *
@@ -1241,6 +1258,7 @@ static void relate_article(const struct site *site, struct article *article,
 	}
 	if (count > limit)
 		count = limit;
+	free(article->related);
 	article->related = xmalloc((count + 1) * sizeof *article->related);
 	for (size_t c = 0; c < count; c++)
 		article->related[c] = (*candidates)[c].article;
@@ -1266,6 +1284,9 @@ void site_free(struct site *site)
 	for (size_t i = 0; i < site->rejected_count; i++)
 		site_article_free(site->rejected[i]);
 	free(site->rejected);
+	for (size_t i = 0; i < site->skipped_count; i++)
+		free(site->skipped[i].source);
+	free(site->skipped);
 	for (size_t i = 0; i < site->section_count; i++) {
 		free(site->sections[i]->name);
 		free(site->sections[i]->title);

@@ -73,6 +73,7 @@ struct article {
 	size_t order;		/* index in site->articles */
 	size_t recent_rank;	/* index in site->recent */
 	bool rejected;		/* front matter had errors: not published */
+	bool from_cache;	/* taken from the build cache, file not read */
 	struct article **related;	/* same tags, best first */
 	size_t related_count;
 };
@@ -100,6 +101,12 @@ struct tag {
 typedef char *(*site_tree_link_resolver)(void *user, const char *tree_file,
 					 const char *fragment, char **error);
 
+/* An article file that is not part of the site (a draft left out). */
+struct skipped_file {
+	char *source;
+	struct file_stamp stamp;
+};
+
 struct site {
 	char *root;
 	struct site_config config;
@@ -114,6 +121,8 @@ struct site {
 	 * links are checked too. */
 	struct article **rejected;
 	size_t rejected_count;
+	struct skipped_file *skipped;	/* in load order */
+	size_t skipped_count;
 	site_tree_link_resolver tree_links;
 	void *tree_links_user;
 };

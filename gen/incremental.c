@@ -1,0 +1,430 @@
+/*
+ * incremental.c — global fingerprint, the quick "nothing changed" scan,
+ * and page fingerprints (see incremental.h).
+ *
+ * A page fingerprint must cover everything the page's bytes depend on,
+ * or an incremental build would differ from a clean one; the randomised
+ * test in tests/cli/incremental.sh compares the two after every edit.
+ * Global inputs (theme, config, trees, section files) are left out here
+ * on purpose: any change to them makes the build a full one.
+ */
+#include "incremental.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "feed.h"
+#include "hash.h"
+#include "render.h"
+#include "util.h"
+#include "wizard.h"
+
+#define GLOBAL_FILE_MAX ((size_t)64 * 1024 * 1024)
+
+/* ---- global inputs ---- */
+
+static int compare_names(const void *left, const void *right)
+{
+	return strcmp(*(char *const *)left, *(char *const *)right);
+}
+
+/* The names in a folder, sorted, without "." and ".."; NULL when it
+ * cannot be read. */
+static char **folder_names(const char *path, size_t *count)
+{
+	DIR *folder = opendir(path);
+	struct dirent *entry;
+	char **names = NULL;
+	size_t capacity = 0;
+
+	*count = 0;
+	if (folder == NULL)
+		return NULL;
+	while ((entry = readdir(folder)) != NULL) {
+		if (strcmp(entry->d_name, ".") == 0 ||
+		    strcmp(entry->d_name, "..") == 0)
+			continue;
+		names = xgrow(names, &capacity, *count + 1, sizeof *names);
+		names[(*count)++] = xstrdup(entry->d_name);
+	}
+	closedir(folder);
+	if (*count > 1)
+		qsort(names, *count, sizeof *names, compare_names);
+	return names;
+}
+
+static void free_names(char **names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+static bool is_folder(const char *path)
+{
+	struct stat status;
+
+	return stat(path, &status) == 0 && S_ISDIR(status.st_mode);
+}
+
+/* Mixes a file's name and bytes (or that it is missing) into h. */
+static uint64_t hash_file(const char *path, const char *name, uint64_t h)
+{
+	char *text;
+	size_t length;
+
+	h = hash64_string(name, h);
+	if (read_file(path, GLOBAL_FILE_MAX, &text, &length) != 0)
+		return hash64_u64((uint64_t)errno + 1, h);
+	h = hash64(text, length, h);
+	free(text);
+	return h;
+}
+
+/* Every file under path, recursively, names relative to the root. */
+static uint64_t hash_tree(const char *path, const char *name, uint64_t h)
+{
+	size_t count;
+	char **names = folder_names(path, &count);
+
+	h = hash64_string(name, h);
+	if (names == NULL)
+		return hash64_u64(0x6e6f6e65, h);	/* missing */
+	for (size_t i = 0; i < count; i++) {
+		char *child = path_join(path, names[i]);
+		char *child_name = path_join(name, names[i]);
+		if (is_folder(child))
+			h = hash_tree(child, child_name, h);
+		else
+			h = hash_file(child, child_name, h);
+		free(child_name);
+		free(child);
+	}
+	free_names(names, count);
+	return h;
+}
+
+static bool ends_with(const char *text, const char *suffix)
+{
+	size_t length = strlen(text), suffix_length = strlen(suffix);
+
+	return length >= suffix_length &&
+	       strcmp(text + length - suffix_length, suffix) == 0;
+}
+
+/* The content folder without the article files: its layout, every
+ * section's _index.md and anything else found there. */
+static uint64_t hash_content(const char *root, uint64_t h)
+{
+	char *content = path_join(root, "content");
+	size_t count;
+	char **names = folder_names(content, &count);
+
+	h = hash64_u64(names ? count : 0xffffffffu, h);
+	for (size_t i = 0; i < count; i++) {
+		char *path = path_join(content, names[i]);
+		size_t inner_count;
+		char **inner;
+
+		h = hash64_string(names[i], h);
+		if (!is_folder(path)) {
+			h = hash_file(path, names[i], h);
+			free(path);
+			continue;
+		}
+		inner = folder_names(path, &inner_count);
+		for (size_t k = 0; k < inner_count; k++) {
+			char *file = path_join(path, inner[k]);
+			if (is_folder(file)) {
+				h = hash_tree(file, inner[k], h);
+			} else if (!ends_with(inner[k], ".md") ||
+				   strcmp(inner[k], "_index.md") == 0) {
+				h = hash_file(file, inner[k], h);
+			}
+			free(file);
+		}
+		free_names(inner, inner_count);
+		free(path);
+	}
+	free_names(names, count);
+	free(content);
+	return h;
+}
+
+uint64_t incremental_global(const char *root, bool with_drafts)
+{
+	char *path;
+	char resolved[PATH_MAX];
+	uint64_t h = hash64_string("kbgen-global-1", 0);
+
+	/* kbgen itself: a rebuilt kbgen may render differently */
+	h = hash_file("/proc/self/exe", "kbgen", h);
+	h = hash64_string(realpath(root, resolved) ? resolved : root, h);
+	h = hash64_u64(with_drafts, h);
+	path = path_join(root, "site.yaml");
+	h = hash_file(path, "site.yaml", h);
+	free(path);
+	path = path_join(root, "theme");
+	h = hash_tree(path, "theme", h);
+	free(path);
+	path = path_join(root, "decision-trees");
+	h = hash_tree(path, "decision-trees", h);
+	free(path);
+	return hash_content(root, h);
+}
+
+bool incremental_unchanged(const char *root, const struct cache *cache)
+{
+	char *content = path_join(root, "content");
+	size_t count, seen = 0;
+	char **sections = folder_names(content, &count);
+	bool same = sections != NULL;
+
+	for (size_t i = 0; same && i < count; i++) {
+		char *folder = path_join(content, sections[i]);
+		size_t file_count;
+		char **files;
+
+		if (!is_folder(folder)) {
+			free(folder);
+			continue;
+		}
+		files = folder_names(folder, &file_count);
+		for (size_t k = 0; same && k < file_count; k++) {
+			char *source, *path;
+			struct stat status;
+			struct file_stamp stamp, cached;
+			long index;
+
+			if (!ends_with(files[k], ".md") ||
+			    strcmp(files[k], "_index.md") == 0 || files[k][0] == '.')
+				continue;
+			source = xasprintf("content/%s/%s", sections[i], files[k]);
+			path = path_join(root, source);
+			index = cache_find(cache, source);
+			if (index < 0 || stat(path, &status) != 0 ||
+			    S_ISDIR(status.st_mode)) {
+				same = false;
+			} else {
+				stamp = (struct file_stamp){
+					(uint64_t)status.st_size,
+					(uint64_t)status.st_mtim.tv_sec * 1000000000u +
+						(uint64_t)status.st_mtim.tv_nsec,
+					(uint64_t)status.st_ctim.tv_sec * 1000000000u +
+						(uint64_t)status.st_ctim.tv_nsec,
+					(uint64_t)status.st_ino};
+				cache_file(cache, (size_t)index, NULL, &cached, NULL,
+					   NULL);
+				same = memcmp(&stamp, &cached, sizeof stamp) == 0;
+				seen++;
+			}
+			free(path);
+			free(source);
+		}
+		free_names(files, file_count);
+		free(folder);
+	}
+	free_names(sections, count);
+	free(content);
+	return same && seen == cache_file_count(cache);
+}
+
+/* ---- page fingerprints ---- */
+
+/* What lists show of an article: URL, title, description, date, tags. */
+static uint64_t display_hash(const struct article *article, uint64_t h)
+{
+	h = hash64_string(article->url_path, h);
+	h = hash64_string(article->meta.title, h);
+	h = hash64_string(article->meta.description, h);
+	h = hash64_string(article->updated, h);
+	h = hash64_u64(article->meta.tags.count, h);
+	for (size_t i = 0; i < article->meta.tags.count; i++)
+		h = hash64_string(article->meta.tags.items[i], h);
+	return h;
+}
+
+static void plan_add(struct page_plan *plan, size_t *capacity, char *key,
+		     uint64_t fp, enum page_kind kind, const void *object)
+{
+	if (plan->count + 1 > *capacity) {
+		*capacity = *capacity ? *capacity * 2 : 256;
+		plan->pages = xrealloc(plan->pages, *capacity * sizeof *plan->pages);
+		plan->kinds = xrealloc(plan->kinds, *capacity * sizeof *plan->kinds);
+		plan->objects = xrealloc(plan->objects,
+					 *capacity * sizeof *plan->objects);
+	}
+	plan->pages[plan->count] = (struct page_fp){key, fp};
+	plan->kinds[plan->count] = kind;
+	plan->objects[plan->count] = object;
+	plan->count++;
+}
+
+static uint64_t article_fp(const struct site *site, const struct article *article)
+{
+	uint64_t h = hash64_string("article", 0);
+
+	h = hash64_string(article->source, h);
+	h = hash64_u64(article->text_hash, h);
+	h = hash64_string(article->section->name, h);
+	h = hash64_string(article->section->title, h);
+	h = hash64_u64(article->related_count, h);
+	for (size_t i = 0; i < article->related_count; i++)
+		h = display_hash(article->related[i], h);
+	/* links to other articles become their URLs */
+	for (size_t i = 0; i < article->link_count; i++) {
+		const struct article *target;
+		if (article->links[i].target == NULL)
+			continue;
+		target = site_find_article(site, article->links[i].target);
+		h = hash64_string(target ? target->url_path : "", h);
+	}
+	return h;
+}
+
+void incremental_plan(const struct site *site, struct tree *const *trees,
+		      size_t tree_count, struct page_plan *plan)
+{
+	size_t capacity = 0;
+	uint64_t h;
+
+	*plan = (struct page_plan){0};
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *article = site->articles[i];
+		plan_add(plan, &capacity, xasprintf("%sindex.html", article->url_path),
+			 article_fp(site, article), PAGE_ARTICLE, article);
+		for (size_t k = 0; k < article->meta.aliases.count; k++) {
+			char *path = site_alias_path(article->meta.aliases.items[k]);
+			if (path == NULL)
+				continue;
+			h = hash64_string("alias", 0);
+			h = hash64_string(path, h);
+			h = hash64_string(article->url_path, h);
+			h = hash64_string(article->meta.title, h);
+			plan_add(plan, &capacity, xasprintf("%sindex.html", path), h,
+				 PAGE_ALIAS, article);
+			free(path);
+		}
+	}
+	for (size_t i = 0; i < site->section_count; i++) {
+		const struct section *section = site->sections[i];
+		h = hash64_string("section", 0);
+		h = hash64_string(section->name, h);
+		h = hash64_string(section->title, h);
+		h = hash64_string(section->description, h);
+		h = hash64_u64(section->article_count, h);
+		for (size_t k = 0; k < section->article_count; k++)
+			h = display_hash(section->articles[k], h);
+		plan_add(plan, &capacity, xasprintf("%s/index.html", section->name),
+			 h, PAGE_SECTION, section);
+	}
+	h = hash64_string("tags", 0);
+	for (size_t i = 0; i < site->tag_count; i++) {
+		const struct tag *tag = site->tags[i];
+		uint64_t page = hash64_string("tag", 0);
+		page = hash64_string(tag->name, page);
+		page = hash64_string(tag->slug, page);
+		page = hash64_u64(tag->article_count, page);
+		for (size_t k = 0; k < tag->article_count; k++)
+			page = display_hash(tag->articles[k], page);
+		if (plan->count > 0 && plan->kinds[plan->count - 1] == PAGE_TAG &&
+		    strcmp(((const struct tag *)plan->objects[plan->count - 1])->slug,
+			   tag->slug) == 0) {
+			/* two tags, one page (warned about): the file holds
+			 * the one rendered last */
+			plan->pages[plan->count - 1].fp = page;
+			plan->objects[plan->count - 1] = tag;
+		} else {
+			plan_add(plan, &capacity,
+				 xasprintf("tags/%s/index.html", tag->slug), page,
+				 PAGE_TAG, tag);
+		}
+		h = hash64_string(tag->name, h);
+		h = hash64_string(tag->slug, h);
+		h = hash64_u64(tag->article_count, h);
+	}
+	plan_add(plan, &capacity, xstrdup("tags/index.html"), h,
+		 PAGE_TAG_INDEX, NULL);
+	/* home: sections (global), the newest articles */
+	h = hash64_string("home", 0);
+	for (size_t i = 0; i < site->article_count; i++)
+		h = display_hash(site->recent[i], h);
+	plan_add(plan, &capacity, xstrdup("index.html"), h, PAGE_HOME, NULL);
+	h = hash64_string("sitemap", 0);
+	for (size_t i = 0; i < site->section_count; i++)
+		h = hash64_string(site->sections[i]->name, h);
+	for (size_t i = 0; i < site->article_count; i++) {
+		h = hash64_string(site->articles[i]->url_path, h);
+		h = hash64_string(site->articles[i]->updated, h);
+	}
+	for (size_t i = 0; i < site->tag_count; i++)
+		h = hash64_string(site->tags[i]->slug, h);
+	h = hash64_string(site->article_count ? site->recent[0]->updated : NULL, h);
+	plan_add(plan, &capacity, xstrdup("sitemap.xml"), h, PAGE_SITEMAP, NULL);
+	h = hash64_string("feed", 0);
+	for (size_t i = 0; i < site->article_count; i++)
+		h = display_hash(site->recent[i], h);
+	plan_add(plan, &capacity, xstrdup("feed.xml"), h, PAGE_FEED, NULL);
+	/* the wizard pages show the titles and descriptions of the articles
+	 * outcomes point to; the trees themselves are global inputs */
+	h = hash64_string("wizard", 0);
+	for (size_t t = 0; t < tree_count; t++)
+		for (size_t n = 0; n < trees[t]->node_count; n++)
+			for (size_t a = 0; a < trees[t]->nodes[n].article_count; a++) {
+				const struct article *article = site_find_article(
+					site, trees[t]->nodes[n].articles[a].name);
+				h = article ? display_hash(article, h)
+					    : hash64_u64(0, h);
+			}
+	plan_add(plan, &capacity, xstrdup("wizard/"), h, PAGE_WIZARD, NULL);
+}
+
+void incremental_plan_free(struct page_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		free(plan->pages[i].key);
+	free(plan->pages);
+	free(plan->kinds);
+	free(plan->objects);
+	*plan = (struct page_plan){0};
+}
+
+int incremental_render(const struct render_context *context,
+		       struct tree *const *trees, size_t tree_count,
+		       const struct page_plan *plan, size_t i,
+		       const struct feed_extra *extra, size_t feed_limit)
+{
+	const char *key = plan->pages[i].key;
+	char *alias_path;
+	int rc;
+
+	switch (plan->kinds[i]) {
+	case PAGE_ARTICLE:
+		return render_article(context, plan->objects[i]);
+	case PAGE_ALIAS:
+		/* "old/page/index.html" -> "old/page/" */
+		alias_path = xstrndup(key, strlen(key) - strlen("index.html"));
+		rc = render_alias_page(context, plan->objects[i], alias_path);
+		free(alias_path);
+		return rc;
+	case PAGE_SECTION:
+		return render_section(context, plan->objects[i]);
+	case PAGE_TAG:
+		return render_tag(context, plan->objects[i]);
+	case PAGE_TAG_INDEX:
+		return render_tag_index(context);
+	case PAGE_HOME:
+		return render_home(context);
+	case PAGE_SITEMAP:
+		return feed_write_sitemap(context->site, extra, context->out_dir);
+	case PAGE_FEED:
+		return feed_write_atom(context->site, context->out_dir, feed_limit);
+	case PAGE_WIZARD:
+		return wizard_render_all(context, trees, tree_count);
+	}
+	return -1;
+}

@@ -1,0 +1,62 @@
+/*
+ * incremental.h — what an edit can affect, for incremental builds.
+ *
+ * A build compares three things with the cache of the last successful
+ * build (cache.h): a fingerprint of every global input (kbgen itself,
+ * site.yaml, theme/, decision-trees/, section files, the content folder's
+ * layout) — when it differs, the build is a full one; the stat stamps of
+ * the article files — unchanged files are not read again; and the
+ * fingerprint of every generated page, computed from exactly what the page
+ * shows (an article page: its file, section, related articles' titles and
+ * descriptions, its link targets' URLs; a list page: the titles,
+ * descriptions and dates it lists...) — only pages whose fingerprint
+ * changed are rendered again, and pages no longer generated are deleted.
+ */
+#ifndef KB_INCREMENTAL_H
+#define KB_INCREMENTAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache.h"
+#include "feed.h"
+#include "render.h"
+#include "site.h"
+#include "tree.h"
+
+/* Fingerprint of every global input under root (see above), including
+ * the running kbgen and with_drafts. */
+uint64_t incremental_global(const char *root, bool with_drafts);
+
+/* True when content/<section>/ holds exactly the article files the cache
+ * knows, each with the same stat stamp: nothing to do. */
+bool incremental_unchanged(const char *root, const struct cache *cache);
+
+/* What a page is, so it can be rendered again. */
+enum page_kind {
+	PAGE_ARTICLE, PAGE_ALIAS, PAGE_SECTION, PAGE_TAG, PAGE_TAG_INDEX,
+	PAGE_HOME, PAGE_SITEMAP, PAGE_FEED, PAGE_WIZARD,
+};
+
+struct page_plan {
+	struct page_fp *pages;	/* key and fingerprint, for the cache */
+	enum page_kind *kinds;
+	const void **objects;	/* the article, section or tag; NULL */
+	size_t count;
+};
+
+/* The fingerprints of every page a loaded site generates (related
+ * articles must be computed). The caller frees with incremental_plan_free. */
+void incremental_plan(const struct site *site, struct tree *const *trees,
+		      size_t tree_count, struct page_plan *plan);
+void incremental_plan_free(struct page_plan *plan);
+
+/* Renders page i of plan into context->out_dir. 0, or -1 after a
+ * diagnostic. */
+int incremental_render(const struct render_context *context,
+		       struct tree *const *trees, size_t tree_count,
+		       const struct page_plan *plan, size_t i,
+		       const struct feed_extra *extra, size_t feed_limit);
+
+#endif

@@ -1,0 +1,431 @@
+#!/usr/bin/env python3
+"""Randomised check that an incremental build equals a clean one.
+
+usage: tests/incremental.py KBGEN WORKDIR EDITS [SEED]
+
+Copies the shipped site (plus generated articles that share tags, link to
+each other and carry aliases) into WORKDIR, builds it, then applies EDITS
+random edits one at a time: article bodies, headings, links, titles,
+descriptions, tags, dates, weights, slugs, aliases, drafts, new, deleted
+and renamed articles, trees, the theme's layout, site.yaml, a touch
+without change, and same-size edits made right after a build. After each
+edit it runs an incremental `kbgen build` on the kept output and a
+`kbgen build --clean` into a fresh folder and checks:
+
+  - both exit with the same status and print the same diagnostics;
+  - when they succeed, every file is byte-identical (the cache folder
+    .kbgen aside) and kb.db holds the same rows and index entries
+    (tools/kbdb-dump.sh; the SQLite file bytes differ after an in-place
+    update);
+  - when they fail, the kept output is exactly what it was before.
+
+Prints PASS:/FAIL: lines like the other suites. The seed is printed;
+KB_SEED or the SEED argument replays a run.
+"""
+import hashlib
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+KBGEN, WORK, EDITS = sys.argv[1], sys.argv[2], int(sys.argv[3])
+SEED = int(sys.argv[4]) if len(sys.argv) > 4 else int(
+    os.environ.get("KB_SEED", random.SystemRandom().randrange(1 << 30)))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DUMP = os.path.join(REPO, "tools", "kbdb-dump.sh")
+rng = random.Random(SEED)
+SUITE = os.environ.get("SUITE", "incremental")
+SITE = os.path.join(WORK, "site")
+OUT = os.path.join(WORK, "out")
+CLEAN = os.path.join(WORK, "clean")
+passes = failures = 0
+
+TAGS = ["届かない", "SPF", "DKIM", "エラー", "設定", "迷惑メール", "再配信",
+        "Gmail", "DNS", "到達率"]
+WORDS = ["メール", "配信", "受信側", "エラー", "設定", "確認", "送信ドメイン認証",
+         "レコード", "迷惑メールフォルダ", "再配信", "DNS", "Gmail", "到達率"]
+
+
+def ok(name):
+    global passes
+    passes += 1
+    print(f"PASS: {SUITE}: {name}")
+
+
+def bad(name, detail):
+    global failures
+    failures += 1
+    print(f"FAIL: {SUITE}: {name} (seed {SEED})")
+    for line in detail.splitlines()[:40]:
+        print(f"    {line}")
+
+
+def sentence():
+    return "".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) + "。"
+
+
+# ---- the site on disk ----
+
+def articles():
+    found = []
+    content = os.path.join(SITE, "content")
+    for section in sorted(os.listdir(content)):
+        folder = os.path.join(content, section)
+        if not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".md") and name != "_index.md":
+                found.append(os.path.join(folder, name))
+    return found
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def split(text):
+    """(front matter lines, body) of an article."""
+    assert text.startswith("---\n")
+    end = text.index("\n---\n", 4)
+    return text[4:end].split("\n"), text[end + 5:]
+
+
+def join(front, body):
+    return "---\n" + "\n".join(front) + "\n---\n" + body
+
+
+def set_key(front, key, value):
+    """Sets, replaces or (value None) removes a top-level key."""
+    kept = [line for line in front if not line.startswith(key + ":")]
+    if value is not None:
+        kept.append(f"{key}: {value}")
+    return kept
+
+
+def get_key(front, key):
+    for line in front:
+        if line.startswith(key + ":"):
+            return line[len(key) + 1:].strip()
+    return None
+
+
+def linkable(path):
+    """A relative link from path's folder to another article."""
+    others = [a for a in articles() if a != path]
+    target = rng.choice(others)
+    rel = os.path.relpath(target, os.path.dirname(path))
+    if rng.random() < 0.3:
+        # to a heading that exists
+        headings = [l[3:].strip() for l in split(read(target))[1].split("\n")
+                    if l.startswith("## ")]
+        if headings:
+            heading = rng.choice(headings)
+            slug = "".join(c for c in heading.lower() if c.isalnum() or c in "-_ ")
+            rel += "#" + slug.replace(" ", "-")
+    return rel
+
+
+def generate_extra():
+    """Extra articles with shared tags, links and aliases."""
+    for section in ("delivery", "errors", "deliverability"):
+        for n in range(4):
+            path = os.path.join(SITE, "content", section, f"extra-{n}.md")
+            tags = ", ".join(rng.sample(TAGS, rng.randint(1, 3)))
+            front = [f"title: 追加記事 {section} {n}",
+                     f"description: {sentence()}",
+                     f"date: 2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                     f"tags: [{tags}]"]
+            if n == 0:
+                front.append(f"aliases: [/old/{section}-{n}/]")
+            body = f"\n{sentence()}\n\n## 見出し {n}\n\n{sentence()}\n"
+            write(path, join(front, body))
+    for path in articles():
+        if "extra-" in os.path.basename(path):
+            front, body = split(read(path))
+            body += f"\n関連: [別の記事]({linkable(path)})\n"
+            write(path, join(front, body))
+
+
+# ---- edits ----
+
+def pick():
+    return rng.choice(articles())
+
+
+def edit_body():
+    path = pick()
+    front, body = split(read(path))
+    choice = rng.randrange(4)
+    if choice == 0:
+        body += f"\n{sentence()}\n"
+    elif choice == 1:
+        body += f"\n## 新しい見出し {rng.randrange(1000)}\n\n{sentence()}\n"
+    elif choice == 2:
+        body += f"\n詳しくは[こちら]({linkable(path)})をご覧ください。\n"
+    else:
+        lines = body.split("\n")
+        if len(lines) > 3:
+            del lines[rng.randrange(1, len(lines))]
+        body = "\n".join(lines)
+    write(path, join(front, body))
+    return f"body of {os.path.basename(path)}"
+
+
+def edit_same_size():
+    """A same-length change right after a build: the stamp race."""
+    path = pick()
+    text = read(path)
+    front, body = split(text)
+    index = body.find("メール")
+    if index < 0:
+        return edit_body()
+    body = body[:index] + "メーヌ" + body[index + 3:]
+    write(path, join(front, body))
+    return f"same-size edit of {os.path.basename(path)}"
+
+
+def edit_front(key, value_fn):
+    path = pick()
+    front, body = split(read(path))
+    write(path, join(set_key(front, key, value_fn(front)), body))
+    return f"{key} of {os.path.basename(path)}"
+
+
+def title(front):
+    return f"題名 {rng.randrange(10000)} {rng.choice(WORDS)}"
+
+
+def description(front):
+    return None if rng.random() < 0.2 else sentence()
+
+
+def tags(front):
+    return "[" + ", ".join(rng.sample(TAGS, rng.randint(0, 3))) + "]"
+
+
+def date(front):
+    return f"2026-0{rng.randint(1, 9)}-{rng.randint(10, 28)}"
+
+
+def weight(front):
+    return str(rng.randint(0, 90))
+
+
+def slug(front):
+    return None if rng.random() < 0.4 else f"s{rng.randrange(100000)}"
+
+
+def alias(front):
+    return None if rng.random() < 0.4 else f"[/moved/{rng.randrange(100000)}/]"
+
+
+def draft(front):
+    return rng.choice(["true", "false", None])
+
+
+def add_article():
+    section = rng.choice(["delivery", "errors", "deliverability"])
+    path = os.path.join(SITE, "content", section, f"new-{rng.randrange(100000)}.md")
+    tags_text = ", ".join(rng.sample(TAGS, rng.randint(0, 3)))
+    front = [f"title: 新しい記事 {rng.randrange(1000)}",
+             f"description: {sentence()}", f"date: {date(None)}",
+             f"tags: [{tags_text}]"]
+    write(path, join(front, f"\n{sentence()}\n\n## 手順\n\n{sentence()}\n"
+                     f"\n[参考]({linkable(path)})\n"))
+    return f"new article {os.path.basename(path)}"
+
+
+def delete_article():
+    path = pick()
+    os.unlink(path)
+    return f"deleted {os.path.basename(path)} (may break links)"
+
+
+def rename_article():
+    path = pick()
+    new = os.path.join(os.path.dirname(path), f"renamed-{rng.randrange(100000)}.md")
+    os.rename(path, new)
+    return f"renamed {os.path.basename(path)} (may break links)"
+
+
+def edit_tree():
+    path = os.path.join(SITE, "decision-trees", "mail-not-arriving.yaml")
+    text = read(path)
+    index = text.find("title:", rng.randrange(len(text) // 2))
+    if index < 0:
+        index = text.find("title:")
+    text = text[:index] + f"title: 変更した質問 {rng.randrange(1000)}" + \
+        text[text.index("\n", index):]
+    write(path, text)
+    return "tree node title"
+
+
+def edit_layout():
+    path = os.path.join(SITE, "theme", "layout.html")
+    text = read(path)
+    write(path, text.replace("</footer>", f"<!-- {rng.randrange(1000)} --></footer>", 1))
+    return "theme layout"
+
+
+def edit_config():
+    path = os.path.join(SITE, "site.yaml")
+    lines = read(path).split("\n")
+    lines = [f"title: サポートサイト {rng.randrange(1000)}"
+             if l.startswith("title:") else l for l in lines]
+    write(path, "\n".join(lines))
+    return "site.yaml title"
+
+
+def touch():
+    path = pick()
+    os.utime(path)
+    return f"touched {os.path.basename(path)}"
+
+
+def nothing():
+    return "no change"
+
+
+EDITS_BY_WEIGHT = [
+    (edit_body, 20), (edit_same_size, 6),
+    (lambda: edit_front("title", title), 8),
+    (lambda: edit_front("description", description), 5),
+    (lambda: edit_front("tags", tags), 8),
+    (lambda: edit_front("lastmod", date), 5),
+    (lambda: edit_front("weight", weight), 4),
+    (lambda: edit_front("slug", slug), 4),
+    (lambda: edit_front("aliases", alias), 4),
+    (lambda: edit_front("draft", draft), 3),
+    (add_article, 6), (delete_article, 3), (rename_article, 3),
+    (edit_tree, 2), (edit_layout, 2), (edit_config, 2), (touch, 4),
+    (nothing, 3),
+]
+
+
+# ---- building and comparing ----
+
+def build(out, clean):
+    args = [KBGEN, "build", "--root", SITE, "--out", out, "--quiet"]
+    if clean:
+        args.append("--clean")
+    run = subprocess.run(args, capture_output=True, text=True)
+    return run.returncode, run.stderr
+
+
+def snapshot(folder):
+    """path -> sha256 of every file, the cache folder aside."""
+    files = {}
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not (base == folder and d == ".kbgen")]
+        for name in names:
+            path = os.path.join(base, name)
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
+        for d in dirs:
+            files[os.path.relpath(os.path.join(base, d), folder) + "/"] = "dir"
+    return files
+
+
+def dump(db):
+    run = subprocess.run(["sh", DUMP, db], capture_output=True, text=True)
+    if run.returncode != 0:
+        return "dump failed: " + run.stderr
+    return run.stdout
+
+
+def compare(step, what):
+    """Builds both ways and compares; returns (equal, status)."""
+    before = snapshot(OUT)
+    status, stderr = build(OUT, False)
+    shutil.rmtree(CLEAN, ignore_errors=True)
+    clean_status, clean_stderr = build(CLEAN, True)
+    name = f"edit {step}: {what}"
+    if status != clean_status or stderr != clean_stderr:
+        bad(name + ": same status and messages as a clean build",
+            f"incremental {status}:\n{stderr}\nclean {clean_status}:\n{clean_stderr}")
+        return False, status
+    if status != 0:
+        after = snapshot(OUT)
+        if after != before:
+            bad(name + ": a failed build leaves the output as it was",
+                "\n".join(sorted(set(after.items()) ^ set(before.items()))))
+            return False, status
+        return True, status
+    ours, theirs = snapshot(OUT), snapshot(CLEAN)
+    ours.pop("kb.db", None)
+    theirs.pop("kb.db", None)
+    if ours != theirs:
+        only = sorted(set(ours) ^ set(theirs))
+        differ = sorted(k for k in set(ours) & set(theirs) if ours[k] != theirs[k])
+        bad(name + ": every page byte-identical to a clean build",
+            "only in one: " + " ".join(only[:20]) + "\ndiffer: " + " ".join(differ[:20]))
+        return False, status
+    if dump(os.path.join(OUT, "kb.db")) != dump(os.path.join(CLEAN, "kb.db")):
+        bad(name + ": kb.db holds what a clean build's holds", "tools/kbdb-dump.sh differs")
+        return False, status
+    return True, status
+
+
+def age_all():
+    """Makes every file old, so its stamp is trusted (not 'racy')."""
+    past = time.time() - 3600
+    for base, _, names in os.walk(SITE):
+        for name in names:
+            os.utime(os.path.join(base, name), (past, past))
+
+
+def main():
+    print(f"incremental: seed {SEED}, {EDITS} edits")
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(SITE)
+    for name in ("site.yaml", "content", "decision-trees", "theme"):
+        source = os.path.join(REPO, name)
+        if os.path.isdir(source):
+            shutil.copytree(source, os.path.join(SITE, name))
+        else:
+            shutil.copy(source, os.path.join(SITE, name))
+    generate_extra()
+    age_all()
+    status, stderr = build(OUT, False)
+    if status != 0:
+        bad("the starting site builds", stderr)
+        return
+    functions = [f for f, w in EDITS_BY_WEIGHT for _ in range(w)]
+    good = 0
+    previous = os.path.join(WORK, "previous")
+    for step in range(1, EDITS + 1):
+        shutil.rmtree(previous, ignore_errors=True)
+        shutil.copytree(SITE, previous)
+        what = rng.choice(functions)()
+        equal, status = compare(step, what)
+        good += equal
+        if status != 0 and rng.random() < 0.9:
+            # put the site back (usually): the next edits then start from
+            # a site that builds, and the revert is an edit too
+            shutil.rmtree(SITE)
+            shutil.copytree(previous, SITE)
+            equal, status = compare(step, "revert of the failed edit")
+            if not equal:
+                good -= 1
+        if rng.random() < 0.15:
+            age_all()	# some files trusted again, as time passes
+        if failures >= 5:
+            break
+    if good == EDITS:
+        ok(f"{EDITS} random edits: each incremental build equals a clean one "
+           f"(seed {SEED})")
+    else:
+        bad(f"{EDITS} random edits", f"{good} equal, stopped at failure {failures}")
+
+
+main()
+print(f"incremental: {passes} passed, {failures} failed")
+sys.exit(1 if failures else 0)
