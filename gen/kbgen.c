@@ -43,6 +43,9 @@ static const char usage[] =
 	"  --quiet      no progress line and no closing summary line; the\n"
 	"               diagnostics themselves are always printed\n"
 	"  --strict     (check only) warnings count as errors: exit status 1\n"
+	"  --clean      (build only) ignore the build cache in <out>/.kbgen and\n"
+	"               build everything; without it a build redoes only what\n"
+	"               changed since the last successful one\n"
 	"\n"
 	"Text diagnostics are coloured on a terminal unless NO_COLOR is set\n"
 	"to a non-empty value.\n"
@@ -77,6 +80,8 @@ static int parse_options(int argc, char **argv, bool check_only,
 			options->drafts = true;
 		} else if (strcmp(argument, "--quiet") == 0) {
 			options->quiet = true;
+		} else if (strcmp(argument, "--clean") == 0 && !check_only) {
+			options->clean = true;
 		} else if (strcmp(argument, "--strict") == 0 && check_only) {
 			run->strict = true;
 		} else if (strcmp(argument, "--help") == 0 ||
