@@ -203,4 +203,6 @@ else
 	kill "$watch_pid"
 fi
 watch_pid=""
+check_eq "no sanitizer report from the watcher or its builds" \
+	"$(grep -hE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/watch.log" "$TMP/watch2.log" | head -3)" ""
 finish
