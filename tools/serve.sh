@@ -23,7 +23,7 @@ tools/lighttpd-conf.sh "$preview" "$port" "$root/build/kb.cgi" "$live" > "$conf"
 "$lighttpd" -D -f "$conf" &
 lighttpd_pid=$!
 watch_pid=""
-trap 'kill $watch_pid $lighttpd_pid 2>/dev/null; wait' EXIT
+trap 'kill $watch_pid $lighttpd_pid 2>/dev/null || true; wait' EXIT
 trap 'exit 0' INT TERM HUP
 # A port already taken stops lighttpd as soon as it starts.
 sleep 0.3

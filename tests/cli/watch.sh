@@ -53,6 +53,8 @@ for d in json.load(open(sys.argv[1]))["diagnostics"]:
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+check_contains "watch --help" "$("$KBGEN" watch --help)" "usage: kbgen watch [--root DIR]"
+check_contains "kbgen help lists watch" "$("$KBGEN" help)" "  watch     "
 # usage errors come before anything is watched
 "$KBGEN" watch --no-such-option >/dev/null 2>&1
 check_eq "an unknown option is a usage error" "$?" 2
