@@ -186,7 +186,7 @@ struct watcher {
 	long long build_started;	/* ms, CLOCK_MONOTONIC */
 	bool pending;			/* something changed since that build began */
 	long long deadline;		/* build once nothing changed until then */
-	char *changed;			/* first path changed since, for the terminal */
+	char *changed;			/* last path changed since, for the terminal */
 	char *cause;			/* changed, as of the running build */
 	bool stop;
 };

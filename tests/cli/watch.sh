@@ -167,8 +167,10 @@ check_eq "kbgen build: no page loads live.js" \
 	"$(grep -rl 'live\.js' "$TMP/published" | head -3)" ""
 check "kbgen build: the page is there" test -s "$TMP/published/delivery/spam-folder/index.html"
 
-# SIGTERM mid-build: a FIFO as an article blocks the build's read, so a
-# build is certainly running; the watcher must end it and wait for it.
+# A FIFO as an article blocks the build's read, so a build is certainly
+# running: for a build that dies, then for SIGTERM mid-build (the watcher
+# must end the build and wait for it).
+cp "$page" "$TMP/fixed.html"
 mkfifo "$dir/blocking.md"
 child=""
 for _ in $(seq $((WAIT_SECONDS * 20))); do
@@ -178,18 +180,40 @@ for _ in $(seq $((WAIT_SECONDS * 20))); do
 done
 if [ -n "$child" ]; then pass "a build runs in a child process"
 else fail "a build runs in a child process" "no child of $watch_pid"; fi
+
+# A build that dies (here: killed) is a failed build, not a dead watcher.
+before=$(generation)
+[ -n "$child" ] && kill -KILL "$child"
+wait_generation $((before + 1))
+check_eq "a killed build: status ok false" "$(build_ok)" false
+check_contains "a killed build: status.json says so" "$(cat "$live/status.json")" \
+	'"summary": "the build crashed (Killed); the page shows the last good build"'
+check "a killed build: the watcher carries on" kill -0 "$watch_pid"
+cmp -s "$page" "$TMP/fixed.html"
+check_eq "a killed build: the last good page is kept" "$?" 0
+
+# The next build blocks on the FIFO again.
+mkfifo "$dir/blocking2.md"
+child=""
+for _ in $(seq $((WAIT_SECONDS * 20))); do
+	child=$(pgrep -P "$watch_pid" | head -1)
+	[ -n "$child" ] && break
+	sleep 0.05
+done
 kill -TERM "$watch_pid"
 wait "$watch_pid"
 check_eq "SIGTERM mid-build: exit 0" "$?" 0
 watch_pid=""
-if [ -n "$child" ] && [ -e "/proc/$child" ]; then
-	fail "SIGTERM mid-build: the build process is gone" "$(cat "/proc/$child/status" 2>/dev/null | head -3)"
+if [ -z "$child" ]; then
+	fail "SIGTERM mid-build: the build process is gone" "no build was running"
+elif [ -e "/proc/$child" ]; then
+	fail "SIGTERM mid-build: the build process is gone" "$(head -3 "/proc/$child/status" 2>/dev/null)"
 else
 	pass "SIGTERM mid-build: the build process is gone"
 fi
 check_eq "SIGTERM: no temporary files left in $live" \
 	"$(find "$live" -name '.*' -type f | head -3)" ""
-rm "$dir/blocking.md"
+rm "$dir/blocking.md" "$dir/blocking2.md"
 
 # SIGINT (Ctrl-C) after a build.
 rm -f "$live/status.json"
