@@ -24,9 +24,9 @@
  * that matches as well (a node's few lines would otherwise win on length).
  * Equal scores are ordered by rowid, and a row's rowid depends on its
  * identity (kind, url, anchor) alone, never on when it was added: it is
- * the row's home, a 64-bit hash of url and anchor reduced into its kind's
- * range (articles from 1, wizard nodes from SEARCH_NODE_ROWID_BASE =
- * 2^62), unless rows' homes collide; then the colliding rows take
+ * the row's home, a 64-bit hash of url and anchor reduced to 2^22 rowids
+ * from its kind's base (articles 1, wizard nodes SEARCH_NODE_ROWID_BASE =
+ * 2^40), unless rows' homes collide; then the colliding rows take
  * consecutive rowids, sorted by (home, url, anchor), which again depends
  * only on the set of rows (see search_writer_flush). So a clean build and
  * any sequence of removals and additions leading to the same rows rank
@@ -72,9 +72,9 @@
 /* The factor applied to a wizard node's score. */
 #define SEARCH_NODE_WEIGHT "0.5"
 
-/* Wizard nodes' rowids start here (2^62); articles' are below. */
-#define SEARCH_NODE_ROWID_BASE 4611686018427387904LL
-#define SEARCH_NODE_ROWID_BASE_SQL "4611686018427387904"
+/* Wizard nodes' rowids start here (2^40); articles' are below. */
+#define SEARCH_NODE_ROWID_BASE 1099511627776LL
+#define SEARCH_NODE_ROWID_BASE_SQL "1099511627776"
 
 /* Rows queued by a search_writer are written once they hold this many
  * bytes of text (and at search_writer_flush). */

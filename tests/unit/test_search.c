@@ -264,13 +264,13 @@ static void test_ranking(sqlite3 *db)
 		  "a wizard node's rowid is its home");
 	CHECK(rowid_of(db, "/wizard/mail-not-arriving/check-spam/") >=
 		      SEARCH_NODE_ROWID_BASE,
-	      "wizard nodes are numbered from 2^62");
+	      "wizard nodes are numbered from 2^40");
 	CHECK_INT(rowid_of(db, "/repeat/"),
 		  search_home_rowid("/repeat/", NULL, "article"),
 		  "an article row's rowid is its home");
 	CHECK(rowid_of(db, "/repeat/") >= 1 &&
 		      rowid_of(db, "/repeat/") < SEARCH_NODE_ROWID_BASE,
-	      "articles are numbered below 2^62");
+	      "articles are numbered below 2^40");
 }
 
 /* The same rows added in reverse order rank exactly alike. */
