@@ -96,6 +96,10 @@ static bool is_cjk(utf8proc_int32_t code_point)
 {
 	size_t i;
 
+	if (code_point < 0x3005)
+		return false;
+	if (code_point >= 0x4E00 && code_point <= 0x9FFF)
+		return true; /* the bulk of Japanese text: decided at once */
 	for (i = 0; i < sizeof cjk_ranges / sizeof cjk_ranges[0]; i++) {
 		if (code_point >= cjk_ranges[i].first &&
 		    code_point <= cjk_ranges[i].last)
@@ -123,8 +127,20 @@ static bool is_mark(utf8proc_int32_t code_point)
 	       utf8proc_get_property(code_point)->combining_class != 0;
 }
 
+/* The class of an ASCII character (none is CJK or a mark). */
+static enum character_class classify_ascii(utf8proc_int32_t code_point)
+{
+	if ((code_point >= 'a' && code_point <= 'z') ||
+	    (code_point >= 'A' && code_point <= 'Z') ||
+	    (code_point >= '0' && code_point <= '9'))
+		return CLASS_WORD;
+	return is_joiner(code_point) ? CLASS_JOINER : CLASS_SEPARATOR;
+}
+
 static enum character_class classify(utf8proc_int32_t code_point)
 {
+	if (code_point < 0x80)
+		return classify_ascii(code_point);
 	if (is_cjk(code_point))
 		return CLASS_CJK;
 	if (is_mark(code_point))
@@ -144,14 +160,20 @@ static enum character_class classify(utf8proc_int32_t code_point)
 	}
 }
 
-/* Appends bytes to a piece; the callers' bounds (GROUP_MAX, the word
- * cut) guarantee room, and the check keeps that true if they change. */
-static void piece_add(struct piece *piece, const char *bytes, size_t length)
+/* Appends piece `from` to piece `to`; the callers' bounds (GROUP_MAX, the
+ * word cut) guarantee room, and the check keeps that true if they change.
+ * A short piece is copied as a fixed 16 bytes, which compilers do inline
+ * (the bytes past its length go along and are never read). */
+static void piece_append(struct piece *to, const struct piece *from)
 {
-	if (length > sizeof piece->bytes - piece->length)
-		length = sizeof piece->bytes - piece->length;
-	memcpy(piece->bytes + piece->length, bytes, length);
-	piece->length += length;
+	size_t room = sizeof to->bytes - to->length;
+	size_t length = from->length < room ? from->length : room;
+
+	if (length <= 16 && room >= 16)
+		memcpy(to->bytes + to->length, from->bytes, 16);
+	else
+		memcpy(to->bytes + to->length, from->bytes, length);
+	to->length += length;
 }
 
 /* Encodes count code points (at most GROUP_MAX) into character. */
@@ -160,6 +182,19 @@ static void encode(struct piece *character,
 {
 	size_t i;
 
+	if (count == 1 && code_points[0] < 0x80) {
+		character->bytes[0] = (char)code_points[0];
+		character->length = 1;
+		return;
+	}
+	if (count == 1 && code_points[0] >= 0x800 && code_points[0] < 0x10000) {
+		/* the three bytes of a kana or a kanji */
+		character->bytes[0] = (char)(0xE0 | code_points[0] >> 12);
+		character->bytes[1] = (char)(0x80 | (code_points[0] >> 6 & 0x3F));
+		character->bytes[2] = (char)(0x80 | (code_points[0] & 0x3F));
+		character->length = 3;
+		return;
+	}
 	character->length = 0;
 	for (i = 0; i < count; i++)
 		character->length += (size_t)utf8proc_encode_char(
@@ -224,8 +259,20 @@ static void add_word_character(struct tokenizer *tokenizer,
 	}
 	if (tokenizer->word.length == 0)
 		tokenizer->word_start = start;
-	piece_add(&tokenizer->word, character.bytes, character.length);
+	piece_append(&tokenizer->word, &character);
 	tokenizer->word_end = end;
+}
+
+/* Copies a piece's bytes only (a whole struct piece is 256 bytes, its
+ * text usually 3): a short one as a fixed 16 bytes, which compilers copy
+ * inline (the bytes past its length are copied along, never read). */
+static void piece_copy(struct piece *to, const struct piece *from)
+{
+	if (from->length <= 16)
+		memcpy(to->bytes, from->bytes, 16);
+	else
+		memcpy(to->bytes, from->bytes, from->length);
+	to->length = from->length;
 }
 
 static void add_cjk_character(struct tokenizer *tokenizer,
@@ -236,12 +283,12 @@ static void add_cjk_character(struct tokenizer *tokenizer,
 
 	encode(&character, code_points, count);
 	if (tokenizer->run_characters > 0) {
-		bigram = tokenizer->previous;
-		piece_add(&bigram, character.bytes, character.length);
+		piece_copy(&bigram, &tokenizer->previous);
+		piece_append(&bigram, &character);
 		emit(tokenizer, &bigram, tokenizer->previous_start, end,
 		     KB_TOKEN_CJK);
 	}
-	tokenizer->previous = character;
+	piece_copy(&tokenizer->previous, &character);
 	tokenizer->previous_start = start;
 	tokenizer->previous_end = end;
 	tokenizer->run_characters++;
@@ -354,7 +401,8 @@ static bool starts_group(utf8proc_int32_t code_point)
 	       !is_conjoining_jamo(code_point);
 }
 
-/* Kana whose NFKC_Casefold decomposition is the character itself. */
+/* Kana whose NFKC_Casefold decomposition is the character itself, and
+ * that are starters. */
 static bool simple_kana[0x30FF - 0x3041 + 1];
 static pthread_once_t simple_kana_once = PTHREAD_ONCE_INIT;
 
@@ -367,23 +415,23 @@ static void find_simple_kana(void)
 			code_point, decomposed, DECOMPOSITION_MAX,
 			UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
 				UTF8PROC_CASEFOLD | UTF8PROC_IGNORE, NULL);
+		/* not the combining sound marks U+3099, U+309A: they join
+		 * the group before them */
 		simple_kana[code_point - 0x3041] =
-			count == 1 && decomposed[0] == code_point;
+			count == 1 && decomposed[0] == code_point &&
+			combining_class(code_point) == 0;
 	}
 }
 
 /* The decomposition of the code points that make up most of the text
- * (ASCII letters and digits, the main Han block, plain kana) without a
- * table lookup: each is its own NFKC_Casefold, or an ASCII lower case.
- * Returns false for everything else. */
+ * (ASCII, the main Han block, plain kana) without a table lookup: each is
+ * its own NFKC_Casefold, or an ASCII lower case, and a starter (combining
+ * class 0). Returns false for everything else. */
 static bool simple_fold(utf8proc_int32_t code_point, utf8proc_int32_t *out)
 {
-	if (code_point < 0x80) {
+	if (code_point < 0x80) { /* no ASCII character is ignorable */
 		if (code_point >= 'A' && code_point <= 'Z')
 			code_point += 'a' - 'A';
-		else if (!(code_point >= 'a' && code_point <= 'z') &&
-			 !(code_point >= '0' && code_point <= '9'))
-			return false;
 	} else if (code_point >= 0x3041 && code_point <= 0x30FF) {
 		pthread_once(&simple_kana_once, find_simple_kana);
 		if (!simple_kana[code_point - 0x3041])
@@ -402,15 +450,20 @@ static void add_code_point(struct tokenizer *tokenizer,
 	utf8proc_int32_t decomposed[DECOMPOSITION_MAX];
 	utf8proc_ssize_t count;
 
-	if (simple_fold(code_point, decomposed))
-		count = 1;
-	else
-		count = utf8proc_decompose_char(code_point, decomposed,
-						DECOMPOSITION_MAX,
-						UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-							UTF8PROC_CASEFOLD |
-							UTF8PROC_IGNORE,
-						NULL);
+	if (simple_fold(code_point, decomposed)) {
+		flush_group(tokenizer);
+		tokenizer->group[0] = decomposed[0];
+		tokenizer->group_length = 1;
+		tokenizer->group_start = start;
+		tokenizer->group_end = end;
+		return;
+	}
+	count = utf8proc_decompose_char(code_point, decomposed,
+					DECOMPOSITION_MAX,
+					UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+						UTF8PROC_CASEFOLD |
+						UTF8PROC_IGNORE,
+					NULL);
 	if (count < 0 || count > DECOMPOSITION_MAX) {
 		flush_group(tokenizer);
 		add_separator(tokenizer, false);
@@ -432,6 +485,40 @@ static void add_code_point(struct tokenizer *tokenizer,
 	tokenizer->group_end = end;
 }
 
+/* Decodes the character at bytes[0..rest): its size with *code_point, or
+ * 0 when the bytes there are not UTF-8. One to three bytes (all of
+ * Japanese text) are decoded here, with utf8proc_iterate's rules
+ * (shortest form, no surrogates); four bytes go to utf8proc_iterate. */
+static size_t decode(const utf8proc_uint8_t *bytes, size_t rest,
+		     utf8proc_int32_t *code_point)
+{
+	utf8proc_ssize_t size;
+
+	if (bytes[0] < 0x80) {
+		*code_point = bytes[0];
+		return 1;
+	}
+	if (bytes[0] >= 0xC2 && bytes[0] <= 0xDF) {
+		if (rest < 2 || (bytes[1] & 0xC0) != 0x80)
+			return 0;
+		*code_point = (bytes[0] & 0x1F) << 6 | (bytes[1] & 0x3F);
+		return 2;
+	}
+	if ((bytes[0] & 0xF0) == 0xE0) {
+		if (rest < 3 || (bytes[1] & 0xC0) != 0x80 ||
+		    (bytes[2] & 0xC0) != 0x80 ||
+		    (bytes[0] == 0xE0 && bytes[1] < 0xA0) ||  /* overlong */
+		    (bytes[0] == 0xED && bytes[1] >= 0xA0))   /* surrogate */
+			return 0;
+		*code_point = (bytes[0] & 0x0F) << 12 | (bytes[1] & 0x3F) << 6 |
+			      (bytes[2] & 0x3F);
+		return 3;
+	}
+	size = utf8proc_iterate(bytes, rest > 4 ? 4 : (utf8proc_ssize_t)rest,
+				code_point);
+	return size > 0 ? (size_t)size : 0;
+}
+
 int kb_tokenize(const char *text, size_t length, enum kb_tokenize_mode mode,
 		kb_token_callback callback, void *context)
 {
@@ -444,20 +531,17 @@ int kb_tokenize(const char *text, size_t length, enum kb_tokenize_mode mode,
 	tokenizer.context = context;
 	while (offset < length && !tokenizer.stopped) {
 		utf8proc_int32_t code_point;
-		size_t rest = length - offset;
-		utf8proc_ssize_t size = utf8proc_iterate(
-			bytes + offset,
-			rest > 4 ? 4 : (utf8proc_ssize_t)rest, &code_point);
+		size_t size = decode(bytes + offset, length - offset,
+				     &code_point);
 
-		if (size <= 0) { /* not UTF-8: this byte separates */
+		if (size == 0) { /* not UTF-8: this byte separates */
 			flush_group(&tokenizer);
 			add_separator(&tokenizer, false);
 			offset++;
 			continue;
 		}
-		add_code_point(&tokenizer, code_point, offset,
-			       offset + (size_t)size);
-		offset += (size_t)size;
+		add_code_point(&tokenizer, code_point, offset, offset + size);
+		offset += size;
 	}
 	flush_group(&tokenizer);
 	end_run(&tokenizer);
