@@ -4,8 +4,9 @@
 # incremental build (kb.db updated in place) must print exactly what a
 # clean build of the same site prints, although the files' bytes differ.
 #
-# Printed, in this order, with every value quoted by SQLite's quote()
-# (so NULL, '' and numbers stay apart):
+# One line per row, its values separated by '|', each written by SQLite's
+# quote() (so NULL, '' and numbers stay apart) with backslash, newline and
+# carriage return then escaped as \\, \n, \r. Printed, in this order:
 #   - user_version;
 #   - every ordinary table (sqlite_* and the FTS5 shadow tables search_*
 #     aside, search_rows and search_config included), by name, each row
@@ -39,8 +40,13 @@ command -v sqlite3 >/dev/null 2>&1 || {
 sql=$(mktemp)
 trap 'rm -f "$sql"' EXIT
 
+# q EXPRESSION: the SQL for a value written as described above.
+q() {
+	printf "replace(replace(replace(quote(%s), '\\\\', '\\\\\\\\'), char(10), '\\\\n'), char(13), '\\\\r')" "$1"
+}
+
 # One SELECT per ordinary table, generated from the schema: each row as
-# its columns' quote()s joined by '|', sorted by all columns.
+# its columns' values joined by '|', sorted by all columns.
 tables=$(sqlite3 -readonly -batch -noheader "file:$db?mode=ro" \
 	"SELECT name FROM sqlite_schema WHERE type = 'table'
 	 AND name NOT LIKE 'sqlite_%'
@@ -53,23 +59,29 @@ tables=$(sqlite3 -readonly -batch -noheader "file:$db?mode=ro" \
 	echo ".headers off"
 	echo "SELECT 'user_version ' || user_version FROM pragma_user_version;"
 	for table in $tables; do
-		columns=$(sqlite3 -readonly -batch -noheader "file:$db?mode=ro" \
-			"SELECT group_concat('quote(\"' || name || '\")', ' || ''|'' || ')
-			 FROM pragma_table_info('$table')")
-		order=$(sqlite3 -readonly -batch -noheader "file:$db?mode=ro" \
-			"SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$table')")
+		names=$(sqlite3 -readonly -batch -noheader "file:$db?mode=ro" \
+			"SELECT name FROM pragma_table_info('$table') ORDER BY cid")
+		columns="" order=""
+		for name in $names; do
+			columns="$columns${columns:+ || '|' || }$(q "\"$name\"")"
+			order="$order${order:+, }\"$name\""
+		done
 		echo "SELECT '== table $table';"
-		echo "SELECT $columns FROM \"$table\" ORDER BY $order;"
+		printf "%s\n" "SELECT $columns FROM \"$table\" ORDER BY $order;"
 	done
 	echo "SELECT '== search';"
-	echo "SELECT rowid || '|' || quote(title) || '|' || quote(heading) || '|' ||"
-	echo "  quote(tags) || '|' || quote(body) || '|' || quote(url) || '|' ||"
-	echo "  quote(anchor) || '|' || quote(kind) FROM search ORDER BY rowid;"
+	columns="rowid"
+	for name in title heading tags body url anchor kind; do
+		columns="$columns || '|' || $(q "$name")"
+	done
+	printf "%s\n" "SELECT $columns FROM search ORDER BY rowid;"
 	echo "SELECT '== search index';"
 	echo "CREATE VIRTUAL TABLE temp.search_instances"
 	echo "  USING fts5vocab(main, search, instance);"
-	echo "SELECT quote(term) || '|' || doc || '|' || col || '|' || offset"
+	printf "%s\n" "SELECT $(q term) || '|' || doc || '|' || col || '|' || offset"
 	echo "  FROM temp.search_instances ORDER BY term, doc, col, offset;"
 } >"$sql"
-# Read-only: the dump never changes kb.db (fts5vocab lives in temp).
+# (printf, not echo: some shells' echo would turn the \n above into a
+# newline.) Read-only: the dump never changes kb.db (fts5vocab lives in
+# temp).
 exec sqlite3 -readonly -batch -bail "file:$db?mode=ro" <"$sql"
