@@ -229,6 +229,14 @@ else
 	kill "$watch_pid"
 fi
 watch_pid=""
+
+# kbgen build into the folder the watcher wrote: the build cache must not
+# keep pages rendered with the live-reload script.
+"$KBGEN" build --root "$site" --out "$out" >/dev/null 2>"$TMP/rebuild.err"
+check_eq "kbgen build over a watched output" "$?" 0
+check_eq "kbgen build over a watched output: no page loads live.js" \
+	"$(grep -rl 'live\.js' "$out" | head -3)" ""
+
 check_eq "no sanitizer report from the watcher or its builds" \
 	"$(grep -hE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/watch.log" "$TMP/watch2.log" | head -3)" ""
 finish
