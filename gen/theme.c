@@ -5,13 +5,12 @@
 
 #include <errno.h>
 #include <libxml/HTMLparser.h>
-#include <libxml/HTMLtree.h>
-#include <libxml/xmlsave.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "dom.h"
+#include "htmlout.h"
 #include "util.h"
 #include "yamldoc.h"
 
@@ -521,22 +520,12 @@ static void fill_breadcrumbs(struct page *page)
 
 void page_render(struct page *page, char **out, size_t *length)
 {
-	xmlOutputBufferPtr output;
-	const xmlChar *content;
+	struct buf html = {0};
 
 	fill_breadcrumbs(page);
-	/* No encoder: the document is UTF-8 already, and with encoding
-	 * "UTF-8" the serializer writes characters raw instead of as numeric
-	 * references (htmlDocDumpMemory's 3x bloat for Japanese). */
-	output = xmlAllocOutputBuffer(NULL);
-	if (output == NULL)
-		abort();
-	htmlDocContentDumpFormatOutput(output, page->document, "UTF-8", 0);
-	xmlOutputBufferFlush(output);
-	content = xmlOutputBufferGetContent(output);
-	*length = xmlOutputBufferGetSize(output);
-	*out = xstrndup((const char *)content, *length);
-	xmlOutputBufferClose(output);
+	htmlout_node(&html, (xmlNodePtr)page->document, NULL, NULL);
+	*length = html.length;
+	*out = buf_detach(&html);
 }
 
 int page_save(struct page *page, const char *path)
