@@ -228,26 +228,52 @@ int write_file(const char *path, const void *bytes, size_t length)
 	return close(fd);
 }
 
+/* mkdir that counts an existing entry as success, as mkdir -p does. */
+static bool make_dir(const char *path)
+{
+	return mkdir(path, 0755) == 0 || errno == EEXIST;
+}
+
+/* Tries the whole path first, so a folder that is there already costs
+ * one call; only when a parent is missing does it walk back to the
+ * deepest one that exists and create the rest in order. */
 int make_dirs(const char *path)
 {
-	char *copy = xstrdup(path);
-	char *slash;
-	int rc = 0;
+	char *copy;
+	size_t at;
+	int rc = -1, saved;
 
-	for (slash = copy + 1; *slash; slash++) {
-		if (*slash != '/')
-			continue;
-		*slash = '\0';
-		if (mkdir(copy, 0755) != 0 && errno != EEXIST)
-			rc = -1;
-		*slash = '/';
-		if (rc)
+	if (make_dir(path))
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	copy = xstrdup(path);
+	at = strlen(copy);
+	for (;;) {			/* back to a parent that exists */
+		while (at > 0 && copy[at] != '/')
+			at--;
+		if (at == 0)
+			goto out;	/* errno: ENOENT from the top */
+		copy[at] = '\0';
+		if (make_dir(copy))
+			break;
+		if (errno != ENOENT)
 			goto out;
 	}
-	if (mkdir(copy, 0755) != 0 && errno != EEXIST)
-		rc = -1;
+	for (;;) {			/* forward, creating each folder */
+		copy[at] = '/';
+		while (copy[at] != '\0')
+			at++;
+		if (path[at] == '\0')
+			break;
+		if (!make_dir(copy))
+			goto out;
+	}
+	rc = make_dir(copy) ? 0 : -1;
 out:
+	saved = errno;
 	free(copy);
+	errno = saved;
 	return rc;
 }
 
