@@ -1,0 +1,224 @@
+/*
+ * theme: pages made from the prepared layout template — every slot
+ * filled, breadcrumbs left out when there are none, extra <head>
+ * elements, layouts without <head> or data-kb="main", navigation added
+ * after pages were made, and pages made on several threads at once.
+ * The expected bytes are those the pages had when each was a full copy
+ * of the layout serialized by libxml2.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dom.h"
+#include "test.h"
+#include "theme.h"
+#include "util.h"
+
+static const char strings[] = "home: ホーム\nsearch: 検索\n";
+
+static struct theme *load(const char *layout)
+{
+	struct theme_config config = {
+		.language = "ja", .base_path = "/kb/", .site_title = "KB & Co",
+		.search_action = "/kb/search/",
+	};
+
+	return theme_load_memory(&config, layout, strlen(layout), strings,
+				 strlen(strings));
+}
+
+static char *render(struct page *page)
+{
+	char *html;
+	size_t length;
+
+	page_render(page, &html, &length);
+	page_free(page);
+	if (strlen(html) != length) {
+		free(html);
+		return NULL;
+	}
+	return html;
+}
+
+static const char full_layout[] =
+	"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
+	"<title data-kb=\"title\">x</title>\n"
+	"<meta name=\"description\" content=\"\" data-kb=\"description\">\n"
+	"<link rel=\"stylesheet\" href=\"static/style.css\">\n</head>\n"
+	"<body><a href=\"index.html\" data-kb=\"site-title\">x</a>\n"
+	"<form data-kb=\"search-form\"><input name=\"q\" data-kb=\"search-input\""
+	" data-kb-text-attr=\"placeholder=search\"></form>\n"
+	"<ul data-kb=\"site-nav\"><li>x</li></ul>\n"
+	"<nav data-kb=\"breadcrumbs\"><ol><li>x</li></ol></nav>\n"
+	"<main id=\"main\" data-kb=\"main\"><p>placeholder</p></main>\n"
+	"<p data-kb-text=\"home\">x</p></body></html>\n";
+
+static void test_full_page(void)
+{
+	struct theme *theme = load(full_layout);
+	struct page *page;
+	xmlNodePtr meta;
+	char *html;
+
+	CHECK(theme != NULL, "full layout loads");
+	theme_add_nav(theme, "", "ホーム");
+	theme_add_nav(theme, "a/", "A <&>");
+	page = page_new(theme, "T \"1\"", "D <2>");
+	page_add_breadcrumb(page, "/kb/", "ホーム");
+	page_add_breadcrumb(page, NULL, "T");
+	page_set_search_query(page, "<!--\"q\"-->");
+	meta = dom_element(page_head(page), "meta", NULL);
+	dom_set(meta, "name", "robots");
+	dom_text_element(page_main(page), "h1", NULL, "見出し & <more>");
+	html = render(page);
+	CHECK_STR(html,
+		  "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">\n"
+		  "<title>T \"1\" | KB &amp; Co</title>\n"
+		  "<meta name=\"description\" content=\"D &lt;2&gt;\">\n"
+		  "<link rel=\"stylesheet\" href=\"/kb/static/style.css\">\n"
+		  "<meta name=\"robots\"></head>\n"
+		  "<body><a href=\"/kb/\">KB &amp; Co</a>\n"
+		  "<form action=\"/kb/search/\"><input name=\"q\" "
+		  "placeholder=\"検索\" value='&lt;!--\"q\"--&gt;'></form>\n"
+		  "<ul><li><a href=\"/kb/\">ホーム</a></li><li><a href=\"/kb/a/\">"
+		  "A &lt;&amp;&gt;</a></li></ul>\n"
+		  "<nav><ol><li><a href=\"/kb/\">ホーム</a></li>"
+		  "<li aria-current=\"page\">T</li></ol></nav>\n"
+		  "<main id=\"main\"><h1>見出し &amp; &lt;more&gt;</h1></main>\n"
+		  "<p>ホーム</p></body></html>\n",
+		  "full page: every slot filled");
+	free(html);
+	page = page_new(theme, NULL, NULL);
+	html = render(page);
+	CHECK(html != NULL && strstr(html, "<title>KB &amp; Co</title>") &&
+	      strstr(html, "content=\"\"") && !strstr(html, "<nav") &&
+	      strstr(html, "<main id=\"main\"></main>") &&
+	      strstr(html, "<input name=\"q\" placeholder=\"検索\">"),
+	      "home page: site title alone, no breadcrumbs, empty main");
+	free(html);
+	theme_free(theme);
+}
+
+static void test_navigation_added_later(void)
+{
+	struct theme *theme = load(full_layout);
+	struct page *before = page_new(theme, "B", NULL);
+	struct page *after;
+	char *html;
+
+	theme_add_nav(theme, "x/", "X");
+	after = page_new(theme, "A", NULL);
+	html = render(before);
+	CHECK(html != NULL && strstr(html, "<ul></ul>") != NULL,
+	      "navigation added later: an earlier page keeps its own");
+	free(html);
+	html = render(after);
+	CHECK(html != NULL && strstr(html, "<ul><li><a href=\"/kb/x/\">X</a>"
+				     "</li></ul>") != NULL,
+	      "navigation added later: a later page shows it");
+	free(html);
+	theme_free(theme);
+}
+
+static void test_bare_layout(void)
+{
+	struct theme *theme = load("<html><body><p>static</p></body></html>");
+	struct page *page;
+	char *html;
+
+	CHECK(theme != NULL, "bare layout loads");
+	page = page_new(theme, "T", NULL);
+	dom_text_element(page_main(page), "p", NULL, "main 1");
+	dom_element(page_head(page), "link", NULL);
+	dom_text_element(page_main(page), "p", NULL, "main 2");
+	html = render(page);
+	CHECK_STR(html, "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.0 "
+		  "Transitional//EN\" \"http://www.w3.org/TR/REC-html40/"
+		  "loose.dtd\">\n<html lang=\"ja\"><body><p>static</p></body>"
+		  "<p>main 1</p><link><p>main 2</p></html>\n",
+		  "bare layout: head and main content after the body, in the "
+		  "order added");
+	free(html);
+	theme_free(theme);
+}
+
+static void test_no_main(void)
+{
+	struct theme *theme = load("<!DOCTYPE html><html><head><title "
+				   "data-kb=\"title\"></title></head><body>"
+				   "<p>static</p></body></html>");
+	struct page *page = page_new(theme, "T", NULL);
+	char *html;
+
+	dom_text_element(page_main(page), "p", NULL, "content");
+	dom_element(page_head(page), "link", NULL);
+	html = render(page);
+	CHECK_STR(html, "<!DOCTYPE html>\n<html lang=\"ja\"><head><title>T | "
+		  "KB &amp; Co</title><link></head><body><p>static</p></body>"
+		  "<p>content</p></html>\n",
+		  "no main slot: content goes at the end of the root element");
+	free(html);
+	theme_free(theme);
+}
+
+struct worker {
+	struct theme *theme;
+	int index;
+	bool ok;
+};
+
+static void *make_pages(void *argument)
+{
+	struct worker *worker = argument;
+
+	worker->ok = true;
+	for (int i = 0; i < 200; i++) {
+		char *title = xasprintf("t%d-%d", worker->index, i);
+		char *want = xasprintf("<title>%s | KB &amp; Co</title>", title);
+		struct page *page = page_new(worker->theme, title, NULL);
+		char *html;
+
+		dom_text_element(page_main(page), "p", NULL, title);
+		html = render(page);
+		if (html == NULL || strstr(html, want) == NULL)
+			worker->ok = false;
+		free(html);
+		free(want);
+		free(title);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct theme *theme = load(full_layout);
+	struct worker workers[4];
+	pthread_t threads[4];
+	bool ok = true;
+
+	for (int i = 0; i < 4; i++) {
+		workers[i] = (struct worker){.theme = theme, .index = i};
+		pthread_create(&threads[i], NULL, make_pages, &workers[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		ok = ok && workers[i].ok;
+	}
+	CHECK(ok, "pages made on four threads at once, the first ones "
+	      "racing to make the template");
+	theme_free(theme);
+}
+
+int main(void)
+{
+	TEST_SUITE("theme");
+	test_full_page();
+	test_navigation_added_later();
+	test_bare_layout();
+	test_no_main();
+	test_threads();
+	xmlCleanupParser();
+	return TEST_EXIT();
+}
