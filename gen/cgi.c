@@ -19,6 +19,7 @@
 #include "cgiwizard.h"
 #include "diag.h"
 #include "dom.h"
+#include "htmlout.h"
 #include "index.h"
 #include "search.h"
 #include "tree.h"
@@ -431,7 +432,8 @@ static void respond_plain(struct cgi_response *response, int status)
 {
 	htmlDocPtr document = htmlNewDocNoDtD(NULL, NULL);
 	xmlNodePtr html, head, body;
-	xmlOutputBufferPtr output;
+	struct buf out = {0};
+	size_t length;
 	char *title = xasprintf("%d %s", status, cgi_status_text(status));
 
 	if (document == NULL)
@@ -454,16 +456,10 @@ static void respond_plain(struct cgi_response *response, int status)
 					 "しばらくしてからもう一度お試しください。"),
 			"lang", "ja");
 	}
-	output = xmlAllocOutputBuffer(NULL);
-	if (output == NULL)
-		abort();
-	htmlDocContentDumpFormatOutput(output, document, "UTF-8", 0);
-	xmlOutputBufferFlush(output);
+	htmlout_node(&out, (xmlNodePtr)document, NULL, NULL);
+	length = out.length;
 	set_body(response, status, "text/html; charset=utf-8",
-		 xstrndup((const char *)xmlOutputBufferGetContent(output),
-			  xmlOutputBufferGetSize(output)),
-		 xmlOutputBufferGetSize(output));
-	xmlOutputBufferClose(output);
+		 buf_detach(&out), length);
 	xmlFreeDoc(document);
 	free(title);
 }

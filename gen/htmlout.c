@@ -161,16 +161,27 @@ static void put_percent(struct buf *out, unsigned char c)
 }
 
 /* One piece of a URL attribute value: escaped as text, then every byte
- * outside the kept set as %XX, leading blanks dropped while *leading. */
-static void put_url_piece(struct writer *writer, const unsigned char *text,
+ * outside the kept set as %XX, leading blanks dropped while *leading.
+ * Runs of kept bytes are copied at once. */
+static void put_url_piece(struct buf *out, const unsigned char *text,
 			  bool escape_markup, bool *leading)
 {
-	struct buf *out = writer->out;
+	while (*text != '\0') {
+		const unsigned char *run = text;
+		unsigned char c;
+		enum byte_class class;
 
-	for (; *text != '\0'; text++) {
-		unsigned char c = *text;
-		enum byte_class class = escape_markup ? byte_classes[c] : PLAIN;
-
+		if (!*leading)
+			while (url_keeps(*text) && (!escape_markup ||
+						    byte_classes[*text] == PLAIN))
+				text++;
+		if (text != run)
+			put(out, (const char *)run, (size_t)(text - run));
+		c = *text;
+		if (c == '\0')
+			break;
+		text++;
+		class = escape_markup ? byte_classes[c] : PLAIN;
 		if (class == DROP || (*leading && is_blank(c)))
 			continue;
 		*leading = false;
@@ -181,7 +192,7 @@ static void put_url_piece(struct writer *writer, const unsigned char *text,
 		else if (class == AMPERSAND)
 			PUT_LITERAL(out, "&amp;");
 		else if (url_keeps(c))
-			put(out, (const char *)text, 1);
+			put(out, (const char *)&c, 1);
 		else
 			put_percent(out, c);
 	}
@@ -196,12 +207,12 @@ static void put_url_value(struct writer *writer, xmlAttrPtr attribute)
 		if (child->type == XML_TEXT_NODE ||
 		    child->type == XML_CDATA_SECTION_NODE) {
 			if (child->content != NULL)
-				put_url_piece(writer, child->content, true,
+				put_url_piece(writer->out, child->content, true,
 					      &leading);
 		} else if (child->type == XML_ENTITY_REF_NODE) {
-			put_url_piece(writer, BAD_CAST "&", false, &leading);
-			put_url_piece(writer, child->name, false, &leading);
-			put_url_piece(writer, BAD_CAST ";", false, &leading);
+			put_url_piece(writer->out, BAD_CAST "&", false, &leading);
+			put_url_piece(writer->out, child->name, false, &leading);
+			put_url_piece(writer->out, BAD_CAST ";", false, &leading);
 		}
 	}
 	PUT_LITERAL(writer->out, "\"");

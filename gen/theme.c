@@ -1,5 +1,6 @@
 /*
- * theme.c — layout loading, per-page filling and UTF-8 serialization.
+ * theme.c — layout loading, the page template, per-page filling and
+ * UTF-8 serialization (through htmlout).
  */
 #include "theme.h"
 
@@ -675,42 +676,12 @@ void page_add_breadcrumb(struct page *page, const char *href,
 	page->crumbs[page->crumb_count++].label = xstrdup(label);
 }
 
-/* Sets an attribute to text with every '<' as a reference node (&lt;).
- * libxml2's HTML serializer copies "<!--...-->" inside attribute values
- * raw, '&' included (server-side includes); with no '<' in any text node
- * that never happens, and the value is escaped like any other. (Split
- * text nodes would not do: xmlAddChild merges them back.) A visitor's
- * text goes into the search box this way. */
-static void set_text_attribute(xmlNodePtr element, const char *name,
-			       const char *value)
-{
-	xmlAttrPtr attribute = xmlSetProp(element, BAD_CAST name, NULL);
-	const char *piece = value;
-
-	if (attribute == NULL)
-		abort();
-	while (*piece != '\0') {
-		size_t length = strcspn(piece, "<");
-		xmlNodePtr node;
-
-		if (length > 0) {
-			node = xmlNewDocTextLen(element->doc, BAD_CAST piece,
-						(int)length);
-			piece += length;
-		} else {
-			node = xmlNewReference(element->doc, BAD_CAST "&lt;");
-			piece++;
-		}
-		if (node == NULL)
-			abort();
-		xmlAddChild((xmlNodePtr)attribute, node);
-	}
-}
-
+/* A visitor's text: htmlout escapes every '<' and '&' in attribute
+ * values (libxml2's serializer copied "<!--...-->" in them raw). */
 void page_set_search_query(struct page *page, const char *query)
 {
 	if (page->search_input != NULL)
-		set_text_attribute(page->search_input, "value", query);
+		dom_set(page->search_input, "value", query);
 }
 
 static void fill_breadcrumbs(struct page *page)
