@@ -70,10 +70,15 @@ struct page;
 struct page *page_new(const struct theme *theme, const char *title,
 		      const char *description);
 
-/* The <main> element to fill with the page's content. Owned by the page. */
+/* The <main> element to fill with the page's content, empty at first
+ * (without data-kb="main" in the layout, what is appended comes out at
+ * the end of the root element). Owned by the page. */
 xmlNodePtr page_main(struct page *page);
 
-/* The <head> element, for extra elements (redirects, canonical links). */
+/* Where extra <head> elements go (redirects, canonical links): what is
+ * appended comes out after the layout's own <head> children (at the end
+ * of the root element when the layout has no <head>). Owned by the
+ * page; it holds only what the page added. */
 xmlNodePtr page_head(struct page *page);
 
 /* Appends a breadcrumb; href NULL marks the current page (last). Pages
