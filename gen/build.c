@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,6 +468,23 @@ static int render_all(struct build *build)
 
 /* ---- the build cache and incremental builds ---- */
 
+/* With KBGEN_TRACE set, says on stderr which way the build went (for
+ * tests and for finding out why a build was a full one). */
+static void trace(const char *format, ...)
+	__attribute__((format(printf, 1, 2)));
+static void trace(const char *format, ...)
+{
+	va_list args;
+
+	if (getenv("KBGEN_TRACE") == NULL)
+		return;
+	va_start(args, format);
+	fputs("kbgen: trace: ", stderr);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+	va_end(args);
+}
+
 /* Writes the cache describing this build into dir (staging or output). */
 static int write_cache(struct build *build, const char *dir)
 {
@@ -474,7 +492,8 @@ static int write_cache(struct build *build, const char *dir)
 	int rc;
 
 	incremental_plan(build->site, build->trees, build->tree_count, &plan);
-	rc = cache_write(dir, build->global, build->site, plan.pages, plan.count);
+	rc = cache_write(dir, build->global, build->site, plan.pages, plan.count,
+			 NULL);
 	incremental_plan_free(&plan);
 	return rc;
 }
@@ -704,6 +723,10 @@ static int update_index(struct build *build, struct reindex *reindex,
 		cache_file(build->cache, i, &source, NULL, &article, &url_path);
 		if (!article)
 			continue;
+		if (url_path == NULL) {
+			rc = 1;	/* a damaged record: rebuild kb.db afresh */
+			break;
+		}
 		now = site_find_article(build->site, source);
 		if (now == NULL || !now->from_cache) {
 			char *url = site_url(build->site, url_path);
@@ -721,7 +744,8 @@ static int update_index(struct build *build, struct reindex *reindex,
 	if (rc == 0 && wizard_changed)
 		rc = treestore_write(db, build->site, build->trees,
 				     build->tree_count);
-	rc = index_close(db, path, rc == 0) == 0 ? rc : -1;
+	if (index_close(db, path, rc == 0) != 0 && rc == 0)
+		rc = -1;
 	free(path);
 	return rc;
 }
@@ -768,6 +792,7 @@ static int build_incremental(struct build *build)
 		if (dirty[i] && plan.kinds[i] == PAGE_WIZARD)
 			wizard_changed = true;
 	}
+	trace("incremental: %zu of %zu pages to render", dirty_count, plan.count);
 	if (dirty_count > INCREMENTAL_MAX_PAGES) {
 		rc = 1;
 		goto out;
@@ -830,7 +855,7 @@ static int build_incremental(struct build *build)
 	}
 	if (rc == 0)
 		rc = cache_write(out_dir, build->global, build->site, plan.pages,
-				 plan.count);
+				 plan.count, build->cache);
 	wizard_paths_free(&paths);
 	wizard_entries_free(&entries);
 out:
@@ -857,14 +882,22 @@ enum build_status build_run(const struct build_options *options)
 		build.global = incremental_global(options->root, options->drafts);
 		if (!options->clean)
 			build.cache = cache_read(options->out_dir);
+		if (build.cache == NULL)
+			trace("full build: %s", options->clean ? "--clean"
+				: "no usable cache");
 		if (build.cache != NULL &&
 		    cache_global(build.cache) != build.global) {
+			trace("full build: kbgen, site.yaml, theme, trees or "
+			      "sections changed (%016llx, was %016llx)",
+			      (unsigned long long)build.global,
+			      (unsigned long long)cache_global(build.cache));
 			cache_free(build.cache);
 			build.cache = NULL;
 		}
 		if (build.cache != NULL &&
 		    incremental_unchanged(options->root, build.cache)) {
 			/* nothing changed: the same messages, nothing to do */
+			trace("up to date");
 			cache_replay(build.cache);
 			status = BUILD_OK;
 			goto out;
@@ -888,6 +921,7 @@ enum build_status build_run(const struct build_options *options)
 			status = BUILD_OK;
 			goto out;
 		}
+		trace("full build after all");
 	}
 	build.staging = publish_begin(options->out_dir);
 	if (build.staging == NULL)

@@ -17,9 +17,12 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +32,35 @@
 #define MAGIC "KBCACHE1"
 #define NO_STRING 0xffffffffu
 #define CACHE_MAX_SIZE ((size_t)1 << 31)
+
+/* The cache as read: pointers into the mapped file. */
+struct cached_file {
+	const char *source;
+	struct file_stamp stamp;
+	bool article;
+	uint64_t offset, length;
+};
+
+struct cached_diag {
+	enum diag_severity severity;
+	const char *path;
+	unsigned line, col;
+	const char *text;
+};
+
+struct cache {
+	char *data;		/* the file, mapped read-only */
+	size_t size;
+	uint64_t global;
+	struct cached_file *files;
+	size_t file_count;
+	struct page_fp *pages;
+	size_t page_count;
+	struct cached_diag *diags;
+	size_t diag_count;
+	const char *records;
+	size_t records_length;
+};
 
 /* ---- writing ---- */
 
@@ -173,14 +205,37 @@ char *cache_dir(const char *out_dir)
 	return path_join(out_dir, ".kbgen");
 }
 
+/* The bytes of source's record in previous, when the article came from
+ * it unchanged (the record would be written again byte for byte). */
+static bool previous_record(const struct cache *previous,
+			    const struct article *article, const char **bytes,
+			    size_t *length)
+{
+	long i;
+
+	if (previous == NULL || !article->from_cache ||
+	    (i = cache_find(previous, article->source)) < 0 ||
+	    !previous->files[i].article)
+		return false;
+	*bytes = previous->records + previous->files[i].offset;
+	*length = previous->files[i].length;
+	return true;
+}
+
 int cache_write(const char *dir, uint64_t global, const struct site *site,
-		const struct page_fp *pages, size_t page_count)
+		const struct page_fp *pages, size_t page_count,
+		const struct cache *previous)
 {
 	size_t file_count = site->article_count + site->skipped_count;
 	struct file_entry *files = xcalloc(file_count + 1, sizeof *files);
 	const struct page_fp **sorted = xcalloc(page_count + 1, sizeof *sorted);
 	struct diag_copies diags = {0};
-	struct buf head = {0}, records = {0};
+	struct buf head = {0}, fresh = {0};
+	/* each record: a slice of the previous cache (mapped) or of fresh */
+	const char **slices = xcalloc(file_count + 1, sizeof *slices);
+	size_t *offsets = xcalloc(file_count + 1, sizeof *offsets);
+	size_t *lengths = xcalloc(file_count + 1, sizeof *lengths);
+	uint64_t total = 0;
 	char *folder = cache_dir(dir);
 	char *path = path_join(folder, "cache");
 	char *temporary = xasprintf("%s.tmp-%ld", path, (long)getpid());
@@ -210,7 +265,16 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 	put_u64(&head, global);
 	put_u32(&head, (uint32_t)file_count);
 	for (size_t i = 0; i < file_count; i++) {
-		size_t start = records.length;
+		if (files[i].article == NULL)
+			continue;
+		if (!previous_record(previous, files[i].article, &slices[i],
+				     &lengths[i])) {
+			offsets[i] = fresh.length;
+			put_record(&fresh, files[i].article, &diags);
+			lengths[i] = fresh.length - offsets[i];
+		}
+	}
+	for (size_t i = 0; i < file_count; i++) {
 		if (files[i].stamp.mtime_ns >= racy_after ||
 		    files[i].stamp.ctime_ns >= racy_after)
 			files[i].stamp = (struct file_stamp){0};
@@ -220,10 +284,9 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 		put_u64(&head, files[i].stamp.ctime_ns);
 		put_u64(&head, files[i].stamp.inode);
 		put_u8(&head, files[i].article != NULL);
-		if (files[i].article != NULL)
-			put_record(&records, files[i].article, &diags);
-		put_u64(&head, start);
-		put_u64(&head, records.length - start);
+		put_u64(&head, total);
+		put_u64(&head, lengths[i]);
+		total += lengths[i];
 	}
 	for (size_t i = 0; i < page_count; i++)
 		sorted[i] = &pages[i];
@@ -241,16 +304,20 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 		put_u32(&head, diags.items[i].col);
 		put_str(&head, diags.items[i].text);
 	}
-	put_u64(&head, records.length);
+	put_u64(&head, total);
 	if (make_dirs(folder) != 0 || (stream = fopen(temporary, "wb")) == NULL) {
 		diag_error(folder, 0, 0, "cannot write the build cache: %s",
 			   strerror(errno));
 		rc = -1;
 	} else {
-		if ((head.length && fwrite(head.data, head.length, 1, stream) != 1) ||
-		    (records.length &&
-		     fwrite(records.data, records.length, 1, stream) != 1))
+		if (head.length && fwrite(head.data, head.length, 1, stream) != 1)
 			rc = -1;
+		for (size_t i = 0; rc == 0 && i < file_count; i++) {
+			const char *bytes = slices[i] ? slices[i]
+						      : fresh.data + offsets[i];
+			if (lengths[i] && fwrite(bytes, lengths[i], 1, stream) != 1)
+				rc = -1;
+		}
 		if (fclose(stream) != 0)
 			rc = -1;
 		if (rc == 0 && rename(temporary, path) != 0)
@@ -267,7 +334,10 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 	}
 	free(diags.items);
 	buf_free(&head);
-	buf_free(&records);
+	buf_free(&fresh);
+	free(slices);
+	free(offsets);
+	free(lengths);
 	free(files);
 	free(sorted);
 	free(temporary);
@@ -337,13 +407,6 @@ static const char *get_str(struct reader *in)
 	return text;
 }
 
-static char *dup_str(struct reader *in)
-{
-	const char *text = get_str(in);
-
-	return text ? xstrdup(text) : NULL;
-}
-
 /* A count of items each at least min_size bytes long: refuses counts the
  * rest of the file cannot hold, so damage cannot make us allocate wildly. */
 static size_t get_count(struct reader *in, size_t min_size)
@@ -357,58 +420,33 @@ static size_t get_count(struct reader *in, size_t min_size)
 	return count;
 }
 
-struct cached_file {
-	const char *source;
-	struct file_stamp stamp;
-	bool article;
-	const char *url_path;
-	uint64_t offset, length;
-};
-
-struct cached_diag {
-	enum diag_severity severity;
-	const char *path;
-	unsigned line, col;
-	const char *text;
-};
-
-struct cache {
-	char *data;
-	size_t size;
-	uint64_t global;
-	struct cached_file *files;
-	size_t file_count;
-	struct page_fp *pages;
-	size_t page_count;
-	struct cached_diag *diags;
-	size_t diag_count;
-	const char *records;
-	size_t records_length;
-};
-
 void cache_free(struct cache *cache)
 {
 	if (cache == NULL)
 		return;
-	free(cache->data);
+	if (cache->data != NULL)
+		munmap(cache->data, cache->size);
 	free(cache->files);
 	free(cache->pages);
 	free(cache->diags);
 	free(cache);
 }
 
+/* A list of strings pointing into the cache (the array is allocated). */
 static void get_list(struct reader *in, struct string_list *list)
 {
 	size_t count = get_count(in, 4);
 
+	list->items = xcalloc(count + 1, sizeof *list->items);
 	for (size_t i = 0; i < count && !in->bad; i++) {
 		const char *item = get_str(in);
 		if (item != NULL)
-			string_list_add(list, item);
+			list->items[list->count++] = (char *)item;
 	}
 }
 
-/* Decodes one article record; NULL when damaged. */
+/* Decodes one article record; NULL when damaged. Its strings point into
+ * the mapped cache (article->borrowed): the cache must outlive it. */
 static struct article *decode_record(const char *bytes, size_t length,
 				     const struct cached_file *file)
 {
@@ -418,19 +456,20 @@ static struct article *decode_record(const char *bytes, size_t length,
 	const char *diags;
 	size_t count;
 
-	article->source = dup_str(&in);
-	article->content_path = dup_str(&in);
-	article->url_path = dup_str(&in);
-	article->updated = dup_str(&in);
+	article->borrowed = true;
+	article->source = (char *)get_str(&in);
+	article->content_path = (char *)get_str(&in);
+	article->url_path = (char *)get_str(&in);
+	article->updated = (char *)get_str(&in);
 	article->text_hash = get_u64(&in);
 	article->body_offset = get_u64(&in);
-	meta->title = dup_str(&in);
-	meta->description = dup_str(&in);
-	meta->slug = dup_str(&in);
+	meta->title = (char *)get_str(&in);
+	meta->description = (char *)get_str(&in);
+	meta->slug = (char *)get_str(&in);
 	meta->slug_line = get_u32(&in);
 	meta->slug_col = get_u32(&in);
-	meta->date = dup_str(&in);
-	meta->lastmod = dup_str(&in);
+	meta->date = (char *)get_str(&in);
+	meta->lastmod = (char *)get_str(&in);
 	meta->draft = get_u8(&in) != 0;
 	meta->weight = (long)get_u64(&in);
 	get_list(&in, &meta->tags);
@@ -448,8 +487,8 @@ static struct article *decode_record(const char *bytes, size_t length,
 	for (size_t i = 0; i < count && !in.bad; i++) {
 		struct markdown_heading *heading = &article->headings.items[i];
 		heading->level = (int)get_u32(&in);
-		heading->text = dup_str(&in);
-		heading->id = dup_str(&in);
+		heading->text = (char *)get_str(&in);
+		heading->id = (char *)get_str(&in);
 		heading->line = get_u32(&in);
 		article->headings.count++;
 	}
@@ -458,8 +497,8 @@ static struct article *decode_record(const char *bytes, size_t length,
 	article->link_capacity = count + 1;
 	for (size_t i = 0; i < count && !in.bad; i++) {
 		struct article_link *link = &article->links[i];
-		link->url = dup_str(&in);
-		link->target = dup_str(&in);
+		link->url = (char *)get_str(&in);
+		link->target = (char *)get_str(&in);
 		link->line = get_u32(&in);
 		link->byte_col = get_u32(&in);
 		article->link_count++;
@@ -514,8 +553,25 @@ struct cache *cache_read(const char *out_dir)
 	struct reader in;
 	uint64_t records_length;
 
-	if (read_file(path, CACHE_MAX_SIZE, &cache->data, &cache->size) != 0)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat status;
+	void *map;
+
+	/* mapped, not read: the records of unchanged files are never
+	 * touched, and nothing is copied */
+	if (fd < 0)
 		goto fail;
+	if (fstat(fd, &status) != 0 || status.st_size < 8 ||
+	    (uint64_t)status.st_size > CACHE_MAX_SIZE) {
+		close(fd);
+		goto fail;
+	}
+	map = mmap(NULL, (size_t)status.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		goto fail;
+	cache->data = map;
+	cache->size = (size_t)status.st_size;
 	in = (struct reader){cache->data, cache->data + cache->size, false};
 	if (cache->size < 8 || memcmp(cache->data, MAGIC, 8) != 0)
 		goto fail;
@@ -567,12 +623,6 @@ struct cache *cache_read(const char *out_dir)
 		if (file->offset > records_length ||
 		    file->length > records_length - file->offset)
 			goto fail;
-		if (file->article) {
-			file->url_path = record_url(cache->records + file->offset,
-						    file->length);
-			if (file->url_path == NULL)
-				goto fail;
-		}
 	}
 	free(folder);
 	free(path);
@@ -606,7 +656,9 @@ void cache_file(const struct cache *cache, size_t i, const char **source,
 	if (article)
 		*article = file->article;
 	if (url_path)
-		*url_path = file->url_path;
+		*url_path = file->article
+			? record_url(cache->records + file->offset, file->length)
+			: NULL;
 }
 
 long cache_find(const struct cache *cache, const char *source)

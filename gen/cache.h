@@ -67,9 +67,11 @@ void cache_replay(const struct cache *cache);
 /* Writes the cache of a build that just succeeded into dir/.kbgen/cache
  * (dir is the staging folder or the output folder), atomically: global
  * fingerprint, the site's articles and skipped drafts, the page
- * fingerprints (any order) and diag's current messages. 0, or -1 after a
- * diagnostic. */
+ * fingerprints (any order) and diag's current messages. Records of
+ * articles taken unchanged from previous (may be NULL) are copied from
+ * it. 0, or -1 after a diagnostic. */
 int cache_write(const char *dir, uint64_t global, const struct site *site,
-		const struct page_fp *pages, size_t page_count);
+		const struct page_fp *pages, size_t page_count,
+		const struct cache *previous);
 
 #endif

@@ -33,7 +33,8 @@ static int compare_names(const void *left, const void *right)
 }
 
 /* The names in a folder, sorted, without "." and ".."; NULL when it
- * cannot be read. */
+ * cannot be read. Folder names end with '/' (from the directory entry's
+ * type, so no file needs a stat). */
 static char **folder_names(const char *path, size_t *count)
 {
 	DIR *folder = opendir(path);
@@ -45,11 +46,20 @@ static char **folder_names(const char *path, size_t *count)
 	if (folder == NULL)
 		return NULL;
 	while ((entry = readdir(folder)) != NULL) {
+		bool directory;
 		if (strcmp(entry->d_name, ".") == 0 ||
 		    strcmp(entry->d_name, "..") == 0)
 			continue;
+		if (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) {
+			struct stat status;
+			directory = fstatat(dirfd(folder), entry->d_name, &status,
+					    0) == 0 && S_ISDIR(status.st_mode);
+		} else {
+			directory = entry->d_type == DT_DIR;
+		}
 		names = xgrow(names, &capacity, *count + 1, sizeof *names);
-		names[(*count)++] = xstrdup(entry->d_name);
+		names[(*count)++] = directory ? xasprintf("%s/", entry->d_name)
+					      : xstrdup(entry->d_name);
 	}
 	closedir(folder);
 	if (*count > 1)
@@ -57,18 +67,16 @@ static char **folder_names(const char *path, size_t *count)
 	return names;
 }
 
+static bool is_folder_name(const char *name)
+{
+	return name[strlen(name) - 1] == '/';
+}
+
 static void free_names(char **names, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);
 	free(names);
-}
-
-static bool is_folder(const char *path)
-{
-	struct stat status;
-
-	return stat(path, &status) == 0 && S_ISDIR(status.st_mode);
 }
 
 /* Mixes a file's name and bytes (or that it is missing) into h. */
@@ -97,7 +105,7 @@ static uint64_t hash_tree(const char *path, const char *name, uint64_t h)
 	for (size_t i = 0; i < count; i++) {
 		char *child = path_join(path, names[i]);
 		char *child_name = path_join(name, names[i]);
-		if (is_folder(child))
+		if (is_folder_name(names[i]))
 			h = hash_tree(child, child_name, h);
 		else
 			h = hash_file(child, child_name, h);
@@ -131,7 +139,7 @@ static uint64_t hash_content(const char *root, uint64_t h)
 		char **inner;
 
 		h = hash64_string(names[i], h);
-		if (!is_folder(path)) {
+		if (!is_folder_name(names[i])) {
 			h = hash_file(path, names[i], h);
 			free(path);
 			continue;
@@ -139,7 +147,7 @@ static uint64_t hash_content(const char *root, uint64_t h)
 		inner = folder_names(path, &inner_count);
 		for (size_t k = 0; k < inner_count; k++) {
 			char *file = path_join(path, inner[k]);
-			if (is_folder(file)) {
+			if (is_folder_name(inner[k])) {
 				h = hash_tree(file, inner[k], h);
 			} else if (!ends_with(inner[k], ".md") ||
 				   strcmp(inner[k], "_index.md") == 0) {
@@ -185,48 +193,51 @@ bool incremental_unchanged(const char *root, const struct cache *cache)
 	bool same = sections != NULL;
 
 	for (size_t i = 0; same && i < count; i++) {
-		char *folder = path_join(content, sections[i]);
-		size_t file_count;
-		char **files;
+		char *folder_path;
+		DIR *folder;
+		struct dirent *entry;
 
-		if (!is_folder(folder)) {
-			free(folder);
+		if (!is_folder_name(sections[i]))
 			continue;
+		folder_path = path_join(content, sections[i]);
+		folder = opendir(folder_path);
+		free(folder_path);
+		if (folder == NULL) {
+			same = false;
+			break;
 		}
-		files = folder_names(folder, &file_count);
-		for (size_t k = 0; same && k < file_count; k++) {
-			char *source, *path;
+		while (same && (entry = readdir(folder)) != NULL) {
+			const char *name = entry->d_name;
 			struct stat status;
 			struct file_stamp stamp, cached;
+			char *source;
 			long index;
 
-			if (!ends_with(files[k], ".md") ||
-			    strcmp(files[k], "_index.md") == 0 || files[k][0] == '.')
+			if (name[0] == '.' || !ends_with(name, ".md") ||
+			    strcmp(name, "_index.md") == 0 ||
+			    entry->d_type == DT_DIR)
 				continue;
-			source = xasprintf("content/%s/%s", sections[i], files[k]);
-			path = path_join(root, source);
+			/* sections[i] ends with '/' */
+			source = xasprintf("content/%s%s", sections[i], name);
 			index = cache_find(cache, source);
-			if (index < 0 || stat(path, &status) != 0 ||
+			free(source);
+			if (index < 0 || fstatat(dirfd(folder), name, &status, 0) != 0 ||
 			    S_ISDIR(status.st_mode)) {
 				same = false;
-			} else {
-				stamp = (struct file_stamp){
-					(uint64_t)status.st_size,
-					(uint64_t)status.st_mtim.tv_sec * 1000000000u +
-						(uint64_t)status.st_mtim.tv_nsec,
-					(uint64_t)status.st_ctim.tv_sec * 1000000000u +
-						(uint64_t)status.st_ctim.tv_nsec,
-					(uint64_t)status.st_ino};
-				cache_file(cache, (size_t)index, NULL, &cached, NULL,
-					   NULL);
-				same = memcmp(&stamp, &cached, sizeof stamp) == 0;
-				seen++;
+				break;
 			}
-			free(path);
-			free(source);
+			stamp = (struct file_stamp){
+				(uint64_t)status.st_size,
+				(uint64_t)status.st_mtim.tv_sec * 1000000000u +
+					(uint64_t)status.st_mtim.tv_nsec,
+				(uint64_t)status.st_ctim.tv_sec * 1000000000u +
+					(uint64_t)status.st_ctim.tv_nsec,
+				(uint64_t)status.st_ino};
+			cache_file(cache, (size_t)index, NULL, &cached, NULL, NULL);
+			same = memcmp(&stamp, &cached, sizeof stamp) == 0;
+			seen++;
 		}
-		free_names(files, file_count);
-		free(folder);
+		closedir(folder);
 	}
 	free_names(sections, count);
 	free(content);
@@ -264,7 +275,8 @@ static void plan_add(struct page_plan *plan, size_t *capacity, char *key,
 	plan->count++;
 }
 
-static uint64_t article_fp(const struct site *site, const struct article *article)
+static uint64_t article_fp(const struct site *site, const struct article *article,
+			   const uint64_t *display)
 {
 	uint64_t h = hash64_string("article", 0);
 
@@ -274,7 +286,7 @@ static uint64_t article_fp(const struct site *site, const struct article *articl
 	h = hash64_string(article->section->title, h);
 	h = hash64_u64(article->related_count, h);
 	for (size_t i = 0; i < article->related_count; i++)
-		h = display_hash(article->related[i], h);
+		h = hash64_u64(display[article->related[i]->order], h);
 	/* links to other articles become their URLs */
 	for (size_t i = 0; i < article->link_count; i++) {
 		const struct article *target;
@@ -291,12 +303,17 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 {
 	size_t capacity = 0;
 	uint64_t h;
+	/* each article's display hash, once: lists combine them */
+	uint64_t *display = xcalloc(site->article_count + 1, sizeof *display);
 
+	for (size_t i = 0; i < site->article_count; i++)
+		display[i] = display_hash(site->articles[i], 0);
+#define DISPLAY(article) hash64_u64(display[(article)->order], h)
 	*plan = (struct page_plan){0};
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct article *article = site->articles[i];
 		plan_add(plan, &capacity, xasprintf("%sindex.html", article->url_path),
-			 article_fp(site, article), PAGE_ARTICLE, article);
+			 article_fp(site, article, display), PAGE_ARTICLE, article);
 		for (size_t k = 0; k < article->meta.aliases.count; k++) {
 			char *path = site_alias_path(article->meta.aliases.items[k]);
 			if (path == NULL)
@@ -318,7 +335,7 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 		h = hash64_string(section->description, h);
 		h = hash64_u64(section->article_count, h);
 		for (size_t k = 0; k < section->article_count; k++)
-			h = display_hash(section->articles[k], h);
+			h = DISPLAY(section->articles[k]);
 		plan_add(plan, &capacity, xasprintf("%s/index.html", section->name),
 			 h, PAGE_SECTION, section);
 	}
@@ -330,7 +347,7 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 		page = hash64_string(tag->slug, page);
 		page = hash64_u64(tag->article_count, page);
 		for (size_t k = 0; k < tag->article_count; k++)
-			page = display_hash(tag->articles[k], page);
+			page = hash64_u64(display[tag->articles[k]->order], page);
 		if (plan->count > 0 && plan->kinds[plan->count - 1] == PAGE_TAG &&
 		    strcmp(((const struct tag *)plan->objects[plan->count - 1])->slug,
 			   tag->slug) == 0) {
@@ -352,7 +369,7 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 	/* home: sections (global), the newest articles */
 	h = hash64_string("home", 0);
 	for (size_t i = 0; i < site->article_count; i++)
-		h = display_hash(site->recent[i], h);
+		h = DISPLAY(site->recent[i]);
 	plan_add(plan, &capacity, xstrdup("index.html"), h, PAGE_HOME, NULL);
 	h = hash64_string("sitemap", 0);
 	for (size_t i = 0; i < site->section_count; i++)
@@ -367,7 +384,7 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 	plan_add(plan, &capacity, xstrdup("sitemap.xml"), h, PAGE_SITEMAP, NULL);
 	h = hash64_string("feed", 0);
 	for (size_t i = 0; i < site->article_count; i++)
-		h = display_hash(site->recent[i], h);
+		h = DISPLAY(site->recent[i]);
 	plan_add(plan, &capacity, xstrdup("feed.xml"), h, PAGE_FEED, NULL);
 	/* the wizard pages show the titles and descriptions of the articles
 	 * outcomes point to; the trees themselves are global inputs */
@@ -377,10 +394,11 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 			for (size_t a = 0; a < trees[t]->nodes[n].article_count; a++) {
 				const struct article *article = site_find_article(
 					site, trees[t]->nodes[n].articles[a].name);
-				h = article ? display_hash(article, h)
-					    : hash64_u64(0, h);
+				h = article ? DISPLAY(article) : hash64_u64(0, h);
 			}
 	plan_add(plan, &capacity, xstrdup("wizard/"), h, PAGE_WIZARD, NULL);
+#undef DISPLAY
+	free(display);
 }
 
 void incremental_plan_free(struct page_plan *plan)

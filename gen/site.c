@@ -287,14 +287,12 @@ static int compare_article_source(const void *key, const void *element)
 struct article *site_find_article(const struct site *site, const char *path)
 {
 	struct article **found;
-	char *source;
+	char *source = NULL;
 
-	if (strncmp(path, "content/", 8) == 0)
-		source = xstrdup(path);
-	else
-		source = xasprintf("content/%s.md", path);
+	if (strncmp(path, "content/", 8) != 0)
+		path = source = xasprintf("content/%s.md", path);
 	found = site->article_count
-		? bsearch(source, site->articles, site->article_count,
+		? bsearch(path, site->articles, site->article_count,
 			  sizeof *site->articles, compare_article_source)
 		: NULL;
 	free(source);
@@ -531,6 +529,17 @@ void site_article_free(struct article *article)
 {
 	if (article == NULL)
 		return;
+	if (article->borrowed) {
+		/* the strings belong to the build cache; the arrays do not */
+		free(article->meta.tags.items);
+		free(article->meta.categories.items);
+		free(article->meta.aliases.items);
+		free(article->headings.items);
+		free(article->links);
+		free(article->related);
+		free(article);
+		return;
+	}
 	front_matter_free(&article->meta);
 	markdown_headings_free(&article->headings);
 	for (size_t i = 0; i < article->link_count; i++) {
@@ -1203,32 +1212,53 @@ static size_t position_in_tag(const struct tag *tag, const struct article *artic
 	return low;
 }
 
-static size_t add_candidate(struct candidate **candidates, size_t *capacity,
-			    size_t count, struct article *other)
-{
-	size_t c;
+/* Candidates of one article; slot[order] is an article's place among
+ * them (SIZE_MAX when not one), so adding is O(1) however many share a
+ * tag. */
+struct candidates {
+	struct candidate *items;
+	size_t count, capacity;
+	size_t *slot;		/* per article, by order */
+};
 
-	for (c = 0; c < count; c++)
-		if ((*candidates)[c].article == other)
-			break;
-	if (c == count) {
-		*candidates = xgrow(*candidates, capacity, count + 1,
-				    sizeof **candidates);
-		(*candidates)[c].article = other;
-		(*candidates)[c].shared = 0;
-		(*candidates)[c].order = other->recent_rank;
-		count++;
+static void add_candidate(struct candidates *set, struct article *other)
+{
+	size_t c = set->slot[other->order];
+
+	if (c == SIZE_MAX) {
+		set->items = xgrow(set->items, &set->capacity, set->count + 1,
+				   sizeof *set->items);
+		c = set->count++;
+		set->items[c] = (struct candidate){other, 0, other->recent_rank};
+		set->slot[other->order] = c;
 	}
-	(*candidates)[c].shared++;
-	return count;
+	set->items[c].shared++;
+}
+
+/* Moves the best min(limit, count) candidates, in order, to the front. */
+static void select_best(struct candidates *set, size_t limit)
+{
+	size_t keep = set->count < limit ? set->count : limit;
+
+	for (size_t i = 0; i < keep; i++) {
+		size_t best = i;
+		for (size_t k = i + 1; k < set->count; k++)
+			if (compare_candidates(&set->items[k], &set->items[best]) < 0)
+				best = k;
+		if (best != i) {
+			struct candidate swap = set->items[i];
+			set->items[i] = set->items[best];
+			set->items[best] = swap;
+		}
+	}
 }
 
 static void relate_article(const struct site *site, struct article *article,
-			   size_t limit, struct candidate **candidates,
-			   size_t *capacity)
+			   size_t limit, struct candidates *set)
 {
-	size_t count = 0;
+	size_t count;
 
+	set->count = 0;
 	for (size_t t = 0; t < article->meta.tags.count; t++) {
 		const struct tag *tag = find_tag(site, article->meta.tags.items[t]);
 		size_t at, from, to;
@@ -1241,38 +1271,37 @@ static void relate_article(const struct site *site, struct article *article,
 			? at + RELATED_WINDOW + 1 : tag->article_count;
 		for (size_t k = from; k < to; k++)
 			if (tag->articles[k] != article)
-				count = add_candidate(candidates, capacity, count,
-						      tag->articles[k]);
+				add_candidate(set, tag->articles[k]);
 	}
-	if (count > 1)
-		qsort(*candidates, count, sizeof **candidates, compare_candidates);
+	select_best(set, limit);
 	/* too few sharing a tag: fill up with the article's section */
-	for (size_t k = 0; count < limit && article->section &&
+	for (size_t k = 0; set->count < limit && article->section &&
 	     k < article->section->article_count; k++) {
 		struct article *other = article->section->articles[k];
-		size_t c;
-		for (c = 0; c < count && (*candidates)[c].article != other; c++)
-			;
-		if (other != article && c == count)
-			count = add_candidate(candidates, capacity, count, other);
+		if (other != article && set->slot[other->order] == SIZE_MAX)
+			add_candidate(set, other);
 	}
-	if (count > limit)
-		count = limit;
+	count = set->count > limit ? limit : set->count;
 	free(article->related);
 	article->related = xmalloc((count + 1) * sizeof *article->related);
 	for (size_t c = 0; c < count; c++)
-		article->related[c] = (*candidates)[c].article;
+		article->related[c] = set->items[c].article;
 	article->related_count = count;
+	for (size_t c = 0; c < set->count; c++)
+		set->slot[set->items[c].article->order] = SIZE_MAX;
 }
 
 void site_compute_related(struct site *site, size_t limit)
 {
-	struct candidate *candidates = NULL;
-	size_t capacity = 0;
+	struct candidates set = {0};
 
+	set.slot = xmalloc((site->article_count + 1) * sizeof *set.slot);
 	for (size_t i = 0; i < site->article_count; i++)
-		relate_article(site, site->recent[i], limit, &candidates, &capacity);
-	free(candidates);
+		set.slot[i] = SIZE_MAX;
+	for (size_t i = 0; i < site->article_count; i++)
+		relate_article(site, site->recent[i], limit, &set);
+	free(set.items);
+	free(set.slot);
 }
 
 void site_free(struct site *site)

@@ -74,6 +74,9 @@ struct article {
 	size_t recent_rank;	/* index in site->recent */
 	bool rejected;		/* front matter had errors: not published */
 	bool from_cache;	/* taken from the build cache, file not read */
+	bool borrowed;		/* its strings point into the build cache
+				 * (which outlives the site); its arrays are
+				 * its own */
 	struct article **related;	/* same tags, best first */
 	size_t related_count;
 };

@@ -368,8 +368,13 @@ def compare(step, what):
         bad(name + ": every page byte-identical to a clean build",
             "only in one: " + " ".join(only[:20]) + "\ndiffer: " + " ".join(differ[:20]))
         return False, status
-    if dump(os.path.join(OUT, "kb.db")) != dump(os.path.join(CLEAN, "kb.db")):
-        bad(name + ": kb.db holds what a clean build's holds", "tools/kbdb-dump.sh differs")
+    ours_db, theirs_db = dump(os.path.join(OUT, "kb.db")), dump(os.path.join(CLEAN, "kb.db"))
+    if ours_db != theirs_db:
+        import difflib
+        lines = list(difflib.unified_diff(theirs_db.splitlines(), ours_db.splitlines(),
+                                          "clean", "incremental", n=0, lineterm=""))
+        bad(name + ": kb.db holds what a clean build's holds",
+            "tools/kbdb-dump.sh differs:\n" + "\n".join(lines[:16]))
         return False, status
     return True, status
 
