@@ -18,4 +18,109 @@ failures=$((failures + n))
 if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
 	fail "incremental.py ran" "exit $rc: $(tail -c 800 "$TMP/random.out")"
 fi
+
+# same_site WHAT A B — the two outputs hold the same pages (cache aside;
+# kb.db by its logical content).
+same_site() {
+	if diff -r -x .kbgen -x kb.db "$2" "$3" >"$TMP/diff.out" 2>&1 &&
+	   [ "$(sh tools/kbdb-dump.sh "$2/kb.db")" = "$(sh tools/kbdb-dump.sh "$3/kb.db")" ]; then
+		pass "$1"
+	else
+		fail "$1" "$(head -c 600 "$TMP/diff.out")"
+	fi
+}
+
+# A small site with a warning (an unknown front matter key), files aged
+# so their stamps are trusted.
+site="$TMP/site"
+make_site "$site"
+mkdir -p "$site/content/a"
+for n in 1 2 3; do
+	printf -- '---\ntitle: 記事%s\ndescription: 説明%s\ntags: [共通]\n---\n\n本文%s。\n\n## 見出し\n\n[次](%s.md)\n' \
+		"$n" "$n" "$n" "$(( n % 3 + 1 ))" >"$site/content/a/$n.md"
+done
+printf -- '---\ntitle: 記事4\ncolour: red\n---\n\n本文。\n' >"$site/content/a/4.md"
+touch -d '-1 hour' "$site"/content/a/*.md
+sleep 2.1	# ctimes too must be older than the cache's 2-second window
+out="$TMP/out"
+"$kbgen" build --root "$site" --out "$out" 2>"$TMP/first.err"
+check_eq "first build: exit 0" "$?" 0
+warning=$(cat "$TMP/first.err")
+check_contains "first build: the unknown key is a warning" "$warning" \
+	"content/a/4.md:3:1: warning: unknown front matter key 'colour'"
+check_file "first build: the cache is written" "$out/.kbgen/cache"
+got=$(KBGEN_TRACE=1 "$kbgen" build --root "$site" --out "$out" 2>&1)
+check_contains "no change: nothing is done" "$got" "kbgen: trace: up to date"
+check_contains "no change: the warning is shown again" "$got" "$warning"
+printf '\n追記。\n' >>"$site/content/a/1.md"
+got=$(KBGEN_TRACE=1 "$kbgen" build --root "$site" --out "$out" 2>&1)
+check_contains "one body edited: incremental, one page" "$got" "incremental: 1 of"
+check_contains "one body edited: the other file's warning is shown again" "$got" "$warning"
+check_contains "one body edited: the page has the new text" \
+	"$(cat "$out/a/1/index.html")" "追記。"
+"$kbgen" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
+same_site "one body edited: equals a clean build" "$out" "$TMP/clean"
+got=$(KBGEN_TRACE=1 "$kbgen" build --clean --root "$site" --out "$out" 2>&1)
+check_contains "--clean: a full build" "$got" "kbgen: trace: full build: --clean"
+
+# A damaged cache is never trusted: the build is a full one.
+for damage in truncate garbage empty magic; do
+	case $damage in
+	truncate) head -c 200 "$out/.kbgen/cache" >"$TMP/c" ;;
+	garbage) head -c 5000 /dev/urandom >"$TMP/c" ;;
+	empty) : >"$TMP/c" ;;
+	magic) { printf 'KBCACHE1'; head -c 64 /dev/zero; printf '\377\377\377\377'; } >"$TMP/c" ;;
+	esac
+	cp "$TMP/c" "$out/.kbgen/cache"
+	printf '\n%s。\n' "$damage" >>"$site/content/a/2.md"
+	got=$(KBGEN_TRACE=1 "$kbgen" build --root "$site" --out "$out" 2>&1)
+	check_eq "damaged cache ($damage): the build succeeds" "$?" 0
+	check_contains "damaged cache ($damage): a full build" "$got" "no usable cache"
+	"$kbgen" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
+	same_site "damaged cache ($damage): equals a clean build" "$out" "$TMP/clean"
+done
+
+# A failed incremental build leaves the output and its cache as they were.
+cp -r "$out" "$TMP/before"
+printf -- '---\ntitle: 記事1\ndate: 2026-02-30\n---\n本文\n' >"$site/content/a/1.md"
+got=$("$kbgen" build --root "$site" --out "$out" 2>&1)
+check_eq "broken edit: exit 1" "$?" 1
+check_contains "broken edit: the message" "$got" "content/a/1.md:3:7: error:"
+if diff -r "$TMP/before" "$out" >/dev/null; then pass "broken edit: output and cache untouched"
+else fail "broken edit: output and cache untouched" "$(diff -r "$TMP/before" "$out" | head -c 400)"; fi
+
+# Killed at random moments while many pages change, the next build still
+# ends equal to a clean one (moves go through a journal).
+big="$TMP/big"
+make_site "$big"
+python3 - "$big" <<'PY'
+import os, sys
+root = sys.argv[1]
+for s in range(4):
+    os.makedirs(f"{root}/content/s{s}", exist_ok=True)
+    for n in range(100):
+        with open(f"{root}/content/s{s}/p{n}.md", "w") as f:
+            f.write(f"---\ntitle: 記事 {s}-{n}\ntags: [t{n % 7}, u{n % 3}]\ndate: 2026-01-{n % 28 + 1:02d}\n---\n\n本文 {n}。\n\n## 手順\n\n説明。\n")
+PY
+"$kbgen" build --root "$big" --out "$TMP/bigout" 2>/dev/null
+killed_ok=0
+for round in 1 2 3 4 5 6; do
+	for f in "$big"/content/s$((round % 4))/p*.md; do
+		sed -i "s/^title: .*/title: 改題 $round $(basename "$f")/" "$f"
+	done
+	"$kbgen" build --root "$big" --out "$TMP/bigout" 2>/dev/null &
+	pid=$!
+	sleep "0.0$(( (round * 37) % 9 + 1 ))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	"$kbgen" build --root "$big" --out "$TMP/bigout" 2>/dev/null || continue
+	"$kbgen" build --clean --root "$big" --out "$TMP/bigclean" 2>/dev/null
+	if diff -r -x .kbgen -x kb.db "$TMP/bigout" "$TMP/bigclean" >/dev/null &&
+	   [ "$(sh tools/kbdb-dump.sh "$TMP/bigout/kb.db")" = \
+	     "$(sh tools/kbdb-dump.sh "$TMP/bigclean/kb.db")" ]; then
+		killed_ok=$((killed_ok + 1))
+	fi
+	[ -d "$TMP/bigout/.kbgen/new" ] && fail "killed build $round: no half-moved pages left" "$TMP/bigout/.kbgen/new"
+done
+check_eq "killed builds: the next build equals a clean one (6 rounds)" "$killed_ok" 6
 finish
