@@ -39,6 +39,13 @@ Kanji or Katakana, 20 ASCII terms) through search_run on the kb.db kbgen
 just built, and through build/kb.cgi end to end when it exists: p50 and
 p99 (nearest rank) in milliseconds.
 
+Incremental builds (issue 7), in the same run: on a copy of the corpus,
+BENCH_RUNS rounds of [a clean full build (--clean); a rebuild with no
+change; a rebuild after appending a sentence to one article's body; a
+rebuild after changing that article's title (its section, tag and home
+pages list it)], each timed, and the medians as ratios to the clean full
+build's median.
+
 Prints one table and writes the same as JSON to BENCH_DIR/results.json
 (and a copy named after the run: results-N.json or results-sizes.json).
 """
@@ -513,7 +520,56 @@ def compare(settings, tools, bench_dir, shared, watch):
     }
     watch.sample()
     search = time_search(tools, cgi, root, os.path.join(kbgen_out, "kb.db"), bench_dir)
-    return commands, ratios, search
+    incremental = time_incremental(settings, kbgen, root, bench_dir, watch)
+    return commands, ratios, search, incremental
+
+
+def time_incremental(settings, kbgen, root, bench_dir, watch):
+    """Full build, no-change, body-edit and title-edit rebuilds, by round."""
+    site = os.path.join(bench_dir, "incremental-site")
+    out = os.path.join(bench_dir, "incremental-out")
+    remove(site)
+    remove(out)
+    shutil.copytree(root, site, symlinks=True)
+    articles = markdown_files(site)
+    articles = [a for a in articles if os.path.basename(a) != "_index.md"]
+    rng = random.Random(QUERY_SEED)
+    runs = {"full": [], "no change": [], "body edit": [], "title edit": []}
+    log(f"bench: incremental rebuilds, {settings['runs']} rounds")
+    for round_number in range(settings["runs"]):
+        # stamps younger than 2 s are not trusted by the cache (a file
+        # changed twice within one timestamp tick): let the last round's
+        # edits age first, as a writer's would between two saves
+        time.sleep(2.1)
+        watch.sample()
+        runs["full"].append(timed([kbgen, "build", "--clean", "--quiet", "--root", site,
+                                   "--out", out], "kbgen build --clean"))
+        runs["no change"].append(timed([kbgen, "build", "--quiet", "--root", site,
+                                        "--out", out], "kbgen build (no change)"))
+        article = rng.choice(articles)
+        with open(article, "a", encoding="utf-8") as f:
+            f.write(f"\n追記した一文です(第{round_number + 1}回)。\n")
+        runs["body edit"].append(timed([kbgen, "build", "--quiet", "--root", site,
+                                        "--out", out], "kbgen build (body edit)"))
+        with open(article, encoding="utf-8") as f:
+            text = f.read()
+        text = re.sub(r"^title: .*$", f"title: 改題した記事 {round_number + 1}", text,
+                      count=1, flags=re.M)
+        with open(article, "w", encoding="utf-8") as f:
+            f.write(text)
+        runs["title edit"].append(timed([kbgen, "build", "--quiet", "--root", site,
+                                         "--out", out], "kbgen build (title edit)"))
+        log(f"bench: incremental round {round_number + 1}: " +
+            ", ".join(f"{name} {values[-1]['wall_s']:.3f} s" for name, values in runs.items()))
+    commands = {name: summary(values) for name, values in runs.items()}
+    full = commands["full"]["median_wall_s"]
+    full_cpu = commands["full"]["median_cpu_s"]
+    ratios = {name: {"wall": ratio(commands[name]["median_wall_s"], full),
+                     "cpu": ratio(commands[name]["median_cpu_s"], full_cpu)}
+              for name in ("no change", "body edit", "title edit")}
+    remove(site)
+    remove(out)
+    return {"commands": commands, "ratios": ratios}
 
 
 def time_search(tools, cgi, root, database, bench_dir):
@@ -661,6 +717,20 @@ def print_compare(results):
               f"   {g['status_200']} answered 200")
 
 
+def print_incremental(results):
+    inc = results["incremental"]
+    print()
+    print(f"incremental rebuilds ({results['articles']} articles, {results['runs']} rounds)"
+          f"{'wall s':>10}{'CPU s':>8}{'wall/full':>11}{'CPU/full':>10}   issue's target")
+    targets = {"no change": "wall ≤ 0.01", "body edit": "wall ≤ 0.02", "title edit": ""}
+    for name in ("full", "no change", "body edit", "title edit"):
+        c = inc["commands"][name]
+        r = inc["ratios"].get(name, {"wall": 1.0, "cpu": 1.0})
+        label = "full build (--clean)" if name == "full" else name
+        print(f"{label:<47}{c['median_wall_s']:>10.3f}{c['median_cpu_s']:>8.2f}"
+              f"{number(r['wall'], 3):>11}{number(r['cpu'], 3):>10}   {targets.get(name, '')}")
+
+
 def print_sizes(results):
     print()
     print(f"kbgen build at each size, {results['size_runs']} runs each, sizes alternated")
@@ -727,10 +797,11 @@ def main():
                            size_runs=settings["size_runs"])
             results["versions"] = {}
         else:
-            commands, ratios, search = compare(settings, tools, bench_dir, shared, watch)
+            commands, ratios, search, incremental = compare(settings, tools, bench_dir,
+                                                            shared, watch)
             results.update(articles=settings["articles"], runs=settings["runs"],
                            pagefind_runs=settings["pagefind_runs"], commands=commands,
-                           ratios=ratios, search=search)
+                           ratios=ratios, search=search, incremental=incremental)
             results["versions"] = {
                 "hugo": first_line([tools["hugo"], "version"]),
                 "cmark-gfm": first_line([tools["cmark-gfm"], "--version"]),
@@ -749,6 +820,7 @@ def main():
         print_sizes(results)
     else:
         print_compare(results)
+        print_incremental(results)
     name = "results-sizes.json" if sizes else f"results-{settings['articles']}.json"
     for path in (os.path.join(bench_dir, "results.json"), os.path.join(bench_dir, name)):
         with open(path + ".partial", "w", encoding="utf-8") as f:
