@@ -879,7 +879,8 @@ enum build_status build_run(const struct build_options *options)
 			status = BUILD_SYSTEM_ERROR;
 			goto out;
 		}
-		build.global = incremental_global(options->root, options->drafts);
+		build.global = incremental_global(options->root, options->drafts,
+						  options->live_reload);
 		if (!options->clean)
 			build.cache = cache_read(options->out_dir);
 		if (build.cache == NULL)

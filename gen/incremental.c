@@ -163,7 +163,8 @@ static uint64_t hash_content(const char *root, uint64_t h)
 	return h;
 }
 
-uint64_t incremental_global(const char *root, bool with_drafts)
+uint64_t incremental_global(const char *root, bool with_drafts,
+			    bool live_reload)
 {
 	char *path;
 	char resolved[PATH_MAX];
@@ -173,6 +174,7 @@ uint64_t incremental_global(const char *root, bool with_drafts)
 	h = hash_file("/proc/self/exe", "kbgen", h);
 	h = hash64_string(realpath(root, resolved) ? resolved : root, h);
 	h = hash64_u64(with_drafts, h);
+	h = hash64_u64(live_reload, h);
 	path = path_join(root, "site.yaml");
 	h = hash_file(path, "site.yaml", h);
 	free(path);

@@ -26,8 +26,10 @@
 #include "tree.h"
 
 /* Fingerprint of every global input under root (see above), including
- * the running kbgen and with_drafts. */
-uint64_t incremental_global(const char *root, bool with_drafts);
+ * the running kbgen and the options that change pages (with_drafts,
+ * live_reload). */
+uint64_t incremental_global(const char *root, bool with_drafts,
+			    bool live_reload);
 
 /* True when content/<section>/ holds exactly the article files the cache
  * knows, each with the same stat stamp: nothing to do. */
