@@ -34,6 +34,9 @@ mimetype.assign = (
 )
 url.access-deny = (".db")
 setenv.set-response-header = ($headers)
+\$HTTP["url"] =~ "^/\\.kbgen(/|\$)" {
+  url.access-deny = ("")
+}
 CONF
 if [ -n "$cgi" ] && [ -x "$cgi" ]; then
 cat <<CONF

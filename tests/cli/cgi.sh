@@ -57,6 +57,7 @@ if ! start_server "$out" "$log"; then
 fi
 base="http://127.0.0.1:$port/cgi-bin/kb.cgi"
 
+
 # fetch NAME CURL-ARGS... — the response's headers in $TMP/NAME.h, body in
 # $TMP/NAME.b; sets $code.
 fetch() {
@@ -104,6 +105,12 @@ check_contains "json: application/json" "$(header json Content-Type)" "applicati
 check_eq "json: query, total, results with url/title/heading/snippet" \
 	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["results"][0]; print(d["query"], d["total"] > 0, sorted(k for k in r if k != "snippet_parts"), r["url"].startswith("/delivery/spam-folder/#"))' "$TMP/json.b" 2>&1)" \
 	"迷惑 True ['heading', 'snippet', 'title', 'url'] True"
+
+# The build cache inside the output is not served.
+fetch cache --path-as-is "http://127.0.0.1:$port/.kbgen/cache"
+check_eq "the build cache (/.kbgen/cache) is not served" "$code" 403
+fetch cachedir "http://127.0.0.1:$port/.kbgen/"
+check_eq "the build cache folder (/.kbgen/) is not served" "$code" 403
 
 code=$(curl -s -I -D "$TMP/head.h" -o /dev/null -w '%{http_code} %{size_download}' "$base/search?q=spf")
 check_eq "HEAD /search: 200, no body" "$code" "200 0"
