@@ -47,42 +47,18 @@ struct body {
 
 /* ---- links: who points at which article -------------------------------- */
 
-static bool has_scheme(const char *url)
-{
-	const char *c = url;
-
-	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-	       (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.')
-		c++;
-	return c != url && *c == ':';
-}
-
 /* The article a relative .md link written in a tree's node body points
- * at, or NULL (a URL with a scheme, an absolute path, an anchor, a
- * missing target). Borrowed from the site. Articles' own links come
- * resolved from the loader (article_link.target). */
+ * at, or NULL. Borrowed from the site. Articles' own links come resolved
+ * from the loader (article_link.target). */
 static struct article *link_target(const struct site *site,
 				   const char *from_source, const char *url)
 {
-	const char *hash = strchr(url, '#');
-	const char *slash = strrchr(from_source, '/');
-	size_t path_length = hash ? (size_t)(hash - url) : strlen(url);
-	char *path, *directory, *target;
+	char *target = site_link_target(from_source, url);
 	struct article *article = NULL;
 
-	if (has_scheme(url) || url[0] == '/' || url[0] == '?' || path_length == 0)
-		return NULL;
-	path = percent_decode(url, path_length);
-	directory = slash ? xstrndup(from_source, (size_t)(slash - from_source))
-			  : xstrdup("");
-	target = site_normalize_path(directory, path);
-	if (target != NULL && strlen(target) > 3 &&
-	    strcmp(target + strlen(target) - 3, ".md") == 0 &&
-	    strncmp(target, "content/", 8) == 0)
+	if (target != NULL && strncmp(target, "content/", 8) == 0)
 		article = site_find_article(site, target);
 	free(target);
-	free(directory);
-	free(path);
 	return article;
 }
 

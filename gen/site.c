@@ -560,15 +560,13 @@ static char *file_stem(const char *name)
 	return xstrndup(name, strlen(name) - 3);
 }
 
-/* The article file a relative link points to ("content/x/y.md"), or
- * NULL when it is not a link to an article. */
-static char *link_target(const char *from_source, const char *url)
+char *site_link_target(const char *from_source, const char *url)
 {
 	const char *hash = strchr(url, '#');
 	size_t path_length = hash ? (size_t)(hash - url) : strlen(url);
 	char *path, *directory, *target = NULL;
 
-	if (path_length == 0)
+	if (path_length == 0 || has_scheme(url) || url[0] == '/' || url[0] == '?')
 		return NULL;
 	path = percent_decode(url, path_length);
 	if (ends_with(path, ".md")) {
@@ -595,7 +593,7 @@ static void collect_link(void *user, cmark_node *node, const char *url,
 			       article->link_count + 1, sizeof *article->links);
 	link = &article->links[article->link_count++];
 	link->url = xstrdup(url);
-	link->target = link_target(article->source, url);
+	link->target = site_link_target(article->source, url);
 	link->line = article->meta.body_line - 1 +
 		     (unsigned)cmark_node_get_start_line(node);
 	link->byte_col = (unsigned)cmark_node_get_start_column(node);

@@ -211,6 +211,12 @@ char *site_resolve_link_from(const struct site *site, const char *from_source,
 			     const struct article *self, const char *url,
 			     char **error);
 
+/* The article file a link written in from_source ("content/x/a.md" or
+ * "decision-trees/t.yaml") points to, as "content/x/y.md", or NULL when
+ * it is not a relative link to a .md file (the file need not exist).
+ * Caller frees. */
+char *site_link_target(const char *from_source, const char *url);
+
 /* base_path + path. Caller frees. */
 char *site_url(const struct site *site, const char *path);
 
