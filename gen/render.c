@@ -211,28 +211,26 @@ int render_article(const struct render_context *context,
 int render_section(const struct render_context *context,
 		   const struct section *section)
 {
-	{
-		struct page *page = page_new(context->theme, section->title,
-					     section->description);
-		char *path = xasprintf("%s/", section->name);
-		int rc;
+	struct page *page = page_new(context->theme, section->title,
+				     section->description);
+	char *path = xasprintf("%s/", section->name);
+	int rc;
 
-		render_breadcrumbs(context, page, NULL, section->title);
-		dom_text_element(page_main(page), "h1", NULL, section->title);
-		if (*section->description)
-			dom_text_element(page_main(page), "p", "lead",
-					 section->description);
-		if (section->article_count == 0)
-			dom_text_element(page_main(page), "p", NULL,
-					 theme_text(context->theme, "no-articles"));
-		else
-			render_article_list(context, page_main(page),
-					    section->articles,
-					    section->article_count);
-		rc = render_save(context, page, path);
-		free(path);
-		return rc;
-	}
+	render_breadcrumbs(context, page, NULL, section->title);
+	dom_text_element(page_main(page), "h1", NULL, section->title);
+	if (*section->description)
+		dom_text_element(page_main(page), "p", "lead",
+				 section->description);
+	if (section->article_count == 0)
+		dom_text_element(page_main(page), "p", NULL,
+				 theme_text(context->theme, "no-articles"));
+	else
+		render_article_list(context, page_main(page),
+				    section->articles,
+				    section->article_count);
+	rc = render_save(context, page, path);
+	free(path);
+	return rc;
 }
 
 int render_sections(const struct render_context *context)
@@ -270,23 +268,21 @@ int render_tag_index(const struct render_context *context)
 
 int render_tag(const struct render_context *context, const struct tag *tag)
 {
-	{
-		char *title = xasprintf("%s%s", theme_text(context->theme,
-							   "tag-prefix"),
-					tag->name);
-		char *path = xasprintf("tags/%s/", tag->slug);
-		struct page *page = page_new(context->theme, title, NULL);
-		int rc;
+	char *title = xasprintf("%s%s", theme_text(context->theme,
+						   "tag-prefix"),
+				tag->name);
+	char *path = xasprintf("tags/%s/", tag->slug);
+	struct page *page = page_new(context->theme, title, NULL);
+	int rc;
 
-		render_breadcrumbs(context, page, NULL, title);
-		dom_text_element(page_main(page), "h1", NULL, title);
-		render_article_list(context, page_main(page), tag->articles,
-				    tag->article_count);
-		rc = render_save(context, page, path);
-		free(path);
-		free(title);
-		return rc;
-	}
+	render_breadcrumbs(context, page, NULL, title);
+	dom_text_element(page_main(page), "h1", NULL, title);
+	render_article_list(context, page_main(page), tag->articles,
+			    tag->article_count);
+	rc = render_save(context, page, path);
+	free(path);
+	free(title);
+	return rc;
 }
 
 int render_tags(const struct render_context *context)
