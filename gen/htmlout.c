@@ -56,11 +56,10 @@ struct writer {
 };
 
 /* Makes room for extra more bytes (and the terminating NUL). */
-static char *reserve(struct buf *out, size_t extra)
+static void reserve(struct buf *out, size_t extra)
 {
 	out->data = xgrow(out->data, &out->capacity, out->length + extra + 1,
 			  1);
-	return out->data + out->length;
 }
 
 static void put(struct buf *out, const char *bytes, size_t length)
