@@ -498,11 +498,14 @@ static int write_cache(struct build *build, const char *dir)
 	return rc;
 }
 
-/* Files of an incremental build are rendered into <out>/.kbgen/new and
- * then moved into place; the journal lists the moves and deletions
- * before they start, so a build killed halfway is completed by the next
- * one (journal_replay) instead of leaving a mix. Entries are NUL-ended:
- * 'M' path (move from new/) or 'D' path (delete). */
+/* Files of an incremental build are rendered into a staging folder
+ * beside the output (publish_begin's), so the output is untouched while
+ * the build works. Then the journal <out>/.kbgen/journal is written,
+ * listing every move and deletion; kb.db is committed; the moves are
+ * made and the journal removed. A build killed after writing the journal
+ * is completed by the next one (journal_replay) instead of leaving a mix.
+ * Entries are NUL-ended: 'S' staging folder (first), 'M' path (move from
+ * it), 'D' path (delete). */
 static char *journal_path(const char *out_dir)
 {
 	char *folder = cache_dir(out_dir);
@@ -553,8 +556,7 @@ static int move_output(const char *new_dir, const char *out_dir,
 
 static int apply_journal(const char *out_dir, const char *text, size_t length)
 {
-	char *folder = cache_dir(out_dir);
-	char *new_dir = path_join(folder, "new");
+	const char *staging = NULL;
 	int rc = 0;
 
 	for (size_t at = 0; at + 1 < length;) {
@@ -562,15 +564,16 @@ static int apply_journal(const char *out_dir, const char *text, size_t length)
 		size_t entry_length = strnlen(entry, length - at - 1);
 		if (at + 1 + entry_length >= length)
 			break;		/* torn tail: not a complete entry */
-		if (text[at] == 'M')
-			rc |= move_output(new_dir, out_dir, entry);
+		if (text[at] == 'S')
+			staging = entry;
+		else if (text[at] == 'M' && staging != NULL)
+			rc |= move_output(staging, out_dir, entry);
 		else if (text[at] == 'D')
 			delete_output(out_dir, entry);
 		at += 2 + entry_length;
 	}
-	remove_tree(new_dir);
-	free(new_dir);
-	free(folder);
+	if (staging != NULL)
+		remove_tree(staging);
 	return rc;
 }
 
@@ -761,13 +764,11 @@ static int update_index(struct build *build, struct reindex *reindex,
 static int build_incremental(struct build *build)
 {
 	const char *out_dir = build->options->out_dir;
-	char *folder = cache_dir(out_dir);
-	char *new_dir = path_join(folder, "new");
+	char *new_dir = NULL;
 	char *journal_file = journal_path(out_dir);
 	struct render_context context = {
 		.site = build->site,
 		.theme = build->theme,
-		.out_dir = new_dir,
 	};
 	struct reindex reindex = {0};
 	struct wizard_entries entries;
@@ -804,11 +805,10 @@ static int build_incremental(struct build *build)
 	context.wizard_count = entries.count;
 	context.article_parsed = reindex_add;
 	context.article_parsed_user = &reindex;
-	remove_tree(new_dir);
-	if (make_dirs(new_dir) != 0) {
-		diag_error(new_dir, 0, 0, "cannot create: %s", strerror(errno));
+	new_dir = publish_begin(out_dir);
+	if (new_dir == NULL)
 		rc = -1;
-	}
+	context.out_dir = new_dir;
 	for (size_t i = 0; rc == 0 && i < plan.count; i++)
 		if (dirty[i])
 			rc = incremental_render(&context, build->trees,
@@ -826,11 +826,10 @@ static int build_incremental(struct build *build)
 		if (!rendered)
 			rc = reindex_parse(build, &reindex, article);
 	}
-	if (rc == 0)
-		rc = update_index(build, &reindex, wizard_changed);
 	if (rc == 0) {
 		/* pages no longer generated ("wizard/" is a group, not a file) */
 		qsort(plan.pages, plan.count, sizeof *plan.pages, compare_page_keys);
+		journal_add(&journal, 'S', new_dir);
 		journal_files(&journal, new_dir, "");
 		for (size_t i = 0; i < old_count; i++) {
 			uint64_t fp;
@@ -839,19 +838,22 @@ static int build_incremental(struct build *build)
 			    !old_fp(plan.pages, plan.count, key, &fp))
 				journal_add(&journal, 'D', key);
 		}
-		if (journal.length > 0 &&
-		    write_file(journal_file, journal.data, journal.length) != 0) {
+		if (write_file(journal_file, journal.data, journal.length) != 0) {
 			diag_error(journal_file, 0, 0, "cannot write: %s",
 				   strerror(errno));
 			rc = -1;
 		}
+		if (rc == 0)
+			rc = update_index(build, &reindex, wizard_changed);
+		if (rc != 0)
+			unlink(journal_file);	/* nothing moved: forget it */
 	}
-	if (rc == 0 && journal.length > 0) {
+	if (rc == 0) {
 		rc = apply_journal(out_dir, journal.data, journal.length);
 		if (rc == 0)
 			unlink(journal_file);
-	} else {
-		remove_tree(new_dir);
+	} else if (new_dir != NULL) {
+		publish_abort(new_dir);
 	}
 	if (rc == 0)
 		rc = cache_write(out_dir, build->global, build->site, plan.pages,
@@ -865,7 +867,6 @@ out:
 	incremental_plan_free(&plan);
 	free(journal_file);
 	free(new_dir);
-	free(folder);
 	return rc;
 }
 

@@ -50,7 +50,11 @@ printf -- '---\ntitle: 移動した記事\naliases: [/old/page/]\n---\n本文\n'
 "$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
 check_contains "alias redirect page" "$(cat "$site/out/old/page/index.html")" 'content="0; url=/docs/moved/"'
 
-# an interrupted build leaves the published site as it was
+# an interrupted build leaves the published site as it was. A full build
+# (--clean here) publishes with one rename; an incremental one renders
+# beside the output and changes it only once its journal is written, so a
+# kill leaves the site as it was, or a journal the next build completes.
+# The build cache (.kbgen) is the build's own and left out of the sums.
 big="$TMP/big"
 make_site "$big"
 for s in 1 2 3 4; do
@@ -62,19 +66,35 @@ for s in 1 2 3 4; do
 	done
 done
 "$KBGEN" build --root "$big" --out "$big/out" 2>/dev/null
-before=$(cd "$big/out" && find . -type f | sort | xargs sha256sum | sha256sum)
-printf -- '---\ntitle: 追加\n---\n本文\n' > "$big/content/s1/new.md"
-"$KBGEN" build --root "$big" --out "$big/out" 2>/dev/null &
-pid=$!
-sleep 0.05
-kill -9 $pid 2>/dev/null
-wait $pid 2>/dev/null
-after=$(cd "$big/out" && find . -type f | sort | xargs sha256sum | sha256sum)
-if [ -e "$big/out/s1/new/index.html" ]; then
-	pass "interrupted build: (build finished before the kill; whole new site published)"
-else
-	check_eq "interrupted build: published site untouched" "$after" "$before"
-fi
+site_sum() { (cd "$1" && find . -path ./.kbgen -prune -o -type f -print | sort | xargs sha256sum | sha256sum); }
+for mode in --clean incremental; do
+	before=$(site_sum "$big/out")
+	printf -- '---\ntitle: 追加 %s\n---\n本文\n' "$mode" > "$big/content/s1/new-$mode.md"
+	flag=$mode; [ "$mode" = incremental ] && flag=
+	"$KBGEN" build $flag --root "$big" --out "$big/out" 2>/dev/null &
+	pid=$!
+	sleep 0.05
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	after=$(site_sum "$big/out")
+	if [ -e "$big/out/s1/new-$mode/index.html" ] && [ ! -e "$big/out/.kbgen/journal" ]; then
+		pass "interrupted build ($mode): (build finished before the kill; whole new site published)"
+	elif [ "$after" = "$before" ]; then
+		pass "interrupted build ($mode): published site untouched"
+	elif [ -e "$big/out/.kbgen/journal" ]; then
+		pass "interrupted build ($mode): killed while publishing, journal kept"
+	else
+		fail "interrupted build ($mode): published site untouched" "changed and no journal"
+	fi
+done
+"$KBGEN" build --root "$big" --out "$big/out" 2>/dev/null
+"$KBGEN" build --clean --root "$big" --out "$TMP/bigclean" 2>/dev/null
+pages_sum() { (cd "$1" && find . -path ./.kbgen -prune -o -type f ! -name kb.db -print | sort | xargs sha256sum | sha256sum); }
+check_eq "after interrupted builds: the next build equals a clean one" \
+	"$(pages_sum "$big/out" | cut -c1-16)" "$(pages_sum "$TMP/bigclean" | cut -c1-16)"
+check_eq "after interrupted builds: kb.db holds a clean build's rows" \
+	"$(sh tools/kbdb-dump.sh "$big/out/kb.db" | sha256sum)" \
+	"$(sh tools/kbdb-dump.sh "$TMP/bigclean/kb.db" | sha256sum)"
 "$KBGEN" build --root "$big" --out "$big/out" 2>/dev/null
 check_eq "next build removes the dead build's staging folder" "$(ls -d "$big"/out.staging-* 2>/dev/null)" ""
 finish

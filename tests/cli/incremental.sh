@@ -120,7 +120,10 @@ for round in 1 2 3 4 5 6; do
 	     "$(sh tools/kbdb-dump.sh "$TMP/bigclean/kb.db")" ]; then
 		killed_ok=$((killed_ok + 1))
 	fi
-	[ -d "$TMP/bigout/.kbgen/new" ] && fail "killed build $round: no half-moved pages left" "$TMP/bigout/.kbgen/new"
+	for left in "$TMP"/bigout.staging-*; do
+		[ -e "$left" ] && fail "killed build $round: the next build removes its staging folder" "$left"
+	done
+	[ -e "$TMP/bigout/.kbgen/journal" ] && fail "killed build $round: the next build completes the journal"
 done
 check_eq "killed builds: the next build equals a clean one (6 rounds)" "$killed_ok" 6
 finish
