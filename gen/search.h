@@ -78,7 +78,7 @@
 
 /* Rows queued by a search_writer are written once they hold this many
  * bytes of text (and at search_writer_flush). */
-#define SEARCH_WRITER_QUEUE_BYTES (64u << 20)
+#define SEARCH_WRITER_QUEUE_BYTES (16u << 20)
 
 enum search_status {
 	SEARCH_OK = 0,

@@ -320,6 +320,10 @@ static void test_incremental(void)
 		      strstr(dump, "/kb/wizard/t1/spam/") &&
 		      !strstr(dump, "直し方|") == 0,
 	      "the dump holds the tables, rows and index");
+	CHECK(strstr(dump, "== search_config\n") &&
+		      strstr(dump, "automerge") == NULL &&
+		      strstr(dump, "hashsize") == NULL,
+	      "no build-only FTS5 setting is left in search_config");
 	free(dump);
 	results = results_of(clean);
 	CHECK(strstr(results, "zebra (0, 3):") != NULL,
