@@ -138,12 +138,17 @@ static char *joined_tags(const struct article *article)
 }
 
 /* Reports a failed write: the search status when it says more than
- * SQLite's last message. */
+ * SQLite's last message, and the row a flush of the queue stopped at
+ * (queued rows are written later than they are added). */
 static int write_failed(sqlite3 *db, const char *what, int status)
 {
-	diag_error("kb.db", 0, 0, "cannot %s: %s", what,
+	struct search_writer *writer = writer_of(db);
+	const char *row = writer ? search_writer_failed_row(writer) : NULL;
+
+	diag_error("kb.db", 0, 0, "cannot %s: %s%s%s%s", what,
 		   status == SEARCH_DATABASE ? sqlite3_errmsg(db)
-					     : search_strerror(status));
+					     : search_strerror(status),
+		   row ? " (writing " : "", row ? row : "", row ? ")" : "");
 	return -1;
 }
 

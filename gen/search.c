@@ -615,6 +615,7 @@ struct search_writer {
 	struct queued_row *queue;
 	size_t queued, capacity;
 	size_t queued_bytes;
+	char *failed_row; /* "url#anchor" of the row a flush failed on */
 };
 
 int search_writer_open(sqlite3 *db, struct search_writer **out)
@@ -655,6 +656,7 @@ void search_writer_free(struct search_writer *writer)
 		return;
 	queue_clear(writer);
 	free(writer->queue);
+	free(writer->failed_row);
 	for (i = 0; i < STATEMENT_COUNT; i++)
 		sqlite3_finalize(writer->statements[i]);
 	free(writer);
@@ -874,8 +876,21 @@ int search_writer_flush(struct search_writer *writer)
 	      compare_queued);
 	for (i = 0; rc == SEARCH_OK && i < writer->queued; i++)
 		rc = place_row(writer, &writer->queue[i]);
+	if (rc != SEARCH_OK) {
+		const struct queued_row *row = &writer->queue[i - 1];
+
+		free(writer->failed_row);
+		writer->failed_row = xasprintf("%s%s%s", row->texts[4],
+					       row->texts[5] ? "#" : "",
+					       row->texts[5] ? row->texts[5] : "");
+	}
 	queue_clear(writer);
 	return rc;
+}
+
+const char *search_writer_failed_row(const struct search_writer *writer)
+{
+	return writer->failed_row;
 }
 
 int search_writer_add_row(struct search_writer *writer,

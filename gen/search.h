@@ -161,6 +161,11 @@ int search_writer_add_row(struct search_writer *writer,
  * search_status. */
 int search_writer_flush(struct search_writer *writer);
 
+/* The row (as "url#anchor", or the url alone) the last failed flush
+ * stopped at, for diagnostics; NULL when no flush failed. Borrowed from
+ * the writer. */
+const char *search_writer_failed_row(const struct search_writer *writer);
+
 /* Adds one article's metadata now; a url added twice fails
  * (SEARCH_DATABASE). Returns a search_status. */
 int search_writer_add_article(struct search_writer *writer,

@@ -419,6 +419,45 @@ static void test_versions(void)
 	free(path);
 }
 
+static char *diagnostics(void)
+{
+	char *text = NULL;
+	size_t length = 0;
+	FILE *stream = open_memstream(&text, &length);
+
+	if (stream == NULL)
+		return xstrdup("");
+	diag_print_color(stream, false);
+	fclose(stream);
+	return text;
+}
+
+/* A duplicate row is found when the queue is written, and the diagnostic
+ * names it; the file is rolled back. */
+static void test_duplicates(void)
+{
+	char *path = scratch_path("duplicate.db"), *messages;
+	sqlite3 *db = NULL;
+
+	TEST_SUITE("index/duplicates");
+	diag_clear();
+	CHECK(build_clean(path), "a kb.db");
+	CHECK(index_open_update(path, &db) == 0 && ADD_NODES(db, tree10),
+	      "queue a wizard node that is there already");
+	CHECK_INT(index_close(db, path, 1), -1, "closing fails");
+	messages = diagnostics();
+	CHECK(strstr(messages, "/kb/wizard/t10/start/") != NULL &&
+		      strstr(messages, "exists already") != NULL,
+	      "the diagnostic names the row");
+	free(messages);
+	diag_clear();
+	messages = results_of(path);
+	CHECK(strstr(messages, "zebra (0, 3):") != NULL,
+	      "kb.db is as it was");
+	free(messages);
+	free(path);
+}
+
 /* ---- the trees and the theme, rewritten in place ---------------------------- */
 
 struct loaded_site {
@@ -650,6 +689,7 @@ int main(void)
 	}
 	test_incremental();
 	test_versions();
+	test_duplicates();
 	test_concurrent_reader();
 	test_stores_in_place();
 	command = xasprintf("rm -rf '%s'", scratch);
