@@ -14,32 +14,25 @@
 #define RECENT_ON_HOME 10
 #define TOC_MIN_HEADINGS 3
 
-/* Writes the page, and makes its folder only when writing finds it
- * missing: most folders exist already on a rebuild. */
 int render_save(const struct render_context *context, struct page *page,
 		const char *url_path)
 {
 	char *directory = path_join(context->out_dir, url_path);
 	char *file = path_join(directory, "index.html");
-	char *html;
-	size_t length;
-	int rc;
+	int rc = -1;
 
-	page_render(page, &html, &length);
-	rc = write_file(file, html, length);
-	if (rc != 0 && (errno == ENOENT || errno == ENOTDIR)) {
-		if (make_dirs(directory) != 0) {
-			diag_error(directory, 0, 0, "cannot create folder: %s",
-				   strerror(errno));
-			goto out;
-		}
-		rc = write_file(file, html, length);
+	if (make_dirs(directory) != 0) {
+		diag_error(directory, 0, 0, "cannot create folder: %s",
+			   strerror(errno));
+		goto out;
 	}
-	if (rc != 0)
+	if (page_save(page, file) != 0) {
 		diag_error(file, 0, 0, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
 out:
 	page_free(page);
-	free(html);
 	free(file);
 	free(directory);
 	return rc;
