@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
+#include <time.h>
+#include <sys/resource.h>
 
 #include "cache.h"
 #include "diag.h"
@@ -44,6 +46,45 @@ struct build {
 	struct cache *cache;	/* the last build's, for an incremental one */
 	uint64_t global;	/* fingerprint of the global inputs */
 };
+
+/* With KBGEN_TRACE set, says on stderr which way the build went (for
+ * tests and for finding out why a build was a full one). */
+static void trace(const char *format, ...)
+	__attribute__((format(printf, 1, 2)));
+static void trace(const char *format, ...)
+{
+	va_list args;
+
+	if (getenv("KBGEN_TRACE") == NULL)
+		return;
+	va_start(args, format);
+	fputs("kbgen: trace: ", stderr);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+	va_end(args);
+}
+
+/* With KBGEN_TRACE set, says when a phase of the build ended, in
+ * milliseconds since the process started (CLOCK_MONOTONIC from the first
+ * call): where a build's wall time goes. */
+static void trace_phase(const char *phase)
+{
+	static struct timespec start;
+	struct timespec now;
+
+	if (getenv("KBGEN_TRACE") == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (start.tv_sec == 0 && start.tv_nsec == 0)
+		start = now;
+	struct rusage usage;
+	getrusage(RUSAGE_THREAD, &usage);
+	trace("%s at %.0f ms (this thread: %.0f ms user, %.0f ms system)", phase,
+	      (double)(now.tv_sec - start.tv_sec) * 1e3 +
+	      (double)(now.tv_nsec - start.tv_nsec) / 1e6,
+	      (double)usage.ru_utime.tv_sec * 1e3 + (double)usage.ru_utime.tv_usec / 1e3,
+	      (double)usage.ru_stime.tv_sec * 1e3 + (double)usage.ru_stime.tv_usec / 1e3);
+}
 
 static char *search_action(const struct site_config *config)
 {
@@ -164,6 +205,7 @@ static bool load(struct build *build)
 
 	build->site = site_load(build->options->root, build->options->drafts,
 				build->cache ? &reuse : NULL);
+	trace_phase("articles loaded");
 	build->site->config = config;
 	if (!load_trees(build))
 		return false;
@@ -174,6 +216,7 @@ static bool load(struct build *build)
 	wizard_check_links(build->site, build->trees, build->tree_count);
 	if (!load_theme(build))
 		return false;
+	trace_phase("trees, links and theme checked");
 	return diag_error_count() == 0;
 }
 
@@ -317,6 +360,7 @@ static int write_index(struct build *build, struct section_feed *feed)
 				      &build->site->config, build->theme, action);
 		free(action);
 	}
+	trace_phase("index rows queued");
 	if (db != NULL)
 		rc = index_close(db, path, rc == 0) == 0 ? rc : -1;
 	free(path);
@@ -419,6 +463,7 @@ static int render_all(struct build *build)
 	context.wizards = entries.items;
 	context.wizard_count = entries.count;
 	site_compute_related(build->site, RELATED_LIMIT);
+	trace_phase("related articles computed");
 	index_running = pthread_create(&indexer, NULL, index_thread, &index) == 0;
 	if (index_running) {
 		context.article_parsed = feed_article;
@@ -427,6 +472,7 @@ static int render_all(struct build *build)
 	progress_begin(build->site->article_count, build->options->quiet);
 	rc = render_all_articles(&context);
 	progress_end();
+	trace_phase("articles rendered");
 	feed_close(&feed);
 	if (rc == 0)
 		rc = wizard_render_all(&context, build->trees, build->tree_count);
@@ -450,10 +496,12 @@ static int render_all(struct build *build)
 		rc = feed_write_atom(build->site, build->staging, FEED_LIMIT);
 	if (rc == 0)
 		rc = feed_write_robots(build->site, build->staging);
+	trace_phase("other pages rendered");
 	if (index_running)
 		pthread_join(indexer, NULL);
 	else
 		index.rc = write_index(build, NULL);
+	trace_phase("kb.db written");
 	for (size_t i = 0; i < build->site->article_count; i++)
 		index_sections_free(feed.slots[i].sections, feed.slots[i].count);
 	free(feed.slots);
@@ -467,23 +515,6 @@ static int render_all(struct build *build)
 }
 
 /* ---- the build cache and incremental builds ---- */
-
-/* With KBGEN_TRACE set, says on stderr which way the build went (for
- * tests and for finding out why a build was a full one). */
-static void trace(const char *format, ...)
-	__attribute__((format(printf, 1, 2)));
-static void trace(const char *format, ...)
-{
-	va_list args;
-
-	if (getenv("KBGEN_TRACE") == NULL)
-		return;
-	va_start(args, format);
-	fputs("kbgen: trace: ", stderr);
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
-	va_end(args);
-}
 
 /* Writes the cache describing this build into dir (staging or output). */
 static int write_cache(struct build *build, const char *dir)
@@ -875,6 +906,8 @@ enum build_status build_run(const struct build_options *options)
 	struct build build = {.options = options};
 	enum build_status status = BUILD_CONTENT_ERRORS;
 
+	trace_phase("start");
+
 	if (!options->check_only) {
 		if (journal_replay(options->out_dir) != 0) {
 			status = BUILD_SYSTEM_ERROR;
@@ -933,6 +966,7 @@ enum build_status build_run(const struct build_options *options)
 		publish_abort(build.staging);
 		goto out;
 	}
+	trace_phase("cache written, output published");
 	status = BUILD_OK;
 out:
 	theme_free(build.theme);
