@@ -72,6 +72,11 @@ void index_sections_make(const struct article *article, cmark_node *document,
 			 struct index_section **out, size_t *count);
 void index_sections_free(struct index_section *sections, size_t count);
 
+/* Tells the index how many articles will be added (see
+ * search_writer_expect): a full build's index is then written with its
+ * last queues small, so little is left to write after the last page. */
+void index_expect_articles(sqlite3 *db, size_t count);
+
 /* Adds an article's rows (one per section) and its metadata. Rows are
  * queued and written in rowid order later (by the next removal or by
  * index_close), so a duplicate may be reported then. 0, or -1 after a

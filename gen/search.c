@@ -615,6 +615,9 @@ struct search_writer {
 	struct queued_row *queue;
 	size_t queued, capacity;
 	size_t queued_bytes;
+	size_t limit;	/* queued_bytes that make a flush */
+	/* search_writer_expect's count, and what came since it was set */
+	size_t expected, articles_added, bytes_added;
 	char *failed_row; /* "url#anchor" of the row a flush failed on */
 };
 
@@ -625,6 +628,7 @@ int search_writer_open(sqlite3 *db, struct search_writer **out)
 
 	*out = NULL;
 	writer->db = db;
+	writer->limit = SEARCH_WRITER_QUEUE_BYTES;
 	for (i = 0; i < STATEMENT_COUNT; i++) {
 		if (sqlite3_prepare_v3(db, writer_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT,
@@ -922,9 +926,38 @@ int search_writer_add_row(struct search_writer *writer,
 		at += lengths[i];
 	}
 	writer->queued_bytes += total;
-	if (writer->queued_bytes >= SEARCH_WRITER_QUEUE_BYTES)
+	writer->bytes_added += total;
+	if (writer->queued_bytes >= writer->limit)
 		return search_writer_flush(writer);
 	return SEARCH_OK;
+}
+
+/* The queue limit once `left` of the expected articles are still to
+ * come: half the text they should bring. */
+static void update_limit(struct search_writer *writer)
+{
+	size_t left, average, limit;
+
+	if (writer->expected == 0 || writer->articles_added == 0)
+		return;
+	left = writer->expected > writer->articles_added
+		       ? writer->expected - writer->articles_added
+		       : 0;
+	average = writer->bytes_added / writer->articles_added;
+	limit = left > SEARCH_WRITER_QUEUE_BYTES / 2 / (average + 1)
+			? SEARCH_WRITER_QUEUE_BYTES
+			: left * average / 2;
+	if (limit < SEARCH_WRITER_LAST_QUEUE_BYTES)
+		limit = SEARCH_WRITER_LAST_QUEUE_BYTES;
+	writer->limit = limit;
+}
+
+void search_writer_expect(struct search_writer *writer, size_t articles)
+{
+	writer->expected = articles;
+	writer->articles_added = 0;
+	writer->bytes_added = 0;
+	writer->limit = SEARCH_WRITER_QUEUE_BYTES;
 }
 
 int search_writer_add_article(struct search_writer *writer,
@@ -934,6 +967,8 @@ int search_writer_add_article(struct search_writer *writer,
 
 	if (article->url == NULL || article->title == NULL)
 		return SEARCH_BAD_ROW;
+	writer->articles_added++;
+	update_limit(writer);
 	if (bind_text(insert, 1, article->url) != SQLITE_OK ||
 	    bind_text(insert, 2, article->title) != SQLITE_OK ||
 	    bind_text(insert, 3, article->section) != SQLITE_OK ||

@@ -77,8 +77,11 @@
 #define SEARCH_NODE_ROWID_BASE_SQL "1099511627776"
 
 /* Rows queued by a search_writer are written once they hold this many
- * bytes of text (and at search_writer_flush). */
-#define SEARCH_WRITER_QUEUE_BYTES (16u << 20)
+ * bytes of text (and at search_writer_flush). When the writer is told how
+ * many articles are still to come (search_writer_expect), its queues
+ * shrink towards SEARCH_WRITER_LAST_QUEUE_BYTES as the end nears. */
+#define SEARCH_WRITER_QUEUE_BYTES (8u << 20)
+#define SEARCH_WRITER_LAST_QUEUE_BYTES (2u << 20)
 
 enum search_status {
 	SEARCH_OK = 0,
@@ -165,6 +168,17 @@ int search_writer_flush(struct search_writer *writer);
  * stopped at, for diagnostics; NULL when no flush failed. Borrowed from
  * the writer. */
 const char *search_writer_failed_row(const struct search_writer *writer);
+
+/* Says that `articles` more articles are still to be added (each with its
+ * search_writer_add_article), so that the writer can make its last queues
+ * small: a queue is written when it holds half the text those articles
+ * are expected to bring (at the average so far), between
+ * SEARCH_WRITER_LAST_QUEUE_BYTES and SEARCH_WRITER_QUEUE_BYTES. A build
+ * that feeds the writer while pages render then ends with a short write
+ * instead of a full queue's. The queue sizes, and so the index's
+ * segments, depend only on the rows and this count: the same input gives
+ * the same file. */
+void search_writer_expect(struct search_writer *writer, size_t articles);
 
 /* Adds one article's metadata now; a url added twice fails
  * (SEARCH_DATABASE). Returns a search_status. */

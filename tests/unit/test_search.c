@@ -676,6 +676,97 @@ static void test_writers(sqlite3 *db)
 		  "creating the schema twice fails");
 }
 
+/* Writes TAPER_ARTICLES articles of two rows each (about 16 KB of text
+ * per article) through one writer, told the count first when expect is
+ * set. Returns the database, NULL on error. */
+#define TAPER_ARTICLES 600
+static sqlite3 *taper_db(bool expect)
+{
+	struct search_writer *writer = NULL;
+	sqlite3 *db = crowd_db();
+	struct buf body = {0};
+	/* as index_open sets it: a segment per queue, no merging */
+	bool ok = db && sqlite3_exec(db,
+				     "INSERT INTO search(search, rank) "
+				     "VALUES('automerge', 0);"
+				     "INSERT INTO search(search, rank) "
+				     "VALUES('hashsize', 1073741824);"
+				     "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+		  search_writer_open(db, &writer) == SEARCH_OK;
+
+	while (body.length < 8000)
+		buf_adds(&body, "配信の遅延と迷惑メールの確認 retry bounce ");
+	if (ok && expect)
+		search_writer_expect(writer, TAPER_ARTICLES);
+	for (size_t i = 0; ok && i < TAPER_ARTICLES; i++) {
+		char *url = xasprintf("/t/a%zu/", i);
+		char *title = xasprintf("taper %zu", i);
+		struct search_row intro = {url, NULL, "article", title,
+					   NULL, NULL, body.data};
+		struct search_row part = {url, "part", "article", title,
+					  "part", NULL, body.data};
+		struct search_article meta = {url, title, NULL, NULL, NULL};
+
+		ok = search_writer_add_row(writer, &intro) == SEARCH_OK &&
+		     search_writer_add_row(writer, &part) == SEARCH_OK &&
+		     search_writer_add_article(writer, &meta) == SEARCH_OK;
+		free(title);
+		free(url);
+	}
+	ok = ok && search_writer_flush(writer) == SEARCH_OK &&
+	     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	search_writer_free(writer);
+	buf_free(&body);
+	if (!ok) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* FTS5 segments in the index: the segment id is the top bits of a
+ * search_data rowid (ids below 11 are the index's own records). */
+static long long segment_count(sqlite3 *db)
+{
+	sqlite3_stmt *statement = NULL;
+	long long count = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(DISTINCT id >> 37) "
+			       "FROM search_data WHERE id > 10", -1,
+			       &statement, NULL) == SQLITE_OK &&
+	    sqlite3_step(statement) == SQLITE_ROW)
+		count = sqlite3_column_int64(statement, 0);
+	sqlite3_finalize(statement);
+	return count;
+}
+
+/* A writer told how many articles come writes its last queues smaller
+ * (more, smaller segments at the end), and nothing else changes: the
+ * same rows at the same rowids, the same matches. */
+static void test_taper(void)
+{
+	sqlite3 *plain = taper_db(false), *tapered = taper_db(true);
+	char *plain_map = plain ? row_map(plain) : NULL;
+	char *tapered_map = tapered ? row_map(tapered) : NULL;
+
+	TEST_SUITE("search/taper");
+	CHECK(plain && tapered, "write the same articles twice");
+	CHECK(plain_map && tapered_map && strcmp(plain_map, tapered_map) == 0,
+	      "the same rows at the same rowids");
+	CHECK_INT(segment_count(plain), 2,
+		  "9.6 MB in 8 MB queues: two segments");
+	CHECK(segment_count(tapered) > segment_count(plain),
+	      "told the count, the writer ends with smaller queues");
+	CHECK_INT(run_total(tapered, "迷惑メール"), 2 * TAPER_ARTICLES,
+		  "every row matches");
+	CHECK_INT(run_total(tapered, "迷惑メール"), run_total(plain, "迷惑メール"),
+		  "as many matches either way");
+	free(plain_map);
+	free(tapered_map);
+	sqlite3_close(plain);
+	sqlite3_close(tapered);
+}
+
 /* A second connection (read-only, as the CGI opens it) finds the kb
  * tokenizer and snippet function registered by search_run itself. */
 static void test_read_only(void)
@@ -724,5 +815,6 @@ int main(void)
 	test_read_only();
 	test_collisions();
 	test_removal();
+	test_taper();
 	return TEST_EXIT();
 }
