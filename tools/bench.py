@@ -23,13 +23,16 @@ once into BENCH_DIR/corpus-N/. After one untimed warm-up of each, the
 commands run alternately, run by run (kbgen, Hugo, cmark-gfm, then the
 Hugo + Pagefind pair in the first BENCH_PAGEFIND_RUNS rounds), so drift on
 the machine hits all of them alike:
-  kbgen     build/kbgen build --root corpus-N --out kbgen-out (emptied first)
+  kbgen     build/kbgen build --root corpus-N --out runs/kbgen-K (a new folder)
   hugo      hugo --quiet --noBuildLock on a copy of the shared Hugo site,
-            same content, empty destination
+            same content, a new destination folder runs/hugo-K
   cmark     cmark-gfm with the table, strikethrough and autolink extensions
             over every article body concatenated (front matter removed),
             output to /dev/null: the floor for any generator using cmark-gfm
   pagefind  Hugo as above, then Pagefind indexing Hugo's output
+Each build writes to a new folder under BENCH_DIR/runs/, and the folders
+are deleted only after the timing (see Outputs: deleting a site just
+before timing a build made the kernel's inode allocator the largest cost).
 Each run goes through /usr/bin/time -f '%e %M %U %S': wall seconds, peak
 RSS, user and system CPU seconds. build/kbgen and build/kb.cgi are copied
 first, so a rebuild during the benchmark changes nothing under way.
@@ -406,6 +409,51 @@ def remove(path):
         shutil.rmtree(staging, ignore_errors=True)
 
 
+class Outputs:
+    """Fresh, empty output folders for timed runs, deleted only once the
+    timing is over.
+
+    Deleting a site just before timing a build distorts the build: ext4
+    remembers recently deleted inodes (for 60 s, 360 s while their inode
+    table block is unwritten) and, on a file system without a journal as
+    here, the inode allocator skips each of them on every allocation, a
+    cost that grows with the number deleted. Emptying kbgen-out and
+    hugo-out before each run made that scan 30 % of kbgen's samples and
+    doubled its system time from run to run. So every run gets a new
+    folder under BENCH_DIR/runs, and the folders are deleted at the end
+    (or earlier when free space runs short, which the log says).
+    """
+
+    SPARE_BYTES = 3 << 30
+
+    def __init__(self, bench_dir):
+        self.root = os.path.join(bench_dir, "runs")
+        if os.path.exists(self.root):
+            log("bench: deleting the outputs an earlier bench left in runs/ "
+                "(the first runs may be slower for it)")
+        remove(self.root)
+        os.makedirs(self.root)
+        self.count = 0
+        self.made = []
+
+    def fresh(self, name, keep=()):
+        """A path that does not exist yet, for one run's output."""
+        if shutil.disk_usage(self.root).free < self.SPARE_BYTES:
+            log("bench: low on disk space: deleting earlier runs' outputs now "
+                "(the next runs allocate among recently deleted inodes)")
+            for path in self.made:
+                if path not in keep:
+                    remove(path)
+            self.made = [path for path in self.made if path in keep]
+        self.count += 1
+        path = os.path.join(self.root, f"{name}-{self.count}")
+        self.made.append(path)
+        return path
+
+    def close(self):
+        remove(self.root)
+
+
 def summary(runs):
     walls = [r["wall_s"] for r in runs]
     return {
@@ -443,20 +491,18 @@ def compare(settings, tools, bench_dir, shared, watch):
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
-    kbgen_out = os.path.join(bench_dir, "kbgen-out")
-    hugo_out = os.path.join(bench_dir, "hugo-out")
+    outputs = Outputs(bench_dir)
+    last = {"kbgen": None, "hugo": None}
     kbgen = snapshot(tools["kbgen"], bench_dir)
     cgi = snapshot(tools["kb.cgi"], bench_dir) if tools["kb.cgi"] else None
-    hugo_command = [tools["hugo"], "--quiet", "--noBuildLock", "--source", hugo_site,
-                    "--contentDir", content, "--destination", hugo_out]
-
     def run_kbgen():
-        remove(kbgen_out)
-        return timed([kbgen, "build", "--root", root, "--out", kbgen_out], "kbgen build")
+        last["kbgen"] = outputs.fresh("kbgen", keep=last.values())
+        return timed([kbgen, "build", "--root", root, "--out", last["kbgen"]], "kbgen build")
 
     def run_hugo():
-        remove(hugo_out)
-        return timed(hugo_command, "hugo")
+        last["hugo"] = outputs.fresh("hugo", keep=last.values())
+        return timed([tools["hugo"], "--quiet", "--noBuildLock", "--source", hugo_site,
+                      "--contentDir", content, "--destination", last["hugo"]], "hugo")
 
     def run_cmark():
         return timed([tools["cmark-gfm"], "--extension", "table", "--extension",
@@ -465,7 +511,7 @@ def compare(settings, tools, bench_dir, shared, watch):
     def run_pair():
         hugo = run_hugo()
         watch.sample()
-        pagefind = timed([tools["pagefind"], "--site", hugo_out, "--quiet"], "pagefind")
+        pagefind = timed([tools["pagefind"], "--site", last["hugo"], "--quiet"], "pagefind")
         pair = {
             "wall_s": round(hugo["wall_s"] + pagefind["wall_s"], 2),
             "peak_rss_mib": max(hugo["peak_rss_mib"], pagefind["peak_rss_mib"]),
@@ -519,17 +565,18 @@ def compare(settings, tools, bench_dir, shared, watch):
         "rss kbgen/(hugo+pagefind)": ratio(rss["kbgen"], rss["hugo+pagefind"]),
     }
     watch.sample()
-    search = time_search(tools, cgi, root, os.path.join(kbgen_out, "kb.db"), bench_dir)
-    incremental = time_incremental(settings, kbgen, root, bench_dir, watch)
+    search = time_search(tools, cgi, root, os.path.join(last["kbgen"], "kb.db"), bench_dir)
+    incremental = time_incremental(settings, kbgen, root, bench_dir, watch, outputs)
+    outputs.close()
     return commands, ratios, search, incremental
 
 
-def time_incremental(settings, kbgen, root, bench_dir, watch):
-    """Full build, no-change, body-edit and title-edit rebuilds, by round."""
+def time_incremental(settings, kbgen, root, bench_dir, watch, outputs):
+    """Full build, no-change, body-edit and title-edit rebuilds, by round.
+    Each round's full build goes to a fresh folder (see Outputs), which
+    the round's rebuilds then update."""
     site = os.path.join(bench_dir, "incremental-site")
-    out = os.path.join(bench_dir, "incremental-out")
     remove(site)
-    remove(out)
     shutil.copytree(root, site, symlinks=True)
     articles = markdown_files(site)
     articles = [a for a in articles if os.path.basename(a) != "_index.md"]
@@ -542,6 +589,7 @@ def time_incremental(settings, kbgen, root, bench_dir, watch):
         # edits age first, as a writer's would between two saves
         time.sleep(2.1)
         watch.sample()
+        out = outputs.fresh("incremental")
         runs["full"].append(timed([kbgen, "build", "--clean", "--quiet", "--root", site,
                                    "--out", out], "kbgen build --clean"))
         runs["no change"].append(timed([kbgen, "build", "--quiet", "--root", site,
@@ -568,7 +616,6 @@ def time_incremental(settings, kbgen, root, bench_dir, watch):
                      "cpu": ratio(commands[name]["median_cpu_s"], full_cpu)}
               for name in ("no change", "body edit", "title edit")}
     remove(site)
-    remove(out)
     return {"commands": commands, "ratios": ratios}
 
 
@@ -620,17 +667,17 @@ def time_search(tools, cgi, root, database, bench_dir):
 def sizes_run(settings, tools, bench_dir, shared, watch):
     roots = {n: ensure_corpus(bench_dir, shared, n)[0] for n in settings["sizes"]}
     kbgen = snapshot(tools["kbgen"], bench_dir)
-    out = os.path.join(bench_dir, "kbgen-out-sizes")
+    outputs = Outputs(bench_dir)
     runs = {n: [] for n in settings["sizes"]}
     for round_number in range(settings["size_runs"]):  # sizes alternate too
         for n in settings["sizes"]:
             watch.sample()
-            remove(out)
+            out = outputs.fresh(f"kbgen-{n}")
             runs[n].append(timed([kbgen, "build", "--root", roots[n], "--out", out],
                                  f"kbgen build ({n} articles)"))
             log(f"bench: round {round_number + 1}/{settings['size_runs']}: "
                 f"{n} articles {runs[n][-1]['wall_s']:.2f} s")
-    remove(out)
+    outputs.close()
     rows = []
     for n in settings["sizes"]:
         row = dict(summary(runs[n]), articles=n)

@@ -25,6 +25,9 @@ else
 fi
 check_contains "the table has the ratios" "$(cat "$TMP/bench.log")" "kbgen / (hugo + pagefind)"
 check_file "results.json written" "$TMP/bench/results.json"
+# every timed build wrote to its own new folder, deleted after the timing
+check_eq "the runs' output folders are deleted at the end" \
+	"$(ls -A "$TMP/bench/runs" 2>/dev/null; ls -d "$TMP/bench/kbgen-out" 2>/dev/null)" ""
 
 missing=$(python3 - "$TMP/bench/results.json" <<'PY'
 import json, os, sys
