@@ -382,6 +382,7 @@ static int write_index(struct build *build, struct section_feed *feed)
 	trace_phase("index rows queued");
 	if (db != NULL)
 		rc = index_close(db, path, rc == 0) == 0 ? rc : -1;
+	trace_phase("kb.db closed");
 	free(path);
 	return rc;
 }
@@ -478,6 +479,10 @@ static void *index_thread(void *argument)
 	return NULL;
 }
 
+static int write_cache(struct build *build, const char *dir);
+
+/* Renders every page into build->staging and writes kb.db and the build
+ * cache there. 0, or -1 after a diagnostic. */
 static int render_all(struct build *build)
 {
 	struct render_context context = {
@@ -541,6 +546,11 @@ static int render_all(struct build *build)
 	if (rc == 0)
 		rc = feed_write_robots(build->site, build->staging);
 	trace_phase("other pages rendered");
+	/* while the index writer finishes: the cache reads the site only,
+	 * and a diagnostic from the writer fails the build, cache and all */
+	if (rc == 0)
+		rc = write_cache(build, build->staging);
+	trace_phase("cache written");
 	if (index_running)
 		pthread_join(indexer, NULL);
 	else
@@ -1005,12 +1015,12 @@ enum build_status build_run(const struct build_options *options)
 	build.staging = publish_begin(options->out_dir);
 	if (build.staging == NULL)
 		goto out;
-	if (render_all(&build) != 0 || write_cache(&build, build.staging) != 0 ||
+	if (render_all(&build) != 0 ||
 	    publish_commit(build.staging, options->out_dir) != 0) {
 		publish_abort(build.staging);
 		goto out;
 	}
-	trace_phase("cache written, output published");
+	trace_phase("output published");
 	status = BUILD_OK;
 out:
 	theme_free(build.theme);
