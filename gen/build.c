@@ -578,7 +578,7 @@ static int write_cache(struct build *build, const char *dir)
 
 	incremental_plan(build->site, build->trees, build->tree_count, &plan);
 	rc = cache_write(dir, build->global, build->site, plan.pages, plan.count,
-			 NULL);
+			 incremental_related_key(build->site, RELATED_LIMIT), NULL);
 	incremental_plan_free(&plan);
 	return rc;
 }
@@ -863,11 +863,18 @@ static int build_incremental(struct build *build)
 	const struct page_fp *old_pages;
 	size_t old_count, dirty_count = 0;
 	bool *dirty, wizard_changed = false;
+	uint64_t related_key;
 	struct buf journal = {0};
 	int rc = 0;
 
-	site_compute_related(build->site, RELATED_LIMIT);
+	/* the related lists stay the same unless what they are computed
+	 * from changed (dates, tags, titles, weights, the set of articles) */
+	related_key = incremental_related_key(build->site, RELATED_LIMIT);
+	if (!cache_related(build->cache, build->site, related_key))
+		site_compute_related(build->site, RELATED_LIMIT);
+	trace_phase("related articles");
 	incremental_plan(build->site, build->trees, build->tree_count, &plan);
+	trace_phase("page fingerprints");
 	old_pages = cache_pages(build->cache, &old_count);
 	dirty = xcalloc(plan.count + 1, sizeof *dirty);
 	for (size_t i = 0; i < plan.count; i++) {
@@ -911,6 +918,7 @@ static int build_incremental(struct build *build)
 		if (!rendered)
 			rc = reindex_parse(build, &reindex, article);
 	}
+	trace_phase("pages rendered");
 	if (rc == 0) {
 		/* pages no longer generated ("wizard/" is a group, not a file) */
 		qsort(plan.pages, plan.count, sizeof *plan.pages, compare_page_keys);
@@ -930,6 +938,7 @@ static int build_incremental(struct build *build)
 		}
 		if (rc == 0)
 			rc = update_index(build, &reindex, wizard_changed);
+		trace_phase("kb.db updated");
 		if (rc != 0)
 			unlink(journal_file);	/* nothing moved: forget it */
 	}
@@ -942,7 +951,8 @@ static int build_incremental(struct build *build)
 	}
 	if (rc == 0)
 		rc = cache_write(out_dir, build->global, build->site, plan.pages,
-				 plan.count, build->cache);
+				 plan.count, related_key, build->cache);
+	trace_phase("output moved, cache written");
 	wizard_paths_free(&paths);
 	wizard_entries_free(&entries);
 out:
@@ -969,8 +979,10 @@ enum build_status build_run(const struct build_options *options)
 		}
 		build.global = incremental_global(options->root, options->drafts,
 						  options->live_reload);
+		trace_phase("global fingerprint");
 		if (!options->clean)
 			build.cache = cache_read(options->out_dir);
+		trace_phase("cache read");
 		if (build.cache == NULL)
 			trace("full build: %s", options->clean ? "--clean"
 				: "no usable cache");

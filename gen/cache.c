@@ -1,23 +1,38 @@
 /*
- * cache.c — the build cache file (see cache.h).
+ * cache.c — the build cache files (see cache.h).
  *
- * Layout, all integers little-endian as the machine writes them (the
- * cache never leaves the machine; another byte order fails the magic):
+ * Two files, all integers little-endian as the machine writes them (the
+ * cache never leaves the machine; another byte order fails the magic).
+ * <out>/.kbgen/cache, written whole and renamed into place by every build:
  *
- *   "KBCACHE1"  u64 global
+ *   "KBCACHE2"  u64 global  u64 records id  u64 records end
  *   u32 files   { str source, u64 stamp[4], u8 is_article,
  *                 u64 record offset, u64 record length }   sorted by source
  *   u32 pages   { str key, u64 fp }                         sorted by key
  *   u32 diags   { u8 severity, str path, u32 line, u32 col, str text }
- *   u64 length of the records, then the records (one per article)
+ *   u64 related key  u32 articles { u32 count, u32 order[count] }
  *
- * A str is u32 length (0xffffffff for NULL), the bytes and a NUL, so the
- * reader can hand out pointers into the file it read.
+ * and <out>/.kbgen/records, "KBRECS02" u64 id, then one record per
+ * article (at the offsets the files list gives, all below records end).
+ * An incremental build appends the records of the articles it read again
+ * and leaves the others where they are, so an edit writes a few hundred
+ * bytes there instead of the whole site's records; the file is written
+ * afresh (a new id) by a full build and when more than half of it is
+ * records no longer listed. Appending never touches bytes the current
+ * cache file points to, so a build killed meanwhile leaves a usable
+ * cache; a records file that is not the one the cache file names (its
+ * id) makes the cache unusable.
+ *
+ * A record starts with the counts of its arrays (u32 tags, categories,
+ * aliases, headings, links, diags), so an article is restored with one
+ * allocation. A str is u32 length (0xffffffff for NULL), the bytes and a
+ * NUL, so the reader can hand out pointers into the files it mapped.
  */
 #include "cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,13 +42,19 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "util.h"
 
-#define MAGIC "KBCACHE1"
+#define MAGIC "KBCACHE2"
+#define RECORDS_MAGIC "KBRECS02"
+#define RECORDS_HEADER 16
 #define NO_STRING 0xffffffffu
 #define CACHE_MAX_SIZE ((size_t)1 << 31)
+/* Records no longer listed may take this much of the records file before
+ * it is written afresh (and at least half of it). */
+#define RECORDS_SLACK ((uint64_t)64 * 1024)
 
-/* The cache as read: pointers into the mapped file. */
+/* The cache as read: pointers into the mapped files. */
 struct cached_file {
 	const char *source;
 	struct file_stamp stamp;
@@ -48,9 +69,24 @@ struct cached_diag {
 	const char *text;
 };
 
+/* Restored articles are carved from big chunks (one lock per article,
+ * no malloc, pages populated in one go): they live as long as the cache. */
+#define ARENA_CHUNK ((size_t)4 << 20)
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t size, used;
+};
+
 struct cache {
-	char *data;		/* the file, mapped read-only */
+	pthread_mutex_t arena_lock;
+	struct arena_chunk *arena;	/* the newest chunk first */
+	char *data;		/* the cache file, mapped read-only */
 	size_t size;
+	char *records;		/* the records file, mapped read-only */
+	size_t records_size;
+	uint64_t records_id;
+	uint64_t records_end;	/* every listed record lies below */
 	uint64_t global;
 	struct cached_file *files;
 	size_t file_count;
@@ -58,8 +94,10 @@ struct cache {
 	size_t page_count;
 	struct cached_diag *diags;
 	size_t diag_count;
-	const char *records;
-	size_t records_length;
+	uint64_t related_key;
+	size_t related_count;	/* articles with a list */
+	const char *related;	/* the lists, as written */
+	size_t related_length;
 };
 
 /* ---- writing ---- */
@@ -93,9 +131,8 @@ static void put_str(struct buf *out, const char *text)
 	buf_addc(out, '\0');
 }
 
-static void put_list(struct buf *out, const struct string_list *list)
+static void put_items(struct buf *out, const struct string_list *list)
 {
-	put_u32(out, (uint32_t)list->count);
 	for (size_t i = 0; i < list->count; i++)
 		put_str(out, list->items[i]);
 }
@@ -105,11 +142,13 @@ struct diag_copy {
 	const char *path;
 	unsigned line, col;
 	const char *text;
+	size_t order;
 };
 
 struct diag_copies {
 	struct diag_copy *items;
 	size_t count, capacity;
+	struct diag_copy *by_path;	/* the same, sorted by path */
 };
 
 static void copy_diag(void *user, enum diag_severity severity,
@@ -120,16 +159,57 @@ static void copy_diag(void *user, enum diag_severity severity,
 
 	copies->items = xgrow(copies->items, &copies->capacity,
 			      copies->count + 1, sizeof *copies->items);
-	copies->items[copies->count++] = (struct diag_copy){
-		severity, xstrdup(path), line, col, xstrdup(message)};
+	copies->items[copies->count] = (struct diag_copy){
+		severity, xstrdup(path), line, col, xstrdup(message),
+		copies->count};
+	copies->count++;
+}
+
+static int compare_diag_paths(const void *left_pointer, const void *right_pointer)
+{
+	const struct diag_copy *left = left_pointer, *right = right_pointer;
+	int by_path = strcmp(left->path, right->path);
+
+	if (by_path)
+		return by_path;
+	return left->order < right->order ? -1 : left->order > right->order;
+}
+
+/* The messages about source, in the order they were reported. */
+static const struct diag_copy *diags_of(const struct diag_copies *diags,
+					const char *source, size_t *count)
+{
+	size_t low = 0, high = diags->count, first;
+
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (strcmp(diags->by_path[middle].path, source) < 0)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	first = low;
+	while (low < diags->count && strcmp(diags->by_path[low].path, source) == 0)
+		low++;
+	*count = low - first;
+	return diags->by_path + first;
 }
 
 static void put_record(struct buf *out, const struct article *article,
 		       const struct diag_copies *diags)
 {
 	const struct front_matter *meta = &article->meta;
-	uint32_t count = 0;
+	size_t count;
+	/* the file's own warnings (in a build that succeeded, every message
+	 * about an article file came from loading it) */
+	const struct diag_copy *own = diags_of(diags, article->source, &count);
 
+	put_u32(out, (uint32_t)meta->tags.count);
+	put_u32(out, (uint32_t)meta->categories.count);
+	put_u32(out, (uint32_t)meta->aliases.count);
+	put_u32(out, (uint32_t)article->headings.count);
+	put_u32(out, (uint32_t)article->link_count);
+	put_u32(out, (uint32_t)count);
 	put_str(out, article->source);
 	put_str(out, article->content_path);
 	put_str(out, article->url_path);
@@ -145,14 +225,13 @@ static void put_record(struct buf *out, const struct article *article,
 	put_str(out, meta->lastmod);
 	put_u8(out, meta->draft);
 	put_u64(out, (uint64_t)meta->weight);
-	put_list(out, &meta->tags);
-	put_list(out, &meta->categories);
-	put_list(out, &meta->aliases);
+	put_items(out, &meta->tags);
+	put_items(out, &meta->categories);
+	put_items(out, &meta->aliases);
 	put_u32(out, meta->alias_line);
 	put_u32(out, meta->alias_col);
 	put_u64(out, meta->body_length);
 	put_u32(out, meta->body_line);
-	put_u32(out, (uint32_t)article->headings.count);
 	for (size_t i = 0; i < article->headings.count; i++) {
 		const struct markdown_heading *heading = &article->headings.items[i];
 		put_u32(out, (uint32_t)heading->level);
@@ -160,25 +239,17 @@ static void put_record(struct buf *out, const struct article *article,
 		put_str(out, heading->id);
 		put_u32(out, heading->line);
 	}
-	put_u32(out, (uint32_t)article->link_count);
 	for (size_t i = 0; i < article->link_count; i++) {
 		put_str(out, article->links[i].url);
 		put_str(out, article->links[i].target);
 		put_u32(out, article->links[i].line);
 		put_u32(out, article->links[i].byte_col);
 	}
-	/* the file's own warnings (in a build that succeeded, every message
-	 * about an article file came from loading it) */
-	for (size_t i = 0; i < diags->count; i++)
-		count += strcmp(diags->items[i].path, article->source) == 0;
-	put_u32(out, count);
-	for (size_t i = 0; i < diags->count; i++) {
-		if (strcmp(diags->items[i].path, article->source) != 0)
-			continue;
-		put_u8(out, diags->items[i].severity);
-		put_u32(out, diags->items[i].line);
-		put_u32(out, diags->items[i].col);
-		put_str(out, diags->items[i].text);
+	for (size_t i = 0; i < count; i++) {
+		put_u8(out, own[i].severity);
+		put_u32(out, own[i].line);
+		put_u32(out, own[i].col);
+		put_str(out, own[i].text);
 	}
 }
 
@@ -205,11 +276,12 @@ char *cache_dir(const char *out_dir)
 	return path_join(out_dir, ".kbgen");
 }
 
-/* The bytes of source's record in previous, when the article came from
- * it unchanged (the record would be written again byte for byte). */
+/* The offset and length of source's record in previous, when the article
+ * came from it unchanged (the record would be written again byte for
+ * byte). */
 static bool previous_record(const struct cache *previous,
-			    const struct article *article, const char **bytes,
-			    size_t *length)
+			    const struct article *article, uint64_t *offset,
+			    uint64_t *length)
 {
 	long i;
 
@@ -217,29 +289,165 @@ static bool previous_record(const struct cache *previous,
 	    (i = cache_find(previous, article->source)) < 0 ||
 	    !previous->files[i].article)
 		return false;
-	*bytes = previous->records + previous->files[i].offset;
+	*offset = previous->files[i].offset;
 	*length = previous->files[i].length;
 	return true;
 }
 
+static int write_all(int fd, const char *bytes, size_t length, off_t at)
+{
+	while (length > 0) {
+		ssize_t wrote = pwrite(fd, bytes, length, at);
+		if (wrote < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		bytes += wrote;
+		at += wrote;
+		length -= (size_t)wrote;
+	}
+	return 0;
+}
+
+/* A fresh id for a records file: different from any earlier one. */
+static uint64_t new_records_id(uint64_t previous_id)
+{
+	struct timespec now;
+	uint64_t id;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	id = hash64_u64((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
+			hash64_u64((uint64_t)getpid(), previous_id));
+	return id == previous_id ? id + 1 : id;
+}
+
+/* Appends fresh to the records file of previous (in folder), which must
+ * still be the one previous mapped. *base: where fresh went. */
+static int append_records(const char *folder, const struct cache *previous,
+			  const struct buf *fresh, uint64_t *base)
+{
+	char *path = path_join(folder, "records");
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	char header[RECORDS_HEADER];
+	struct stat status;
+	int rc = -1;
+
+	free(path);
+	if (fd < 0)
+		return -1;
+	if (fresh->length == 0) {
+		*base = previous->records_end;
+		rc = 0;
+	} else if (pread(fd, header, sizeof header, 0) == (ssize_t)sizeof header &&
+	    memcmp(header, RECORDS_MAGIC, 8) == 0 &&
+	    memcmp(header + 8, &previous->records_id, 8) == 0 &&
+	    fstat(fd, &status) == 0 &&
+	    (uint64_t)status.st_size >= previous->records_end) {
+		*base = (uint64_t)status.st_size;
+		rc = write_all(fd, fresh->data, fresh->length, (off_t)*base);
+	}
+	if (close(fd) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Writes first then second into a new file at path. 0 or -1 with errno. */
+static int write_two(const char *path, const struct buf *first,
+		     const struct buf *second)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = write_all(fd, first->data, first->length, 0);
+	if (rc == 0 && second->length)
+		rc = write_all(fd, second->data, second->length,
+			       (off_t)first->length);
+	if (close(fd) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Writes a whole records file (id, then the records in files order, each
+ * from previous's mapping or from fresh), atomically; sets each record's
+ * offset to where it went. */
+static int write_records(const char *folder, uint64_t id,
+			 const struct cache *previous, const struct buf *fresh,
+			 const bool *reused, uint64_t *offsets,
+			 const uint64_t *lengths, size_t count)
+{
+	char *path = path_join(folder, "records");
+	char *temporary = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	struct buf all = {0};
+	int rc;
+
+	bool any_reused = false;
+
+	for (size_t i = 0; i < count; i++)
+		any_reused |= reused[i];
+	buf_add(&all, RECORDS_MAGIC, 8);
+	buf_add(&all, (const char *)&id, 8);
+	if (!any_reused) {
+		/* fresh holds every record, in order: written as it is */
+		for (size_t i = 0; i < count; i++)
+			offsets[i] = lengths[i] ? offsets[i] + RECORDS_HEADER : 0;
+		rc = write_two(temporary, &all, fresh);
+	} else {
+		for (size_t i = 0; i < count; i++) {
+			const char *bytes = reused[i] ? previous->records + offsets[i]
+						      : fresh->data + offsets[i];
+			if (lengths[i] == 0) {
+				offsets[i] = 0;
+				continue;
+			}
+			offsets[i] = all.length;
+			buf_add(&all, bytes, lengths[i]);
+		}
+		rc = write_file(temporary, all.data, all.length);
+	}
+	if (rc == 0 && rename(temporary, path) != 0)
+		rc = -1;
+	if (rc != 0)
+		unlink(temporary);
+	buf_free(&all);
+	free(temporary);
+	free(path);
+	return rc;
+}
+
+static void put_related(struct buf *head, uint64_t related_key,
+			const struct site *site)
+{
+	put_u64(head, related_key);
+	put_u32(head, (uint32_t)site->article_count);
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *article = site->articles[i];
+		put_u32(head, (uint32_t)article->related_count);
+		for (size_t k = 0; k < article->related_count; k++)
+			put_u32(head, (uint32_t)article->related[k]->order);
+	}
+}
+
 int cache_write(const char *dir, uint64_t global, const struct site *site,
 		const struct page_fp *pages, size_t page_count,
-		const struct cache *previous)
+		uint64_t related_key, const struct cache *previous)
 {
 	size_t file_count = site->article_count + site->skipped_count;
 	struct file_entry *files = xcalloc(file_count + 1, sizeof *files);
 	const struct page_fp **sorted = xcalloc(page_count + 1, sizeof *sorted);
 	struct diag_copies diags = {0};
 	struct buf head = {0}, fresh = {0};
-	/* each record: a slice of the previous cache (mapped) or of fresh */
-	const char **slices = xcalloc(file_count + 1, sizeof *slices);
-	size_t *offsets = xcalloc(file_count + 1, sizeof *offsets);
-	size_t *lengths = xcalloc(file_count + 1, sizeof *lengths);
-	uint64_t total = 0;
+	/* each record: in the previous records file (reused) or in fresh */
+	bool *reused = xcalloc(file_count + 1, sizeof *reused);
+	uint64_t *offsets = xcalloc(file_count + 1, sizeof *offsets);
+	uint64_t *lengths = xcalloc(file_count + 1, sizeof *lengths);
+	uint64_t live = 0, records_id, records_end, base = 0;
 	char *folder = cache_dir(dir);
 	char *path = path_join(folder, "cache");
 	char *temporary = xasprintf("%s.tmp-%ld", path, (long)getpid());
-	FILE *stream;
+	bool append;
 	int rc = 0;
 
 	struct timespec now;
@@ -253,6 +461,11 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 	racy_after = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec -
 		     2000000000u;
 	diag_each(copy_diag, &diags);
+	diags.by_path = xcalloc(diags.count + 1, sizeof *diags.by_path);
+	if (diags.count)
+		memcpy(diags.by_path, diags.items, diags.count * sizeof *diags.items);
+	qsort(diags.by_path, diags.count, sizeof *diags.by_path,
+	      compare_diag_paths);
 	for (size_t i = 0; i < site->article_count; i++)
 		files[i] = (struct file_entry){site->articles[i]->source,
 					       site->articles[i]->stamp,
@@ -261,19 +474,48 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 		files[site->article_count + i] = (struct file_entry){
 			site->skipped[i].source, site->skipped[i].stamp, NULL};
 	qsort(files, file_count, sizeof *files, compare_entries);
-	buf_add(&head, MAGIC, 8);
-	put_u64(&head, global);
-	put_u32(&head, (uint32_t)file_count);
 	for (size_t i = 0; i < file_count; i++) {
 		if (files[i].article == NULL)
 			continue;
-		if (!previous_record(previous, files[i].article, &slices[i],
-				     &lengths[i])) {
+		reused[i] = previous_record(previous, files[i].article,
+					    &offsets[i], &lengths[i]);
+		if (!reused[i]) {
 			offsets[i] = fresh.length;
 			put_record(&fresh, files[i].article, &diags);
 			lengths[i] = fresh.length - offsets[i];
 		}
+		live += lengths[i];
 	}
+	/* append to the records file while most of it is still listed */
+	append = previous != NULL &&
+		 previous->records_size - RECORDS_HEADER <= 2 * live + RECORDS_SLACK;
+	if (make_dirs(folder) != 0) {
+		rc = -1;
+	} else if (append && append_records(folder, previous, &fresh, &base) == 0) {
+		records_id = previous->records_id;
+		records_end = base + fresh.length;
+		for (size_t i = 0; i < file_count; i++)
+			if (files[i].article != NULL && !reused[i])
+				offsets[i] += base;
+	} else {
+		records_id = new_records_id(previous ? previous->records_id : 0);
+		rc = write_records(folder, records_id, previous, &fresh, reused,
+				   offsets, lengths, file_count);
+		records_end = 0;
+		for (size_t i = 0; i < file_count; i++)
+			if (offsets[i] + lengths[i] > records_end)
+				records_end = offsets[i] + lengths[i];
+	}
+	if (rc != 0) {
+		diag_error(folder, 0, 0, "cannot write the build cache: %s",
+			   strerror(errno));
+		goto out;
+	}
+	buf_add(&head, MAGIC, 8);
+	put_u64(&head, global);
+	put_u64(&head, records_id);
+	put_u64(&head, records_end);
+	put_u32(&head, (uint32_t)file_count);
 	for (size_t i = 0; i < file_count; i++) {
 		if (files[i].stamp.mtime_ns >= racy_after ||
 		    files[i].stamp.ctime_ns >= racy_after)
@@ -284,9 +526,8 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 		put_u64(&head, files[i].stamp.ctime_ns);
 		put_u64(&head, files[i].stamp.inode);
 		put_u8(&head, files[i].article != NULL);
-		put_u64(&head, total);
+		put_u64(&head, offsets[i]);
 		put_u64(&head, lengths[i]);
-		total += lengths[i];
 	}
 	for (size_t i = 0; i < page_count; i++)
 		sorted[i] = &pages[i];
@@ -304,38 +545,24 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 		put_u32(&head, diags.items[i].col);
 		put_str(&head, diags.items[i].text);
 	}
-	put_u64(&head, total);
-	if (make_dirs(folder) != 0 || (stream = fopen(temporary, "wb")) == NULL) {
-		diag_error(folder, 0, 0, "cannot write the build cache: %s",
+	put_related(&head, related_key, site);
+	if (write_file(temporary, head.data, head.length) != 0 ||
+	    rename(temporary, path) != 0) {
+		diag_error(path, 0, 0, "cannot write the build cache: %s",
 			   strerror(errno));
+		unlink(temporary);
 		rc = -1;
-	} else {
-		if (head.length && fwrite(head.data, head.length, 1, stream) != 1)
-			rc = -1;
-		for (size_t i = 0; rc == 0 && i < file_count; i++) {
-			const char *bytes = slices[i] ? slices[i]
-						      : fresh.data + offsets[i];
-			if (lengths[i] && fwrite(bytes, lengths[i], 1, stream) != 1)
-				rc = -1;
-		}
-		if (fclose(stream) != 0)
-			rc = -1;
-		if (rc == 0 && rename(temporary, path) != 0)
-			rc = -1;
-		if (rc != 0) {
-			diag_error(path, 0, 0, "cannot write the build cache: %s",
-				   strerror(errno));
-			unlink(temporary);
-		}
 	}
+out:
 	for (size_t i = 0; i < diags.count; i++) {
 		free((char *)diags.items[i].path);
 		free((char *)diags.items[i].text);
 	}
 	free(diags.items);
+	free(diags.by_path);
 	buf_free(&head);
 	buf_free(&fresh);
-	free(slices);
+	free(reused);
 	free(offsets);
 	free(lengths);
 	free(files);
@@ -426,18 +653,26 @@ void cache_free(struct cache *cache)
 		return;
 	if (cache->data != NULL)
 		munmap(cache->data, cache->size);
+	if (cache->records != NULL)
+		munmap(cache->records, cache->records_size);
+	while (cache->arena != NULL) {
+		struct arena_chunk *next = cache->arena->next;
+		munmap(cache->arena, cache->arena->size);
+		cache->arena = next;
+	}
+	pthread_mutex_destroy(&cache->arena_lock);
 	free(cache->files);
 	free(cache->pages);
 	free(cache->diags);
 	free(cache);
 }
 
-/* A list of strings pointing into the cache (the array is allocated). */
-static void get_list(struct reader *in, struct string_list *list)
+/* count strings into items (pointing into the cache); NULLs are left out. */
+static void get_items(struct reader *in, struct string_list *list,
+		      char **items, size_t count)
 {
-	size_t count = get_count(in, 4);
-
-	list->items = xcalloc(count + 1, sizeof *list->items);
+	list->items = items;
+	list->count = 0;
 	for (size_t i = 0; i < count && !in->bad; i++) {
 		const char *item = get_str(in);
 		if (item != NULL)
@@ -445,17 +680,95 @@ static void get_list(struct reader *in, struct string_list *list)
 	}
 }
 
-/* Decodes one article record; NULL when damaged. Its strings point into
- * the mapped cache (article->borrowed): the cache must outlive it. */
-static struct article *decode_record(const char *bytes, size_t length,
-				     const struct cached_file *file)
+/* Where each part of a restored article's one allocation starts. */
+struct record_block {
+	struct article *article;
+	char **tags, **categories, **aliases;
+	struct markdown_heading *headings;
+	struct article_link *links;
+};
+
+/* size zeroed bytes (aligned for any field) from the cache's arena. */
+static void *arena_take(struct cache *cache, size_t size)
+{
+	struct arena_chunk *chunk;
+	char *bytes;
+
+	size = (size + 15) & ~(size_t)15;
+	pthread_mutex_lock(&cache->arena_lock);
+	chunk = cache->arena;
+	if (chunk == NULL || chunk->size - chunk->used < size) {
+		size_t chunk_size = size + sizeof *chunk + 16 > ARENA_CHUNK
+					    ? size + sizeof *chunk + 16
+					    : ARENA_CHUNK;
+		/* fresh anonymous pages are zero; populated at once, as
+		 * faulting them in one by one costs more than the decoding */
+		void *map = mmap(NULL, chunk_size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (map == MAP_FAILED) {
+			fputs("kbgen: out of memory\n", stderr);
+			abort();
+		}
+		chunk = map;
+		chunk->next = cache->arena;
+		chunk->size = chunk_size;
+		chunk->used = (sizeof *chunk + 15) & ~(size_t)15;
+		cache->arena = chunk;
+	}
+	bytes = (char *)chunk + chunk->used;
+	chunk->used += size;
+	pthread_mutex_unlock(&cache->arena_lock);
+	return bytes;
+}
+
+/* One zeroed block, from the cache's arena, for an article and its arrays
+ * (each with room for one more item, as the loader leaves them). */
+static struct record_block record_block(struct cache *cache,
+					const uint32_t counts[5])
+{
+	size_t strings = (size_t)counts[0] + counts[1] + counts[2] + 3;
+	size_t size = sizeof(struct article) + strings * sizeof(char *) +
+		      ((size_t)counts[3] + 1) * sizeof(struct markdown_heading) +
+		      ((size_t)counts[4] + 1) * sizeof(struct article_link);
+	char *block = arena_take(cache, size);
+	struct record_block parts;
+
+	parts.article = (struct article *)block;
+	block += sizeof(struct article);
+	parts.tags = (char **)block;
+	parts.categories = parts.tags + counts[0] + 1;
+	parts.aliases = parts.categories + counts[1] + 1;
+	block += strings * sizeof(char *);
+	parts.headings = (struct markdown_heading *)block;
+	block += ((size_t)counts[3] + 1) * sizeof(struct markdown_heading);
+	parts.links = (struct article_link *)block;
+	return parts;
+}
+
+/* Decodes one article record; NULL when damaged. The article is the
+ * cache's (article->borrowed): its strings point into the mapped records
+ * and it and its arrays are one block of the arena. */
+static struct article *decode_record(struct cache *cache, const char *bytes,
+				     size_t length, const struct cached_file *file)
 {
 	struct reader in = {bytes, bytes + length, false};
-	struct article *article = site_article_new();
-	struct front_matter *meta = &article->meta;
+	uint32_t counts[6];
+	struct record_block parts;
+	struct article *article;
+	struct front_matter *meta;
 	const char *diags;
-	size_t count;
+	uint64_t least = 0;
 
+	for (size_t i = 0; i < 6; i++)
+		counts[i] = get_u32(&in);
+	/* every item takes at least 4 bytes: damage cannot ask for much */
+	for (size_t i = 0; i < 6; i++)
+		least += counts[i];
+	if (in.bad || least > length / 4)
+		return NULL;
+	parts = record_block(cache, counts);
+	article = parts.article;
+	meta = &article->meta;
 	article->borrowed = true;
 	article->source = (char *)get_str(&in);
 	article->content_path = (char *)get_str(&in);
@@ -472,19 +785,17 @@ static struct article *decode_record(const char *bytes, size_t length,
 	meta->lastmod = (char *)get_str(&in);
 	meta->draft = get_u8(&in) != 0;
 	meta->weight = (long)get_u64(&in);
-	get_list(&in, &meta->tags);
-	get_list(&in, &meta->categories);
-	get_list(&in, &meta->aliases);
+	get_items(&in, &meta->tags, parts.tags, counts[0]);
+	get_items(&in, &meta->categories, parts.categories, counts[1]);
+	get_items(&in, &meta->aliases, parts.aliases, counts[2]);
 	meta->alias_line = get_u32(&in);
 	meta->alias_col = get_u32(&in);
 	meta->body_length = get_u64(&in);
 	meta->body_line = get_u32(&in);
 	article->slug_line = meta->slug_line;
 	article->slug_col = meta->slug_col;
-	count = get_count(&in, 16);
-	article->headings.items = xcalloc(count + 1,
-					  sizeof *article->headings.items);
-	for (size_t i = 0; i < count && !in.bad; i++) {
+	article->headings.items = parts.headings;
+	for (size_t i = 0; i < counts[3] && !in.bad; i++) {
 		struct markdown_heading *heading = &article->headings.items[i];
 		heading->level = (int)get_u32(&in);
 		heading->text = (char *)get_str(&in);
@@ -492,10 +803,8 @@ static struct article *decode_record(const char *bytes, size_t length,
 		heading->line = get_u32(&in);
 		article->headings.count++;
 	}
-	count = get_count(&in, 16);
-	article->links = xcalloc(count + 1, sizeof *article->links);
-	article->link_capacity = count + 1;
-	for (size_t i = 0; i < count && !in.bad; i++) {
+	article->links = parts.links;
+	for (size_t i = 0; i < counts[4] && !in.bad; i++) {
 		struct article_link *link = &article->links[i];
 		link->url = (char *)get_str(&in);
 		link->target = (char *)get_str(&in);
@@ -503,9 +812,9 @@ static struct article *decode_record(const char *bytes, size_t length,
 		link->byte_col = get_u32(&in);
 		article->link_count++;
 	}
+	article->link_capacity = article->link_count;
 	diags = in.at;
-	count = get_count(&in, 13);
-	for (size_t i = 0; i < count && !in.bad; i++) {
+	for (size_t i = 0; i < counts[5] && !in.bad; i++) {
 		get_u8(&in);
 		get_u32(&in);
 		get_u32(&in);
@@ -517,14 +826,11 @@ static struct article *decode_record(const char *bytes, size_t length,
 	    strcmp(article->source, file->source) != 0 ||
 	    article->url_path == NULL || article->content_path == NULL ||
 	    article->updated == NULL || meta->title == NULL ||
-	    meta->description == NULL) {
-		site_article_free(article);
-		return NULL;
-	}
+	    meta->description == NULL)
+		return NULL;	/* its block stays in the arena, unused */
 	/* the record is sound: its warnings are reported again */
 	in.at = diags;
-	count = get_count(&in, 13);
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; i < counts[5]; i++) {
 		enum diag_severity severity = get_u8(&in) ? DIAG_WARNING
 							  : DIAG_ERROR;
 		unsigned line = get_u32(&in), col = get_u32(&in);
@@ -535,99 +841,136 @@ static struct article *decode_record(const char *bytes, size_t length,
 	return article;
 }
 
-/* The url_path of a record without decoding it all (its third string). */
+/* The url_path of a record without decoding it all (its third string,
+ * after the counts). */
 static const char *record_url(const char *bytes, size_t length)
 {
-	struct reader in = {bytes, bytes + length, false};
+	struct reader in = {bytes + 24, bytes + length, length < 24};
 
 	get_str(&in);
 	get_str(&in);
 	return get_str(&in);
 }
 
-struct cache *cache_read(const char *out_dir)
+/* Maps path read-only; NULL when it cannot be. */
+static char *map_file(const char *path, size_t *size)
 {
-	char *folder = cache_dir(out_dir);
-	char *path = path_join(folder, "cache");
-	struct cache *cache = xcalloc(1, sizeof *cache);
-	struct reader in;
-	uint64_t records_length;
-
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat status;
 	void *map;
 
-	/* mapped, not read: the records of unchanged files are never
-	 * touched, and nothing is copied */
 	if (fd < 0)
-		goto fail;
-	if (fstat(fd, &status) != 0 || status.st_size < 8 ||
+		return NULL;
+	if (fstat(fd, &status) != 0 || status.st_size < 16 ||
 	    (uint64_t)status.st_size > CACHE_MAX_SIZE) {
 		close(fd);
-		goto fail;
+		return NULL;
 	}
 	map = mmap(NULL, (size_t)status.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
-		goto fail;
-	cache->data = map;
-	cache->size = (size_t)status.st_size;
-	in = (struct reader){cache->data, cache->data + cache->size, false};
-	if (cache->size < 8 || memcmp(cache->data, MAGIC, 8) != 0)
-		goto fail;
-	in.at += 8;
-	cache->global = get_u64(&in);
-	cache->file_count = get_count(&in, 4 + 1 + 32 + 1 + 16);
+		return NULL;
+	*size = (size_t)status.st_size;
+	return map;
+}
+
+static void read_files(struct cache *cache, struct reader *in)
+{
+	cache->file_count = get_count(in, 4 + 1 + 32 + 1 + 16);
 	cache->files = xcalloc(cache->file_count + 1, sizeof *cache->files);
-	for (size_t i = 0; i < cache->file_count && !in.bad; i++) {
+	for (size_t i = 0; i < cache->file_count && !in->bad; i++) {
 		struct cached_file *file = &cache->files[i];
-		file->source = get_str(&in);
-		file->stamp.size = get_u64(&in);
-		file->stamp.mtime_ns = get_u64(&in);
-		file->stamp.ctime_ns = get_u64(&in);
-		file->stamp.inode = get_u64(&in);
-		file->article = get_u8(&in) != 0;
-		file->offset = get_u64(&in);
-		file->length = get_u64(&in);
+		file->source = get_str(in);
+		file->stamp.size = get_u64(in);
+		file->stamp.mtime_ns = get_u64(in);
+		file->stamp.ctime_ns = get_u64(in);
+		file->stamp.inode = get_u64(in);
+		file->article = get_u8(in) != 0;
+		file->offset = get_u64(in);
+		file->length = get_u64(in);
 		if (file->source == NULL ||
-		    (i > 0 && strcmp(cache->files[i - 1].source, file->source) >= 0))
-			in.bad = true;
+		    (i > 0 && strcmp(cache->files[i - 1].source, file->source) >= 0) ||
+		    (file->article && (file->offset < RECORDS_HEADER ||
+				       file->offset > cache->records_end ||
+				       file->length > cache->records_end - file->offset)))
+			in->bad = true;
 	}
-	cache->page_count = get_count(&in, 4 + 1 + 8);
+}
+
+static void read_pages_and_diags(struct cache *cache, struct reader *in)
+{
+	cache->page_count = get_count(in, 4 + 1 + 8);
 	cache->pages = xcalloc(cache->page_count + 1, sizeof *cache->pages);
-	for (size_t i = 0; i < cache->page_count && !in.bad; i++) {
-		cache->pages[i].key = (char *)get_str(&in);
-		cache->pages[i].fp = get_u64(&in);
+	for (size_t i = 0; i < cache->page_count && !in->bad; i++) {
+		cache->pages[i].key = (char *)get_str(in);
+		cache->pages[i].fp = get_u64(in);
 		if (cache->pages[i].key == NULL)
-			in.bad = true;
+			in->bad = true;
 	}
-	cache->diag_count = get_count(&in, 1 + 5 + 8 + 5);
+	cache->diag_count = get_count(in, 1 + 5 + 8 + 5);
 	cache->diags = xcalloc(cache->diag_count + 1, sizeof *cache->diags);
-	for (size_t i = 0; i < cache->diag_count && !in.bad; i++) {
+	for (size_t i = 0; i < cache->diag_count && !in->bad; i++) {
 		struct cached_diag *diag = &cache->diags[i];
-		diag->severity = get_u8(&in) ? DIAG_WARNING : DIAG_ERROR;
-		diag->path = get_str(&in);
-		diag->line = get_u32(&in);
-		diag->col = get_u32(&in);
-		diag->text = get_str(&in);
+		diag->severity = get_u8(in) ? DIAG_WARNING : DIAG_ERROR;
+		diag->path = get_str(in);
+		diag->line = get_u32(in);
+		diag->col = get_u32(in);
+		diag->text = get_str(in);
 		if (diag->path == NULL || diag->text == NULL)
-			in.bad = true;
+			in->bad = true;
 	}
-	records_length = get_u64(&in);
-	if (in.bad || records_length != (uint64_t)(in.end - in.at))
+}
+
+/* The related lists: checked here, taken by cache_related. */
+static void read_related(struct cache *cache, struct reader *in)
+{
+	cache->related_key = get_u64(in);
+	cache->related_count = get_count(in, 4);
+	cache->related = in->at;
+	for (size_t i = 0; i < cache->related_count && !in->bad; i++) {
+		size_t count = get_count(in, 4);
+		for (size_t k = 0; k < count; k++)
+			if (get_u32(in) >= cache->related_count)
+				in->bad = true;
+	}
+	cache->related_length = (size_t)(in->at - cache->related);
+}
+
+struct cache *cache_read(const char *out_dir)
+{
+	char *folder = cache_dir(out_dir);
+	char *path = path_join(folder, "cache");
+	char *records_path = path_join(folder, "records");
+	struct cache *cache = xcalloc(1, sizeof *cache);
+	struct reader in;
+
+	pthread_mutex_init(&cache->arena_lock, NULL);
+	/* mapped, not read: the records of unchanged files are decoded
+	 * straight from the page cache, and nothing is copied */
+	cache->data = map_file(path, &cache->size);
+	if (cache->data == NULL || memcmp(cache->data, MAGIC, 8) != 0)
 		goto fail;
-	cache->records = in.at;
-	cache->records_length = records_length;
-	for (size_t i = 0; i < cache->file_count; i++) {
-		struct cached_file *file = &cache->files[i];
-		if (file->offset > records_length ||
-		    file->length > records_length - file->offset)
-			goto fail;
-	}
+	in = (struct reader){cache->data + 8, cache->data + cache->size, false};
+	cache->global = get_u64(&in);
+	cache->records_id = get_u64(&in);
+	cache->records_end = get_u64(&in);
+	cache->records = map_file(records_path, &cache->records_size);
+	if (in.bad || cache->records == NULL ||
+	    memcmp(cache->records, RECORDS_MAGIC, 8) != 0 ||
+	    memcmp(cache->records + 8, &cache->records_id, 8) != 0 ||
+	    cache->records_end > cache->records_size)
+		goto fail;
+	read_files(cache, &in);
+	read_pages_and_diags(cache, &in);
+	read_related(cache, &in);
+	if (in.bad || in.at != in.end)
+		goto fail;
+	free(records_path);
 	free(folder);
 	free(path);
 	return cache;
 fail:
+	free(records_path);
 	free(folder);
 	free(path);
 	cache_free(cache);
@@ -681,7 +1024,7 @@ long cache_find(const struct cache *cache, const char *source)
 struct article *cache_article(void *user, const char *source,
 			      const struct file_stamp *stamp)
 {
-	const struct cache *cache = user;
+	struct cache *cache = user;
 	long i = cache_find(cache, source);
 	const struct cached_file *file;
 
@@ -690,7 +1033,8 @@ struct article *cache_article(void *user, const char *source,
 	file = &cache->files[i];
 	if (!file->article || memcmp(&file->stamp, stamp, sizeof *stamp) != 0)
 		return NULL;
-	return decode_record(cache->records + file->offset, file->length, file);
+	return decode_record(cache, cache->records + file->offset, file->length,
+			     file);
 }
 
 const struct page_fp *cache_pages(const struct cache *cache, size_t *count)
@@ -705,4 +1049,26 @@ void cache_replay(const struct cache *cache)
 		diag_report(cache->diags[i].severity, cache->diags[i].path,
 			    cache->diags[i].line, cache->diags[i].col, "%s",
 			    cache->diags[i].text);
+}
+
+bool cache_related(const struct cache *cache, struct site *site,
+		   uint64_t related_key)
+{
+	struct reader in = {cache->related, cache->related + cache->related_length,
+			    false};
+
+	if (related_key != cache->related_key ||
+	    site->article_count != cache->related_count)
+		return false;
+	/* read_related checked every count and order */
+	for (size_t i = 0; i < site->article_count; i++) {
+		struct article *article = site->articles[i];
+		size_t count = get_u32(&in);
+		free(article->related);
+		article->related = xmalloc((count + 1) * sizeof *article->related);
+		for (size_t k = 0; k < count; k++)
+			article->related[k] = site->articles[get_u32(&in)];
+		article->related_count = count;
+	}
+	return true;
 }

@@ -8,8 +8,11 @@
  * each article file its stat stamp and everything loading it produced
  * (front matter, headings, links, its warnings), so an unchanged file is
  * not read again; a fingerprint of every generated page; and every
- * diagnostic the build printed. The file is one binary blob written
- * atomically; anything unexpected in it makes the build a full one.
+ * diagnostic the build printed; and each article's related articles, with
+ * a key of everything they were computed from. Two files: the cache file,
+ * written atomically by every build, and a records file of the articles
+ * (appended to by incremental builds); anything unexpected in either makes
+ * the build a full one.
  */
 #ifndef KB_CACHE_H
 #define KB_CACHE_H
@@ -54,7 +57,9 @@ long cache_find(const struct cache *cache, const char *source);
 
 /* The article as loaded last time when source is known with the same
  * stamp, else NULL. Replays the warnings loading it gave. Matches
- * site_reuse.article; safe from several threads. */
+ * site_reuse.article; safe from several threads. The article is the
+ * cache's (article->borrowed; the cache must outlive it):
+ * site_article_free releases only what the site added (related). */
 struct article *cache_article(void *cache, const char *source,
 			      const struct file_stamp *stamp);
 
@@ -64,14 +69,23 @@ const struct page_fp *cache_pages(const struct cache *cache, size_t *count);
 /* Reports again every diagnostic the cached build printed. */
 void cache_replay(const struct cache *cache);
 
-/* Writes the cache of a build that just succeeded into dir/.kbgen/cache
+/* Writes the cache of a build that just succeeded into dir/.kbgen/
  * (dir is the staging folder or the output folder), atomically: global
  * fingerprint, the site's articles and skipped drafts, the page
- * fingerprints (any order) and diag's current messages. Records of
- * articles taken unchanged from previous (may be NULL) are copied from
- * it. 0, or -1 after a diagnostic. */
+ * fingerprints (any order), diag's current messages and every article's
+ * related list (computed from what related_key stands for). With previous
+ * (read from the same dir; may be NULL), records of articles taken
+ * unchanged from it stay where they are and only the others are appended
+ * to its records file. 0, or -1 after a diagnostic. */
 int cache_write(const char *dir, uint64_t global, const struct site *site,
 		const struct page_fp *pages, size_t page_count,
-		const struct cache *previous);
+		uint64_t related_key, const struct cache *previous);
+
+/* When the cache's related lists were computed from the same related_key
+ * and there are as many articles, gives every article of site its list
+ * from the cache (site_compute_related need not run) and returns true;
+ * else false and site is unchanged. */
+bool cache_related(const struct cache *cache, struct site *site,
+		   uint64_t related_key);
 
 #endif

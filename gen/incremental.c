@@ -246,6 +246,28 @@ bool incremental_unchanged(const char *root, const struct cache *cache)
 	return same && seen == cache_file_count(cache);
 }
 
+/* ---- related articles ---- */
+
+uint64_t incremental_related_key(const struct site *site, size_t limit)
+{
+	uint64_t h = hash64_string("related-1", 0);
+
+	h = hash64_u64(limit, h);
+	h = hash64_u64(site->article_count, h);
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *article = site->articles[i];
+		h = hash64_string(article->source, h);
+		h = hash64_string(article->section->name, h);
+		h = hash64_string(article->updated, h);
+		h = hash64_u64((uint64_t)article->meta.weight, h);
+		h = hash64_string(article->meta.title, h);
+		h = hash64_u64(article->meta.tags.count, h);
+		for (size_t t = 0; t < article->meta.tags.count; t++)
+			h = hash64_string(article->meta.tags.items[t], h);
+	}
+	return h;
+}
+
 /* ---- page fingerprints ---- */
 
 /* What lists show of an article: URL, title, description, date, tags. */
@@ -277,8 +299,64 @@ static void plan_add(struct page_plan *plan, size_t *capacity, char *key,
 	plan->count++;
 }
 
-static uint64_t article_fp(const struct site *site, const struct article *article,
-			   const uint64_t *display)
+/* Articles by source, hashed: the page fingerprints look up every link
+ * target, and a binary search over the sources (which share long
+ * prefixes) cost more than everything else in them. */
+struct source_index {
+	const struct article **slots;
+	uint64_t *hashes;
+	size_t mask;
+};
+
+static void source_index_make(const struct site *site, struct source_index *index)
+{
+	size_t size = 16;
+
+	while (size < site->article_count * 2)
+		size *= 2;
+	index->slots = xcalloc(size, sizeof *index->slots);
+	index->hashes = xcalloc(size, sizeof *index->hashes);
+	index->mask = size - 1;
+	for (size_t i = 0; i < site->article_count; i++) {
+		uint64_t h = hash64_string(site->articles[i]->source, 0);
+		size_t at = (size_t)h & index->mask;
+		while (index->slots[at] != NULL)
+			at = (at + 1) & index->mask;
+		index->slots[at] = site->articles[i];
+		index->hashes[at] = h;
+	}
+}
+
+/* The article site_find_article(site, path) finds, or NULL. */
+static const struct article *source_index_find(const struct source_index *index,
+					       const char *path)
+{
+	char *made = NULL;
+	const struct article *found = NULL;
+	uint64_t h;
+
+	if (strncmp(path, "content/", 8) != 0)
+		path = made = xasprintf("content/%s.md", path);
+	h = hash64_string(path, 0);
+	for (size_t at = (size_t)h & index->mask; index->slots[at] != NULL;
+	     at = (at + 1) & index->mask)
+		if (index->hashes[at] == h &&
+		    strcmp(index->slots[at]->source, path) == 0) {
+			found = index->slots[at];
+			break;
+		}
+	free(made);
+	return found;
+}
+
+static void source_index_free(struct source_index *index)
+{
+	free(index->slots);
+	free(index->hashes);
+}
+
+static uint64_t article_fp(const struct source_index *index,
+			   const struct article *article, const uint64_t *display)
 {
 	uint64_t h = hash64_string("article", 0);
 
@@ -294,7 +372,7 @@ static uint64_t article_fp(const struct site *site, const struct article *articl
 		const struct article *target;
 		if (article->links[i].target == NULL)
 			continue;
-		target = site_find_article(site, article->links[i].target);
+		target = source_index_find(index, article->links[i].target);
 		h = hash64_string(target ? target->url_path : "", h);
 	}
 	return h;
@@ -307,7 +385,9 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 	uint64_t h;
 	/* each article's display hash, once: lists combine them */
 	uint64_t *display = xcalloc(site->article_count + 1, sizeof *display);
+	struct source_index index;
 
+	source_index_make(site, &index);
 	for (size_t i = 0; i < site->article_count; i++)
 		display[i] = display_hash(site->articles[i], 0);
 #define DISPLAY(article) hash64_u64(display[(article)->order], h)
@@ -315,7 +395,7 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct article *article = site->articles[i];
 		plan_add(plan, &capacity, xasprintf("%sindex.html", article->url_path),
-			 article_fp(site, article, display), PAGE_ARTICLE, article);
+			 article_fp(&index, article, display), PAGE_ARTICLE, article);
 		for (size_t k = 0; k < article->meta.aliases.count; k++) {
 			char *path = site_alias_path(article->meta.aliases.items[k]);
 			if (path == NULL)
@@ -401,6 +481,7 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 	plan_add(plan, &capacity, xstrdup("wizard/"), h, PAGE_WIZARD, NULL);
 #undef DISPLAY
 	free(display);
+	source_index_free(&index);
 }
 
 void incremental_plan_free(struct page_plan *plan)

@@ -35,6 +35,11 @@ uint64_t incremental_global(const char *root, bool with_drafts,
  * knows, each with the same stat stamp: nothing to do. */
 bool incremental_unchanged(const char *root, const struct cache *cache);
 
+/* A key of everything site_compute_related(site, limit) reads (each
+ * article's source, section, date, weight, title and tags): equal keys,
+ * equal related lists. */
+uint64_t incremental_related_key(const struct site *site, size_t limit);
+
 /* What a page is, so it can be rendered again. */
 enum page_kind {
 	PAGE_ARTICLE, PAGE_ALIAS, PAGE_SECTION, PAGE_TAG, PAGE_TAG_INDEX,

@@ -530,14 +530,8 @@ void site_article_free(struct article *article)
 	if (article == NULL)
 		return;
 	if (article->borrowed) {
-		/* the strings belong to the build cache; the arrays do not */
-		free(article->meta.tags.items);
-		free(article->meta.categories.items);
-		free(article->meta.aliases.items);
-		free(article->headings.items);
-		free(article->links);
+		/* it, its strings and its arrays belong to the build cache */
 		free(article->related);
-		free(article);
 		return;
 	}
 	front_matter_free(&article->meta);

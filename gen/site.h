@@ -74,9 +74,10 @@ struct article {
 	size_t recent_rank;	/* index in site->recent */
 	bool rejected;		/* front matter had errors: not published */
 	bool from_cache;	/* taken from the build cache, file not read */
-	bool borrowed;		/* its strings point into the build cache
-				 * (which outlives the site); its arrays are
-				 * its own */
+	bool borrowed;		/* the build cache's (which outlives the
+				 * site): it, its strings and its arrays but
+				 * related; site_article_free frees only
+				 * related */
 	struct article **related;	/* same tags, best first */
 	size_t related_count;
 };
@@ -134,10 +135,11 @@ struct site {
  * instead of reading their files. */
 struct site_reuse {
 	/* Called for each article file with its stamp; returns the article
-	 * as it was loaded before (allocated like site_article_new, fields
-	 * section/order/recent_rank/related unset; ownership passes to the
-	 * site), or NULL to have the file read. May run in several threads
-	 * at once. */
+	 * as it was loaded before (fields section/order/recent_rank/related
+	 * unset; either allocated like site_article_new, and then the site
+	 * owns it, or marked borrowed, and then the site frees only its
+	 * related list), or NULL to have the file read. May run in several
+	 * threads at once. */
 	struct article *(*article)(void *user, const char *source,
 				   const struct file_stamp *stamp);
 	void *user;

@@ -80,6 +80,49 @@ for damage in truncate garbage empty magic; do
 	same_site "damaged cache ($damage): equals a clean build" "$out" "$TMP/clean"
 done
 
+# An edit appends its article's record to the records file, which the
+# others' records stay in; a records file that is not the one the cache
+# names, or is cut short, is never trusted.
+size_before=$(stat -c %s "$out/.kbgen/records")
+printf '\n追記2。\n' >>"$site/content/a/3.md"
+got=$(KBGEN_TRACE=1 "$kbgen" build --root "$site" --out "$out" 2>&1)
+check_contains "records: an edit is incremental" "$got" "incremental: 1 of"
+size_after=$(stat -c %s "$out/.kbgen/records")
+if [ "$size_after" -gt "$size_before" ]; then pass "records: an edit appends"
+else fail "records: an edit appends" "$size_before -> $size_after bytes"; fi
+"$kbgen" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
+same_site "records: after an append, equals a clean build" "$out" "$TMP/clean"
+for damage in other truncate missing; do
+	case $damage in
+	other) cp "$TMP/clean/.kbgen/records" "$out/.kbgen/records" ;;
+	truncate) head -c 100 "$TMP/clean/.kbgen/records" >"$out/.kbgen/records" ;;
+	missing) rm "$out/.kbgen/records" ;;
+	esac
+	printf '\n%s。\n' "$damage" >>"$site/content/a/3.md"
+	got=$(KBGEN_TRACE=1 "$kbgen" build --root "$site" --out "$out" 2>&1)
+	check_eq "damaged records ($damage): the build succeeds" "$?" 0
+	check_contains "damaged records ($damage): a full build" "$got" "no usable cache"
+	"$kbgen" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
+	same_site "damaged records ($damage): equals a clean build" "$out" "$TMP/clean"
+done
+# Many edits: the records file is written afresh once most of it is
+# records no longer listed, and stays usable.
+cp "$site/content/a/1.md" "$TMP/1.md"
+long=$(head -c 2000 /dev/zero | tr '\0' 'x')
+for n in $(seq 1 40); do
+	{ cat "$TMP/1.md"; printf '\n## %s%s\n' "$long" "$n"; } >"$site/content/a/1.md"
+	"$kbgen" build --root "$site" --out "$out" 2>/dev/null || break
+done
+size_after=$(stat -c %s "$out/.kbgen/records")
+if [ "$size_after" -lt 120000 ]; then pass "records: written afresh when mostly unused"
+else fail "records: written afresh when mostly unused" "$size_after bytes"; fi
+sleep 2.1
+"$kbgen" build --root "$site" --out "$out" 2>/dev/null
+got=$(KBGEN_TRACE=1 "$kbgen" build --root "$site" --out "$out" 2>&1)
+check_contains "records: after being written afresh, nothing to do" "$got" "up to date"
+"$kbgen" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
+same_site "records: after many edits, equals a clean build" "$out" "$TMP/clean"
+
 # A failed incremental build leaves the output and its cache as they were.
 cp -r "$out" "$TMP/before"
 printf -- '---\ntitle: 記事1\ndate: 2026-02-30\n---\n本文\n' >"$site/content/a/1.md"
