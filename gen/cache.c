@@ -473,7 +473,14 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 	for (size_t i = 0; i < site->skipped_count; i++)
 		files[site->article_count + i] = (struct file_entry){
 			site->skipped[i].source, site->skipped[i].stamp, NULL};
-	qsort(files, file_count, sizeof *files, compare_entries);
+	if (previous == NULL) {
+		/* every record is written: room for a typical one each */
+		fresh.capacity = 4096 + file_count * 1536;
+		fresh.data = xmalloc(fresh.capacity);
+	}
+	/* the articles come sorted; only skipped drafts need placing */
+	if (site->skipped_count > 0)
+		qsort(files, file_count, sizeof *files, compare_entries);
 	for (size_t i = 0; i < file_count; i++) {
 		if (files[i].article == NULL)
 			continue;
@@ -511,6 +518,11 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 			   strerror(errno));
 		goto out;
 	}
+	/* about the previous one's size: grown once, not copied over and
+	 * over while it doubles */
+	head.capacity = previous ? previous->size + previous->size / 8 + 4096
+				 : 4096 + file_count * 256;
+	head.data = xmalloc(head.capacity);
 	buf_add(&head, MAGIC, 8);
 	put_u64(&head, global);
 	put_u64(&head, records_id);

@@ -13,9 +13,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "feed.h"
 #include "hash.h"
@@ -32,10 +35,20 @@ static int compare_names(const void *left, const void *right)
 	return strcmp(*(char *const *)left, *(char *const *)right);
 }
 
-/* The names in a folder, sorted, without "." and ".."; NULL when it
- * cannot be read. Folder names end with '/' (from the directory entry's
- * type, so no file needs a stat). */
-static char **folder_names(const char *path, size_t *count)
+static bool ends_with(const char *text, const char *suffix);
+
+/* An article file's name (a section's "x.md" but "_index.md"), which the
+ * global fingerprint leaves out. */
+static bool is_article_name(const char *name)
+{
+	return ends_with(name, ".md") && strcmp(name, "_index.md") != 0;
+}
+
+/* The names in a folder, sorted, without "." and ".." (and, with
+ * no_articles, without article files); NULL when it cannot be read.
+ * Folder names end with '/' (from the directory entry's type, so no file
+ * needs a stat). */
+static char **folder_names(const char *path, bool no_articles, size_t *count)
 {
 	DIR *folder = opendir(path);
 	struct dirent *entry;
@@ -57,6 +70,8 @@ static char **folder_names(const char *path, size_t *count)
 		} else {
 			directory = entry->d_type == DT_DIR;
 		}
+		if (no_articles && !directory && is_article_name(entry->d_name))
+			continue;
 		names = xgrow(names, &capacity, *count + 1, sizeof *names);
 		names[(*count)++] = directory ? xasprintf("%s/", entry->d_name)
 					      : xstrdup(entry->d_name);
@@ -93,11 +108,29 @@ static uint64_t hash_file(const char *path, const char *name, uint64_t h)
 	return h;
 }
 
+/* The running program's stat stamp (its file's device, inode, size,
+ * mtime and ctime), or its bytes when it cannot be stat-ed. */
+static uint64_t hash_program(uint64_t h)
+{
+	struct stat status;
+
+	h = hash64_string("kbgen", h);
+	if (stat("/proc/self/exe", &status) != 0)
+		return hash_file("/proc/self/exe", "kbgen", h);
+	h = hash64_u64((uint64_t)status.st_dev, h);
+	h = hash64_u64((uint64_t)status.st_ino, h);
+	h = hash64_u64((uint64_t)status.st_size, h);
+	h = hash64_u64((uint64_t)status.st_mtim.tv_sec * 1000000000u +
+		       (uint64_t)status.st_mtim.tv_nsec, h);
+	return hash64_u64((uint64_t)status.st_ctim.tv_sec * 1000000000u +
+			  (uint64_t)status.st_ctim.tv_nsec, h);
+}
+
 /* Every file under path, recursively, names relative to the root. */
 static uint64_t hash_tree(const char *path, const char *name, uint64_t h)
 {
 	size_t count;
-	char **names = folder_names(path, &count);
+	char **names = folder_names(path, false, &count);
 
 	h = hash64_string(name, h);
 	if (names == NULL)
@@ -130,7 +163,7 @@ static uint64_t hash_content(const char *root, uint64_t h)
 {
 	char *content = path_join(root, "content");
 	size_t count;
-	char **names = folder_names(content, &count);
+	char **names = folder_names(content, false, &count);
 
 	h = hash64_u64(names ? count : 0xffffffffu, h);
 	for (size_t i = 0; i < count; i++) {
@@ -144,15 +177,15 @@ static uint64_t hash_content(const char *root, uint64_t h)
 			free(path);
 			continue;
 		}
-		inner = folder_names(path, &inner_count);
+		/* the article files are compared by their stamps instead
+		 * (incremental_unchanged) */
+		inner = folder_names(path, true, &inner_count);
 		for (size_t k = 0; k < inner_count; k++) {
 			char *file = path_join(path, inner[k]);
-			if (is_folder_name(inner[k])) {
+			if (is_folder_name(inner[k]))
 				h = hash_tree(file, inner[k], h);
-			} else if (!ends_with(inner[k], ".md") ||
-				   strcmp(inner[k], "_index.md") == 0) {
+			else
 				h = hash_file(file, inner[k], h);
-			}
 			free(file);
 		}
 		free_names(inner, inner_count);
@@ -170,8 +203,11 @@ uint64_t incremental_global(const char *root, bool with_drafts,
 	char resolved[PATH_MAX];
 	uint64_t h = hash64_string("kbgen-global-1", 0);
 
-	/* kbgen itself: a rebuilt kbgen may render differently */
-	h = hash_file("/proc/self/exe", "kbgen", h);
+	/* kbgen itself: a rebuilt kbgen may render differently. Known by
+	 * its stat stamp (hashing its megabyte took a tenth of a no-change
+	 * build): installing or building it again changes its inode or its
+	 * ctime, which no program can set back. */
+	h = hash_program(h);
 	h = hash64_string(realpath(root, resolved) ? resolved : root, h);
 	h = hash64_u64(with_drafts, h);
 	h = hash64_u64(live_reload, h);
@@ -187,63 +223,123 @@ uint64_t incremental_global(const char *root, bool with_drafts,
 	return hash_content(root, h);
 }
 
-bool incremental_unchanged(const char *root, const struct cache *cache)
+/* The quick scan, by a thread per core over the sections: each file is
+ * one fstatat (the most of a no-change build's time). */
+struct unchanged_scan {
+	const char *content;
+	char **sections;
+	size_t section_count;
+	const struct cache *cache;
+	atomic_size_t next;
+	atomic_size_t seen;
+	atomic_bool changed;
+};
+
+static void stamp_of_status(const struct stat *status, struct file_stamp *stamp)
 {
-	char *content = path_join(root, "content");
-	size_t count, seen = 0;
-	char **sections = folder_names(content, &count);
-	bool same = sections != NULL;
+	*stamp = (struct file_stamp){
+		(uint64_t)status->st_size,
+		(uint64_t)status->st_mtim.tv_sec * 1000000000u +
+			(uint64_t)status->st_mtim.tv_nsec,
+		(uint64_t)status->st_ctim.tv_sec * 1000000000u +
+			(uint64_t)status->st_ctim.tv_nsec,
+		(uint64_t)status->st_ino};
+}
 
-	for (size_t i = 0; same && i < count; i++) {
-		char *folder_path;
-		DIR *folder;
-		struct dirent *entry;
+/* Compares one section folder's article files with the cache; false when
+ * one differs, is unknown or the folder cannot be read. */
+static bool section_unchanged(struct unchanged_scan *scan, const char *section,
+			      struct buf *source, size_t *seen)
+{
+	char *folder_path = path_join(scan->content, section);
+	DIR *folder = opendir(folder_path);
+	struct dirent *entry;
+	bool same = folder != NULL;
 
-		if (!is_folder_name(sections[i]))
+	free(folder_path);
+	while (same && !atomic_load(&scan->changed) &&
+	       (entry = readdir(folder)) != NULL) {
+		const char *name = entry->d_name;
+		struct stat status;
+		struct file_stamp stamp, cached;
+		long index;
+
+		if (name[0] == '.' || !is_article_name(name) ||
+		    entry->d_type == DT_DIR)
 			continue;
-		folder_path = path_join(content, sections[i]);
-		folder = opendir(folder_path);
-		free(folder_path);
-		if (folder == NULL) {
+		/* section ends with '/' */
+		buf_reset(source);
+		buf_adds(source, "content/");
+		buf_adds(source, section);
+		buf_adds(source, name);
+		index = cache_find(scan->cache, buf_cstr(source));
+		if (index < 0 || fstatat(dirfd(folder), name, &status, 0) != 0 ||
+		    S_ISDIR(status.st_mode)) {
 			same = false;
 			break;
 		}
-		while (same && (entry = readdir(folder)) != NULL) {
-			const char *name = entry->d_name;
-			struct stat status;
-			struct file_stamp stamp, cached;
-			char *source;
-			long index;
-
-			if (name[0] == '.' || !ends_with(name, ".md") ||
-			    strcmp(name, "_index.md") == 0 ||
-			    entry->d_type == DT_DIR)
-				continue;
-			/* sections[i] ends with '/' */
-			source = xasprintf("content/%s%s", sections[i], name);
-			index = cache_find(cache, source);
-			free(source);
-			if (index < 0 || fstatat(dirfd(folder), name, &status, 0) != 0 ||
-			    S_ISDIR(status.st_mode)) {
-				same = false;
-				break;
-			}
-			stamp = (struct file_stamp){
-				(uint64_t)status.st_size,
-				(uint64_t)status.st_mtim.tv_sec * 1000000000u +
-					(uint64_t)status.st_mtim.tv_nsec,
-				(uint64_t)status.st_ctim.tv_sec * 1000000000u +
-					(uint64_t)status.st_ctim.tv_nsec,
-				(uint64_t)status.st_ino};
-			cache_file(cache, (size_t)index, NULL, &cached, NULL, NULL);
-			same = memcmp(&stamp, &cached, sizeof stamp) == 0;
-			seen++;
-		}
-		closedir(folder);
+		stamp_of_status(&status, &stamp);
+		cache_file(scan->cache, (size_t)index, NULL, &cached, NULL, NULL);
+		same = memcmp(&stamp, &cached, sizeof stamp) == 0;
+		(*seen)++;
 	}
-	free_names(sections, count);
+	if (folder != NULL)
+		closedir(folder);
+	return same;
+}
+
+static void *unchanged_worker(void *argument)
+{
+	struct unchanged_scan *scan = argument;
+	struct buf source = {0};
+	size_t seen = 0;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&scan->next, 1);
+		if (i >= scan->section_count || atomic_load(&scan->changed))
+			break;
+		if (is_folder_name(scan->sections[i]) &&
+		    !section_unchanged(scan, scan->sections[i], &source, &seen))
+			atomic_store(&scan->changed, true);
+	}
+	atomic_fetch_add(&scan->seen, seen);
+	buf_free(&source);
+	return NULL;
+}
+
+bool incremental_unchanged(const char *root, const struct cache *cache)
+{
+	char *content = path_join(root, "content");
+	struct unchanged_scan scan = {.content = content, .cache = cache};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t thread_count = cores > 1 ? (size_t)cores : 1, started = 0;
+	pthread_t *threads;
+	bool same;
+
+	scan.sections = folder_names(content, false, &scan.section_count);
+	if (scan.sections == NULL) {
+		free(content);
+		return false;
+	}
+	atomic_init(&scan.next, 0);
+	atomic_init(&scan.seen, 0);
+	atomic_init(&scan.changed, false);
+	if (thread_count > scan.section_count)
+		thread_count = scan.section_count ? scan.section_count : 1;
+	threads = xcalloc(thread_count, sizeof *threads);
+	for (; started + 1 < thread_count; started++)
+		if (pthread_create(&threads[started], NULL, unchanged_worker,
+				   &scan) != 0)
+			break;
+	unchanged_worker(&scan);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	same = !atomic_load(&scan.changed) &&
+	       atomic_load(&scan.seen) == cache_file_count(cache);
+	free(threads);
+	free_names(scan.sections, scan.section_count);
 	free(content);
-	return same && seen == cache_file_count(cache);
+	return same;
 }
 
 /* ---- related articles ---- */
