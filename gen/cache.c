@@ -17,8 +17,9 @@
  * An incremental build appends the records of the articles it read again
  * and leaves the others where they are, so an edit writes a few hundred
  * bytes there instead of the whole site's records; the file is written
- * afresh (a new id) by a full build and when more than half of it is
- * records no longer listed. Appending never touches bytes the current
+ * afresh by a full build and when more than half of it is records no
+ * longer listed, its id then a hash of its records (two builds of one
+ * site write the same bytes). Appending never touches bytes the current
  * cache file points to, so a build killed meanwhile leaves a usable
  * cache; a records file that is not the one the cache file names (its
  * id) makes the cache unusable.
@@ -310,18 +311,6 @@ static int write_all(int fd, const char *bytes, size_t length, off_t at)
 	return 0;
 }
 
-/* A fresh id for a records file: different from any earlier one. */
-static uint64_t new_records_id(uint64_t previous_id)
-{
-	struct timespec now;
-	uint64_t id;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	id = hash64_u64((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
-			hash64_u64((uint64_t)getpid(), previous_id));
-	return id == previous_id ? id + 1 : id;
-}
-
 /* Appends fresh to the records file of previous (in folder), which must
  * still be the one previous mapped. *base: where fresh went. */
 static int append_records(const char *folder, const struct cache *previous,
@@ -372,8 +361,9 @@ static int write_two(const char *path, const struct buf *first,
 
 /* Writes a whole records file (id, then the records in files order, each
  * from previous's mapping or from fresh), atomically; sets each record's
- * offset to where it went. */
-static int write_records(const char *folder, uint64_t id,
+ * offset to where it went. The id is a hash of the records: two builds of
+ * the same site write the same bytes, and another file's id differs. */
+static int write_records(const char *folder, uint64_t *id,
 			 const struct cache *previous, const struct buf *fresh,
 			 const bool *reused, uint64_t *offsets,
 			 const uint64_t *lengths, size_t count)
@@ -388,11 +378,13 @@ static int write_records(const char *folder, uint64_t id,
 	for (size_t i = 0; i < count; i++)
 		any_reused |= reused[i];
 	buf_add(&all, RECORDS_MAGIC, 8);
-	buf_add(&all, (const char *)&id, 8);
+	buf_add(&all, "\0\0\0\0\0\0\0\0", 8);	/* the id, below */
 	if (!any_reused) {
 		/* fresh holds every record, in order: written as it is */
 		for (size_t i = 0; i < count; i++)
 			offsets[i] = lengths[i] ? offsets[i] + RECORDS_HEADER : 0;
+		*id = hash64(fresh->data, fresh->length, count);
+		memcpy(all.data + 8, id, 8);
 		rc = write_two(temporary, &all, fresh);
 	} else {
 		for (size_t i = 0; i < count; i++) {
@@ -405,6 +397,9 @@ static int write_records(const char *folder, uint64_t id,
 			offsets[i] = all.length;
 			buf_add(&all, bytes, lengths[i]);
 		}
+		*id = hash64(all.data + RECORDS_HEADER, all.length - RECORDS_HEADER,
+			     count);
+		memcpy(all.data + 8, id, 8);
 		rc = write_file(temporary, all.data, all.length);
 	}
 	if (rc == 0 && rename(temporary, path) != 0)
@@ -505,8 +500,7 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 			if (files[i].article != NULL && !reused[i])
 				offsets[i] += base;
 	} else {
-		records_id = new_records_id(previous ? previous->records_id : 0);
-		rc = write_records(folder, records_id, previous, &fresh, reused,
+		rc = write_records(folder, &records_id, previous, &fresh, reused,
 				   offsets, lengths, file_count);
 		records_end = 0;
 		for (size_t i = 0; i < file_count; i++)
