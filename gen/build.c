@@ -998,7 +998,7 @@ enum build_status build_run(const struct build_options *options)
 		if (build.cache != NULL &&
 		    incremental_unchanged(options->root, build.cache)) {
 			/* nothing changed: the same messages, nothing to do */
-			trace("up to date");
+			trace_phase("up to date");
 			cache_replay(build.cache);
 			status = BUILD_OK;
 			goto out;

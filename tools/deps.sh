@@ -35,6 +35,7 @@ if [ "$want" = test ]; then
 	need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 	need_cmd curl curl
 	need_cmd sqlite3 sqlite3
+	need_cmd strace strace
 	need_cmd python3 python3
 	need_cmd xmllint libxml2-utils
 	need_cmd java default-jre-headless

@@ -63,6 +63,19 @@ same_site "one body edited: equals a clean build" "$out" "$TMP/clean"
 got=$(KBGEN_TRACE=1 "$kbgen" build --clean --root "$site" --out "$out" 2>&1)
 check_contains "--clean: a full build" "$got" "kbgen: trace: full build: --clean"
 
+# An update in place does not wait for the disk. The full build that wrote
+# kb.db did not sync it, and the first fsync after it waited for the whole
+# fresh file (150 ms of a 190 ms rebuild at 10,000 articles).
+printf '\n同期。\n' >>"$site/content/a/3.md"
+KBGEN_TRACE=1 strace -f -qq -e trace=fsync,fdatasync,sync_file_range,syncfs \
+	-o "$TMP/sync.trace" "$kbgen" build --root "$site" --out "$out" \
+	>"$TMP/sync.out" 2>&1
+check_eq "body edit after a full build: exit 0" "$?" 0
+check_contains "body edit after a full build: in place" "$(cat "$TMP/sync.out")" \
+	"incremental: 1 of"
+check_eq "body edit after a full build: no fsync" \
+	"$(grep -c sync "$TMP/sync.trace")" 0
+
 # A damaged cache is never trusted: the build is a full one.
 for damage in truncate garbage empty magic; do
 	case $damage in
