@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +42,37 @@ void *xrealloc(void *pointer, size_t size)
 	if (grown == NULL)
 		out_of_memory();
 	return grown;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *huge_map(size_t size)
+{
+	size_t rounded = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	char *map = mmap(NULL, rounded + HUGE_PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *aligned;
+	size_t before, after;
+
+	if (map == MAP_FAILED)
+		out_of_memory();
+	aligned = (char *)(((uintptr_t)map + HUGE_PAGE - 1) &
+			   ~(uintptr_t)(HUGE_PAGE - 1));
+	before = (size_t)(aligned - map);
+	after = HUGE_PAGE - before;
+	if (before)
+		munmap(map, before);
+	if (after)
+		munmap(aligned + rounded, after);
+	/* advice only: without huge pages the region works all the same */
+	madvise(aligned, rounded, MADV_HUGEPAGE);
+	return aligned;
+}
+
+void huge_unmap(void *region, size_t size)
+{
+	if (region != NULL)
+		munmap(region, (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
 }
 
 void *xgrow(void *array, size_t *capacity, size_t need, size_t size)
