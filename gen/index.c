@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -369,6 +370,280 @@ int index_remove_nodes(sqlite3 *db, const char *url_prefix)
 			    status);
 }
 
+/*
+ * The build's segments, one per level. A full build leaves its segments
+ * (one per writer queue, see above) side by side at FTS5's level 0: at
+ * 10,000 articles ten of them, of 2642, 2646, 2648, 2311, 343, 2647,
+ * 1155, 687, 685 and 6 leaf pages. An update in place runs with FTS5's
+ * defaults (automerge 4, crisismerge 16) and adds two to four small
+ * segments to level 0 each time, so the second or third one-article
+ * edit found 16 segments there and FTS5's crisis merge rewrote all of
+ * level 0, the build's 16,000 pages included: a 1.5 s update at 10,000
+ * articles (about 25 ms otherwise), about five times that at 50,000.
+ * Automerge would do the same work in steps, for the same reason.
+ *
+ * So once the build has committed, its segments are moved one per level
+ * into levels 1 to n and level 0 is left empty: the updates' segments
+ * then merge among themselves at level 0, and their merges reach a
+ * level's build segment only when that level holds four segments
+ * (automerge) or when a merge's output is larger than it (FTS5 then
+ * moves the smaller segment down to be merged). The newest segment goes
+ * to level 1, the oldest to the top. That keeps FTS5's reading order,
+ * level 0 first, then each level from its newest segment to its oldest,
+ * exactly as it was, which matters: where a row has an entry in two
+ * segments, the one read first wins, and a full build does write some
+ * rowids twice (a row that a colliding row displaces within its cluster,
+ * see search_writer_flush, is deleted and written again, the deletion
+ * landing in a later segment than the row). The build's last queues are
+ * its smallest (search_writer_expect), so this order is also, but for a
+ * few pages, smallest at level 1 and largest at the top.
+ *
+ * This depends on FTS5's on-disk structure record (row 10 of
+ * search_data; see "Structure Records" in SQLite's fts5_index.c), so the
+ * record is checked before use: it must be the legacy (V1) form, byte
+ * for byte what FTS5 writes, with every segment at level 0 and no merge
+ * under way. Anything else (a V2 record of a newer SQLite, a crisis
+ * merge during a huge build) is left as it is: the index still works,
+ * it just merges as before. The configuration cookie is incremented, as
+ * FTS5 does whenever it changes the configuration, so that no reader
+ * keeps what it read before.
+ */
+#define STRUCTURE_ROWID 10
+#define STRUCTURE_MAX_LEVELS 64 /* FTS5_MAX_LEVEL */
+#define STRUCTURE_MAX_SEGMENT_ID 65535
+#define STRUCTURE_MAX_PAGE 2147483647
+#define STRUCTURE_MAX_COOKIE 2147483647
+
+struct structure_segment {
+	uint64_t id, first_page, last_page;
+};
+
+/* A V1 structure record whose segments are all at level 0. */
+struct level_zero_structure {
+	uint32_t cookie;
+	uint64_t level_count, write_counter;
+	struct structure_segment *segments; /* oldest first */
+	size_t segment_count;
+};
+
+/* Reads one SQLite varint (big-endian groups of 7 bits, the high bit
+ * saying another byte follows; a ninth byte gives 8 bits) at *at. */
+static bool varint_read(const unsigned char *record, size_t length,
+			size_t *at, uint64_t *value)
+{
+	uint64_t result = 0;
+
+	for (int byte_index = 0; byte_index < 9; byte_index++) {
+		unsigned char byte;
+
+		if (*at >= length)
+			return false;
+		byte = record[(*at)++];
+		if (byte_index == 8) {
+			result = (result << 8) | byte;
+			break;
+		}
+		result = (result << 7) | (byte & 0x7f);
+		if ((byte & 0x80) == 0)
+			break;
+	}
+	*value = result;
+	return true;
+}
+
+/* Appends value as SQLite writes a varint: the fewest bytes. */
+static void varint_write(struct buf *out, uint64_t value)
+{
+	unsigned char bytes[9];
+	size_t count = 0;
+
+	if (value >> 56 != 0) {
+		bytes[8] = (unsigned char)value;
+		value >>= 8;
+		for (int i = 7; i >= 0; i--, value >>= 7)
+			bytes[i] = (unsigned char)(0x80 | (value & 0x7f));
+		buf_add(out, (const char *)bytes, 9);
+		return;
+	}
+	do {
+		bytes[8 - count++] = (unsigned char)(value & 0x7f);
+		value >>= 7;
+	} while (value != 0);
+	for (size_t i = 1; i < count; i++)
+		bytes[8 - i] |= 0x80;
+	buf_add(out, (const char *)&bytes[9 - count], count);
+}
+
+/* The V1 record of structure: as it was read (spread false), or with
+ * level 0 empty and segment i of n at level n - i, the newest at level 1
+ * (spread true). */
+static void structure_write(struct buf *out,
+			    const struct level_zero_structure *structure,
+			    uint32_t cookie, bool spread)
+{
+	size_t count = structure->segment_count;
+	uint64_t levels = spread ? count + 1 : structure->level_count;
+	unsigned char cookie_bytes[4] = {
+		(unsigned char)(cookie >> 24), (unsigned char)(cookie >> 16),
+		(unsigned char)(cookie >> 8), (unsigned char)cookie};
+
+	buf_add(out, (const char *)cookie_bytes, 4);
+	varint_write(out, levels);
+	varint_write(out, count);
+	varint_write(out, structure->write_counter);
+	for (uint64_t level = 0; level < levels; level++) {
+		size_t first = 0, in_level = 0;
+
+		if (spread && level > 0) {
+			first = count - level;
+			in_level = 1;
+		} else if (!spread && level == 0) {
+			in_level = count;
+		}
+		varint_write(out, 0); /* no merge under way */
+		varint_write(out, in_level);
+		for (size_t i = first; i < first + in_level; i++) {
+			varint_write(out, structure->segments[i].id);
+			varint_write(out, structure->segments[i].first_page);
+			varint_write(out, structure->segments[i].last_page);
+		}
+	}
+}
+
+/* Reads the segments of level 0, the only level allowed to hold any. */
+static bool segments_read(const unsigned char *record, size_t length,
+			  size_t *at, struct level_zero_structure *structure)
+{
+	for (size_t i = 0; i < structure->segment_count; i++) {
+		struct structure_segment *segment = &structure->segments[i];
+
+		if (!varint_read(record, length, at, &segment->id) ||
+		    !varint_read(record, length, at, &segment->first_page) ||
+		    !varint_read(record, length, at, &segment->last_page) ||
+		    segment->id == 0 ||
+		    segment->id > STRUCTURE_MAX_SEGMENT_ID ||
+		    segment->first_page == 0 ||
+		    segment->last_page < segment->first_page ||
+		    segment->last_page > STRUCTURE_MAX_PAGE)
+			return false;
+	}
+	return true;
+}
+
+/* Parses record as a V1 structure record with at least one segment,
+ * every segment at level 0 and no merge under way; false for anything
+ * else. On success the caller frees structure->segments. */
+static bool structure_parse(const unsigned char *record, size_t length,
+			    struct level_zero_structure *structure)
+{
+	uint64_t segment_count, merging, in_level;
+	size_t at = 4;
+	bool ok;
+
+	memset(structure, 0, sizeof *structure);
+	/* a V2 record has 0xFF after the cookie: a level count far beyond
+	 * STRUCTURE_MAX_LEVELS */
+	if (length < 4 || !varint_read(record, length, &at,
+				       &structure->level_count) ||
+	    !varint_read(record, length, &at, &segment_count) ||
+	    !varint_read(record, length, &at, &structure->write_counter) ||
+	    structure->level_count == 0 ||
+	    structure->level_count > STRUCTURE_MAX_LEVELS ||
+	    segment_count == 0 || segment_count >= STRUCTURE_MAX_LEVELS)
+		return false;
+	structure->cookie = (uint32_t)record[0] << 24 |
+			    (uint32_t)record[1] << 16 |
+			    (uint32_t)record[2] << 8 | record[3];
+	structure->segment_count = (size_t)segment_count;
+	structure->segments = xcalloc(structure->segment_count,
+				      sizeof *structure->segments);
+	ok = structure->cookie < STRUCTURE_MAX_COOKIE;
+	for (uint64_t level = 0; ok && level < structure->level_count;
+	     level++) {
+		ok = varint_read(record, length, &at, &merging) &&
+		     varint_read(record, length, &at, &in_level) &&
+		     merging == 0 &&
+		     in_level == (level == 0 ? segment_count : 0) &&
+		     (level > 0 ||
+		      segments_read(record, length, &at, structure));
+	}
+	if (ok && at == length) {
+		/* and nothing FTS5 would have written otherwise */
+		struct buf again = {0};
+
+		structure_write(&again, structure, structure->cookie, false);
+		ok = again.length == length &&
+		     memcmp(again.data, record, length) == 0;
+		buf_free(&again);
+	} else {
+		ok = false;
+	}
+	if (!ok) {
+		free(structure->segments);
+		structure->segments = NULL;
+	}
+	return ok;
+}
+
+bool index_spread_structure(const unsigned char *record, size_t length,
+			    unsigned char **out, size_t *out_length)
+{
+	struct level_zero_structure structure;
+	struct buf spread = {0};
+
+	*out = NULL;
+	*out_length = 0;
+	if (!structure_parse(record, length, &structure))
+		return false;
+	structure_write(&spread, &structure, structure.cookie + 1, true);
+	free(structure.segments);
+	*out_length = spread.length;
+	*out = (unsigned char *)buf_detach(&spread);
+	return true;
+}
+
+/* Spreads the segments of db's committed index, one per level (see
+ * above); a record of another form is left as it is. No FTS5 call
+ * follows on this connection, so nothing FTS5 keeps in memory can write
+ * the old record back. 0, or -1 when SQLite fails (sqlite3_errmsg says
+ * why). */
+static int spread_segments(sqlite3 *db)
+{
+	sqlite3_stmt *statement = NULL;
+	unsigned char *spread = NULL;
+	size_t length = 0;
+	int step, rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT block FROM search_data WHERE id = "
+			       STRINGIFY(STRUCTURE_ROWID), -1, &statement,
+			       NULL) != SQLITE_OK)
+		goto out;
+	step = sqlite3_step(statement);
+	if (step == SQLITE_ROW &&
+	    sqlite3_column_type(statement, 0) == SQLITE_BLOB)
+		index_spread_structure(sqlite3_column_blob(statement, 0),
+				       (size_t)sqlite3_column_bytes(statement,
+								    0),
+				       &spread, &length);
+	else if (step != SQLITE_ROW && step != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(statement);
+	statement = NULL;
+	if (spread != NULL &&
+	    (sqlite3_prepare_v2(db, "UPDATE search_data SET block = ?1 "
+				"WHERE id = " STRINGIFY(STRUCTURE_ROWID), -1,
+				&statement, NULL) != SQLITE_OK ||
+	     sqlite3_bind_blob(statement, 1, spread, (int)length,
+			       SQLITE_STATIC) != SQLITE_OK ||
+	     sqlite3_step(statement) != SQLITE_DONE))
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(statement);
+	free(spread);
+	return rc;
+}
+
 /* Writes what is queued; after a full build, drops the build's settings.
  * 0, or -1 after a diagnostic. */
 static int finish_writing(sqlite3 *db, struct index_state *state)
@@ -386,17 +661,23 @@ static int finish_writing(sqlite3 *db, struct index_state *state)
 
 int index_close(sqlite3 *db, const char *path, int commit)
 {
+	struct index_state *state;
+	bool fresh;
 	int rc = 0;
 
 	if (db == NULL)
 		return 0;
-	if (commit && finish_writing(db, state_of(db)) != 0) {
+	state = state_of(db);
+	fresh = state != NULL && state->fresh;
+	if (commit && finish_writing(db, state) != 0) {
 		commit = 0;
 		rc = -1;
 	}
 	state_remove(db);
 	if (sqlite3_exec(db, commit ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) !=
 	    SQLITE_OK)
+		rc = fail(db, path);
+	else if (commit && fresh && spread_segments(db) != 0)
 		rc = fail(db, path);
 	if (sqlite3_close(db) != SQLITE_OK)
 		rc = -1;

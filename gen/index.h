@@ -24,6 +24,8 @@
 #define KB_INDEX_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "site.h"
 
@@ -104,7 +106,21 @@ int index_remove_article(sqlite3 *db, const char *url);
 int index_remove_nodes(sqlite3 *db, const char *url_prefix);
 
 /* Writes the queued rows, then commits and closes. With commit false (or
- * when writing fails), rolls back. 0, or -1 after a diagnostic. */
+ * when writing fails), rolls back. After a full build (index_open), the
+ * committed index's segments are then spread one per level (see
+ * index_spread_structure). 0, or -1 after a diagnostic. */
 int index_close(sqlite3 *db, const char *path, int commit);
+
+/* The FTS5 structure record (row 10 of search_data) of a full build,
+ * rearranged as index_close leaves it: level 0 empty and the build's
+ * segments one per level, the newest at level 1, the configuration
+ * cookie incremented (index.c says why). Returns true with *out (the
+ * caller frees it) and *out_length when record is FTS5's legacy (V1)
+ * form, exactly as FTS5 writes it, with one or more segments, all at
+ * level 0, and no merge under way; otherwise false with *out NULL: such
+ * a record is to be left as it is. Pure computation, for index_close
+ * and the tests. */
+bool index_spread_structure(const unsigned char *record, size_t length,
+			    unsigned char **out, size_t *out_length);
 
 #endif

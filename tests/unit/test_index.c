@@ -3,8 +3,11 @@
  * removals) against kb.db built afresh: the logical content (every table,
  * the search rows by rowid, the index's term instances) and the search
  * results in order must be equal; the schema version check; the trees
- * and the theme rewritten into an existing kb.db; and a reader querying
- * (as kb.cgi opens kb.db) while a writer updates in a loop.
+ * and the theme rewritten into an existing kb.db; a reader querying (as
+ * kb.cgi opens kb.db) while a writer updates in a loop; and a full
+ * build's FTS5 segments spread one per level (index_spread_structure):
+ * records made by hand, the same answers as before, and one-article
+ * edits that no longer rewrite the build's segments.
  *
  * Run from the repository root (tests/run does).
  */
@@ -679,6 +682,892 @@ static void test_concurrent_reader(void)
 	free(path);
 }
 
+/* ---- the build's segments, one per level ---------------------------------- */
+
+/* A rowid span that makes a few of the bulk rows collide (few enough to
+ * keep a build below FTS5's 16 segments a level); the edits made in
+ * place; the share of the build's pages that no edit may write. */
+#define SPREAD_COLLISION_SPAN 100000
+#define SPREAD_EDITS 40
+#define SPREAD_MAX_SHARE 4
+
+/* FTS5's structure record as these tests read it, on their own (not with
+ * index.c's parser): each segment with its level, oldest first within a
+ * level. */
+#define TEST_MAX_SEGMENTS 100
+struct test_segment {
+	long long id, first, last;
+	long long level;
+};
+struct test_structure {
+	bool parsed;
+	unsigned long cookie;
+	long long level_count, write_counter;
+	bool merging; /* a level has a merge under way */
+	int count;
+	struct test_segment segments[TEST_MAX_SEGMENTS];
+};
+
+static bool get_varint(const unsigned char *data, size_t length, size_t *at,
+		       long long *value)
+{
+	unsigned long long result = 0;
+
+	for (int i = 0; i < 9; i++) {
+		unsigned char byte;
+
+		if (*at >= length)
+			return false;
+		byte = data[(*at)++];
+		if (i == 8) {
+			result = result << 8 | byte;
+			break;
+		}
+		result = result << 7 | (byte & 0x7f);
+		if ((byte & 0x80) == 0)
+			break;
+	}
+	*value = (long long)result;
+	return true;
+}
+
+/* Appends a varint of at most 8 bytes (values below 2^56). */
+static void put_varint(struct buf *out, unsigned long long value)
+{
+	char bytes[8];
+	int count = 0;
+
+	do {
+		bytes[count++] = (char)(value & 0x7f);
+		value >>= 7;
+	} while (value != 0 && count < 8);
+	while (count > 0) {
+		count--;
+		buf_addc(out, (char)(bytes[count] | (count > 0 ? 0x80 : 0)));
+	}
+}
+
+static void put_segment(struct buf *out, const struct test_segment *segment)
+{
+	put_varint(out, (unsigned long long)segment->id);
+	put_varint(out, (unsigned long long)segment->first);
+	put_varint(out, (unsigned long long)segment->last);
+}
+
+static struct test_structure parse_structure(const unsigned char *data,
+					     size_t length)
+{
+	struct test_structure structure = {0};
+	long long segment_count = 0, merge = 0, in_level = 0;
+	size_t at = 4;
+	bool ok = length > 4 &&
+		  get_varint(data, length, &at, &structure.level_count) &&
+		  get_varint(data, length, &at, &segment_count) &&
+		  get_varint(data, length, &at, &structure.write_counter) &&
+		  structure.level_count <= 64 &&
+		  segment_count <= TEST_MAX_SEGMENTS;
+
+	structure.cookie = (unsigned long)data[0] << 24 |
+			   (unsigned long)data[1] << 16 |
+			   (unsigned long)data[2] << 8 | data[3];
+	for (long long level = 0; ok && level < structure.level_count;
+	     level++) {
+		ok = get_varint(data, length, &at, &merge) &&
+		     get_varint(data, length, &at, &in_level) &&
+		     structure.count + in_level <= segment_count;
+		structure.merging |= merge != 0;
+		for (long long i = 0; ok && i < in_level; i++) {
+			struct test_segment *segment =
+				&structure.segments[structure.count++];
+
+			segment->level = level;
+			ok = get_varint(data, length, &at, &segment->id) &&
+			     get_varint(data, length, &at, &segment->first) &&
+			     get_varint(data, length, &at, &segment->last);
+		}
+	}
+	structure.parsed = ok && at == length &&
+			   structure.count == segment_count;
+	return structure;
+}
+
+/* Row 10 of search_data, as a blob the caller frees; NULL if missing. */
+static unsigned char *structure_record(sqlite3 *db, size_t *length)
+{
+	sqlite3_stmt *statement = NULL;
+	unsigned char *record = NULL;
+
+	*length = 0;
+	if (sqlite3_prepare_v2(db, "SELECT block FROM search_data "
+			       "WHERE id = 10", -1, &statement,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(statement) == SQLITE_ROW) {
+		*length = (size_t)sqlite3_column_bytes(statement, 0);
+		record = xmalloc(*length + 1);
+		if (*length > 0)
+			memcpy(record, sqlite3_column_blob(statement, 0),
+			       *length);
+	}
+	sqlite3_finalize(statement);
+	return record;
+}
+
+static bool set_structure_record(sqlite3 *db, const void *record,
+				 size_t length)
+{
+	sqlite3_stmt *statement = NULL;
+	bool ok = sqlite3_prepare_v2(db, "UPDATE search_data SET block = ?1 "
+				     "WHERE id = 10", -1, &statement,
+				     NULL) == SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 1, record, (int)length,
+				    SQLITE_TRANSIENT) == SQLITE_OK &&
+		  sqlite3_step(statement) == SQLITE_DONE;
+
+	sqlite3_finalize(statement);
+	return ok;
+}
+
+static struct test_structure structure_of(const char *path)
+{
+	struct test_structure structure = {0};
+	sqlite3 *db = NULL;
+	unsigned char *record;
+	size_t length;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK) {
+		record = structure_record(db, &length);
+		if (record != NULL)
+			structure = parse_structure(record, length);
+		free(record);
+	}
+	sqlite3_close(db);
+	return structure;
+}
+
+/* "ok", or FTS5's word on what is wrong with the index at path. */
+static char *integrity_of(const char *path)
+{
+	sqlite3 *db = NULL;
+	char *answer;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+		    SQLITE_OK ||
+	    search_register(db) != SEARCH_OK)
+		answer = xstrdup("cannot open");
+	else if (sqlite3_exec(db, "INSERT INTO search(search) "
+			      "VALUES('integrity-check')", NULL, NULL,
+			      NULL) != SQLITE_OK)
+		answer = xstrdup(sqlite3_errmsg(db));
+	else
+		answer = xstrdup("ok");
+	sqlite3_close(db);
+	return answer;
+}
+
+/* Every id of search_data, ascending, for counting the pages an update
+ * writes: a page FTS5 writes gets an id no page had before. */
+struct id_set {
+	long long *ids;
+	size_t count, capacity;
+};
+
+static struct id_set data_ids(const char *path)
+{
+	struct id_set set = {0};
+	sqlite3 *db = NULL;
+	sqlite3_stmt *statement = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT id FROM search_data WHERE id > 10 "
+			       "ORDER BY id", -1, &statement, NULL) ==
+		    SQLITE_OK) {
+		while (sqlite3_step(statement) == SQLITE_ROW) {
+			set.ids = xgrow(set.ids, &set.capacity, set.count + 1,
+					sizeof *set.ids);
+			set.ids[set.count++] =
+				sqlite3_column_int64(statement, 0);
+		}
+	}
+	sqlite3_finalize(statement);
+	sqlite3_close(db);
+	return set;
+}
+
+/* How many ids of after are not in before. */
+static size_t new_ids(const struct id_set *before, const struct id_set *after)
+{
+	size_t added = 0, i = 0;
+
+	for (size_t j = 0; j < after->count; j++) {
+		while (i < before->count && before->ids[i] < after->ids[j])
+			i++;
+		if (i == before->count || before->ids[i] != after->ids[j])
+			added++;
+	}
+	return added;
+}
+
+/* A bulk article's text: `words` words drawn from a few thousand made-up
+ * ones by a fixed sequence, so that each article indexes as about as many
+ * distinct terms as words. */
+static char *bulk_text(unsigned seed, int words)
+{
+	static const char *const syllables[] = {
+		"ka", "ri", "mo", "ten", "sa", "lu", "ve", "no",
+		"pi", "dor", "xa", "qu", "be", "zi", "ho", "gan",
+	};
+	struct buf text = {0};
+	unsigned state = seed * 2654435761u + 1;
+
+	for (int i = 0; i < words; i++) {
+		int length;
+
+		state = state * 1103515245u + 12345u;
+		length = 2 + (int)(state >> 16) % 3;
+		if (i > 0)
+			buf_addc(&text, ' ');
+		for (int s = 0; s < length; s++) {
+			state = state * 1103515245u + 12345u;
+			buf_adds(&text, syllables[(state >> 16) % 16]);
+		}
+	}
+	return buf_detach(&text);
+}
+
+/* Article number's url path, "bulk/<number>/"; version changes its text.
+ * Three rows: the intro and two sections. */
+static bool add_bulk_article(sqlite3 *db, unsigned number, unsigned version)
+{
+	char *url_path = xasprintf("bulk/%u/", number);
+	char *title = xasprintf("bulk %u", number);
+	char *texts[3];
+	struct fake_article fake = {url_path, title, "bulk", NULL, {{0}}};
+	bool ok;
+
+	for (int i = 0; i < 3; i++)
+		texts[i] = bulk_text(number * 1000u + version * 10u +
+					     (unsigned)i,
+				     100);
+	fake.intro = texts[0];
+	fake.sections[0][0] = "one";
+	fake.sections[0][1] = "One";
+	fake.sections[0][2] = texts[1];
+	fake.sections[1][0] = "two";
+	fake.sections[1][1] = "Two";
+	fake.sections[1][2] = texts[2];
+	ok = add_fake_article(db, &fake);
+	for (int i = 0; i < 3; i++)
+		free(texts[i]);
+	free(title);
+	free(url_path);
+	return ok;
+}
+
+/* The build's batches of bulk articles, oldest first: each batch is
+ * written as one segment (a removal writes the writer's queue), largest
+ * first and smaller towards the end, as a full build's queues are. */
+static const unsigned bulk_batches[] = {320, 160, 80, 40, 10, 2};
+#define BULK_BATCHES (sizeof bulk_batches / sizeof *bulk_batches)
+
+static unsigned bulk_total(void)
+{
+	unsigned total = 0;
+
+	for (size_t i = 0; i < BULK_BATCHES; i++)
+		total += bulk_batches[i];
+	return total;
+}
+
+/* A full build of the bulk articles, each at its version in versions (or
+ * 0 for a NULL versions). */
+static bool build_bulk(const char *path, const unsigned *versions)
+{
+	sqlite3 *db = NULL;
+	unsigned number = 0;
+	bool ok = index_open(path, &db) == 0;
+
+	for (size_t batch = 0; ok && batch < BULK_BATCHES; batch++) {
+		for (unsigned i = 0; ok && i < bulk_batches[batch]; i++) {
+			ok = add_bulk_article(db, number,
+					      versions ? versions[number] : 0);
+			number++;
+		}
+		/* nothing to remove, but the queue is written */
+		ok = ok && index_remove_article(db, "/kb/no/such/") == 0;
+	}
+	ok = ok && ADD_NODES(db, tree10);
+	return index_close(db, path, ok) == 0 && ok;
+}
+
+/* Puts the segments of a spread structure back at level 0, oldest first,
+ * as FTS5 wrote them: the index as it was before index_close moved them.
+ * Checks that index_spread_structure turns that record into the one
+ * found. */
+static bool unspread(const char *path)
+{
+	sqlite3 *db = NULL;
+	unsigned char *record, *again = NULL;
+	size_t length, again_length = 0;
+	struct test_structure spread;
+	struct buf old = {0};
+	bool ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+		  SQLITE_OK;
+
+	record = ok ? structure_record(db, &length) : NULL;
+	spread = record ? parse_structure(record, length)
+			: (struct test_structure){0};
+	ok = spread.parsed && spread.cookie > 0 && !spread.merging;
+	if (ok) {
+		unsigned long cookie = spread.cookie - 1;
+
+		for (int i = 0; i < 4; i++)
+			buf_addc(&old, (char)(cookie >> (24 - 8 * i)));
+		put_varint(&old, 1);
+		put_varint(&old, (unsigned long long)spread.count);
+		put_varint(&old, (unsigned long long)spread.write_counter);
+		put_varint(&old, 0);
+		put_varint(&old, (unsigned long long)spread.count);
+		for (int i = spread.count - 1; i >= 0; i--)
+			put_segment(&old, &spread.segments[i]);
+		ok = index_spread_structure((const unsigned char *)old.data,
+					    old.length, &again,
+					    &again_length) &&
+		     again_length == length &&
+		     memcmp(again, record, length) == 0 &&
+		     set_structure_record(db, old.data, old.length);
+	}
+	free(again);
+	free(record);
+	buf_free(&old);
+	sqlite3_close(db);
+	return ok;
+}
+
+static bool copy_file(const char *from, const char *to)
+{
+	char *text = NULL;
+	size_t length = 0;
+	bool ok = read_file(from, (size_t)1 << 30, &text, &length) == 0 &&
+		  write_file(to, text, length) == 0;
+
+	free(text);
+	return ok;
+}
+
+/* The results (url#anchor in order, and the total) of queries on bulk
+ * terms: whole words, phrases and prefixes. */
+static char *bulk_results_of(const char *path)
+{
+	static const char *const queries[] = {
+		"kari", "tenmo", "dorxa qu", "sa", "ve", "gan", "bulk",
+		"zihoka", "pidor lu", "notenve",
+	};
+	struct buf out = {0};
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(db);
+		return xstrdup("cannot open");
+	}
+	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+		struct search_results results;
+		int rc = search_run(db, queries[q], strlen(queries[q]), 100, 0,
+				    &results);
+
+		buf_printf(&out, "%s (%d, %zu):", queries[q], rc,
+			   results.total);
+		for (size_t i = 0; i < results.count; i++)
+			buf_printf(&out, " %s#%s", results.items[i].url,
+				   results.items[i].anchor
+					   ? results.items[i].anchor
+					   : "");
+		buf_addc(&out, '\n');
+		search_results_free(&results);
+	}
+	sqlite3_close(db);
+	return buf_detach(&out);
+}
+
+/* One segment per level, level 0 empty, newest at level 1. */
+static bool one_per_level(const struct test_structure *structure)
+{
+	bool ok = structure->parsed && !structure->merging &&
+		  structure->level_count == structure->count + 1;
+
+	for (int i = 0; ok && i < structure->count; i++) {
+		ok = structure->segments[i].level == i + 1;
+		if (i > 0)
+			ok = ok && structure->segments[i].id <
+					   structure->segments[i - 1].id;
+	}
+	return ok;
+}
+
+static void test_spread_fresh(void)
+{
+	char *path = scratch_path("spread.db");
+	char *before = scratch_path("unspread.db");
+	char *answer, *want, *got;
+	struct test_structure structure;
+	bool sizes_grow = true;
+
+	TEST_SUITE("index/spread-fresh");
+	CHECK(build_bulk(path, NULL),
+	      "a full build of bulk articles in batches");
+	structure = structure_of(path);
+	CHECK(structure.parsed, "its structure record reads as FTS5's V1 form");
+	CHECK_INT(structure.count, (long long)BULK_BATCHES,
+		  "a segment per batch");
+	CHECK(one_per_level(&structure),
+	      "one segment per level, level 0 empty, the newest at level 1");
+	for (int i = 1; i < structure.count; i++)
+		sizes_grow &= structure.segments[i].last -
+				      structure.segments[i].first >
+			      structure.segments[i - 1].last -
+				      structure.segments[i - 1].first;
+	CHECK(sizes_grow, "so the smallest (the last batch) at level 1, each "
+	      "level's larger than the one below");
+	answer = integrity_of(path);
+	CHECK_STR(answer, "ok", "FTS5's integrity-check passes");
+	free(answer);
+
+	CHECK(copy_file(path, before) && unspread(before),
+	      "the same index with its segments back at level 0");
+	structure = structure_of(before);
+	CHECK(structure.parsed && structure.level_count == 1,
+	      "all at level 0 there");
+	answer = integrity_of(before);
+	CHECK_STR(answer, "ok", "and FTS5's integrity-check passes there");
+	free(answer);
+	want = logical_dump(before);
+	got = logical_dump(path);
+	CHECK(strstr(want, "kalu") != NULL, "the dump holds the bulk terms");
+	CHECK_STR(got, want, "every term instance and row the same either way");
+	free(got);
+	free(want);
+	want = bulk_results_of(before);
+	got = bulk_results_of(path);
+	CHECK(strstr(want, "(0, 0)") == NULL, "every query finds rows");
+	CHECK_STR(got, want, "the same results in the same order");
+	free(got);
+	free(want);
+	free(before);
+	free(path);
+}
+
+/* The structure of path with its segments in the reverse order: the
+ * oldest at level 1. */
+static bool reverse_levels(const char *path)
+{
+	sqlite3 *db = NULL;
+	unsigned char *record;
+	size_t length;
+	struct test_structure structure;
+	struct buf reversed = {0};
+	bool ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+		  SQLITE_OK;
+
+	record = ok ? structure_record(db, &length) : NULL;
+	structure = record ? parse_structure(record, length)
+			   : (struct test_structure){0};
+	ok = one_per_level(&structure);
+	if (ok) {
+		buf_add(&reversed, (const char *)record, 4);
+		put_varint(&reversed, (unsigned long long)structure.count + 1);
+		put_varint(&reversed, (unsigned long long)structure.count);
+		put_varint(&reversed,
+			   (unsigned long long)structure.write_counter);
+		put_varint(&reversed, 0);
+		put_varint(&reversed, 0);
+		for (int i = structure.count - 1; i >= 0; i--) {
+			put_varint(&reversed, 0);
+			put_varint(&reversed, 1);
+			put_segment(&reversed, &structure.segments[i]);
+		}
+		ok = set_structure_record(db, reversed.data, reversed.length);
+	}
+	free(record);
+	buf_free(&reversed);
+	sqlite3_close(db);
+	return ok;
+}
+
+/* Rows whose homes collide: a full build then moves a row written in one
+ * segment to the next rowid, and the deletion lands in a later segment.
+ * The spread keeps FTS5's reading order, so the index answers as before;
+ * the reverse order would not. */
+static void test_spread_collisions(void)
+{
+	char *path = scratch_path("spread-collide.db");
+	char *before = scratch_path("unspread-collide.db");
+	char *reversed = scratch_path("reversed-collide.db");
+	char *answer, *want, *got;
+	struct test_structure structure;
+
+	TEST_SUITE("index/spread-collisions");
+	search_testing_set_rowid_span(SPREAD_COLLISION_SPAN);
+	CHECK(build_bulk(path, NULL), "a full build whose rows collide");
+	structure = structure_of(path);
+	CHECK(structure.count > (int)BULK_BATCHES,
+	      "moved rows split batches into more segments");
+	CHECK(one_per_level(&structure), "one segment per level");
+	answer = integrity_of(path);
+	CHECK_STR(answer, "ok", "FTS5's integrity-check passes");
+	free(answer);
+	CHECK(copy_file(path, before) && unspread(before),
+	      "the same index with its segments back at level 0");
+	want = logical_dump(before);
+	got = logical_dump(path);
+	CHECK_STR(got, want, "every term instance and row the same either way");
+	free(got);
+	free(want);
+	want = bulk_results_of(before);
+	got = bulk_results_of(path);
+	CHECK_STR(got, want, "the same results in the same order");
+	free(got);
+	free(want);
+	CHECK(copy_file(path, reversed) && reverse_levels(reversed),
+	      "the same segments, the oldest at level 1");
+	answer = integrity_of(reversed);
+	CHECK(strcmp(answer, "ok") != 0,
+	      "fails FTS5's integrity-check: the order of levels matters");
+	free(answer);
+	search_testing_set_rowid_span(0);
+	free(reversed);
+	free(before);
+	free(path);
+}
+
+static bool has_segment(const struct test_structure *structure,
+			const struct test_segment *wanted)
+{
+	for (int i = 0; i < structure->count; i++) {
+		const struct test_segment *segment = &structure->segments[i];
+
+		if (segment->id == wanted->id &&
+		    segment->first == wanted->first &&
+		    segment->last == wanted->last)
+			return true;
+	}
+	return false;
+}
+
+/* One-article edits in place after a full build, as an incremental build
+ * makes them (remove the article, add it back, commit): the regression
+ * test for the crisis merge that rewrote the whole index at the second
+ * or third edit. Counted in pages, not timed. */
+static void test_spread_updates(void)
+{
+	char *path = scratch_path("spread-updates.db");
+	char *clean = scratch_path("spread-clean.db");
+	unsigned total = bulk_total();
+	unsigned *versions = xcalloc(total, sizeof *versions);
+	struct test_structure built, now;
+	struct test_segment largest = {0};
+	struct id_set before, after;
+	long long build_pages = 0;
+	size_t most_written = 0;
+	bool ok, kept = true;
+	char *answer, *want, *got;
+
+	TEST_SUITE("index/spread-updates");
+	CHECK(build_bulk(path, NULL), "a full build of bulk articles");
+	built = structure_of(path);
+	CHECK(one_per_level(&built), "spread one segment per level");
+	for (int i = 0; i < built.count; i++) {
+		const struct test_segment *segment = &built.segments[i];
+
+		build_pages += segment->last - segment->first + 1;
+		if (segment->last - segment->first >
+		    largest.last - largest.first)
+			largest = *segment;
+	}
+	before = data_ids(path);
+	ok = built.parsed;
+	for (unsigned edit = 1; ok && edit <= SPREAD_EDITS; edit++) {
+		unsigned number = (edit * 37u) % total;
+		char *url = xasprintf("/kb/bulk/%u/", number);
+		sqlite3 *db = NULL;
+		size_t written;
+
+		versions[number] = edit;
+		ok = index_open_update(path, &db) == 0 &&
+		     index_remove_article(db, url) == 0 &&
+		     add_bulk_article(db, number, edit);
+		ok = index_close(db, path, ok) == 0 && ok;
+		now = structure_of(path);
+		after = data_ids(path);
+		written = new_ids(&before, &after);
+		if (written > most_written)
+			most_written = written;
+		kept &= has_segment(&now, &largest);
+		free(before.ids);
+		before = after;
+		free(url);
+	}
+	free(before.ids);
+	CHECK(ok, "40 one-article edits, each a transaction of its own");
+	CHECK(kept, "after each, the build's largest segment is there, "
+	      "untouched (same id, same pages)");
+	CHECK(largest.last > 0 && most_written * SPREAD_MAX_SHARE <
+					  (size_t)build_pages,
+	      "no edit writes a quarter as many pages as the build did (a "
+	      "crisis merge wrote them all again)");
+	answer = integrity_of(path);
+	CHECK_STR(answer, "ok", "FTS5's integrity-check passes");
+	free(answer);
+	CHECK(build_bulk(clean, versions),
+	      "a full build of the edited articles");
+	want = logical_dump(clean);
+	got = logical_dump(path);
+	CHECK_STR(got, want, "the edited index holds what a full build holds");
+	free(got);
+	free(want);
+	want = bulk_results_of(clean);
+	got = bulk_results_of(path);
+	CHECK_STR(got, want, "the same results in the same order");
+	free(got);
+	free(want);
+	free(versions);
+	free(clean);
+	free(path);
+}
+
+/* index_spread_structure on records made by hand. */
+static bool spreads_to(const unsigned char *record, size_t length,
+		       const unsigned char *want, size_t want_length)
+{
+	unsigned char *out = NULL;
+	size_t out_length = 0;
+	bool ok = index_spread_structure(record, length, &out, &out_length) &&
+		  out_length == want_length &&
+		  memcmp(out, want, want_length) == 0;
+
+	free(out);
+	return ok;
+}
+
+static bool refused(const void *record, size_t length)
+{
+	unsigned char *out = (unsigned char *)"";
+	size_t out_length = 1;
+
+	return !index_spread_structure(record, length, &out, &out_length) &&
+	       out == NULL && out_length == 0;
+}
+
+#define SPREADS_TO(record, want) \
+	spreads_to(record, sizeof record, want, sizeof want)
+#define REFUSED(record) refused(record, sizeof record)
+
+/* count segments (ids from 1, pages 1 to 10) at level 0. */
+static struct buf level_zero_record(int count)
+{
+	struct buf record = {0};
+
+	buf_add(&record, "\0\0\0\1", 4);
+	put_varint(&record, 1);
+	put_varint(&record, (unsigned long long)count);
+	put_varint(&record, 0);
+	put_varint(&record, 0);
+	put_varint(&record, (unsigned long long)count);
+	for (int i = 1; i <= count; i++) {
+		put_varint(&record, (unsigned long long)i);
+		put_varint(&record, 1);
+		put_varint(&record, 10);
+	}
+	return record;
+}
+
+static void test_spread_records(void)
+{
+	/* cookie 5; 1 level, 3 segments, 300 leaves written; level 0: no
+	 * merge, segments 1 (pages 1-200), 2 (1-50), 3 (1-7) */
+	static const unsigned char three[] = {
+		0, 0, 0, 5, 1, 3, 0x82, 0x2c, 0, 3,
+		1, 1, 0x81, 0x48, 2, 1, 50, 3, 1, 7,
+	};
+	/* cookie 6; 4 levels; level 0 empty, then 3, 2, 1 */
+	static const unsigned char three_spread[] = {
+		0, 0, 0, 6, 4, 3, 0x82, 0x2c, 0, 0,
+		0, 1, 3, 1, 7, 0, 1, 2, 1, 50, 0, 1, 1, 1, 0x81, 0x48,
+	};
+	/* a nine-byte write counter, 0xff00000000000001 */
+	static const unsigned char big_counter[] = {
+		0, 0, 0, 1, 1, 1, 0xff, 0xc0, 0x80, 0x80, 0x80, 0x80, 0x80,
+		0x80, 1, 0, 1, 9, 2, 3,
+	};
+	static const unsigned char big_counter_spread[] = {
+		0, 0, 0, 2, 2, 1, 0xff, 0xc0, 0x80, 0x80, 0x80, 0x80, 0x80,
+		0x80, 1, 0, 0, 0, 1, 9, 2, 3,
+	};
+	/* the V2 form of newer SQLite: 0xff 0x00 0x00 0x01 after the
+	 * cookie, and more fields per segment */
+	static const unsigned char version2[] = {
+		0, 0, 0, 5, 0xff, 0, 0, 1, 1, 1, 0,
+		0, 1, 1, 1, 7, 1, 1, 0, 0, 3,
+	};
+	static const unsigned char no_segments[] = {0, 0, 0, 1, 0, 0, 0};
+	static const unsigned char not_shortest[] = {
+		0, 0, 0, 5, 0x80, 1, 1, 0, 0, 1, 1, 1, 7,
+	};
+	static const unsigned char merging[] = {
+		0, 0, 0, 5, 1, 2, 0, 2, 2, 1, 1, 7, 2, 1, 7,
+	};
+	static const unsigned char above_zero[] = {
+		0, 0, 0, 5, 2, 2, 0, 0, 1, 1, 1, 7, 0, 1, 2, 1, 7,
+	};
+	static const unsigned char segment_zero[] = {
+		0, 0, 0, 5, 1, 1, 0, 0, 1, 0, 1, 7,
+	};
+	static const unsigned char page_zero[] = {
+		0, 0, 0, 5, 1, 1, 0, 0, 1, 1, 0, 7,
+	};
+	static const unsigned char pages_backwards[] = {
+		0, 0, 0, 5, 1, 1, 0, 0, 1, 1, 8, 7,
+	};
+	static const unsigned char last_cookie[] = {
+		0x7f, 0xff, 0xff, 0xff, 1, 1, 0, 0, 1, 1, 1, 7,
+	};
+	static const unsigned char negative_cookie[] = {
+		0x80, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 7,
+	};
+	static const char garbage[] = "not a structure record at all";
+	struct buf record;
+	unsigned char *spread = NULL;
+	size_t spread_length = 0;
+
+	TEST_SUITE("index/spread-records");
+	CHECK(SPREADS_TO(three, three_spread),
+	      "three segments at level 0: level 0 emptied, the newest at "
+	      "level 1, the cookie incremented, nothing else changed");
+	CHECK(SPREADS_TO(big_counter, big_counter_spread),
+	      "a nine-byte varint is read and written back as it was");
+	CHECK(index_spread_structure(three, sizeof three, &spread,
+				     &spread_length) &&
+		      refused(spread, spread_length),
+	      "a spread record is not spread again");
+	free(spread);
+	CHECK(REFUSED(version2), "a V2 record is left as it is");
+	CHECK(refused(garbage, sizeof garbage - 1), "so is garbage");
+	CHECK(refused(three, 0) && refused(three, 3),
+	      "and a record shorter than a cookie");
+	CHECK(refused(three, sizeof three - 1), "a record cut short");
+	record = level_zero_record(3);
+	buf_addc(&record, 0);
+	CHECK(refused(record.data, record.length), "a byte too many");
+	buf_free(&record);
+	CHECK(REFUSED(not_shortest),
+	      "a varint FTS5 would have written shorter");
+	CHECK(REFUSED(no_segments), "an index without segments");
+	CHECK(REFUSED(merging), "a merge under way");
+	CHECK(REFUSED(above_zero), "a segment above level 0");
+	CHECK(REFUSED(segment_zero) && REFUSED(page_zero) &&
+		      REFUSED(pages_backwards),
+	      "segment id 0, page 0, or the last page before the first");
+	CHECK(REFUSED(last_cookie) && REFUSED(negative_cookie),
+	      "a cookie that cannot be incremented");
+	record = level_zero_record(63);
+	CHECK(index_spread_structure((const unsigned char *)record.data,
+				     record.length, &spread, &spread_length) &&
+		      spread_length > 4 && spread[4] == 64,
+	      "63 segments take the 64 levels FTS5 allows");
+	free(spread);
+	buf_free(&record);
+	record = level_zero_record(64);
+	CHECK(refused(record.data, record.length), "64 segments do not fit");
+	buf_free(&record);
+}
+
+/* index_close leaves a structure record it does not know as it is, and
+ * the build goes on. */
+static void test_spread_left_alone(void)
+{
+	static const unsigned char version2[] = {
+		0, 0, 0, 5, 0xff, 0, 0, 1, 1, 1, 0,
+		0, 1, 1, 1, 7, 1, 1, 0, 0, 3,
+	};
+	static const char garbage[] = "not a structure record at all";
+	char *path = scratch_path("spread-empty.db");
+	struct buf record_made;
+	sqlite3 *db = NULL;
+	unsigned char *record, *after;
+	size_t length = 0, after_length = 0;
+	char *answer;
+	bool same;
+
+	TEST_SUITE("index/spread-left-alone");
+	CHECK(index_open(path, &db) == 0, "a full build of nothing");
+	record = db ? structure_record(db, &length) : NULL;
+	CHECK_INT(index_close(db, path, 1), 0, "closes");
+	db = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		after = structure_record(db, &after_length);
+	else
+		after = NULL;
+	sqlite3_close(db);
+	db = NULL;
+	CHECK(record && after && after_length == length &&
+		      memcmp(record, after, length) == 0,
+	      "an index without segments keeps its structure record");
+	free(after);
+	free(record);
+	answer = integrity_of(path);
+	CHECK_STR(answer, "ok", "and passes FTS5's integrity-check");
+	free(answer);
+	unlink(path);
+
+	for (int round = 0; round < 2; round++) {
+		const void *odd = round ? (const void *)garbage : version2;
+		size_t odd_length = round ? sizeof garbage - 1
+					  : sizeof version2;
+
+		CHECK(index_open(path, &db) == 0 &&
+			      set_structure_record(db, odd, odd_length),
+		      round ? "a build whose record is garbage"
+			    : "a build whose record is of the V2 form");
+		CHECK_INT(index_close(db, path, 1), 0, "closes without error");
+		db = NULL;
+		after = NULL;
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK)
+			after = structure_record(db, &after_length);
+		sqlite3_close(db);
+		db = NULL;
+		same = after && after_length == odd_length &&
+		       memcmp(after, odd, odd_length) == 0;
+		CHECK(same, "the record is left as it was");
+		free(after);
+		unlink(path);
+	}
+
+	/* the control: a record of the expected form, put there the same
+	 * way, is spread */
+	record_made = level_zero_record(3);
+	CHECK(index_open(path, &db) == 0 &&
+		      set_structure_record(db, record_made.data,
+					   record_made.length),
+	      "a build whose record has three segments at level 0");
+	CHECK_INT(index_close(db, path, 1), 0, "closes");
+	db = NULL;
+	after = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		after = structure_record(db, &after_length);
+	sqlite3_close(db);
+	CHECK(index_spread_structure((const unsigned char *)record_made.data,
+				     record_made.length, &record, &length) &&
+		      after && after_length == length &&
+		      memcmp(after, record, length) == 0,
+	      "that record is spread");
+	free(record);
+	free(after);
+	buf_free(&record_made);
+	free(path);
+}
+
 int main(void)
 {
 	char *command;
@@ -692,6 +1581,11 @@ int main(void)
 	test_duplicates();
 	test_concurrent_reader();
 	test_stores_in_place();
+	test_spread_records();
+	test_spread_left_alone();
+	test_spread_fresh();
+	test_spread_collisions();
+	test_spread_updates();
 	command = xasprintf("rm -rf '%s'", scratch);
 	if (system(command) != 0)
 		fprintf(stderr, "cannot remove %s\n", scratch);
