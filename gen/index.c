@@ -398,15 +398,21 @@ int index_remove_nodes(sqlite3 *db, const char *url_prefix)
  * its smallest (search_writer_expect), so this order is also, but for a
  * few pages, smallest at level 1 and largest at the top.
  *
+ * A build big enough for FTS5 to crisis-merge while writing it has
+ * segments at level 1 too (50,000 articles: 8 there, the oldest of
+ * 29,608 pages, and 11 small ones at level 0); there an edit's merges
+ * soon reached level 1 and its 80,000 pages. Those are spread the same
+ * way, all segments one per level in reading order.
+ *
  * This depends on FTS5's on-disk structure record (row 10 of
  * search_data; see "Structure Records" in SQLite's fts5_index.c), so the
  * record is checked before use: it must be the legacy (V1) form, byte
- * for byte what FTS5 writes, with every segment at level 0 and no merge
- * under way. Anything else (a V2 record of a newer SQLite, a crisis
- * merge during a huge build) is left as it is: the index still works,
- * it just merges as before. The configuration cookie is incremented, as
- * FTS5 does whenever it changes the configuration, so that no reader
- * keeps what it read before.
+ * for byte what FTS5 writes, with no merge under way and at most 63
+ * segments (FTS5 allows 64 levels). Anything else (a V2 record of a
+ * newer SQLite, say) is left as it is: the index still works, it just
+ * merges as before. The configuration cookie is incremented, as FTS5
+ * does whenever it changes the configuration, so that no reader keeps
+ * what it read before.
  */
 #define STRUCTURE_ROWID 10
 #define STRUCTURE_MAX_LEVELS 64 /* FTS5_MAX_LEVEL */
@@ -415,14 +421,16 @@ int index_remove_nodes(sqlite3 *db, const char *url_prefix)
 #define STRUCTURE_MAX_COOKIE 2147483647
 
 struct structure_segment {
-	uint64_t id, first_page, last_page;
+	uint64_t id, first_page, last_page, level;
 };
 
-/* A V1 structure record whose segments are all at level 0. */
-struct level_zero_structure {
+/* A V1 structure record with no merge under way. */
+struct structure {
 	uint32_t cookie;
 	uint64_t level_count, write_counter;
-	struct structure_segment *segments; /* oldest first */
+	/* in FTS5's reading order: level 0 first, each level's newest
+	 * segment first */
+	struct structure_segment *segments;
 	size_t segment_count;
 };
 
@@ -474,14 +482,21 @@ static void varint_write(struct buf *out, uint64_t value)
 	buf_add(out, (const char *)&bytes[9 - count], count);
 }
 
+static void segment_write(struct buf *out,
+			  const struct structure_segment *segment)
+{
+	varint_write(out, segment->id);
+	varint_write(out, segment->first_page);
+	varint_write(out, segment->last_page);
+}
+
 /* The V1 record of structure: as it was read (spread false), or with
- * level 0 empty and segment i of n at level n - i, the newest at level 1
- * (spread true). */
-static void structure_write(struct buf *out,
-			    const struct level_zero_structure *structure,
+ * level 0 empty and the segments one per level in reading order, the
+ * first at level 1 (spread true). */
+static void structure_write(struct buf *out, const struct structure *structure,
 			    uint32_t cookie, bool spread)
 {
-	size_t count = structure->segment_count;
+	size_t count = structure->segment_count, next = 0;
 	uint64_t levels = spread ? count + 1 : structure->level_count;
 	unsigned char cookie_bytes[4] = {
 		(unsigned char)(cookie >> 24), (unsigned char)(cookie >> 16),
@@ -492,31 +507,36 @@ static void structure_write(struct buf *out,
 	varint_write(out, count);
 	varint_write(out, structure->write_counter);
 	for (uint64_t level = 0; level < levels; level++) {
-		size_t first = 0, in_level = 0;
+		size_t end = next;
 
-		if (spread && level > 0) {
-			first = count - level;
-			in_level = 1;
-		} else if (!spread && level == 0) {
-			in_level = count;
-		}
+		if (spread)
+			end = level > 0 ? next + 1 : next;
+		else
+			while (end < count &&
+			       structure->segments[end].level == level)
+				end++;
 		varint_write(out, 0); /* no merge under way */
-		varint_write(out, in_level);
-		for (size_t i = first; i < first + in_level; i++) {
-			varint_write(out, structure->segments[i].id);
-			varint_write(out, structure->segments[i].first_page);
-			varint_write(out, structure->segments[i].last_page);
-		}
+		varint_write(out, end - next);
+		/* oldest first within a level: the reverse of reading order */
+		for (size_t i = end; i > next; i--)
+			segment_write(out, &structure->segments[i - 1]);
+		next = end;
 	}
 }
 
-/* Reads the segments of level 0, the only level allowed to hold any. */
-static bool segments_read(const unsigned char *record, size_t length,
-			  size_t *at, struct level_zero_structure *structure)
+/* Reads a level's count segments (oldest first) into structure's
+ * reading order from index *next on. */
+static bool level_read(const unsigned char *record, size_t length, size_t *at,
+		       uint64_t level, uint64_t count,
+		       struct structure *structure, size_t *next)
 {
-	for (size_t i = 0; i < structure->segment_count; i++) {
-		struct structure_segment *segment = &structure->segments[i];
+	if (count > structure->segment_count - *next)
+		return false;
+	for (uint64_t i = 0; i < count; i++) {
+		struct structure_segment *segment =
+			&structure->segments[*next + count - 1 - i];
 
+		segment->level = level;
 		if (!varint_read(record, length, at, &segment->id) ||
 		    !varint_read(record, length, at, &segment->first_page) ||
 		    !varint_read(record, length, at, &segment->last_page) ||
@@ -527,17 +547,18 @@ static bool segments_read(const unsigned char *record, size_t length,
 		    segment->last_page > STRUCTURE_MAX_PAGE)
 			return false;
 	}
+	*next += count;
 	return true;
 }
 
-/* Parses record as a V1 structure record with at least one segment,
- * every segment at level 0 and no merge under way; false for anything
- * else. On success the caller frees structure->segments. */
+/* Parses record as a V1 structure record with one or more segments and
+ * no merge under way; false for anything else. On success the caller
+ * frees structure->segments. */
 static bool structure_parse(const unsigned char *record, size_t length,
-			    struct level_zero_structure *structure)
+			    struct structure *structure)
 {
 	uint64_t segment_count, merging, in_level;
-	size_t at = 4;
+	size_t at = 4, next = 0;
 	bool ok;
 
 	memset(structure, 0, sizeof *structure);
@@ -559,15 +580,13 @@ static bool structure_parse(const unsigned char *record, size_t length,
 				      sizeof *structure->segments);
 	ok = structure->cookie < STRUCTURE_MAX_COOKIE;
 	for (uint64_t level = 0; ok && level < structure->level_count;
-	     level++) {
+	     level++)
 		ok = varint_read(record, length, &at, &merging) &&
 		     varint_read(record, length, &at, &in_level) &&
 		     merging == 0 &&
-		     in_level == (level == 0 ? segment_count : 0) &&
-		     (level > 0 ||
-		      segments_read(record, length, &at, structure));
-	}
-	if (ok && at == length) {
+		     level_read(record, length, &at, level, in_level,
+				structure, &next);
+	if (ok && at == length && next == structure->segment_count) {
 		/* and nothing FTS5 would have written otherwise */
 		struct buf again = {0};
 
@@ -588,15 +607,26 @@ static bool structure_parse(const unsigned char *record, size_t length,
 bool index_spread_structure(const unsigned char *record, size_t length,
 			    unsigned char **out, size_t *out_length)
 {
-	struct level_zero_structure structure;
+	struct structure structure;
 	struct buf spread = {0};
+	bool changed;
 
 	*out = NULL;
 	*out_length = 0;
 	if (!structure_parse(record, length, &structure))
 		return false;
-	structure_write(&spread, &structure, structure.cookie + 1, true);
+	structure_write(&spread, &structure, structure.cookie, true);
+	changed = spread.length != length ||
+		  memcmp(spread.data, record, length) != 0;
+	buf_reset(&spread);
+	if (changed)
+		structure_write(&spread, &structure, structure.cookie + 1,
+				true);
 	free(structure.segments);
+	if (!changed) {
+		buf_free(&spread);
+		return false;
+	}
 	*out_length = spread.length;
 	*out = (unsigned char *)buf_detach(&spread);
 	return true;

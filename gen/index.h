@@ -113,13 +113,14 @@ int index_close(sqlite3 *db, const char *path, int commit);
 
 /* The FTS5 structure record (row 10 of search_data) of a full build,
  * rearranged as index_close leaves it: level 0 empty and the build's
- * segments one per level, the newest at level 1, the configuration
- * cookie incremented (index.c says why). Returns true with *out (the
- * caller frees it) and *out_length when record is FTS5's legacy (V1)
- * form, exactly as FTS5 writes it, with one or more segments, all at
- * level 0, and no merge under way; otherwise false with *out NULL: such
- * a record is to be left as it is. Pure computation, for index_close
- * and the tests. */
+ * segments one per level in the order FTS5 reads them (level 0 first,
+ * each level's newest first), so the first at level 1; the
+ * configuration cookie incremented (index.c says why). Returns true with
+ * *out (the caller frees it) and *out_length when record is FTS5's
+ * legacy (V1) form, exactly as FTS5 writes it, with 1 to 63 segments, no
+ * merge under way, and not spread already; otherwise false with *out
+ * NULL: such a record is to be left as it is. Pure computation, for
+ * index_close and the tests. */
 bool index_spread_structure(const unsigned char *record, size_t length,
 			    unsigned char **out, size_t *out_length);
 

@@ -685,9 +685,11 @@ static void test_concurrent_reader(void)
 /* ---- the build's segments, one per level ---------------------------------- */
 
 /* A rowid span that makes a few of the bulk rows collide (few enough to
- * keep a build below FTS5's 16 segments a level); the edits made in
+ * keep a build below FTS5's 16 segments a level), and one that makes
+ * enough collide for FTS5 to merge while building; the edits made in
  * place; the share of the build's pages that no edit may write. */
 #define SPREAD_COLLISION_SPAN 100000
+#define SPREAD_CRISIS_SPAN 10000
 #define SPREAD_EDITS 40
 #define SPREAD_MAX_SHARE 4
 
@@ -1091,18 +1093,26 @@ static char *bulk_results_of(const char *path)
 	return buf_detach(&out);
 }
 
-/* One segment per level, level 0 empty, newest at level 1. */
+/* One segment per level and level 0 empty. */
 static bool one_per_level(const struct test_structure *structure)
 {
 	bool ok = structure->parsed && !structure->merging &&
 		  structure->level_count == structure->count + 1;
 
-	for (int i = 0; ok && i < structure->count; i++) {
+	for (int i = 0; ok && i < structure->count; i++)
 		ok = structure->segments[i].level == i + 1;
-		if (i > 0)
-			ok = ok && structure->segments[i].id <
-					   structure->segments[i - 1].id;
-	}
+	return ok;
+}
+
+/* Segment ids falling from level 1 up: a build that merged nothing
+ * numbers its segments in the order it writes them, so the newest is at
+ * level 1. */
+static bool newest_lowest(const struct test_structure *structure)
+{
+	bool ok = structure->count > 0;
+
+	for (int i = 1; ok && i < structure->count; i++)
+		ok = structure->segments[i].id < structure->segments[i - 1].id;
 	return ok;
 }
 
@@ -1122,7 +1132,8 @@ static void test_spread_fresh(void)
 	CHECK_INT(structure.count, (long long)BULK_BATCHES,
 		  "a segment per batch");
 	CHECK(one_per_level(&structure),
-	      "one segment per level, level 0 empty, the newest at level 1");
+	      "one segment per level, level 0 empty");
+	CHECK(newest_lowest(&structure), "the newest at level 1");
 	for (int i = 1; i < structure.count; i++)
 		sizes_grow &= structure.segments[i].last -
 				      structure.segments[i].first >
@@ -1198,8 +1209,10 @@ static bool reverse_levels(const char *path)
 /* Rows whose homes collide: a full build then moves a row written in one
  * segment to the next rowid, and the deletion lands in a later segment.
  * The spread keeps FTS5's reading order, so the index answers as before;
- * the reverse order would not. */
-static void test_spread_collisions(void)
+ * the reverse order would not. With span SPREAD_CRISIS_SPAN the moves
+ * split the batches into so many segments that FTS5 merges some while
+ * building, as at 50,000 articles: those are spread too. */
+static void test_spread_collisions(long long span, bool crisis)
 {
 	char *path = scratch_path("spread-collide.db");
 	char *before = scratch_path("unspread-collide.db");
@@ -1207,18 +1220,26 @@ static void test_spread_collisions(void)
 	char *answer, *want, *got;
 	struct test_structure structure;
 
-	TEST_SUITE("index/spread-collisions");
-	search_testing_set_rowid_span(SPREAD_COLLISION_SPAN);
+	TEST_SUITE(crisis ? "index/spread-crisis" : "index/spread-collisions");
+	unlink(path);
+	search_testing_set_rowid_span(span);
 	CHECK(build_bulk(path, NULL), "a full build whose rows collide");
 	structure = structure_of(path);
 	CHECK(structure.count > (int)BULK_BATCHES,
 	      "moved rows split batches into more segments");
+	CHECK(structure.count > 0 &&
+		      (structure.segments[structure.count - 1].id >
+		       structure.count) == crisis,
+	      crisis ? "FTS5 merged some of them while building (a segment "
+		       "id above the count)"
+		     : "FTS5 merged none of them");
 	CHECK(one_per_level(&structure), "one segment per level");
 	answer = integrity_of(path);
 	CHECK_STR(answer, "ok", "FTS5's integrity-check passes");
 	free(answer);
 	CHECK(copy_file(path, before) && unspread(before),
-	      "the same index with its segments back at level 0");
+	      "the same index with its segments at level 0, read in the "
+	      "same order");
 	want = logical_dump(before);
 	got = logical_dump(path);
 	CHECK_STR(got, want, "every term instance and row the same either way");
@@ -1417,8 +1438,16 @@ static void test_spread_records(void)
 	static const unsigned char merging[] = {
 		0, 0, 0, 5, 1, 2, 0, 2, 2, 1, 1, 7, 2, 1, 7,
 	};
-	static const unsigned char above_zero[] = {
-		0, 0, 0, 5, 2, 2, 0, 0, 1, 1, 1, 7, 0, 1, 2, 1, 7,
+	/* after a crisis merge: level 0 holds segments 5 (pages 1-3) and
+	 * 6 (1-2), level 1 segments 1 (1-100) and 2 (1-40) */
+	static const unsigned char two_levels[] = {
+		0, 0, 0, 5, 2, 4, 0, 0, 2, 5, 1, 3, 6, 1, 2,
+		0, 2, 1, 1, 100, 2, 1, 40,
+	};
+	/* read newest first, level by level: 6, 5, 2, 1 */
+	static const unsigned char two_levels_spread[] = {
+		0, 0, 0, 6, 5, 4, 0, 0, 0, 0, 1, 6, 1, 2, 0, 1, 5, 1, 3,
+		0, 1, 2, 1, 40, 0, 1, 1, 1, 100,
 	};
 	static const unsigned char segment_zero[] = {
 		0, 0, 0, 5, 1, 1, 0, 0, 1, 0, 1, 7,
@@ -1464,7 +1493,9 @@ static void test_spread_records(void)
 	      "a varint FTS5 would have written shorter");
 	CHECK(REFUSED(no_segments), "an index without segments");
 	CHECK(REFUSED(merging), "a merge under way");
-	CHECK(REFUSED(above_zero), "a segment above level 0");
+	CHECK(SPREADS_TO(two_levels, two_levels_spread),
+	      "segments at levels 0 and 1 (a crisis merge during the build): "
+	      "one per level in the order FTS5 reads them");
 	CHECK(REFUSED(segment_zero) && REFUSED(page_zero) &&
 		      REFUSED(pages_backwards),
 	      "segment id 0, page 0, or the last page before the first");
@@ -1584,7 +1615,8 @@ int main(void)
 	test_spread_records();
 	test_spread_left_alone();
 	test_spread_fresh();
-	test_spread_collisions();
+	test_spread_collisions(SPREAD_COLLISION_SPAN, false);
+	test_spread_collisions(SPREAD_CRISIS_SPAN, true);
 	test_spread_updates();
 	command = xasprintf("rm -rf '%s'", scratch);
 	if (system(command) != 0)
