@@ -213,13 +213,11 @@ static char *logical_dump(const char *path)
 	return buf_detach(&out);
 }
 
-/* The results of each query, url#anchor in order, one query a line. */
-static char *results_of(const char *path)
+/* The results of each of queries (count of them), url#anchor in order,
+ * with each rank when ranks is true, one query a line. The caller frees. */
+static char *query_results(const char *path, const char *const *queries,
+			   size_t count, bool ranks)
 {
-	static const char *const queries[] = {
-		"迷惑", "設定", "メール", "zebra", "確認", "spf", "dkim", "ル",
-		"エラー", "届かない",
-	};
 	struct buf out = {0};
 	sqlite3 *db = NULL;
 
@@ -228,23 +226,38 @@ static char *results_of(const char *path)
 		sqlite3_close(db);
 		return xstrdup("cannot open");
 	}
-	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+	for (size_t q = 0; q < count; q++) {
 		struct search_results results;
 		int rc = search_run(db, queries[q], strlen(queries[q]), 100, 0,
 				    &results);
 
 		buf_printf(&out, "%s (%d, %zu):", queries[q], rc, results.total);
-		for (size_t i = 0; i < results.count; i++)
-			buf_printf(&out, " %s#%s %.3f", results.items[i].url,
+		for (size_t i = 0; i < results.count; i++) {
+			buf_printf(&out, " %s#%s", results.items[i].url,
 				   results.items[i].anchor
 					   ? results.items[i].anchor
-					   : "",
-				   results.items[i].rank);
+					   : "");
+			if (ranks)
+				buf_printf(&out, " %.3f", results.items[i].rank);
+		}
 		buf_addc(&out, '\n');
 		search_results_free(&results);
 	}
 	sqlite3_close(db);
 	return buf_detach(&out);
+}
+
+/* The results of each query, url#anchor and rank in order, one query a
+ * line. */
+static char *results_of(const char *path)
+{
+	static const char *const queries[] = {
+		"迷惑", "設定", "メール", "zebra", "確認", "spf", "dkim", "ル",
+		"エラー", "届かない",
+	};
+
+	return query_results(path, queries, sizeof queries / sizeof *queries,
+			     true);
 }
 
 /* ---- tests -------------------------------------------------------------------- */
@@ -1066,31 +1079,27 @@ static char *bulk_results_of(const char *path)
 		"kari", "tenmo", "dorxa qu", "sa", "ve", "gan", "bulk",
 		"zihoka", "pidor lu", "notenve",
 	};
-	struct buf out = {0};
-	sqlite3 *db = NULL;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(db);
-		return xstrdup("cannot open");
-	}
-	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
-		struct search_results results;
-		int rc = search_run(db, queries[q], strlen(queries[q]), 100, 0,
-				    &results);
+	return query_results(path, queries, sizeof queries / sizeof *queries,
+			     false);
+}
 
-		buf_printf(&out, "%s (%d, %zu):", queries[q], rc,
-			   results.total);
-		for (size_t i = 0; i < results.count; i++)
-			buf_printf(&out, " %s#%s", results.items[i].url,
-				   results.items[i].anchor
-					   ? results.items[i].anchor
-					   : "");
-		buf_addc(&out, '\n');
-		search_results_free(&results);
-	}
-	sqlite3_close(db);
-	return buf_detach(&out);
+/* Checks that the index at path holds what the one at other holds (every
+ * term instance and row, what says how they were made) and answers the
+ * bulk queries alike. */
+static void check_same_index(const char *path, const char *other,
+			     const char *what)
+{
+	char *want = logical_dump(other), *got = logical_dump(path);
+
+	CHECK_STR(got, want, what);
+	free(got);
+	free(want);
+	want = bulk_results_of(other);
+	got = bulk_results_of(path);
+	CHECK_STR(got, want, "the same results in the same order");
+	free(got);
+	free(want);
 }
 
 /* One segment per level and level 0 empty. */
@@ -1217,7 +1226,7 @@ static void test_spread_collisions(long long span, bool crisis)
 	char *path = scratch_path("spread-collide.db");
 	char *before = scratch_path("unspread-collide.db");
 	char *reversed = scratch_path("reversed-collide.db");
-	char *answer, *want, *got;
+	char *answer;
 	struct test_structure structure;
 
 	TEST_SUITE(crisis ? "index/spread-crisis" : "index/spread-collisions");
@@ -1240,16 +1249,8 @@ static void test_spread_collisions(long long span, bool crisis)
 	CHECK(copy_file(path, before) && unspread(before),
 	      "the same index with its segments at level 0, read in the "
 	      "same order");
-	want = logical_dump(before);
-	got = logical_dump(path);
-	CHECK_STR(got, want, "every term instance and row the same either way");
-	free(got);
-	free(want);
-	want = bulk_results_of(before);
-	got = bulk_results_of(path);
-	CHECK_STR(got, want, "the same results in the same order");
-	free(got);
-	free(want);
+	check_same_index(path, before,
+			 "every term instance and row the same either way");
 	CHECK(copy_file(path, reversed) && reverse_levels(reversed),
 	      "the same segments, the oldest at level 1");
 	answer = integrity_of(reversed);
@@ -1292,7 +1293,7 @@ static void test_spread_updates(void)
 	long long build_pages = 0;
 	size_t most_written = 0;
 	bool ok, kept = true;
-	char *answer, *want, *got;
+	char *answer;
 
 	TEST_SUITE("index/spread-updates");
 	CHECK(build_bulk(path, NULL), "a full build of bulk articles");
@@ -1342,16 +1343,8 @@ static void test_spread_updates(void)
 	free(answer);
 	CHECK(build_bulk(clean, versions),
 	      "a full build of the edited articles");
-	want = logical_dump(clean);
-	got = logical_dump(path);
-	CHECK_STR(got, want, "the edited index holds what a full build holds");
-	free(got);
-	free(want);
-	want = bulk_results_of(clean);
-	got = bulk_results_of(path);
-	CHECK_STR(got, want, "the same results in the same order");
-	free(got);
-	free(want);
+	check_same_index(path, clean,
+			 "the edited index holds what a full build holds");
 	free(versions);
 	free(clean);
 	free(path);
