@@ -481,6 +481,53 @@ static void put_related(struct stream *head, uint64_t related_key,
 	}
 }
 
+/* Writes a whole records file for files (no previous cache to reuse),
+ * streamed, atomically; sets each record's offset and length and *id.
+ * Assembled in memory first, its 13 MB at 10,000 articles cost 3,700
+ * first-touch page faults (80 ms) at the very end of a full build. The id
+ * is a hash of the records' hashes: two builds of the same site write
+ * the same bytes, and another file's id differs. 0, or -1 with errno. */
+static int stream_records(const char *folder, const struct file_entry *files,
+			  size_t count, const struct diag_copies *diags,
+			  uint64_t *offsets, uint64_t *lengths, uint64_t *id)
+{
+	char *path = path_join(folder, "records");
+	char *temporary = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	struct stream out;
+	uint64_t h = hash64_u64(count, 0);
+	int rc;
+
+	stream_open(&out, temporary);
+	buf_add(&out.bytes, RECORDS_MAGIC, 8);
+	buf_add(&out.bytes, "\0\0\0\0\0\0\0\0", 8);	/* the id, below */
+	for (size_t i = 0; i < count; i++) {
+		size_t start = out.bytes.length;
+		offsets[i] = lengths[i] = 0;
+		if (files[i].article == NULL)
+			continue;
+		put_record(&out.bytes, files[i].article, diags);
+		offsets[i] = (uint64_t)out.at + start;
+		lengths[i] = out.bytes.length - start;
+		h = hash64(out.bytes.data + start, lengths[i], h);
+		stream_check(&out);
+	}
+	*id = h;
+	stream_flush(&out);
+	if (out.error == 0 && write_all(out.fd, (const char *)id, 8, 8) != 0)
+		out.error = errno;
+	rc = stream_close(&out);
+	if (rc == 0 && rename(temporary, path) != 0)
+		rc = -1;
+	if (rc != 0) {
+		int saved = errno;
+		unlink(temporary);
+		errno = saved;
+	}
+	free(temporary);
+	free(path);
+	return rc;
+}
+
 int cache_write(const char *dir, uint64_t global, const struct site *site,
 		const struct page_fp *pages, size_t page_count,
 		uint64_t related_key, const struct cache *previous)
@@ -525,15 +572,10 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 	for (size_t i = 0; i < site->skipped_count; i++)
 		files[site->article_count + i] = (struct file_entry){
 			site->skipped[i].source, site->skipped[i].stamp, NULL};
-	if (previous == NULL) {
-		/* every record is written: room for a typical one each */
-		fresh.capacity = 4096 + file_count * 1536;
-		fresh.data = xmalloc(fresh.capacity);
-	}
 	/* the articles come sorted; only skipped drafts need placing */
 	if (site->skipped_count > 0)
 		qsort(files, file_count, sizeof *files, compare_entries);
-	for (size_t i = 0; i < file_count; i++) {
+	for (size_t i = 0; previous != NULL && i < file_count; i++) {
 		if (files[i].article == NULL)
 			continue;
 		reused[i] = previous_record(previous, files[i].article,
@@ -550,6 +592,13 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 		 previous->records_size - RECORDS_HEADER <= 2 * live + RECORDS_SLACK;
 	if (make_dirs(folder) != 0) {
 		rc = -1;
+	} else if (previous == NULL) {
+		rc = stream_records(folder, files, file_count, &diags, offsets,
+				    lengths, &records_id);
+		records_end = 0;
+		for (size_t i = 0; i < file_count; i++)
+			if (offsets[i] + lengths[i] > records_end)
+				records_end = offsets[i] + lengths[i];
 	} else if (append && append_records(folder, previous, &fresh, &base) == 0) {
 		records_id = previous->records_id;
 		records_end = base + fresh.length;
