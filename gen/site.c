@@ -1283,17 +1283,61 @@ static void relate_article(const struct site *site, struct article *article,
 		set->slot[set->items[c].article->order] = SIZE_MAX;
 }
 
-void site_compute_related(struct site *site, size_t limit)
+/* Each article's list depends only on the site, so a thread per core
+ * takes batches of them, each with its own candidate set (40 ms at
+ * 10,000 articles on one core, while the other waited). */
+struct relate_pool {
+	struct site *site;
+	size_t limit;
+	atomic_size_t next;
+};
+
+#define RELATE_BATCH 256
+
+static void *relate_worker(void *argument)
 {
+	struct relate_pool *pool = argument;
+	struct site *site = pool->site;
 	struct candidates set = {0};
 
 	set.slot = xmalloc((site->article_count + 1) * sizeof *set.slot);
 	for (size_t i = 0; i < site->article_count; i++)
 		set.slot[i] = SIZE_MAX;
-	for (size_t i = 0; i < site->article_count; i++)
-		relate_article(site, site->recent[i], limit, &set);
+	for (;;) {
+		size_t start = atomic_fetch_add(&pool->next, RELATE_BATCH);
+		size_t end = start + RELATE_BATCH;
+		if (start >= site->article_count)
+			break;
+		if (end > site->article_count)
+			end = site->article_count;
+		for (size_t i = start; i < end; i++)
+			relate_article(site, site->recent[i], pool->limit, &set);
+	}
 	free(set.items);
 	free(set.slot);
+	return NULL;
+}
+
+void site_compute_related(struct site *site, size_t limit)
+{
+	struct relate_pool pool = {.site = site, .limit = limit};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t wanted = cores > 1 ? (size_t)cores : 1, started = 0;
+	pthread_t *threads;
+
+	/* a thread costs more than a few batches */
+	if (wanted > site->article_count / (4 * RELATE_BATCH) + 1)
+		wanted = site->article_count / (4 * RELATE_BATCH) + 1;
+	threads = xcalloc(wanted, sizeof *threads);
+	atomic_init(&pool.next, 0);
+	for (; started + 1 < wanted; started++)
+		if (pthread_create(&threads[started], NULL, relate_worker,
+				   &pool) != 0)
+			break;
+	relate_worker(&pool);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
 }
 
 void site_free(struct site *site)
