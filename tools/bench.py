@@ -743,13 +743,13 @@ def print_compare(results):
           "pair: the two added, the larger RSS)")
     print()
     print(f"{'ratio (medians)':<28}{'wall':>8}{'CPU':>8}{'peak RSS':>10}   issue's target")
-    print(f"{'kbgen / hugo':<28}{number(r['kbgen/hugo']):>8}{number(r['cpu kbgen/hugo']):>8}"
-          f"{number(r['rss kbgen/hugo']):>10}   wall ≤ 0.30")
-    print(f"{'kbgen / (hugo + pagefind)':<28}{number(r['kbgen/(hugo+pagefind)']):>8}"
-          f"{number(r['cpu kbgen/(hugo+pagefind)']):>8}"
-          f"{number(r['rss kbgen/(hugo+pagefind)']):>10}")
-    print(f"{'kbgen / cmark-gfm':<28}{number(r['kbgen/cmark-gfm']):>8}"
-          f"{number(r['cpu kbgen/cmark-gfm']):>8}{'':>10}   wall ≤ 3")
+    print(f"{'kbgen / hugo':<28}{number(r['kbgen/hugo'], 3):>8}{number(r['cpu kbgen/hugo'], 3):>8}"
+          f"{number(r['rss kbgen/hugo'], 3):>10}   wall ≤ 0.30")
+    print(f"{'kbgen / (hugo + pagefind)':<28}{number(r['kbgen/(hugo+pagefind)'], 3):>8}"
+          f"{number(r['cpu kbgen/(hugo+pagefind)'], 3):>8}"
+          f"{number(r['rss kbgen/(hugo+pagefind)'], 3):>10}")
+    print(f"{'kbgen / cmark-gfm':<28}{number(r['kbgen/cmark-gfm'], 3):>8}"
+          f"{number(r['cpu kbgen/cmark-gfm'], 3):>8}{'':>10}   wall ≤ 3")
     s = results["search"]
     print()
     print(f"search, {len(s['queries'])} queries{'':<9}{'p50 ms':>8}{'p99 ms':>9}{'max ms':>9}")
