@@ -515,14 +515,7 @@ static int stream_records(const char *folder, const struct file_entry *files,
 	stream_flush(&out);
 	if (out.error == 0 && write_all(out.fd, (const char *)id, 8, 8) != 0)
 		out.error = errno;
-	rc = stream_close(&out);
-	if (rc == 0 && rename(temporary, path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		int saved = errno;
-		unlink(temporary);
-		errno = saved;
-	}
+	rc = rename_or_remove(temporary, path, stream_close(&out));
 	free(temporary);
 	free(path);
 	return rc;

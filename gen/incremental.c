@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,9 +310,7 @@ bool incremental_unchanged(const char *root, const struct cache *cache)
 {
 	char *content = path_join(root, "content");
 	struct unchanged_scan scan = {.content = content, .cache = cache};
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t thread_count = cores > 1 ? (size_t)cores : 1, started = 0;
-	pthread_t *threads;
+	size_t thread_count = core_count();
 	bool same;
 
 	scan.sections = folder_names(content, false, &scan.section_count);
@@ -326,17 +323,9 @@ bool incremental_unchanged(const char *root, const struct cache *cache)
 	atomic_init(&scan.changed, false);
 	if (thread_count > scan.section_count)
 		thread_count = scan.section_count ? scan.section_count : 1;
-	threads = xcalloc(thread_count, sizeof *threads);
-	for (; started + 1 < thread_count; started++)
-		if (pthread_create(&threads[started], NULL, unchanged_worker,
-				   &scan) != 0)
-			break;
-	unchanged_worker(&scan);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+	run_threads(unchanged_worker, &scan, thread_count);
 	same = !atomic_load(&scan.changed) &&
 	       atomic_load(&scan.seen) == cache_file_count(cache);
-	free(threads);
 	free_names(scan.sections, scan.section_count);
 	free(content);
 	return same;
@@ -506,22 +495,13 @@ static void *fp_worker(void *argument)
 
 static void article_fps(struct fp_pool *pool)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t wanted = cores > 1 ? (size_t)cores : 1, started = 0;
-	pthread_t *threads;
+	size_t wanted = core_count();
 
 	/* a thread costs more than a few batches */
 	if (wanted > pool->site->article_count / (4 * FP_BATCH) + 1)
 		wanted = pool->site->article_count / (4 * FP_BATCH) + 1;
-	threads = xcalloc(wanted, sizeof *threads);
 	atomic_init(&pool->next, 0);
-	for (; started + 1 < wanted; started++)
-		if (pthread_create(&threads[started], NULL, fp_worker, pool) != 0)
-			break;
-	fp_worker(pool);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	free(threads);
+	run_threads(fp_worker, pool, wanted);
 }
 
 void incremental_plan(const struct site *site, struct tree *const *trees,

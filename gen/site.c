@@ -5,7 +5,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -828,22 +827,12 @@ static void *load_worker(void *argument)
 
 static void load_all(struct load_pool *pool)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t count = cores > 1 ? (size_t)cores : 1;
-	pthread_t *threads;
-	size_t started = 0;
+	size_t count = core_count();
 
 	if (count > pool->count / 16 + 1)
 		count = pool->count / 16 + 1;
-	threads = xcalloc(count, sizeof *threads);
 	atomic_init(&pool->next, 0);
-	for (; started + 1 < count; started++)
-		if (pthread_create(&threads[started], NULL, load_worker, pool) != 0)
-			break;
-	load_worker(pool);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	free(threads);
+	run_threads(load_worker, pool, count);
 }
 
 /* Adds a section and queues its article files. */
@@ -1321,23 +1310,13 @@ static void *relate_worker(void *argument)
 void site_compute_related(struct site *site, size_t limit)
 {
 	struct relate_pool pool = {.site = site, .limit = limit};
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t wanted = cores > 1 ? (size_t)cores : 1, started = 0;
-	pthread_t *threads;
+	size_t wanted = core_count();
 
 	/* a thread costs more than a few batches */
 	if (wanted > site->article_count / (4 * RELATE_BATCH) + 1)
 		wanted = site->article_count / (4 * RELATE_BATCH) + 1;
-	threads = xcalloc(wanted, sizeof *threads);
 	atomic_init(&pool.next, 0);
-	for (; started + 1 < wanted; started++)
-		if (pthread_create(&threads[started], NULL, relate_worker,
-				   &pool) != 0)
-			break;
-	relate_worker(&pool);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	free(threads);
+	run_threads(relate_worker, &pool, wanted);
 }
 
 void site_free(struct site *site)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,39 @@ void *xrealloc(void *pointer, size_t size)
 	if (grown == NULL)
 		out_of_memory();
 	return grown;
+}
+
+size_t core_count(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cores > 1 ? (size_t)cores : 1;
+}
+
+void run_threads(void *(*worker)(void *), void *argument, size_t count)
+{
+	pthread_t *threads = xcalloc(count ? count : 1, sizeof *threads);
+	size_t started = 0;
+
+	for (; started + 1 < count; started++)
+		if (pthread_create(&threads[started], NULL, worker, argument) != 0)
+			break;
+	worker(argument);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
+int rename_or_remove(const char *temporary, const char *path, int rc)
+{
+	if (rc == 0 && rename(temporary, path) != 0)
+		rc = -1;
+	if (rc != 0) {
+		int saved = errno;
+		unlink(temporary);
+		errno = saved;
+	}
+	return rc;
 }
 
 #define HUGE_PAGE ((size_t)2 << 20)

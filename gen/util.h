@@ -28,6 +28,17 @@ void *xgrow(void *array, size_t *capacity, size_t need, size_t size);
  * ones. Aborts when out of memory; the caller releases with huge_unmap. */
 void *huge_map(size_t size);
 void huge_unmap(void *region, size_t size);
+/* The number of cores online, at least 1. */
+size_t core_count(void);
+/* Runs worker(argument) on count threads at once, the calling thread being
+ * one of them, and returns when every one has returned. Should a thread
+ * fail to start, fewer run: the workers share the work out themselves
+ * (an atomic counter in argument, say). */
+void run_threads(void *(*worker)(void *), void *argument, size_t count);
+/* Ends writing a file through a temporary one: with rc 0, renames
+ * temporary to path; when rc is not 0 or the rename fails, removes
+ * temporary, errno kept. 0, or -1 with errno. */
+int rename_or_remove(const char *temporary, const char *path, int rc);
 char *xstrdup(const char *text);
 char *xstrndup(const char *text, size_t length);
 /* printf into a freshly allocated string; the caller frees. */

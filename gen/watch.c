@@ -413,15 +413,9 @@ static int write_atomically(const char *folder, const char *name,
 	char *temporary = xasprintf("%s/.%s.tmp-%ld", folder, name,
 				    (long)getpid());
 	char *path = path_join(folder, name);
-	int rc = write_file(temporary, bytes, length);
+	int rc = rename_or_remove(temporary, path,
+				  write_file(temporary, bytes, length));
 
-	if (rc == 0 && rename(temporary, path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		int saved = errno;
-		unlink(temporary);
-		errno = saved;
-	}
 	free(path);
 	free(temporary);
 	return rc;
