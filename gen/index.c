@@ -243,7 +243,8 @@ int index_open(const char *path, sqlite3 **db)
 		goto failed;
 	/* the file is rebuilt from scratch each time, in a staging folder
 	 * that a failed build throws away: no journal needed */
-	if (sqlite3_exec(*db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+	if (sqlite3_exec(*db, "PRAGMA page_size = " STRINGIFY(INDEX_PAGE_SIZE)
+			 "; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 			 "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
 	    search_schema_create(*db) != SEARCH_OK ||
 	    sqlite3_exec(*db, "PRAGMA user_version = "

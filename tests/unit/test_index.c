@@ -391,6 +391,23 @@ static void test_incremental(void)
 	free(clean);
 }
 
+/* The single integer a PRAGMA answers on the file at path, or -1. */
+static int pragma_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *statement = NULL;
+	int value = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &statement, NULL) == SQLITE_OK &&
+	    sqlite3_step(statement) == SQLITE_ROW)
+		value = sqlite3_column_int(statement, 0);
+	sqlite3_finalize(statement);
+	sqlite3_close(db);
+	return value;
+}
+
 static void test_versions(void)
 {
 	char *path = scratch_path("version.db"), *junk = scratch_path("junk.db");
@@ -427,6 +444,8 @@ static void test_versions(void)
 	diag_clear();
 	unlink(path);
 	CHECK(build_clean(path), "a current kb.db again");
+	CHECK_INT(pragma_int(path, "PRAGMA page_size"), INDEX_PAGE_SIZE,
+		  "made with INDEX_PAGE_SIZE pages");
 	rc = index_open_update(path, &db);
 	CHECK_INT(rc, 0, "the current version opens for update");
 	CHECK_INT(index_close(db, path, 1), 0, "and closes");
