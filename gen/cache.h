@@ -63,7 +63,7 @@ long cache_find(const struct cache *cache, const char *source);
 struct article *cache_article(void *cache, const char *source,
 			      const struct file_stamp *stamp);
 
-/* Page fingerprints, sorted by key. Borrowed. */
+/* Page fingerprints, in the order cache_write was given them. Borrowed. */
 const struct page_fp *cache_pages(const struct cache *cache, size_t *count);
 
 /* Reports again every diagnostic the cached build printed. */

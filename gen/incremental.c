@@ -34,20 +34,11 @@ static int compare_names(const void *left, const void *right)
 	return strcmp(*(char *const *)left, *(char *const *)right);
 }
 
-static bool ends_with(const char *text, const char *suffix);
-
-/* An article file's name (a section's "x.md" but "_index.md"), which the
- * global fingerprint leaves out. */
-static bool is_article_name(const char *name)
-{
-	return ends_with(name, ".md") && strcmp(name, "_index.md") != 0;
-}
-
-/* The names in a folder, sorted, without "." and ".." (and, with
- * no_articles, without article files); NULL when it cannot be read.
+/* The names in a folder, sorted, without "." and ".."; NULL when it
+ * cannot be read.
  * Folder names end with '/' (from the directory entry's type, so no file
  * needs a stat). */
-static char **folder_names(const char *path, bool no_articles, size_t *count)
+static char **folder_names(const char *path, size_t *count)
 {
 	DIR *folder = opendir(path);
 	struct dirent *entry;
@@ -69,8 +60,6 @@ static char **folder_names(const char *path, bool no_articles, size_t *count)
 		} else {
 			directory = entry->d_type == DT_DIR;
 		}
-		if (no_articles && !directory && is_article_name(entry->d_name))
-			continue;
 		names = xgrow(names, &capacity, *count + 1, sizeof *names);
 		names[(*count)++] = directory ? xasprintf("%s/", entry->d_name)
 					      : xstrdup(entry->d_name);
@@ -129,7 +118,7 @@ static uint64_t hash_program(uint64_t h)
 static uint64_t hash_tree(const char *path, const char *name, uint64_t h)
 {
 	size_t count;
-	char **names = folder_names(path, false, &count);
+	char **names = folder_names(path, &count);
 
 	h = hash64_string(name, h);
 	if (names == NULL)
@@ -148,55 +137,52 @@ static uint64_t hash_tree(const char *path, const char *name, uint64_t h)
 	return h;
 }
 
-static bool ends_with(const char *text, const char *suffix)
-{
-	size_t length = strlen(text), suffix_length = strlen(suffix);
-
-	return length >= suffix_length &&
-	       strcmp(text + length - suffix_length, suffix) == 0;
-}
-
 /* The content folder without the article files: its layout, every
  * section's _index.md and anything else found there. */
-static uint64_t hash_content(const char *root, uint64_t h)
+static uint64_t hash_content(const char *root, const struct content_scan *scan,
+			     uint64_t h)
 {
 	char *content = path_join(root, "content");
-	size_t count;
-	char **names = folder_names(content, false, &count);
+	size_t section = 0;
 
-	h = hash64_u64(names ? count : 0xffffffffu, h);
-	for (size_t i = 0; i < count; i++) {
-		char *path = path_join(content, names[i]);
-		size_t inner_count;
-		char **inner;
+	h = hash64_u64(scan->top.readable ? scan->top.count : 0xffffffffu, h);
+	for (size_t i = 0; i < scan->top.count; i++) {
+		const struct scan_entry *entry = &scan->top.entries[i];
+		const struct scan_folder *folder;
+		char *path = path_join(content, entry->name);
 
-		h = hash64_string(names[i], h);
-		if (!is_folder_name(names[i])) {
-			h = hash_file(path, names[i], h);
+		h = hash64_string(entry->name, h);
+		h = hash64_u64(entry->directory, h);
+		if (!entry->directory) {
+			h = hash_file(path, entry->name, h);
 			free(path);
 			continue;
 		}
 		/* the article files are compared by their stamps instead
 		 * (incremental_unchanged) */
-		inner = folder_names(path, true, &inner_count);
-		for (size_t k = 0; k < inner_count; k++) {
-			char *file = path_join(path, inner[k]);
-			if (is_folder_name(inner[k]))
-				h = hash_tree(file, inner[k], h);
+		folder = &scan->sections[section++];
+		h = hash64_u64(folder->readable, h);
+		for (size_t k = 0; k < folder->count; k++) {
+			const struct scan_entry *inner = &folder->entries[k];
+			char *file;
+			if (inner->article)
+				continue;
+			file = path_join(path, inner->name);
+			h = hash64_u64(inner->directory, h);
+			if (inner->directory)
+				h = hash_tree(file, inner->name, h);
 			else
-				h = hash_file(file, inner[k], h);
+				h = hash_file(file, inner->name, h);
 			free(file);
 		}
-		free_names(inner, inner_count);
 		free(path);
 	}
-	free_names(names, count);
 	free(content);
 	return h;
 }
 
-uint64_t incremental_global(const char *root, bool with_drafts,
-			    bool live_reload)
+uint64_t incremental_global(const char *root, const struct content_scan *scan,
+			    bool with_drafts, bool live_reload)
 {
 	char *path;
 	char resolved[PATH_MAX];
@@ -219,115 +205,39 @@ uint64_t incremental_global(const char *root, bool with_drafts,
 	path = path_join(root, "decision-trees");
 	h = hash_tree(path, "decision-trees", h);
 	free(path);
-	return hash_content(root, h);
+	return hash_content(root, scan, h);
 }
 
-/* The quick scan, by a thread per core over the sections: each file is
- * one fstatat (the most of a no-change build's time). */
-struct unchanged_scan {
-	const char *content;
-	char **sections;
-	size_t section_count;
-	const struct cache *cache;
-	atomic_size_t next;
-	atomic_size_t seen;
-	atomic_bool changed;
-};
-
-static void stamp_of_status(const struct stat *status, struct file_stamp *stamp)
+bool incremental_unchanged(const struct content_scan *scan,
+			   const struct cache *cache)
 {
-	*stamp = (struct file_stamp){
-		(uint64_t)status->st_size,
-		(uint64_t)status->st_mtim.tv_sec * 1000000000u +
-			(uint64_t)status->st_mtim.tv_nsec,
-		(uint64_t)status->st_ctim.tv_sec * 1000000000u +
-			(uint64_t)status->st_ctim.tv_nsec,
-		(uint64_t)status->st_ino};
-}
-
-/* Compares one section folder's article files with the cache; false when
- * one differs, is unknown or the folder cannot be read. */
-static bool section_unchanged(struct unchanged_scan *scan, const char *section,
-			      struct buf *source, size_t *seen)
-{
-	char *folder_path = path_join(scan->content, section);
-	DIR *folder = opendir(folder_path);
-	struct dirent *entry;
-	bool same = folder != NULL;
-
-	free(folder_path);
-	while (same && !atomic_load(&scan->changed) &&
-	       (entry = readdir(folder)) != NULL) {
-		const char *name = entry->d_name;
-		struct stat status;
-		struct file_stamp stamp, cached;
-		long index;
-
-		if (name[0] == '.' || !is_article_name(name) ||
-		    entry->d_type == DT_DIR)
-			continue;
-		/* section ends with '/' */
-		buf_reset(source);
-		buf_adds(source, "content/");
-		buf_adds(source, section);
-		buf_adds(source, name);
-		index = cache_find(scan->cache, buf_cstr(source));
-		if (index < 0 || fstatat(dirfd(folder), name, &status, 0) != 0 ||
-		    S_ISDIR(status.st_mode)) {
-			same = false;
-			break;
-		}
-		stamp_of_status(&status, &stamp);
-		cache_file(scan->cache, (size_t)index, NULL, &cached, NULL, NULL);
-		same = memcmp(&stamp, &cached, sizeof stamp) == 0;
-		(*seen)++;
-	}
-	if (folder != NULL)
-		closedir(folder);
-	return same;
-}
-
-static void *unchanged_worker(void *argument)
-{
-	struct unchanged_scan *scan = argument;
 	struct buf source = {0};
-	size_t seen = 0;
+	bool same = scan->top.readable &&
+		    scan->article_count == cache_file_count(cache);
 
-	for (;;) {
-		size_t i = atomic_fetch_add(&scan->next, 1);
-		if (i >= scan->section_count || atomic_load(&scan->changed))
-			break;
-		if (is_folder_name(scan->sections[i]) &&
-		    !section_unchanged(scan, scan->sections[i], &source, &seen))
-			atomic_store(&scan->changed, true);
+	for (size_t i = 0; same && i < scan->section_count; i++) {
+		const struct scan_folder *folder = &scan->sections[i];
+		same = folder->readable;
+		for (size_t k = 0; same && k < folder->count; k++) {
+			const struct scan_entry *entry = &folder->entries[k];
+			struct file_stamp cached;
+			long index;
+
+			if (!entry->article)
+				continue;
+			buf_reset(&source);
+			buf_printf(&source, "content/%s/%s", folder->name,
+				   entry->name);
+			index = cache_find(cache, buf_cstr(&source));
+			if (index < 0 || !entry->stamped) {
+				same = false;
+				break;
+			}
+			cache_file(cache, (size_t)index, NULL, &cached, NULL, NULL);
+			same = memcmp(&entry->stamp, &cached, sizeof cached) == 0;
+		}
 	}
-	atomic_fetch_add(&scan->seen, seen);
 	buf_free(&source);
-	return NULL;
-}
-
-bool incremental_unchanged(const char *root, const struct cache *cache)
-{
-	char *content = path_join(root, "content");
-	struct unchanged_scan scan = {.content = content, .cache = cache};
-	size_t thread_count = core_count();
-	bool same;
-
-	scan.sections = folder_names(content, false, &scan.section_count);
-	if (scan.sections == NULL) {
-		free(content);
-		return false;
-	}
-	atomic_init(&scan.next, 0);
-	atomic_init(&scan.seen, 0);
-	atomic_init(&scan.changed, false);
-	if (thread_count > scan.section_count)
-		thread_count = scan.section_count ? scan.section_count : 1;
-	run_threads(unchanged_worker, &scan, thread_count);
-	same = !atomic_load(&scan.changed) &&
-	       atomic_load(&scan.seen) == cache_file_count(cache);
-	free_names(scan.sections, scan.section_count);
-	free(content);
 	return same;
 }
 
@@ -416,12 +326,21 @@ static void source_index_make(const struct site *site, struct source_index *inde
 static const struct article *source_index_find(const struct source_index *index,
 					       const char *path)
 {
-	char *made = NULL;
+	char *made = NULL, local[256];
 	const struct article *found = NULL;
 	uint64_t h;
 
-	if (strncmp(path, "content/", 8) != 0)
-		path = made = xasprintf("content/%s.md", path);
+	if (strncmp(path, "content/", 8) != 0) {
+		size_t length = strlen(path);
+		if (length + 12 <= sizeof local) {
+			memcpy(local, "content/", 8);
+			memcpy(local + 8, path, length);
+			memcpy(local + 8 + length, ".md", 4);
+			path = local;
+		} else {
+			path = made = xconcat("content/", path, ".md", (char *)NULL);
+		}
+	}
 	h = hash64_string(path, 0);
 	for (size_t at = (size_t)h & index->mask; index->slots[at] != NULL;
 	     at = (at + 1) & index->mask)
@@ -528,7 +447,8 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 	plan->objects = xmalloc(capacity * sizeof *plan->objects);
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct article *article = site->articles[i];
-		plan_add(plan, &capacity, xasprintf("%sindex.html", article->url_path),
+		plan_add(plan, &capacity,
+			 xconcat(article->url_path, "index.html", (char *)NULL),
 			 fps[i], PAGE_ARTICLE, article);
 		for (size_t k = 0; k < article->meta.aliases.count; k++) {
 			char *path = site_alias_path(article->meta.aliases.items[k]);

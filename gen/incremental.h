@@ -22,18 +22,20 @@
 #include "cache.h"
 #include "feed.h"
 #include "render.h"
+#include "scan.h"
 #include "site.h"
 #include "tree.h"
 
 /* Fingerprint of every global input under root (see above), including
  * the running kbgen and the options that change pages (with_drafts,
- * live_reload). */
-uint64_t incremental_global(const char *root, bool with_drafts,
-			    bool live_reload);
+ * live_reload); the content folder's layout comes from scan (of root). */
+uint64_t incremental_global(const char *root, const struct content_scan *scan,
+			    bool with_drafts, bool live_reload);
 
-/* True when content/<section>/ holds exactly the article files the cache
+/* True when the scanned sections hold exactly the article files the cache
  * knows, each with the same stat stamp: nothing to do. */
-bool incremental_unchanged(const char *root, const struct cache *cache);
+bool incremental_unchanged(const struct content_scan *scan,
+			   const struct cache *cache);
 
 /* A key of everything site_compute_related(site, limit) reads (each
  * article's source, section, date, weight, title and tags): equal keys,

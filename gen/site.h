@@ -131,6 +131,8 @@ struct site {
 	void *tree_links_user;
 };
 
+struct content_scan;
+
 /* Lets site_load take articles a caller already knows (the build cache)
  * instead of reading their files. */
 struct site_reuse {
@@ -143,6 +145,9 @@ struct site_reuse {
 	struct article *(*article)(void *user, const char *source,
 				   const struct file_stamp *stamp);
 	void *user;
+	/* The content folder as scanned already (scan.h); NULL, and
+	 * site_load scans it. Borrowed. */
+	const struct content_scan *scan;
 };
 
 /* Reads root/site.yaml (missing keys get defaults; a missing file is an

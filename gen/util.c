@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,37 +75,6 @@ int rename_or_remove(const char *temporary, const char *path, int rc)
 		errno = saved;
 	}
 	return rc;
-}
-
-#define HUGE_PAGE ((size_t)2 << 20)
-
-void *huge_map(size_t size)
-{
-	size_t rounded = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	char *map = mmap(NULL, rounded + HUGE_PAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *aligned;
-	size_t before, after;
-
-	if (map == MAP_FAILED)
-		out_of_memory();
-	aligned = (char *)(((uintptr_t)map + HUGE_PAGE - 1) &
-			   ~(uintptr_t)(HUGE_PAGE - 1));
-	before = (size_t)(aligned - map);
-	after = HUGE_PAGE - before;
-	if (before)
-		munmap(map, before);
-	if (after)
-		munmap(aligned + rounded, after);
-	/* advice only: without huge pages the region works all the same */
-	madvise(aligned, rounded, MADV_HUGEPAGE);
-	return aligned;
-}
-
-void huge_unmap(void *region, size_t size)
-{
-	if (region != NULL)
-		munmap(region, (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
 }
 
 void *xgrow(void *array, size_t *capacity, size_t need, size_t size)
@@ -361,15 +329,36 @@ int remove_tree(const char *path)
 	return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }
 
+char *xconcat(const char *first, ...)
+{
+	va_list args;
+	size_t length = 0;
+	char *text, *at;
+
+	va_start(args, first);
+	for (const char *part = first; part != NULL; part = va_arg(args, const char *))
+		length += strlen(part);
+	va_end(args);
+	at = text = xmalloc(length + 1);
+	va_start(args, first);
+	for (const char *part = first; part != NULL; part = va_arg(args, const char *)) {
+		size_t part_length = strlen(part);
+		memcpy(at, part, part_length);
+		at += part_length;
+	}
+	va_end(args);
+	*at = '\0';
+	return text;
+}
+
 char *path_join(const char *left, const char *right)
 {
 	size_t length = strlen(left);
 
 	if (length == 0)
 		return xstrdup(right);
-	if (left[length - 1] == '/')
-		return xasprintf("%s%s", left, right);
-	return xasprintf("%s/%s", left, right);
+	return xconcat(left, left[length - 1] == '/' ? "" : "/", right,
+		       (char *)NULL);
 }
 
 bool utf8_valid(const char *text, size_t length, size_t *bad_offset)

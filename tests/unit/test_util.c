@@ -1,6 +1,6 @@
 /*
  * util: make_dirs (one call for a folder that exists, walking back only
- * when parents are missing) and write_file.
+ * when parents are missing), write_file, xconcat and path_join.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,6 +52,28 @@ static void test_make_dirs(const char *root)
 	free(deep);
 }
 
+static void test_concat(void)
+{
+	char *text = xconcat("content/", "delivery", "/", "迷惑.md", (char *)NULL);
+	CHECK_STR(text, "content/delivery/迷惑.md", "xconcat: four parts");
+	free(text);
+	text = xconcat("", (char *)NULL);
+	CHECK_STR(text, "", "xconcat: one empty part");
+	free(text);
+	text = xconcat("a", "", "", "b", (char *)NULL);
+	CHECK_STR(text, "ab", "xconcat: empty parts in between");
+	free(text);
+	text = path_join("out", "index.html");
+	CHECK_STR(text, "out/index.html", "path_join: adds the slash");
+	free(text);
+	text = path_join("out/", "index.html");
+	CHECK_STR(text, "out/index.html", "path_join: keeps one slash");
+	free(text);
+	text = path_join("", "index.html");
+	CHECK_STR(text, "index.html", "path_join: empty left");
+	free(text);
+}
+
 int main(void)
 {
 	char root[] = "/tmp/kbgen-test-util-XXXXXX";
@@ -61,6 +83,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	test_concat();
 	test_make_dirs(root);
 	remove_tree(root);
 	return TEST_EXIT();
