@@ -874,6 +874,26 @@ static int update_index(struct build *build, struct reindex *reindex,
 	return rc;
 }
 
+/* cache_prepare in a thread of its own (cache.h). */
+struct cache_writer {
+	struct build *build;	/* NULL: not started */
+	const char *out_dir;
+	const struct page_plan *plan;
+	uint64_t related_key;
+	int rc;
+};
+
+static void *write_cache_thread(void *argument)
+{
+	struct cache_writer *writer = argument;
+
+	writer->rc = cache_prepare(writer->out_dir, writer->build->global,
+				   writer->build->site, writer->plan->pages,
+				   writer->plan->count, writer->related_key,
+				   writer->build->cache);
+	return NULL;
+}
+
 /* More pages than this to redo and a full build (which uses every core
  * and writes kb.db afresh) is the faster way. */
 #define INCREMENTAL_MAX_PAGES 2000
@@ -902,6 +922,9 @@ static int build_incremental(struct build *build)
 	uint64_t related_key;
 	struct buf journal = {0};
 	struct page_table old_table = {0}, new_table = {0};
+	struct cache_writer writer = {0};
+	pthread_t writer_thread;
+	bool writing = false;
 	int rc = 0;
 
 	/* the related lists stay the same unless what they are computed
@@ -974,6 +997,16 @@ static int build_incremental(struct build *build)
 				   strerror(errno));
 			rc = -1;
 		}
+		/* the new cache is written meanwhile, and counts only once
+		 * kb.db and the pages are in place */
+		if (rc == 0) {
+			writer = (struct cache_writer){build, out_dir, &plan,
+						       related_key, -1};
+			writing = pthread_create(&writer_thread, NULL,
+						 write_cache_thread, &writer) == 0;
+			if (!writing)
+				write_cache_thread(&writer);
+		}
 		if (rc == 0)
 			rc = update_index(build, &reindex, wizard_changed);
 		trace_phase("kb.db updated");
@@ -987,10 +1020,18 @@ static int build_incremental(struct build *build)
 	} else if (new_dir != NULL) {
 		publish_abort(new_dir);
 	}
-	if (rc == 0)
-		rc = cache_write(out_dir, build->global, build->site, plan.pages,
-				 plan.count, related_key, build->cache);
-	trace_phase("output moved, cache written");
+	trace_phase("output moved");
+	if (writing)
+		pthread_join(writer_thread, NULL);
+	if (writer.build != NULL) {
+		if (rc == 0 && writer.rc == 0)
+			rc = cache_commit(out_dir);
+		else
+			cache_discard(out_dir);
+		if (rc == 0 && writer.rc != 0)
+			rc = -1;
+	}
+	trace_phase("cache written");
 	wizard_paths_free(&paths);
 	wizard_entries_free(&entries);
 out:

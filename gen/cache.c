@@ -515,9 +515,56 @@ static int stream_records(const char *folder, const struct file_entry *files,
 	return rc;
 }
 
+/* The name cache_prepare writes the cache file under. Caller frees. */
+static char *prepared_path(const char *dir)
+{
+	char *folder = cache_dir(dir);
+	char *temporary = xasprintf("%s/cache.tmp-%ld", folder, (long)getpid());
+
+	free(folder);
+	return temporary;
+}
+
+int cache_commit(const char *dir)
+{
+	char *folder = cache_dir(dir);
+	char *path = path_join(folder, "cache");
+	char *temporary = prepared_path(dir);
+	int rc = 0;
+
+	if (rename(temporary, path) != 0) {
+		diag_error(path, 0, 0, "cannot write the build cache: %s",
+			   strerror(errno));
+		unlink(temporary);
+		rc = -1;
+	}
+	free(temporary);
+	free(path);
+	free(folder);
+	return rc;
+}
+
+void cache_discard(const char *dir)
+{
+	char *temporary = prepared_path(dir);
+
+	unlink(temporary);
+	free(temporary);
+}
+
 int cache_write(const char *dir, uint64_t global, const struct site *site,
 		const struct page_fp *pages, size_t page_count,
 		uint64_t related_key, const struct cache *previous)
+{
+	int rc = cache_prepare(dir, global, site, pages, page_count,
+			       related_key, previous);
+
+	return rc == 0 ? cache_commit(dir) : rc;
+}
+
+int cache_prepare(const char *dir, uint64_t global, const struct site *site,
+		  const struct page_fp *pages, size_t page_count,
+		  uint64_t related_key, const struct cache *previous)
 {
 	size_t file_count = site->article_count + site->skipped_count;
 	struct file_entry *files = xcalloc(file_count + 1, sizeof *files);
@@ -530,8 +577,7 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 	uint64_t *lengths = xcalloc(file_count + 1, sizeof *lengths);
 	uint64_t live = 0, records_id, records_end, base = 0;
 	char *folder = cache_dir(dir);
-	char *path = path_join(folder, "cache");
-	char *temporary = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	char *temporary = prepared_path(dir);
 	bool append;
 	int rc = 0;
 
@@ -644,8 +690,8 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 		stream_check(&head);
 	}
 	put_related(&head, related_key, site);
-	if (stream_close(&head) != 0 || rename(temporary, path) != 0) {
-		diag_error(path, 0, 0, "cannot write the build cache: %s",
+	if (stream_close(&head) != 0) {
+		diag_error(temporary, 0, 0, "cannot write the build cache: %s",
 			   strerror(errno));
 		unlink(temporary);
 		rc = -1;
@@ -664,7 +710,6 @@ out:
 	free(lengths);
 	free(files);
 	free(temporary);
-	free(path);
 	free(folder);
 	return rc;
 }

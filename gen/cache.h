@@ -81,6 +81,20 @@ int cache_write(const char *dir, uint64_t global, const struct site *site,
 		const struct page_fp *pages, size_t page_count,
 		uint64_t related_key, const struct cache *previous);
 
+/* cache_write in two steps, so that the cache can be written while the
+ * build does something else: cache_prepare (same arguments) writes it all
+ * but makes none of it count (records are only appended, or written to a
+ * records file the current cache does not name; the cache file waits
+ * under a temporary name); then cache_commit renames the cache file into
+ * place (0, or -1 after a diagnostic), or cache_discard removes it.
+ * cache_prepare only reads site and previous, and may run in a thread of
+ * its own. */
+int cache_prepare(const char *dir, uint64_t global, const struct site *site,
+		  const struct page_fp *pages, size_t page_count,
+		  uint64_t related_key, const struct cache *previous);
+int cache_commit(const char *dir);
+void cache_discard(const char *dir);
+
 /* When the cache's related lists were computed from the same related_key
  * and there are as many articles, gives every article of site its list
  * from the cache (site_compute_related need not run) and returns true;

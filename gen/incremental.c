@@ -214,6 +214,9 @@ bool incremental_unchanged(const struct content_scan *scan,
 	struct buf source = {0};
 	bool same = scan->top.readable &&
 		    scan->article_count == cache_file_count(cache);
+	/* the scan's order is the cache's (by source) but where a section's
+	 * name sorts otherwise than its path: try the next file first */
+	size_t next = 0;
 
 	for (size_t i = 0; same && i < scan->section_count; i++) {
 		const struct scan_folder *folder = &scan->sections[i];
@@ -226,15 +229,26 @@ bool incremental_unchanged(const struct content_scan *scan,
 			if (!entry->article)
 				continue;
 			buf_reset(&source);
-			buf_printf(&source, "content/%s/%s", folder->name,
-				   entry->name);
-			index = cache_find(cache, buf_cstr(&source));
+			buf_adds(&source, "content/");
+			buf_adds(&source, folder->name);
+			buf_addc(&source, '/');
+			buf_adds(&source, entry->name);
+			index = -1;
+			if (next < cache_file_count(cache)) {
+				const char *known;
+				cache_file(cache, next, &known, NULL, NULL, NULL);
+				if (strcmp(known, buf_cstr(&source)) == 0)
+					index = (long)next;
+			}
+			if (index < 0)
+				index = cache_find(cache, buf_cstr(&source));
 			if (index < 0 || !entry->stamped) {
 				same = false;
 				break;
 			}
 			cache_file(cache, (size_t)index, NULL, &cached, NULL, NULL);
 			same = memcmp(&entry->stamp, &cached, sizeof cached) == 0;
+			next = (size_t)index + 1;
 		}
 	}
 	buf_free(&source);
@@ -294,72 +308,7 @@ static void plan_add(struct page_plan *plan, size_t *capacity, char *key,
 	plan->count++;
 }
 
-/* Articles by source, hashed: the page fingerprints look up every link
- * target, and a binary search over the sources (which share long
- * prefixes) cost more than everything else in them. */
-struct source_index {
-	const struct article **slots;
-	uint64_t *hashes;
-	size_t mask;
-};
-
-static void source_index_make(const struct site *site, struct source_index *index)
-{
-	size_t size = 16;
-
-	while (size < site->article_count * 2)
-		size *= 2;
-	index->slots = xcalloc(size, sizeof *index->slots);
-	index->hashes = xcalloc(size, sizeof *index->hashes);
-	index->mask = size - 1;
-	for (size_t i = 0; i < site->article_count; i++) {
-		uint64_t h = hash64_string(site->articles[i]->source, 0);
-		size_t at = (size_t)h & index->mask;
-		while (index->slots[at] != NULL)
-			at = (at + 1) & index->mask;
-		index->slots[at] = site->articles[i];
-		index->hashes[at] = h;
-	}
-}
-
-/* The article site_find_article(site, path) finds, or NULL. */
-static const struct article *source_index_find(const struct source_index *index,
-					       const char *path)
-{
-	char *made = NULL, local[256];
-	const struct article *found = NULL;
-	uint64_t h;
-
-	if (strncmp(path, "content/", 8) != 0) {
-		size_t length = strlen(path);
-		if (length + 12 <= sizeof local) {
-			memcpy(local, "content/", 8);
-			memcpy(local + 8, path, length);
-			memcpy(local + 8 + length, ".md", 4);
-			path = local;
-		} else {
-			path = made = xconcat("content/", path, ".md", (char *)NULL);
-		}
-	}
-	h = hash64_string(path, 0);
-	for (size_t at = (size_t)h & index->mask; index->slots[at] != NULL;
-	     at = (at + 1) & index->mask)
-		if (index->hashes[at] == h &&
-		    strcmp(index->slots[at]->source, path) == 0) {
-			found = index->slots[at];
-			break;
-		}
-	free(made);
-	return found;
-}
-
-static void source_index_free(struct source_index *index)
-{
-	free(index->slots);
-	free(index->hashes);
-}
-
-static uint64_t article_fp(const struct source_index *index,
+static uint64_t article_fp(const struct site *site,
 			   const struct article *article, const uint64_t *display)
 {
 	uint64_t h = hash64_string("article", 0);
@@ -376,7 +325,7 @@ static uint64_t article_fp(const struct source_index *index,
 		const struct article *target;
 		if (article->links[i].target == NULL)
 			continue;
-		target = source_index_find(index, article->links[i].target);
+		target = site_find_article(site, article->links[i].target);
 		h = hash64_string(target ? target->url_path : "", h);
 	}
 	return h;
@@ -386,7 +335,6 @@ static uint64_t article_fp(const struct source_index *index,
  * link of every article is most of the plan's time (30 ms at 10,000). */
 struct fp_pool {
 	const struct site *site;
-	const struct source_index *index;
 	const uint64_t *display;
 	uint64_t *fps;	/* by article order */
 	atomic_size_t next;
@@ -405,7 +353,7 @@ static void *fp_worker(void *argument)
 		if (start >= count)
 			break;
 		for (size_t i = start; i < end; i++)
-			pool->fps[i] = article_fp(pool->index,
+			pool->fps[i] = article_fp(pool->site,
 						  pool->site->articles[i],
 						  pool->display);
 	}
@@ -431,11 +379,8 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 	/* each article's display hash, once: lists combine them */
 	uint64_t *display = xcalloc(site->article_count + 1, sizeof *display);
 	uint64_t *fps = xcalloc(site->article_count + 1, sizeof *fps);
-	struct source_index index;
-	struct fp_pool pool = {.site = site, .index = &index, .display = display,
-			       .fps = fps};
+	struct fp_pool pool = {.site = site, .display = display, .fps = fps};
 
-	source_index_make(site, &index);
 	for (size_t i = 0; i < site->article_count; i++)
 		display[i] = display_hash(site->articles[i], 0);
 	article_fps(&pool);
@@ -536,7 +481,6 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 #undef DISPLAY
 	free(fps);
 	free(display);
-	source_index_free(&index);
 }
 
 void incremental_plan_free(struct page_plan *plan)

@@ -286,17 +286,54 @@ static int compare_article_source(const void *key, const void *element)
 
 struct article *site_find_article(const struct site *site, const char *path)
 {
-	struct article **found;
-	char *source = NULL;
+	struct article **found = NULL;
+	char *made = NULL, local[256];
 
-	if (strncmp(path, "content/", 8) != 0)
-		path = source = xasprintf("content/%s.md", path);
-	found = site->article_count
-		? bsearch(path, site->articles, site->article_count,
-			  sizeof *site->articles, compare_article_source)
-		: NULL;
-	free(source);
+	if (strncmp(path, "content/", 8) != 0) {
+		size_t length = strlen(path);
+		if (length + 12 <= sizeof local) {
+			memcpy(local, "content/", 8);
+			memcpy(local + 8, path, length);
+			memcpy(local + 8 + length, ".md", 4);
+			path = local;
+		} else {
+			path = made = xconcat("content/", path, ".md", (char *)NULL);
+		}
+	}
+	if (site->by_source != NULL) {
+		size_t at = (size_t)hash64_string(path, 0) & site->by_source_mask;
+		for (; site->by_source[at] != NULL;
+		     at = (at + 1) & site->by_source_mask)
+			if (strcmp(site->by_source[at]->source, path) == 0) {
+				found = &site->by_source[at];
+				break;
+			}
+	} else if (site->article_count > 0) {
+		found = bsearch(path, site->articles, site->article_count,
+				sizeof *site->articles, compare_article_source);
+	}
+	free(made);
 	return found ? *found : NULL;
+}
+
+/* Fills site->by_source (see site.h): every article lookup by path (link
+ * checks, page fingerprints, the kb.db update) was a binary search over
+ * sources sharing long prefixes. */
+static void index_sources(struct site *site)
+{
+	size_t size = 16;
+
+	while (size < site->article_count * 2)
+		size *= 2;
+	site->by_source = xcalloc(size, sizeof *site->by_source);
+	site->by_source_mask = size - 1;
+	for (size_t i = 0; i < site->article_count; i++) {
+		size_t at = (size_t)hash64_string(site->articles[i]->source, 0) &
+			    site->by_source_mask;
+		while (site->by_source[at] != NULL)
+			at = (at + 1) & site->by_source_mask;
+		site->by_source[at] = site->articles[i];
+	}
 }
 
 bool site_article_has_anchor(const struct article *article, const char *id)
@@ -1197,6 +1234,7 @@ struct site *site_load(const char *root, bool with_drafts,
 		      compare_sources);
 	for (size_t i = 0; i < site->article_count; i++)
 		site->articles[i]->order = i;
+	index_sources(site);
 	check_duplicate_urls(site);
 	for (size_t i = 0; i < site->section_count; i++)
 		sort_articles(site->sections[i]->articles,
@@ -1414,6 +1452,7 @@ void site_free(struct site *site)
 		free(site->tags[i]);
 	}
 	free(site->articles);
+	free(site->by_source);
 	free(site->sections);
 	free(site->tags);
 	free(site->recent);

@@ -129,6 +129,11 @@ struct site {
 	size_t skipped_count;
 	site_tree_link_resolver tree_links;
 	void *tree_links_user;
+	/* The articles hashed by source (site_load makes it): an open-
+	 * addressing table of by_source_mask + 1 slots; NULL, and
+	 * site_find_article searches the sorted articles instead. */
+	struct article **by_source;
+	size_t by_source_mask;
 };
 
 struct content_scan;

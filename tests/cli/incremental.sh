@@ -120,6 +120,21 @@ for damage in other truncate missing; do
 	"$kbgen" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
 	same_site "damaged records ($damage): equals a clean build" "$out" "$TMP/clean"
 done
+# The new cache is written while kb.db is updated and renamed into place
+# only after it: nothing temporary stays behind, and when kb.db cannot be
+# updated (not a database any more) the prepared cache is thrown away and
+# the build goes on in full.
+check_eq "cache: no temporary file left" \
+	"$(find "$out/.kbgen" -name 'cache.tmp-*' | wc -l)" 0
+printf 'not a database at all' >"$out/kb.db"
+printf '\n追記3。\n' >>"$site/content/a/3.md"
+got=$(KBGEN_TRACE=1 "$kbgen" build --root "$site" --out "$out" 2>&1)
+check_eq "kb.db not a database: the build succeeds" "$?" 0
+check_contains "kb.db not a database: a full build after all" "$got" "full build after all"
+check_eq "kb.db not a database: no temporary cache file left" \
+	"$(find "$out/.kbgen" -name 'cache.tmp-*' | wc -l)" 0
+"$kbgen" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
+same_site "kb.db not a database: equals a clean build" "$out" "$TMP/clean"
 # Many edits: the records file is written afresh once most of it is
 # records no longer listed, and stays usable.
 cp "$site/content/a/1.md" "$TMP/1.md"
