@@ -57,14 +57,20 @@ static void trace(const char *format, ...)
 static void trace(const char *format, ...)
 {
 	va_list args;
+	struct buf line = {0};
 
 	if (getenv("KBGEN_TRACE") == NULL)
 		return;
 	va_start(args, format);
-	fputs("kbgen: trace: ", stderr);
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
+	buf_adds(&line, "kbgen: trace: ");
+	buf_vprintf(&line, format, args);
+	buf_addc(&line, '\n');
 	va_end(args);
+	/* one write: threads trace too, and a line must not be cut */
+	fflush(stderr);
+	ssize_t written = write(STDERR_FILENO, line.data, line.length);
+	(void)written;	/* a trace that cannot be written is dropped */
+	buf_free(&line);
 }
 
 /* With KBGEN_TRACE set, says when a phase of the build ended, in
@@ -580,7 +586,8 @@ static int write_cache(struct build *build, const char *dir)
 	struct page_plan plan;
 	int rc;
 
-	incremental_plan(build->site, build->trees, build->tree_count, &plan);
+	incremental_plan(build->site, build->trees, build->tree_count, NULL,
+			 &plan);
 	rc = cache_write(dir, build->global, build->site, plan.pages, plan.count,
 			 incremental_related_key(build->site, RELATED_LIMIT), NULL);
 	incremental_plan_free(&plan);
@@ -874,6 +881,74 @@ static int update_index(struct build *build, struct reindex *reindex,
 	return rc;
 }
 
+static bool same_text(const char *left, const char *right)
+{
+	return left == right ||
+	       (left != NULL && right != NULL && strcmp(left, right) == 0);
+}
+
+static bool same_list(const struct string_list *left,
+		      const struct string_list *right)
+{
+	if (left->count != right->count)
+		return false;
+	for (size_t i = 0; i < left->count; i++)
+		if (!same_text(left->items[i], right->items[i]))
+			return false;
+	return true;
+}
+
+/* Everything of an article but its body, as far as pages other than its
+ * own can show it. */
+static bool same_front_matter(const struct article *left,
+			      const struct article *right)
+{
+	const struct front_matter *a = &left->meta, *b = &right->meta;
+
+	return same_text(left->url_path, right->url_path) &&
+	       same_text(left->content_path, right->content_path) &&
+	       same_text(left->updated, right->updated) &&
+	       same_text(a->title, b->title) &&
+	       same_text(a->description, b->description) &&
+	       same_text(a->slug, b->slug) && same_text(a->date, b->date) &&
+	       same_text(a->lastmod, b->lastmod) && a->draft == b->draft &&
+	       a->weight == b->weight && same_list(&a->tags, &b->tags) &&
+	       same_list(&a->categories, &b->categories) &&
+	       same_list(&a->aliases, &b->aliases) &&
+	       a->slug_line == b->slug_line && a->slug_col == b->slug_col &&
+	       a->alias_line == b->alias_line && a->alias_col == b->alias_col;
+}
+
+/* True when the site has the articles the cache knows, and every one read
+ * again kept its front matter (struct plan_previous). */
+static bool front_matter_kept(struct build *build)
+{
+	const struct site *site = build->site;
+	size_t known = 0;
+
+	for (size_t i = 0; i < cache_file_count(build->cache); i++) {
+		bool article;
+		cache_file(build->cache, i, NULL, NULL, &article, NULL);
+		known += article;
+	}
+	if (known != site->article_count)
+		return false;
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *now = site->articles[i], *before;
+		if (now->from_cache)
+			continue;
+		before = cache_previous_article(build->cache, now->source);
+		if (before == NULL || !same_front_matter(before, now))
+			return false;
+	}
+	return true;
+}
+
+static bool find_previous_fp(const void *table, const char *key, uint64_t *fp)
+{
+	return page_table_find(table, key, fp);
+}
+
 /* cache_prepare in a thread of its own (cache.h). */
 struct cache_writer {
 	struct build *build;	/* NULL: not started */
@@ -923,6 +998,8 @@ static int build_incremental(struct build *build)
 	struct buf journal = {0};
 	struct page_table old_table = {0}, new_table = {0};
 	struct cache_writer writer = {0};
+	struct plan_previous previous;
+	bool related_kept, lists_kept;
 	pthread_t writer_thread;
 	bool writing = false;
 	int rc = 0;
@@ -930,13 +1007,19 @@ static int build_incremental(struct build *build)
 	/* the related lists stay the same unless what they are computed
 	 * from changed (dates, tags, titles, weights, the set of articles) */
 	related_key = incremental_related_key(build->site, RELATED_LIMIT);
-	if (!cache_related(build->cache, build->site, related_key))
+	related_kept = cache_related(build->cache, build->site, related_key);
+	if (!related_kept)
 		site_compute_related(build->site, RELATED_LIMIT);
 	trace_phase("related articles");
-	incremental_plan(build->site, build->trees, build->tree_count, &plan);
-	trace_phase("page fingerprints");
 	old_pages = cache_pages(build->cache, &old_count);
 	page_table_make(&old_table, old_pages, old_count);
+	previous = (struct plan_previous){find_previous_fp, &old_table};
+	lists_kept = related_kept && front_matter_kept(build);
+	trace("incremental: %s", lists_kept ? "only article bodies changed"
+		: "front matter or the set of articles changed");
+	incremental_plan(build->site, build->trees, build->tree_count,
+			 lists_kept ? &previous : NULL, &plan);
+	trace_phase("page fingerprints");
 	dirty = xcalloc(plan.count + 1, sizeof *dirty);
 	for (size_t i = 0; i < plan.count; i++) {
 		uint64_t fp;

@@ -885,7 +885,8 @@ static struct record_block record_block(struct cache *cache,
  * cache's (article->borrowed): its strings point into the mapped records
  * and it and its arrays are one block of the arena. */
 static struct article *decode_record(struct cache *cache, const char *bytes,
-				     size_t length, const struct cached_file *file)
+				     size_t length, const struct cached_file *file,
+				     bool replay)
 {
 	struct reader in = {bytes, bytes + length, false};
 	uint32_t counts[6];
@@ -964,6 +965,8 @@ static struct article *decode_record(struct cache *cache, const char *bytes,
 	    article->updated == NULL || meta->title == NULL ||
 	    meta->description == NULL)
 		return NULL;	/* its block stays in the arena, unused */
+	if (!replay)
+		return article;
 	/* the record is sound: its warnings are reported again */
 	in.at = diags;
 	for (size_t i = 0; i < counts[5]; i++) {
@@ -1157,11 +1160,13 @@ long cache_find(const struct cache *cache, const char *source)
 	return -1;
 }
 
-struct article *cache_article(void *user, const char *source,
+struct article *cache_article(void *user, const char *source, size_t hint,
 			      const struct file_stamp *stamp)
 {
 	struct cache *cache = user;
-	long i = cache_find(cache, source);
+	long i = hint < cache->file_count &&
+			 strcmp(cache->files[hint].source, source) == 0
+		 ? (long)hint : cache_find(cache, source);
 	const struct cached_file *file;
 
 	if (i < 0)
@@ -1170,7 +1175,22 @@ struct article *cache_article(void *user, const char *source,
 	if (!file->article || memcmp(&file->stamp, stamp, sizeof *stamp) != 0)
 		return NULL;
 	return decode_record(cache, cache->records + file->offset, file->length,
-			     file);
+			     file, true);
+}
+
+const struct article *cache_previous_article(struct cache *cache,
+					     const char *source)
+{
+	long i = cache_find(cache, source);
+	const struct cached_file *file;
+
+	if (i < 0)
+		return NULL;
+	file = &cache->files[i];
+	if (!file->article)
+		return NULL;
+	return decode_record(cache, cache->records + file->offset, file->length,
+			     file, false);
 }
 
 const struct page_fp *cache_pages(const struct cache *cache, size_t *count)

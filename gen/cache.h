@@ -56,12 +56,20 @@ void cache_file(const struct cache *cache, size_t i, const char **source,
 long cache_find(const struct cache *cache, const char *source);
 
 /* The article as loaded last time when source is known with the same
- * stamp, else NULL. Replays the warnings loading it gave. Matches
+ * stamp, else NULL; hint is where source probably is among the known
+ * files (looked at first). Replays the warnings loading it gave. Matches
  * site_reuse.article; safe from several threads. The article is the
  * cache's (article->borrowed; the cache must outlive it):
  * site_article_free releases only what the site added (related). */
-struct article *cache_article(void *cache, const char *source,
+struct article *cache_article(void *cache, const char *source, size_t hint,
 			      const struct file_stamp *stamp);
+
+/* The article source was as the cache knows it, whatever its stamp now:
+ * to compare an article read again with what it was. Reports nothing
+ * (its warnings are not replayed). NULL when the cache has no article
+ * there, or its record is damaged. The cache's, like cache_article's. */
+const struct article *cache_previous_article(struct cache *cache,
+					     const char *source);
 
 /* Page fingerprints, in the order cache_write was given them. Borrowed. */
 const struct page_fp *cache_pages(const struct cache *cache, size_t *count);

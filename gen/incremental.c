@@ -335,10 +335,34 @@ static uint64_t article_fp(const struct site *site,
  * link of every article is most of the plan's time (30 ms at 10,000). */
 struct fp_pool {
 	const struct site *site;
-	const uint64_t *display;
-	uint64_t *fps;	/* by article order */
+	uint64_t *display;	/* by article order */
+	uint64_t *fps;		/* by article order */
+	const struct plan_previous *previous;
+	bool displays;		/* the first pass: display hashes */
 	atomic_size_t next;
 };
+
+/* The fingerprint the last build gave an article's page, when it still
+ * holds (see struct plan_previous). */
+static bool previous_fp(const struct plan_previous *previous,
+			const struct article *article, uint64_t *fp)
+{
+	char local[256];
+	size_t length = strlen(article->url_path);
+	bool found;
+
+	if (previous == NULL || !article->from_cache)
+		return false;
+	if (length + sizeof "index.html" <= sizeof local) {
+		memcpy(local, article->url_path, length);
+		memcpy(local + length, "index.html", sizeof "index.html");
+		return previous->find(previous->table, local, fp);
+	}
+	char *key = xconcat(article->url_path, "index.html", (char *)NULL);
+	found = previous->find(previous->table, key, fp);
+	free(key);
+	return found;
+}
 
 #define FP_BATCH 256
 
@@ -352,10 +376,15 @@ static void *fp_worker(void *argument)
 		size_t end = start + FP_BATCH < count ? start + FP_BATCH : count;
 		if (start >= count)
 			break;
-		for (size_t i = start; i < end; i++)
-			pool->fps[i] = article_fp(pool->site,
-						  pool->site->articles[i],
-						  pool->display);
+		for (size_t i = start; i < end; i++) {
+			const struct article *article = pool->site->articles[i];
+			if (pool->displays)
+				pool->display[i] = display_hash(article, 0);
+			else if (!previous_fp(pool->previous, article,
+					      &pool->fps[i]))
+				pool->fps[i] = article_fp(pool->site, article,
+							  pool->display);
+		}
 	}
 	return NULL;
 }
@@ -367,22 +396,28 @@ static void article_fps(struct fp_pool *pool)
 	/* a thread costs more than a few batches */
 	if (wanted > pool->site->article_count / (4 * FP_BATCH) + 1)
 		wanted = pool->site->article_count / (4 * FP_BATCH) + 1;
+	/* every display hash first: an article's fingerprint takes its
+	 * related articles' */
+	pool->displays = true;
+	atomic_init(&pool->next, 0);
+	run_threads(fp_worker, pool, wanted);
+	pool->displays = false;
 	atomic_init(&pool->next, 0);
 	run_threads(fp_worker, pool, wanted);
 }
 
 void incremental_plan(const struct site *site, struct tree *const *trees,
-		      size_t tree_count, struct page_plan *plan)
+		      size_t tree_count, const struct plan_previous *previous,
+		      struct page_plan *plan)
 {
 	size_t capacity = 0;
 	uint64_t h;
 	/* each article's display hash, once: lists combine them */
 	uint64_t *display = xcalloc(site->article_count + 1, sizeof *display);
 	uint64_t *fps = xcalloc(site->article_count + 1, sizeof *fps);
-	struct fp_pool pool = {.site = site, .display = display, .fps = fps};
+	struct fp_pool pool = {.site = site, .display = display, .fps = fps,
+			       .previous = previous};
 
-	for (size_t i = 0; i < site->article_count; i++)
-		display[i] = display_hash(site->articles[i], 0);
 	article_fps(&pool);
 #define DISPLAY(article) hash64_u64(display[(article)->order], h)
 	*plan = (struct page_plan){0};

@@ -55,10 +55,24 @@ struct page_plan {
 	size_t count;
 };
 
+/* The last build's page fingerprints, when they can stand in for the
+ * pages of the articles taken from the cache: when every article read
+ * again kept its front matter (so every title, date, URL, tag, weight
+ * and alias is as before: no list changes) and the related lists are the
+ * cached ones, such an article's page shows exactly what it showed. */
+struct plan_previous {
+	/* The fingerprint of the page at key, or false when unknown. */
+	bool (*find)(const void *table, const char *key, uint64_t *fp);
+	const void *table;
+};
+
 /* The fingerprints of every page a loaded site generates (related
- * articles must be computed). The caller frees with incremental_plan_free. */
+ * articles must be computed); with previous (may be NULL), those of the
+ * pages of articles taken from the cache come from it. The caller frees
+ * with incremental_plan_free. */
 void incremental_plan(const struct site *site, struct tree *const *trees,
-		      size_t tree_count, struct page_plan *plan);
+		      size_t tree_count, const struct plan_previous *previous,
+		      struct page_plan *plan);
 void incremental_plan_free(struct page_plan *plan);
 
 /* Renders page i of plan into context->out_dir. 0, or -1 after a

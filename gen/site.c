@@ -639,7 +639,7 @@ static const char *const reserved_ids[] = {"main", "site-search", "kb-toc",
  * or a draft not asked for). */
 static struct article *load_article(const char *root, const char *section,
 				    const char *name, bool with_drafts,
-				    const struct site_reuse *reuse,
+				    const struct site_reuse *reuse, size_t hint,
 				    const struct file_stamp *stamp_in)
 {
 	struct article *article;
@@ -655,7 +655,7 @@ static struct article *load_article(const char *root, const char *section,
 	 * change in between, the stamp kept is the older one and the next
 	 * build reads it again */
 	if (reuse != NULL && reuse->article != NULL &&
-	    (article = reuse->article(reuse->user, source, &stamp)) != NULL) {
+	    (article = reuse->article(reuse->user, source, hint, &stamp)) != NULL) {
 		free(source);
 		return article;
 	}
@@ -800,7 +800,7 @@ static void *load_worker(void *argument)
 						     pool->jobs[i].section->name,
 						     pool->jobs[i].name,
 						     pool->with_drafts, pool->reuse,
-						     &pool->jobs[i].stamp);
+						     i, &pool->jobs[i].stamp);
 	}
 	return NULL;
 }

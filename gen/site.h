@@ -141,13 +141,15 @@ struct content_scan;
 /* Lets site_load take articles a caller already knows (the build cache)
  * instead of reading their files. */
 struct site_reuse {
-	/* Called for each article file with its stamp; returns the article
-	 * as it was loaded before (fields section/order/recent_rank/related
-	 * unset; either allocated like site_article_new, and then the site
-	 * owns it, or marked borrowed, and then the site frees only its
-	 * related list), or NULL to have the file read. May run in several
-	 * threads at once. */
-	struct article *(*article)(void *user, const char *source,
+	/* Called for each article file with its stamp and its index among
+	 * the article files, sections and names in order (where the file
+	 * most likely is in the caller's list); returns the article as it
+	 * was loaded before (fields section/order/recent_rank/related unset;
+	 * either allocated like site_article_new, and then the site owns
+	 * it, or marked borrowed, and then the site frees only its related
+	 * list), or NULL to have the file read. May run in several threads
+	 * at once. */
+	struct article *(*article)(void *user, const char *source, size_t hint,
 				   const struct file_stamp *stamp);
 	void *user;
 	/* The content folder as scanned already (scan.h); NULL, and

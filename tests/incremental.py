@@ -312,12 +312,28 @@ EDITS_BY_WEIGHT = [
 
 # ---- building and comparing ----
 
+# how often an incremental build took each way (from KBGEN_TRACE)
+WAYS = {"only article bodies changed": 0,
+        "front matter or the set of articles changed": 0}
+
+
 def build(out, clean):
     args = [KBGEN, "build", "--root", SITE, "--out", out, "--quiet"]
     if clean:
         args.append("--clean")
-    run = subprocess.run(args, capture_output=True, text=True)
-    return run.returncode, run.stderr
+    env = dict(os.environ)
+    if not clean:
+        env["KBGEN_TRACE"] = "1"
+    run = subprocess.run(args, capture_output=True, text=True, env=env)
+    lines = []
+    for line in run.stderr.splitlines(keepends=True):
+        if line.startswith("kbgen: trace: "):
+            way = line[len("kbgen: trace: incremental: "):].strip()
+            if way in WAYS:
+                WAYS[way] += 1
+        else:
+            lines.append(line)
+    return run.returncode, "".join(lines)
 
 
 def snapshot(folder):
@@ -406,20 +422,31 @@ def main():
     functions = [f for f, w in EDITS_BY_WEIGHT for _ in range(w)]
     good = 0
     previous = os.path.join(WORK, "previous")
+    last_good = os.path.join(WORK, "last-good")
+    shutil.copytree(SITE, last_good)
+    failing = 0
     for step in range(1, EDITS + 1):
         shutil.rmtree(previous, ignore_errors=True)
         shutil.copytree(SITE, previous)
         what = rng.choice(functions)()
         equal, status = compare(step, what)
         good += equal
-        if status != 0 and rng.random() < 0.9:
-            # put the site back (usually): the next edits then start from
-            # a site that builds, and the revert is an edit too
+        failing = failing + 1 if status != 0 else 0
+        if status != 0 and (rng.random() < 0.9 or failing > 3):
+            # put the site back (usually, and always after a few failing
+            # edits in a row, or a site left broken early would fail every
+            # later edit and test nothing incremental): the next edits
+            # then start from a site that builds; the revert is an edit too
+            back = previous if failing == 1 else last_good
             shutil.rmtree(SITE)
-            shutil.copytree(previous, SITE)
+            shutil.copytree(back, SITE)
             equal, status = compare(step, "revert of the failed edit")
             if not equal:
                 good -= 1
+            failing = 0 if status == 0 else failing
+        if status == 0:
+            shutil.rmtree(last_good)
+            shutil.copytree(SITE, last_good)
         if rng.random() < 0.15:
             age_all()	# some files trusted again, as time passes
         if failures >= 5:
@@ -429,6 +456,12 @@ def main():
            f"(seed {SEED})")
     else:
         bad(f"{EDITS} random edits", f"{good} equal, stopped at failure {failures}")
+    # both ways of computing the page fingerprints were compared
+    for way, count in WAYS.items():
+        if count > 0:
+            ok(f"incremental builds where {way}: {count}")
+        else:
+            bad(f"incremental builds where {way}", "none in this run")
 
 
 main()
