@@ -163,6 +163,24 @@ static bool load_trees(struct build *build)
 	return true;
 }
 
+/* The site's article with this source, for the cache's files taken in
+ * order: *next walks the site's articles (both lists are sorted by
+ * source), so the whole list costs one comparison per file. NULL when the
+ * site has no such article. */
+static const struct article *article_in_step(const struct site *site,
+					     size_t *next, const char *source)
+{
+	while (*next < site->article_count) {
+		int order = strcmp(site->articles[*next]->source, source);
+		if (order > 0)
+			return NULL;
+		if (order == 0)
+			return site->articles[(*next)++];
+		(*next)++;
+	}
+	return NULL;
+}
+
 /* With a cache, the links of unchanged articles were all fine last time
  * and can only break through the files they point to: only articles read
  * again, and those linking to an article read again or gone, are
@@ -178,11 +196,11 @@ static void check_changed_links(struct build *build)
 	for (size_t i = 0; i < site->article_count; i++)
 		if (!site->articles[i]->from_cache)
 			touched[count++] = site->articles[i]->source;
-	for (size_t i = 0; i < cache_file_count(build->cache); i++) {
+	for (size_t i = 0, next = 0; i < cache_file_count(build->cache); i++) {
 		const char *source;
 		bool article;
 		cache_file(build->cache, i, &source, NULL, &article, NULL);
-		if (article && site_find_article(site, source) == NULL)
+		if (article && article_in_step(site, &next, source) == NULL)
 			touched[count++] = source;
 	}
 	qsort(touched, count, sizeof *touched, compare_strings);
@@ -847,23 +865,26 @@ static int update_index(struct build *build, struct reindex *reindex,
 		free(path);
 		return rc == INDEX_REBUILD ? 1 : -1;
 	}
-	for (size_t i = 0; rc == 0 && i < cache_file_count(build->cache); i++) {
+	for (size_t i = 0, next = 0;
+	     rc == 0 && i < cache_file_count(build->cache); i++) {
 		const char *source, *url_path;
 		bool article;
 		const struct article *now;
-		cache_file(build->cache, i, &source, NULL, &article, &url_path);
+		char *url;
+		cache_file(build->cache, i, &source, NULL, &article, NULL);
 		if (!article)
 			continue;
+		now = article_in_step(build->site, &next, source);
+		if (now != NULL && now->from_cache)
+			continue;	/* its rows stay */
+		cache_file(build->cache, i, NULL, NULL, NULL, &url_path);
 		if (url_path == NULL) {
 			rc = 1;	/* a damaged record: rebuild kb.db afresh */
 			break;
 		}
-		now = site_find_article(build->site, source);
-		if (now == NULL || !now->from_cache) {
-			char *url = site_url(build->site, url_path);
-			rc = index_remove_article(db, url);
-			free(url);
-		}
+		url = site_url(build->site, url_path);
+		rc = index_remove_article(db, url);
+		free(url);
 	}
 	for (size_t i = 0; rc == 0 && i < reindex->count; i++) {
 		const struct reindexed *item = &reindex->items[i];

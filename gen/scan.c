@@ -128,7 +128,8 @@ static void *read_worker(void *argument)
 		}
 		/* a second descriptor for the stats, as closedir closes fd */
 		pool->fds[i] = dup(fd);
-		read_folder(fd, folder, true);
+		/* a hidden folder is no section (site_load skips it) */
+		read_folder(fd, folder, folder->name[0] != '.');
 	}
 	return NULL;
 }

@@ -10,8 +10,9 @@
  * once and stats each article file once, through the folder's descriptor,
  * and everything after works from it.
  *
- * An article file is a non-folder entry of content/<section>/ whose name
- * ends in ".md", is not "_index.md" and does not start with '.'. Its stat
+ * An article file is a non-folder entry of content/<section>/ (a section
+ * is a folder whose name does not start with '.') whose name ends in
+ * ".md", is not "_index.md" and does not start with '.'. Its stat
  * stamp is taken before anything reads it, so a file changed in between
  * is read again by the next build.
  */

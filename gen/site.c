@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1191,9 +1192,28 @@ static void build_tags(struct site *site)
 				     site->tags[i]->name, site->tags[i]->slug);
 }
 
+/* The recent list (newest first) and the tags (which list their articles
+ * in that order). Reads the articles' dates, tags and order; writes only
+ * site->recent, site->tags and each article's recent_rank. */
+static void *recent_and_tags(void *argument)
+{
+	struct site *site = argument;
+
+	site->recent = xmalloc((site->article_count + 1) * sizeof *site->recent);
+	memcpy(site->recent, site->articles,
+	       site->article_count * sizeof *site->recent);
+	sort_articles(site->recent, site->article_count, true);
+	for (size_t i = 0; i < site->article_count; i++)
+		site->recent[i]->recent_rank = i;
+	build_tags(site);
+	return NULL;
+}
+
 struct site *site_load(const char *root, bool with_drafts,
 		       const struct site_reuse *reuse)
 {
+	pthread_t tail;
+	bool tail_started;
 	struct site *site = xcalloc(1, sizeof *site);
 	struct content_scan own;
 	const struct content_scan *scan = reuse ? reuse->scan : NULL;
@@ -1234,6 +1254,11 @@ struct site *site_load(const char *root, bool with_drafts,
 		      compare_sources);
 	for (size_t i = 0; i < site->article_count; i++)
 		site->articles[i]->order = i;
+	/* the recent list and the tags in a second thread, the rest here:
+	 * neither side writes what the other reads */
+	tail_started = pthread_create(&tail, NULL, recent_and_tags, site) == 0;
+	if (!tail_started)
+		recent_and_tags(site);
 	index_sources(site);
 	check_duplicate_urls(site);
 	for (size_t i = 0; i < site->section_count; i++)
@@ -1242,13 +1267,8 @@ struct site *site_load(const char *root, bool with_drafts,
 	if (site->section_count > 1)
 		qsort(site->sections, site->section_count, sizeof *site->sections,
 		      compare_sections);
-	site->recent = xmalloc((site->article_count + 1) * sizeof *site->recent);
-	memcpy(site->recent, site->articles,
-	       site->article_count * sizeof *site->recent);
-	sort_articles(site->recent, site->article_count, true);
-	for (size_t i = 0; i < site->article_count; i++)
-		site->recent[i]->recent_rank = i;
-	build_tags(site);
+	if (tail_started)
+		pthread_join(tail, NULL);
 	return site;
 }
 

@@ -63,6 +63,18 @@ same_site "one body edited: equals a clean build" "$out" "$TMP/clean"
 got=$(KBGEN_TRACE=1 "$kbgen" build --clean --root "$site" --out "$out" 2>&1)
 check_contains "--clean: a full build" "$got" "kbgen: trace: full build: --clean"
 
+# A hidden folder in content/ is no section: Markdown files in it are no
+# articles, and do not keep every later build from finding nothing to do.
+mkdir -p "$site/content/.notes"
+printf -- '---\ntitle: メモ\n---\n\nメモ。\n' >"$site/content/.notes/memo.md"
+sleep 2.1	# the last edits' stamps must be old enough to be trusted
+"$kbgen" build --root "$site" --out "$out" 2>/dev/null
+got=$(KBGEN_TRACE=1 "$kbgen" build --root "$site" --out "$out" 2>&1)
+check_contains "hidden folder in content/: then nothing to do" "$got" "kbgen: trace: up to date"
+check "hidden folder in content/: no page for its file" test ! -e "$out/.notes"
+rm -r "$site/content/.notes"
+"$kbgen" build --root "$site" --out "$out" 2>/dev/null
+
 # An update in place does not wait for the disk. The full build that wrote
 # kb.db did not sync it, and the first fsync after it waited for the whole
 # fresh file (150 ms of a 190 ms rebuild at 10,000 articles).

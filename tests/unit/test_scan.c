@@ -114,8 +114,11 @@ static void test_entries(const char *root)
 		CHECK(entry && entry->directory && !entry->article,
 		      "a folder named x.md is no article");
 	}
-	CHECK_INT(scan.article_count, 5,
-		  "articles: z, link, dangling, y, and .hidden's h");
+	CHECK_INT(scan.article_count, 4, "articles: z, link, dangling and y");
+	entry = scan.section_count == 3 ? entry_named(&scan.sections[0], "h.md")
+					: NULL;
+	CHECK(entry && !entry->article,
+	      "a file in a hidden folder is no article (no section there)");
 	scan_free(&scan);
 
 	/* a section that cannot be opened (a file replaced by nothing
