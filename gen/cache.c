@@ -31,9 +31,11 @@
  */
 #include "cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,6 +517,34 @@ static int stream_records(const char *folder, const struct file_entry *files,
 	return rc;
 }
 
+/* Deletes what builds killed while writing left in the cache folder:
+ * files named "<name>.tmp-<pid>" whose process is gone (a build that is
+ * still running keeps its own). */
+static void remove_leftovers(const char *folder)
+{
+	DIR *directory = opendir(folder);
+	struct dirent *entry;
+
+	if (directory == NULL)
+		return;
+	while ((entry = readdir(directory)) != NULL) {
+		const char *mark = strstr(entry->d_name, ".tmp-");
+		char *end;
+		long pid;
+
+		if (mark == NULL)
+			continue;
+		errno = 0;
+		pid = strtol(mark + 5, &end, 10);
+		if (errno != 0 || end == mark + 5 || *end != '\0' || pid <= 0 ||
+		    pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		unlinkat(dirfd(directory), entry->d_name, 0);
+	}
+	closedir(directory);
+}
+
 /* The name cache_prepare writes the cache file under. Caller frees. */
 static char *prepared_path(const char *dir)
 {
@@ -650,6 +680,7 @@ int cache_prepare(const char *dir, uint64_t global, const struct site *site,
 			   strerror(errno));
 		goto out;
 	}
+	remove_leftovers(folder);
 	/* streamed through a small buffer: assembled whole, its 1.5 MB at
 	 * 10,000 articles cost 350 first-touch page faults (7 ms) */
 	stream_open(&head, temporary);

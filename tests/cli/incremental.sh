@@ -211,4 +211,16 @@ for round in 1 2 3 4 5 6; do
 	[ -e "$TMP/bigout/.kbgen/journal" ] && fail "killed build $round: the next build completes the journal"
 done
 check_eq "killed builds: the next build equals a clean one (6 rounds)" "$killed_ok" 6
+# What a killed build left in the cache folder (a temporary file named
+# after its process) goes with the next build; a running build's stays.
+gone=$(sh -c 'echo $$')
+printf 'half a cache' >"$TMP/bigout/.kbgen/cache.tmp-$gone"
+printf 'half a cache' >"$TMP/bigout/.kbgen/records.tmp-$gone"
+printf 'in use' >"$TMP/bigout/.kbgen/cache.tmp-$$"
+printf '\n追記。\n' >>"$big/content/s0/p1.md"
+"$kbgen" build --root "$big" --out "$TMP/bigout" 2>/dev/null
+check "leftovers of a killed build are deleted" \
+	test ! -e "$TMP/bigout/.kbgen/cache.tmp-$gone" -a ! -e "$TMP/bigout/.kbgen/records.tmp-$gone"
+check "a running build's temporary file stays" test -e "$TMP/bigout/.kbgen/cache.tmp-$$"
+rm -f "$TMP/bigout/.kbgen/cache.tmp-$$"
 finish
