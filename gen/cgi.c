@@ -52,6 +52,8 @@ const char *cgi_strerror(int error)
 		return "the knowledge base is not available";
 	case CGI_INTERNAL:
 		return "internal error";
+	case CGI_TOO_BROAD:
+		return "the search is too broad: narrow it down";
 	}
 	return "unknown error";
 }
@@ -72,6 +74,8 @@ int cgi_error_status(int error)
 		return 400;
 	case CGI_UNAVAILABLE:
 		return 503;
+	case CGI_TOO_BROAD:
+		return 422;
 	}
 	return 500;
 }
@@ -89,6 +93,8 @@ const char *cgi_status_text(int status)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 422:
+		return "Unprocessable Content";
 	case 503:
 		return "Service Unavailable";
 	}

@@ -44,6 +44,7 @@ enum cgi_error {
 	CGI_BAD_VALUE,		/* a parameter its validator refuses: 400 */
 	CGI_UNAVAILABLE,	/* no usable database (missing, old): 503 */
 	CGI_INTERNAL,		/* the database failed mid-request: 500 */
+	CGI_TOO_BROAD,		/* a query over its cost budget: 422 */
 };
 
 /* A short English message for a cgi_error; static, never NULL. */
