@@ -5,10 +5,12 @@
 # crash file left behind, fails the suite. Skipped in the [asan] run: the
 # harnesses are sanitized already.
 . tests/lib.sh
-case $KBGEN in *asan*) pass "fuzz: run in the plain run"; finish ;; esac
+case $KBGEN in *asan*) finish ;; esac
 
 seconds=${FUZZ_SECONDS:-30}
-for name in cgi query; do
+for source in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$source" .c)
+	name=${name#fuzz_}
 	harness=build/fuzz/fuzz_$name
 	if [ ! -x "$harness" ]; then
 		fail "fuzz_$name built" "missing $harness (make tests builds it with clang)"
