@@ -10,12 +10,18 @@
 #include "cgi.h"
 
 #include <libxml/HTMLtree.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utf8proc.h>
 
 #include "cgisearch.h"
+#include "cgiurl.h"
 #include "cgiwizard.h"
 #include "diag.h"
 #include "dom.h"
@@ -265,9 +271,11 @@ static enum cgi_error check_query(const char *name, const char *value)
 	(void)name;
 	if (utf8_count(value, strlen(value)) > SEARCH_QUERY_MAX_CHARACTERS)
 		return CGI_TOO_LARGE;
+	/* controls but the white space a paste brings: C0, DEL and C1
+	 * (U+0080..U+009F, 0xC2 0x80..0x9F in UTF-8) */
 	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
 		if ((*c < 0x20 && *c != '\t' && *c != '\r' && *c != '\n') ||
-		    *c == 0x7F)
+		    *c == 0x7F || (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F))
 			return CGI_BAD_VALUE;
 	return CGI_OK;
 }
@@ -420,15 +428,25 @@ void cgi_respond_page(struct cgi_response *response, int status,
 	set_body(response, status, "text/html; charset=utf-8", html, length);
 }
 
-void cgi_respond_redirect(struct cgi_response *response, const char *location)
+void cgi_respond_redirect(const struct cgi_site *site,
+			  const struct cgi_request *request,
+			  struct cgi_response *response, const char *location)
 {
-	response->status = 303;
-	if (cgi_response_header(response, "Location", location) != 0) {
-		/* Never happens with ids checked as slugs; no half redirect. */
-		response->status = 500;
+	char *base = cgi_base_url(site, request);
+	char *encoded = cgiurl_location(location, base ? base : "");
+
+	if (encoded == NULL ||
+	    cgi_response_header(response, "Location", encoded) != 0) {
+		/* Never happens with a checked base and ids checked as slugs;
+		 * no redirect is better than one to elsewhere. */
+		cgi_respond_error(site, CGI_INTERNAL, response);
+	} else {
+		response->status = 303;
+		set_body(response, response->status, "text/plain; charset=utf-8",
+			 xstrdup(""), 0);
 	}
-	set_body(response, response->status, "text/plain; charset=utf-8",
-		 xstrdup(""), 0);
+	free(encoded);
+	free(base);
 }
 
 /* Error pages for when there is no theme: the database is missing or
@@ -549,8 +567,8 @@ static void add_common_headers(struct cgi_response *response)
 /* ---- the site ------------------------------------------------------------- */
 
 /* "file:" URI of path for sqlite3_open_v2, read-only. Not immutable=1:
- * a build may update kb.db in place (index_open_update), and only normal
- * locking keeps a reader from seeing half of its transaction. */
+ * kb.db is ours to trust only while SQLite's locking says nobody writes
+ * it, and an immutable reader would not look. */
 static char *database_uri(const char *path)
 {
 	struct buf uri = {0};
@@ -567,17 +585,42 @@ static char *database_uri(const char *path)
 	return buf_detach(&uri);
 }
 
+/* NULL when path is a regular file kb.cgi may open, else why not (for
+ * the log; the caller frees). Opened without blocking: a FIFO or a
+ * device as KB_DB would hold the request forever. */
+static char *database_problem(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	char *problem = NULL;
+
+	if (fd < 0)
+		return xasprintf("cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0)
+		problem = xasprintf("cannot open %s: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		problem = xasprintf("cannot open %s: not a regular file", path);
+	close(fd);
+	return problem;
+}
+
 void cgi_site_open(struct cgi_site *site, const char *path)
 {
 	char *uri = database_uri(path);
+	const char *why;
 	int rc;
 
 	memset(site, 0, sizeof *site);
-	/* a reader waits while an update commits (the writer holds the
-	 * file's exclusive lock only for the commit itself) */
+	site->problem = database_problem(path);
+	if (site->problem != NULL)
+		goto out;
+	/* A build replaces kb.db by renaming a new file over it, so nothing
+	 * should hold its lock; whatever does (a writer by hand) makes the
+	 * request wait CGI_BUSY_TIMEOUT_MS at most, then 503, rather than
+	 * pile up processes behind it. */
 	if (sqlite3_open_v2(uri, &site->db, SQLITE_OPEN_READONLY |
 			    SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(site->db, INDEX_BUSY_TIMEOUT_MS) != SQLITE_OK ||
+	    sqlite3_busy_timeout(site->db, CGI_BUSY_TIMEOUT_MS) != SQLITE_OK ||
 	    sqlite3_exec(site->db, "SELECT count(*) FROM sqlite_schema", NULL,
 			 NULL, NULL) != SQLITE_OK) {
 		site->problem = xasprintf("cannot open %s: %s", path,
@@ -590,6 +633,12 @@ void cgi_site_open(struct cgi_site *site, const char *path)
 	rc = themestore_load(site->db, &site->store);
 	if (rc != THEMESTORE_OK) {
 		site->problem = xasprintf("%s: %s", path, themestore_strerror(rc));
+		themestore_free(&site->store);
+	} else if (site->store.cgi_url != NULL && *site->store.cgi_url != '\0' &&
+		   !cgiurl_base_valid(site->store.cgi_url, &why)) {
+		site->problem = xasprintf("%s: the stored cgi_url '%s' is not "
+					  "usable: %s", path,
+					  site->store.cgi_url, why);
 		themestore_free(&site->store);
 	}
 out:
@@ -610,8 +659,11 @@ char *cgi_base_url(const struct cgi_site *site,
 	const char *url = site->store.cgi_url;
 	size_t length;
 
-	if (url == NULL || *url == '\0')
+	if (url == NULL || *url == '\0') {
 		url = request->script_name;
+		if (*url != '\0' && !cgiurl_plain_path(url))
+			return NULL;
+	}
 	length = strlen(url);
 	while (length > 0 && url[length - 1] == '/')
 		length--;
@@ -642,6 +694,44 @@ static size_t split_path(const char *path, char **segments, size_t max)
 	return count;
 }
 
+/* True for what q may not carry into a page or the index: the white
+ * space controls check_query lets through (tab, CR, LF), the bidi
+ * formatting characters (an unclosed U+202E would reverse the rest of
+ * the page's title), line and paragraph separators, and non-characters.
+ * The other controls never get here: check_query refuses them. */
+static bool unwanted_in_query(utf8proc_int32_t c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C ||
+	       c == 0x200E || c == 0x200F || (c >= 0x2028 && c <= 0x202E) ||
+	       (c >= 0x2066 && c <= 0x2069) || (c >= 0xFDD0 && c <= 0xFDEF) ||
+	       (c & 0xFFFE) == 0xFFFE;
+}
+
+/* q with every unwanted character read as a space (a customer's pasted
+ * text may hold a tab or a stray mark; refusing it would help nobody).
+ * q is valid UTF-8 (cgi_request_parse checked). NULL for NULL; the caller
+ * frees. */
+static char *clean_query(const char *q)
+{
+	const utf8proc_uint8_t *at = (const utf8proc_uint8_t *)q;
+	struct buf out = {0};
+
+	if (q == NULL)
+		return NULL;
+	while (*at != '\0') {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t length = utf8proc_iterate(at, -1, &c);
+		if (length <= 0)
+			break;		/* cannot happen after utf8_valid */
+		if (unwanted_in_query(c))
+			buf_addc(&out, ' ');
+		else
+			buf_add(&out, (const char *)at, (size_t)length);
+		at += length;
+	}
+	return buf_detach(&out);
+}
+
 static void route_search(const struct cgi_site *site,
 			 const struct cgi_request *request, bool json,
 			 struct cgi_response *response)
@@ -652,15 +742,17 @@ static void route_search(const struct cgi_site *site,
 					sizeof *search_rules, &fields);
 	const char *page_text = field(&fields, "page");
 	size_t page = page_text && *page_text ? strtoul(page_text, NULL, 10) : 1;
+	char *q = clean_query(field(&fields, "q"));
 
 	if (error != CGI_OK && json)
 		cgisearch_json_error(error, response);
 	else if (error != CGI_OK)
 		cgi_respond_error(site, error, response);
 	else if (json)
-		cgisearch_json(site, request, field(&fields, "q"), page, response);
+		cgisearch_json(site, request, q, page, response);
 	else
-		cgisearch_page(site, request, field(&fields, "q"), page, response);
+		cgisearch_page(site, request, q, page, response);
+	free(q);
 	free(fields.items);
 }
 
@@ -706,18 +798,45 @@ static void route(const struct cgi_site *site, const struct cgi_request *request
 		free(segments[i]);
 }
 
+/* An error answered as its route answers: JSON on /search.json (the
+ * instant results read every status as JSON), a themed page elsewhere. */
+static void respond_error(const struct cgi_site *site,
+			  const struct cgi_request *request, int error,
+			  struct cgi_response *response)
+{
+	if (strcmp(request->path_info, "/search.json") == 0)
+		cgisearch_json_error(error, response);
+	else
+		cgi_respond_error(site, error, response);
+}
+
+/* False when the URLs of the answer would be built on a SCRIPT_NAME that
+ * is not a plain path ("//evil.example" would make every redirect leave
+ * the site). */
+static bool base_usable(const struct cgi_site *site,
+			const struct cgi_request *request)
+{
+	char *base = cgi_base_url(site, request);
+	bool usable = base != NULL;
+
+	free(base);
+	return usable;
+}
+
 void cgi_handle(const struct cgi_site *site, const struct cgi_request *request,
 		struct cgi_response *response)
 {
 	memset(response, 0, sizeof *response);
 	if (request->method == CGI_OTHER) {
-		cgi_respond_error(site, CGI_METHOD, response);
+		respond_error(site, request, CGI_METHOD, response);
 		cgi_response_header(response, "Allow", "GET, HEAD");
 	} else if (site->db == NULL || site->store.theme == NULL) {
-		cgi_respond_error(site, CGI_UNAVAILABLE, response);
+		respond_error(site, request, CGI_UNAVAILABLE, response);
 		cgi_response_header(response, "Retry-After", "10");
 	} else if (request->error != CGI_OK) {
-		cgi_respond_error(site, request->error, response);
+		respond_error(site, request, request->error, response);
+	} else if (!base_usable(site, request)) {
+		respond_error(site, request, CGI_BAD_VALUE, response);
 	} else {
 		route(site, request, response);
 	}

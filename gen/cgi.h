@@ -120,10 +120,13 @@ struct cgi_site {
 				 * NULL */
 };
 
-/* Opens path read-only with normal locking (a build may update kb.db in
- * place: each statement sees it before or after an update, never during;
- * a reader waits up to INDEX_BUSY_TIMEOUT_MS for a commit) and loads the
- * stored theme. Never fails: an unusable database leaves site->db or
+/* How long a request waits for a lock on kb.db that someone holds. */
+#define CGI_BUSY_TIMEOUT_MS 250
+
+/* Opens path read-only with normal locking (a request waits at most
+ * CGI_BUSY_TIMEOUT_MS for a lock; a path that is not a regular file, a
+ * FIFO say, is refused without waiting) and loads the stored theme, whose
+ * cgi_url must pass cgiurl_base_valid. Never fails: an unusable database leaves site->db or
  * site->store.theme NULL and says why in site->problem; requests are then
  * answered 503. Release with cgi_site_close. */
 void cgi_site_open(struct cgi_site *site, const char *path);
@@ -139,8 +142,10 @@ void cgi_handle(const struct cgi_site *site, const struct cgi_request *request,
  * For the route modules (cgisearch.c, cgiwizard.c).
  */
 
-/* kb.cgi's public URL without a trailing '/': the site's cgi_url, else
- * the request's SCRIPT_NAME. The caller frees. */
+/* kb.cgi's public URL without a trailing '/': the site's cgi_url (checked
+ * when kb.db was opened), else the request's SCRIPT_NAME when it is empty
+ * or a plain path (cgiurl.h); NULL when it is not, and cgi_handle answers
+ * such a request 400 before any route runs. The caller frees. */
 char *cgi_base_url(const struct cgi_site *site,
 		   const struct cgi_request *request);
 
@@ -157,7 +162,10 @@ void cgi_respond_page(struct cgi_response *response, int status,
 void cgi_respond_error(const struct cgi_site *site, int error,
 		       struct cgi_response *response);
 
-/* A 303 to location. */
-void cgi_respond_redirect(struct cgi_response *response, const char *location);
+/* A 303 to location, a URL built on cgi_base_url: percent-encoded and
+ * checked to be same-site (cgiurl_location); a 500 page when it is not. */
+void cgi_respond_redirect(const struct cgi_site *site,
+			  const struct cgi_request *request,
+			  struct cgi_response *response, const char *location);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dom.h"
+#include "markdown.h"
 #include "treestore.h"
 #include "util.h"
 #include "wizardpage.h"
@@ -200,7 +201,9 @@ static char *rewrite_body_url(void *user, const char *url, bool image)
 	return href ? xstrdup(href) : NULL;
 }
 
-/* The outcome's articles and guides, resolved at build time. */
+/* The outcome's articles and guides, resolved at build time. Their URLs
+ * come from kb.db, so they meet the policy of every URL kb.cgi writes
+ * (markdown_url_is_safe) or are left out. */
 static void add_references(const struct walk_page *walk, xmlNodePtr main,
 			   const struct treestore_details *details)
 {
@@ -208,19 +211,22 @@ static void add_references(const struct walk_page *walk, xmlNodePtr main,
 		xcalloc(details->article_count + 1, sizeof *articles);
 	struct wizardpage_guide *guides =
 		xcalloc(details->link_count + 1, sizeof *guides);
+	size_t article_count = 0, guide_count = 0;
 
 	for (size_t i = 0; i < details->article_count; i++)
-		articles[i] = (struct wizardpage_article){
-			details->articles[i].url, details->articles[i].title,
-			details->articles[i].description,
-		};
+		if (markdown_url_is_safe(details->articles[i].url))
+			articles[article_count++] = (struct wizardpage_article){
+				details->articles[i].url,
+				details->articles[i].title,
+				details->articles[i].description,
+			};
 	for (size_t i = 0; i < details->link_count; i++)
-		guides[i] = (struct wizardpage_guide){
-			details->links[i].title, details->links[i].url,
-		};
-	wizardpage_add_articles(walk->theme, main, articles,
-				details->article_count);
-	wizardpage_add_guides(walk->theme, main, guides, details->link_count);
+		if (markdown_url_is_safe(details->links[i].url))
+			guides[guide_count++] = (struct wizardpage_guide){
+				details->links[i].title, details->links[i].url,
+			};
+	wizardpage_add_articles(walk->theme, main, articles, article_count);
+	wizardpage_add_guides(walk->theme, main, guides, guide_count);
 	free(guides);
 	free(articles);
 }
@@ -389,7 +395,7 @@ void cgiwizard_start(const struct cgi_site *site,
 		return;
 	walk.base = cgi_base_url(site, request);
 	url = step_url(&walk, tree->start, &none);
-	cgi_respond_redirect(response, url);
+	cgi_respond_redirect(site, request, response, url);
 	free(url);
 	free(walk.base);
 	tree_free(tree);
@@ -424,7 +430,7 @@ void cgiwizard_step(const struct cgi_site *site,
 
 		add_steps(&applied, walk.tree, &walk.walk, TREE_NONE);
 		url = step_url(&walk, walk.walk.node, &applied);
-		cgi_respond_redirect(response, url);
+		cgi_respond_redirect(site, request, response, url);
 		free(url);
 		free(applied.items);
 		goto out;

@@ -400,6 +400,12 @@ static char *link_target(struct renderer *renderer, cmark_node *node,
 	if (renderer->options->rewrite_url != NULL) {
 		rewritten = renderer->options->rewrite_url(
 			renderer->options->user, url, image);
+		/* a rewritten URL may come from kb.db (kb.cgi's wizard
+		 * bodies): the policy holds for it too */
+		if (rewritten != NULL && !markdown_url_is_safe(rewritten)) {
+			free(rewritten);
+			return NULL;
+		}
 		if (rewritten != NULL)
 			return rewritten;
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "cgiurl.h"
 #include "diag.h"
 #include "hash.h"
 #include "scan.h"
@@ -105,6 +106,22 @@ static bool config_unknown_keys(const struct yamldoc_node *root)
 	return true;
 }
 
+/* cgi_url, when set, must be what kb.cgi can put in a URL as it is: the
+ * search box, the wizard's links and every redirect start with it. */
+static bool config_cgi_url(const struct site_config *config,
+			   const struct yamldoc_node *root)
+{
+	struct yamldoc_node *node = yamldoc_get(root, "cgi_url", NULL);
+	const char *why;
+
+	if (config->cgi_url == NULL || *config->cgi_url == '\0' ||
+	    cgiurl_base_valid(config->cgi_url, &why))
+		return true;
+	diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
+		   "'cgi_url' is not a URL kb.cgi can answer at: %s", why);
+	return false;
+}
+
 /* Derives base_path from base_url and checks both. */
 static bool config_base(struct site_config *config,
 			const struct yamldoc_node *root)
@@ -167,7 +184,8 @@ bool site_config_load(const char *root, struct site_config *config)
 	     config_text(document, "language", &config->language) &
 	     config_text(document, "cgi_url", &config->cgi_url) &
 	     config_links(document, config) & config_unknown_keys(document);
-	ok = ok && config_base(config, document);
+	ok = ok && config_base(config, document) &
+		   config_cgi_url(config, document);
 out:
 	yamldoc_free(document);
 	free(text);

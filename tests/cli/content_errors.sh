@@ -68,6 +68,28 @@ check_contains "option without value: message" "$out" "option '--root' needs a v
 "$KBGEN" help | grep -q -- '--out DIR'
 check_eq "help describes --out" "$?" 0
 
+# cgi_url: only a path starting with one '/' or an http(s) URL, checked
+# at its place in site.yaml; the published site stays as it was
+fixture_site cgi-url
+"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+before=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+for bad in '//evil.example' 'javascript:alert(1)' '/cgi bin/kb.cgi' '/kb.cgi?x=1' 'cgi-bin/kb.cgi'; do
+	printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\ncgi_url: "%s"\n' "$bad" > "$site/site.yaml"
+	out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+	check_eq "cgi_url '$bad': status 1" "$status" 1
+	case $bad in
+	'/cgi bin/kb.cgi'|'/kb.cgi?x=1')
+		why="its path may hold only letters, digits and -._~!\$&'()*+,;=:@/ or %XX, and no '.' or '..' segment (no spaces, '?', '#' or non-ASCII characters)" ;;
+	*) why="it must be a path starting with one '/' or an http:// or https:// URL" ;;
+	esac
+	check_eq "cgi_url '$bad': message" "$(printf '%s\n' "$out" | head -1)" \
+		"site.yaml:4:10: error: 'cgi_url' is not a URL kb.cgi can answer at: $why"
+done
+after=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+check_eq "bad cgi_url: published site untouched" "$after" "$before"
+printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\ncgi_url: https://kb.example.jp/cgi-bin/kb.cgi\n' > "$site/site.yaml"
+check "cgi_url as an https URL builds" "$KBGEN" build --root "$site" --out "$site/out"
+
 # a missing site.yaml is an error, not a crash
 rm -f "$site/site.yaml"
 out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?

@@ -14,6 +14,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -57,10 +59,10 @@ struct reply {
 	char *body;		/* NUL-terminated copy */
 };
 
-static void request(struct reply *reply, const char *method, const char *path,
-		    const char *query)
+static void request_as(struct reply *reply, const char *method,
+		       const char *path, const char *query, const char *script)
 {
-	struct env env = {method, path, query, CGI};
+	struct env env = {method, path, query, script};
 	struct cgi_request parsed;
 
 	cgi_request_parse(&parsed, fake_getenv, &env);
@@ -68,6 +70,12 @@ static void request(struct reply *reply, const char *method, const char *path,
 	reply->body = xstrndup(reply->response.body ? reply->response.body : "",
 			       reply->response.body_length);
 	cgi_request_free(&parsed);
+}
+
+static void request(struct reply *reply, const char *method, const char *path,
+		    const char *query)
+{
+	request_as(reply, method, path, query, CGI);
 }
 
 static void get(struct reply *reply, const char *path, const char *query)
@@ -408,10 +416,11 @@ static void test_search_json(void)
 
 	get(&reply, "/search.json", "q=%3C%2Fscript%3E%22%5C%E2%80%A8%26");
 	CHECK_INT(reply.response.status, 200, "json hostile: 200");
-	CHECK_STR(reply.body, "{\"query\":\"\\u003c/script\\u003e\\\"\\\\\\u2028"
+	CHECK_STR(reply.body, "{\"query\":\"\\u003c/script\\u003e\\\"\\\\ "
 		  "\\u0026\",\"total\":0,\"page\":1,\"per_page\":10,"
 		  "\"results\":[]}\n",
-		  "json hostile: <, >, &, quote, backslash and U+2028 escaped");
+		  "json hostile: <, >, &, quote and backslash escaped, U+2028 "
+		  "read as a space");
 	reply_free(&reply);
 
 	get(&reply, "/search.json", "");
@@ -647,6 +656,223 @@ static void test_unavailable(const char *folder)
 	free(empty);
 }
 
+/* ---- hardening (issue 15) ------------------------------------------------------ */
+
+/* With cgi_url unset, URLs are built on SCRIPT_NAME: only a plain path. */
+static void test_script_name(void)
+{
+	char *saved = site.store.cgi_url;
+	static char unset[] = "";
+	const char *refused[] = {
+		"//evil.example", "/\\evil.example", "/a b/kb.cgi",
+		"/kb.cgi?x=1", "/kb.cgi#x", "/kb.cgi\r\nSet-Cookie: a=b",
+		"/cgi-bin/../kb.cgi", "/ア/kb.cgi", "cgi-bin/kb.cgi",
+	};
+	struct reply reply;
+
+	site.store.cgi_url = unset;
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		char *what = describe("SCRIPT_NAME #%zu: 400, no Location", i);
+		request_as(&reply, "GET", "/wizard/mail-not-arriving", "",
+			   refused[i]);
+		CHECK(reply.response.status == 400 &&
+		      header(&reply, "Location") == NULL &&
+		      contains(reply.body, "リクエストを処理できません"), what);
+		free(what);
+		reply_free(&reply);
+	}
+	request_as(&reply, "GET", "/search.json", "q=spf", "//evil.example");
+	CHECK(reply.response.status == 400 &&
+	      contains(header(&reply, "Content-Type"), "application/json"),
+	      "SCRIPT_NAME '//evil.example' on search.json: a JSON 400");
+	reply_free(&reply);
+	request_as(&reply, "GET", "/wizard/mail-not-arriving", "",
+		   "/help/kb.cgi");
+	CHECK_STR(header(&reply, "Location"),
+		  "/help/kb.cgi" TREE "delivery-error-shown",
+		  "SCRIPT_NAME '/help/kb.cgi': the redirect is built on it");
+	reply_free(&reply);
+	request_as(&reply, "GET", "/wizard/mail-not-arriving", "", "");
+	CHECK_STR(header(&reply, "Location"), TREE "delivery-error-shown",
+		  "no SCRIPT_NAME: the redirect is a path from the root");
+	reply_free(&reply);
+	site.store.cgi_url = saved;
+}
+
+static void check_json_error(const char *method, const char *query,
+			     int status, const char *what)
+{
+	struct reply reply;
+
+	request(&reply, method, "/search.json", query);
+	CHECK(reply.response.status == status &&
+	      contains(header(&reply, "Content-Type"), "application/json") &&
+	      strncmp(reply.body, "{\"error\":\"", 10) == 0 &&
+	      !contains(reply.body, "<"), what);
+	reply_free(&reply);
+}
+
+/* Every status of /search.json is JSON with one error shape. */
+static void test_json_errors(void)
+{
+	char *long_query = xmalloc(CGI_QUERY_MAX_BYTES + 3);
+	struct reply reply;
+
+	memset(long_query, 'a', CGI_QUERY_MAX_BYTES + 2);
+	memcpy(long_query, "q=", 2);
+	long_query[CGI_QUERY_MAX_BYTES + 2] = '\0';
+	check_json_error("GET", "q=%FF", 400, "search.json: bad UTF-8 is a JSON 400");
+	check_json_error("GET", "q=a%00b", 400, "search.json: NUL is a JSON 400");
+	check_json_error("GET", long_query, 400,
+			 "search.json: an oversized query string is a JSON 400");
+	check_json_error("GET", "page=0", 400, "search.json: page=0 is a JSON 400");
+	check_json_error("POST", "q=spf", 405, "search.json: POST is a JSON 405");
+	request(&reply, "DELETE", "/search.json", "");
+	CHECK_STR(header(&reply, "Allow"), "GET, HEAD", "search.json: 405 has Allow");
+	reply_free(&reply);
+	free(long_query);
+}
+
+/* What q may not carry is read as a space, and the query is echoed
+ * inside a bidi isolate. */
+static void test_query_characters(void)
+{
+	const char *unwanted[][2] = {
+		{"%E2%80%AE", "\xE2\x80\xAE"}, {"%E2%80%AD", "\xE2\x80\xAD"},
+		{"%E2%81%A6", "\xE2\x81\xA6"}, {"%E2%80%8F", "\xE2\x80\x8F"},
+		{"%EF%BF%BF", "\xEF\xBF\xBF"}, {"%EF%B7%90", "\xEF\xB7\x90"},
+		{"%F0%9F%BF%BE", "\xF0\x9F\xBF\xBE"}, {"%0D%0A", "\r\n"},
+		{"%E2%80%A8", "\xE2\x80\xA8"},
+	};
+	struct reply reply;
+
+	for (size_t i = 0; i < sizeof unwanted / sizeof *unwanted; i++) {
+		char *query = describe("q=SPF%s%%E8%%A8%%AD%%E5%%AE%%9A",
+				       unwanted[i][0]);
+		char *what = describe("q with %s: 200, the character nowhere in "
+				      "the page", unwanted[i][0]);
+		char *decoded = describe("%s", unwanted[i][1]);
+		get(&reply, "/search", query);
+		CHECK(reply.response.status == 200 &&
+		      !contains(reply.body, decoded), what);
+		reply_free(&reply);
+		free(decoded);
+		free(what);
+		free(query);
+	}
+	get(&reply, "/search", "q=%E2%80%AE%E8%BF%B7%E6%83%91");
+	CHECK(reply.response.status == 200 && contains(reply.body, "迷惑"),
+	      "q with U+202E: the rest of the query still searched");
+	reply_free(&reply);
+	get(&reply, "/search", "q=SPF%09DKIM");
+	CHECK_INT(reply.response.status, 200, "q with a tab: 200");
+	reply_free(&reply);
+	check_status("/search", "q=SPF%C2%85", 400);
+	check_status("/search", "q=SPF%C2%9B", 400);
+	check_status("/search", "q=SPF%C2%80", 400);
+	check_status("/search", "q=SPF%C2%A0", 200);
+	check_status("/search", "q=SPF%07", 400);
+	check_status("/search", "q=SPF%7F", 400);
+}
+
+/* A KB_DB that would block (a FIFO), or a kb.db locked by a writer,
+ * makes a quick 503, not a hang. */
+static void test_waits(const char *folder, const char *db_path)
+{
+	struct cgi_site saved = site;
+	char *fifo = path_join(folder, "fifo.db");
+	struct timespec start, end;
+	sqlite3 *writer = NULL;
+	double seconds;
+
+	CHECK(mkfifo(fifo, 0600) == 0, "waits: a FIFO made");
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	cgi_site_open(&site, fifo);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	seconds = (double)(end.tv_sec - start.tv_sec) +
+		  (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+	CHECK(seconds < 2.0, "waits: a FIFO as KB_DB does not block");
+	CHECK(site.db == NULL && contains(site.problem, "not a regular file"),
+	      "waits: a FIFO as KB_DB is 'not a regular file'");
+	check_status("/search", "q=spf", 503);
+	cgi_site_close(&site);
+
+	cgi_site_open(&site, folder);
+	CHECK(contains(site.problem, "not a regular file"),
+	      "waits: a folder as KB_DB is 'not a regular file'");
+	cgi_site_close(&site);
+
+	CHECK(sqlite3_open(db_path, &writer) == SQLITE_OK &&
+	      sqlite3_exec(writer, "BEGIN EXCLUSIVE", NULL, NULL, NULL) ==
+	      SQLITE_OK, "waits: a writer holds kb.db's exclusive lock");
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	cgi_site_open(&site, db_path);
+	check_status("/search", "q=spf", 503);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	seconds = (double)(end.tv_sec - start.tv_sec) +
+		  (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+	CHECK(seconds < 2.0 && seconds >= CGI_BUSY_TIMEOUT_MS / 1e3 * 0.9,
+	      "waits: a locked kb.db is a 503 after the short busy wait");
+	cgi_site_close(&site);
+	sqlite3_exec(writer, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(writer);
+	site = saved;
+	unlink(fifo);
+	free(fifo);
+}
+
+/* URLs read from kb.db go out under the URL policy of Markdown links. */
+static void test_stored_urls(const char *folder, const char *db_path)
+{
+	struct cgi_site saved = site;
+	char *copy = path_join(folder, "hostile.db");
+	char *text;
+	size_t length;
+	sqlite3 *db = NULL;
+	struct reply reply;
+
+	CHECK(read_file(db_path, (size_t)1 << 30, &text, &length) == 0 &&
+	      write_file(copy, text, length) == 0, "stored URLs: kb.db copied");
+	free(text);
+	CHECK(sqlite3_open(copy, &db) == SQLITE_OK &&
+	      sqlite3_exec(db,
+			   "UPDATE node_articles SET url = 'javascript:alert(1)' "
+			   "WHERE position = 0;"
+			   "UPDATE node_links SET url = 'JavaScript:alert(2)' "
+			   "WHERE position = 0;"
+			   "UPDATE node_body_links SET href = 'data:text/html,x';",
+			   NULL, NULL, NULL) == SQLITE_OK,
+	      "stored URLs: javascript: written into the outcomes");
+	sqlite3_close(db);
+	cgi_site_open(&site, copy);
+	get(&reply, TREE "unknown-error",
+	    "delivery-error-shown=yes&error-type=unknown&unknown-auth=no");
+	CHECK_INT(reply.response.status, 200, "stored URLs: the outcome answers");
+	CHECK(!contains(reply.body, "javascript:") &&
+	      !contains(reply.body, "JavaScript:") &&
+	      !contains(reply.body, "data:text"),
+	      "stored URLs: no javascript: or data: URL written");
+	CHECK(contains(reply.body, "href=\"/deliverability/spf/\"") &&
+	      contains(reply.body, "dkimset/"),
+	      "stored URLs: the safe articles and guides still listed");
+	reply_free(&reply);
+	cgi_site_close(&site);
+
+	CHECK(sqlite3_open(copy, &db) == SQLITE_OK &&
+	      sqlite3_exec(db, "UPDATE theme SET value = '//evil.example' "
+			   "WHERE key = 'cgi_url'", NULL, NULL, NULL) == SQLITE_OK,
+	      "stored URLs: a hostile cgi_url written");
+	sqlite3_close(db);
+	cgi_site_open(&site, copy);
+	CHECK(contains(site.problem, "stored cgi_url '//evil.example' is not "
+		       "usable"), "stored URLs: a hostile cgi_url is a problem");
+	check_status(TREE, "", 503);
+	cgi_site_close(&site);
+	site = saved;
+	unlink(copy);
+	free(copy);
+}
+
 /* ---- treestore and themestore ------------------------------------------------ */
 
 static bool same_walk(const struct tree *a, const struct tree *b,
@@ -804,6 +1030,13 @@ int main(void)
 		test_themestore();
 	}
 	test_unavailable(folder);
+	if (site.problem == NULL) {
+		test_script_name();
+		test_json_errors();
+		test_query_characters();
+		test_stored_urls(folder, db);
+		test_waits(folder, db);
+	}
 
 	cgi_site_close(&site);
 	remove_tree(folder);

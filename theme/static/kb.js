@@ -52,6 +52,20 @@
     });
   }
 
+  /* The URL policy of every link kbgen writes (gen/markdown.c's
+     markdown_url_is_safe): http, https, mailto and tel, or relative;
+     anything else (javascript:, data:) is no link. Returns the absolute
+     URL, or null. */
+  function safeUrl(url) {
+    var parsed;
+    try {
+      parsed = new URL(String(url), document.baseURI);
+    } catch (error) {
+      return null;
+    }
+    return /^(https?|mailto|tel):$/.test(parsed.protocol) ? parsed.href : null;
+  }
+
   /* Instant search: results from <cgi_url>/search.json as the visitor
      types, under the header. Only when the form submits to kb.cgi (its
      action ends in /search); Enter still submits the form as usual. */
@@ -80,13 +94,21 @@
 
     function show(data) {
       list.textContent = "";
-      var results = (data.results || []).slice(0, 5);
+      if (data.error) {
+        /* a query over kb.cgi's budget: its own words, no results */
+        status.textContent = String(data.error);
+        region.hidden = false;
+        return;
+      }
+      var results = (data.results || []).filter(function (result) {
+        return safeUrl(result.url) !== null;
+      }).slice(0, 5);
       status.textContent = japanese ? data.total + "件見つかりました"
         : data.total + (data.total === 1 ? " result" : " results");
       results.forEach(function (result) {
         var item = document.createElement("li");
         var link = document.createElement("a");
-        link.href = result.url;
+        link.href = safeUrl(result.url);
         link.textContent = result.heading ? result.title + " › " + result.heading
           : result.title;
         item.appendChild(link);
@@ -117,7 +139,7 @@
       fetch(action + ".json?q=" + encodeURIComponent(query), {
         headers: { Accept: "application/json" },
       }).then(function (response) {
-        return response.ok ? response.json() : null;
+        return response.ok || response.status === 422 ? response.json() : null;
       }).then(function (data) {
         if (data && ticket === latest) show(data);
       }).catch(function () {});
