@@ -194,6 +194,83 @@ else
 	fail "lighttpd serves a site without kb.db"
 fi
 
+# Issue 15's reproductions, straight into the program.
+# direct NAME ENV... — runs kb.cgi with a GET's environment plus ENV (at
+# most 10 s); headers in $TMP/NAME.h, the whole answer in $TMP/NAME.out;
+# sets $code and $elapsed (seconds).
+direct() {
+	local name=$1 start; shift
+	start=$(date +%s.%N)
+	env REQUEST_METHOD=GET KB_DB="$out/kb.db" "$@" timeout 10 "$cgi" \
+		> "$TMP/$name.out" 2>"$TMP/$name.err"
+	elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+	sed -n '1,/^\r$/p' "$TMP/$name.out" > "$TMP/$name.h"
+	code=$(head -1 "$TMP/$name.h" | cut -d' ' -f2)
+}
+# JSON route: every status is JSON
+for query in 'q=%FF' 'q=a%00b' "q=a&x=$big"; do
+	direct jsonerr PATH_INFO=/search.json "QUERY_STRING=$query"
+	check_eq "search.json, $(printf %.20s "$query"): 400" "$code" 400
+	check_contains "search.json, $(printf %.20s "$query"): JSON" "$(header jsonerr Content-Type)" "application/json"
+	check_contains "search.json, $(printf %.20s "$query"): the error shape" "$(sed '1,/^\r$/d' "$TMP/jsonerr.out")" '{"error":"'
+done
+fetch jsonpost -X POST -d '' "$base/search.json?q=a"
+check_eq "POST /search.json: 405" "$code" 405
+check_contains "POST /search.json: JSON" "$(header jsonpost Content-Type)" "application/json"
+direct jsonnodb PATH_INFO=/search.json QUERY_STRING=q=a KB_DB="$TMP/nodb/kb.db"
+check_eq "search.json without kb.db: 503" "$code" 503
+check_contains "search.json without kb.db: JSON" "$(header jsonnodb Content-Type)" "application/json"
+
+# an unclosed U+202E in q does not reach the page
+fetch bidi "$base/search?q=%E2%80%AE%E8%BF%B7%E6%83%91"
+check_eq "q with U+202E: 200" "$code" 200
+check_not_contains "q with U+202E: not in the page" "$(cat "$TMP/bidi.b")" "$(printf '\342\200\256')"
+fetch c1 "$base/search?q=%C2%9B31m"
+check_eq "q with a C1 control (CSI): 400" "$code" 400
+
+# a FIFO as KB_DB, a locked kb.db: a quick 503
+mkfifo "$TMP/fifo.db"
+direct fifo PATH_INFO=/search QUERY_STRING=q=a KB_DB="$TMP/fifo.db"
+check_eq "a FIFO as KB_DB: 503" "$code" 503
+check_eq "a FIFO as KB_DB: answered at once" "$(awk -v t="$elapsed" 'BEGIN { print (t < 2) }')" 1
+check_contains "a FIFO as KB_DB: logged" "$(cat "$TMP/fifo.err")" "not a regular file"
+cp "$out/kb.db" "$TMP/locked.db"
+python3 - "$TMP/locked.db" "$TMP/lock.ready" <<'PY' &
+import sqlite3, sys, time, os
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(8)
+PY
+locker=$!
+for _ in $(seq 50); do [ -e "$TMP/lock.ready" ] && break; sleep 0.1; done
+direct locked PATH_INFO=/search QUERY_STRING=q=a KB_DB="$TMP/locked.db"
+check_eq "a kb.db locked by a writer: 503" "$code" 503
+check_eq "a kb.db locked by a writer: answered within 2 s" "$(awk -v t="$elapsed" 'BEGIN { print (t < 2) }')" 1
+kill "$locker" 2>/dev/null
+wait "$locker" 2>/dev/null
+
+# cgi_url unset: URLs are built on SCRIPT_NAME, a plain path only
+root="$TMP/nocgi"
+mkdir -p "$root"
+for part in content decision-trees theme; do ln -sfn "$PWD/$part" "$root/$part"; done
+grep -v '^cgi_url:' site.yaml > "$root/site.yaml"
+if "$KBGEN" build --root "$root" --out "$root/out" 2>"$TMP/nocgi.stderr"; then
+	for script in '//evil.example' '/\evil.example' '/a b/kb.cgi' "$(printf '/kb.cgi\r\nSet-Cookie: a=b')" '/kb.cgi?x' '/cgi-bin/../kb.cgi'; do
+		direct script PATH_INFO=/wizard/mail-not-arriving "SCRIPT_NAME=$script" KB_DB="$root/out/kb.db"
+		what="SCRIPT_NAME $(printf %s "$script" | tr '\r\n' 'RN')"
+		check_eq "$what: 400" "$code" 400
+		check_eq "$what: no Location" "$(header script Location)" ""
+		check_contains "$what: a themed page" "$(cat "$TMP/script.out")" "リクエストを処理できません"
+	done
+	direct script PATH_INFO=/wizard/mail-not-arriving SCRIPT_NAME=/help/kb.cgi KB_DB="$root/out/kb.db"
+	check_eq "SCRIPT_NAME /help/kb.cgi: 303" "$code" 303
+	check_eq "SCRIPT_NAME /help/kb.cgi: the redirect built on it" "$(header script Location)" \
+		"/help/kb.cgi/wizard/mail-not-arriving/delivery-error-shown"
+else
+	fail "the shipped site builds without cgi_url" "$(head -c 600 "$TMP/nocgi.stderr")"
+fi
+
 # the hostile corpus
 SUITE=$SUITE python3 tests/cgi/hostile.py tests/cgi/hostile.txt "$base" "$cgi" "$out/kb.db" \
 	>"$TMP/hostile.out" 2>"$TMP/hostile.stderr"
