@@ -116,6 +116,47 @@ await scenario('search', async () => {
   await context.close();
 });
 
+// ---- instant results: the URL policy and the too-broad answer ------------------
+// /search.json answered by the test (page.route) with what a tampered kb.db
+// could hold, and with a 422: kb.js links only http(s)/mailto/tel or
+// relative URLs, and shows kb.cgi's message for a query over its budget.
+
+await scenario('instant results: URL policy', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  let answer = 'results';
+  await page.route('**/search.json?*', (route) => {
+    if (answer === 'too-broad') {
+      return route.fulfill({ status: 422, contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ error: '検索語が広すぎます' }) });
+    }
+    const results = ['javascript:alert(1)', ' JAVASCRIPT:alert(2)', 'data:text/html,x',
+      'vbscript:x', '/delivery/spam-folder/#ok'].map((url, i) => ({
+      url, title: `result ${i}`, heading: '', snippet: 'x', snippet_parts: ['x'] }));
+    return route.fulfill({ status: 200, contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ query: 'x', total: results.length, page: 1, per_page: 10, results }) });
+  });
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  const box = page.locator('#site-search');
+  await box.pressSequentially('迷惑', { delay: 20 });
+  const links = page.locator('.instant-results li a');
+  await links.first().waitFor({ timeout: 10000 });
+  const hrefs = await links.evaluateAll((all) => all.map((a) => a.getAttribute('href')));
+  check(hrefs.length === 1 && hrefs[0] === `${base}/delivery/spam-folder/#ok`,
+    'instant results: javascript:, data: and vbscript: URLs are no links', hrefs.join(' '));
+  answer = 'too-broad';
+  await box.pressSequentially('あ', { delay: 20 });
+  const status = page.locator('.instant-results [role=status]');
+  await page.waitForFunction(() => {
+    const s = document.querySelector('.instant-results [role=status]');
+    return s && s.textContent.includes('広すぎ');
+  }, null, { timeout: 10000 });
+  check(await status.innerText() === '検索語が広すぎます' &&
+    await page.locator('.instant-results li').count() === 0,
+    'instant results: a 422 shows kb.cgi\'s message and no results', await status.innerText());
+  await context.close();
+});
+
 // ---- the walk by clicking, change, copy ---------------------------------------
 
 await scenario('walk by clicking', async () => {

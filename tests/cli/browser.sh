@@ -3,7 +3,8 @@
 # Debian's Chromium, light and dark; no horizontal scrolling at 320 px;
 # renders without JavaScript). Screenshots land in $TMP.
 . tests/lib.sh
-case $KBGEN in *asan*) pass "browser: checked in the plain run"; finish ;; esac
+# checked once, in the plain run: the [asan] run prints nothing it did not check
+case $KBGEN in *asan*) finish ;; esac
 
 out="$TMP/out"
 if ! "$KBGEN" build --out "$out" 2>"$TMP/build.stderr"; then

@@ -4,7 +4,8 @@
 # without JavaScript, Change, Copy, axe-core). Then fetches the CGI's pages
 # with curl and runs the Nu HTML checker on them. Screenshots land in $TMP.
 . tests/lib.sh
-case $KBGEN in *asan*) pass "browser_cgi: checked in the plain run"; finish ;; esac
+# checked once, in the plain run: the [asan] run prints nothing it did not check
+case $KBGEN in *asan*) finish ;; esac
 
 vnu=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
 out="$TMP/out"

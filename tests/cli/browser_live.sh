@@ -5,7 +5,8 @@
 # page, a broken edit shows the error overlay (axe-clean), the fix removes
 # it. Screenshots of the overlay land in $TMP.
 . tests/lib.sh
-case $KBGEN in *asan*) pass "browser_live: checked in the plain run"; finish ;; esac
+# checked once, in the plain run: the [asan] run prints nothing it did not check
+case $KBGEN in *asan*) finish ;; esac
 
 site="$TMP/site"
 out="$TMP/out"

@@ -4,7 +4,8 @@
 # line, column and the markup it points at. The sitemap, the feed and any
 # SVG diagram must be well-formed XML (xmllint).
 . tests/lib.sh
-case $KBGEN in *asan*) pass "html: validated in the plain run"; finish ;; esac
+# checked once, in the plain run: the [asan] run prints nothing it did not check
+case $KBGEN in *asan*) finish ;; esac
 
 vnu=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
 out="$TMP/out"
