@@ -18,7 +18,14 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CF
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 PROGRAM_MAINS := gen/kbgen.c gen/kbcgi.c gen/kbtok_ext.c
-LIB_SOURCES := $(filter-out $(PROGRAM_MAINS),$(wildcard gen/*.c))
+# kb.cgi's sandbox, linked into kb.cgi and its test only: libseccomp is no
+# dependency of the generator or the SQLite extension.
+CGI_SOURCES := gen/sandbox.c
+CGI_CFLAGS = $(shell pkg-config --cflags libseccomp 2>/dev/null)
+CGI_LIBS = $(shell pkg-config --libs libseccomp 2>/dev/null)
+CGI_OBJECTS := $(CGI_SOURCES:gen/%.c=build/obj/%.o)
+SAN_CGI_OBJECTS := $(CGI_SOURCES:gen/%.c=build/asan/obj/%.o)
+LIB_SOURCES := $(filter-out $(PROGRAM_MAINS) $(CGI_SOURCES),$(wildcard gen/*.c))
 LIB_OBJECTS := $(LIB_SOURCES:gen/%.c=build/obj/%.o)
 SAN_OBJECTS := $(LIB_SOURCES:gen/%.c=build/asan/obj/%.o)
 TEST_SOURCES := $(wildcard tests/unit/test_*.c)
@@ -42,8 +49,10 @@ build/asan/obj/%.o: gen/%.c
 build/kbgen: build/obj/kbgen.o $(LIB_OBJECTS)
 	$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
 
-build/kb.cgi: build/obj/kbcgi.o $(LIB_OBJECTS)
-	$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
+$(CGI_OBJECTS) $(SAN_CGI_OBJECTS) build/obj/kbcgi.o build/asan/obj/kbcgi.o: ALL_CFLAGS += $(CGI_CFLAGS)
+
+build/kb.cgi: build/obj/kbcgi.o $(CGI_OBJECTS) $(LIB_OBJECTS)
+	$(CC) $(CFLAGS) $^ $(PKG_LIBS) $(CGI_LIBS) -o $@
 
 build/kbtok.so: build/obj/kbtok_ext.o $(LIB_OBJECTS)
 	$(CC) $(CFLAGS) -shared $^ $(PKG_LIBS) -o $@
@@ -51,8 +60,8 @@ build/kbtok.so: build/obj/kbtok_ext.o $(LIB_OBJECTS)
 build/asan/kbgen: build/asan/obj/kbgen.o $(SAN_OBJECTS)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $^ $(PKG_LIBS) -o $@
 
-build/asan/kb.cgi: build/asan/obj/kbcgi.o $(SAN_OBJECTS)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $^ $(PKG_LIBS) -o $@
+build/asan/kb.cgi: build/asan/obj/kbcgi.o $(SAN_CGI_OBJECTS) $(SAN_OBJECTS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $^ $(PKG_LIBS) $(CGI_LIBS) -o $@
 
 build/tests/%: tests/unit/%.c $(LIB_OBJECTS)
 	@mkdir -p $(@D)
@@ -61,6 +70,14 @@ build/tests/%: tests/unit/%.c $(LIB_OBJECTS)
 build/asan/tests/%: tests/unit/%.c $(SAN_OBJECTS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(SAN_OBJECTS) $(PKG_LIBS) -o $@
+
+build/tests/test_sandbox: tests/unit/test_sandbox.c $(CGI_OBJECTS) $(LIB_OBJECTS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CGI_CFLAGS) $< $(CGI_OBJECTS) $(LIB_OBJECTS) $(PKG_LIBS) $(CGI_LIBS) -o $@
+
+build/asan/tests/test_sandbox: tests/unit/test_sandbox.c $(SAN_CGI_OBJECTS) $(SAN_OBJECTS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CGI_CFLAGS) $(SAN_FLAGS) $< $(SAN_CGI_OBJECTS) $(SAN_OBJECTS) $(PKG_LIBS) $(CGI_LIBS) -o $@
 
 deps:
 	@tools/deps.sh build

@@ -29,6 +29,7 @@ need_pc libutf8proc libutf8proc-dev
 need_pc libcmark-gfm libcmark-gfm-dev
 need_file /usr/include/cmark-gfm-core-extensions.h libcmark-gfm-extensions-dev
 need_pc libgvc libgraphviz-dev
+need_pc libseccomp libseccomp-dev
 need_cmd lighttpd lighttpd
 if [ "$want" = test ]; then
 	need_cmd clang clang
