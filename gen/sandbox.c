@@ -49,7 +49,7 @@ static const char *timeout_response;
 static size_t timeout_length;
 /* The handler's log lines, formatted when the limit is armed (snprintf is
  * not async-signal-safe). */
-static char cut_before[96], cut_during[96], cut_after[96];
+static char cut_early[96], cut_before[96], cut_during[96], cut_after[96];
 
 static void write_all(int fd, const char *bytes, size_t length)
 {
@@ -72,8 +72,10 @@ static void on_time_limit(int signal_number)
 	(void)signal_number;
 	if (response_state == RESPONSE_WRITTEN) {
 		write_all(STDERR_FILENO, cut_after, strlen(cut_after));
-	} else if (response_state == RESPONSE_BEGUN || timeout_response == NULL) {
+	} else if (response_state == RESPONSE_BEGUN) {
 		write_all(STDERR_FILENO, cut_during, strlen(cut_during));
+	} else if (timeout_response == NULL) {
+		write_all(STDERR_FILENO, cut_early, strlen(cut_early));
 	} else {
 		write_all(STDOUT_FILENO, timeout_response, timeout_length);
 		write_all(STDERR_FILENO, cut_before, strlen(cut_before));
@@ -91,6 +93,9 @@ int sandbox_time_limit(unsigned milliseconds)
 	rlim_t seconds = (milliseconds + 999) / 1000;
 	struct rlimit cpu = {seconds + 1, seconds + 2};
 
+	snprintf(cut_early, sizeof cut_early, "kb.cgi: the request took "
+		 "over its time limit (%u ms): cut, nothing written\n",
+		 milliseconds);
 	snprintf(cut_before, sizeof cut_before, "kb.cgi: the request took "
 		 "over its time limit (%u ms): answered 503\n", milliseconds);
 	snprintf(cut_during, sizeof cut_during, "kb.cgi: the request took "

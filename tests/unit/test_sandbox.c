@@ -158,6 +158,13 @@ static void time_limit_before(void)
 		pause();
 }
 
+static void time_limit_nothing_ready(void)
+{
+	sandbox_time_limit(100);
+	for (;;)
+		pause();
+}
+
 static void time_limit_during(void)
 {
 	sandbox_set_timeout_response(canned, sizeof canned - 1);
@@ -212,6 +219,15 @@ static void test_time_limit(void)
 	CHECK_STR(outcome.err, "kb.cgi: the request took over its time limit "
 		  "(100 ms): answered 503\n", "time limit before the response: "
 		  "logged");
+
+	run_child(time_limit_nothing_ready, &outcome);
+	CHECK(exited_with(&outcome, SANDBOX_EXIT_TIME_LIMIT),
+	      "time limit before a 503 was ready: exit status 3");
+	CHECK_STR(outcome.out, "", "time limit before a 503 was ready: "
+		  "nothing written");
+	CHECK_STR(outcome.err, "kb.cgi: the request took over its time limit "
+		  "(100 ms): cut, nothing written\n", "time limit before a 503 "
+		  "was ready: logged");
 
 	run_child(time_limit_during, &outcome);
 	CHECK(exited_with(&outcome, SANDBOX_EXIT_TIME_LIMIT),
