@@ -514,6 +514,8 @@ static const char *error_key(int error, bool body)
 		return body ? "method-body" : "method-title";
 	case 400:
 		return body ? "bad-request-body" : "bad-request-title";
+	case 422:
+		return body ? "too-broad-body" : "too-broad-title";
 	}
 	return body ? "server-error-body" : "server-error-title";
 }

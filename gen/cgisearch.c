@@ -326,6 +326,8 @@ static int run_query(struct search_page *search)
 
 	if (rc == SEARCH_TOO_LONG)
 		return CGI_TOO_LARGE;
+	if (rc == SEARCH_TOO_BROAD)
+		return CGI_TOO_BROAD;
 	if (rc != SEARCH_OK)
 		return CGI_INTERNAL;
 	search->page_count = (search->results.total + CGI_RESULTS_PER_PAGE - 1) /

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <utf8proc.h>
 
 #include "tokenizer.h"
@@ -73,6 +74,8 @@ const char *search_strerror(int code)
 		return "database error";
 	case SEARCH_DUPLICATE:
 		return "a search row with this url and anchor exists already";
+	case SEARCH_TOO_BROAD:
+		return "the search is too broad: narrow it down";
 	default:
 		return "unknown search error";
 	}
@@ -1119,6 +1122,11 @@ struct query_builder {
 	 * by US (0x1F): what kb_snippet needs to mark such terms exactly */
 	struct buf singles;
 	size_t phrases;
+	size_t prefixes;	/* phrases that end in '*' */
+	size_t phrase_mark;	/* query and singles lengths before the */
+	size_t singles_mark;	/* open phrase (and its separator) */
+	char *kept[SEARCH_MAX_TERMS];	/* the phrases in the query */
+	size_t kept_count;
 	bool in_phrase;
 	unsigned last_flags; /* of the last token added */
 	size_t last_end;
@@ -1140,18 +1148,47 @@ static void add_quoted(struct buf *query, const char *text, size_t length)
  * nothing followed it. */
 static void close_phrase(struct query_builder *builder, bool open_end)
 {
+	const char *query, *phrase;
+	size_t phrase_length;
+	bool prefix = false, drop;
+
 	if (!builder->in_phrase)
 		return;
 	buf_addc(&builder->query, '"');
-	if ((builder->last_flags & KB_TOKEN_SINGLE) ||
-	    (open_end && !(builder->last_flags & KB_TOKEN_CJK)))
+	if (((builder->last_flags & KB_TOKEN_SINGLE) ||
+	     (open_end && !(builder->last_flags & KB_TOKEN_CJK))) &&
+	    builder->prefixes < SEARCH_MAX_PREFIX_TERMS) {
 		buf_addc(&builder->query, '*');
+		prefix = true;
+	}
 	builder->in_phrase = false;
+	/* the phrase just closed, without the separator before it */
+	query = buf_cstr(&builder->query);
+	phrase = query + builder->phrase_mark + (builder->phrase_mark > 0);
+	phrase_length = builder->query.length - (size_t)(phrase - query);
+	drop = builder->phrases > SEARCH_MAX_TERMS;
+	for (size_t i = 0; !drop && i < builder->kept_count; i++)
+		drop = strlen(builder->kept[i]) == phrase_length &&
+		       memcmp(builder->kept[i], phrase, phrase_length) == 0;
+	if (!drop) {
+		builder->prefixes += prefix;
+		builder->kept[builder->kept_count++] =
+			xstrndup(phrase, phrase_length);
+		return;
+	}
+	builder->query.length = builder->phrase_mark;
+	builder->query.data[builder->query.length] = '\0';
+	builder->singles.length = builder->singles_mark;
+	if (builder->singles.data != NULL)
+		builder->singles.data[builder->singles.length] = '\0';
+	builder->phrases--;
 }
 
 static void open_phrase(struct query_builder *builder)
 {
 	close_phrase(builder, false);
+	builder->phrase_mark = builder->query.length;
+	builder->singles_mark = builder->singles.length;
 	if (builder->phrases++ > 0) {
 		buf_addc(&builder->query, ' ');
 		buf_addc(&builder->singles, '\x1F');
@@ -1199,6 +1236,8 @@ static int build_query(const char *user_text, size_t length,
 	}
 	buf_free(&builder.query);
 	buf_free(&builder.singles);
+	for (size_t i = 0; i < builder.kept_count; i++)
+		free(builder.kept[i]);
 	return SEARCH_OK;
 }
 
@@ -1346,10 +1385,43 @@ out:
 	return rc;
 }
 
+/* The CPU time this thread has used, in milliseconds. */
+static double thread_cpu_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+	return (double)now.tv_sec * 1e3 + (double)now.tv_nsec / 1e6;
+}
+
+struct budget {
+	double deadline_ms;	/* thread CPU time at which to stop */
+	bool spent;
+};
+
+/* SQLite's progress handler: non-zero interrupts the statement. */
+static int check_budget(void *user)
+{
+	struct budget *budget = user;
+
+	if (thread_cpu_ms() > budget->deadline_ms)
+		budget->spent = true;
+	return budget->spent;
+}
+
 int search_run(sqlite3 *db, const char *user_text, size_t length,
 	       size_t limit, size_t offset, struct search_results *out)
 {
+	return search_run_budget(db, user_text, length, limit, offset,
+				 SEARCH_BUDGET_MS, out);
+}
+
+int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
+		      size_t limit, size_t offset, double budget_ms,
+		      struct search_results *out)
+{
 	char *query = NULL, *singles = NULL;
+	struct budget budget = {thread_cpu_ms() + budget_ms, false};
 	int rc;
 
 	bool own_transaction = false;
@@ -1367,9 +1439,17 @@ int search_run(sqlite3 *db, const char *user_text, size_t length,
 		}
 		own_transaction = true;
 	}
+	/* checked every 1,000 virtual machine steps; FTS5's work on one
+	 * row is a step, so a query that matches too much stops soon */
+	sqlite3_progress_handler(db, 1000, check_budget, &budget);
 	rc = count_matches(db, query, &out->total);
 	if (rc == SEARCH_OK && limit > 0)
 		rc = fetch_results(db, query, singles, limit, offset, out);
+	sqlite3_progress_handler(db, 0, NULL, NULL);
+	if (budget.spent) {
+		search_results_free(out);
+		rc = SEARCH_TOO_BROAD;
+	}
 	if (own_transaction)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 out:

@@ -90,7 +90,18 @@ enum search_status {
 	SEARCH_NO_FTS5,    /* the SQLite library has no FTS5 */
 	SEARCH_DATABASE,   /* SQLite failed; sqlite3_errmsg(db) says why */
 	SEARCH_DUPLICATE,  /* a row of this kind, url and anchor exists */
+	SEARCH_TOO_BROAD,  /* the query ran over its budget */
 };
+
+/* What one query may cost. Distinct phrases beyond SEARCH_MAX_TERMS are
+ * left out (the first ones narrow enough), repeated ones merged, and at
+ * most SEARCH_MAX_PREFIX_TERMS phrases end in a prefix: a prefix of one
+ * CJK character expands to every bigram that starts with it. Whatever
+ * still costs more than SEARCH_BUDGET_MS of the thread's CPU time is
+ * stopped and answered SEARCH_TOO_BROAD. */
+#define SEARCH_MAX_TERMS 12
+#define SEARCH_MAX_PREFIX_TERMS 2
+#define SEARCH_BUDGET_MS 250
 
 /* A short English message for a search_status; static, never NULL. */
 const char *search_strerror(int code);
@@ -244,6 +255,12 @@ struct search_results {
  * Returns a search_status. */
 int search_run(sqlite3 *db, const char *user_text, size_t length,
 	       size_t limit, size_t offset, struct search_results *out);
+
+/* search_run with a budget of budget_ms milliseconds of CPU time instead
+ * of SEARCH_BUDGET_MS (the tests use a tiny one). */
+int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
+		      size_t limit, size_t offset, double budget_ms,
+		      struct search_results *out);
 
 /* Frees everything in results and empties it; safe on an emptied one. */
 void search_results_free(struct search_results *results);

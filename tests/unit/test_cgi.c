@@ -727,6 +727,23 @@ static void test_json_errors(void)
 			 "search.json: an oversized query string is a JSON 400");
 	check_json_error("GET", "page=0", 400, "search.json: page=0 is a JSON 400");
 	check_json_error("POST", "q=spf", 405, "search.json: POST is a JSON 405");
+	memset(&reply, 0, sizeof reply);
+	cgisearch_json_error(CGI_TOO_BROAD, &reply.response);
+	reply.body = xstrndup(reply.response.body, reply.response.body_length);
+	CHECK(reply.response.status == 422 &&
+	      contains(reply.body, "{\"error\":\"the search is too broad"),
+	      "search.json: a query over its budget is a JSON 422");
+	reply_free(&reply);
+	memset(&reply, 0, sizeof reply);
+	cgi_respond_error(&site, CGI_TOO_BROAD, &reply.response);
+	reply.body = xstrndup(reply.response.body, reply.response.body_length);
+	CHECK(reply.response.status == 422 &&
+	      contains(reply.body, "検索語が広すぎます") &&
+	      contains(reply.body, "絞り込んでください") &&
+	      contains(reply.body, "id=\"site-search\""),
+	      "search: a query over its budget is a themed 422 that says to "
+	      "narrow it down, with the search box");
+	reply_free(&reply);
 	request(&reply, "DELETE", "/search.json", "");
 	CHECK_STR(header(&reply, "Allow"), "GET, HEAD", "search.json: 405 has Allow");
 	reply_free(&reply);

@@ -170,6 +170,56 @@ static void test_query_limits(void)
 	buf_free(&text);
 }
 
+/* Issue 15: what one query may cost. */
+static void test_query_cost(sqlite3 *db)
+{
+	struct buf text = {0};
+	struct search_results results;
+	char *query = NULL;
+	size_t phrases = 0;
+
+	TEST_SUITE("search/query-cost");
+	for (int i = 0; i < 128; i++)
+		buf_adds(&text, "の ");
+	check_query(text.data, "\"の\"*", "'の ' x 128 is one term");
+	check_query("spf SPF ＳＰＦ spf", "\"spf\" \"spf\"*",
+		    "repeated words merged (the last one stays a prefix)");
+	check_query("迷惑 設定 迷惑 設定 迷惑", "\"迷惑\" \"設定\"",
+		    "repeated CJK words merged");
+	check_query("あ い う え", "\"あ\"* \"い\"* \"う\" \"え\"",
+		    "at most SEARCH_MAX_PREFIX_TERMS prefixes");
+	buf_reset(&text);
+	for (int i = 0; i < 40; i++)
+		buf_printf(&text, "w%d ", i);
+	CHECK_INT(search_build_query(text.data, text.length, &query), SEARCH_OK,
+		  "40 distinct words: a query");
+	for (const char *c = query; c && *c; c++)
+		phrases += c[0] == '"' && (c == query || c[-1] == ' ');
+	CHECK_INT(phrases, SEARCH_MAX_TERMS, "40 distinct words: the first "
+		  "SEARCH_MAX_TERMS kept");
+	CHECK(query != NULL && strncmp(query, "\"w0\" \"w1\" ", 10) == 0,
+	      "40 distinct words: the first ones, in order");
+	free(query);
+	buf_free(&text);
+
+	CHECK_INT(search_run_budget(db, "迷惑", strlen("迷惑"), 10, 0, 0,
+				    &results), SEARCH_TOO_BROAD,
+		  "a query over its budget is SEARCH_TOO_BROAD");
+	CHECK(results.count == 0 && results.items == NULL,
+	      "a query over its budget leaves no results");
+	search_results_free(&results);
+	CHECK_INT(search_run_budget(db, "迷惑", strlen("迷惑"), 10, 0, 1e6,
+				    &results), SEARCH_OK,
+		  "the same query within a budget is answered");
+	search_results_free(&results);
+	CHECK_INT(search_run(db, "迷惑", strlen("迷惑"), 10, 0, &results),
+		  SEARCH_OK, "the progress handler is removed after a query");
+	search_results_free(&results);
+	CHECK_STR(search_strerror(SEARCH_TOO_BROAD),
+		  "the search is too broad: narrow it down",
+		  "the message for too broad");
+}
+
 /* Every hostile input, run as a real MATCH on the index: SQLite must
  * accept the query (or there is none, or it is too long). */
 static void test_hostile(sqlite3 *db)
@@ -804,6 +854,7 @@ int main(void)
 	test_query_limits();
 	db = open_index();
 	test_hostile(db);
+	test_query_cost(db);
 	test_ranking(db);
 	test_order_independence(db);
 	test_matching(db);
