@@ -5,19 +5,29 @@
 # With LIVE_DIR (kbgen watch's OUT_DIR.live), /_kb/ serves that folder
 # uncached: the live-reload script and status.json, kept outside OUT_DIR
 # because every build replaces OUT_DIR whole.
-# Used by `make serve` and by the end-to-end tests.
+# Only what a visitor needs is served: kb.db, kb.db-* (journal, WAL, shm),
+# the build cache .kbgen/ and every dot-file or dot-folder are refused
+# (403), and only the program itself runs: /cgi-bin/kb.cgi and
+# /cgi-bin/kb.cgi/<PATH_INFO>, never a file beside it (kb.cgi.old).
+# Static pages get the CGI's security headers (the CSP of gen/cgi.c).
+# server.max-connections bounds the kb.cgi processes too: lighttpd starts
+# one per connection at most, and leaves further clients in the listen
+# backlog. Used by `make serve` and by the end-to-end tests.
 set -eu
 out=$1
 port=$2
 cgi=${3:-}
 live=${4:-}
-headers='"X-Content-Type-Options" => "nosniff", "Referrer-Policy" => "same-origin"'
+csp="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
+headers="\"Content-Security-Policy\" => \"$csp\", \"X-Content-Type-Options\" => \"nosniff\", \"Referrer-Policy\" => \"same-origin\""
+max=${KB_MAX_CONNECTIONS:-32}
 cat <<CONF
 server.document-root = "$out"
 server.bind = "127.0.0.1"
 server.port = $port
 server.modules = ("mod_access", "mod_alias", "mod_setenv", "mod_cgi", "mod_staticfile")
 server.errorlog = "/dev/stderr"
+server.max-connections = $max
 server.errorfile-prefix = "$out/"
 index-file.names = ("index.html")
 mimetype.assign = (
@@ -34,16 +44,19 @@ mimetype.assign = (
 )
 url.access-deny = (".db")
 setenv.set-response-header = ($headers)
-\$HTTP["url"] =~ "^/\\.kbgen(/|\$)" {
+\$HTTP["url"] =~ "/\\.|^/kb\\.db(-|\$)" {
   url.access-deny = ("")
 }
 CONF
 if [ -n "$cgi" ] && [ -x "$cgi" ]; then
 cat <<CONF
-alias.url += ("/cgi-bin/kb.cgi" => "$cgi")
-\$HTTP["url"] =~ "^/cgi-bin/kb\\.cgi" {
+\$HTTP["url"] =~ "^/cgi-bin/kb\\.cgi(/|\$)" {
+  alias.url = ("/cgi-bin/kb.cgi" => "$cgi")
   cgi.assign = ("" => "")
   setenv.add-environment = ("KB_DB" => "$out/kb.db")
+}
+else \$HTTP["url"] =~ "^/cgi-bin/" {
+  url.access-deny = ("")
 }
 CONF
 fi
