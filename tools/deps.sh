@@ -44,6 +44,11 @@ if [ "$want" = test ]; then
 	need_file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
 	need_cmd node nodejs
 	need_cmd npm npm
+	# tests/cli/deploy.sh: the nginx and Apache deployments (Debian's
+	# policy-rc.d or a missing init keeps their system services stopped).
+	need_cmd nginx nginx-light
+	need_cmd fcgiwrap fcgiwrap
+	need_cmd apache2 apache2
 fi
 
 if [ -n "$missing" ]; then
