@@ -44,9 +44,6 @@ mimetype.assign = (
 )
 url.access-deny = (".db")
 setenv.set-response-header = ($headers)
-\$HTTP["url"] =~ "/\\.|^/kb\\.db(-|\$)" {
-  url.access-deny = ("")
-}
 CONF
 if [ -n "$cgi" ] && [ -x "$cgi" ]; then
 cat <<CONF
@@ -55,7 +52,13 @@ cat <<CONF
   cgi.assign = ("" => "")
   setenv.add-environment = ("KB_DB" => "$out/kb.db")
 }
-else \$HTTP["url"] =~ "^/cgi-bin/" {
+else \$HTTP["url"] =~ "/\\.|^/kb\\.db(-|\$)" {
+  url.access-deny = ("")
+}
+CONF
+else
+cat <<CONF
+\$HTTP["url"] =~ "/\\.|^/kb\\.db(-|\$)" {
   url.access-deny = ("")
 }
 CONF
