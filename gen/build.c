@@ -613,10 +613,10 @@ static int write_cache(struct build *build, const char *dir)
 }
 
 /* Files of an incremental build are rendered into a staging folder
- * beside the output (publish_begin's), so the output is untouched while
- * the build works. Then the journal <out>/.kbgen/journal is written,
- * listing every move and deletion; kb.db is committed; the moves are
- * made and the journal removed. A build killed after writing the journal
+ * beside the output (publish_begin's), and kb.db is updated in a copy
+ * there, so the output is untouched while the build works. Then the
+ * journal <out>/.kbgen/journal is written, listing every move (kb.db's
+ * among them) and deletion; the moves are made and the journal removed. A build killed after writing the journal
  * is completed by the next one (journal_replay) instead of leaving a mix.
  * Entries are NUL-ended: 'S' staging folder (first), 'M' path (move from
  * it), 'D' path (delete). */
@@ -846,19 +846,33 @@ static int reindex_parse(struct build *build, struct reindex *reindex,
 	return 0;
 }
 
-/* Updates kb.db in place: rows of articles gone, moved or read again are
+/* Writes the updated kb.db into new_dir, the staging folder, from a copy
+ * of the published one: rows of articles gone, moved or read again are
  * replaced; the trees' tables are rewritten when what they show of
- * articles changed. 1 when the file must be rebuilt (a full build). */
+ * articles changed. The journal then moves it over the published kb.db
+ * with the pages, in one rename: kb.cgi reads the old file or the new
+ * one, never one half written, whenever the build is killed, and no
+ * rollback journal ever appears in the output. 1 when the file must be
+ * rebuilt (a full build). */
 static int update_index(struct build *build, struct reindex *reindex,
-			bool wizard_changed)
+			bool wizard_changed, const char *new_dir)
 {
-	char *path = path_join(build->options->out_dir, "kb.db");
+	char *published = path_join(build->options->out_dir, "kb.db");
+	char *hot = path_join(build->options->out_dir, "kb.db-journal");
+	char *path = path_join(new_dir, "kb.db");
 	sqlite3 *db;
 	int rc;
 
-	if (access(path, F_OK) != 0) {
+	/* missing (someone removed it), or left with a hot journal by an
+	 * older kbgen that updated it in place: build it afresh */
+	rc = access(published, F_OK) != 0 || access(hot, F_OK) == 0;
+	free(hot);
+	if (rc == 0 && publish_copy_file(published, path) != 0)
+		rc = -1;
+	free(published);
+	if (rc != 0) {
 		free(path);
-		return 1;	/* someone removed it: build it afresh */
+		return rc;
 	}
 	rc = index_open_update(path, &db);
 	if (rc != 0) {
@@ -1087,20 +1101,6 @@ static int build_incremental(struct build *build)
 	if (rc == 0) {
 		/* pages no longer generated ("wizard/" is a group, not a file) */
 		page_table_make(&new_table, plan.pages, plan.count);
-		journal_add(&journal, 'S', new_dir);
-		journal_files(&journal, new_dir, "");
-		for (size_t i = 0; i < old_count; i++) {
-			uint64_t fp;
-			const char *key = old_pages[i].key;
-			if (key[strlen(key) - 1] != '/' &&
-			    !page_table_find(&new_table, key, &fp))
-				journal_add(&journal, 'D', key);
-		}
-		if (write_file(journal_file, journal.data, journal.length) != 0) {
-			diag_error(journal_file, 0, 0, "cannot write: %s",
-				   strerror(errno));
-			rc = -1;
-		}
 		/* the new cache is written meanwhile, and counts only once
 		 * kb.db and the pages are in place */
 		if (rc == 0) {
@@ -1112,10 +1112,26 @@ static int build_incremental(struct build *build)
 				write_cache_thread(&writer);
 		}
 		if (rc == 0)
-			rc = update_index(build, &reindex, wizard_changed);
+			rc = update_index(build, &reindex, wizard_changed,
+					  new_dir);
 		trace_phase("kb.db updated");
-		if (rc != 0)
-			unlink(journal_file);	/* nothing moved: forget it */
+		if (rc == 0) {
+			journal_add(&journal, 'S', new_dir);
+			journal_files(&journal, new_dir, "");
+			for (size_t i = 0; i < old_count; i++) {
+				uint64_t fp;
+				const char *key = old_pages[i].key;
+				if (key[strlen(key) - 1] != '/' &&
+				    !page_table_find(&new_table, key, &fp))
+					journal_add(&journal, 'D', key);
+			}
+			if (write_file(journal_file, journal.data,
+				       journal.length) != 0) {
+				diag_error(journal_file, 0, 0,
+					   "cannot write: %s", strerror(errno));
+				rc = -1;
+			}
+		}
 	}
 	if (rc == 0) {
 		rc = apply_journal(out_dir, journal.data, journal.length);

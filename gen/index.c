@@ -297,13 +297,16 @@ int index_open_update(const char *path, sqlite3 **db)
 	found = read_version(*db, &version);
 	if (found == 0 || (found == 1 && version != INDEX_SCHEMA_VERSION))
 		goto rebuild;
-	/* The rollback journal stays, so an update that fails or is killed
-	 * leaves kb.db as it was. No fsync, though: the full build that
-	 * wrote kb.db did not sync it (nor any page of the site), and the
-	 * first sync after it waited 150 ms for the whole fresh file to
-	 * reach the disk, most of a one-article rebuild. */
+	/* The file is the build's own copy (gen/build.c update_index): one
+	 * killed is thrown away with the staging folder, so the rollback
+	 * journal is kept in memory, only to undo a failed update. No
+	 * fsync: the full build that wrote kb.db did not sync it (nor any
+	 * page of the site), and the first sync after it waited 150 ms for
+	 * the whole fresh file to reach the disk, most of a one-article
+	 * rebuild. */
 	if (found < 0 || search_register(*db) != SEARCH_OK ||
-	    sqlite3_exec(*db, "PRAGMA synchronous=OFF; BEGIN IMMEDIATE", NULL,
+	    sqlite3_exec(*db, "PRAGMA journal_mode=MEMORY; "
+			 "PRAGMA synchronous=OFF; BEGIN IMMEDIATE", NULL,
 			 NULL, NULL) != SQLITE_OK)
 		goto failed;
 	if (state_create(*db, false) != 0) {

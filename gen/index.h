@@ -15,10 +15,11 @@
  * of the same site, so searches rank alike (tools/kbdb-dump.sh prints
  * what must be equal; the file's bytes differ).
  *
- * Readers (kb.cgi) open kb.db read-only with normal locking: an update is
- * one transaction in the default rollback-journal mode, so a reader sees
- * the database before or after it, never half of it. A full build writes
- * a new file in the staging folder without any journal.
+ * Readers (kb.cgi) never see a kb.db being written: a full build writes a
+ * new file in the staging folder without any journal, and an incremental
+ * one updates a copy of the published file in its staging folder (with
+ * the rollback journal in memory), moved over the published one by a
+ * rename (gen/build.c update_index).
  */
 #ifndef KB_INDEX_H
 #define KB_INDEX_H
@@ -62,7 +63,8 @@
  * a diagnostic. */
 int index_open(const char *path, sqlite3 **db);
 
-/* Opens the existing kb.db at path for an update in place: checks its
+/* Opens the existing kb.db at path (a copy the caller owns) for an update
+ * in place: checks its
  * user_version against INDEX_SCHEMA_VERSION, registers the kb tokenizer
  * and begins a write transaction (BEGIN IMMEDIATE: readers go on reading
  * the old content until index_close commits). Returns 0 with *db open

@@ -6,10 +6,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,6 +122,46 @@ static int copy_file(const char *source, const char *target)
 	if (rc != 0)
 		diag_error(target, 0, 0, "cannot write: %s", strerror(errno));
 	free(bytes);
+	return rc;
+}
+
+int publish_copy_file(const char *source, const char *target)
+{
+	int in = open(source, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	struct stat status;
+	const char *failed = source;
+
+	if (in < 0 || fstat(in, &status) != 0)
+		goto out;
+	failed = target;
+	out = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0)
+		goto out;
+	if (ioctl(out, FICLONE, in) == 0) {
+		rc = 0;
+		goto out;
+	}
+	for (off_t left = status.st_size; left > 0;) {
+		ssize_t copied = copy_file_range(in, NULL, out, NULL,
+						 (size_t)left, 0);
+		if (copied <= 0) {
+			if (copied == 0)
+				errno = EIO;	/* the source shrank */
+			goto out;
+		}
+		left -= copied;
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		diag_error(failed, 0, 0, "cannot copy %s to %s: %s", source,
+			   target, strerror(errno));
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && rc == 0) {
+		diag_error(target, 0, 0, "cannot write: %s", strerror(errno));
+		rc = -1;
+	}
 	return rc;
 }
 

@@ -27,4 +27,9 @@ void publish_abort(const char *staging);
  * target_dir. 0, or -1 after a diagnostic. */
 int publish_copy_tree(const char *source_dir, const char *target_dir);
 
+/* Copies the regular file source to target (created 0644, replaced),
+ * sharing its blocks where the file system can (FICLONE), else with
+ * copy_file_range. 0, or -1 after a diagnostic. */
+int publish_copy_file(const char *source, const char *target);
+
 #endif
