@@ -183,7 +183,7 @@ def direct_request(program, database, method, target):
             headers, body if method != "HEAD" else b"")
 
 
-def header_problems(headers, from_cgi):
+def header_problems(headers, from_cgi, status=200):
     problems = []
     names = [name for name, _ in headers]
     if "set-cookie" in names:
@@ -191,14 +191,18 @@ def header_problems(headers, from_cgi):
     for name, value in headers:
         if name == "location" and not LOCATION.match(value):
             problems.append(f"Location '{value[:80]}'")
+    # every page, static or kb.cgi's, carries the security headers (the
+    # server's own bodiless refusals of malformed requests aside)
+    for needed in ("content-security-policy", "x-content-type-options",
+                   "referrer-policy"):
+        if (from_cgi or status < 400) and needed not in names:
+            problems.append(f"no {needed}")
     if from_cgi:
         content_type = dict(headers).get("content-type", "")
         if "charset=utf-8" not in content_type:
             problems.append(f"Content-Type '{content_type}'")
-        for needed in ("x-content-type-options", "referrer-policy",
-                       "cache-control"):
-            if needed not in names:
-                problems.append(f"no {needed}")
+        if "cache-control" not in names:
+            problems.append("no cache-control")
     return problems
 
 
@@ -220,8 +224,11 @@ def check_line(url, program, database, number, line):
         problems.append(f"HTTP status {status}, want {want}")
     if status >= 500:
         problems.append(f"HTTP {status}")
-    from_cgi = any(name == "content-security-policy" for name, _ in headers)
-    problems += ["HTTP: " + p for p in header_problems(headers, from_cgi)]
+    # kb.cgi's answers alone say X-Frame-Options (the servers' static
+    # answers carry the same CSP since issue 15)
+    from_cgi = any(name == "x-frame-options" for name, _ in headers)
+    problems += ["HTTP: " + p for p in header_problems(headers, from_cgi,
+                                                       status)]
     problems += ["HTTP: " + p for p in body_problems(
         dict(headers).get("content-type", ""), body, payloads)]
 
