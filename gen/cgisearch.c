@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dom.h"
+#include "markdown.h"
 #include "search.h"
 #include "treestore.h"
 #include "util.h"
@@ -147,11 +148,19 @@ static const char *ui(const struct search_page *search, const char *key)
 	return theme_text(search->theme, key);
 }
 
+/* The visitor's text inside a bidi isolate (U+2068 FIRST STRONG
+ * ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE), which works in <title> as
+ * in the page, where <bdi> could not be used: whatever direction it
+ * holds cannot reorder the words around it. */
+#define ISOLATE_OPEN "\xE2\x81\xA8"
+#define ISOLATE_CLOSE "\xE2\x81\xA9"
+
 /* 「query」の検索結果 (prefix + query + suffix). Caller frees. */
 static char *results_title(const struct search_page *search)
 {
-	return xasprintf("%s%s%s", ui(search, "search-results-prefix"),
-			 search->query, ui(search, "search-results-suffix"));
+	return xasprintf("%s" ISOLATE_OPEN "%s" ISOLATE_CLOSE "%s",
+			 ui(search, "search-results-prefix"), search->query,
+			 ui(search, "search-results-suffix"));
 }
 
 static void add_count(struct search_page *search)
@@ -275,8 +284,9 @@ out:
 
 static void add_no_results(struct search_page *search)
 {
-	char *text = xasprintf("%s%s%s", ui(search, "search-empty-prefix"),
-			       search->query, ui(search, "search-empty-suffix"));
+	char *text = xasprintf("%s" ISOLATE_OPEN "%s" ISOLATE_CLOSE "%s",
+			       ui(search, "search-empty-prefix"), search->query,
+			       ui(search, "search-empty-suffix"));
 	xmlNodePtr list;
 
 	dom_set(dom_text_element(search->main, "p", "lead", text), "role",
@@ -324,12 +334,29 @@ static int run_query(struct search_page *search)
 			    (search->page - 1) * CGI_RESULTS_PER_PAGE,
 			    &search->results);
 
+	size_t kept = 0;
+
 	if (rc == SEARCH_TOO_LONG)
 		return CGI_TOO_LARGE;
 	if (rc == SEARCH_TOO_BROAD)
 		return CGI_TOO_BROAD;
 	if (rc != SEARCH_OK)
 		return CGI_INTERNAL;
+	/* URLs read from kb.db meet the policy of every URL written
+	 * (markdown_url_is_safe), or their result is left out */
+	for (size_t i = 0; i < search->results.count; i++) {
+		struct search_result *result = &search->results.items[i];
+		if (markdown_url_is_safe(result->url)) {
+			search->results.items[kept++] = *result;
+			continue;
+		}
+		free(result->url);
+		free(result->anchor);
+		free(result->title);
+		free(result->heading);
+		free(result->snippet_html);
+	}
+	search->results.count = kept;
 	search->page_count = (search->results.total + CGI_RESULTS_PER_PAGE - 1) /
 			     CGI_RESULTS_PER_PAGE;
 	if (search->page_count > CGI_PAGE_MAX)

@@ -319,6 +319,13 @@ static int run_search(sqlite3 *db, const struct options *options)
 			 SEARCH_QUERY_MAX_CHARACTERS);
 		goto out;
 	}
+	if (rc == SEARCH_TOO_BROAD) {
+		/* like no results: the query, not the program, is at fault */
+		complain("the search is too broad: narrow it down (more than "
+			 "%d ms of work)", SEARCH_BUDGET_MS);
+		status = 1;
+		goto out;
+	}
 	if (rc != SEARCH_OK) {
 		complain("%s: %s", options->db_path,
 			 rc == SEARCH_DATABASE ? sqlite3_errmsg(db)

@@ -16,7 +16,8 @@
 
 /* Runs `kbgen search`; argv[0] is "search". Prints results on stdout and
  * problems on stderr, one line each, starting "kbgen search: ". Returns
- * the exit status: 0 with results, 1 with none, 2 on a usage error (bad
+ * the exit status: 0 with results, 1 with none or when the query is too
+ * broad (over SEARCH_BUDGET_MS), 2 on a usage error (bad
  * option, --limit outside 1..1000, no query, query too long) or when the
  * index cannot be read. */
 int search_command(int argc, char **argv);

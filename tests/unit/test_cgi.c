@@ -22,6 +22,7 @@
 #include "cgi.h"
 #include "cgisearch.h"
 #include "diag.h"
+#include "search.h"
 #include "test.h"
 #include "themestore.h"
 #include "tree.h"
@@ -294,7 +295,7 @@ static void test_search(void)
 	      "snippet");
 	CHECK(contains(reply.body, "value=\"迷惑\""), "search 迷惑: the query stays "
 	      "in the box");
-	CHECK(contains(reply.body, "<title>「迷惑」の検索結果 |"),
+	CHECK(contains(reply.body, "<title>「\xE2\x81\xA8迷惑\xE2\x81\xA9」の検索結果 |"),
 	      "search 迷惑: title names the query");
 	CHECK(contains(reply.body, "href=\"/delivery/spam-folder/#"),
 	      "search 迷惑: links to the article's heading");
@@ -328,7 +329,7 @@ static void test_search(void)
 
 	get(&reply, "/search", "q=qqqzzzxxyy");
 	CHECK_INT(reply.response.status, 200, "no results: 200");
-	CHECK(contains(reply.body, "「qqqzzzxxyy」に一致する記事は見つかりませんでした"),
+	CHECK(contains(reply.body, "「\xE2\x81\xA8qqqzzzxxyy\xE2\x81\xA9」に一致する記事は見つかりませんでした"),
 	      "no results: says nothing matched");
 	CHECK(contains(reply.body, "href=\"/wizard/mail-not-arriving/\""),
 	      "no results: suggests the wizard");
@@ -858,7 +859,11 @@ static void test_stored_urls(const char *folder, const char *db_path)
 			   "UPDATE node_links SET url = 'JavaScript:alert(2)' "
 			   "WHERE position = 0;"
 			   "UPDATE node_body_links SET href = 'data:text/html,x';",
-			   NULL, NULL, NULL) == SQLITE_OK,
+			   NULL, NULL, NULL) == SQLITE_OK &&
+	      search_register(db) == SEARCH_OK &&
+	      sqlite3_exec(db, "UPDATE search SET url = 'javascript:alert(3)' "
+			   "WHERE url = '/delivery/spam-folder/'", NULL, NULL,
+			   NULL) == SQLITE_OK,
 	      "stored URLs: javascript: written into the outcomes");
 	sqlite3_close(db);
 	cgi_site_open(&site, copy);
@@ -872,6 +877,19 @@ static void test_stored_urls(const char *folder, const char *db_path)
 	CHECK(contains(reply.body, "href=\"/deliverability/spf/\"") &&
 	      contains(reply.body, "dkimset/"),
 	      "stored URLs: the safe articles and guides still listed");
+	reply_free(&reply);
+	get(&reply, "/search", "q=%E8%BF%B7%E6%83%91");
+	CHECK(reply.response.status == 200 &&
+	      !contains(reply.body, "javascript:") &&
+	      contains(reply.body, "href=\"/"),
+	      "stored URLs: a javascript: search result is left out, the "
+	      "others listed");
+	reply_free(&reply);
+	get(&reply, "/search.json", "q=%E8%BF%B7%E6%83%91");
+	CHECK(reply.response.status == 200 &&
+	      !contains(reply.body, "javascript:") &&
+	      contains(reply.body, "\"url\":\"/"),
+	      "stored URLs: not in search.json either");
 	reply_free(&reply);
 	cgi_site_close(&site);
 
