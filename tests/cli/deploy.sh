@@ -19,6 +19,14 @@ if [ ! -x "$program" ]; then
 	finish
 fi
 chmod 755 "$TMP"
+# The servers' own users (Apache's nobody) must reach the site: tests/run's
+# scratch folder is private (mktemp -d, 0700), so every folder above $TMP
+# that they cannot pass gets the search bit, nothing more.
+dir=$(dirname "$(cd "$TMP" && pwd)")
+while [ "$dir" != / ]; do
+	[ -O "$dir" ] && ! [ "$(stat -c %A "$dir" | cut -c10)" = x ] && chmod o+x "$dir"
+	dir=$(dirname "$dir")
+done
 www="$TMP/www"
 lib="$TMP/lib"
 if ! "$KBGEN" build --out "$www" 2>"$TMP/build.stderr"; then
