@@ -5,39 +5,81 @@
 #   make serve      install missing packages, build, generate, serve on :8080
 #   make check      install what tests need, run every test (ASan+UBSan too)
 #   make bench      side-by-side timing against Hugo (not a test)
+#
+# gen/ holds one folder per stage, each built into its own archive
+# (build/lib/STAGE.a). A stage may use only the stages listed in its
+# STAGE_USES, which sit below it:
+#
+#   base ← content ← html ← db ← build, cgi ← main
+#
+# `make` links every stage's archive on its own against the archives it
+# may use (build/layers/STAGE.so, -z defs), so a call the wrong way fails
+# to link; programs take from the archives only the objects they call.
 
 PORT ?= 8080
 CC ?= cc
-PKGS := libxml-2.0 sqlite3 yaml-0.1 libutf8proc libcmark-gfm libgvc libcgraph
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
+FUZZ_CC ?= clang
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+
+STAGES := base content html db build cgi
+base_USES :=
+content_USES := base
+html_USES := content base
+db_USES := html content base
+build_USES := db html content base
+cgi_USES := db html content base
+
+# The Debian libraries each stage calls itself (pkg-config names).
+base_PKGS :=
+content_PKGS := yaml-0.1 libcmark-gfm libxml-2.0 libutf8proc
+html_PKGS := libxml-2.0 libutf8proc libgvc libcgraph
+db_PKGS := sqlite3 libutf8proc
+build_PKGS :=
+cgi_PKGS := libseccomp sqlite3 libxml-2.0
+# cmark-gfm's extensions ship no .pc file.
+content_EXTRA_LIBS := -lcmark-gfm-extensions
+build_EXTRA_LIBS := -lpthread
+
+ALL_PKGS := $(sort $(foreach s,$(STAGES),$($(s)_PKGS)))
+pkg_libs = $(if $(1),$(shell pkg-config --libs $(sort $(1))))
+# The libraries a stage needs with the stages it uses.
+stage_libs = $(call pkg_libs,$(foreach s,$(1) $($(1)_USES),$($(s)_PKGS))) \
+	$(foreach s,$(1) $($(1)_USES),$($(s)_EXTRA_LIBS))
+stage_archives = $(foreach s,$($(1)_USES),$(2)/$(s).a)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CFLAGS ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(ALL_PKGS))
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igen -MMD -MP
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_FLAGS := $(SAN_FLAGS) -fsanitize=fuzzer-no-link
 
-PROGRAM_MAINS := gen/kbgen.c gen/kbcgi.c gen/kbtok_ext.c
-# kb.cgi's sandbox, linked into kb.cgi and its test only: libseccomp is no
-# dependency of the generator or the SQLite extension.
-CGI_SOURCES := gen/sandbox.c
-CGI_CFLAGS = $(shell pkg-config --cflags libseccomp 2>/dev/null)
-CGI_LIBS = $(shell pkg-config --libs libseccomp 2>/dev/null)
-CGI_OBJECTS := $(CGI_SOURCES:gen/%.c=build/obj/%.o)
-SAN_CGI_OBJECTS := $(CGI_SOURCES:gen/%.c=build/asan/obj/%.o)
-LIB_SOURCES := $(filter-out $(PROGRAM_MAINS) $(CGI_SOURCES),$(wildcard gen/*.c))
-LIB_OBJECTS := $(LIB_SOURCES:gen/%.c=build/obj/%.o)
-SAN_OBJECTS := $(LIB_SOURCES:gen/%.c=build/asan/obj/%.o)
+stage_objects = $(patsubst gen/%.c,$(2)/obj/%.o,$(wildcard gen/$(1)/*.c))
+
+# The programs: kbgen (generator), kb.cgi (search and wizard CGI), and
+# kbtok.so (the tokenizer as an SQLite extension, for the sqlite3 shell).
+KBGEN_MAIN := main/kbgen main/search_cli
+KBGEN_ARCHIVES := build db html content base
+CGI_ARCHIVES := cgi db html content base
+# kb.cgi gets no Graphviz: a call that reaches the map drawing fails to link.
+CGI_LIBS = $(call pkg_libs,$(filter-out libgvc libcgraph,$(ALL_PKGS))) $(content_EXTRA_LIBS)
+ALL_LIBS = $(call pkg_libs,$(ALL_PKGS)) $(content_EXTRA_LIBS) $(build_EXTRA_LIBS)
+TEST_ARCHIVES := build cgi db html content base
+
 TEST_SOURCES := $(wildcard tests/unit/test_*.c)
 TESTS := $(TEST_SOURCES:tests/unit/%.c=build/tests/%)
 SAN_TESTS := $(TEST_SOURCES:tests/unit/%.c=build/asan/tests/%)
-PROGRAMS := build/kbgen $(if $(wildcard gen/kbcgi.c),build/kb.cgi) $(if $(wildcard gen/kbtok_ext.c),build/kbtok.so)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+PROGRAMS := build/kbgen build/kb.cgi build/kbtok.so
+LAYERS := $(STAGES:%=build/layers/%.so)
 
 .PHONY: all site serve check deps test-deps tests bench fuzz clean
 .DELETE_ON_ERROR:
 
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(LAYERS)
 
+# Objects: plain (-fPIC: the archives also go into kbtok.so and the layer
+# checks), under ASan+UBSan, and for the libFuzzer harnesses (clang).
 build/obj/%.o: gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
@@ -46,38 +88,59 @@ build/asan/obj/%.o: gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
-build/kbgen: build/obj/kbgen.o $(LIB_OBJECTS)
-	$(CC) $(CFLAGS) $^ $(PKG_LIBS) -o $@
-
-$(CGI_OBJECTS) $(SAN_CGI_OBJECTS) build/obj/kbcgi.o build/asan/obj/kbcgi.o: ALL_CFLAGS += $(CGI_CFLAGS)
-
-build/kb.cgi: build/obj/kbcgi.o $(CGI_OBJECTS) $(LIB_OBJECTS)
-	$(CC) $(CFLAGS) $^ $(PKG_LIBS) $(CGI_LIBS) -o $@
-
-build/kbtok.so: build/obj/kbtok_ext.o $(LIB_OBJECTS)
-	$(CC) $(CFLAGS) -shared $^ $(PKG_LIBS) -o $@
-
-build/asan/kbgen: build/asan/obj/kbgen.o $(SAN_OBJECTS)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $^ $(PKG_LIBS) -o $@
-
-build/asan/kb.cgi: build/asan/obj/kbcgi.o $(SAN_CGI_OBJECTS) $(SAN_OBJECTS)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $^ $(PKG_LIBS) $(CGI_LIBS) -o $@
-
-build/tests/%: tests/unit/%.c $(LIB_OBJECTS)
+build/fuzz/obj/%.o: gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $< $(LIB_OBJECTS) $(PKG_LIBS) -o $@
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -c $< -o $@
 
-build/asan/tests/%: tests/unit/%.c $(SAN_OBJECTS)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(SAN_OBJECTS) $(PKG_LIBS) -o $@
+# One archive per stage and flavour: build/lib, build/asan/lib, build/fuzz/lib.
+define stage_archive
+$(2)/lib/$(1).a: $(call stage_objects,$(1),$(2))
+	@mkdir -p $$(@D)
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach s,$(STAGES),$(eval $(call stage_archive,$(s),build)))
+$(foreach s,$(STAGES),$(eval $(call stage_archive,$(s),build/asan)))
+$(foreach s,$(STAGES),$(eval $(call stage_archive,$(s),build/fuzz)))
 
-build/tests/test_sandbox: tests/unit/test_sandbox.c $(CGI_OBJECTS) $(LIB_OBJECTS)
+# The layer check: every object of a stage, linked with only what the stage
+# may use; an undefined symbol (a call upwards or sideways) is an error.
+build/layers/%.so: build/lib/%.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CGI_CFLAGS) $< $(CGI_OBJECTS) $(LIB_OBJECTS) $(PKG_LIBS) $(CGI_LIBS) -o $@
+	$(CC) -shared -Wl,-z,defs -o $@ -Wl,--whole-archive $< -Wl,--no-whole-archive \
+		$(call stage_archives,$*,build/lib) $(call stage_libs,$*)
+$(foreach s,$(STAGES),$(eval build/layers/$(s).so: $(call stage_archives,$(s),build/lib)))
 
-build/asan/tests/test_sandbox: tests/unit/test_sandbox.c $(SAN_CGI_OBJECTS) $(SAN_OBJECTS)
+# Programs. Each writes a link map beside it (NAME.map): tests/cli/layers.sh
+# reads from it which archive members a program took.
+define program
+$(1): $(2) $(foreach a,$(3),$(4)/lib/$(a).a)
+	$$(CC) $$(CFLAGS) $(5) $$(LDFLAGS) -Wl,-Map=$$@.map $(2) $(foreach a,$(3),$(4)/lib/$(a).a) $(6) -o $$@
+endef
+$(eval $(call program,build/kbgen,$(KBGEN_MAIN:%=build/obj/%.o),$(KBGEN_ARCHIVES),build,,$$(ALL_LIBS)))
+$(eval $(call program,build/kb.cgi,build/obj/main/kbcgi.o,$(CGI_ARCHIVES),build,,$$(CGI_LIBS)))
+$(eval $(call program,build/asan/kbgen,$(KBGEN_MAIN:%=build/asan/obj/%.o),$(KBGEN_ARCHIVES),build/asan,$$(SAN_FLAGS),$$(ALL_LIBS)))
+$(eval $(call program,build/asan/kb.cgi,build/asan/obj/main/kbcgi.o,$(CGI_ARCHIVES),build/asan,$$(SAN_FLAGS),$$(CGI_LIBS)))
+
+# The tokenizer alone: its calls into SQLite go through the host's
+# sqlite3_api table (sqlite3ext.h), so it links no libsqlite3.
+build/kbtok.so: build/obj/main/kbtok_ext.o build/obj/db/tokenizer.o
+	$(CC) $(CFLAGS) -shared $(LDFLAGS) -Wl,-Map=$@.map $^ $(call pkg_libs,libutf8proc) -o $@
+
+# Unit tests and libFuzzer harnesses link every archive.
+build/tests/%: tests/unit/%.c $(TEST_ARCHIVES:%=build/lib/%.a)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CGI_CFLAGS) $(SAN_FLAGS) $< $(SAN_CGI_OBJECTS) $(SAN_OBJECTS) $(PKG_LIBS) $(CGI_LIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_ARCHIVES:%=build/lib/%.a) $(ALL_LIBS) -o $@
+
+build/asan/tests/%: tests/unit/%.c $(TEST_ARCHIVES:%=build/asan/lib/%.a)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(TEST_ARCHIVES:%=build/asan/lib/%.a) $(ALL_LIBS) -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(TEST_ARCHIVES:%=build/fuzz/lib/%.a)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer $(LDFLAGS) $< $(TEST_ARCHIVES:%=build/fuzz/lib/%.a) $(ALL_LIBS) -o $@
+
+.SECONDARY:
 
 deps:
 	@tools/deps.sh build
@@ -92,7 +155,7 @@ site: deps
 serve: site
 	tools/serve.sh $(PORT)
 
-tests: $(PROGRAMS) $(TESTS) $(SAN_TESTS) build/asan/kbgen $(if $(wildcard gen/kbcgi.c),build/asan/kb.cgi)
+tests: all $(TESTS) $(SAN_TESTS) build/asan/kbgen build/asan/kb.cgi $(FUZZ_TARGETS)
 
 check: test-deps
 	@$(MAKE) --no-print-directory tests
@@ -102,37 +165,15 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	tools/bench.sh
 
-clean:
-	rm -rf build out
-
--include $(wildcard build/obj/*.d build/asan/obj/*.d build/tests/*.d build/asan/tests/*.d)
-
-# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang, ASan and
-# UBSan. `make fuzz` runs each for FUZZ_SECONDS (tests/fuzz/run.sh);
-# `make check` runs each for 30 s through tests/cli/fuzz.sh.
-FUZZ_CC ?= clang
+# `make fuzz` runs each libFuzzer harness (tests/fuzz/fuzz_*.c) for
+# FUZZ_SECONDS; `make check` runs each for 30 s through tests/cli/fuzz.sh.
 FUZZ_SECONDS ?= 60
-FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# site.c ANDs booleans with '&' on purpose (every check runs); clang warns.
-FUZZ_SAN += -Wno-bitwise-instead-of-logical
-FUZZ_OBJECTS := $(LIB_SOURCES:gen/%.c=build/fuzz/obj/%.o)
-FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-
-build/fuzz/obj/%.o: gen/%.c
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
-
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJECTS)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< $(FUZZ_OBJECTS) $(PKG_LIBS) -o $@
-
-.SECONDARY: $(FUZZ_OBJECTS)
-
-tests: $(FUZZ_TARGETS)
-
 fuzz: $(FUZZ_TARGETS)
 	@for target in $(FUZZ_TARGETS); do \
 		tests/fuzz/run.sh "$$target" $(FUZZ_SECONDS) || exit 1; \
 	done
 
--include $(wildcard build/fuzz/obj/*.d build/fuzz/*.d)
+clean:
+	rm -rf build out
+
+-include $(shell find build -name '*.d' 2>/dev/null)

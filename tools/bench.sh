@@ -77,10 +77,10 @@ if [ ! -e "$bench_npm/node_modules/.package-lock.json" ] ||
 	rm -f "$log"
 fi
 
-# The search timing harness, against the objects `make` built (written
-# under a private name, then renamed: two runs at once never see half a
-# binary).
-objects="build/obj/search.o build/obj/tokenizer.o build/obj/util.o"
+# The search timing harness, against the stage archives `make` built
+# (written under a private name, then renamed: two runs at once never see
+# half a binary).
+objects="build/lib/db.a build/lib/base.a"
 # shellcheck disable=SC2086
 make --no-print-directory -s $objects
 # shellcheck disable=SC2046,SC2086

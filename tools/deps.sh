@@ -32,8 +32,13 @@ need_pc libgvc libgraphviz-dev
 need_pc libseccomp libseccomp-dev
 need_cmd lighttpd lighttpd
 if [ "$want" = test ]; then
-	need_cmd clang clang
-	need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
+	# libFuzzer's runtime, wherever this clang keeps its resources
+	# (libclang-rt-dev depends on the runtime of Debian's default clang).
+	if command -v clang >/dev/null 2>&1; then
+		need_file "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a" libclang-rt-dev
+	else
+		missing="$missing clang libclang-rt-dev"
+	fi
 	need_cmd curl curl
 	need_cmd sqlite3 sqlite3
 	need_cmd strace strace

@@ -5,9 +5,9 @@
  * (p50/p99), and whether full- and half-width input finds anything.
  * A measuring tool, not a test; figures depend on the machine and its load.
  *
- *   make build/obj/search.o build/obj/tokenizer.o build/obj/util.o
+ *   make build/lib/db.a build/lib/base.a
  *   cc -O2 -std=c11 -D_GNU_SOURCE -Igen tools/search-compare.c \
- *      build/obj/search.o build/obj/tokenizer.o build/obj/util.o \
+ *      build/lib/db.a build/lib/base.a \
  *      $(pkg-config --libs sqlite3 libutf8proc) -o build/search-compare
  *   python3 ../shared/bench/make-corpus.py --articles 10000 --out /tmp/kb10k
  *   build/search-compare /tmp/kb10k/content /tmp/compare
@@ -27,8 +27,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "search.h"
-#include "util.h"
+#include "db/search.h"
+#include "base/util.h"
 
 #define QUERIES 200
 #define BUILDS 3

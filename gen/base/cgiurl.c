@@ -1,11 +1,11 @@
 /*
  * cgiurl.c — checks and encoding of the URLs kb.cgi writes (see cgiurl.h).
  */
-#include "cgiurl.h"
+#include "base/cgiurl.h"
 
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static bool is_hex(char c)
 {

@@ -1,7 +1,7 @@
 /*
  * diag.c — collects diagnostics and prints them sorted.
  */
-#include "diag.h"
+#include "base/diag.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base/util.h"
 
 struct message {
 	enum diag_severity severity;

@@ -3,7 +3,7 @@
  * an odd constant, folded in, rotated and multiplied again; the length
  * goes into the start and a final avalanche spreads the last word.
  */
-#include "hash.h"
+#include "base/hash.h"
 
 #include <string.h>
 

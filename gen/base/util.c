@@ -1,7 +1,7 @@
 /*
  * util.c — allocation wrappers, growable strings, file helpers.
  */
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /*
  * build.c — the build pipeline.
  */
-#include "build.h"
+#include "build/build.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -15,24 +15,24 @@
 #include <time.h>
 #include <sys/resource.h>
 
-#include "cache.h"
-#include "diag.h"
-#include "feed.h"
-#include "hash.h"
-#include "incremental.h"
-#include "index.h"
-#include "lint.h"
-#include "progress.h"
-#include "publish.h"
-#include "render.h"
-#include "scan.h"
-#include "site.h"
-#include "theme.h"
-#include "themestore.h"
-#include "tree.h"
-#include "treestore.h"
-#include "wizard.h"
-#include "util.h"
+#include "build/cache.h"
+#include "base/diag.h"
+#include "html/feed.h"
+#include "base/hash.h"
+#include "build/incremental.h"
+#include "db/index.h"
+#include "content/lint.h"
+#include "build/progress.h"
+#include "build/publish.h"
+#include "html/render.h"
+#include "content/scan.h"
+#include "content/site.h"
+#include "html/theme.h"
+#include "db/themestore.h"
+#include "content/tree.h"
+#include "db/treestore.h"
+#include "html/wizard.h"
+#include "base/util.h"
 
 #define RELATED_LIMIT 5
 #define FEED_LIMIT 20

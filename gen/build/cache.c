@@ -29,7 +29,7 @@
  * allocation. A str is u32 length (0xffffffff for NULL), the bytes and a
  * NUL, so the reader can hand out pointers into the files it mapped.
  */
-#include "cache.h"
+#include "build/cache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,9 +44,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "hash.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/hash.h"
+#include "base/util.h"
 
 #define MAGIC "KBCACHE2"
 #define RECORDS_MAGIC "KBRECS02"

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "site.h"
+#include "content/site.h"
 
 /* A generated page (or group of pages) and the fingerprint of what it
  * was made from. key is an output path such as "delivery/x/index.html". */

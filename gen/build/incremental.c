@@ -8,7 +8,7 @@
  * Global inputs (theme, config, trees, section files) are left out here
  * on purpose: any change to them makes the build a full one.
  */
-#include "incremental.h"
+#include "build/incremental.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,11 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "feed.h"
-#include "hash.h"
-#include "render.h"
-#include "util.h"
-#include "wizard.h"
+#include "html/feed.h"
+#include "base/hash.h"
+#include "html/render.h"
+#include "base/util.h"
+#include "html/wizard.h"
 
 #define GLOBAL_FILE_MAX ((size_t)64 * 1024 * 1024)
 

@@ -19,12 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cache.h"
-#include "feed.h"
-#include "render.h"
-#include "scan.h"
-#include "site.h"
-#include "tree.h"
+#include "build/cache.h"
+#include "html/feed.h"
+#include "html/render.h"
+#include "content/scan.h"
+#include "content/site.h"
+#include "content/tree.h"
 
 /* Fingerprint of every global input under root (see above), including
  * the running kbgen and the options that change pages (with_drafts,

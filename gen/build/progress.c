@@ -5,7 +5,7 @@
  * worker finds a redraw due and wins the draw lock writes the line, so
  * the line is never written by two threads at once and nobody waits.
  */
-#include "progress.h"
+#include "build/progress.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

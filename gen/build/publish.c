@@ -1,7 +1,7 @@
 /*
  * publish.c — staging folder, atomic swap, static file copies.
  */
-#include "publish.h"
+#include "build/publish.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/util.h"
 
 #define STAGING_INFIX ".staging-"
 

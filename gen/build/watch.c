@@ -3,7 +3,7 @@
  * forked build per burst of changes, and status.json plus live.js for the
  * browser tabs that show the preview.
  */
-#include "watch.h"
+#include "build/watch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "diag.h"
-#include "util.h"
+#include "build/build.h"
+#include "base/diag.h"
+#include "base/util.h"
 
 #define EXIT_USAGE 2
 #define DEBOUNCE_MS 100

@@ -7,7 +7,7 @@
  * rule names are ignored. The route functions then see only values that
  * passed.
  */
-#include "cgi.h"
+#include "cgi/cgi.h"
 
 #include <libxml/HTMLtree.h>
 #include <errno.h>
@@ -20,16 +20,16 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
-#include "cgisearch.h"
-#include "cgiurl.h"
-#include "cgiwizard.h"
-#include "diag.h"
-#include "dom.h"
-#include "htmlout.h"
-#include "index.h"
-#include "search.h"
-#include "tree.h"
-#include "util.h"
+#include "cgi/cgisearch.h"
+#include "base/cgiurl.h"
+#include "cgi/cgiwizard.h"
+#include "base/diag.h"
+#include "html/dom.h"
+#include "html/htmlout.h"
+#include "db/index.h"
+#include "db/search.h"
+#include "content/tree.h"
+#include "base/util.h"
 
 #define CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
 	    "img-src 'self'; connect-src 'self'; form-action 'self'; "    \

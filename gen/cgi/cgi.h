@@ -24,8 +24,8 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#include "theme.h"
-#include "themestore.h"
+#include "html/theme.h"
+#include "db/themestore.h"
 
 #define CGI_QUERY_MAX_BYTES 4096
 #define CGI_PATH_MAX_BYTES 1024

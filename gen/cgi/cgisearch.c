@@ -4,16 +4,16 @@
  * snippets' highlights become <mark> elements built here, never parsed
  * markup.
  */
-#include "cgisearch.h"
+#include "cgi/cgisearch.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "dom.h"
-#include "markdown.h"
-#include "search.h"
-#include "treestore.h"
-#include "util.h"
+#include "html/dom.h"
+#include "content/markdown.h"
+#include "db/search.h"
+#include "db/treestore.h"
+#include "base/util.h"
 
 /* Page numbers shown around the current one in the pagination. */
 #define PAGINATION_SPAN 4

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cgi.h"
+#include "cgi/cgi.h"
 
 /* GET /search: query (validated; NULL when none was given; NULL, empty
  * or blank shows the search page itself) and the 1-based page number.

@@ -5,17 +5,17 @@
  * tree loader, treestore and the request validators all insist), which is
  * also what makes them safe in a Location header.
  */
-#include "cgiwizard.h"
+#include "cgi/cgiwizard.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dom.h"
-#include "markdown.h"
-#include "treestore.h"
-#include "util.h"
-#include "wizardpage.h"
+#include "html/dom.h"
+#include "content/markdown.h"
+#include "db/treestore.h"
+#include "base/util.h"
+#include "html/wizardpage.h"
 
 struct walk_page {
 	const struct cgi_site *site;

@@ -20,8 +20,8 @@
 
 #include <stddef.h>
 
-#include "cgi.h"
-#include "tree.h"
+#include "cgi/cgi.h"
+#include "content/tree.h"
 
 /* /wizard/<tree>[/]: 303 to the tree's first question, or 404. */
 void cgiwizard_start(const struct cgi_site *site,

@@ -25,8 +25,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "sandbox.h"
-#include "util.h"
+#include "cgi/sandbox.h"
+#include "base/util.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZER_BUILD 1

@@ -2,15 +2,15 @@
  * frontmatter.c — splits an article into YAML front matter and body and
  * checks each known key's type.
  */
-#include "frontmatter.h"
+#include "content/frontmatter.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "util.h"
-#include "yamldoc.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "content/yamldoc.h"
 
 void string_list_add(struct string_list *list, const char *text)
 {

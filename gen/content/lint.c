@@ -19,14 +19,14 @@
  *  - Duplicate titles are compared byte for byte and reported at each
  *    article's title: line, naming every other article with that title.
  */
-#include "lint.h"
+#include "content/lint.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "markdown.h"
-#include "util.h"
+#include "base/diag.h"
+#include "content/markdown.h"
+#include "base/util.h"
 
 struct lint {
 	const struct site *site;

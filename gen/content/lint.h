@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "site.h"
-#include "tree.h"
+#include "content/site.h"
+#include "content/tree.h"
 
 /* Runs every writer check over a loaded site and its trees, reporting
  * warnings through diag. Borrows everything; keeps nothing. */

@@ -2,7 +2,7 @@
  * markdown.c — cmark-gfm parsing and AST-to-DOM rendering without ever
  * producing an HTML string that would need parsing again.
  */
-#include "markdown.h"
+#include "content/markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <dlfcn.h>
@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
 

@@ -1,7 +1,7 @@
 /*
  * scan.c — one pass over the content folder (see scan.h).
  */
-#include "scan.h"
+#include "content/scan.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static bool is_article_name(const char *name)
 {

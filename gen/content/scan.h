@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "site.h"
+#include "content/site.h"
 
 struct scan_entry {
 	char *name;

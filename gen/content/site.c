@@ -1,7 +1,7 @@
 /*
  * site.c — site.yaml, the content folder, and link resolution.
  */
-#include "site.h"
+#include "content/site.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,12 +13,12 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
-#include "cgiurl.h"
-#include "diag.h"
-#include "hash.h"
-#include "scan.h"
-#include "util.h"
-#include "yamldoc.h"
+#include "base/cgiurl.h"
+#include "base/diag.h"
+#include "base/hash.h"
+#include "content/scan.h"
+#include "base/util.h"
+#include "content/yamldoc.h"
 
 #define ARTICLE_MAX_SIZE (4 * 1024 * 1024)
 #define CONFIG_MAX_SIZE (1024 * 1024)
@@ -178,14 +178,18 @@ bool site_config_load(const char *root, struct site_config *config)
 		ok = false;
 		goto out;
 	}
-	ok = config_text(document, "title", &config->title) &
-	     config_text(document, "description", &config->description) &
-	     config_text(document, "base_url", &config->base_url) &
-	     config_text(document, "language", &config->language) &
-	     config_text(document, "cgi_url", &config->cgi_url) &
-	     config_links(document, config) & config_unknown_keys(document);
-	ok = ok && config_base(config, document) &
-		   config_cgi_url(config, document);
+	/* Every check runs, so that one build reports every mistake. */
+	ok = config_text(document, "title", &config->title);
+	ok = config_text(document, "description", &config->description) && ok;
+	ok = config_text(document, "base_url", &config->base_url) && ok;
+	ok = config_text(document, "language", &config->language) && ok;
+	ok = config_text(document, "cgi_url", &config->cgi_url) && ok;
+	ok = config_links(document, config) && ok;
+	ok = config_unknown_keys(document) && ok;
+	if (ok) {
+		ok = config_base(config, document);
+		ok = config_cgi_url(config, document) && ok;
+	}
 out:
 	yamldoc_free(document);
 	free(text);

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frontmatter.h"
-#include "markdown.h"
+#include "content/frontmatter.h"
+#include "content/markdown.h"
 
 struct external_link {
 	char *name;		/* key in site.yaml's links: */

@@ -7,7 +7,7 @@
  * the node rules, and the tree's own tests. Graph walks are iterative, so
  * a 10,000-node chain needs no deep C stack.
  */
-#include "tree.h"
+#include "content/tree.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,9 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "diag.h"
-#include "util.h"
-#include "yamldoc.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "content/yamldoc.h"
 
 struct tree_index {
 	size_t *slots;		/* node indexes; TREE_NONE when empty */

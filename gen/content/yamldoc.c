@@ -2,7 +2,7 @@
  * yamldoc.c — libyaml events to a located node tree, refusing duplicate
  * keys, aliases and runaway nesting.
  */
-#include "yamldoc.h"
+#include "content/yamldoc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -11,8 +11,8 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "diag.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/util.h"
 
 struct loader {
 	yaml_parser_t parser;

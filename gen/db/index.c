@@ -1,7 +1,7 @@
 /*
  * index.c — fills kb.db from the site model, afresh or in place.
  */
-#include "index.h"
+#include "db/index.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "search.h"
-#include "util.h"
+#include "base/diag.h"
+#include "db/search.h"
+#include "base/util.h"
 
 #define STRINGIFY_TOKEN(token) #token
 #define STRINGIFY(macro) STRINGIFY_TOKEN(macro)

@@ -28,7 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "site.h"
+#include "content/site.h"
 
 /* kb.db's schema version, stored as its user_version. Bump it whenever
  * the tables of search.h, treestore.h or themestore.h, the rowid scheme

@@ -2,7 +2,7 @@
  * search.c — the search index schema, its writers, the query builder and
  * the query runner with its snippet function.
  */
-#include "search.h"
+#include "db/search.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,8 +11,9 @@
 #include <time.h>
 #include <utf8proc.h>
 
-#include "tokenizer.h"
-#include "util.h"
+#include "db/fts5.h"
+#include "db/tokenizer.h"
+#include "base/util.h"
 
 enum search_column { COLUMN_TITLE, COLUMN_HEADING, COLUMN_TAGS, COLUMN_BODY };
 

@@ -1,15 +1,15 @@
 /*
  * themestore.c — the theme to and from kb.db (see themestore.h).
  */
-#include "themestore.h"
+#include "db/themestore.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/util.h"
 
 #define THEME_FILE_MAX_SIZE (1024 * 1024)
 

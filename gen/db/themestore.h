@@ -19,8 +19,8 @@
 
 #include <sqlite3.h>
 
-#include "site.h"
-#include "theme.h"
+#include "content/site.h"
+#include "html/theme.h"
 
 /* Bumped whenever what the CGI reads from kb.db changes shape. */
 #define THEMESTORE_SCHEMA "1"

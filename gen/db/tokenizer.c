@@ -11,7 +11,7 @@
  * keeps offsets exact: ｽﾊﾟﾑ gives the groups ｽ, ﾊﾟ, ﾑ and パ maps back to
  * both of its original byte sequences.
  */
-#include "tokenizer.h"
+#include "db/tokenizer.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -611,24 +611,4 @@ int kb_tokenizer_register_api(fts5_api *api)
 	if (api == NULL || api->iVersion < 2)
 		return SQLITE_ERROR;
 	return api->xCreateTokenizer(api, "kb", NULL, &methods, NULL);
-}
-
-fts5_api *kb_fts5_api(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *statement = NULL;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, NULL) !=
-	    SQLITE_OK)
-		goto out;
-	sqlite3_bind_pointer(statement, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(statement);
-out:
-	sqlite3_finalize(statement);
-	return api;
-}
-
-int kb_tokenizer_register(sqlite3 *db)
-{
-	return kb_tokenizer_register_api(kb_fts5_api(db));
 }

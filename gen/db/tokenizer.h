@@ -90,13 +90,4 @@ int kb_tokenize(const char *text, size_t length, enum kb_tokenize_mode mode,
  * calls, so extensions can use it). Returns an SQLite result code. */
 int kb_tokenizer_register_api(fts5_api *api);
 
-/* The FTS5 API object of db (borrowed from db, never freed), or NULL when
- * the SQLite library has no FTS5. */
-fts5_api *kb_fts5_api(sqlite3 *db);
-
-/* Registers the tokenizer as "kb" with db (once per connection, before
- * any table using tokenize='kb' is touched). Returns an SQLite result
- * code; SQLITE_ERROR when FTS5 is missing. */
-int kb_tokenizer_register(sqlite3 *db);
-
 #endif

@@ -1,15 +1,15 @@
 /*
  * treestore.c — decision trees to and from kb.db (see treestore.h).
  */
-#include "treestore.h"
+#include "db/treestore.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "markdown.h"
-#include "util.h"
+#include "base/diag.h"
+#include "content/markdown.h"
+#include "base/util.h"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS trees("

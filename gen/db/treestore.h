@@ -32,8 +32,8 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#include "site.h"
-#include "tree.h"
+#include "content/site.h"
+#include "content/tree.h"
 
 enum treestore_status {
 	TREESTORE_OK = 0,

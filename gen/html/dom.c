@@ -1,7 +1,7 @@
 /*
  * dom.c — libxml2 node shorthands.
  */
-#include "dom.h"
+#include "html/dom.h"
 
 xmlNodePtr dom_element(xmlNodePtr parent, const char *name,
 		       const char *class_name)

@@ -1,15 +1,15 @@
 /*
  * feed.c — machine-readable indexes of the site.
  */
-#include "feed.h"
+#include "html/feed.h"
 
 #include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/util.h"
 
 char *feed_rfc3339(const char *date)
 {

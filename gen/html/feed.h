@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "site.h"
+#include "content/site.h"
 
 /* Extra URLs (paths under the base, e.g. wizard pages) for the sitemap. */
 struct feed_extra {

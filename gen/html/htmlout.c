@@ -5,7 +5,7 @@
  * and each piece of text goes through one table-driven loop that copies
  * runs of plain bytes with memcpy.
  */
-#include "htmlout.h"
+#include "html/htmlout.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>

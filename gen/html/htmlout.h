@@ -25,7 +25,7 @@
 
 #include <libxml/tree.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Asked before each element is written; returning true leaves the
  * element and everything under it out (the callback may append its own

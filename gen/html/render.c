@@ -1,15 +1,15 @@
 /*
  * render.c — builds each page's <main> as DOM nodes and saves it.
  */
-#include "render.h"
+#include "html/render.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "dom.h"
-#include "util.h"
+#include "base/diag.h"
+#include "html/dom.h"
+#include "base/util.h"
 
 #define RECENT_ON_HOME 10
 #define TOC_MIN_HEADINGS 3

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "site.h"
-#include "theme.h"
+#include "content/site.h"
+#include "html/theme.h"
 
 /* A troubleshooting wizard as the home page and navigation show it. */
 struct render_wizard_entry {

@@ -2,7 +2,7 @@
  * theme.c — layout loading, the page template, per-page filling and
  * UTF-8 serialization (through htmlout).
  */
-#include "theme.h"
+#include "html/theme.h"
 
 #include <errno.h>
 #include <libxml/HTMLparser.h>
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "dom.h"
-#include "htmlout.h"
-#include "util.h"
-#include "yamldoc.h"
+#include "base/diag.h"
+#include "html/dom.h"
+#include "html/htmlout.h"
+#include "base/util.h"
+#include "content/yamldoc.h"
 
 #define LAYOUT_MAX_SIZE (1024 * 1024)
 #define STRINGS_MAX_SIZE (1024 * 1024)

@@ -8,7 +8,7 @@
  * plugin folder and handed to gvContextPlugins as builtins. When that
  * fails (an unusual install), gvContext() is the fallback.
  */
-#include "treemap.h"
+#include "html/treemap.h"
 
 #include <dlfcn.h>
 #include <gvc.h>
@@ -18,7 +18,7 @@
 
 #include <utf8proc.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Code points per label line before wrapping. */
 #define LABEL_WIDTH 18

@@ -20,7 +20,7 @@
 #ifndef KB_TREEMAP_H
 #define KB_TREEMAP_H
 
-#include "tree.h"
+#include "content/tree.h"
 
 /* Returns the URL a node links to. The string is borrowed and needs to
  * stay valid only until the next call. */

@@ -3,18 +3,18 @@
  * theme like every other page; the map's SVG comes from treemap and is
  * parsed and imported as nodes, never pasted in as markup.
  */
-#include "wizard.h"
-#include "wizardpage.h"
+#include "html/wizard.h"
+#include "html/wizardpage.h"
 
 #include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "dom.h"
-#include "markdown.h"
-#include "treemap.h"
-#include "util.h"
+#include "base/diag.h"
+#include "html/dom.h"
+#include "content/markdown.h"
+#include "html/treemap.h"
+#include "base/util.h"
 
 /* Ids this module puts on its pages; body headings must not take them.
  * "main" and "site-search" are the layout's. */

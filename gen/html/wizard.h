@@ -20,9 +20,9 @@
 
 #include <stddef.h>
 
-#include "render.h"
-#include "site.h"
-#include "tree.h"
+#include "html/render.h"
+#include "content/site.h"
+#include "content/tree.h"
 
 /* The node id that would collide with the map page's URL. */
 #define WIZARD_MAP_SEGMENT "map"

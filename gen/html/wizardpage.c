@@ -2,14 +2,14 @@
  * wizardpage.c — wizard step parts as DOM nodes (see wizardpage.h). The
  * markup follows wizard.c's static pages, so one stylesheet serves both.
  */
-#include "wizardpage.h"
+#include "html/wizardpage.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "dom.h"
-#include "markdown.h"
-#include "util.h"
+#include "html/dom.h"
+#include "content/markdown.h"
+#include "base/util.h"
 
 /* Ids the pages use themselves; body headings must not take them ("main"
  * and "site-search" are the layout's). */

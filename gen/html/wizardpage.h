@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "theme.h"
-#include "tree.h"
+#include "html/theme.h"
+#include "content/tree.h"
 
 /* The id of the page's h1 (the question or outcome), which labels the
  * options list. */

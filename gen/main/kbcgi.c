@@ -36,10 +36,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgi.h"
-#include "diag.h"
-#include "sandbox.h"
-#include "util.h"
+#include "cgi/cgi.h"
+#include "base/diag.h"
+#include "cgi/sandbox.h"
+#include "base/util.h"
 
 #define DEFAULT_DATABASE "out/kb.db"
 

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build.h"
-#include "diag.h"
-#include "search_cli.h"
-#include "watch.h"
+#include "build/build.h"
+#include "base/diag.h"
+#include "main/search_cli.h"
+#include "build/watch.h"
 
 #define EXIT_USAGE 2
 

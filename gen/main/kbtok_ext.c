@@ -17,7 +17,7 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
 
-#include "tokenizer.h"
+#include "db/tokenizer.h"
 
 int sqlite3_kbtok_init(sqlite3 *db, char **error,
 		       const sqlite3_api_routines *api);

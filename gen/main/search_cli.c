@@ -2,7 +2,7 @@
  * search_cli.c — `kbgen search`: options, the read-only index, text and
  * JSON output.
  */
-#include "search_cli.h"
+#include "main/search_cli.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
-#include "search.h"
-#include "util.h"
+#include "db/search.h"
+#include "base/util.h"
 
 #define DEFAULT_DB "out/kb.db"
 #define DEFAULT_LIMIT 10
