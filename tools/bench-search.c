@@ -32,8 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "search.h"
-#include "util.h"
+#include "db/search.h"
+#include "base/util.h"
 
 extern char **environ;
 

@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "cgi.h"
-#include "diag.h"
-#include "util.h"
+#include "build/build.h"
+#include "cgi/cgi.h"
+#include "base/diag.h"
+#include "base/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgi.h"
-#include "cgiurl.h"
-#include "util.h"
+#include "cgi/cgi.h"
+#include "base/cgiurl.h"
+#include "base/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

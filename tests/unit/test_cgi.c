@@ -18,16 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "cgi.h"
-#include "cgisearch.h"
-#include "diag.h"
-#include "search.h"
+#include "build/build.h"
+#include "cgi/cgi.h"
+#include "cgi/cgisearch.h"
+#include "base/diag.h"
+#include "db/search.h"
 #include "test.h"
-#include "themestore.h"
-#include "tree.h"
-#include "treestore.h"
-#include "util.h"
+#include "db/themestore.h"
+#include "content/tree.h"
+#include "db/treestore.h"
+#include "base/util.h"
 
 #define TREE "/wizard/mail-not-arriving/"
 #define CGI "/cgi-bin/kb.cgi"

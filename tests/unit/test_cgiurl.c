@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "cgiurl.h"
+#include "base/cgiurl.h"
 #include "test.h"
 
 static void check_location(const char *target, const char *base,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "base/diag.h"
 #include "test.h"
 
 static char *printed(bool color)

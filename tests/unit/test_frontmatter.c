@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "diag.h"
-#include "frontmatter.h"
+#include "base/diag.h"
+#include "content/frontmatter.h"
 #include "test.h"
 
 static char *diagnostics(void)

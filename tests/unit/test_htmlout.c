@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "htmlout.h"
-#include "markdown.h"
+#include "html/htmlout.h"
+#include "content/markdown.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 /* libxml2's bytes for node (a document: the whole of it). */
 static char *libxml2_bytes(xmlDocPtr doc, xmlNodePtr node)

@@ -20,19 +20,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "cgi.h"
-#include "diag.h"
-#include "index.h"
-#include "search.h"
-#include "site.h"
+#include "build/build.h"
+#include "cgi/cgi.h"
+#include "base/diag.h"
+#include "db/index.h"
+#include "db/search.h"
+#include "content/site.h"
 #include "test.h"
-#include "theme.h"
-#include "themestore.h"
-#include "tree.h"
-#include "treestore.h"
-#include "util.h"
-#include "wizard.h"
+#include "html/theme.h"
+#include "db/themestore.h"
+#include "content/tree.h"
+#include "db/treestore.h"
+#include "base/util.h"
+#include "html/wizard.h"
 
 static char scratch[] = "/tmp/kbgen-test-index-XXXXXX";
 

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "markdown.h"
+#include "content/markdown.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static void test_slugs(void)
 {

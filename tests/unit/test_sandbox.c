@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sandbox.h"
+#include "cgi/sandbox.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 /* What a child did: its exit status or signal, what it wrote. */
 struct outcome {

@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "scan.h"
-#include "site.h"
+#include "base/diag.h"
+#include "content/scan.h"
+#include "content/site.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static void put(const char *root, const char *relative, const char *text)
 {

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "search.h"
+#include "db/search.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static const struct search_row rows[] = {
 	{"/delivery/spam-folder/", NULL, "article",

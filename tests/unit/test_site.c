@@ -2,10 +2,10 @@
  * shipped content (run from the repository root). */
 #include <stdlib.h>
 
-#include "diag.h"
-#include "site.h"
+#include "base/diag.h"
+#include "content/site.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static void test_normalize(void)
 {

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dom.h"
+#include "html/dom.h"
 #include "test.h"
-#include "theme.h"
-#include "util.h"
+#include "html/theme.h"
+#include "base/util.h"
 
 static const char strings[] = "home: ホーム\nsearch: 検索\n";
 

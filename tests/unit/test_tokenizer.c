@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "test.h"
-#include "tokenizer.h"
-#include "util.h"
+#include "db/fts5.h"
+#include "db/tokenizer.h"
+#include "base/util.h"
 
 struct token_copy {
 	char *text;

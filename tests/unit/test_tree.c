@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "base/diag.h"
 #include "test.h"
-#include "tree.h"
-#include "treemap.h"
-#include "util.h"
+#include "content/tree.h"
+#include "html/treemap.h"
+#include "base/util.h"
 
 #define FIXTURES "tests/trees"
 

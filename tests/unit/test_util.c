@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static bool is_folder(const char *path)
 {

@@ -20,14 +20,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "render.h"
-#include "site.h"
+#include "base/diag.h"
+#include "html/render.h"
+#include "content/site.h"
 #include "test.h"
-#include "theme.h"
-#include "tree.h"
-#include "util.h"
-#include "wizard.h"
+#include "html/theme.h"
+#include "content/tree.h"
+#include "base/util.h"
+#include "html/wizard.h"
 
 #define BASE "/kb/"
 #define BASE_URL "https://help.example.com/kb/"

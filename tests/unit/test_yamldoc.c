@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "diag.h"
+#include "base/diag.h"
 #include "test.h"
-#include "util.h"
-#include "yamldoc.h"
+#include "base/util.h"
+#include "content/yamldoc.h"
 
 static char *parse_messages(const char *text, bool *ok)
 {
