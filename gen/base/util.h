@@ -13,6 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Prints "fatal: out of memory" and aborts: the one reaction to exhausted
+ * memory, for the x* wrappers and for every library whose allocations
+ * kbgen routes (libxml2, cmark-gfm). */
+_Noreturn void out_of_memory(void);
+
 /* malloc/calloc/realloc/strdup that abort on exhaustion; the caller frees. */
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
@@ -79,6 +84,10 @@ int remove_tree(const char *path);
 
 /* Joins two path parts with one '/'. The caller frees. */
 char *path_join(const char *left, const char *right);
+
+/* The length (1 to 4) of the valid UTF-8 sequence that starts text, within
+ * length bytes; 0 when it is not one (or length is 0). */
+size_t utf8_sequence(const char *text, size_t length);
 
 /* True when length bytes at text are valid UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF). When invalid and bad_offset is not
