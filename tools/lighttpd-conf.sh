@@ -9,7 +9,7 @@
 # the build cache .kbgen/ and every dot-file or dot-folder are refused
 # (403), and only the program itself runs: /cgi-bin/kb.cgi and
 # /cgi-bin/kb.cgi/<PATH_INFO>, never a file beside it (kb.cgi.old).
-# Static pages get the CGI's security headers (the CSP of gen/cgi.c).
+# Static pages get the CGI's security headers (the CSP of gen/cgi/cgi.c).
 # server.max-connections bounds the kb.cgi processes too: lighttpd starts
 # one per connection at most, and leaves further clients in the listen
 # backlog. Used by `make serve` and by the end-to-end tests.

@@ -1,6 +1,6 @@
 /*
  * fuzz_url.c — libFuzzer harness for the URLs kb.cgi writes
- * (gen/cgiurl.h) and the base it builds them on (cgi_base_url).
+ * (gen/base/cgiurl.h) and the base it builds them on (cgi_base_url).
  *
  * Input: SCRIPT_NAME, cgi_url and a redirect target separated by '\n';
  * a NUL ends the input, since no environment variable can hold one. The

@@ -1,5 +1,5 @@
 /*
- * test_cgiurl.c — the URL checks kb.cgi relies on (gen/cgiurl.h): plain
+ * test_cgiurl.c — the URL checks kb.cgi relies on (gen/base/cgiurl.h): plain
  * paths for SCRIPT_NAME, cgi_url as site.yaml may give it, and the
  * Location of a redirect, percent-encoded and same-site.
  */
