@@ -111,6 +111,16 @@ build/layers/%.so: build/lib/%.a
 		$(call stage_archives,$*,build/lib) $(call stage_libs,$*)
 $(foreach s,$(STAGES),$(eval build/layers/$(s).so: $(call stage_archives,$(s),build/lib)))
 
+# watch.c embeds gen/build/livereload.js (the script `kbgen watch` serves)
+# as the numbers of its bytes, one C initializer list.
+LIVE_RELOAD := build/generated/livereload.inc
+WATCH_OBJECTS := build/obj/build/watch.o build/asan/obj/build/watch.o build/fuzz/obj/build/watch.o
+$(LIVE_RELOAD): gen/build/livereload.js
+	@mkdir -p $(@D)
+	od -An -v -tx1 $< | sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g' > $@
+$(WATCH_OBJECTS): $(LIVE_RELOAD)
+$(WATCH_OBJECTS): ALL_CFLAGS += -I$(dir $(LIVE_RELOAD))
+
 # Programs. Each writes a link map beside it (NAME.map): tests/cli/layers.sh
 # reads from it which archive members a program took.
 define program

@@ -21,6 +21,7 @@
 
 #include "build/build.h"
 #include "base/diag.h"
+#include "base/json.h"
 #include "base/util.h"
 
 #define EXIT_USAGE 2
@@ -54,116 +55,11 @@ static const char *const watched_folders[] = {
 	"content", "decision-trees", "theme",
 };
 
-static const char live_script[] =
-	"// live.js — served by `kbgen watch` only; never part of a published site.\n"
-	"// Polls status.json beside this script: reloads the page when a newer\n"
-	"// build succeeded, shows every diagnostic when the build failed.\n"
-	"(() => {\n"
-	"  'use strict';\n"
-	"  const POLL_MS = 400;\n"
-	"  const script = document.currentScript;\n"
-	"  const statusUrl = new URL('status.json', script ? script.src : location.href);\n"
-	"  const CSS = `\n"
-	"#kb-live-overlay { box-sizing: border-box; width: min(48rem, calc(100vw - 2rem));\n"
-	"  max-height: calc(100vh - 2rem); overflow: auto; margin: auto; padding: 1rem 1.25rem;\n"
-	"  border: 3px solid #a50016; border-radius: 8px; background: #fff; color: #1a1a1a;\n"
-	"  font: 1rem/1.5 system-ui, sans-serif; text-align: start; }\n"
-	"#kb-live-overlay::backdrop { background: rgba(0, 0, 0, 0.45); }\n"
-	"#kb-live-overlay h2 { margin: 0 0 0.5rem; font-size: 1.25rem; color: #a50016; }\n"
-	"#kb-live-overlay p { margin: 0 0 0.75rem; }\n"
-	"#kb-live-overlay ul { margin: 0 0 1rem; padding: 0; list-style: none; }\n"
-	"#kb-live-overlay li { margin: 0 0 0.5rem; }\n"
-	"#kb-live-overlay code { display: block; padding: 0.25rem 0.5rem; border-radius: 4px;\n"
-	"  background: #f3f3f3; color: #1a1a1a; white-space: pre-wrap; overflow-wrap: anywhere;\n"
-	"  font: 0.9rem/1.4 ui-monospace, Menlo, Consolas, monospace; }\n"
-	"#kb-live-overlay button { font: inherit; padding: 0.4rem 1rem; border: 2px solid #a50016;\n"
-	"  border-radius: 4px; background: #a50016; color: #fff; cursor: pointer; }\n"
-	"#kb-live-overlay button:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; }\n"
-	"@media (prefers-color-scheme: dark) {\n"
-	"  #kb-live-overlay { border-color: #ff8a8a; background: #1c1c1c; color: #f2f2f2; }\n"
-	"  #kb-live-overlay h2 { color: #ff9e9e; }\n"
-	"  #kb-live-overlay code { background: #2d2d2d; color: #f2f2f2; }\n"
-	"  #kb-live-overlay button { border-color: #ff9e9e; background: #ff9e9e; color: #1c1c1c; }\n"
-	"  #kb-live-overlay button:focus-visible { outline-color: #f2f2f2; }\n"
-	"}`;\n"
-	"  let seen = null;\n"
-	"  let dismissed = null;\n"
-	"  let dialog = null;\n"
-	"\n"
-	"  function addStyles() {\n"
-	"    const sheet = new CSSStyleSheet();\n"
-	"    sheet.replaceSync(CSS);\n"
-	"    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];\n"
-	"  }\n"
-	"\n"
-	"  function element(name, parent, text) {\n"
-	"    const node = document.createElement(name);\n"
-	"    if (text !== undefined) node.textContent = text;\n"
-	"    if (parent) parent.append(node);\n"
-	"    return node;\n"
-	"  }\n"
-	"\n"
-	"  function build() {\n"
-	"    addStyles();\n"
-	"    dialog = element('dialog');\n"
-	"    dialog.id = 'kb-live-overlay';\n"
-	"    dialog.lang = 'en';\n"
-	"    dialog.setAttribute('role', 'alertdialog');\n"
-	"    dialog.setAttribute('aria-labelledby', 'kb-live-title');\n"
-	"    dialog.setAttribute('aria-describedby', 'kb-live-summary');\n"
-	"    element('h2', dialog, 'The build failed').id = 'kb-live-title';\n"
-	"    element('p', dialog).id = 'kb-live-summary';\n"
-	"    element('ul', dialog);\n"
-	"    const close = element('button', dialog, 'Close');\n"
-	"    close.type = 'button';\n"
-	"    close.addEventListener('click', () => dialog.close());\n"
-	"    dialog.addEventListener('close', () => { dismissed = dialog.dataset.generation; });\n"
-	"    document.body.append(dialog);\n"
-	"  }\n"
-	"\n"
-	"  function show(status) {\n"
-	"    const generation = String(status.generation);\n"
-	"    if (dismissed === generation) return;\n"
-	"    if (!dialog) build();\n"
-	"    if (dialog.open && dialog.dataset.generation === generation) return;\n"
-	"    dialog.dataset.generation = generation;\n"
-	"    const summary = status.summary || 'the page shows the last good build';\n"
-	"    dialog.querySelector('p').textContent =\n"
-	"      `${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`;\n"
-	"    const list = dialog.querySelector('ul');\n"
-	"    list.replaceChildren();\n"
-	"    for (const d of status.diagnostics || []) {\n"
-	"      element('code', element('li', list),\n"
-	"        `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);\n"
-	"    }\n"
-	"    if (!dialog.open) dialog.showModal();\n"
-	"  }\n"
-	"\n"
-	"  function hide() {\n"
-	"    if (dialog && dialog.open) dialog.close();\n"
-	"  }\n"
-	"\n"
-	"  async function poll() {\n"
-	"    try {\n"
-	"      const response = await fetch(statusUrl, { cache: 'no-store' });\n"
-	"      if (response.ok) {\n"
-	"        const status = await response.json();\n"
-	"        if (seen === null) seen = status.generation;\n"
-	"        if (status.ok && status.generation !== seen) {\n"
-	"          location.reload();\n"
-	"          return;\n"
-	"        }\n"
-	"        if (status.ok) hide();\n"
-	"        else show(status);\n"
-	"      }\n"
-	"    } catch (e) {\n"
-	"      // The watcher or the server is restarting: ask again later.\n"
-	"    }\n"
-	"    setTimeout(poll, POLL_MS);\n"
-	"  }\n"
-	"\n"
-	"  poll();\n"
-	"})();\n";
+/* live.js, the bytes of gen/build/livereload.js: the Makefile writes them
+ * into build/generated/livereload.inc as a list of numbers. */
+static const unsigned char live_script[] = {
+#include "livereload.inc"
+};
 
 /* A watched folder: path is relative to the root, "" for the root itself
  * (watched only for site.yaml and the top folders, not recursively). */
@@ -421,20 +317,6 @@ static int write_atomically(const char *folder, const char *name,
 	return rc;
 }
 
-static void add_json_string(struct buf *json, const char *text)
-{
-	buf_addc(json, '"');
-	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			buf_printf(json, "\\%c", *c);
-		else if (*c < 0x20)
-			buf_printf(json, "\\u%04x", *c);
-		else
-			buf_addc(json, (char)*c);
-	}
-	buf_addc(json, '"');
-}
-
 /* Replaces status.json; diagnostics is a JSON array as diag_print_json
  * writes it. */
 static void write_status(struct watcher *watcher, bool ok, const char *summary,
@@ -444,7 +326,7 @@ static void write_status(struct watcher *watcher, bool ok, const char *summary,
 
 	buf_printf(&json, "{\"generation\": %lu, \"ok\": %s, \"summary\": ",
 		   watcher->generation, ok ? "true" : "false");
-	add_json_string(&json, summary);
+	json_add_text(&json, summary);
 	buf_printf(&json, ",\n \"diagnostics\": %s}\n", diagnostics);
 	if (write_atomically(watcher->live_dir, "status.json", json.data,
 			     json.length) != 0)
@@ -716,8 +598,9 @@ static int set_up(struct watcher *watcher)
 		return -1;
 	}
 	if (make_dirs(watcher->live_dir) != 0 ||
-	    write_atomically(watcher->live_dir, "live.js", live_script,
-			     sizeof live_script - 1) != 0) {
+	    write_atomically(watcher->live_dir, "live.js",
+			     (const char *)live_script,
+			     sizeof live_script) != 0) {
 		fprintf(stderr, "kbgen watch: cannot write %s/live.js: %s\n",
 			watcher->live_dir, strerror(errno));
 		return -1;
