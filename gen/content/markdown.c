@@ -26,12 +26,16 @@ static void attach(cmark_parser *parser, const char *name)
 		cmark_parser_attach_syntax_extension(parser, extension);
 }
 
+/* The parser and every node it makes allocate through the x* wrappers,
+ * so exhausted memory meets the one policy of base/util.h (cmark-gfm's
+ * own allocator aborts without a word). */
+static cmark_mem allocator = {xcalloc, xrealloc, free};
+
 static cmark_parser *new_parser(void)
 {
-	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_parser *parser =
+		cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &allocator);
 
-	if (parser == NULL)
-		abort();
 	attach(parser, "table");
 	attach(parser, "autolink");
 	attach(parser, "strikethrough");
@@ -51,8 +55,7 @@ static cmark_parser *new_parser(void)
  * no-op, so the table never changes while threads parse. We always
  * attach the same extensions, so "always added" is what every parse
  * wants. Should a library build ever bind the call internally, the no-op
- * is never reached; markdown_parse notices and serializes parses as
- * before.
+ * is never reached; markdown_parse notices and serializes parses.
  */
 typedef void manage_specials_fn(cmark_parser *parser, int add);
 
@@ -100,7 +103,7 @@ cmark_node *markdown_parse(const char *text, size_t length)
 	if (serialize)
 		pthread_mutex_unlock(&parse_lock);
 	if (document == NULL)
-		abort();
+		out_of_memory();
 	return document;
 }
 

@@ -20,8 +20,9 @@
 bool markdown_parses_in_parallel(void);
 
 /* Parses length bytes. Never fails (Markdown has no syntax errors); the
- * caller frees the document with cmark_node_free. Thread-safe (parses
- * are serialized: see markdown.c). */
+ * caller frees the document with cmark_node_free. Thread-safe: parses run
+ * at once when markdown_parses_in_parallel() is true, one at a time under
+ * a lock otherwise. */
 cmark_node *markdown_parse(const char *text, size_t length);
 
 /* The GitHub-style anchor for a heading's text: lower-cased, characters

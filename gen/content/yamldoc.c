@@ -63,10 +63,8 @@ static void report_parser_error(struct loader *loader)
 	yaml_parser_t *parser = &loader->parser;
 	yaml_mark_t mark = parser->problem_mark;
 
-	if (parser->error == YAML_MEMORY_ERROR) {
-		fputs("fatal: out of memory\n", stderr);
-		abort();
-	}
+	if (parser->error == YAML_MEMORY_ERROR)
+		out_of_memory();
 	if (parser->problem == NULL) {
 		diag_error(loader->path, mark_line(loader, mark),
 			   mark_col(mark), "invalid YAML");
@@ -348,10 +346,8 @@ struct yamldoc_node *yamldoc_parse(const char *text, size_t length,
 	yaml_event_t event;
 	bool empty;
 
-	if (!yaml_parser_initialize(&loader.parser)) {
-		fputs("fatal: out of memory\n", stderr);
-		abort();
-	}
+	if (!yaml_parser_initialize(&loader.parser))
+		out_of_memory();
 	yaml_parser_set_input_string(&loader.parser,
 				     (const unsigned char *)text, length);
 	yaml_parser_set_encoding(&loader.parser, YAML_UTF8_ENCODING);

@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build/build.h"
 #include "base/diag.h"
-#include "main/search_cli.h"
+#include "build/build.h"
 #include "build/watch.h"
+#include "content/xmlmem.h"
+#include "main/search_cli.h"
 
 #define EXIT_USAGE 2
 
@@ -166,16 +167,13 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage_error("%s", "missing command");
 	command = argv[1];
-	/* Keep freed memory for reuse instead of giving it back: on the
-	 * virtual machines kbgen is measured on, touching a page the process
-	 * gave back costs about 20 us again, and by default glibc returned
-	 * the top of each thread's heap as soon as 128 KiB were free (the
-	 * FTS5 hash and libyaml's buffers, freed and grown again for every
-	 * article and every index queue). A full build of 10,000 articles
-	 * took 26,000 page faults; with these settings 20,000. */
+	/* Keep freed memory for reuse instead of giving it back: every
+	 * article frees and grows again the FTS5 hash and libyaml's buffers,
+	 * and pages handed back to the kernel fault in again (BENCHMARKS.md,
+	 * page faults). */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	xmlInitParser();
+	xmlmem_init();
 	if (strcmp(command, "build") == 0) {
 		status = run_build(argc - 1, argv + 1, false);
 	} else if (strcmp(command, "check") == 0) {
