@@ -13,6 +13,9 @@
  *              "cgi_url" ("" when unset), "search_action"
  *   theme_nav  position PRIMARY KEY, path, label: the navigation entries
  *              of the build's theme, in order
+ *
+ * themestore_write (themestore_write.c) is the build's half, reading the
+ * theme files; the rest (themestore.c) is what kb.cgi links.
  */
 #ifndef KB_THEMESTORE_H
 #define KB_THEMESTORE_H

@@ -25,6 +25,10 @@
  *
  * Bodies stay Markdown: the CGI renders them with markdown_render, into
  * DOM nodes, like the static wizard pages.
+ *
+ * treestore_write (treestore_write.c) is the build's half and needs the
+ * site model; everything else (treestore.c) is what kb.cgi links, so the
+ * CGI carries no site loading.
  */
 #ifndef KB_TREESTORE_H
 #define KB_TREESTORE_H
