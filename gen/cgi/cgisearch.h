@@ -17,7 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cgi/cgi.h"
+#include "cgi/request.h"
+#include "cgi/response.h"
 
 /* GET /search: query (validated; NULL when none was given; NULL, empty
  * or blank shows the search page itself) and the 1-based page number.

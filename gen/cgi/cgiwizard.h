@@ -20,7 +20,8 @@
 
 #include <stddef.h>
 
-#include "cgi/cgi.h"
+#include "cgi/request.h"
+#include "cgi/response.h"
 #include "content/tree.h"
 
 /* /wizard/<tree>[/]: 303 to the tree's first question, or 404. */

@@ -42,7 +42,7 @@ cp "$program" "$lib/kb.cgi.old"
 printf 'journal' > "$www/kb.db-old"
 printf 'secret' > "$www/.hidden"
 cache_file=$(cd "$www/.kbgen" && ls | head -1)
-csp=$(sed -n '/^#define CSP/,/^$/p' gen/cgi/cgi.c | grep -o '"[^"]*"' | tr -d '"' | tr -d '\n')
+csp=$(sed -n '/^#define CSP/,/^$/p' gen/cgi/response.c | grep -o '"[^"]*"' | tr -d '"' | tr -d '\n')
 
 pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null' EXIT
