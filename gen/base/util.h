@@ -42,7 +42,7 @@ char *xstrndup(const char *text, size_t length);
 char *xasprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 /* The strings up to the NULL one, concatenated into a new string the
  * caller frees: what xasprintf("%s%s%s", ...) makes, without the format
- * machinery (ten times faster, for the paths built per article). */
+ * machinery, for the paths built per article. */
 char *xconcat(const char *first, ...) __attribute__((sentinel));
 
 /* A growable byte string, always NUL-terminated once anything was added.

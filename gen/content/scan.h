@@ -4,11 +4,9 @@
  * A build needs the content folder's layout three times: for the global
  * fingerprint (everything but the article files), to tell whether any
  * article file changed since the cached build, and to load the articles.
- * Each used to read the folders and stat the files itself; at 10,000
- * articles that was four readdirs of every section and two path walks per
- * file, most of an incremental build's time. The scan reads each folder
- * once and stats each article file once, through the folder's descriptor,
- * and everything after works from it.
+ * The scan reads each folder once and stats each article file once,
+ * through the folder's descriptor, and all three work from it: reading
+ * the folders for each would be most of an incremental build's time.
  *
  * An article file is a non-folder entry of content/<section>/ (a section
  * is a folder whose name does not start with '.') whose name ends in
