@@ -9,7 +9,7 @@
  * database is unusable, any problem in its stored theme, a request cut by
  * the time limit.
  *
- * Limits (gen/sandbox.h): a request gets SANDBOX_TIME_LIMIT_DEFAULT ms of
+ * Limits (gen/cgi/sandbox.h): a request gets SANDBOX_TIME_LIMIT_DEFAULT ms of
  * wall time (KB_CGI_TIME_LIMIT=<seconds>, 0.1 to 60, overrides it). The
  * response is computed whole in memory and written last, so when the limit
  * strikes, nothing of it has been written yet (the client gets a complete
