@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "base/util.h"
 
 struct message {
@@ -118,18 +119,15 @@ void diag_print(FILE *stream)
 	diag_print_color(stream, diag_color_wanted(stream));
 }
 
+/* Writes text as a JSON string through the one JSON writer, so the
+ * diagnostics read as /search.json does. */
 static void print_json_string(FILE *stream, const char *text)
 {
-	fputc('"', stream);
-	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(stream, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(stream, "\\u%04x", *c);
-		else
-			fputc(*c, stream);
-	}
-	fputc('"', stream);
+	struct buf json = {0};
+
+	json_add_text(&json, text);
+	fwrite(json.data, 1, json.length, stream);
+	buf_free(&json);
 }
 
 void diag_print_json(FILE *stream)

@@ -44,7 +44,8 @@ void diag_print_color(FILE *stream, bool color);
 bool diag_color_wanted(FILE *stream);
 
 /* Prints the kept messages as a JSON array of objects
- * {"file","line","column","severity","message"}. */
+ * {"file","line","column","severity","message"}, sorted as diag_print
+ * sorts them; the strings are written by base/json.h. */
 void diag_print_json(FILE *stream);
 
 /* Calls visit for every kept message in the order reported (the build

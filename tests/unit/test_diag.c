@@ -37,6 +37,35 @@ static void test_print(void)
 	diag_clear();
 }
 
+/* The JSON form: strings through base/json.h, so a line feed is \n,
+ * '<', '>' and '&' are \u escapes and a byte that is not UTF-8 is
+ * \ufffd. */
+static void test_print_json(void)
+{
+	char *text = NULL;
+	size_t length = 0;
+	FILE *stream = open_memstream(&text, &length);
+
+	diag_print_json(stream);
+	fclose(stream);
+	CHECK_STR(text, "[]\n", "JSON: no messages, an empty array");
+	free(text);
+	diag_error("b.md", 2, 5, "line\none <a> & \"q\" \\ \xff");
+	diag_warning("a.md", 0, 0, "tab\there");
+	stream = open_memstream(&text, &length);
+	diag_print_json(stream);
+	fclose(stream);
+	CHECK_STR(text,
+		  "[\n {\"file\":\"a.md\",\"line\":1,\"column\":1,"
+		  "\"severity\":\"warning\",\"message\":\"tab\\u0009here\"},\n"
+		  " {\"file\":\"b.md\",\"line\":2,\"column\":5,"
+		  "\"severity\":\"error\",\"message\":"
+		  "\"line\\none \\u003ca\\u003e \\u0026 \\\"q\\\" \\\\ \\ufffd\"}\n]\n",
+		  "JSON: sorted, strings escaped by base/json.h");
+	free(text);
+	diag_clear();
+}
+
 /* A stream on the terminal side of a new pseudo-terminal, or NULL. */
 static FILE *open_terminal(int *master)
 {
@@ -82,6 +111,7 @@ int main(void)
 {
 	TEST_SUITE("diag");
 	test_print();
+	test_print_json();
 	test_color_wanted();
 	return TEST_EXIT();
 }
