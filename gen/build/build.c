@@ -288,7 +288,7 @@ static int index_tree(struct build *build, sqlite3 *db, const struct tree *tree)
 
 struct section_slot {
 	bool ready;
-	struct index_section *sections;
+	struct index_part *sections;
 	size_t count;
 	size_t bytes;
 };
@@ -307,12 +307,12 @@ static void feed_article(void *user, const struct article *article,
 			 cmark_node *document)
 {
 	struct section_feed *feed = user;
-	struct index_section *sections;
+	struct index_part *sections;
 	size_t count;
 
 	size_t bytes = 0;
 
-	index_sections_make(article, document, &sections, &count);
+	index_parts_make(article, document, &sections, &count);
 	for (size_t i = 0; i < count; i++)
 		bytes += strlen(sections[i].text) + 1;
 	pthread_mutex_lock(&feed->lock);
@@ -376,13 +376,13 @@ static int index_article(struct build *build, sqlite3 *db,
 			return -1;
 		document = markdown_parse(body, length);
 		free(text);
-		index_sections_make(article, document, &slot.sections,
+		index_parts_make(article, document, &slot.sections,
 				    &slot.count);
 		cmark_node_free(document);
 	}
 	rc = index_add_article(db, build->site, article, slot.sections,
 			       slot.count);
-	index_sections_free(slot.sections, slot.count);
+	index_parts_free(slot.sections, slot.count);
 	return rc;
 }
 
@@ -585,7 +585,7 @@ static int render_all(struct build *build)
 		index.rc = write_index(build, NULL);
 	trace_phase("kb.db written");
 	for (size_t i = 0; i < build->site->article_count; i++)
-		index_sections_free(feed.slots[i].sections, feed.slots[i].count);
+		index_parts_free(feed.slots[i].sections, feed.slots[i].count);
 	free(feed.slots);
 	if (rc == 0)
 		rc = index.rc;
@@ -797,7 +797,7 @@ static bool page_table_find(const struct page_table *table, const char *key,
 /* Sections of the articles rendered again, for their kb.db rows. */
 struct reindexed {
 	const struct article *article;
-	struct index_section *sections;
+	struct index_part *sections;
 	size_t count;
 };
 
@@ -816,13 +816,13 @@ static void reindex_add(void *user, const struct article *article,
 			       reindex->count + 1, sizeof *reindex->items);
 	item = &reindex->items[reindex->count++];
 	item->article = article;
-	index_sections_make(article, document, &item->sections, &item->count);
+	index_parts_make(article, document, &item->sections, &item->count);
 }
 
 static void reindex_free(struct reindex *reindex)
 {
 	for (size_t i = 0; i < reindex->count; i++)
-		index_sections_free(reindex->items[i].sections,
+		index_parts_free(reindex->items[i].sections,
 				    reindex->items[i].count);
 	free(reindex->items);
 }

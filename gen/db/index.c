@@ -92,15 +92,15 @@ static struct search_writer *writer_of(sqlite3 *db)
 	return state ? state->writer : NULL;
 }
 
-struct section_list {
-	struct index_section *items;
+struct part_list {
+	struct index_part *items;
 	size_t count, capacity;
 };
 
-static void collect_section(void *user, const struct markdown_heading *heading,
-			    const char *text, size_t length)
+static void collect_part(void *user, const struct markdown_heading *heading,
+			 const char *text, size_t length)
 {
-	struct section_list *list = user;
+	struct part_list *list = user;
 
 	list->items = xgrow(list->items, &list->capacity, list->count + 1,
 			    sizeof *list->items);
@@ -108,22 +108,22 @@ static void collect_section(void *user, const struct markdown_heading *heading,
 	list->items[list->count++].text = xstrndup(text, length);
 }
 
-void index_sections_make(const struct article *article, cmark_node *document,
-			 struct index_section **out, size_t *count)
+void index_parts_make(const struct article *article, cmark_node *document,
+		      struct index_part **out, size_t *count)
 {
-	struct section_list list = {0};
+	struct part_list list = {0};
 
-	markdown_each_section(document, &article->headings, collect_section,
+	markdown_each_section(document, &article->headings, collect_part,
 			      &list);
 	*out = list.items;
 	*count = list.count;
 }
 
-void index_sections_free(struct index_section *sections, size_t count)
+void index_parts_free(struct index_part *parts, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
-		free(sections[i].text);
-	free(sections);
+		free(parts[i].text);
+	free(parts);
 }
 
 static char *joined_tags(const struct article *article)
@@ -163,7 +163,7 @@ void index_expect_articles(sqlite3 *db, size_t count)
 
 int index_add_article(sqlite3 *db, const struct site *site,
 		      const struct article *article,
-		      const struct index_section *sections, size_t count)
+		      const struct index_part *parts, size_t count)
 {
 	struct search_writer *writer = writer_of(db);
 	char *url = site_url(site, article->url_path);
@@ -182,12 +182,12 @@ int index_add_article(sqlite3 *db, const struct site *site,
 	for (size_t i = 0; status == SEARCH_OK && i < count; i++) {
 		struct search_row row = {
 			.url = url,
-			.anchor = sections[i].heading ? sections[i].heading->id : NULL,
+			.anchor = parts[i].heading ? parts[i].heading->id : NULL,
 			.kind = "article",
 			.title = article->meta.title,
-			.heading = sections[i].heading ? sections[i].heading->text : NULL,
+			.heading = parts[i].heading ? parts[i].heading->text : NULL,
 			.tags = tags,
-			.body = sections[i].text,
+			.body = parts[i].text,
 		};
 		status = search_writer_add_row(writer, &row);
 	}
@@ -219,15 +219,14 @@ static int fail(sqlite3 *db, const char *path)
  * SEARCH_WRITER_QUEUE_BYTES of text, written in rowid order) becomes one
  * segment, written once. The build tells the writer how many articles
  * come (index_expect_articles), so the last queues shrink and little is
- * left to write once the last page is rendered. At 10,000 articles that
- * makes 10 segments (8 MB queues, then smaller); 16 MB queues made 3, with
- * queries about 9 % faster, but held 28 MB more memory and left a full
- * queue (0.8 s) to write after the last page. Past 16 segments FTS5
- * still merges (crisismerge), so a huge site keeps a bounded count. An
- * 'optimize' into one segment would cost more than writing them, for
- * little gain in query time. The settings are stored in search_config,
- * so index_close deletes them: an update in place runs with FTS5's
- * defaults, and a full build's kb.db holds what an updated one holds.
+ * left to write once the last page is rendered. Larger queues would make
+ * fewer segments but hold more memory and leave a full queue to write
+ * after the last page. Past 16 segments FTS5 still merges (crisismerge),
+ * so a huge site keeps a bounded count. An 'optimize' into one segment
+ * would cost more than writing them, for little gain in query time. The
+ * settings are stored in search_config, so index_close deletes them: an
+ * update in place runs with FTS5's defaults, and a full build's kb.db
+ * holds what an updated one holds.
  */
 static const char fresh_settings_sql[] =
 	"INSERT INTO search(search, rank) VALUES('automerge', 0);"
@@ -297,13 +296,12 @@ int index_open_update(const char *path, sqlite3 **db)
 	found = read_version(*db, &version);
 	if (found == 0 || (found == 1 && version != INDEX_SCHEMA_VERSION))
 		goto rebuild;
-	/* The file is the build's own copy (gen/build.c update_index): one
-	 * killed is thrown away with the staging folder, so the rollback
-	 * journal is kept in memory, only to undo a failed update. No
-	 * fsync: the full build that wrote kb.db did not sync it (nor any
-	 * page of the site), and the first sync after it waited 150 ms for
-	 * the whole fresh file to reach the disk, most of a one-article
-	 * rebuild. */
+	/* The file is the build's own copy (gen/build/build.c
+	 * update_index): one killed is thrown away with the staging folder,
+	 * so the rollback journal is kept in memory, only to undo a failed
+	 * update. No fsync: the full build that wrote kb.db did not sync it
+	 * (nor any page of the site), and syncing here would wait for the
+	 * whole fresh file to reach the disk. */
 	if (found < 0 || search_register(*db) != SEARCH_OK ||
 	    sqlite3_exec(*db, "PRAGMA journal_mode=MEMORY; "
 			 "PRAGMA synchronous=OFF; BEGIN IMMEDIATE", NULL,
@@ -376,15 +374,12 @@ int index_remove_nodes(sqlite3 *db, const char *url_prefix)
 
 /*
  * The build's segments, one per level. A full build leaves its segments
- * (one per writer queue, see above) side by side at FTS5's level 0: at
- * 10,000 articles ten of them, of 2642, 2646, 2648, 2311, 343, 2647,
- * 1155, 687, 685 and 6 leaf pages. An update in place runs with FTS5's
- * defaults (automerge 4, crisismerge 16) and adds two to four small
- * segments to level 0 each time, so the second or third one-article
- * edit found 16 segments there and FTS5's crisis merge rewrote all of
- * level 0, the build's 16,000 pages included: a 1.5 s update at 10,000
- * articles (about 25 ms otherwise), about five times that at 50,000.
- * Automerge would do the same work in steps, for the same reason.
+ * (one per writer queue, see above) side by side at FTS5's level 0. An
+ * update in place runs with FTS5's defaults (automerge 4, crisismerge 16)
+ * and adds a few small segments to level 0 each time, so after a few
+ * edits FTS5's crisis merge would rewrite all of level 0, the build's
+ * segments included, making one small edit cost as much as the whole
+ * index. Automerge would do the same work in steps, for the same reason.
  *
  * So once the build has committed, its segments are moved one per level
  * into levels 1 to n and level 0 is left empty: the updates' segments
@@ -403,10 +398,9 @@ int index_remove_nodes(sqlite3 *db, const char *url_prefix)
  * few pages, smallest at level 1 and largest at the top.
  *
  * A build big enough for FTS5 to crisis-merge while writing it has
- * segments at level 1 too (50,000 articles: 8 there, the oldest of
- * 29,608 pages, and 11 small ones at level 0); there an edit's merges
- * soon reached level 1 and its 80,000 pages. Those are spread the same
- * way, all segments one per level in reading order.
+ * segments at level 1 too, which an edit's merges would soon reach.
+ * Those are spread the same way, all segments one per level in reading
+ * order.
  *
  * This depends on FTS5's on-disk structure record (row 10 of
  * search_data; see "Structure Records" in SQLite's fts5_index.c), so the

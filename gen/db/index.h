@@ -1,7 +1,7 @@
 /*
  * index.h — writes out/kb.db: the search index (see search.h) filled from
- * the site's articles, one row per intro and per `##` section, plus the
- * article metadata table. Wizard nodes are added by the wizard module
+ * the site's articles, one row per part of an article (its intro and each
+ * `##` heading with the text under it), plus the article metadata table. Wizard nodes are added by the wizard module
  * through index_add_node; the decision trees (treestore.h) and the theme
  * (themestore.h) are written into the same transaction.
  *
@@ -19,7 +19,7 @@
  * new file in the staging folder without any journal, and an incremental
  * one updates a copy of the published file in its staging folder (with
  * the rollback journal in memory), moved over the published one by a
- * rename (gen/build.c update_index).
+ * rename (gen/build/build.c update_index).
  */
 #ifndef KB_INDEX_H
 #define KB_INDEX_H
@@ -41,15 +41,11 @@
  * build. No diagnostic is given. */
 #define INDEX_REBUILD 1
 
-/* The page size of a fresh kb.db. SQLite's default, 4 KiB, made a full
- * build at 10,000 articles write about 67,000 pages and read 34,000
- * back: the FTS5 content table (66 MB) takes rows at hashed rowids, so
- * every writer queue lands all over it and the page cache thrashes. In
- * 64 KiB pages that is 6,100 writes and 4,000 reads, and the build about
- * 0.5 s (15 %) faster (16 KiB: 0.35 s). The price is in updates in place:
- * a one-article update spends about 20 ms in kb.db instead of 10 (16 KiB:
- * 12). Search latency did not move. An existing file keeps the page size
- * it was made with. */
+/* The page size of a fresh kb.db. The FTS5 content table takes rows at
+ * hashed rowids, so every writer queue lands all over it: large pages
+ * keep a full build's page cache from thrashing, at a small cost to
+ * updates in place. An existing file keeps the page size it was made
+ * with. */
 #define INDEX_PAGE_SIZE 65536
 
 /* How long a writer waits for readers to finish, and a reader for a
@@ -74,31 +70,34 @@ int index_open(const char *path, sqlite3 **db);
 int index_open_update(const char *path, sqlite3 **db);
 
 /* One indexed part of an article: the intro (heading NULL) or a `##`
- * section, with its plain text. */
-struct index_section {
+ * heading with the text under it, as plain text. ("Part", since a
+ * section is a content folder.) */
+struct index_part {
 	const struct markdown_heading *heading;
 	char *text;
 };
 
-/* The article's sections from its parsed document (as the renderer has
- * it, so the Markdown is parsed once). The caller frees *out with
- * index_sections_free. */
-void index_sections_make(const struct article *article, cmark_node *document,
-			 struct index_section **out, size_t *count);
-void index_sections_free(struct index_section *sections, size_t count);
+/* The article's parts from its parsed document (as the renderer has it,
+ * so the Markdown is parsed once). The caller owns *out and frees it with
+ * index_parts_free. */
+void index_parts_make(const struct article *article, cmark_node *document,
+		      struct index_part **out, size_t *count);
+
+/* Frees the count parts index_parts_make gave, and the array. */
+void index_parts_free(struct index_part *parts, size_t count);
 
 /* Tells the index how many articles will be added (see
  * search_writer_expect): a full build's index is then written with its
  * last queues small, so little is left to write after the last page. */
 void index_expect_articles(sqlite3 *db, size_t count);
 
-/* Adds an article's rows (one per section) and its metadata. Rows are
+/* Adds an article's rows (one per part) and its metadata. Rows are
  * queued and written in rowid order later (by the next removal or by
  * index_close), so a duplicate may be reported then. 0, or -1 after a
  * diagnostic. */
 int index_add_article(sqlite3 *db, const struct site *site,
 		      const struct article *article,
-		      const struct index_section *sections, size_t count);
+		      const struct index_part *parts, size_t count);
 
 /* Adds a wizard node: url is its page URL, title the question or outcome,
  * body its plain text. Queued like article rows. 0, or -1 after a

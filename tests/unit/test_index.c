@@ -38,12 +38,12 @@ static char scratch[] = "/tmp/kbgen-test-index-XXXXXX";
 
 /* ---- a hand-made site ------------------------------------------------------- */
 
-/* An article of the fake site: its url path, title, tags and sections
+/* An article of the fake site: its url path, title, tags and parts
  * (intro first; then heading id and text, body text pairs). */
 struct fake_article {
 	const char *url_path, *title, *tags;
 	const char *intro;
-	const char *sections[3][3]; /* id, heading, text */
+	const char *parts[3][3]; /* id, heading, text */
 };
 
 static const struct fake_article article_a = {
@@ -87,7 +87,7 @@ static bool add_fake_article(sqlite3 *db, const struct fake_article *fake)
 	struct site site = {0};
 	struct article article = {0};
 	struct markdown_heading headings[3] = {{0}};
-	struct index_section sections[4] = {{0}};
+	struct index_part parts[4] = {{0}};
 	char *tags[4] = {0};
 	char *copy = xstrdup(fake->tags), *save = NULL;
 	size_t count = 0, tag_count = 0;
@@ -104,15 +104,15 @@ static bool add_fake_article(sqlite3 *db, const struct fake_article *fake)
 		tags[tag_count++] = tag;
 	article.meta.tags.items = tags;
 	article.meta.tags.count = tag_count;
-	sections[count++].text = (char *)fake->intro;
-	for (size_t i = 0; i < 3 && fake->sections[i][0]; i++) {
+	parts[count++].text = (char *)fake->intro;
+	for (size_t i = 0; i < 3 && fake->parts[i][0]; i++) {
 		headings[i].level = 2;
-		headings[i].id = (char *)fake->sections[i][0];
-		headings[i].text = (char *)fake->sections[i][1];
-		sections[count].heading = &headings[i];
-		sections[count++].text = (char *)fake->sections[i][2];
+		headings[i].id = (char *)fake->parts[i][0];
+		headings[i].text = (char *)fake->parts[i][1];
+		parts[count].heading = &headings[i];
+		parts[count++].text = (char *)fake->parts[i][2];
 	}
-	ok = index_add_article(db, &site, &article, sections, count) == 0;
+	ok = index_add_article(db, &site, &article, parts, count) == 0;
 	free(copy);
 	return ok;
 }
@@ -971,7 +971,7 @@ static char *bulk_text(unsigned seed, int words)
 }
 
 /* Article number's url path, "bulk/<number>/"; version changes its text.
- * Three rows: the intro and two sections. */
+ * Three rows: the intro and two parts. */
 static bool add_bulk_article(sqlite3 *db, unsigned number, unsigned version)
 {
 	char *url_path = xasprintf("bulk/%u/", number);
@@ -985,12 +985,12 @@ static bool add_bulk_article(sqlite3 *db, unsigned number, unsigned version)
 					     (unsigned)i,
 				     100);
 	fake.intro = texts[0];
-	fake.sections[0][0] = "one";
-	fake.sections[0][1] = "One";
-	fake.sections[0][2] = texts[1];
-	fake.sections[1][0] = "two";
-	fake.sections[1][1] = "Two";
-	fake.sections[1][2] = texts[2];
+	fake.parts[0][0] = "one";
+	fake.parts[0][1] = "One";
+	fake.parts[0][2] = texts[1];
+	fake.parts[1][0] = "two";
+	fake.parts[1][1] = "Two";
+	fake.parts[1][2] = texts[2];
 	ok = add_fake_article(db, &fake);
 	for (int i = 0; i < 3; i++)
 		free(texts[i]);
