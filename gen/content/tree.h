@@ -9,6 +9,11 @@
  *
  * Every mistake is reported through diag at the offending value's
  * path:line:col, all of them in one run; see tree_load for the list.
+ *
+ * The model, the lookups and the walk are tree.c, all a program that
+ * reads trees back from kb.db needs; tree_load and tree_load_all are
+ * treeload.c, with the graph checks in treecheck.c and the tree's own
+ * tests in treetest.c.
  */
 #ifndef KB_TREE_H
 #define KB_TREE_H
