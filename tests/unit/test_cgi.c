@@ -2,11 +2,12 @@
  * test_cgi.c — kb.cgi's request handler driven with made-up CGI
  * environments (as kcgi's regression tests do), against a kb.db built
  * here with build_run() from the shipped content into a scratch folder:
- * request parsing and its limits, every route and every status, the
- * headers of every response, the wizard walk (redirects, stale and
- * invalid answers, Change links keeping later answers, the summary),
- * escaping of hostile input, and the trees and theme read back from
- * kb.db (treestore, themestore) compared with what the build loaded.
+ * request parsing and its limits, the validators and query cleaning on
+ * their own, every route and every status, the headers of every
+ * response, the wizard walk (redirects, stale and invalid answers,
+ * Change links keeping later answers, the summary), escaping of hostile
+ * input, and the trees and theme read back from kb.db (treestore,
+ * themestore) compared with what the build loaded.
  *
  * Run from the repository root (tests/run does).
  */
@@ -155,7 +156,6 @@ static void test_parsing(void)
 	struct env env = {"GET", "/search", "q=a+b%2Fc&&=skip&q=second&bad=%zz%4&flag",
 			  CGI};
 	struct cgi_request parsed;
-	char big[CGI_QUERY_MAX_BYTES + 2];
 
 	cgi_request_parse(&parsed, fake_getenv, &env);
 	CHECK_INT(parsed.error, CGI_OK, "parse: a plain query is fine");
@@ -189,6 +189,14 @@ static void test_parsing(void)
 	cgi_request_parse(&parsed, fake_getenv, &env);
 	CHECK_INT(parsed.error, CGI_BAD_UTF8, "parse: a surrogate is refused");
 	cgi_request_free(&parsed);
+}
+
+/* The size limits, PATH_INFO, and the method and variables unset. */
+static void test_parsing_limits(void)
+{
+	struct env env = {"GET", "/search", NULL, CGI};
+	struct cgi_request parsed;
+	char big[CGI_QUERY_MAX_BYTES + 2];
 
 	memset(big, 'a', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
@@ -234,6 +242,137 @@ static void test_parsing(void)
 	CHECK_INT(parsed.method, CGI_OTHER, "parse: no REQUEST_METHOD is no GET");
 	CHECK_STR(parsed.path_info, "", "parse: no PATH_INFO is empty");
 	cgi_request_free(&parsed);
+}
+
+/* ---- validators --------------------------------------------------------------- */
+
+/* Parses query as a GET of /search and applies rules to it. */
+static enum cgi_error validate_query(const char *query,
+				     const struct cgi_field_rule *rules,
+				     size_t rule_count,
+				     struct cgi_request *parsed,
+				     struct cgi_fields *fields)
+{
+	struct env env = {"GET", "/search", query, CGI};
+
+	cgi_request_parse(parsed, fake_getenv, &env);
+	return cgi_validate(parsed, rules, rule_count, fields);
+}
+
+static void test_validate(void)
+{
+	static const struct cgi_field_rule search[] = {
+		{"q", cgi_check_query, CGI_REFUSE},
+		{"page", cgi_check_page, CGI_REFUSE},
+	};
+	static const struct cgi_field_rule answers[] = {
+		{NULL, cgi_check_answer, CGI_DROP},
+	};
+	static const struct cgi_field_rule unchecked_first[] = {
+		{"q", NULL, CGI_REFUSE},
+		{"q", cgi_check_query, CGI_DROP},
+	};
+	struct cgi_request parsed;
+	struct cgi_fields fields;
+
+	CHECK_INT(validate_query("q=spf&other=%01&page=2", search, 2, &parsed,
+				 &fields), CGI_OK,
+		  "validate: what no rule names is not checked");
+	CHECK_INT(fields.count, 2, "validate: only the named fields are kept");
+	CHECK_STR(cgi_field(&fields, "q"), "spf", "validate: q kept");
+	CHECK_STR(cgi_field(&fields, "page"), "2", "validate: page kept");
+	CHECK(cgi_field(&fields, "other") == NULL, "validate: other ignored");
+	free(fields.items);
+	cgi_request_free(&parsed);
+
+	CHECK_INT(validate_query("q=a&page=0", search, 2, &parsed, &fields),
+		  CGI_BAD_VALUE, "validate: a refusing rule refuses the request");
+	free(fields.items);
+	cgi_request_free(&parsed);
+
+	CHECK_INT(validate_query("a=b&x=%3Cb%3E&c=d", answers, 1, &parsed,
+				 &fields), CGI_OK,
+		  "validate: a dropping rule never refuses");
+	CHECK_INT(fields.count, 2, "validate: the answer that is no id dropped");
+	CHECK_STR(cgi_field(&fields, "c"), "d", "validate: the others kept in "
+		  "order");
+	free(fields.items);
+	cgi_request_free(&parsed);
+
+	CHECK_INT(validate_query("q=%01", unchecked_first, 2, &parsed, &fields),
+		  CGI_OK, "validate: a rule without a check matches nothing");
+	CHECK_INT(fields.count, 0, "validate: the next matching rule decides");
+	free(fields.items);
+	cgi_request_free(&parsed);
+}
+
+static void test_checks(void)
+{
+	struct buf text = {0};
+
+	CHECK_INT(cgi_check_page("page", ""), CGI_OK, "page: empty is the first");
+	CHECK_INT(cgi_check_page("page", "1"), CGI_OK, "page: 1");
+	CHECK_INT(cgi_check_page("page", "1000"), CGI_OK, "page: CGI_PAGE_MAX");
+	CHECK_INT(cgi_check_page("page", "1001"), CGI_BAD_VALUE,
+		  "page: over CGI_PAGE_MAX");
+	CHECK_INT(cgi_check_page("page", "0"), CGI_BAD_VALUE, "page: 0");
+	CHECK_INT(cgi_check_page("page", "12345"), CGI_BAD_VALUE,
+		  "page: five digits");
+	CHECK_INT(cgi_check_page("page", "1a"), CGI_BAD_VALUE, "page: not digits");
+
+	for (int i = 0; i < SEARCH_QUERY_MAX_CHARACTERS; i++)
+		buf_adds(&text, "\xE3\x81\x82");
+	CHECK_INT(cgi_check_query("q", buf_cstr(&text)), CGI_OK,
+		  "q: SEARCH_QUERY_MAX_CHARACTERS code points");
+	buf_adds(&text, "x");
+	CHECK_INT(cgi_check_query("q", buf_cstr(&text)), CGI_TOO_LARGE,
+		  "q: one code point more");
+	buf_free(&text);
+	CHECK_INT(cgi_check_query("q", "a\tb\r\nc"), CGI_OK,
+		  "q: tab, CR and LF pass");
+	CHECK_INT(cgi_check_query("q", "a\x01"), CGI_BAD_VALUE, "q: C0 refused");
+	CHECK_INT(cgi_check_query("q", "a\x7F"), CGI_BAD_VALUE, "q: DEL refused");
+	CHECK_INT(cgi_check_query("q", "a\xC2\x85"), CGI_BAD_VALUE,
+		  "q: C1 (NEL) refused");
+	CHECK_INT(cgi_check_answer("check-spam", "not-found"), CGI_OK,
+		  "answer: two ids");
+	CHECK_INT(cgi_check_answer("check-spam", "<b>"), CGI_BAD_VALUE,
+		  "answer: an option that is no id");
+}
+
+static void check_clean(const char *q, const char *expected, const char *what)
+{
+	char *clean = cgi_query_clean(q);
+
+	CHECK_STR(clean, expected, what);
+	free(clean);
+}
+
+static void test_query_clean(void)
+{
+	CHECK(cgi_query_clean(NULL) == NULL, "clean: NULL for NULL");
+	check_clean("迷惑 spf", "迷惑 spf", "clean: text stays");
+	check_clean("a\tb\r\nc", "a b  c", "clean: tab, CR, LF become spaces");
+	check_clean("x\xE2\x80\xAEy", "x y", "clean: U+202E becomes a space");
+	check_clean("x\xE2\x81\xA6y", "x y", "clean: U+2066 becomes a space");
+	check_clean("x\xE2\x80\xA8y", "x y", "clean: U+2028 becomes a space");
+	check_clean("\xEF\xBF\xBE", " ", "clean: U+FFFE becomes a space");
+	check_clean("\xEF\xB7\x90", " ", "clean: U+FDD0 becomes a space");
+}
+
+static void test_statuses(void)
+{
+	CHECK_INT(cgi_error_status(CGI_OK), 200, "status: CGI_OK");
+	CHECK_INT(cgi_error_status(CGI_NUL), 400, "status: CGI_NUL");
+	CHECK_INT(cgi_error_status(CGI_TOO_BROAD), 422, "status: CGI_TOO_BROAD");
+	CHECK_INT(cgi_error_status(CGI_UNAVAILABLE), 503,
+		  "status: CGI_UNAVAILABLE");
+	CHECK_INT(cgi_error_status(CGI_INTERNAL), 500, "status: CGI_INTERNAL");
+	CHECK_INT(cgi_error_status(99), 500, "status: an unknown error");
+	CHECK_STR(cgi_status_text(422), "Unprocessable Content", "status text: 422");
+	CHECK_STR(cgi_status_text(999), "Internal Server Error",
+		  "status text: an unknown status");
+	CHECK_STR(cgi_strerror(99), "unknown error", "strerror: an unknown error");
 }
 
 static void test_headers(void)
@@ -284,7 +423,6 @@ static void test_snippet_runs(void)
 static void test_search(void)
 {
 	struct reply reply;
-	struct buf text = {0};
 
 	get(&reply, "/search", "q=%E8%BF%B7%E6%83%91");
 	CHECK_INT(reply.response.status, 200, "search 迷惑: 200");
@@ -326,6 +464,12 @@ static void test_search(void)
 	CHECK(contains(reply.body, "このページには結果がありません"),
 	      "search past the last page: says so, links to the first");
 	reply_free(&reply);
+}
+
+/* No results, no words, and queries that try to become markup. */
+static void test_search_odd_queries(void)
+{
+	struct reply reply;
 
 	get(&reply, "/search", "q=qqqzzzxxyy");
 	CHECK_INT(reply.response.status, 200, "no results: 200");
@@ -361,6 +505,11 @@ static void test_search(void)
 	CHECK(contains(reply.body, "&lt;script&gt;alert(1)"),
 	      "search <script>: shown as text");
 	reply_free(&reply);
+}
+
+static void test_search_limits(void)
+{
+	struct buf text = {0};
 
 	/* 256 characters pass, 257 do not, in ASCII and in Japanese (9
 	 * bytes each once encoded: 257 of them also pass 2 KiB). */
@@ -535,6 +684,13 @@ static void test_wizard_walk(void)
 	      "outcome: summary names the outcome");
 	CHECK(!contains(reply.body, "class=\"options\""), "outcome: no options");
 	reply_free(&reply);
+}
+
+/* Answers that do not lead to the requested node, and paths that name no
+ * node. */
+static void test_wizard_detours(void)
+{
+	struct reply reply;
 
 	check_redirect(TREE "no-bounce-auth", "delivery-error-shown=no",
 		       CGI TREE "check-spam?delivery-error-shown=no",
@@ -1054,12 +1210,20 @@ int main(void)
 	CHECK(site.problem == NULL, "kb.db opens with its theme");
 
 	test_parsing();
+	test_parsing_limits();
+	test_validate();
+	test_checks();
+	test_query_clean();
+	test_statuses();
 	test_headers();
 	test_snippet_runs();
 	if (site.problem == NULL) {
 		test_search();
+		test_search_odd_queries();
+		test_search_limits();
 		test_search_json();
 		test_wizard_walk();
+		test_wizard_detours();
 		test_other_statuses();
 		test_treestore();
 		test_themestore();
