@@ -13,7 +13,7 @@
 
 #include "cgi/request.h"
 #include "db/themestore.h"
-#include "html/theme.h"
+#include "html/page.h"
 
 /* The HTTP status a cgi_error is answered with (200 for CGI_OK). */
 int cgi_error_status(int error);

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "content/site.h"
-#include "html/theme.h"
+#include "html/page.h"
 
 /* A troubleshooting wizard as the home page and navigation show it. */
 struct render_wizard_entry {

@@ -1,19 +1,18 @@
 /*
- * theme.c — layout loading, the page template, per-page filling and
- * UTF-8 serialization (through htmlout).
+ * theme.c — the theme: theme/layout.html loaded and filled with what
+ * every page shares, the UI strings, the navigation, and the cache where
+ * the page module keeps what it derives from them (page.c builds pages).
  */
 #include "html/theme.h"
 
 #include <errno.h>
 #include <libxml/HTMLparser.h>
-#include <libxml/HTMLtree.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/diag.h"
 #include "html/dom.h"
-#include "html/htmlout.h"
 #include "base/util.h"
 #include "content/yamldoc.h"
 
@@ -25,51 +24,15 @@ struct nav_entry {
 	char *label;
 };
 
-/* What a page puts where in the layout. Every hole but the last kind
- * replaces a layout element with the page's own copy of it; APPEND
- * holes sit before an element's end tag and take the page's extra
- * children (of <head>, or of the root element in a layout without
- * <head> or data-kb="main"). */
-enum hole_kind {
-	HOLE_TITLE,
-	HOLE_DESCRIPTION,
-	HOLE_SEARCH_INPUT,
-	HOLE_BREADCRUMBS,
-	HOLE_MAIN,
-	HOLE_APPEND,
-};
-
-struct hole {
-	enum hole_kind kind;
-	xmlNodePtr node;	/* in the template's document */
-	size_t offset;		/* where it sits in the template's bytes */
-};
-
-/* The layout as every page shares it, made once (the slots found, the
- * navigation filled, the data-kb attributes gone) and serialized into
- * static bytes with holes. Immutable once made, so pages on any thread
- * read it without a lock. */
-struct page_template {
-	xmlDocPtr document;
-	struct buf bytes;
-	struct hole *holes;
-	size_t hole_count, hole_capacity;
-	/* Slots found while preparing, turned into holes in order. */
-	xmlNodePtr *titles, *descriptions;
-	size_t title_count, title_capacity;
-	size_t description_count, description_capacity;
-	xmlNodePtr head, main, breadcrumbs, search_input;
-	xmlNodePtr head_marker, main_marker;
-	struct page_template *older;
-};
-
-/* Templates are made on the first page_new after a change of the
- * navigation; older ones stay until theme_free (pages may still point
- * at them). */
-struct template_cache {
+/* What theme_cached keeps: the object made for the current navigation,
+ * and those made before a theme_add_nav, which stay until theme_free
+ * (pages may still point at them). */
+struct theme_cache {
 	pthread_mutex_t lock;
-	struct page_template *current;
-	struct page_template *stale;
+	void *current;
+	void **stale;
+	size_t stale_count, stale_capacity;
+	void (*release)(void *object);
 };
 
 struct theme {
@@ -80,41 +43,8 @@ struct theme {
 	size_t string_count;
 	struct nav_entry *nav;
 	size_t nav_count, nav_capacity;
-	struct template_cache *templates;
+	struct theme_cache *cache;
 };
-
-struct crumb {
-	char *href;
-	char *label;
-};
-
-/* A page owns only what differs from the template: a copy of each
- * hole's element (children of a holder element in a small document). */
-struct page {
-	const struct theme *theme;
-	const struct page_template *template;
-	xmlDocPtr document;
-	xmlNodePtr *nodes;	/* one per template hole */
-	xmlNodePtr main, head, breadcrumbs, search_input;
-	struct crumb *crumbs;
-	size_t crumb_count, crumb_capacity;
-};
-
-static char *kb_attribute(xmlNodePtr node, const char *name)
-{
-	xmlChar *value;
-	char *copy;
-
-	/* xmlHasProp does not allocate: most elements have no such attribute */
-	if (node->properties == NULL || xmlHasProp(node, BAD_CAST name) == NULL)
-		return NULL;
-	value = xmlGetProp(node, BAD_CAST name);
-	if (value == NULL)
-		return NULL;
-	copy = xstrdup((const char *)value);
-	xmlFree(value);
-	return copy;
-}
 
 const char *theme_text(const struct theme *theme, const char *key)
 {
@@ -201,7 +131,7 @@ static bool is_relative_url(const char *url)
 static void rewrite_url_attribute(struct theme *theme, xmlNodePtr node,
 				  const char *name)
 {
-	char *value = kb_attribute(node, name);
+	char *value = dom_attribute(node, name);
 	char *url;
 
 	if (value == NULL)
@@ -217,7 +147,7 @@ static void rewrite_url_attribute(struct theme *theme, xmlNodePtr node,
 
 static void apply_text_attribute(struct theme *theme, xmlNodePtr node)
 {
-	char *spec = kb_attribute(node, "data-kb-text-attr");
+	char *spec = dom_attribute(node, "data-kb-text-attr");
 	char *equals;
 
 	if (spec == NULL)
@@ -233,7 +163,7 @@ static void apply_text_attribute(struct theme *theme, xmlNodePtr node)
 
 static void apply_text(struct theme *theme, xmlNodePtr node)
 {
-	char *key = kb_attribute(node, "data-kb-text");
+	char *key = dom_attribute(node, "data-kb-text");
 
 	if (key == NULL)
 		return;
@@ -245,7 +175,7 @@ static void apply_text(struct theme *theme, xmlNodePtr node)
 
 static void apply_slot(xmlNodePtr node, const struct theme_config *config)
 {
-	char *slot = kb_attribute(node, "data-kb");
+	char *slot = dom_attribute(node, "data-kb");
 
 	if (slot == NULL)
 		return;
@@ -324,9 +254,11 @@ static struct theme *theme_new(const struct theme_config *config)
 
 	theme->base_path = xstrdup(config->base_path);
 	theme->site_title = xstrdup(config->site_title);
-	theme->templates = xcalloc(1, sizeof *theme->templates);
-	if (pthread_mutex_init(&theme->templates->lock, NULL) != 0)
-		abort();
+	theme->cache = xcalloc(1, sizeof *theme->cache);
+	/* With default attributes only a lack of memory or of other system
+	 * resources makes this fail: the out-of-memory case. */
+	if (pthread_mutex_init(&theme->cache->lock, NULL) != 0)
+		out_of_memory();
 	return theme;
 }
 
@@ -347,7 +279,7 @@ static void add_live_reload_script(struct theme *theme)
 	script = dom_element(node, "script", NULL);
 	url = theme_url(theme, "_kb/live.js");
 	dom_set(script, "src", url);
-	xmlNewProp(script, BAD_CAST "defer", NULL);
+	dom_set_boolean(script, "defer");
 	free(url);
 }
 
@@ -382,28 +314,22 @@ struct theme *theme_load_memory(const struct theme_config *config,
 	return theme;
 }
 
-static void template_free(struct page_template *template)
+static void cache_free(struct theme_cache *cache)
 {
-	while (template != NULL) {
-		struct page_template *older = template->older;
-		xmlFreeDoc(template->document);
-		buf_free(&template->bytes);
-		free(template->holes);
-		free(template->titles);
-		free(template->descriptions);
-		free(template);
-		template = older;
-	}
+	if (cache->current != NULL)
+		cache->release(cache->current);
+	for (size_t i = 0; i < cache->stale_count; i++)
+		cache->release(cache->stale[i]);
+	free(cache->stale);
+	pthread_mutex_destroy(&cache->lock);
+	free(cache);
 }
 
 void theme_free(struct theme *theme)
 {
 	if (theme == NULL)
 		return;
-	template_free(theme->templates->current);
-	template_free(theme->templates->stale);
-	pthread_mutex_destroy(&theme->templates->lock);
-	free(theme->templates);
+	cache_free(theme->cache);
 	if (theme->layout)
 		xmlFreeDoc(theme->layout);
 	for (size_t i = 0; i < theme->string_count; i++) {
@@ -424,17 +350,20 @@ void theme_free(struct theme *theme)
 
 void theme_add_nav(struct theme *theme, const char *path, const char *label)
 {
+	struct theme_cache *cache = theme->cache;
+
 	theme->nav = xgrow(theme->nav, &theme->nav_capacity,
 			   theme->nav_count + 1, sizeof *theme->nav);
 	theme->nav[theme->nav_count].path = xstrdup(path);
 	theme->nav[theme->nav_count++].label = xstrdup(label);
-	pthread_mutex_lock(&theme->templates->lock);
-	if (theme->templates->current != NULL) {
-		theme->templates->current->older = theme->templates->stale;
-		theme->templates->stale = theme->templates->current;
-		theme->templates->current = NULL;
+	pthread_mutex_lock(&cache->lock);
+	if (cache->current != NULL) {
+		cache->stale = xgrow(cache->stale, &cache->stale_capacity,
+				     cache->stale_count + 1, sizeof *cache->stale);
+		cache->stale[cache->stale_count++] = cache->current;
+		cache->current = NULL;
 	}
-	pthread_mutex_unlock(&theme->templates->lock);
+	pthread_mutex_unlock(&cache->lock);
 }
 
 size_t theme_nav_count(const struct theme *theme)
@@ -449,307 +378,29 @@ void theme_nav_entry(const struct theme *theme, size_t index,
 	*label = theme->nav[index].label;
 }
 
-static void fill_nav(const struct theme *theme, xmlNodePtr list)
+const char *theme_site_title(const struct theme *theme)
 {
-	dom_clear(list);
-	for (size_t i = 0; i < theme->nav_count; i++) {
-		char *url = theme_url(theme, theme->nav[i].path);
-		dom_link(dom_element(list, "li", NULL), url, theme->nav[i].label);
-		free(url);
-	}
+	return theme->site_title;
 }
 
-static void fill_title(struct page *page, xmlNodePtr node, const char *title)
+xmlDocPtr theme_layout(const struct theme *theme)
 {
-	char *text = title ? xasprintf("%s | %s", title, page->theme->site_title)
-			   : xstrdup(page->theme->site_title);
-
-	dom_clear(node);
-	dom_text(node, text);
-	free(text);
+	return theme->layout;
 }
 
-static xmlNodePtr *push_node(xmlNodePtr *nodes, size_t *count,
-			     size_t *capacity, xmlNodePtr node)
+const void *theme_cached(const struct theme *theme,
+			 void *(*make)(const struct theme *theme),
+			 void (*release)(void *object))
 {
-	nodes = xgrow(nodes, capacity, *count + 1, sizeof *nodes);
-	nodes[(*count)++] = node;
-	return nodes;
-}
-
-/* Finds the per-page slots in the template's copy of the layout (the
- * last <head>, main, breadcrumbs and search box win, every title and
- * description counts), fills the navigation and drops data-kb. */
-static void find_slots(const struct theme *theme,
-		       struct page_template *template, xmlNodePtr node)
-{
-	for (; node != NULL; node = node->next) {
-		char *slot;
-
-		if (node->type != XML_ELEMENT_NODE)
-			continue;
-		if (xmlStrEqual(node->name, BAD_CAST "head"))
-			template->head = node;
-		slot = kb_attribute(node, "data-kb");
-		if (slot != NULL) {
-			if (strcmp(slot, "title") == 0)
-				template->titles = push_node(
-					template->titles, &template->title_count,
-					&template->title_capacity, node);
-			else if (strcmp(slot, "description") == 0)
-				template->descriptions = push_node(
-					template->descriptions,
-					&template->description_count,
-					&template->description_capacity, node);
-			else if (strcmp(slot, "main") == 0)
-				template->main = node;
-			else if (strcmp(slot, "breadcrumbs") == 0)
-				template->breadcrumbs = node;
-			else if (strcmp(slot, "search-input") == 0)
-				template->search_input = node;
-			else if (strcmp(slot, "site-nav") == 0)
-				fill_nav(theme, node);
-			xmlUnsetProp(node, BAD_CAST "data-kb");
-			free(slot);
-		}
-		find_slots(theme, template, node->children);
-	}
-}
-
-static bool is_one_of(xmlNodePtr node, xmlNodePtr *nodes, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		if (nodes[i] == node)
-			return true;
-	return false;
-}
-
-/* htmlout_skip_fn: leaves a hole where each slot is. */
-static bool make_hole(void *user, xmlNodePtr element, struct buf *out)
-{
-	struct page_template *template = user;
-	enum hole_kind kind;
-
-	if (is_one_of(element, template->titles, template->title_count))
-		kind = HOLE_TITLE;
-	else if (is_one_of(element, template->descriptions,
-			   template->description_count))
-		kind = HOLE_DESCRIPTION;
-	else if (element == template->search_input)
-		kind = HOLE_SEARCH_INPUT;
-	else if (element == template->breadcrumbs)
-		kind = HOLE_BREADCRUMBS;
-	else if (element == template->main)
-		kind = HOLE_MAIN;
-	else if (element == template->head_marker ||
-		 element == template->main_marker)
-		kind = HOLE_APPEND;
-	else
-		return false;
-	template->holes = xgrow(template->holes, &template->hole_capacity,
-				template->hole_count + 1,
-				sizeof *template->holes);
-	template->holes[template->hole_count++] = (struct hole){
-		.kind = kind, .node = element, .offset = out->length};
-	return true;
-}
-
-/* An empty element at the end of parent's children: where the page's
- * extra children go. */
-static xmlNodePtr add_marker(xmlNodePtr parent)
-{
-	return xmlAddChild(parent, xmlNewDocNode(parent->doc, NULL,
-						 parent->name, NULL));
-}
-
-static struct page_template *template_new(const struct theme *theme)
-{
-	struct page_template *template = xcalloc(1, sizeof *template);
-	xmlNodePtr root;
-
-	template->document = xmlCopyDoc(theme->layout, 1);
-	if (template->document == NULL)
-		abort();
-	root = xmlDocGetRootElement(template->document);
-	find_slots(theme, template, root);
-	template->head_marker = add_marker(template->head ? template->head
-					   : root);
-	if (template->main == NULL)
-		template->main_marker = template->head == NULL
-			? template->head_marker : add_marker(root);
-	htmlout_node(&template->bytes, (xmlNodePtr)template->document,
-		     make_hole, template);
-	return template;
-}
-
-/* The theme's current template, made when missing. */
-static const struct page_template *theme_template(const struct theme *theme)
-{
-	struct template_cache *cache = theme->templates;
-	const struct page_template *template;
+	struct theme_cache *cache = theme->cache;
+	const void *object;
 
 	pthread_mutex_lock(&cache->lock);
-	if (cache->current == NULL)
-		cache->current = template_new(theme);
-	template = cache->current;
+	if (cache->current == NULL) {
+		cache->current = make(theme);
+		cache->release = release;
+	}
+	object = cache->current;
 	pthread_mutex_unlock(&cache->lock);
-	return template;
-}
-
-/* The page's own copy of a hole's element, filled as far as page_new
- * can. */
-static xmlNodePtr copy_hole(struct page *page, const struct hole *hole,
-			    const char *title, const char *description)
-{
-	const struct page_template *template = page->template;
-	xmlNodePtr node;
-
-	if (hole->kind == HOLE_APPEND) {
-		node = xmlNewDocNode(page->document, NULL, hole->node->name, NULL);
-		if (hole->node == template->head_marker)
-			page->head = node;
-		if (hole->node == template->main_marker)
-			page->main = node;
-		return node;
-	}
-	/* 2: the element and its attributes; 1: with its children too. */
-	node = xmlDocCopyNode(hole->node, page->document,
-			      hole->kind == HOLE_DESCRIPTION ||
-			      hole->kind == HOLE_SEARCH_INPUT ? 1 : 2);
-	if (node == NULL)
-		abort();
-	if (hole->kind == HOLE_TITLE)
-		fill_title(page, node, title);
-	else if (hole->kind == HOLE_DESCRIPTION)
-		dom_set(node, "content", description ? description : "");
-	else if (hole->kind == HOLE_SEARCH_INPUT)
-		page->search_input = node;
-	else if (hole->kind == HOLE_BREADCRUMBS)
-		page->breadcrumbs = node;
-	else
-		page->main = node;
-	return node;
-}
-
-struct page *page_new(const struct theme *theme, const char *title,
-		      const char *description)
-{
-	struct page *page = xcalloc(1, sizeof *page);
-	xmlNodePtr holder;
-
-	page->theme = theme;
-	page->template = theme_template(theme);
-	page->document = htmlNewDocNoDtD(NULL, NULL);
-	if (page->document == NULL)
-		abort();
-	holder = xmlNewDocNode(page->document, NULL, BAD_CAST "html", NULL);
-	xmlDocSetRootElement(page->document, holder);
-	page->nodes = xcalloc(page->template->hole_count, sizeof *page->nodes);
-	for (size_t i = 0; i < page->template->hole_count; i++)
-		page->nodes[i] = xmlAddChild(holder, copy_hole(
-			page, &page->template->holes[i], title, description));
-	/* Only when a broken layout nests these inside another slot: the
-	 * content has nowhere to go. */
-	if (page->main == NULL)
-		page->main = holder;
-	if (page->head == NULL)
-		page->head = holder;
-	return page;
-}
-
-xmlNodePtr page_main(struct page *page)
-{
-	return page->main;
-}
-
-xmlNodePtr page_head(struct page *page)
-{
-	return page->head;
-}
-
-void page_add_breadcrumb(struct page *page, const char *href,
-			 const char *label)
-{
-	page->crumbs = xgrow(page->crumbs, &page->crumb_capacity,
-			     page->crumb_count + 1, sizeof *page->crumbs);
-	page->crumbs[page->crumb_count].href = href ? xstrdup(href) : NULL;
-	page->crumbs[page->crumb_count++].label = xstrdup(label);
-}
-
-/* A visitor's text: htmlout escapes every '<' and '&' in attribute
- * values (libxml2's serializer copied "<!--...-->" in them raw). */
-void page_set_search_query(struct page *page, const char *query)
-{
-	if (page->search_input != NULL)
-		dom_set(page->search_input, "value", query);
-}
-
-static void fill_breadcrumbs(struct page *page)
-{
-	xmlNodePtr list;
-
-	if (page->breadcrumbs == NULL || page->crumb_count == 0)
-		return;
-	dom_clear(page->breadcrumbs);
-	list = dom_element(page->breadcrumbs, "ol", NULL);
-	for (size_t i = 0; i < page->crumb_count; i++) {
-		xmlNodePtr item = dom_element(list, "li", NULL);
-		if (page->crumbs[i].href != NULL) {
-			dom_link(item, page->crumbs[i].href, page->crumbs[i].label);
-		} else {
-			dom_text(item, page->crumbs[i].label);
-			dom_set(item, "aria-current", "page");
-		}
-	}
-}
-
-void page_render(struct page *page, char **out, size_t *length)
-{
-	const struct page_template *template = page->template;
-	struct buf html = {0};
-	size_t done = 0;
-
-	fill_breadcrumbs(page);
-	/* Room for the layout and a typical page's content at once. */
-	html.data = xmalloc(template->bytes.length * 2 + 4096);
-	html.capacity = template->bytes.length * 2 + 4096;
-	for (size_t i = 0; i < template->hole_count; i++) {
-		const struct hole *hole = &template->holes[i];
-		buf_add(&html, template->bytes.data + done, hole->offset - done);
-		done = hole->offset;
-		if (hole->kind == HOLE_APPEND)
-			htmlout_children(&html, page->nodes[i]);
-		else if (hole->kind != HOLE_BREADCRUMBS || page->crumb_count > 0)
-			htmlout_node(&html, page->nodes[i], NULL, NULL);
-	}
-	buf_add(&html, template->bytes.data + done,
-		template->bytes.length - done);
-	*length = html.length;
-	*out = buf_detach(&html);
-}
-
-int page_save(struct page *page, const char *path)
-{
-	char *html;
-	size_t length;
-	int rc;
-
-	page_render(page, &html, &length);
-	rc = write_file(path, html, length);
-	free(html);
-	return rc;
-}
-
-void page_free(struct page *page)
-{
-	if (page == NULL)
-		return;
-	for (size_t i = 0; i < page->crumb_count; i++) {
-		free(page->crumbs[i].href);
-		free(page->crumbs[i].label);
-	}
-	free(page->crumbs);
-	free(page->nodes);
-	xmlFreeDoc(page->document);
-	free(page);
+	return object;
 }

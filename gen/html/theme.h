@@ -9,15 +9,15 @@
  *   data-kb-text="key"            the element's text becomes UI string key
  *   data-kb-text-attr="attr=key"  the attribute becomes UI string key
  * Relative href/src/action values in the layout (static/style.css,
- * index.html) are rewritten against the site's base path. Every data-kb
- * attribute is removed from the pages written.
+ * index.html) are rewritten against the site's base path. The theme fills
+ * what every page shares; page.h builds the pages and fills the rest.
+ * Every data-kb attribute is removed from the pages written.
  */
 #ifndef KB_THEME_H
 #define KB_THEME_H
 
-#include <stdbool.h>
-
 #include <libxml/tree.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct theme_config {
@@ -62,40 +62,26 @@ size_t theme_nav_count(const struct theme *theme);
 void theme_nav_entry(const struct theme *theme, size_t index,
 		     const char **path, const char **label);
 
-struct page;
+/* The site's title as configured. Owned by the theme. */
+const char *theme_site_title(const struct theme *theme);
 
-/* A new page from the layout. title NULL means the site's title alone
- * (the home page). The caller frees with page_free (or page_save then
- * page_free). The theme must outlive the page. */
-struct page *page_new(const struct theme *theme, const char *title,
-		      const char *description);
+/* The layout as loaded, with what every page shares filled in (URLs
+ * rewritten, UI strings, site title, search form) and the per-page
+ * data-kb slots still marked. Owned by the theme; read it, never change
+ * it (pages on several threads copy it at once). */
+xmlDocPtr theme_layout(const struct theme *theme);
 
-/* The <main> element to fill with the page's content, empty at first
- * (without data-kb="main" in the layout, what is appended comes out at
- * the end of the root element). Owned by the page. */
-xmlNodePtr page_main(struct page *page);
-
-/* Where extra <head> elements go (redirects, canonical links): what is
- * appended comes out after the layout's own <head> children (at the end
- * of the root element when the layout has no <head>). Owned by the
- * page; it holds only what the page added. */
-xmlNodePtr page_head(struct page *page);
-
-/* Appends a breadcrumb; href NULL marks the current page (last). Pages
- * with no breadcrumbs show none. */
-void page_add_breadcrumb(struct page *page, const char *href,
-			 const char *label);
-
-/* Puts text into the search box (a results page keeps the query). */
-void page_set_search_query(struct page *page, const char *query);
-
-/* Serializes the page as HTML5 in UTF-8 (raw, not numeric references).
- * The caller frees *out. Finalizes the page: call once. */
-void page_render(struct page *page, char **out, size_t *length);
-
-/* page_render, then writes the bytes to path. 0, or -1 with errno. */
-int page_save(struct page *page, const char *path);
-
-void page_free(struct page *page);
+/*
+ * The object make builds from the theme as it stands (layout, strings,
+ * navigation), shared by every caller until the next theme_add_nav: made
+ * on the first call, under a lock, so pages on any thread may ask at
+ * once. Objects made before a theme_add_nav stay valid (pages may still
+ * point at them) until theme_free releases each with release. The theme
+ * owns what it returns. One kind of object per theme: every call passes
+ * the same make and release (page.c keeps its page template here).
+ */
+const void *theme_cached(const struct theme *theme,
+			 void *(*make)(const struct theme *theme),
+			 void (*release)(void *object));
 
 #endif

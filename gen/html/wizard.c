@@ -12,6 +12,7 @@
 
 #include "base/diag.h"
 #include "html/dom.h"
+#include "html/page.h"
 #include "content/markdown.h"
 #include "html/treemap.h"
 #include "base/util.h"
@@ -590,7 +591,7 @@ static int add_svg(const struct render_context *context, xmlNodePtr parent,
 	}
 	copy = xmlDocCopyNode(xmlDocGetRootElement(document), parent->doc, 1);
 	if (copy == NULL)
-		abort();
+		out_of_memory();
 	xmlAddChild(parent, copy);
 	dom_set(copy, "role", "img");
 	dom_set(copy, "aria-label", label);

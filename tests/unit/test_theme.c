@@ -12,6 +12,7 @@
 
 #include "html/dom.h"
 #include "test.h"
+#include "html/page.h"
 #include "html/theme.h"
 #include "base/util.h"
 
