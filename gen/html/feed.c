@@ -38,10 +38,11 @@ static xmlTextWriterPtr open_writer(xmlBufferPtr *buffer)
 {
 	xmlTextWriterPtr writer;
 
+	/* Both fail only when memory runs out. */
 	*buffer = xmlBufferCreate();
 	writer = *buffer ? xmlNewTextWriterMemory(*buffer, 0) : NULL;
 	if (writer == NULL)
-		abort();
+		out_of_memory();
 	xmlTextWriterSetIndent(writer, 1);
 	xmlTextWriterStartDocument(writer, NULL, "UTF-8", NULL);
 	return writer;
