@@ -1,0 +1,18 @@
+/*
+ * query.h — inside db: the query builder search_build_query and
+ * search_run share (see search.h, "Queries").
+ */
+#ifndef KB_QUERY_H
+#define KB_QUERY_H
+
+#include <stddef.h>
+
+/* search_build_query, also giving in *singles what kb_snippet needs to
+ * mark one-character prefix terms exactly: per phrase its one-character
+ * term or nothing, separated by US (0x1F). On SEARCH_OK the caller owns
+ * and frees both; both are NULL when the text has nothing searchable or
+ * the call fails. Returns a search_status. */
+int query_build(const char *user_text, size_t length, char **fts_query,
+		char **singles);
+
+#endif

@@ -1,0 +1,421 @@
+/*
+ * snippet.c — kb_snippet, the FTS5 auxiliary function that cuts a window
+ * of a matched row and marks what matched, and the turning of its marked
+ * text into the snippet a search result carries (see snippet.h).
+ */
+#include "db/snippet.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "db/search.h"
+#include "db/tokenizer.h"
+#include "base/util.h"
+
+enum search_column { COLUMN_TITLE, COLUMN_HEADING, COLUMN_TAGS, COLUMN_BODY };
+
+/* Marks placed by kb_snippet around matched text; any such bytes in the
+ * text itself become spaces as the snippet is copied. */
+#define MARK_OPEN '\x02'
+#define MARK_CLOSE '\x03'
+
+struct byte_range {
+	size_t start, end;
+};
+
+struct ranges {
+	struct byte_range *items;
+	size_t count, capacity;
+};
+
+static void ranges_add(struct ranges *ranges, size_t start, size_t end)
+{
+	ranges->items = xgrow(ranges->items, &ranges->capacity,
+			      ranges->count + 1, sizeof *ranges->items);
+	ranges->items[ranges->count].start = start;
+	ranges->items[ranges->count].end = end;
+	ranges->count++;
+}
+
+static int compare_ranges(const void *left, const void *right)
+{
+	const struct byte_range *a = left, *b = right;
+
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	return 0;
+}
+
+/* Sorts the ranges and merges those that overlap or touch, so that
+ * overlapping bigrams (迷惑, 惑メ) give one marked run. */
+static void ranges_merge(struct ranges *ranges)
+{
+	size_t kept = 0, i;
+
+	if (ranges->count == 0)
+		return;
+	qsort(ranges->items, ranges->count, sizeof *ranges->items,
+	      compare_ranges);
+	for (i = 1; i < ranges->count; i++) {
+		struct byte_range *last = &ranges->items[kept];
+
+		if (ranges->items[i].start <= last->end) {
+			if (ranges->items[i].end > last->end)
+				last->end = ranges->items[i].end;
+		} else {
+			ranges->items[++kept] = ranges->items[i];
+		}
+	}
+	ranges->count = kept + 1;
+}
+
+/* One token position of a column as the index saw it (document mode):
+ * the token's range and text, and for the last bigram of a run the
+ * colocated last character. */
+struct position {
+	size_t start, end;
+	size_t text, length; /* the normalised token, in positions.texts */
+	unsigned flags;
+	bool has_last;       /* a colocated last character follows */
+	size_t last_start, last_end, last_text, last_length;
+};
+
+struct positions {
+	struct position *items;
+	size_t count, capacity;
+	struct buf texts;
+};
+
+static int collect_position(void *context, const struct kb_token *token)
+{
+	struct positions *positions = context;
+	size_t text = positions->texts.length;
+	struct position *position;
+
+	buf_add(&positions->texts, token->text, token->length);
+	if (token->flags & KB_TOKEN_COLOCATED) {
+		if (positions->count > 0) {
+			position = &positions->items[positions->count - 1];
+			position->has_last = true;
+			position->last_start = token->start;
+			position->last_end = token->end;
+			position->last_text = text;
+			position->last_length = token->length;
+		}
+		return 0;
+	}
+	positions->items = xgrow(positions->items, &positions->capacity,
+				 positions->count + 1, sizeof *positions->items);
+	position = &positions->items[positions->count++];
+	memset(position, 0, sizeof *position);
+	position->start = token->start;
+	position->end = token->end;
+	position->text = text;
+	position->length = token->length;
+	position->flags = token->flags;
+	return 0;
+}
+
+static bool text_starts_with(const struct positions *positions, size_t text,
+			     size_t length, const char *prefix,
+			     size_t prefix_length)
+{
+	return prefix_length <= length &&
+	       memcmp(positions->texts.data + text, prefix, prefix_length) == 0;
+}
+
+/* Adds the characters a one-character prefix term matched at position
+ * index: the first character of the bigram there when it starts with
+ * the term, and the run's colocated last character when it is the term. */
+static void add_single(const struct positions *positions, size_t index,
+		       const char *single, size_t length, struct ranges *out)
+{
+	const struct position *at = &positions->items[index];
+	size_t second;
+
+	if (at->flags & KB_TOKEN_SINGLE) {
+		ranges_add(out, at->start, at->end);
+		return;
+	}
+	if (text_starts_with(positions, at->text, at->length, single, length)) {
+		second = at->has_last ? at->last_start
+		       : index + 1 < positions->count
+			       ? positions->items[index + 1].start
+			       : at->end;
+		ranges_add(out, at->start, second > at->start ? second : at->end);
+	}
+	if (at->has_last && at->last_length == length &&
+	    text_starts_with(positions, at->last_text, at->last_length, single,
+			     length))
+		ranges_add(out, at->last_start, at->last_end);
+}
+
+/* The phrases' one-character prefix terms: `singles` holds one entry per
+ * phrase, separated by US (0x1F), each empty or the character. */
+static void single_of_phrase(const char *singles, int phrase,
+			     const char **text, size_t *length)
+{
+	const char *end;
+
+	*text = NULL;
+	*length = 0;
+	for (; singles != NULL && phrase > 0; phrase--) {
+		singles = strchr(singles, '\x1F');
+		if (singles != NULL)
+			singles++;
+	}
+	if (singles == NULL)
+		return;
+	end = strchr(singles, '\x1F');
+	*text = singles;
+	*length = end ? (size_t)(end - singles) : strlen(singles);
+}
+
+/* Adds the byte range matched by one phrase instance covering positions
+ * first..last. */
+static void add_instance(const struct positions *positions, size_t first,
+			 size_t last, const char *single, size_t single_length,
+			 struct ranges *out)
+{
+	if (single_length == 0) {
+		ranges_add(out, positions->items[first].start,
+			   positions->items[last].end);
+		return;
+	}
+	if (last > first)
+		ranges_add(out, positions->items[first].start,
+			   positions->items[last - 1].end);
+	add_single(positions, last, single, single_length, out);
+}
+
+/* The byte ranges of the current row's phrase matches in column. */
+static int match_ranges(const Fts5ExtensionApi *api, Fts5Context *fts,
+			int column, const char *text, int length,
+			const char *singles, struct ranges *out)
+{
+	struct positions positions = {0};
+	int count = 0, i, rc;
+
+	kb_tokenize(text, (size_t)length, KB_TOKENIZE_DOCUMENT,
+		    collect_position, &positions);
+	rc = api->xInstCount(fts, &count);
+	for (i = 0; rc == SQLITE_OK && i < count; i++) {
+		int phrase, instance_column, offset, last;
+		const char *single;
+		size_t single_length;
+
+		rc = api->xInst(fts, i, &phrase, &instance_column, &offset);
+		if (rc != SQLITE_OK || instance_column != column)
+			continue;
+		last = offset + api->xPhraseSize(fts, phrase) - 1;
+		if (offset < 0 || last < offset ||
+		    (size_t)last >= positions.count)
+			continue;
+		single_of_phrase(singles, phrase, &single, &single_length);
+		add_instance(&positions, (size_t)offset, (size_t)last, single,
+			     single_length, out);
+	}
+	ranges_merge(out);
+	free(positions.items);
+	buf_free(&positions.texts);
+	return rc;
+}
+
+/* The body when it has text (a title-only match still shows where the
+ * section begins), else the first column that matched. */
+static int snippet_column(const Fts5ExtensionApi *api, Fts5Context *fts,
+			  int *column)
+{
+	const char *text;
+	int length = 0, count = 0, phrase, offset, rc;
+
+	rc = api->xColumnText(fts, COLUMN_BODY, &text, &length);
+	*column = COLUMN_BODY;
+	if (rc != SQLITE_OK || length > 0)
+		return rc;
+	*column = COLUMN_TITLE;
+	rc = api->xInstCount(fts, &count);
+	if (rc == SQLITE_OK && count > 0)
+		rc = api->xInst(fts, 0, &phrase, column, &offset);
+	return rc;
+}
+
+static bool is_continuation(char byte)
+{
+	return ((unsigned char)byte & 0xC0) == 0x80;
+}
+
+static size_t skip_forward(const char *text, size_t length, size_t at,
+			   size_t characters)
+{
+	for (; at < length && characters > 0; characters--) {
+		at++;
+		while (at < length && is_continuation(text[at]))
+			at++;
+	}
+	return at;
+}
+
+static size_t skip_back(const char *text, size_t at, size_t characters)
+{
+	for (; at > 0 && characters > 0; characters--) {
+		at--;
+		while (at > 0 && is_continuation(text[at]))
+			at--;
+	}
+	return at;
+}
+
+static size_t ranges_inside(const struct ranges *ranges, size_t start,
+			    size_t end)
+{
+	size_t inside = 0, i;
+
+	for (i = 0; i < ranges->count; i++)
+		inside += ranges->items[i].start >= start &&
+			  ranges->items[i].end <= end;
+	return inside;
+}
+
+/* The window of `width` characters holding the most matches, each
+ * candidate starting a quarter of the width before a match; the earliest
+ * wins a tie. */
+static struct byte_range choose_window(const char *text, size_t length,
+				       const struct ranges *ranges,
+				       size_t width)
+{
+	struct byte_range best = {0, skip_forward(text, length, 0, width)};
+	size_t best_count = ranges_inside(ranges, best.start, best.end);
+	size_t i;
+
+	for (i = 0; i < ranges->count; i++) {
+		struct byte_range window;
+		size_t inside;
+
+		window.start = skip_back(text, ranges->items[i].start,
+					 width / 4);
+		window.end = skip_forward(text, length, window.start, width);
+		inside = ranges_inside(ranges, window.start, window.end);
+		if (inside > best_count) {
+			best = window;
+			best_count = inside;
+		}
+	}
+	return best;
+}
+
+/* Copies text, turning control characters (our markers included) into
+ * spaces so that the snippet is one line and the markers unambiguous. */
+static void add_plain(struct buf *out, const char *text, size_t start,
+		      size_t end)
+{
+	size_t i;
+
+	for (i = start; i < end; i++) {
+		unsigned char byte = (unsigned char)text[i];
+
+		buf_addc(out, byte < 0x20 || byte == 0x7F ? ' ' : (char)byte);
+	}
+}
+
+static void build_snippet(struct buf *out, const char *text, size_t length,
+			  const struct ranges *ranges, size_t width)
+{
+	struct byte_range window = choose_window(text, length, ranges, width);
+	size_t at = window.start, i;
+
+	if (window.start > 0)
+		buf_adds(out, "…");
+	for (i = 0; i < ranges->count; i++) {
+		size_t start = ranges->items[i].start;
+		size_t end = ranges->items[i].end;
+
+		if (end <= window.start || start >= window.end)
+			continue;
+		if (start < window.start)
+			start = window.start;
+		if (end > window.end)
+			end = window.end;
+		add_plain(out, text, at, start);
+		buf_addc(out, MARK_OPEN);
+		add_plain(out, text, start, end);
+		buf_addc(out, MARK_CLOSE);
+		at = end;
+	}
+	add_plain(out, text, at, window.end);
+	if (window.end < length)
+		buf_adds(out, "…");
+}
+
+void snippet_kb_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
+		       sqlite3_context *context, int argument_count,
+		       sqlite3_value **arguments)
+{
+	struct ranges ranges = {0};
+	struct buf snippet = {0};
+	const char *text = NULL, *singles = NULL;
+	int column, length = 0, width = SEARCH_SNIPPET_CHARACTERS, rc;
+
+	if (argument_count > 0)
+		width = sqlite3_value_int(arguments[0]);
+	if (argument_count > 1)
+		singles = (const char *)sqlite3_value_text(arguments[1]);
+	if (width < 8 || width > 4096)
+		width = SEARCH_SNIPPET_CHARACTERS;
+	rc = snippet_column(api, fts, &column);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnText(fts, column, &text, &length);
+	if (rc == SQLITE_OK && length > 0)
+		rc = match_ranges(api, fts, column, text, length, singles,
+				  &ranges);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(context, rc);
+		goto out;
+	}
+	if (length > 0)
+		build_snippet(&snippet, text, (size_t)length, &ranges,
+			      (size_t)width);
+	sqlite3_result_text(context, buf_cstr(&snippet), (int)snippet.length,
+			    SQLITE_TRANSIENT);
+out:
+	free(ranges.items);
+	buf_free(&snippet);
+}
+
+/* The snippet as HTML: text escaped, markers turned into <mark> tags, and
+ * bytes that are not UTF-8 replaced by U+FFFD. The caller frees. */
+char *snippet_to_html(const char *raw, size_t length)
+{
+	struct buf html = {0};
+	size_t at = 0;
+
+	while (at < length) {
+		utf8proc_int32_t code_point;
+		size_t rest = length - at;
+		utf8proc_ssize_t size = utf8proc_iterate(
+			(const utf8proc_uint8_t *)raw + at,
+			rest > 4 ? 4 : (utf8proc_ssize_t)rest, &code_point);
+
+		if (size <= 0) {
+			buf_adds(&html, "\xEF\xBF\xBD");
+			at++;
+			continue;
+		}
+		switch (code_point) {
+		case MARK_OPEN: buf_adds(&html, "<mark>"); break;
+		case MARK_CLOSE: buf_adds(&html, "</mark>"); break;
+		case '&': buf_adds(&html, "&amp;"); break;
+		case '<': buf_adds(&html, "&lt;"); break;
+		case '>': buf_adds(&html, "&gt;"); break;
+		case '"': buf_adds(&html, "&quot;"); break;
+		case '\'': buf_adds(&html, "&#39;"); break;
+		default: buf_add(&html, raw + at, (size_t)size); break;
+		}
+		at += (size_t)size;
+	}
+	return buf_detach(&html);
+}
