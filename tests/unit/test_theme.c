@@ -1,10 +1,12 @@
 /*
- * theme: pages made from the prepared layout template — every slot
- * filled, breadcrumbs left out when there are none, extra <head>
+ * theme and page: pages made from the prepared layout template — every
+ * slot filled, breadcrumbs left out when there are none, extra <head>
  * elements, layouts without <head> or data-kb="main", navigation added
- * after pages were made, and pages made on several threads at once.
- * The expected bytes are those the pages had when each was a full copy
- * of the layout serialized by libxml2.
+ * after pages were made, and pages made on several threads at once; the
+ * theme's cache of what pages derive from it (theme_cached); the dom
+ * shorthands the theme reads attributes with. The expected bytes are
+ * what libxml2's own serializer writes for a full copy of the layout,
+ * filled in.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -212,6 +214,67 @@ static void test_threads(void)
 	theme_free(theme);
 }
 
+/* theme_cached's make and release for test_cache: each object is a
+ * number, counted as made and as released. */
+static int made, released;
+
+static void *make_number(const struct theme *theme)
+{
+	int *number = xmalloc(sizeof *number);
+
+	(void)theme;
+	*number = ++made;
+	return number;
+}
+
+static void release_number(void *object)
+{
+	released++;
+	free(object);
+}
+
+static void test_cache(void)
+{
+	struct theme *theme = load(full_layout);
+	const int *first, *again, *after_nav;
+
+	first = theme_cached(theme, make_number, release_number);
+	again = theme_cached(theme, make_number, release_number);
+	CHECK(first == again && made == 1,
+	      "theme_cached: made once, then shared");
+	theme_add_nav(theme, "x/", "X");
+	after_nav = theme_cached(theme, make_number, release_number);
+	CHECK(after_nav != first && *first == 1 && *after_nav == 2,
+	      "theme_cached: a new object after theme_add_nav, the old one "
+	      "still valid");
+	CHECK(released == 0, "theme_cached: nothing released before theme_free");
+	theme_free(theme);
+	CHECK(made == 2 && released == 2,
+	      "theme_free releases the current and the older object");
+}
+
+static void test_dom_attributes(void)
+{
+	xmlDocPtr document = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr root = dom_new_element(document, "p");
+	char *value;
+
+	xmlDocSetRootElement(document, root);
+	CHECK(dom_attribute(root, "class") == NULL,
+	      "dom_attribute: NULL for an element without attributes");
+	dom_set(root, "class", "a <b>");
+	value = dom_attribute(root, "class");
+	CHECK_STR(value, "a <b>", "dom_attribute: a copy of the value");
+	free(value);
+	CHECK(dom_attribute(root, "id") == NULL,
+	      "dom_attribute: NULL for an attribute the element lacks");
+	dom_set_boolean(root, "hidden");
+	value = dom_attribute(root, "hidden");
+	CHECK_STR(value, "", "dom_set_boolean: an attribute without a value");
+	free(value);
+	xmlFreeDoc(document);
+}
+
 int main(void)
 {
 	TEST_SUITE("theme");
@@ -220,6 +283,8 @@ int main(void)
 	test_bare_layout();
 	test_no_main();
 	test_threads();
+	test_cache();
+	test_dom_attributes();
 	xmlCleanupParser();
 	return TEST_EXIT();
 }
