@@ -71,8 +71,8 @@ check_contains "kb.cgi does use SQLite (the check reads ldd)" "$libs" "libsqlite
 members=$(grep -o 'build/lib/[a-z]*\.a([a-z_0-9]*\.o)' build/kb.cgi.map | sort -u | tr '\n' ' ')
 check_contains "kb.cgi's link map lists the archive members it took" "$members" "build/lib/cgi.a(cgi.o)"
 for forbidden in 'build/lib/build.a(' 'content.a(site.o)' 'content.a(scan.o)' 'content.a(frontmatter.o)' \
-	'content.a(lint.o)' 'html.a(render.o)' 'html.a(feed.o)' 'html.a(treemap.o)' 'html.a(wizard.o)' \
-	'db.a(index.o)'; do
+	'content.a(lint.o)' 'content.a(treeload.o)' 'content.a(treecheck.o)' 'content.a(treetest.o)' 'html.a(render.o)' 'html.a(feed.o)' 'html.a(treemap.o)' 'html.a(wizard.o)' \
+	'db.a(index.o)' 'db.a(treestore_write.o)' 'db.a(themestore_write.o)'; do
 	check_not_contains "kb.cgi takes nothing matching $forbidden" "$members" "$forbidden"
 done
 
