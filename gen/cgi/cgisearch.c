@@ -14,72 +14,14 @@
 #include "db/search.h"
 #include "db/treestore.h"
 #include "base/util.h"
+#include "base/json.h"
 
 /* Page numbers shown around the current one in the pagination. */
 #define PAGINATION_SPAN 4
 
 /* ---- snippets ---------------------------------------------------------------- */
 
-static const struct {
-	const char *entity;
-	char character;
-} entities[] = {
-	{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
-	{"&#39;", '\''},
-};
-
-static bool starts_with(const char *text, const char *prefix)
-{
-	return strncmp(text, prefix, strlen(prefix)) == 0;
-}
-
-static void flush_run(struct buf *run, bool marked,
-		      void (*visit)(void *, const char *, size_t, bool),
-		      void *user)
-{
-	if (run->length > 0)
-		visit(user, buf_cstr(run), run->length, marked);
-	buf_reset(run);
-}
-
-void cgisearch_snippet_runs(const char *snippet_html,
-			    void (*visit)(void *user, const char *text,
-					  size_t length, bool marked),
-			    void *user)
-{
-	struct buf run = {0};
-	bool marked = false;
-	const char *at = snippet_html;
-
-	while (*at != '\0') {
-		size_t i, count = sizeof entities / sizeof *entities;
-
-		if (!marked && starts_with(at, "<mark>")) {
-			flush_run(&run, marked, visit, user);
-			marked = true;
-			at += strlen("<mark>");
-			continue;
-		}
-		if (marked && starts_with(at, "</mark>")) {
-			flush_run(&run, marked, visit, user);
-			marked = false;
-			at += strlen("</mark>");
-			continue;
-		}
-		for (i = 0; *at == '&' && i < count; i++)
-			if (starts_with(at, entities[i].entity))
-				break;
-		if (*at == '&' && i < count) {
-			buf_addc(&run, entities[i].character);
-			at += strlen(entities[i].entity);
-		} else {
-			buf_addc(&run, *at++);
-		}
-	}
-	flush_run(&run, marked, visit, user);
-	buf_free(&run);
-}
-
+/* A snippet's run as a text node, or a <mark> element holding one. */
 static void add_run(void *user, const char *text, size_t length, bool marked)
 {
 	xmlNodePtr parent = user;
@@ -196,9 +138,9 @@ static void add_result(struct search_page *search, xmlNodePtr list,
 		dom_text_element(link, "span", "result-heading", heading);
 		free(heading);
 	}
-	if (*result->snippet_html != '\0')
-		cgisearch_snippet_runs(result->snippet_html, add_run,
-				       dom_element(item, "p", "snippet"));
+	if (result->snippet.length > 0)
+		search_snippet_runs(&result->snippet, add_run,
+				    dom_element(item, "p", "snippet"));
 	free(url);
 }
 
@@ -350,11 +292,7 @@ static int run_query(struct search_page *search)
 			search->results.items[kept++] = *result;
 			continue;
 		}
-		free(result->url);
-		free(result->anchor);
-		free(result->title);
-		free(result->heading);
-		free(result->snippet_html);
+		search_result_clear(result);
 	}
 	search->results.count = kept;
 	search->page_count = (search->results.total + CGI_RESULTS_PER_PAGE - 1) /
@@ -423,47 +361,8 @@ void cgisearch_page(const struct cgi_site *site,
 
 /* ---- JSON -------------------------------------------------------------------- */
 
-/* A JSON string of text (valid UTF-8), safe to read inside HTML too. */
-static void add_json_string(struct buf *out, const char *text, size_t length)
-{
-	buf_addc(out, '"');
-	for (size_t i = 0; i < length; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (c == '"' || c == '\\') {
-			buf_addc(out, '\\');
-			buf_addc(out, (char)c);
-		} else if (c == '\n') {
-			buf_adds(out, "\\n");
-		} else if (c < 0x20 || c == 0x7F || c == '<' || c == '>' ||
-			   c == '&') {
-			buf_printf(out, "\\u%04x", c);
-		} else if (c == 0xE2 && i + 2 < length &&
-			   (unsigned char)text[i + 1] == 0x80 &&
-			   ((unsigned char)text[i + 2] == 0xA8 ||
-			    (unsigned char)text[i + 2] == 0xA9)) {
-			buf_printf(out, "\\u%04x",
-				   (unsigned char)text[i + 2] == 0xA8 ? 0x2028
-								      : 0x2029);
-			i += 2;
-		} else {
-			buf_addc(out, (char)c);
-		}
-	}
-	buf_addc(out, '"');
-}
-
-static void add_json_text(struct buf *out, const char *text)
-{
-	if (text == NULL)
-		buf_adds(out, "null");
-	else
-		add_json_string(out, text, strlen(text));
-}
-
 struct json_snippet {
 	struct buf *out;
-	struct buf plain;
 	bool marked;		/* the last part written was marked */
 	size_t parts;
 };
@@ -481,9 +380,8 @@ static void add_json_part(void *user, const char *text, size_t length,
 	}
 	if (snippet->parts++ > 0)
 		buf_addc(snippet->out, ',');
-	add_json_string(snippet->out, text, length);
+	json_add_string(snippet->out, text, length);
 	snippet->marked = marked;
-	buf_add(&snippet->plain, text, length);
 }
 
 static void add_json_result(struct buf *out, const struct search_result *result)
@@ -492,20 +390,19 @@ static void add_json_result(struct buf *out, const struct search_result *result)
 	struct json_snippet snippet = {.out = &parts, .marked = true};
 	char *url = result_url(result);
 
-	cgisearch_snippet_runs(result->snippet_html, add_json_part, &snippet);
+	search_snippet_runs(&result->snippet, add_json_part, &snippet);
 	buf_adds(out, "{\"url\":");
-	add_json_text(out, url);
+	json_add_text(out, url);
 	buf_adds(out, ",\"title\":");
-	add_json_text(out, result->title);
+	json_add_text(out, result->title);
 	buf_adds(out, ",\"heading\":");
-	add_json_text(out, result->heading);
+	json_add_text(out, result->heading);
 	buf_adds(out, ",\"snippet\":");
-	add_json_string(out, buf_cstr(&snippet.plain), snippet.plain.length);
+	json_add_string(out, result->snippet.text, result->snippet.length);
 	buf_adds(out, ",\"snippet_parts\":[");
 	buf_add(out, buf_cstr(&parts), parts.length);
 	buf_adds(out, "]}");
 	buf_free(&parts);
-	buf_free(&snippet.plain);
 	free(url);
 }
 
@@ -526,7 +423,7 @@ void cgisearch_json_error(int error, struct cgi_response *response)
 	struct buf body = {0};
 
 	buf_adds(&body, "{\"error\":");
-	add_json_text(&body, cgi_strerror(error));
+	json_add_text(&body, cgi_strerror(error));
 	buf_adds(&body, "}\n");
 	respond_json(response, cgi_error_status(error), &body);
 }
@@ -548,7 +445,7 @@ void cgisearch_json(const struct cgi_site *site,
 		return;
 	}
 	buf_adds(&body, "{\"query\":");
-	add_json_text(&body, search.query);
+	json_add_text(&body, search.query);
 	buf_printf(&body, ",\"total\":%zu,\"page\":%zu,\"per_page\":%d,"
 		   "\"results\":[", search.results.total, page,
 		   CGI_RESULTS_PER_PAGE);

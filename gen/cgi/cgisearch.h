@@ -9,7 +9,8 @@
  *                 "snippet_parts": ["plain", "marked", "plain", ...]}]}
  * snippet_parts alternates text outside and inside the highlights, so a
  * script can build text nodes and <mark> elements without parsing HTML.
- * '<', '>', '&' and U+2028/9 are written as \u escapes.
+ * The strings are written by base/json.h ('<', '>', '&' and U+2028/9 as
+ * \u escapes).
  */
 #ifndef KB_CGISEARCH_H
 #define KB_CGISEARCH_H
@@ -34,15 +35,5 @@ void cgisearch_json(const struct cgi_site *site,
 
 /* A JSON error body {"error": "..."} with error's status. */
 void cgisearch_json_error(int error, struct cgi_response *response);
-
-/* Calls visit for each run of a snippet as search_run makes it (escaped
- * text with <mark>…</mark>): the text decoded, marked true inside a
- * highlight. Anything but those tags and the five entities search.c
- * writes is taken as literal text, so nothing in a snippet can ever
- * become markup. Empty runs are skipped. */
-void cgisearch_snippet_runs(const char *snippet_html,
-			    void (*visit)(void *user, const char *text,
-					  size_t length, bool marked),
-			    void *user);
 
 #endif

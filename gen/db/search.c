@@ -126,9 +126,9 @@ static void read_result(sqlite3_stmt *statement, struct search_result *result)
 	if (result->title == NULL)
 		result->title = xstrdup("");
 	result->heading = column_copy(statement, 3);
-	result->snippet_html = snippet_to_html(
-		snippet ? (const char *)snippet : "",
-		snippet ? (size_t)sqlite3_column_bytes(statement, 4) : 0);
+	snippet_read(snippet ? (const char *)snippet : "",
+		     snippet ? (size_t)sqlite3_column_bytes(statement, 4) : 0,
+		     &result->snippet);
 	result->rank = sqlite3_column_double(statement, 5);
 }
 
@@ -244,17 +244,21 @@ out:
 	return rc;
 }
 
+void search_result_clear(struct search_result *result)
+{
+	free(result->url);
+	free(result->anchor);
+	free(result->title);
+	free(result->heading);
+	free(result->snippet.text);
+	free(result->snippet.highlights);
+	memset(result, 0, sizeof *result);
+}
+
 void search_results_free(struct search_results *results)
 {
-	size_t i;
-
-	for (i = 0; i < results->count; i++) {
-		free(results->items[i].url);
-		free(results->items[i].anchor);
-		free(results->items[i].title);
-		free(results->items[i].heading);
-		free(results->items[i].snippet_html);
-	}
+	for (size_t i = 0; i < results->count; i++)
+		search_result_clear(&results->items[i]);
 	free(results->items);
 	memset(results, 0, sizeof *results);
 }

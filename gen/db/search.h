@@ -46,16 +46,18 @@
  * SEARCH_TOO_LONG; text with nothing searchable is no query at all.
  *
  * Snippets: a window of about SEARCH_SNIPPET_CHARACTERS characters of the
- * body (or of the column that matched, when the body did not), HTML-escaped,
- * with each matched run of characters inside <mark>…</mark>. They come from
- * the auxiliary function kb_snippet(search, characters), which places
- * control-character markers by token offsets (merging the overlapping
- * ranges of CJK bigrams, which the built-in snippet() cannot do); the
- * markers are replaced after escaping.
+ * body (or of the column that matched, when the body did not), as plain
+ * text with the byte ranges of each matched run of characters. Nothing
+ * here escapes: each output escapes the text once, its own way (kb.cgi's
+ * page as DOM text nodes and <mark> elements, JSON through base/json.h).
+ * They come from the auxiliary function kb_snippet (snippet.h), which
+ * finds the matches by token offsets (merging the overlapping ranges of
+ * CJK bigrams, which the built-in snippet() cannot do).
  */
 #ifndef KB_SEARCH_H
 #define KB_SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sqlite3.h>
 
@@ -233,13 +235,36 @@ int search_add_article(sqlite3 *db, const struct search_article *article);
 int search_build_query(const char *user_text, size_t length,
 		       char **fts_query);
 
+/* A highlight: the bytes start..end (end excluded) of a snippet's text. */
+struct search_highlight {
+	size_t start, end;
+};
+
+/* A snippet: one line of valid UTF-8 (control characters are spaces,
+ * bytes that were not UTF-8 are U+FFFD), "…" where it cuts the text, and
+ * the matched runs in it, in order, none empty, none touching another. */
+struct search_snippet {
+	char *text;    /* never NULL; "" when the row has no text */
+	size_t length; /* bytes of text */
+	struct search_highlight *highlights;
+	size_t highlight_count;
+};
+
+/* Calls visit for each run of snippet in order: the text between and
+ * inside its highlights, marked true inside one. Empty runs are skipped,
+ * so an empty snippet calls visit never. */
+void search_snippet_runs(const struct search_snippet *snippet,
+			 void (*visit)(void *user, const char *text,
+				       size_t length, bool marked),
+			 void *user);
+
 struct search_result {
-	char *url;          /* never NULL */
-	char *anchor;       /* heading id, or NULL */
-	char *title;        /* never NULL */
-	char *heading;      /* NULL for an intro or a node */
-	char *snippet_html; /* escaped HTML with <mark>, never NULL */
-	double rank;        /* bm25 score; lower is better */
+	char *url;     /* never NULL */
+	char *anchor;  /* heading id, or NULL */
+	char *title;   /* never NULL */
+	char *heading; /* NULL for an intro or a node */
+	struct search_snippet snippet;
+	double rank;   /* bm25 score; lower is better */
 };
 
 struct search_results {
@@ -261,6 +286,9 @@ int search_run(sqlite3 *db, const char *user_text, size_t length,
 int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
 		      size_t limit, size_t offset, double budget_ms,
 		      struct search_results *out);
+
+/* Frees what one result holds (not result itself) and empties it. */
+void search_result_clear(struct search_result *result);
 
 /* Frees everything in results and empties it; safe on an emptied one. */
 void search_results_free(struct search_results *results);

@@ -386,36 +386,72 @@ out:
 	buf_free(&snippet);
 }
 
-/* The snippet as HTML: text escaped, markers turned into <mark> tags, and
- * bytes that are not UTF-8 replaced by U+FFFD. The caller frees. */
-char *snippet_to_html(const char *raw, size_t length)
+/* Appends the highlight start..end to out, unless it is empty. */
+static void add_highlight(struct search_snippet *out, size_t *capacity,
+			  size_t start, size_t end)
 {
-	struct buf html = {0};
-	size_t at = 0;
+	if (end <= start)
+		return;
+	out->highlights = xgrow(out->highlights, capacity,
+				out->highlight_count + 1,
+				sizeof *out->highlights);
+	out->highlights[out->highlight_count].start = start;
+	out->highlights[out->highlight_count++].end = end;
+}
 
+void snippet_read(const char *marked, size_t length,
+		  struct search_snippet *out)
+{
+	struct buf text = {0};
+	size_t at = 0, capacity = 0, open_at = 0;
+	bool open = false;
+
+	memset(out, 0, sizeof *out);
 	while (at < length) {
 		utf8proc_int32_t code_point;
 		size_t rest = length - at;
 		utf8proc_ssize_t size = utf8proc_iterate(
-			(const utf8proc_uint8_t *)raw + at,
+			(const utf8proc_uint8_t *)marked + at,
 			rest > 4 ? 4 : (utf8proc_ssize_t)rest, &code_point);
 
 		if (size <= 0) {
-			buf_adds(&html, "\xEF\xBF\xBD");
+			buf_adds(&text, "\xEF\xBF\xBD");
 			at++;
 			continue;
 		}
-		switch (code_point) {
-		case MARK_OPEN: buf_adds(&html, "<mark>"); break;
-		case MARK_CLOSE: buf_adds(&html, "</mark>"); break;
-		case '&': buf_adds(&html, "&amp;"); break;
-		case '<': buf_adds(&html, "&lt;"); break;
-		case '>': buf_adds(&html, "&gt;"); break;
-		case '"': buf_adds(&html, "&quot;"); break;
-		case '\'': buf_adds(&html, "&#39;"); break;
-		default: buf_add(&html, raw + at, (size_t)size); break;
+		if (code_point == MARK_OPEN && !open) {
+			open = true;
+			open_at = text.length;
+		} else if (code_point == MARK_CLOSE && open) {
+			open = false;
+			add_highlight(out, &capacity, open_at, text.length);
+		} else if (code_point != MARK_OPEN && code_point != MARK_CLOSE) {
+			buf_add(&text, marked + at, (size_t)size);
 		}
 		at += (size_t)size;
 	}
-	return buf_detach(&html);
+	out->length = text.length;
+	out->text = text.data != NULL ? buf_detach(&text) : xstrdup("");
+}
+
+void search_snippet_runs(const struct search_snippet *snippet,
+			 void (*visit)(void *user, const char *text,
+				       size_t length, bool marked),
+			 void *user)
+{
+	size_t at = 0;
+
+	for (size_t i = 0; i < snippet->highlight_count; i++) {
+		const struct search_highlight *highlight =
+			&snippet->highlights[i];
+
+		if (highlight->start > at)
+			visit(user, snippet->text + at, highlight->start - at,
+			      false);
+		visit(user, snippet->text + highlight->start,
+		      highlight->end - highlight->start, true);
+		at = highlight->end;
+	}
+	if (snippet->length > at)
+		visit(user, snippet->text + at, snippet->length - at, false);
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+#include "db/search.h"
+
 /* kb_snippet(search [, characters [, singles]]), registered with FTS5 by
  * search_register: about `characters` characters of the row's body (or
  * of the column that matched, when the body is empty), control
@@ -19,8 +21,11 @@ void snippet_kb_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
 			sqlite3_context *context, int argument_count,
 			sqlite3_value **arguments);
 
-/* The snippet as HTML: text escaped, markers turned into <mark> tags, and
- * bytes that are not UTF-8 replaced by U+FFFD. The caller frees. */
-char *snippet_to_html(const char *raw, size_t length);
+/* Reads length bytes of kb_snippet's result into *out: the text without
+ * the markers, bytes that are not UTF-8 replaced by U+FFFD, and each
+ * marked run a highlight (by its offsets in that text). The caller owns
+ * *out (search_result_clear frees it with its result). */
+void snippet_read(const char *marked, size_t length,
+		  struct search_snippet *out);
 
 #endif

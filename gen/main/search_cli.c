@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <utf8proc.h>
 
 #include "db/search.h"
+#include "html/htmlout.h"
+#include "base/json.h"
 #include "base/util.h"
 
 #define DEFAULT_DB "out/kb.db"
@@ -173,37 +174,18 @@ static void print_clean(const char *text)
 	}
 }
 
-/* The snippet for a terminal: entities decoded, <mark> shown as bold on a
- * terminal and as [brackets] otherwise. */
-static void print_snippet(const char *html, bool terminal)
+/* A snippet's run for a terminal: a highlight in bold on a terminal and
+ * in [brackets] otherwise. */
+static void print_run(void *user, const char *text, size_t length,
+		      bool marked)
 {
-	static const struct {
-		const char *from, *to_terminal, *to_plain;
-	} replacements[] = {
-		{"<mark>", "\033[1m", "["},   {"</mark>", "\033[0m", "]"},
-		{"&lt;", "<", "<"},           {"&gt;", ">", ">"},
-		{"&quot;", "\"", "\""},       {"&#39;", "'", "'"},
-		{"&amp;", "&", "&"},
-	};
-	size_t i;
+	bool terminal = *(const bool *)user;
 
-	while (*html) {
-		for (i = 0; i < sizeof replacements / sizeof replacements[0];
-		     i++) {
-			size_t length = strlen(replacements[i].from);
-
-			if (strncmp(html, replacements[i].from, length) == 0)
-				break;
-		}
-		if (i == sizeof replacements / sizeof replacements[0]) {
-			putchar(*html++);
-			continue;
-		}
-		fputs(terminal ? replacements[i].to_terminal
-			       : replacements[i].to_plain,
-		      stdout);
-		html += strlen(replacements[i].from);
-	}
+	if (marked)
+		fputs(terminal ? "\033[1m" : "[", stdout);
+	fwrite(text, 1, length, stdout);
+	if (marked)
+		fputs(terminal ? "\033[0m" : "]", stdout);
 }
 
 static void print_text(const struct search_results *results)
@@ -228,7 +210,7 @@ static void print_text(const struct search_results *results)
 			print_clean(result->heading);
 		}
 		fputs("\n    ", stdout);
-		print_snippet(result->snippet_html, terminal);
+		search_snippet_runs(&result->snippet, print_run, &terminal);
 		putchar('\n');
 	}
 	if (results->count < results->total)
@@ -236,64 +218,59 @@ static void print_text(const struct search_results *results)
 		       results->total);
 }
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
-static void print_json_string(const char *text)
+/* A snippet's run as HTML, through the one escaping writer; a highlight
+ * inside <mark>. */
+static void add_html_run(void *user, const char *text, size_t length,
+			 bool marked)
 {
-	size_t length, at = 0;
+	struct buf *html = user;
+	char *copy = xstrndup(text, length);
 
-	if (text == NULL) {
-		fputs("null", stdout);
-		return;
-	}
-	length = strlen(text);
-	putchar('"');
-	while (at < length) {
-		utf8proc_int32_t code_point;
-		size_t rest = length - at;
-		utf8proc_ssize_t size = utf8proc_iterate(
-			(const utf8proc_uint8_t *)text + at,
-			rest > 4 ? 4 : (utf8proc_ssize_t)rest, &code_point);
-
-		if (size <= 0) {
-			fputs("\\ufffd", stdout);
-			at++;
-			continue;
-		}
-		if (code_point == '"' || code_point == '\\')
-			printf("\\%c", (char)code_point);
-		else if (code_point < 0x20 || code_point == 0x7F)
-			printf("\\u%04x", (unsigned)code_point);
-		else
-			fwrite(text + at, 1, (size_t)size, stdout);
-		at += (size_t)size;
-	}
-	putchar('"');
+	if (marked)
+		buf_adds(html, "<mark>");
+	htmlout_text(html, copy);
+	if (marked)
+		buf_adds(html, "</mark>");
+	free(copy);
 }
 
+static void add_json_result(struct buf *out,
+			    const struct search_result *result)
+{
+	struct buf html = {0};
+
+	search_snippet_runs(&result->snippet, add_html_run, &html);
+	buf_adds(out, "{\"url\":");
+	json_add_text(out, result->url);
+	buf_adds(out, ",\"anchor\":");
+	json_add_text(out, result->anchor);
+	buf_adds(out, ",\"title\":");
+	json_add_text(out, result->title);
+	buf_adds(out, ",\"heading\":");
+	json_add_text(out, result->heading);
+	buf_adds(out, ",\"snippet_html\":");
+	json_add_string(out, buf_cstr(&html), html.length);
+	buf_printf(out, ",\"rank\":%.6g}", result->rank);
+	buf_free(&html);
+}
+
+/* The results as one JSON object, its strings written by base/json.h. */
 static void print_json(const char *query,
 		       const struct search_results *results)
 {
-	size_t i;
+	struct buf json = {0};
 
-	fputs("{\"query\":", stdout);
-	print_json_string(query);
-	printf(",\"total\":%zu,\"results\":[", results->total);
-	for (i = 0; i < results->count; i++) {
-		const struct search_result *result = &results->items[i];
-
-		fputs(i ? ",{\"url\":" : "{\"url\":", stdout);
-		print_json_string(result->url);
-		fputs(",\"anchor\":", stdout);
-		print_json_string(result->anchor);
-		fputs(",\"title\":", stdout);
-		print_json_string(result->title);
-		fputs(",\"heading\":", stdout);
-		print_json_string(result->heading);
-		fputs(",\"snippet_html\":", stdout);
-		print_json_string(result->snippet_html);
-		printf(",\"rank\":%.6g}", result->rank);
+	buf_adds(&json, "{\"query\":");
+	json_add_text(&json, query);
+	buf_printf(&json, ",\"total\":%zu,\"results\":[", results->total);
+	for (size_t i = 0; i < results->count; i++) {
+		if (i > 0)
+			buf_addc(&json, ',');
+		add_json_result(&json, &results->items[i]);
 	}
-	fputs("]}\n", stdout);
+	buf_adds(&json, "]}\n");
+	fwrite(json.data, 1, json.length, stdout);
+	buf_free(&json);
 }
 
 /* Opens the index read-only; 0, or 2 after complaining. */

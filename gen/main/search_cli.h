@@ -9,7 +9,9 @@
  * a minus. The index is opened read-only. Text output gives, per result,
  * the URL (with #anchor), then the title and heading, then the snippet;
  * --json prints one object {"query", "total", "results": [{"url",
- * "anchor", "title", "heading", "snippet_html", "rank"}]}.
+ * "anchor", "title", "heading", "snippet_html", "rank"}]}, its strings
+ * written by base/json.h; snippet_html is the snippet's text escaped by
+ * htmlout_text, each highlight inside <mark>…</mark>.
  */
 #ifndef KB_SEARCH_CLI_H
 #define KB_SEARCH_CLI_H

@@ -83,6 +83,26 @@ static size_t run_total(sqlite3 *db, const char *query)
 	return total;
 }
 
+static void add_marked_run(void *user, const char *text, size_t length,
+			   bool marked)
+{
+	struct buf *out = user;
+
+	buf_adds(out, marked ? "<mark>" : "");
+	buf_add(out, text, length);
+	buf_adds(out, marked ? "</mark>" : "");
+}
+
+/* A snippet as its text with each highlight inside <mark>…</mark> (not
+ * escaped: the search layer leaves escaping to each output). */
+static char *marked_text(const struct search_snippet *snippet)
+{
+	struct buf out = {0};
+
+	search_snippet_runs(snippet, add_marked_run, &out);
+	return out.data != NULL ? buf_detach(&out) : xstrdup("");
+}
+
 static char *first_snippet(sqlite3 *db, const char *query)
 {
 	struct search_results results;
@@ -91,7 +111,7 @@ static char *first_snippet(sqlite3 *db, const char *query)
 	if (search_run(db, query, strlen(query), 1, 0, &results) ==
 		    SEARCH_OK &&
 	    results.count == 1)
-		snippet = xstrdup(results.items[0].snippet_html);
+		snippet = marked_text(&results.items[0].snippet);
 	search_results_free(&results);
 	return snippet;
 }
@@ -611,9 +631,9 @@ static void test_snippets(sqlite3 *db)
 	TEST_SUITE("search/snippet");
 	snippet = first_snippet(db, "script");
 	CHECK_STR(snippet,
-		  "&lt;<mark>script</mark>&gt;alert(&quot;迷惑&quot;)&lt;/"
-		  "<mark>script</mark>&gt; &amp; &#39;quotes&#39;",
-		  "body text is escaped, matches marked");
+		  "<<mark>script</mark>>alert(\"迷惑\")</"
+		  "<mark>script</mark>> & 'quotes'",
+		  "body text stays text (never escaped here), matches marked");
 	free(snippet);
 	snippet = first_snippet(db, "到達");
 	CHECK(snippet && strstr(snippet, "<mark>到達</mark>"),
@@ -671,6 +691,83 @@ static void test_single_marks(void)
 		free(snippet);
 	}
 	sqlite3_close(db);
+}
+
+/* A snippet is plain text and byte ranges: control characters become
+ * spaces, bytes that are not UTF-8 U+FFFD, and the highlights count
+ * bytes of that text. */
+static void test_snippet_text(void)
+{
+	struct search_row row = {"/t/", NULL, "article", "t", NULL, NULL,
+				 "a\tb <x> \xff spf & spf"};
+	struct search_results results = {0};
+	const struct search_snippet *snippet;
+	sqlite3 *db = NULL;
+
+	TEST_SUITE("search/snippet-text");
+	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK &&
+		      search_schema_create(db) == SEARCH_OK &&
+		      search_add_row(db, &row) == SEARCH_OK,
+	      "a one-row index");
+	CHECK_INT(search_run(db, "spf", 3, 1, 0, &results), SEARCH_OK,
+		  "spf runs");
+	CHECK_INT(results.count, 1, "one result");
+	if (results.count == 1) {
+		snippet = &results.items[0].snippet;
+		CHECK_STR(snippet->text, "a b <x> \xEF\xBF\xBD spf & spf",
+			  "a tab is a space, 0xFF is U+FFFD, nothing escaped");
+		CHECK_INT(snippet->length, strlen(snippet->text),
+			  "length is the text's");
+		CHECK_INT(snippet->highlight_count, 2, "two highlights");
+		if (snippet->highlight_count == 2) {
+			CHECK_INT(snippet->highlights[0].start, 12,
+				  "the first starts after U+FFFD's 3 bytes");
+			CHECK_INT(snippet->highlights[0].end, 15,
+				  "and ends after spf");
+			CHECK_INT(snippet->highlights[1].start, 18,
+				  "the second starts after ' & '");
+			CHECK_INT(snippet->highlights[1].end, 21,
+				  "and ends the text");
+		}
+	}
+	search_results_free(&results);
+	sqlite3_close(db);
+}
+
+struct runs_seen {
+	struct buf text;
+};
+
+static void collect_run(void *user, const char *text, size_t length,
+			bool marked)
+{
+	struct runs_seen *seen = user;
+
+	buf_printf(&seen->text, "%s%.*s|", marked ? "+" : "-", (int)length,
+		   text);
+}
+
+/* search_snippet_runs alternates plain and marked runs, skipping the
+ * empty ones: a highlight at either end, two highlights apart, none. */
+static void test_snippet_runs(void)
+{
+	struct search_highlight highlights[] = {{0, 2}, {3, 5}, {7, 9}};
+	struct search_snippet snippet = {"ab-cd--ef", 9, highlights, 3};
+	struct search_snippet plain = {"plain", 5, NULL, 0};
+	struct search_snippet empty = {"", 0, NULL, 0};
+	struct runs_seen seen = {{0}};
+
+	TEST_SUITE("search/snippet-runs");
+	search_snippet_runs(&snippet, collect_run, &seen);
+	CHECK_STR(buf_cstr(&seen.text), "+ab|--|+cd|---|+ef|",
+		  "highlights at both ends and between plain runs");
+	buf_reset(&seen.text);
+	search_snippet_runs(&plain, collect_run, &seen);
+	CHECK_STR(buf_cstr(&seen.text), "-plain|", "no highlight: one run");
+	buf_reset(&seen.text);
+	search_snippet_runs(&empty, collect_run, &seen);
+	CHECK_STR(buf_cstr(&seen.text), "", "an empty snippet: no run");
+	buf_free(&seen.text);
 }
 
 static void test_limits_and_offsets(sqlite3 *db)
@@ -863,6 +960,8 @@ int main(void)
 	test_writers(db);
 	sqlite3_close(db);
 	test_single_marks();
+	test_snippet_text();
+	test_snippet_runs();
 	test_read_only();
 	test_collisions();
 	test_removal();
