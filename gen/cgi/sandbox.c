@@ -358,9 +358,11 @@ static scmp_filter_ctx build_filter(char **problem)
 		      sizeof sanitizer_calls / sizeof *sanitizer_calls,
 		      problem) != 0)
 		goto fail;
+	/* The second datum is unused by SCMP_CMP_EQ; it is given so that
+	 * every field of the comparison is initialised. */
 	rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
-			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()),
-			      SCMP_A2(SCMP_CMP_EQ, SIGABRT));
+			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0),
+			      SCMP_A2(SCMP_CMP_EQ, SIGABRT, 0));
 	if (rc == 0)
 		rc = refuse_open(filter);
 	if (rc < 0) {

@@ -36,10 +36,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgi/cgi.h"
 #include "base/diag.h"
-#include "cgi/sandbox.h"
 #include "base/util.h"
+#include "cgi/cgi.h"
+#include "cgi/sandbox.h"
+#include "content/xmlmem.h"
 
 #define DEFAULT_DATABASE "out/kb.db"
 
@@ -166,6 +167,7 @@ int main(void)
 	struct buf timeout = {0};
 	int status = 0;
 
+	xmlmem_init();
 	if (sandbox_time_limit(time_limit()) != 0)
 		perror("kb.cgi: the time limit");
 	if (path == NULL || *path == '\0')
