@@ -15,11 +15,10 @@
  * and <out>/.kbgen/records, "KBRECS02" u64 id, then one record per
  * article (at the offsets the files list gives, all below records end).
  * An incremental build appends the records of the articles it read again
- * and leaves the others where they are, so an edit writes a few hundred
- * bytes there instead of the whole site's records; the file is written
- * afresh by a full build and when more than half of it is records no
- * longer listed, its id then a hash of its records (two builds of one
- * site write the same bytes). Appending never touches bytes the current
+ * and leaves the others where they are, so an edit writes only the
+ * records it changed; the file is written afresh by a full build and when
+ * more than half of it is records no longer listed, its id then a hash of
+ * its records (two builds of one site write the same bytes). Appending never touches bytes the current
  * cache file points to, so a build killed meanwhile leaves a usable
  * cache; a records file that is not the one the cache file names (its
  * id) makes the cache unusable.
@@ -27,7 +26,9 @@
  * A record starts with the counts of its arrays (u32 tags, categories,
  * aliases, headings, links, diags), so an article is restored with one
  * allocation. A str is u32 length (0xffffffff for NULL), the bytes and a
- * NUL, so the reader can hand out pointers into the files it mapped.
+ * NUL, so the reader can hand out pointers into the images it reads (the
+ * files mapped, or cache_parse's buffers). The reader trusts nothing: every
+ * length and count is checked against the bytes left before it is used.
  */
 #include "build/cache.h"
 
@@ -74,8 +75,8 @@ struct cached_diag {
 
 /* Restored articles are carved from big chunks (one lock per article, no
  * malloc): they live as long as the cache. The chunks are plain pages:
- * asked for huge pages, the kernel compacted memory to find them, and
- * restoring 10,000 articles took 6 to 24 ms instead of 7 to 9. */
+ * huge pages make the kernel compact memory to find them, which costs
+ * more than the fewer page faults save. */
 #define ARENA_CHUNK ((size_t)4 << 20)
 
 struct arena_chunk {
@@ -86,9 +87,11 @@ struct arena_chunk {
 struct cache {
 	pthread_mutex_t arena_lock;
 	struct arena_chunk *arena;	/* the newest chunk first */
-	char *data;		/* the cache file, mapped read-only */
+	bool mapped;		/* data and records are mappings of the files
+				 * (else the caller's, from cache_parse) */
+	const char *data;	/* the cache image */
 	size_t size;
-	char *records;		/* the records file, mapped read-only */
+	const char *records;	/* the records image */
 	size_t records_size;
 	uint64_t records_id;
 	uint64_t records_end;	/* every listed record lies below */
@@ -416,6 +419,7 @@ static int write_records(const char *folder, uint64_t *id,
 
 struct stream {
 	struct buf bytes;
+	bool in_memory;	/* never written: bytes is the caller's to take */
 	int fd;
 	off_t at;
 	int error;	/* the first failure's errno, or 0 */
@@ -442,7 +446,7 @@ static void stream_flush(struct stream *stream)
 
 static void stream_check(struct stream *stream)
 {
-	if (stream->bytes.length >= STREAM_CHUNK)
+	if (!stream->in_memory && stream->bytes.length >= STREAM_CHUNK)
 		stream_flush(stream);
 }
 
@@ -462,6 +466,201 @@ static int stream_close(struct stream *stream)
 	return -1;
 }
 
+/* Where each file's record is: in the previous build's records file
+ * (reused) or among the records this build writes; offset and length 0
+ * for a skipped draft. */
+struct record_places {
+	bool *reused;
+	uint64_t *offsets, *lengths;
+	size_t count;
+	uint64_t id;	/* the records file's */
+	uint64_t end;	/* every listed record lies below */
+};
+
+static void places_init(struct record_places *places, size_t count)
+{
+	*places = (struct record_places){
+		.reused = xcalloc(count + 1, sizeof *places->reused),
+		.offsets = xcalloc(count + 1, sizeof *places->offsets),
+		.lengths = xcalloc(count + 1, sizeof *places->lengths),
+		.count = count};
+}
+
+static void places_free(struct record_places *places)
+{
+	free(places->reused);
+	free(places->offsets);
+	free(places->lengths);
+}
+
+/* The end of the last record placed. */
+static uint64_t places_end(const struct record_places *places)
+{
+	uint64_t end = 0;
+
+	for (size_t i = 0; i < places->count; i++)
+		if (places->offsets[i] + places->lengths[i] > end)
+			end = places->offsets[i] + places->lengths[i];
+	return end;
+}
+
+/* Puts into out the record of every article of files that previous (may
+ * be NULL) cannot lend unchanged, and notes in places where each record
+ * is: its offset in out's file (what out wrote already counts) or in
+ * previous's records file. With hash, *hash is chained through every
+ * record put. Returns the length of all the records listed. */
+static uint64_t put_records(struct stream *out, const struct cache *previous,
+			    const struct file_entry *files,
+			    const struct diag_copies *diags,
+			    struct record_places *places, uint64_t *hash)
+{
+	uint64_t live = 0;
+
+	for (size_t i = 0; i < places->count; i++) {
+		size_t start = out->bytes.length;
+
+		if (files[i].article == NULL)
+			continue;
+		places->reused[i] = previous_record(previous, files[i].article,
+						    &places->offsets[i],
+						    &places->lengths[i]);
+		if (!places->reused[i]) {
+			put_record(&out->bytes, files[i].article, diags);
+			places->offsets[i] = (uint64_t)out->at + start;
+			places->lengths[i] = out->bytes.length - start;
+			if (hash != NULL)
+				*hash = hash64(out->bytes.data + start,
+					       places->lengths[i], *hash);
+			stream_check(out);
+		}
+		live += places->lengths[i];
+	}
+	return live;
+}
+
+/* Writes a whole records file for files (no previous cache to reuse),
+ * streamed, atomically; sets places. Streamed because assembling every
+ * record in memory first costs page faults at the very end of a full
+ * build. The id is a hash of the records: two builds of the same site
+ * write the same bytes, and another file's id differs. 0, or -1 with
+ * errno. */
+static int stream_records(const char *folder, const struct file_entry *files,
+			  const struct diag_copies *diags,
+			  struct record_places *places)
+{
+	char *path = path_join(folder, "records");
+	char *temporary = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	struct stream out;
+	uint64_t hash = hash64_u64(places->count, 0);
+	int rc;
+
+	stream_open(&out, temporary);
+	buf_add(&out.bytes, RECORDS_MAGIC, 8);
+	buf_add(&out.bytes, "\0\0\0\0\0\0\0\0", 8);	/* the id, below */
+	put_records(&out, NULL, files, diags, places, &hash);
+	places->id = hash;
+	places->end = places_end(places);
+	stream_flush(&out);
+	if (out.error == 0 &&
+	    write_all(out.fd, (const char *)&places->id, 8, 8) != 0)
+		out.error = errno;
+	rc = rename_or_remove(temporary, path, stream_close(&out));
+	free(temporary);
+	free(path);
+	return rc;
+}
+
+/* Writes the records of files given previous's records file: appended to
+ * it while most of it is still listed, else into a records file written
+ * afresh. Sets places. 0, or -1 with errno. */
+static int update_records(const char *folder, const struct cache *previous,
+			  const struct file_entry *files,
+			  const struct diag_copies *diags,
+			  struct record_places *places)
+{
+	struct stream fresh = {.in_memory = true, .fd = -1};
+	uint64_t live = put_records(&fresh, previous, files, diags, places, NULL);
+	uint64_t base = 0;
+	int rc = 0;
+
+	if (previous->records_size - RECORDS_HEADER <= 2 * live + RECORDS_SLACK &&
+	    append_records(folder, previous, &fresh.bytes, &base) == 0) {
+		places->id = previous->records_id;
+		places->end = base + fresh.bytes.length;
+		for (size_t i = 0; i < places->count; i++)
+			if (files[i].article != NULL && !places->reused[i])
+				places->offsets[i] += base;
+	} else {
+		rc = write_records(folder, &places->id, previous, &fresh.bytes,
+				   places->reused, places->offsets,
+				   places->lengths, places->count);
+		places->end = places_end(places);
+	}
+	buf_free(&fresh.bytes);
+	return rc;
+}
+
+/* Stamps from this far back on are not trusted: a file changed again
+ * within the same timestamp tick as the read keeps its stamp (same size,
+ * same mtime), so stamps younger than two seconds (the coarsest common
+ * granularity) are left out and such files are read again next time. */
+static uint64_t racy_after(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec -
+	       2000000000u;
+}
+
+static void put_files(struct stream *head, const struct file_entry *files,
+		      const struct record_places *places, uint64_t untrusted)
+{
+
+	put_u32(&head->bytes, (uint32_t)places->count);
+	for (size_t i = 0; i < places->count; i++) {
+		struct file_stamp stamp = files[i].stamp;
+
+		if (stamp.mtime_ns >= untrusted || stamp.ctime_ns >= untrusted)
+			stamp = (struct file_stamp){0};
+		put_str(&head->bytes, files[i].source);
+		put_u64(&head->bytes, stamp.size);
+		put_u64(&head->bytes, stamp.mtime_ns);
+		put_u64(&head->bytes, stamp.ctime_ns);
+		put_u64(&head->bytes, stamp.inode);
+		put_u8(&head->bytes, files[i].article != NULL);
+		put_u64(&head->bytes, places->offsets[i]);
+		put_u64(&head->bytes, places->lengths[i]);
+		stream_check(head);
+	}
+}
+
+/* In the caller's order: the build's page plan, the same for the same
+ * input. */
+static void put_pages(struct stream *head, const struct page_fp *pages,
+		      size_t page_count)
+{
+	put_u32(&head->bytes, (uint32_t)page_count);
+	for (size_t i = 0; i < page_count; i++) {
+		put_str(&head->bytes, pages[i].key);
+		put_u64(&head->bytes, pages[i].fp);
+		stream_check(head);
+	}
+}
+
+static void put_diags(struct stream *head, const struct diag_copies *diags)
+{
+	put_u32(&head->bytes, (uint32_t)diags->count);
+	for (size_t i = 0; i < diags->count; i++) {
+		put_u8(&head->bytes, diags->items[i].severity);
+		put_str(&head->bytes, diags->items[i].path);
+		put_u32(&head->bytes, diags->items[i].line);
+		put_u32(&head->bytes, diags->items[i].col);
+		put_str(&head->bytes, diags->items[i].text);
+		stream_check(head);
+	}
+}
+
 static void put_related(struct stream *head, uint64_t related_key,
 			const struct site *site)
 {
@@ -477,44 +676,85 @@ static void put_related(struct stream *head, uint64_t related_key,
 	}
 }
 
-/* Writes a whole records file for files (no previous cache to reuse),
- * streamed, atomically; sets each record's offset and length and *id.
- * Assembled in memory first, its 13 MB at 10,000 articles cost 3,700
- * first-touch page faults (80 ms) at the very end of a full build. The id
- * is a hash of the records' hashes: two builds of the same site write
- * the same bytes, and another file's id differs. 0, or -1 with errno. */
-static int stream_records(const char *folder, const struct file_entry *files,
-			  size_t count, const struct diag_copies *diags,
-			  uint64_t *offsets, uint64_t *lengths, uint64_t *id)
-{
-	char *path = path_join(folder, "records");
-	char *temporary = xasprintf("%s.tmp-%ld", path, (long)getpid());
-	struct stream out;
-	uint64_t h = hash64_u64(count, 0);
-	int rc;
+/* What a cache file holds besides its records. */
+struct cache_head {
+	uint64_t global;
+	const struct site *site;
+	const struct page_fp *pages;
+	size_t page_count;
+	uint64_t related_key;
+	uint64_t untrusted;	/* stamps from then on are left out */
+};
 
-	stream_open(&out, temporary);
-	buf_add(&out.bytes, RECORDS_MAGIC, 8);
-	buf_add(&out.bytes, "\0\0\0\0\0\0\0\0", 8);	/* the id, below */
-	for (size_t i = 0; i < count; i++) {
-		size_t start = out.bytes.length;
-		offsets[i] = lengths[i] = 0;
-		if (files[i].article == NULL)
-			continue;
-		put_record(&out.bytes, files[i].article, diags);
-		offsets[i] = (uint64_t)out.at + start;
-		lengths[i] = out.bytes.length - start;
-		h = hash64(out.bytes.data + start, lengths[i], h);
-		stream_check(&out);
+/* Writes the cache file to path, streamed through a small buffer (no
+ * page faults for a copy of it all). 0, or -1 after a diagnostic. */
+static int write_cache_file(const char *path, const struct cache_head *what,
+			    const struct file_entry *files,
+			    const struct record_places *places,
+			    const struct diag_copies *diags)
+{
+	struct stream head;
+
+	stream_open(&head, path);
+	buf_add(&head.bytes, MAGIC, 8);
+	put_u64(&head.bytes, what->global);
+	put_u64(&head.bytes, places->id);
+	put_u64(&head.bytes, places->end);
+	put_files(&head, files, places, what->untrusted);
+	put_pages(&head, what->pages, what->page_count);
+	put_diags(&head, diags);
+	put_related(&head, what->related_key, what->site);
+	if (stream_close(&head) != 0) {
+		diag_error(path, 0, 0, "cannot write the build cache: %s",
+			   strerror(errno));
+		unlink(path);
+		return -1;
 	}
-	*id = h;
-	stream_flush(&out);
-	if (out.error == 0 && write_all(out.fd, (const char *)id, 8, 8) != 0)
-		out.error = errno;
-	rc = rename_or_remove(temporary, path, stream_close(&out));
-	free(temporary);
-	free(path);
-	return rc;
+	return 0;
+}
+
+/* diag's current messages, copied, and the same sorted by path. */
+static void copy_diags(struct diag_copies *diags)
+{
+	*diags = (struct diag_copies){0};
+	diag_each(copy_diag, diags);
+	diags->by_path = xcalloc(diags->count + 1, sizeof *diags->by_path);
+	if (diags->count)
+		memcpy(diags->by_path, diags->items,
+		       diags->count * sizeof *diags->items);
+	qsort(diags->by_path, diags->count, sizeof *diags->by_path,
+	      compare_diag_paths);
+}
+
+static void free_diags(struct diag_copies *diags)
+{
+	for (size_t i = 0; i < diags->count; i++) {
+		free((char *)diags->items[i].path);
+		free((char *)diags->items[i].text);
+	}
+	free(diags->items);
+	free(diags->by_path);
+}
+
+/* Every article file of site, loaded or a skipped draft, sorted by
+ * source. Caller frees the array (the entries borrow from site). */
+static struct file_entry *file_entries(const struct site *site, size_t *count)
+{
+	struct file_entry *files;
+
+	*count = site->article_count + site->skipped_count;
+	files = xcalloc(*count + 1, sizeof *files);
+	for (size_t i = 0; i < site->article_count; i++)
+		files[i] = (struct file_entry){site->articles[i]->source,
+					       site->articles[i]->stamp,
+					       site->articles[i]};
+	for (size_t i = 0; i < site->skipped_count; i++)
+		files[site->article_count + i] = (struct file_entry){
+			site->skipped[i].source, site->skipped[i].stamp, NULL};
+	/* the articles come sorted; only skipped drafts need placing */
+	if (site->skipped_count > 0)
+		qsort(files, *count, sizeof *files, compare_entries);
+	return files;
 }
 
 /* Deletes what builds killed while writing left in the cache folder:
@@ -596,149 +836,33 @@ int cache_prepare(const char *dir, uint64_t global, const struct site *site,
 		  const struct page_fp *pages, size_t page_count,
 		  uint64_t related_key, const struct cache *previous)
 {
-	size_t file_count = site->article_count + site->skipped_count;
-	struct file_entry *files = xcalloc(file_count + 1, sizeof *files);
-	struct diag_copies diags = {0};
-	struct buf fresh = {0};
-	struct stream head = {.fd = -1};	/* opened below */
-	/* each record: in the previous records file (reused) or in fresh */
-	bool *reused = xcalloc(file_count + 1, sizeof *reused);
-	uint64_t *offsets = xcalloc(file_count + 1, sizeof *offsets);
-	uint64_t *lengths = xcalloc(file_count + 1, sizeof *lengths);
-	uint64_t live = 0, records_id, records_end, base = 0;
+	struct cache_head what = {global, site, pages, page_count, related_key,
+				  racy_after()};
+	struct diag_copies diags;
+	struct record_places places;
+	size_t file_count;
+	struct file_entry *files = file_entries(site, &file_count);
 	char *folder = cache_dir(dir);
 	char *temporary = prepared_path(dir);
-	bool append;
-	int rc = 0;
+	int rc;
 
-	struct timespec now;
-	uint64_t racy_after;
-
-	/* A file changed again within the same timestamp tick as the read
-	 * keeps its stamp (same size, same mtime): stamps younger than two
-	 * seconds (the coarsest common granularity) are not trusted, so such
-	 * files are read again by the next build. */
-	clock_gettime(CLOCK_REALTIME, &now);
-	racy_after = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec -
-		     2000000000u;
-	diag_each(copy_diag, &diags);
-	diags.by_path = xcalloc(diags.count + 1, sizeof *diags.by_path);
-	if (diags.count)
-		memcpy(diags.by_path, diags.items, diags.count * sizeof *diags.items);
-	qsort(diags.by_path, diags.count, sizeof *diags.by_path,
-	      compare_diag_paths);
-	for (size_t i = 0; i < site->article_count; i++)
-		files[i] = (struct file_entry){site->articles[i]->source,
-					       site->articles[i]->stamp,
-					       site->articles[i]};
-	for (size_t i = 0; i < site->skipped_count; i++)
-		files[site->article_count + i] = (struct file_entry){
-			site->skipped[i].source, site->skipped[i].stamp, NULL};
-	/* the articles come sorted; only skipped drafts need placing */
-	if (site->skipped_count > 0)
-		qsort(files, file_count, sizeof *files, compare_entries);
-	for (size_t i = 0; previous != NULL && i < file_count; i++) {
-		if (files[i].article == NULL)
-			continue;
-		reused[i] = previous_record(previous, files[i].article,
-					    &offsets[i], &lengths[i]);
-		if (!reused[i]) {
-			offsets[i] = fresh.length;
-			put_record(&fresh, files[i].article, &diags);
-			lengths[i] = fresh.length - offsets[i];
-		}
-		live += lengths[i];
-	}
-	/* append to the records file while most of it is still listed */
-	append = previous != NULL &&
-		 previous->records_size - RECORDS_HEADER <= 2 * live + RECORDS_SLACK;
-	if (make_dirs(folder) != 0) {
+	copy_diags(&diags);
+	places_init(&places, file_count);
+	if (make_dirs(folder) != 0)
 		rc = -1;
-	} else if (previous == NULL) {
-		rc = stream_records(folder, files, file_count, &diags, offsets,
-				    lengths, &records_id);
-		records_end = 0;
-		for (size_t i = 0; i < file_count; i++)
-			if (offsets[i] + lengths[i] > records_end)
-				records_end = offsets[i] + lengths[i];
-	} else if (append && append_records(folder, previous, &fresh, &base) == 0) {
-		records_id = previous->records_id;
-		records_end = base + fresh.length;
-		for (size_t i = 0; i < file_count; i++)
-			if (files[i].article != NULL && !reused[i])
-				offsets[i] += base;
-	} else {
-		rc = write_records(folder, &records_id, previous, &fresh, reused,
-				   offsets, lengths, file_count);
-		records_end = 0;
-		for (size_t i = 0; i < file_count; i++)
-			if (offsets[i] + lengths[i] > records_end)
-				records_end = offsets[i] + lengths[i];
-	}
+	else if (previous == NULL)
+		rc = stream_records(folder, files, &diags, &places);
+	else
+		rc = update_records(folder, previous, files, &diags, &places);
 	if (rc != 0) {
 		diag_error(folder, 0, 0, "cannot write the build cache: %s",
 			   strerror(errno));
-		goto out;
+	} else {
+		remove_leftovers(folder);
+		rc = write_cache_file(temporary, &what, files, &places, &diags);
 	}
-	remove_leftovers(folder);
-	/* streamed through a small buffer: assembled whole, its 1.5 MB at
-	 * 10,000 articles cost 350 first-touch page faults (7 ms) */
-	stream_open(&head, temporary);
-	buf_add(&head.bytes, MAGIC, 8);
-	put_u64(&head.bytes, global);
-	put_u64(&head.bytes, records_id);
-	put_u64(&head.bytes, records_end);
-	put_u32(&head.bytes, (uint32_t)file_count);
-	for (size_t i = 0; i < file_count; i++) {
-		if (files[i].stamp.mtime_ns >= racy_after ||
-		    files[i].stamp.ctime_ns >= racy_after)
-			files[i].stamp = (struct file_stamp){0};
-		put_str(&head.bytes, files[i].source);
-		put_u64(&head.bytes, files[i].stamp.size);
-		put_u64(&head.bytes, files[i].stamp.mtime_ns);
-		put_u64(&head.bytes, files[i].stamp.ctime_ns);
-		put_u64(&head.bytes, files[i].stamp.inode);
-		put_u8(&head.bytes, files[i].article != NULL);
-		put_u64(&head.bytes, offsets[i]);
-		put_u64(&head.bytes, lengths[i]);
-		stream_check(&head);
-	}
-	/* in the caller's order: the build's page plan, the same for the
-	 * same input */
-	put_u32(&head.bytes, (uint32_t)page_count);
-	for (size_t i = 0; i < page_count; i++) {
-		put_str(&head.bytes, pages[i].key);
-		put_u64(&head.bytes, pages[i].fp);
-		stream_check(&head);
-	}
-	put_u32(&head.bytes, (uint32_t)diags.count);
-	for (size_t i = 0; i < diags.count; i++) {
-		put_u8(&head.bytes, diags.items[i].severity);
-		put_str(&head.bytes, diags.items[i].path);
-		put_u32(&head.bytes, diags.items[i].line);
-		put_u32(&head.bytes, diags.items[i].col);
-		put_str(&head.bytes, diags.items[i].text);
-		stream_check(&head);
-	}
-	put_related(&head, related_key, site);
-	if (stream_close(&head) != 0) {
-		diag_error(temporary, 0, 0, "cannot write the build cache: %s",
-			   strerror(errno));
-		unlink(temporary);
-		rc = -1;
-	}
-out:
-	for (size_t i = 0; i < diags.count; i++) {
-		free((char *)diags.items[i].path);
-		free((char *)diags.items[i].text);
-	}
-	free(diags.items);
-	free(diags.by_path);
-	stream_close(&head);	/* when not reached: nothing open */
-	buf_free(&fresh);
-	free(reused);
-	free(offsets);
-	free(lengths);
+	free_diags(&diags);
+	places_free(&places);
 	free(files);
 	free(temporary);
 	free(folder);
@@ -823,10 +947,10 @@ void cache_free(struct cache *cache)
 {
 	if (cache == NULL)
 		return;
-	if (cache->data != NULL)
-		munmap(cache->data, cache->size);
-	if (cache->records != NULL)
-		munmap(cache->records, cache->records_size);
+	if (cache->mapped && cache->data != NULL)
+		munmap((void *)cache->data, cache->size);
+	if (cache->mapped && cache->records != NULL)
+		munmap((void *)cache->records, cache->records_size);
 	while (cache->arena != NULL) {
 		struct arena_chunk *next = cache->arena->next;
 		free(cache->arena);
@@ -912,9 +1036,115 @@ static struct record_block record_block(struct cache *cache,
 	return parts;
 }
 
-/* Decodes one article record; NULL when damaged. The article is the
- * cache's (article->borrowed): its strings point into the mapped records
- * and it and its arrays are one block of the arena. */
+/* The counts a record starts with: tags, categories, aliases, headings,
+ * links, diagnostics. False when they cannot be: every item takes at
+ * least 4 bytes, so damage cannot ask for a large block. */
+static bool get_record_counts(struct reader *in, size_t length,
+			      uint32_t counts[6])
+{
+	uint64_t least = 0;
+
+	for (size_t i = 0; i < 6; i++) {
+		counts[i] = get_u32(in);
+		least += counts[i];
+	}
+	return !in->bad && least <= length / 4;
+}
+
+/* The article's own fields and front matter, in record order. */
+static void get_article_fields(struct reader *in, struct article *article,
+			       const struct record_block *parts,
+			       const uint32_t counts[6])
+{
+	struct front_matter *meta = &article->meta;
+
+	article->source = (char *)get_str(in);
+	article->content_path = (char *)get_str(in);
+	article->url_path = (char *)get_str(in);
+	article->updated = (char *)get_str(in);
+	article->text_hash = get_u64(in);
+	article->body_offset = get_u64(in);
+	meta->title = (char *)get_str(in);
+	meta->description = (char *)get_str(in);
+	meta->slug = (char *)get_str(in);
+	meta->slug_line = get_u32(in);
+	meta->slug_col = get_u32(in);
+	meta->date = (char *)get_str(in);
+	meta->lastmod = (char *)get_str(in);
+	meta->draft = get_u8(in) != 0;
+	meta->weight = (long)get_u64(in);
+	get_items(in, &meta->tags, parts->tags, counts[0]);
+	get_items(in, &meta->categories, parts->categories, counts[1]);
+	get_items(in, &meta->aliases, parts->aliases, counts[2]);
+	meta->alias_line = get_u32(in);
+	meta->alias_col = get_u32(in);
+	meta->body_length = get_u64(in);
+	meta->body_line = get_u32(in);
+	article->slug_line = meta->slug_line;
+	article->slug_col = meta->slug_col;
+}
+
+static void get_headings(struct reader *in, struct article *article,
+			 struct markdown_heading *items, size_t count)
+{
+	article->headings.items = items;
+	for (size_t i = 0; i < count && !in->bad; i++) {
+		struct markdown_heading *heading = &items[i];
+		heading->level = (int)get_u32(in);
+		heading->text = (char *)get_str(in);
+		heading->id = (char *)get_str(in);
+		heading->line = get_u32(in);
+		article->headings.count++;
+	}
+}
+
+static void get_links(struct reader *in, struct article *article,
+		      struct article_link *items, size_t count)
+{
+	article->links = items;
+	for (size_t i = 0; i < count && !in->bad; i++) {
+		struct article_link *link = &items[i];
+		link->url = (char *)get_str(in);
+		link->target = (char *)get_str(in);
+		link->line = get_u32(in);
+		link->byte_col = get_u32(in);
+		article->link_count++;
+	}
+	article->link_capacity = article->link_count;
+}
+
+/* Reads count of a record's diagnostics; with source, reports each again
+ * about it (only once the whole record is known to be sound). */
+static void get_record_diags(struct reader *in, size_t count,
+			     const char *source)
+{
+	for (size_t i = 0; i < count && !in->bad; i++) {
+		enum diag_severity severity = get_u8(in) ? DIAG_WARNING
+							 : DIAG_ERROR;
+		unsigned line = get_u32(in), col = get_u32(in);
+		const char *text = get_str(in);
+
+		if (source != NULL && !in->bad)
+			diag_report(severity, source, line, col, "%s",
+				    text ? text : "");
+	}
+}
+
+/* Whether a decoded record is whole and is file's. */
+static bool record_sound(const struct reader *in, const struct article *article,
+			 const struct cached_file *file)
+{
+	return !in->bad && in->at == in->end && article->source != NULL &&
+	       strcmp(article->source, file->source) == 0 &&
+	       article->url_path != NULL && article->content_path != NULL &&
+	       article->updated != NULL && article->meta.title != NULL &&
+	       article->meta.description != NULL;
+}
+
+/* Decodes one article record; NULL when damaged. With replay, reports
+ * its warnings again. The article is the cache's (article->borrowed):
+ * its strings point into the records image and it and its arrays are
+ * one block of the arena. */
 static struct article *decode_record(struct cache *cache, const char *bytes,
 				     size_t length, const struct cached_file *file,
 				     bool replay)
@@ -923,100 +1153,37 @@ static struct article *decode_record(struct cache *cache, const char *bytes,
 	uint32_t counts[6];
 	struct record_block parts;
 	struct article *article;
-	struct front_matter *meta;
 	const char *diags;
-	uint64_t least = 0;
 
-	for (size_t i = 0; i < 6; i++)
-		counts[i] = get_u32(&in);
-	/* every item takes at least 4 bytes: damage cannot ask for much */
-	for (size_t i = 0; i < 6; i++)
-		least += counts[i];
-	if (in.bad || least > length / 4)
+	if (!get_record_counts(&in, length, counts))
 		return NULL;
 	parts = record_block(cache, counts);
 	article = parts.article;
-	meta = &article->meta;
 	article->borrowed = true;
-	article->source = (char *)get_str(&in);
-	article->content_path = (char *)get_str(&in);
-	article->url_path = (char *)get_str(&in);
-	article->updated = (char *)get_str(&in);
-	article->text_hash = get_u64(&in);
-	article->body_offset = get_u64(&in);
-	meta->title = (char *)get_str(&in);
-	meta->description = (char *)get_str(&in);
-	meta->slug = (char *)get_str(&in);
-	meta->slug_line = get_u32(&in);
-	meta->slug_col = get_u32(&in);
-	meta->date = (char *)get_str(&in);
-	meta->lastmod = (char *)get_str(&in);
-	meta->draft = get_u8(&in) != 0;
-	meta->weight = (long)get_u64(&in);
-	get_items(&in, &meta->tags, parts.tags, counts[0]);
-	get_items(&in, &meta->categories, parts.categories, counts[1]);
-	get_items(&in, &meta->aliases, parts.aliases, counts[2]);
-	meta->alias_line = get_u32(&in);
-	meta->alias_col = get_u32(&in);
-	meta->body_length = get_u64(&in);
-	meta->body_line = get_u32(&in);
-	article->slug_line = meta->slug_line;
-	article->slug_col = meta->slug_col;
-	article->headings.items = parts.headings;
-	for (size_t i = 0; i < counts[3] && !in.bad; i++) {
-		struct markdown_heading *heading = &article->headings.items[i];
-		heading->level = (int)get_u32(&in);
-		heading->text = (char *)get_str(&in);
-		heading->id = (char *)get_str(&in);
-		heading->line = get_u32(&in);
-		article->headings.count++;
-	}
-	article->links = parts.links;
-	for (size_t i = 0; i < counts[4] && !in.bad; i++) {
-		struct article_link *link = &article->links[i];
-		link->url = (char *)get_str(&in);
-		link->target = (char *)get_str(&in);
-		link->line = get_u32(&in);
-		link->byte_col = get_u32(&in);
-		article->link_count++;
-	}
-	article->link_capacity = article->link_count;
+	get_article_fields(&in, article, &parts, counts);
+	get_headings(&in, article, parts.headings, counts[3]);
+	get_links(&in, article, parts.links, counts[4]);
 	diags = in.at;
-	for (size_t i = 0; i < counts[5] && !in.bad; i++) {
-		get_u8(&in);
-		get_u32(&in);
-		get_u32(&in);
-		get_str(&in);
-	}
+	get_record_diags(&in, counts[5], NULL);
 	article->stamp = file->stamp;
 	article->from_cache = true;
-	if (in.bad || in.at != in.end || article->source == NULL ||
-	    strcmp(article->source, file->source) != 0 ||
-	    article->url_path == NULL || article->content_path == NULL ||
-	    article->updated == NULL || meta->title == NULL ||
-	    meta->description == NULL)
+	if (!record_sound(&in, article, file))
 		return NULL;	/* its block stays in the arena, unused */
-	if (!replay)
-		return article;
-	/* the record is sound: its warnings are reported again */
-	in.at = diags;
-	for (size_t i = 0; i < counts[5]; i++) {
-		enum diag_severity severity = get_u8(&in) ? DIAG_WARNING
-							  : DIAG_ERROR;
-		unsigned line = get_u32(&in), col = get_u32(&in);
-		const char *text = get_str(&in);
-		diag_report(severity, article->source, line, col, "%s",
-			    text ? text : "");
+	if (replay) {
+		in.at = diags;
+		get_record_diags(&in, counts[5], article->source);
 	}
 	return article;
 }
 
 /* The url_path of a record without decoding it all (its third string,
- * after the counts). */
+ * after the counts); NULL when damaged. */
 static const char *record_url(const char *bytes, size_t length)
 {
-	struct reader in = {bytes + 24, bytes + length, length < 24};
+	struct reader in = {bytes, bytes + length, false};
 
+	for (size_t i = 0; i < 6; i++)
+		get_u32(&in);
 	get_str(&in);
 	get_str(&in);
 	return get_str(&in);
@@ -1106,45 +1273,75 @@ static void read_related(struct cache *cache, struct reader *in)
 	cache->related_length = (size_t)(in->at - cache->related);
 }
 
+/* Reads the cache image's header and lists, checked against the records
+ * image; false when either cannot be used. */
+static bool parse_images(struct cache *cache)
+{
+	struct reader in = {cache->data, cache->data + cache->size, false};
+	char magic[8];
+
+	take(&in, magic, sizeof magic);
+	cache->global = get_u64(&in);
+	cache->records_id = get_u64(&in);
+	cache->records_end = get_u64(&in);
+	if (in.bad || memcmp(magic, MAGIC, 8) != 0 ||
+	    cache->size > CACHE_MAX_SIZE || cache->records_size > CACHE_MAX_SIZE ||
+	    cache->records_size < RECORDS_HEADER ||
+	    memcmp(cache->records, RECORDS_MAGIC, 8) != 0 ||
+	    memcmp(cache->records + 8, &cache->records_id, 8) != 0 ||
+	    cache->records_end > cache->records_size)
+		return false;
+	read_files(cache, &in);
+	read_pages_and_diags(cache, &in);
+	read_related(cache, &in);
+	return !in.bad && in.at == in.end;
+}
+
+static struct cache *new_cache(void)
+{
+	struct cache *cache = xcalloc(1, sizeof *cache);
+
+	pthread_mutex_init(&cache->arena_lock, NULL);
+	return cache;
+}
+
+struct cache *cache_parse(const char *image, size_t size, const char *records,
+			  size_t records_size)
+{
+	struct cache *cache = new_cache();
+
+	cache->data = image;
+	cache->size = size;
+	cache->records = records;
+	cache->records_size = records_size;
+	if (!parse_images(cache)) {
+		cache_free(cache);
+		return NULL;
+	}
+	return cache;
+}
+
 struct cache *cache_read(const char *out_dir)
 {
 	char *folder = cache_dir(out_dir);
 	char *path = path_join(folder, "cache");
 	char *records_path = path_join(folder, "records");
-	struct cache *cache = xcalloc(1, sizeof *cache);
-	struct reader in;
+	struct cache *cache = new_cache();
 
-	pthread_mutex_init(&cache->arena_lock, NULL);
 	/* mapped, not read: the records of unchanged files are decoded
 	 * straight from the page cache, and nothing is copied */
+	cache->mapped = true;
 	cache->data = map_file(path, &cache->size);
-	if (cache->data == NULL || memcmp(cache->data, MAGIC, 8) != 0)
-		goto fail;
-	in = (struct reader){cache->data + 8, cache->data + cache->size, false};
-	cache->global = get_u64(&in);
-	cache->records_id = get_u64(&in);
-	cache->records_end = get_u64(&in);
-	cache->records = map_file(records_path, &cache->records_size);
-	if (in.bad || cache->records == NULL ||
-	    memcmp(cache->records, RECORDS_MAGIC, 8) != 0 ||
-	    memcmp(cache->records + 8, &cache->records_id, 8) != 0 ||
-	    cache->records_end > cache->records_size)
-		goto fail;
-	read_files(cache, &in);
-	read_pages_and_diags(cache, &in);
-	read_related(cache, &in);
-	if (in.bad || in.at != in.end)
-		goto fail;
+	if (cache->data != NULL)
+		cache->records = map_file(records_path, &cache->records_size);
+	if (cache->records == NULL || !parse_images(cache)) {
+		cache_free(cache);
+		cache = NULL;
+	}
 	free(records_path);
 	free(folder);
 	free(path);
 	return cache;
-fail:
-	free(records_path);
-	free(folder);
-	free(path);
-	cache_free(cache);
-	return NULL;
 }
 
 uint64_t cache_global(const struct cache *cache)

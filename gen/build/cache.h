@@ -39,16 +39,30 @@ char *cache_dir(const char *out_dir);
  * (another format, truncated, damaged): the caller builds in full. The
  * caller frees with cache_free. */
 struct cache *cache_read(const char *out_dir);
+
+/* What cache_read does with the two files, from their bytes in memory:
+ * image is a cache file's content, records the records file's. NULL when
+ * they cannot be used together, exactly when cache_read would give NULL
+ * for files holding these bytes. The cache points into both images: the
+ * caller keeps them unchanged until cache_free, then frees them itself.
+ * Records are decoded when asked for (cache_article, cache_file), so a
+ * damaged record shows there, not here. */
+struct cache *cache_parse(const char *image, size_t size, const char *records,
+			  size_t records_size);
+
+/* Frees cache and every article it handed out; NULL is fine. */
 void cache_free(struct cache *cache);
 
+/* The fingerprint of every global input the cached build was made from. */
 uint64_t cache_global(const struct cache *cache);
 
 /* Number of article files (loaded or skipped drafts) the cache knows. */
 size_t cache_file_count(const struct cache *cache);
 
 /* The i-th known file: its source path and stamp, whether it was a
- * loaded article (else a skipped draft) and then its page URL path.
- * Borrowed from the cache. */
+ * loaded article (else a skipped draft) and then its page URL path
+ * (NULL for a draft, or when its record is damaged). Any output may be
+ * NULL. Borrowed from the cache. */
 void cache_file(const struct cache *cache, size_t i, const char **source,
 		struct file_stamp *stamp, bool *article, const char **url_path);
 
