@@ -425,7 +425,7 @@ size_t utf8_count(const char *text, size_t length)
 	return count;
 }
 
-static int hex_value(char c)
+int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

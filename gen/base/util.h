@@ -98,6 +98,9 @@ bool utf8_valid(const char *text, size_t length, size_t *bad_offset);
  * counter for diagnostics; invalid bytes count one each). */
 size_t utf8_count(const char *text, size_t length);
 
+/* The value of the hexadecimal digit c (0 to 15), or -1 when c is not one. */
+int hex_value(char c);
+
 /* length bytes of text with every %XX sequence decoded (others kept as
  * they are). The caller frees. */
 char *percent_decode(const char *text, size_t length);

@@ -45,17 +45,6 @@ const char *cgi_strerror(int error)
 
 /* ---- requests ---------------------------------------------------------------- */
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* application/x-www-form-urlencoded decoding of length bytes: '+' is a
  * space, %XX a byte; a '%' not followed by two hex digits stays as it
  * is. The caller frees; *decoded_length excludes the terminating NUL
