@@ -292,15 +292,28 @@ static uint64_t display_hash(const struct article *article, uint64_t h)
 	return h;
 }
 
-static void plan_add(struct page_plan *plan, size_t *capacity, char *key,
-		     uint64_t fp, enum page_kind kind, const void *object)
+/* A plan being made: its arrays' room, and each article's display hash
+ * (computed once: list pages combine them). */
+struct plan_maker {
+	struct page_plan *plan;
+	size_t capacity;
+	const uint64_t *display;	/* by article order */
+};
+
+/* Appends a page to the plan; the plan owns key. */
+static void plan_page(struct plan_maker *maker, char *key, uint64_t fp,
+		      enum page_kind kind, const void *object)
 {
-	if (plan->count + 1 > *capacity) {
-		*capacity = *capacity ? *capacity * 2 : 256;
-		plan->pages = xrealloc(plan->pages, *capacity * sizeof *plan->pages);
-		plan->kinds = xrealloc(plan->kinds, *capacity * sizeof *plan->kinds);
+	struct page_plan *plan = maker->plan;
+
+	if (plan->count + 1 > maker->capacity) {
+		maker->capacity = maker->capacity ? maker->capacity * 2 : 256;
+		plan->pages = xrealloc(plan->pages,
+				       maker->capacity * sizeof *plan->pages);
+		plan->kinds = xrealloc(plan->kinds,
+				       maker->capacity * sizeof *plan->kinds);
 		plan->objects = xrealloc(plan->objects,
-					 *capacity * sizeof *plan->objects);
+					 maker->capacity * sizeof *plan->objects);
 	}
 	plan->pages[plan->count] = (struct page_fp){key, fp};
 	plan->kinds[plan->count] = kind;
@@ -332,7 +345,7 @@ static uint64_t article_fp(const struct site *site,
 }
 
 /* The article pages' fingerprints, by a thread per core: resolving every
- * link of every article is most of the plan's time (30 ms at 10,000). */
+ * link of every article is most of the plan's time. */
 struct fp_pool {
 	const struct site *site;
 	uint64_t *display;	/* by article order */
@@ -406,56 +419,60 @@ static void article_fps(struct fp_pool *pool)
 	run_threads(fp_worker, pool, wanted);
 }
 
-void incremental_plan(const struct site *site, struct tree *const *trees,
-		      size_t tree_count, const struct plan_previous *previous,
-		      struct page_plan *plan)
+/* h combined with what lists show of article. */
+static uint64_t with_display(const struct plan_maker *maker,
+			     const struct article *article, uint64_t h)
 {
-	size_t capacity = 0;
-	uint64_t h;
-	/* each article's display hash, once: lists combine them */
-	uint64_t *display = xcalloc(site->article_count + 1, sizeof *display);
-	uint64_t *fps = xcalloc(site->article_count + 1, sizeof *fps);
-	struct fp_pool pool = {.site = site, .display = display, .fps = fps,
-			       .previous = previous};
+	return hash64_u64(maker->display[article->order], h);
+}
 
-	article_fps(&pool);
-#define DISPLAY(article) hash64_u64(display[(article)->order], h)
-	*plan = (struct page_plan){0};
-	capacity = site->article_count + site->section_count + site->tag_count + 16;
-	plan->pages = xmalloc(capacity * sizeof *plan->pages);
-	plan->kinds = xmalloc(capacity * sizeof *plan->kinds);
-	plan->objects = xmalloc(capacity * sizeof *plan->objects);
+/* Every article's page (fingerprints from fps) and its alias pages. */
+static void plan_articles(struct plan_maker *maker, const struct site *site,
+			  const uint64_t *fps)
+{
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct article *article = site->articles[i];
-		plan_add(plan, &capacity,
-			 xconcat(article->url_path, "index.html", (char *)NULL),
-			 fps[i], PAGE_ARTICLE, article);
+		plan_page(maker, xconcat(article->url_path, "index.html",
+					 (char *)NULL),
+			  fps[i], PAGE_ARTICLE, article);
 		for (size_t k = 0; k < article->meta.aliases.count; k++) {
 			char *path = site_alias_path(article->meta.aliases.items[k]);
+			uint64_t h;
 			if (path == NULL)
 				continue;
 			h = hash64_string("alias", 0);
 			h = hash64_string(path, h);
 			h = hash64_string(article->url_path, h);
 			h = hash64_string(article->meta.title, h);
-			plan_add(plan, &capacity, xasprintf("%sindex.html", path), h,
-				 PAGE_ALIAS, article);
+			plan_page(maker, xasprintf("%sindex.html", path), h,
+				  PAGE_ALIAS, article);
 			free(path);
 		}
 	}
+}
+
+static void plan_sections(struct plan_maker *maker, const struct site *site)
+{
 	for (size_t i = 0; i < site->section_count; i++) {
 		const struct section *section = site->sections[i];
-		h = hash64_string("section", 0);
+		uint64_t h = hash64_string("section", 0);
 		h = hash64_string(section->name, h);
 		h = hash64_string(section->title, h);
 		h = hash64_string(section->description, h);
 		h = hash64_u64(section->article_count, h);
 		for (size_t k = 0; k < section->article_count; k++)
-			h = DISPLAY(section->articles[k]);
-		plan_add(plan, &capacity, xasprintf("%s/index.html", section->name),
-			 h, PAGE_SECTION, section);
+			h = with_display(maker, section->articles[k], h);
+		plan_page(maker, xasprintf("%s/index.html", section->name), h,
+			  PAGE_SECTION, section);
 	}
-	h = hash64_string("tags", 0);
+}
+
+/* Every tag's page, then the tag index, which lists them all. */
+static void plan_tags(struct plan_maker *maker, const struct site *site)
+{
+	struct page_plan *plan = maker->plan;
+	uint64_t h = hash64_string("tags", 0);
+
 	for (size_t i = 0; i < site->tag_count; i++) {
 		const struct tag *tag = site->tags[i];
 		uint64_t page = hash64_string("tag", 0);
@@ -463,7 +480,7 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 		page = hash64_string(tag->slug, page);
 		page = hash64_u64(tag->article_count, page);
 		for (size_t k = 0; k < tag->article_count; k++)
-			page = hash64_u64(display[tag->articles[k]->order], page);
+			page = with_display(maker, tag->articles[k], page);
 		if (plan->count > 0 && plan->kinds[plan->count - 1] == PAGE_TAG &&
 		    strcmp(((const struct tag *)plan->objects[plan->count - 1])->slug,
 			   tag->slug) == 0) {
@@ -472,21 +489,25 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 			plan->pages[plan->count - 1].fp = page;
 			plan->objects[plan->count - 1] = tag;
 		} else {
-			plan_add(plan, &capacity,
-				 xasprintf("tags/%s/index.html", tag->slug), page,
-				 PAGE_TAG, tag);
+			plan_page(maker, xasprintf("tags/%s/index.html", tag->slug),
+				  page, PAGE_TAG, tag);
 		}
 		h = hash64_string(tag->name, h);
 		h = hash64_string(tag->slug, h);
 		h = hash64_u64(tag->article_count, h);
 	}
-	plan_add(plan, &capacity, xstrdup("tags/index.html"), h,
-		 PAGE_TAG_INDEX, NULL);
+	plan_page(maker, xstrdup("tags/index.html"), h, PAGE_TAG_INDEX, NULL);
+}
+
+/* The home page, the sitemap and the Atom feed. */
+static void plan_site_pages(struct plan_maker *maker, const struct site *site)
+{
 	/* home: sections (global), the newest articles */
-	h = hash64_string("home", 0);
+	uint64_t h = hash64_string("home", 0);
+
 	for (size_t i = 0; i < site->article_count; i++)
-		h = DISPLAY(site->recent[i]);
-	plan_add(plan, &capacity, xstrdup("index.html"), h, PAGE_HOME, NULL);
+		h = with_display(maker, site->recent[i], h);
+	plan_page(maker, xstrdup("index.html"), h, PAGE_HOME, NULL);
 	h = hash64_string("sitemap", 0);
 	for (size_t i = 0; i < site->section_count; i++)
 		h = hash64_string(site->sections[i]->name, h);
@@ -497,23 +518,56 @@ void incremental_plan(const struct site *site, struct tree *const *trees,
 	for (size_t i = 0; i < site->tag_count; i++)
 		h = hash64_string(site->tags[i]->slug, h);
 	h = hash64_string(site->article_count ? site->recent[0]->updated : NULL, h);
-	plan_add(plan, &capacity, xstrdup("sitemap.xml"), h, PAGE_SITEMAP, NULL);
+	plan_page(maker, xstrdup("sitemap.xml"), h, PAGE_SITEMAP, NULL);
 	h = hash64_string("feed", 0);
 	for (size_t i = 0; i < site->article_count; i++)
-		h = DISPLAY(site->recent[i]);
-	plan_add(plan, &capacity, xstrdup("feed.xml"), h, PAGE_FEED, NULL);
-	/* the wizard pages show the titles and descriptions of the articles
-	 * outcomes point to; the trees themselves are global inputs */
-	h = hash64_string("wizard", 0);
+		h = with_display(maker, site->recent[i], h);
+	plan_page(maker, xstrdup("feed.xml"), h, PAGE_FEED, NULL);
+}
+
+/* The wizard pages show the titles and descriptions of the articles
+ * outcomes point to; the trees themselves are global inputs. */
+static void plan_wizard(struct plan_maker *maker, const struct site *site,
+			struct tree *const *trees, size_t tree_count)
+{
+	uint64_t h = hash64_string("wizard", 0);
+
 	for (size_t t = 0; t < tree_count; t++)
 		for (size_t n = 0; n < trees[t]->node_count; n++)
 			for (size_t a = 0; a < trees[t]->nodes[n].article_count; a++) {
 				const struct article *article = site_find_article(
 					site, trees[t]->nodes[n].articles[a].name);
-				h = article ? DISPLAY(article) : hash64_u64(0, h);
+				h = article ? with_display(maker, article, h)
+					    : hash64_u64(0, h);
 			}
-	plan_add(plan, &capacity, xstrdup("wizard/"), h, PAGE_WIZARD, NULL);
-#undef DISPLAY
+	plan_page(maker, xstrdup("wizard/"), h, PAGE_WIZARD, NULL);
+}
+
+void incremental_plan(const struct site *site, struct tree *const *trees,
+		      size_t tree_count, const struct plan_previous *previous,
+		      struct page_plan *plan)
+{
+	uint64_t *display = xcalloc(site->article_count + 1, sizeof *display);
+	uint64_t *fps = xcalloc(site->article_count + 1, sizeof *fps);
+	struct fp_pool pool = {.site = site, .display = display, .fps = fps,
+			       .previous = previous};
+	struct plan_maker maker = {
+		.plan = plan,
+		.capacity = site->article_count + site->section_count +
+			    site->tag_count + 16,
+		.display = display,
+	};
+
+	article_fps(&pool);
+	*plan = (struct page_plan){0};
+	plan->pages = xmalloc(maker.capacity * sizeof *plan->pages);
+	plan->kinds = xmalloc(maker.capacity * sizeof *plan->kinds);
+	plan->objects = xmalloc(maker.capacity * sizeof *plan->objects);
+	plan_articles(&maker, site, fps);
+	plan_sections(&maker, site);
+	plan_tags(&maker, site);
+	plan_site_pages(&maker, site);
+	plan_wizard(&maker, site, trees, tree_count);
 	free(fps);
 	free(display);
 }
