@@ -385,6 +385,53 @@ static void check_url_of_damaged_record(const char *image, size_t size,
 	free(copy);
 }
 
+/* An incremental write given the cache it read: the record of an article
+ * taken from the cache stays where it is, only the other is appended,
+ * and the cache reads back whole. */
+static void check_appending_write(struct site *site)
+{
+	char *out = path_join(folder, "out");
+	struct cache *previous = cache_read(out), *cache;
+	size_t before, after, size;
+	char *bytes = cache_bytes("records", &before), *image;
+	uint64_t offset, length;
+
+	free(bytes);
+	CHECK(previous != NULL, "appending: the previous cache reads");
+	if (previous == NULL) {
+		free(out);
+		return;
+	}
+	site->articles[1]->from_cache = true;
+	CHECK_INT(cache_write(out, 43, site, NULL, 0, 7, previous), 0,
+		  "appending: cache_write: 0");
+	site->articles[1]->from_cache = false;
+	cache_free(previous);
+	bytes = cache_bytes("records", &after);
+	image = cache_bytes("cache", &size);
+	memcpy(&offset, entry_offset(image, 0), 8);
+	memcpy(&length, entry_offset(image, 0) + 8, 8);
+	CHECK_INT(offset, before, "appending: the changed record goes at the end");
+	CHECK_INT(after, before + length, "appending: nothing else is written");
+	cache = cache_read(out);
+	CHECK(cache != NULL && cache_global(cache) == 43,
+	      "appending: the new cache reads back");
+	if (cache != NULL) {
+		const struct article *first, *second;
+
+		first = cache_previous_article(cache, "content/a/1.md");
+		second = cache_previous_article(cache, "content/a/2.md");
+		CHECK(first != NULL && second != NULL &&
+		      strcmp(first->meta.title, "記事1") == 0 &&
+		      strcmp(second->meta.title, "記事2") == 0,
+		      "appending: both records decode");
+	}
+	cache_free(cache);
+	free(image);
+	free(bytes);
+	free(out);
+}
+
 int main(void)
 {
 	struct site *site;
@@ -412,6 +459,7 @@ int main(void)
 	check_bad_record(image, size, records, records_size, no_title,
 			 "a record without a title");
 	check_url_of_damaged_record(image, size, records, records_size);
+	check_appending_write(site);
 	free(records);
 	free(image);
 	site_free(site);
