@@ -8,6 +8,10 @@
  * site needs about each (front matter, headings, links) is kept, and
  * pages are rendered one at a time from the file read again, which keeps
  * memory flat however large the site is.
+ *
+ * config.c reads site.yaml; site.c loads the content folder and looks
+ * articles up; links.c resolves and checks links; paths.c makes paths and
+ * URLs; related.c computes related articles.
  */
 #ifndef KB_SITE_H
 #define KB_SITE_H
@@ -18,6 +22,9 @@
 
 #include "content/frontmatter.h"
 #include "content/markdown.h"
+
+/* Larger article files are refused (as "file larger than 4 MiB"). */
+#define SITE_ARTICLE_MAX_SIZE (4 * 1024 * 1024)
 
 struct external_link {
 	char *name;		/* key in site.yaml's links: */
@@ -224,6 +231,11 @@ char *site_resolve_link(const struct site *site, const struct article *from,
 char *site_resolve_link_from(const struct site *site, const char *from_source,
 			     const struct article *self, const char *url,
 			     char **error);
+
+/* True when url is relative to the file it is written in: it has no
+ * scheme and starts with neither '/' nor '?'. Only such links are
+ * resolved and checked. */
+bool site_link_is_relative(const char *url);
 
 /* The article file a link written in from_source ("content/x/a.md" or
  * "decision-trees/t.yaml") points to, as "content/x/y.md", or NULL when

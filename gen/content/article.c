@@ -1,0 +1,241 @@
+/*
+ * article.c — one article file: read, checked (UTF-8, front matter), and
+ * kept as little of it as the site needs (headings, links, where the body
+ * is), so memory does not grow with the site; read again to render. Also
+ * a section's _index.md.
+ */
+#include "content/article.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "base/hash.h"
+#include "base/util.h"
+
+struct article *site_article_new(void)
+{
+	return xcalloc(1, sizeof(struct article));
+}
+
+void site_article_free(struct article *article)
+{
+	if (article == NULL)
+		return;
+	if (article->borrowed) {
+		/* it, its strings and its arrays belong to the build cache */
+		free(article->related);
+		return;
+	}
+	front_matter_free(&article->meta);
+	markdown_headings_free(&article->headings);
+	for (size_t i = 0; i < article->link_count; i++) {
+		free(article->links[i].url);
+		free(article->links[i].target);
+	}
+	free(article->links);
+	free(article->source);
+	free(article->content_path);
+	free(article->url_path);
+	free(article->updated);
+	free(article->related);
+	free(article);
+}
+
+static char *file_stem(const char *name)
+{
+	return xstrndup(name, strlen(name) - 3);
+}
+
+/* Keeps the links the build resolves (relative ones) for checking once
+ * every article is known, so the Markdown need not be parsed again. */
+static void collect_link(void *user, cmark_node *node, const char *url,
+			 bool image)
+{
+	struct article *article = user;
+	struct article_link *link;
+
+	(void)image;
+	if (!site_link_is_relative(url))
+		return;
+	article->links = xgrow(article->links, &article->link_capacity,
+			       article->link_count + 1, sizeof *article->links);
+	link = &article->links[article->link_count++];
+	link->url = xstrdup(url);
+	link->target = site_link_target(article->source, url);
+	link->line = article->meta.body_line - 1 +
+		     (unsigned)cmark_node_get_start_line(node);
+	link->byte_col = (unsigned)cmark_node_get_start_column(node);
+}
+
+/* Ids the page layout uses itself, which no heading may take. */
+static const char *const reserved_ids[] = {"main", "site-search", "kb-toc",
+					   "kb-related", NULL};
+
+/* True when the file's text is UTF-8 without NUL bytes; otherwise reports
+ * the first bad byte at its line:col. */
+static bool check_text(const char *source, const char *text, size_t length)
+{
+	const char *nul = memchr(text, '\0', length);
+	const char *line_start = text;
+	unsigned line = 1;
+	size_t bad = 0;
+	bool valid = utf8_valid(text, length, &bad);
+
+	if (valid && nul == NULL)
+		return true;
+	if (nul != NULL && (valid || (size_t)(nul - text) < bad))
+		bad = (size_t)(nul - text);
+	for (size_t i = 0; i < bad; i++)
+		if (text[i] == '\n') {
+			line++;
+			line_start = text + i + 1;
+		}
+	diag_error(source, line,
+		   (unsigned)utf8_count(line_start,
+					(size_t)(text + bad - line_start)) + 1,
+		   "not valid UTF-8 text (byte 0x%02x at offset %zu)",
+		   (unsigned char)text[bad], bad);
+	return false;
+}
+
+/* Keeps what the site needs of an article whose front matter is parsed:
+ * its URL and date, and its body's headings and links; then lets go of
+ * the text (site_article_body reads it again). */
+static void keep_article_parts(struct article *article, const char *section,
+			       const char *stem, const char *text,
+			       size_t length)
+{
+	cmark_node *document;
+
+	article->url_path = xasprintf("%s/%s/", section,
+				      article->meta.slug ? article->meta.slug : stem);
+	article->slug_line = article->meta.slug_line;
+	article->slug_col = article->meta.slug_col;
+	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
+				   : article->meta.date ? article->meta.date : "");
+	document = markdown_parse(article->meta.body, article->meta.body_length);
+	markdown_collect_headings(document, reserved_ids, &article->headings);
+	markdown_each_link(document, collect_link, article);
+	cmark_node_free(document);
+	article->text_hash = hash64(text, length, 0);
+	article->body_offset = (size_t)(article->meta.body - text);
+	article->meta.body = NULL;
+}
+
+struct article *site_load_article(const char *root, const char *section,
+				  const char *name, bool with_drafts,
+				  const struct site_reuse *reuse, size_t hint,
+				  const struct file_stamp *stamp_in)
+{
+	struct article *article;
+	char *source = xconcat("content/", section, "/", name, (char *)NULL);
+	char *path, *stem;
+	size_t length;
+	struct file_stamp stamp = *stamp_in;
+	char *text = NULL;
+	bool ok;
+
+	/* the stamp was taken before reading (scan.h): should the file
+	 * change in between, the stamp kept is the older one and the next
+	 * build reads it again */
+	if (reuse != NULL && reuse->article != NULL &&
+	    (article = reuse->article(reuse->user, source, hint, &stamp)) != NULL) {
+		free(source);
+		return article;
+	}
+	path = path_join(root, source);
+	article = site_article_new();
+	article->source = source;
+	article->stamp = stamp;
+	stem = file_stem(name);
+	article->content_path = xasprintf("%s/%s", section, stem);
+	if (read_file(path, SITE_ARTICLE_MAX_SIZE, &text, &length) != 0) {
+		diag_error(article->source, 0, 0, "cannot read: %s",
+			   errno == EFBIG ? "file larger than 4 MiB"
+					  : strerror(errno));
+		goto fail;
+	}
+	if (!check_text(article->source, text, length))
+		goto fail;
+	ok = front_matter_parse(text, length, article->source,
+				&article->meta);
+	if (!ok && article->meta.body == NULL)
+		goto fail;
+	if (ok && article->meta.draft && !with_drafts)
+		goto fail;
+	/* With bad front matter the article is not published, but its
+	 * links are still checked, so one run reports every mistake. */
+	article->rejected = !ok;
+	keep_article_parts(article, section, stem, text, length);
+	free(text);
+	free(path);
+	free(stem);
+	return article;
+fail:
+	free(text);
+	free(path);
+	free(stem);
+	site_article_free(article);
+	return NULL;
+}
+
+struct section *site_load_section(const char *root, const char *name)
+{
+	struct section *section = xcalloc(1, sizeof *section);
+	char *source = xasprintf("content/%s/_index.md", name);
+	char *path = path_join(root, source);
+	struct front_matter meta;
+	char *text = NULL;
+	size_t length;
+
+	section->name = xstrdup(name);
+	section->title = xstrdup(name);
+	section->description = xstrdup("");
+	if (read_file(path, SITE_ARTICLE_MAX_SIZE, &text, &length) == 0) {
+		section->source = source;
+		source = NULL;
+		if (!utf8_valid(text, length, NULL)) {
+			diag_error(section->source, 0, 0, "not valid UTF-8 text");
+		} else if (front_matter_parse(text, length, section->source, &meta)) {
+			free(section->title);
+			free(section->description);
+			section->title = xstrdup(meta.title);
+			section->description = xstrdup(meta.description);
+			section->weight = meta.weight;
+		}
+		front_matter_free(&meta);
+	}
+	free(text);
+	free(path);
+	free(source);
+	return section;
+}
+
+int site_article_body(const struct site *site, const struct article *article,
+		      char **text, const char **body, size_t *length)
+{
+	char *path = path_join(site->root, article->source);
+	size_t size;
+
+	*text = NULL;
+	if (read_file(path, SITE_ARTICLE_MAX_SIZE, text, &size) != 0) {
+		diag_error(article->source, 0, 0, "cannot read: %s",
+			   strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (hash64(*text, size, 0) != article->text_hash ||
+	    article->body_offset + article->meta.body_length > size) {
+		diag_error(article->source, 0, 0, "the file changed while the "
+			   "site was being built; build again");
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	*body = *text + article->body_offset;
+	*length = article->meta.body_length;
+	return 0;
+}

@@ -1,0 +1,214 @@
+/*
+ * config.c — site.yaml: the site's title, URLs, language and external
+ * links, with defaults for what it leaves out.
+ */
+#include "content/site.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cgiurl.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "content/yamldoc.h"
+
+#define CONFIG_MAX_SIZE (1024 * 1024)
+
+static bool config_text(const struct yamldoc_node *root, const char *key,
+			char **out)
+{
+	struct yamldoc_node *value = yamldoc_get(root, key, NULL);
+
+	if (value == NULL)
+		return true;
+	if (value->type != YAMLDOC_SCALAR) {
+		diag_error("site.yaml", value->line, value->col,
+			   "'%s' must be text, not %s", key,
+			   yamldoc_type_name(value));
+		return false;
+	}
+	free(*out);
+	*out = xstrdup(value->text);
+	return true;
+}
+
+static bool config_links(const struct yamldoc_node *root,
+			 struct site_config *config)
+{
+	struct yamldoc_node *links = yamldoc_get(root, "links", NULL);
+	bool ok = true;
+
+	if (links == NULL || yamldoc_is_null(links))
+		return true;
+	if (links->type != YAMLDOC_MAPPING) {
+		diag_error("site.yaml", links->line, links->col,
+			   "'links' must be a mapping of name: {title, url}");
+		return false;
+	}
+	config->links = xcalloc(links->count, sizeof *config->links);
+	for (size_t i = 0; i < links->count; i++) {
+		const struct yamldoc_node *entry = links->items[i];
+		struct yamldoc_node *title = yamldoc_get(entry, "title", NULL);
+		struct yamldoc_node *url = yamldoc_get(entry, "url", NULL);
+		struct external_link *link;
+
+		if (entry->type != YAMLDOC_MAPPING || title == NULL || url == NULL ||
+		    title->type != YAMLDOC_SCALAR || url->type != YAMLDOC_SCALAR) {
+			diag_error("site.yaml", entry->line, entry->col,
+				   "link '%s' needs 'title' and 'url' as text",
+				   links->keys[i]->text);
+			ok = false;
+			continue;
+		}
+		if (strncmp(url->text, "https://", 8) != 0 &&
+		    strncmp(url->text, "http://", 7) != 0) {
+			diag_error("site.yaml", url->line, url->col,
+				   "link '%s' must be an http(s) URL",
+				   links->keys[i]->text);
+			ok = false;
+			continue;
+		}
+		link = &config->links[config->link_count++];
+		link->name = xstrdup(links->keys[i]->text);
+		link->title = xstrdup(title->text);
+		link->url = xstrdup(url->text);
+	}
+	return ok;
+}
+
+static bool config_unknown_keys(const struct yamldoc_node *root)
+{
+	static const char *const known[] = {"title", "description", "base_url",
+					    "language", "cgi_url", "links"};
+
+	for (size_t i = 0; i < root->count; i++) {
+		bool found = false;
+		for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+			if (strcmp(root->keys[i]->text, known[k]) == 0)
+				found = true;
+		if (!found)
+			diag_warning("site.yaml", root->keys[i]->line,
+				     root->keys[i]->col,
+				     "unknown key '%s' (ignored)",
+				     root->keys[i]->text);
+	}
+	return true;
+}
+
+/* cgi_url, when set, must be what kb.cgi can put in a URL as it is: the
+ * search box, the wizard's links and every redirect start with it. */
+static bool config_cgi_url(const struct site_config *config,
+			   const struct yamldoc_node *root)
+{
+	struct yamldoc_node *node = yamldoc_get(root, "cgi_url", NULL);
+	const char *why;
+
+	if (config->cgi_url == NULL || *config->cgi_url == '\0' ||
+	    cgiurl_base_valid(config->cgi_url, &why))
+		return true;
+	diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
+		   "'cgi_url' is not a URL kb.cgi can answer at: %s", why);
+	return false;
+}
+
+/* Derives base_path from base_url and checks both. */
+static bool config_base(struct site_config *config,
+			const struct yamldoc_node *root)
+{
+	struct yamldoc_node *node = yamldoc_get(root, "base_url", NULL);
+	const char *after_scheme, *path;
+	size_t length;
+
+	if (strncmp(config->base_url, "http://", 7) == 0)
+		after_scheme = config->base_url + 7;
+	else if (strncmp(config->base_url, "https://", 8) == 0)
+		after_scheme = config->base_url + 8;
+	else {
+		diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
+			   "'base_url' must start with http:// or https://");
+		return false;
+	}
+	length = strlen(config->base_url);
+	if (config->base_url[length - 1] != '/') {
+		char *slashed = xasprintf("%s/", config->base_url);
+		free(config->base_url);
+		config->base_url = slashed;
+		after_scheme = strstr(slashed, "//") + 2;
+	}
+	path = strchr(after_scheme, '/');
+	config->base_path = xstrdup(path);
+	return true;
+}
+
+bool site_config_load(const char *root, struct site_config *config)
+{
+	char *path = path_join(root, "site.yaml");
+	struct yamldoc_node *document = NULL;
+	char *text = NULL;
+	size_t length;
+	bool ok = false;
+
+	memset(config, 0, sizeof *config);
+	config->title = xstrdup("Knowledge base");
+	config->description = xstrdup("");
+	config->base_url = xstrdup("http://127.0.0.1:8080/");
+	config->language = xstrdup("ja");
+	if (read_file(path, CONFIG_MAX_SIZE, &text, &length) != 0) {
+		diag_error("site.yaml", 0, 0, "cannot read site.yaml: %s",
+			   strerror(errno));
+		goto out;
+	}
+	document = yamldoc_parse(text, length, "site.yaml", 1, &ok);
+	if (!ok)
+		goto out;
+	if (document != NULL && document->type != YAMLDOC_MAPPING) {
+		diag_error("site.yaml", document->line, document->col,
+			   "site.yaml must be a mapping of keys");
+		ok = false;
+		goto out;
+	}
+	/* Every check runs, so that one build reports every mistake. */
+	ok = config_text(document, "title", &config->title);
+	ok = config_text(document, "description", &config->description) && ok;
+	ok = config_text(document, "base_url", &config->base_url) && ok;
+	ok = config_text(document, "language", &config->language) && ok;
+	ok = config_text(document, "cgi_url", &config->cgi_url) && ok;
+	ok = config_links(document, config) && ok;
+	ok = config_unknown_keys(document) && ok;
+	if (ok) {
+		ok = config_base(config, document);
+		ok = config_cgi_url(config, document) && ok;
+	}
+out:
+	yamldoc_free(document);
+	free(text);
+	free(path);
+	return ok;
+}
+
+void site_config_free(struct site_config *config)
+{
+	for (size_t i = 0; i < config->link_count; i++) {
+		free(config->links[i].name);
+		free(config->links[i].title);
+		free(config->links[i].url);
+	}
+	free(config->links);
+	free(config->title);
+	free(config->description);
+	free(config->base_url);
+	free(config->base_path);
+	free(config->language);
+	free(config->cgi_url);
+	memset(config, 0, sizeof *config);
+}
+
+const struct external_link *site_config_link(const struct site_config *config,
+					     const char *name)
+{
+	for (size_t i = 0; i < config->link_count; i++)
+		if (strcmp(config->links[i].name, name) == 0)
+			return &config->links[i];
+	return NULL;
+}

@@ -1,0 +1,245 @@
+/*
+ * links.c — links written in Markdown: which are relative, where each
+ * points (an article page, a heading, a decision tree), and the check that
+ * reports a broken one at its file:line:col.
+ */
+#include "content/site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cgiurl.h"
+#include "base/diag.h"
+#include "base/util.h"
+
+static bool has_scheme(const char *url)
+{
+	const char *c = url;
+
+	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+	       (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.')
+		c++;
+	return c != url && *c == ':';
+}
+
+bool site_link_is_relative(const char *url)
+{
+	return !has_scheme(url) && url[0] != '/' && url[0] != '?';
+}
+
+static bool ends_with(const char *text, const char *suffix)
+{
+	size_t length = strlen(text), suffix_length = strlen(suffix);
+
+	return length >= suffix_length &&
+	       strcmp(text + length - suffix_length, suffix) == 0;
+}
+
+static char *directory_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
+}
+
+static char *article_href(const struct site *site, const struct article *target,
+			  const char *fragment)
+{
+	char *base = site_url(site, target->url_path);
+	char *href;
+
+	if (fragment == NULL || *fragment == '\0')
+		return base;
+	href = xasprintf("%s#%s", base, fragment);
+	free(base);
+	return href;
+}
+
+static char *resolve_markdown_link(const struct site *site,
+				   const char *target_path, const char *fragment,
+				   const char *written, char **error)
+{
+	const struct article *target = site_find_article(site, target_path);
+	const struct section *section = NULL;
+
+	if (target == NULL && ends_with(target_path, "/_index.md")) {
+		for (size_t i = 0; i < site->section_count; i++)
+			if (site->sections[i]->source &&
+			    strcmp(site->sections[i]->source, target_path) == 0)
+				section = site->sections[i];
+		if (section != NULL) {
+			char *path = xasprintf("%s/", section->name);
+			char *href = site_url(site, path);
+			free(path);
+			return href;
+		}
+	}
+	if (target == NULL) {
+		/* a file whose front matter has errors exists: those errors,
+		 * reported in that file, are the ones to fix */
+		for (size_t i = 0; i < site->rejected_count; i++)
+			if (strcmp(site->rejected[i]->source, target_path) == 0)
+				return NULL;
+		if (error)
+			*error = xasprintf("broken link: '%s' does not exist "
+					   "(resolved to %s)", written, target_path);
+		return NULL;
+	}
+	if (fragment && *fragment && !site_article_has_anchor(target, fragment)) {
+		if (error)
+			*error = xasprintf("broken anchor: %s has no heading "
+					   "'#%s'", target->source, fragment);
+		return NULL;
+	}
+	return article_href(site, target, fragment);
+}
+
+char *site_resolve_link_from(const struct site *site, const char *from_source,
+			     const struct article *self, const char *url,
+			     char **error)
+{
+	const char *hash = strchr(url, '#');
+	size_t path_length = hash ? (size_t)(hash - url) : strlen(url);
+	char *path = NULL, *fragment = NULL, *directory = NULL, *target = NULL;
+	char *href = NULL;
+
+	if (error)
+		*error = NULL;
+	if (!site_link_is_relative(url))
+		return NULL;
+	path = percent_decode(url, path_length);
+	fragment = hash ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
+	if (*path == '\0') {
+		if (fragment && *fragment && error &&
+		    (self == NULL || !site_article_has_anchor(self, fragment)))
+			*error = xasprintf("broken anchor: no heading '#%s' in "
+					   "this article", fragment);
+		goto out;
+	}
+	if (!ends_with(path, ".md") && !ends_with(path, ".yaml"))
+		goto out;
+	directory = directory_of(from_source);
+	target = site_normalize_path(directory, path);
+	if (target == NULL) {
+		if (error)
+			*error = xasprintf("broken link: '%s' points outside the "
+					   "site", url);
+		goto out;
+	}
+	if (ends_with(target, ".md")) {
+		href = resolve_markdown_link(site, target, fragment, url, error);
+	} else if (strncmp(target, "decision-trees/", 15) == 0) {
+		if (site->tree_links)
+			href = site->tree_links(site->tree_links_user, target,
+						fragment, error);
+		else if (error)
+			*error = xasprintf("broken link: no decision tree '%s'",
+					   target);
+	}
+out:
+	free(path);
+	free(fragment);
+	free(directory);
+	free(target);
+	return href;
+}
+
+char *site_resolve_link(const struct site *site, const struct article *from,
+			const char *url, char **error)
+{
+	return site_resolve_link_from(site, from->source, from, url, error);
+}
+
+/* The column of url in the article's source line (cmark reports columns
+ * in bytes after stripping indentation; editors want characters). */
+static unsigned link_column(const char *text, unsigned file_line,
+			    const char *url, unsigned fallback)
+{
+	const char *line = text;
+	const char *end, *found;
+
+	for (unsigned n = 1; n < file_line && line; n++) {
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	if (line == NULL)
+		return fallback;
+	end = strchr(line, '\n');
+	if (end == NULL)
+		end = line + strlen(line);
+	/* prefer the destination as written "(url)" or "(url "title")" */
+	for (const char *suffix = ")"; suffix; suffix = *suffix == ')' ? " " : NULL) {
+		char *needle = xasprintf("(%s%s", url, suffix);
+		found = memmem(line, (size_t)(end - line), needle, strlen(needle));
+		free(needle);
+		if (found != NULL)
+			return (unsigned)utf8_count(line, (size_t)(found - line)) + 2;
+	}
+	found = memmem(line, (size_t)(end - line), url, strlen(url));
+	if (found == NULL)
+		return fallback;
+	return (unsigned)utf8_count(line, (size_t)(found - line)) + 1;
+}
+
+static void check_article_links(const struct site *site,
+				const struct article *article)
+{
+	char *text = NULL;
+
+	for (size_t k = 0; k < article->link_count; k++) {
+		const struct article_link *link = &article->links[k];
+		char *error = NULL;
+		char *href = site_resolve_link(site, article, link->url, &error);
+		if (error != NULL) {
+			/* the text was dropped after loading: read it again
+			 * for the column (only ever for a broken link) */
+			if (text == NULL) {
+				char *path = path_join(site->root, article->source);
+				size_t length;
+				if (read_file(path, SITE_ARTICLE_MAX_SIZE, &text,
+					      &length) != 0)
+					text = xstrdup("");
+				free(path);
+			}
+			diag_error(article->source, link->line,
+				   link_column(text, link->line, link->url,
+					       link->byte_col),
+				   "%s", error);
+		}
+		free(error);
+		free(href);
+	}
+	free(text);
+}
+
+void site_check_links_of(const struct site *site, const struct article *article)
+{
+	check_article_links(site, article);
+}
+
+void site_check_links(struct site *site)
+{
+	for (size_t i = 0; i < site->article_count; i++)
+		check_article_links(site, site->articles[i]);
+	for (size_t i = 0; i < site->rejected_count; i++)
+		check_article_links(site, site->rejected[i]);
+}
+
+char *site_link_target(const char *from_source, const char *url)
+{
+	const char *hash = strchr(url, '#');
+	size_t path_length = hash ? (size_t)(hash - url) : strlen(url);
+	char *path, *directory, *target = NULL;
+
+	if (path_length == 0 || !site_link_is_relative(url))
+		return NULL;
+	path = percent_decode(url, path_length);
+	if (ends_with(path, ".md")) {
+		directory = directory_of(from_source);
+		target = site_normalize_path(directory, path);
+		free(directory);
+	}
+	free(path);
+	return target;
+}
