@@ -391,33 +391,6 @@ static void test_headers(void)
 	cgi_response_free(&response);
 }
 
-/* ---- snippets ---------------------------------------------------------------- */
-
-static void collect_run(void *user, const char *text, size_t length,
-			bool marked)
-{
-	struct buf *out = user;
-
-	buf_printf(out, "%s%.*s%s", marked ? "[" : "", (int)length, text,
-		   marked ? "]" : "");
-}
-
-static void test_snippet_runs(void)
-{
-	struct buf out = {0};
-
-	cgisearch_snippet_runs("a&lt;b<mark>c&amp;d</mark>&quot;&#39;&gt;", collect_run,
-			       &out);
-	CHECK_STR(buf_cstr(&out), "a<b[c&d]\"'>", "snippets: entities decoded, "
-		  "marks become runs");
-	buf_reset(&out);
-	cgisearch_snippet_runs("<b>x</b>&foo;<mark><mark>y</mark></mark>",
-			       collect_run, &out);
-	CHECK_STR(buf_cstr(&out), "<b>x</b>&foo;[<mark>y]</mark>",
-		  "snippets: anything else stays literal text");
-	buf_free(&out);
-}
-
 /* ---- search ------------------------------------------------------------------ */
 
 static void test_search(void)
@@ -1216,7 +1189,6 @@ int main(void)
 	test_query_clean();
 	test_statuses();
 	test_headers();
-	test_snippet_runs();
 	if (site.problem == NULL) {
 		test_search();
 		test_search_odd_queries();
