@@ -11,11 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/util.h"
+#include "db/column.h"
 #include "db/fts5.h"
 #include "db/query.h"
 #include "db/snippet.h"
 #include "db/tokenizer.h"
-#include "base/util.h"
 
 static const char count_sql[] =
 	"SELECT count(*) FROM search WHERE search MATCH ?1";
@@ -102,16 +103,6 @@ static int count_matches(sqlite3 *db, const char *query, size_t *total)
 out:
 	sqlite3_finalize(statement);
 	return rc;
-}
-
-static char *column_copy(sqlite3_stmt *statement, int column)
-{
-	const unsigned char *text = sqlite3_column_text(statement, column);
-
-	if (text == NULL)
-		return NULL;
-	return xstrndup((const char *)text,
-			(size_t)sqlite3_column_bytes(statement, column));
 }
 
 static void read_result(sqlite3_stmt *statement, struct search_result *result)

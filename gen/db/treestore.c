@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "db/column.h"
 
 const char *treestore_strerror(int status)
 {
@@ -24,17 +25,6 @@ const char *treestore_strerror(int status)
 		return "database error";
 	}
 	return "unknown treestore status";
-}
-
-/* A copy of a text column, or NULL for NULL. The caller frees. */
-static char *column_copy(sqlite3_stmt *statement, int column)
-{
-	const unsigned char *text = sqlite3_column_text(statement, column);
-
-	if (text == NULL)
-		return NULL;
-	return xstrndup((const char *)text,
-			(size_t)sqlite3_column_bytes(statement, column));
 }
 
 /* Prepares sql with the tree's id bound as ?1 (copied: id may be freed
