@@ -1,11 +1,15 @@
 /*
- * build.c — the build pipeline.
+ * build.c — the build's orchestration: load and check the site, then
+ * either a full build (renderer threads and the kb.db writer, into a
+ * staging folder publish.h swaps in) or an incremental one (the changed
+ * pages and an updated copy of kb.db, moved in through journal.h).
+ *
+ * With KBGEN_TRACE set, the build says on stderr which way it went and
+ * when each phase ended.
  */
 #include "build/build.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,10 +22,13 @@
 #include "build/cache.h"
 #include "base/diag.h"
 #include "html/feed.h"
-#include "base/hash.h"
+#include "build/frontmatter_diff.h"
 #include "build/incremental.h"
+#include "build/index_queue.h"
+#include "build/journal.h"
 #include "db/index.h"
 #include "content/lint.h"
+#include "build/pagetable.h"
 #include "build/progress.h"
 #include "build/publish.h"
 #include "html/render.h"
@@ -275,96 +282,15 @@ static int index_tree(struct build *build, sqlite3 *db, const struct tree *tree)
 	return rc;
 }
 
-/* Article sections handed from the renderers to the index writer, one
- * slot per article in site order. The writer takes them in that order, so
- * row ids never depend on which thread rendered what. Renderers wait when
- * the sections waiting for the writer hold FEED_WINDOW_BYTES of text,
- * which bounds memory; the window is large enough to hold what the
- * renderers make while the writer writes one queue into FTS5 (about 0.6 s
- * at 10,000 articles), so they do not stall then: with a window of 256
- * articles they waited 1.5 to 2.3 s of a 5 to 9 s build. The article the
- * writer waits for is never held back. */
-#define FEED_WINDOW_BYTES (8u << 20)
-
-struct section_slot {
-	bool ready;
-	struct index_part *sections;
-	size_t count;
-	size_t bytes;
-};
-
-struct section_feed {
-	pthread_mutex_t lock;
-	pthread_cond_t changed;
-	struct section_slot *slots;
-	size_t consumed;
-	size_t pending_bytes;	/* text in ready slots not yet taken */
-	bool closed;		/* no more slots will be filled */
-};
-
-/* render_context.article_parsed: runs in a rendering thread. */
-static void feed_article(void *user, const struct article *article,
-			 cmark_node *document)
-{
-	struct section_feed *feed = user;
-	struct index_part *sections;
-	size_t count;
-
-	size_t bytes = 0;
-
-	index_parts_make(article, document, &sections, &count);
-	for (size_t i = 0; i < count; i++)
-		bytes += strlen(sections[i].text) + 1;
-	pthread_mutex_lock(&feed->lock);
-	while (article->order > feed->consumed && !feed->closed &&
-	       feed->pending_bytes + bytes > FEED_WINDOW_BYTES)
-		pthread_cond_wait(&feed->changed, &feed->lock);
-	feed->slots[article->order] =
-		(struct section_slot){true, sections, count, bytes};
-	feed->pending_bytes += bytes;
-	/* only the writer waits for a slot to be filled */
-	if (article->order == feed->consumed)
-		pthread_cond_broadcast(&feed->changed);
-	pthread_mutex_unlock(&feed->lock);
-}
-
-/* Takes article i's sections from the feed, waiting for them; false when
- * the renderers stopped before producing them. */
-static bool feed_take(struct section_feed *feed, size_t i,
-		      struct section_slot *out)
-{
-	bool ready;
-
-	pthread_mutex_lock(&feed->lock);
-	while (!feed->slots[i].ready && !feed->closed)
-		pthread_cond_wait(&feed->changed, &feed->lock);
-	ready = feed->slots[i].ready;
-	*out = feed->slots[i];
-	feed->pending_bytes -= out->bytes;
-	feed->slots[i] = (struct section_slot){0};
-	feed->consumed = i + 1;
-	pthread_cond_broadcast(&feed->changed);
-	pthread_mutex_unlock(&feed->lock);
-	return ready;
-}
-
-static void feed_close(struct section_feed *feed)
-{
-	pthread_mutex_lock(&feed->lock);
-	feed->closed = true;
-	pthread_cond_broadcast(&feed->changed);
-	pthread_mutex_unlock(&feed->lock);
-}
-
-/* Indexes one article: from the feed, or (feed NULL) by parsing it. */
+/* Indexes one article: from the queue, or (queue NULL) by parsing it. */
 static int index_article(struct build *build, sqlite3 *db,
-			 struct section_feed *feed, const struct article *article)
+			 struct index_queue *queue, const struct article *article)
 {
-	struct section_slot slot = {0};
+	struct index_slot slot = {0};
 	int rc;
 
-	if (feed != NULL) {
-		if (!feed_take(feed, article->order, &slot))
+	if (queue != NULL) {
+		if (!index_queue_take(queue, article->order, &slot))
 			return -1;	/* rendering failed; reported there */
 	} else {
 		char *text;
@@ -376,17 +302,18 @@ static int index_article(struct build *build, sqlite3 *db,
 			return -1;
 		document = markdown_parse(body, length);
 		free(text);
-		index_parts_make(article, document, &slot.sections,
-				    &slot.count);
+		index_parts_make(article, document, &slot.parts, &slot.count);
 		cmark_node_free(document);
 	}
-	rc = index_add_article(db, build->site, article, slot.sections,
+	rc = index_add_article(db, build->site, article, slot.parts,
 			       slot.count);
-	index_parts_free(slot.sections, slot.count);
+	index_parts_free(slot.parts, slot.count);
 	return rc;
 }
 
-static int write_index(struct build *build, struct section_feed *feed)
+/* Writes build->staging/kb.db: every article (from queue, or parsed here
+ * when queue is NULL), every wizard node, the trees and the theme. */
+static int write_index(struct build *build, struct index_queue *queue)
 {
 	char *path = path_join(build->staging, "kb.db");
 	sqlite3 *db;
@@ -395,7 +322,7 @@ static int write_index(struct build *build, struct section_feed *feed)
 	if (rc == 0)
 		index_expect_articles(db, build->site->article_count);
 	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++)
-		rc = index_article(build, db, feed, build->site->articles[i]);
+		rc = index_article(build, db, queue, build->site->articles[i]);
 	for (size_t t = 0; rc == 0 && t < build->tree_count; t++)
 		rc = index_tree(build, db, build->trees[t]);
 	if (rc == 0)
@@ -421,12 +348,12 @@ static int write_index(struct build *build, struct section_feed *feed)
  * rows go in a fixed order, so the output stays byte-identical whatever
  * the timing.
  *
- * The index writer is the longer job (FTS5 takes about as much CPU as
- * rendering, and its last queue can only be written after the last page
+ * The index writer is the longer job (FTS5 costs about as much CPU as
+ * rendering, and its last batch can only be written after the last page
  * is parsed), so the renderers run at a lower priority (RENDER_NICE):
- * whenever the writer has work it gets a core, and the renderers use
- * the rest of the machine. One renderer and the writer at equal priority
- * left a core idle whenever the writer waited for pages. */
+ * whenever the writer has work it gets a core, and the renderers use the
+ * rest of the machine; at equal priority a core would sit idle whenever
+ * the writer waits for pages. */
 #define RENDER_NICE 10
 
 struct article_pool {
@@ -493,9 +420,13 @@ static int render_all_articles(const struct render_context *context,
 	return atomic_load(&pool.failed) ? -1 : 0;
 }
 
+/* The kb.db writer of a full build, in a thread of its own when one can
+ * be started (running), taking the articles' parts from queue. */
 struct index_job {
 	struct build *build;
-	struct section_feed *feed;
+	struct index_queue queue;
+	pthread_t thread;
+	bool running;
 	int rc;
 };
 
@@ -503,8 +434,64 @@ static void *index_thread(void *argument)
 {
 	struct index_job *job = argument;
 
-	job->rc = write_index(job->build, job->feed);
+	job->rc = write_index(job->build, &job->queue);
 	return NULL;
+}
+
+static void index_job_start(struct index_job *job, struct build *build)
+{
+	job->build = build;
+	index_queue_init(&job->queue, build->site->article_count);
+	job->running = pthread_create(&job->thread, NULL, index_thread,
+				      job) == 0;
+}
+
+/* Waits for the writer, or without one writes kb.db here by parsing
+ * every article again; releases the queue. The writer's result. */
+static int index_job_finish(struct index_job *job)
+{
+	if (job->running)
+		pthread_join(job->thread, NULL);
+	else
+		job->rc = write_index(job->build, NULL);
+	trace_phase("kb.db written");
+	index_queue_free(&job->queue);
+	return job->rc;
+}
+
+/* Every page but the articles', the static files, the sitemap, the feed
+ * and robots.txt, into context->out_dir. 0, or -1 after a diagnostic. */
+static int render_other_pages(struct build *build,
+			      const struct render_context *context,
+			      const struct feed_extra *extra)
+{
+	char *static_source = path_join(build->options->root, "theme/static");
+	char *static_target = path_join(build->staging, "static");
+	int rc = wizard_render_all(context, build->trees, build->tree_count);
+
+	if (rc == 0)
+		rc = render_sections(context);
+	if (rc == 0)
+		rc = render_tags(context);
+	if (rc == 0)
+		rc = render_home(context);
+	if (rc == 0)
+		rc = render_not_found(context);
+	if (rc == 0)
+		rc = render_search_page(context);
+	if (rc == 0)
+		rc = render_aliases(context);
+	if (rc == 0)
+		rc = publish_copy_tree(static_source, static_target);
+	if (rc == 0)
+		rc = feed_write_sitemap(build->site, extra, build->staging);
+	if (rc == 0)
+		rc = feed_write_atom(build->site, build->staging, FEED_LIMIT);
+	if (rc == 0)
+		rc = feed_write_robots(build->site, build->staging);
+	free(static_source);
+	free(static_target);
+	return rc;
 }
 
 static int write_cache(struct build *build, const char *dir);
@@ -518,21 +505,11 @@ static int render_all(struct build *build)
 		.theme = build->theme,
 		.out_dir = build->staging,
 	};
-	char *static_source = path_join(build->options->root, "theme/static");
-	char *static_target = path_join(build->staging, "static");
 	struct wizard_entries entries;
 	struct wizard_paths paths;
 	struct feed_extra extra;
-	struct section_feed feed = {
-		.lock = PTHREAD_MUTEX_INITIALIZER,
-		.changed = PTHREAD_COND_INITIALIZER,
-		.slots = xcalloc(build->site->article_count + 1,
-				 sizeof *feed.slots),
-	};
-	struct index_job index = {.build = build, .feed = &feed};
-	pthread_t indexer;
-	bool index_running;
-	int rc = 0;
+	struct index_job index = {0};
+	int rc, index_rc;
 
 	wizard_entries_make(build->trees, build->tree_count, &entries);
 	wizard_paths_make(build->trees, build->tree_count, &paths);
@@ -541,58 +518,29 @@ static int render_all(struct build *build)
 	context.wizard_count = entries.count;
 	site_compute_related(build->site, RELATED_LIMIT);
 	trace_phase("related articles computed");
-	index_running = pthread_create(&indexer, NULL, index_thread, &index) == 0;
-	if (index_running) {
-		context.article_parsed = feed_article;
-		context.article_parsed_user = &feed;
+	index_job_start(&index, build);
+	if (index.running) {
+		context.article_parsed = index_queue_put;
+		context.article_parsed_user = &index.queue;
 	}
 	progress_begin(build->site->article_count, build->options->quiet);
-	rc = render_all_articles(&context, index_running);
+	rc = render_all_articles(&context, index.running);
 	progress_end();
 	trace_phase("articles rendered");
-	feed_close(&feed);
+	index_queue_close(&index.queue);
 	if (rc == 0)
-		rc = wizard_render_all(&context, build->trees, build->tree_count);
-	if (rc == 0)
-		rc = render_sections(&context);
-	if (rc == 0)
-		rc = render_tags(&context);
-	if (rc == 0)
-		rc = render_home(&context);
-	if (rc == 0)
-		rc = render_not_found(&context);
-	if (rc == 0)
-		rc = render_search_page(&context);
-	if (rc == 0)
-		rc = render_aliases(&context);
-	if (rc == 0)
-		rc = publish_copy_tree(static_source, static_target);
-	if (rc == 0)
-		rc = feed_write_sitemap(build->site, &extra, build->staging);
-	if (rc == 0)
-		rc = feed_write_atom(build->site, build->staging, FEED_LIMIT);
-	if (rc == 0)
-		rc = feed_write_robots(build->site, build->staging);
+		rc = render_other_pages(build, &context, &extra);
 	trace_phase("other pages rendered");
 	/* while the index writer finishes: the cache reads the site only,
 	 * and a diagnostic from the writer fails the build, cache and all */
 	if (rc == 0)
 		rc = write_cache(build, build->staging);
 	trace_phase("cache written");
-	if (index_running)
-		pthread_join(indexer, NULL);
-	else
-		index.rc = write_index(build, NULL);
-	trace_phase("kb.db written");
-	for (size_t i = 0; i < build->site->article_count; i++)
-		index_parts_free(feed.slots[i].sections, feed.slots[i].count);
-	free(feed.slots);
+	index_rc = index_job_finish(&index);
 	if (rc == 0)
-		rc = index.rc;
+		rc = index_rc;
 	wizard_paths_free(&paths);
 	wizard_entries_free(&entries);
-	free(static_source);
-	free(static_target);
 	return rc;
 }
 
@@ -612,192 +560,10 @@ static int write_cache(struct build *build, const char *dir)
 	return rc;
 }
 
-/* Files of an incremental build are rendered into a staging folder
- * beside the output (publish_begin's), and kb.db is updated in a copy
- * there, so the output is untouched while the build works. Then the
- * journal <out>/.kbgen/journal is written, listing every move (kb.db's
- * among them) and deletion; the moves are made and the journal removed. A build killed after writing the journal
- * is completed by the next one (journal_replay) instead of leaving a mix.
- * Entries are NUL-ended: 'S' staging folder (first), 'M' path (move from
- * it), 'D' path (delete). */
-static char *journal_path(const char *out_dir)
-{
-	char *folder = cache_dir(out_dir);
-	char *path = path_join(folder, "journal");
-
-	free(folder);
-	return path;
-}
-
-/* Removes out_dir/relative and the folders above it that became empty. */
-static void delete_output(const char *out_dir, const char *relative)
-{
-	char *path = path_join(out_dir, relative);
-	char *slash;
-
-	if (unlink(path) != 0 && errno != ENOENT && errno != EISDIR)
-		diag_warning(path, 0, 0, "cannot remove: %s", strerror(errno));
-	while ((slash = strrchr(path, '/')) != NULL &&
-	       (size_t)(slash - path) > strlen(out_dir)) {
-		*slash = '\0';
-		if (rmdir(path) != 0)
-			break;
-	}
-	free(path);
-}
-
-static int move_output(const char *new_dir, const char *out_dir,
-		       const char *relative)
-{
-	char *from = path_join(new_dir, relative);
-	char *to = path_join(out_dir, relative);
-	char *slash = strrchr(to, '/');
-	int rc = 0;
-
-	if (rename(from, to) != 0 && errno == ENOENT && slash != NULL) {
-		*slash = '\0';
-		make_dirs(to);
-		*slash = '/';
-		if (rename(from, to) != 0 && errno != ENOENT)
-			rc = -1;
-	}
-	if (rc != 0)
-		diag_error(to, 0, 0, "cannot write: %s", strerror(errno));
-	free(from);
-	free(to);
-	return rc;
-}
-
-static int apply_journal(const char *out_dir, const char *text, size_t length)
-{
-	const char *staging = NULL;
-	int rc = 0;
-
-	for (size_t at = 0; at + 1 < length;) {
-		const char *entry = text + at + 1;
-		size_t entry_length = strnlen(entry, length - at - 1);
-		if (at + 1 + entry_length >= length)
-			break;		/* torn tail: not a complete entry */
-		if (text[at] == 'S')
-			staging = entry;
-		else if (text[at] == 'M' && staging != NULL)
-			rc |= move_output(staging, out_dir, entry);
-		else if (text[at] == 'D')
-			delete_output(out_dir, entry);
-		at += 2 + entry_length;
-	}
-	if (staging != NULL)
-		remove_tree(staging);
-	return rc;
-}
-
-/* Completes the moves of an incremental build that was interrupted. */
-static int journal_replay(const char *out_dir)
-{
-	char *path = journal_path(out_dir);
-	char *text;
-	size_t length;
-	int rc = 0;
-
-	if (read_file(path, (size_t)1 << 30, &text, &length) == 0) {
-		rc = apply_journal(out_dir, text, length);
-		free(text);
-		if (rc == 0)
-			unlink(path);
-	}
-	free(path);
-	return rc;
-}
-
-static void journal_add(struct buf *journal, char kind, const char *path)
-{
-	buf_addc(journal, kind);
-	buf_add(journal, path, strlen(path));
-	buf_addc(journal, '\0');
-}
-
-/* Every file under dir, as paths relative to base, into journal. */
-static void journal_files(struct buf *journal, const char *dir,
-			  const char *relative)
-{
-	DIR *folder = opendir(dir);
-	struct dirent *entry;
-
-	if (folder == NULL)
-		return;
-	while ((entry = readdir(folder)) != NULL) {
-		char *path, *name;
-		if (strcmp(entry->d_name, ".") == 0 ||
-		    strcmp(entry->d_name, "..") == 0)
-			continue;
-		path = path_join(dir, entry->d_name);
-		name = *relative ? path_join(relative, entry->d_name)
-				 : xstrdup(entry->d_name);
-		if (entry->d_type == DT_DIR)
-			journal_files(journal, path, name);
-		else
-			journal_add(journal, 'M', name);
-		free(name);
-		free(path);
-	}
-	closedir(folder);
-}
-
-/* Page fingerprints by key: an open-addressing table over an array of
- * page_fp, for the two lookups of an incremental build (each page of this
- * build among the last build's, each of the last build's among this
- * one's). A binary search made them 300,000 string comparisons at 10,000
- * articles, a tenth of a body edit's time. */
-struct page_table {
-	const struct page_fp *pages;
-	uint32_t *slots;	/* index in pages + 1; 0 when empty */
-	size_t mask;
-};
-
-static void page_table_make(struct page_table *table,
-			    const struct page_fp *pages, size_t count)
-{
-	size_t size = 16;
-
-	while (size < count * 2)
-		size <<= 1;
-	table->pages = pages;
-	table->mask = size - 1;
-	table->slots = xcalloc(size, sizeof *table->slots);
-	for (size_t i = 0; i < count; i++) {
-		size_t slot = hash64_string(pages[i].key, 0) & table->mask;
-		while (table->slots[slot] != 0)
-			slot = (slot + 1) & table->mask;
-		table->slots[slot] = (uint32_t)(i + 1);
-	}
-}
-
-static void page_table_free(struct page_table *table)
-{
-	free(table->slots);
-	table->slots = NULL;
-}
-
-/* The fingerprint the table has for key, or false. */
-static bool page_table_find(const struct page_table *table, const char *key,
-			    uint64_t *fp)
-{
-	size_t slot = hash64_string(key, 0) & table->mask;
-
-	for (; table->slots[slot] != 0; slot = (slot + 1) & table->mask) {
-		const struct page_fp *page = &table->pages[table->slots[slot] - 1];
-		if (strcmp(page->key, key) == 0) {
-			*fp = page->fp;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Sections of the articles rendered again, for their kb.db rows. */
+/* Parts of the articles rendered again, for their kb.db rows. */
 struct reindexed {
 	const struct article *article;
-	struct index_part *sections;
+	struct index_part *parts;
 	size_t count;
 };
 
@@ -806,6 +572,7 @@ struct reindex {
 	size_t count, capacity;
 };
 
+/* Fits render_context.article_parsed (user is the reindex). */
 static void reindex_add(void *user, const struct article *article,
 			cmark_node *document)
 {
@@ -816,14 +583,14 @@ static void reindex_add(void *user, const struct article *article,
 			       reindex->count + 1, sizeof *reindex->items);
 	item = &reindex->items[reindex->count++];
 	item->article = article;
-	index_parts_make(article, document, &item->sections, &item->count);
+	index_parts_make(article, document, &item->parts, &item->count);
 }
 
 static void reindex_free(struct reindex *reindex)
 {
 	for (size_t i = 0; i < reindex->count; i++)
-		index_parts_free(reindex->items[i].sections,
-				    reindex->items[i].count);
+		index_parts_free(reindex->items[i].parts,
+				 reindex->items[i].count);
 	free(reindex->items);
 }
 
@@ -846,39 +613,13 @@ static int reindex_parse(struct build *build, struct reindex *reindex,
 	return 0;
 }
 
-/* Writes the updated kb.db into new_dir, the staging folder, from a copy
- * of the published one: rows of articles gone, moved or read again are
- * replaced; the trees' tables are rewritten when what they show of
- * articles changed. The journal then moves it over the published kb.db
- * with the pages, in one rename: kb.cgi reads the old file or the new
- * one, never one half written, whenever the build is killed, and no
- * rollback journal ever appears in the output. 1 when the file must be
- * rebuilt (a full build). */
-static int update_index(struct build *build, struct reindex *reindex,
-			bool wizard_changed, const char *new_dir)
+/* Removes from db the rows of the cached articles gone, moved or read
+ * again. 0, 1 when a damaged cache record means kb.db must be built
+ * afresh, -1 after a diagnostic. */
+static int remove_changed_rows(struct build *build, sqlite3 *db)
 {
-	char *published = path_join(build->options->out_dir, "kb.db");
-	char *hot = path_join(build->options->out_dir, "kb.db-journal");
-	char *path = path_join(new_dir, "kb.db");
-	sqlite3 *db;
-	int rc;
+	int rc = 0;
 
-	/* missing (someone removed it), or left with a hot journal by an
-	 * older kbgen that updated it in place: build it afresh */
-	rc = access(published, F_OK) != 0 || access(hot, F_OK) == 0;
-	free(hot);
-	if (rc == 0 && publish_copy_file(published, path) != 0)
-		rc = -1;
-	free(published);
-	if (rc != 0) {
-		free(path);
-		return rc;
-	}
-	rc = index_open_update(path, &db);
-	if (rc != 0) {
-		free(path);
-		return rc == INDEX_REBUILD ? 1 : -1;
-	}
 	for (size_t i = 0, next = 0;
 	     rc == 0 && i < cache_file_count(build->cache); i++) {
 		const char *source, *url_path;
@@ -892,91 +633,68 @@ static int update_index(struct build *build, struct reindex *reindex,
 		if (now != NULL && now->from_cache)
 			continue;	/* its rows stay */
 		cache_file(build->cache, i, NULL, NULL, NULL, &url_path);
-		if (url_path == NULL) {
-			rc = 1;	/* a damaged record: rebuild kb.db afresh */
-			break;
-		}
+		if (url_path == NULL)
+			return 1;	/* a damaged record */
 		url = site_url(build->site, url_path);
 		rc = index_remove_article(db, url);
 		free(url);
 	}
+	return rc;
+}
+
+/* Writes the updated kb.db into new_dir, the staging folder, from a copy
+ * of the published one: rows of articles gone, moved or read again are
+ * replaced; the trees' tables are rewritten when what they show of
+ * articles changed. The journal then moves it over the published kb.db
+ * with the pages, in one rename: kb.cgi reads the old file or the new
+ * one, never one half written, whenever the build is killed, and no
+ * rollback journal ever appears in the output. 1 when the file must be
+ * rebuilt (a full build). */
+static int update_index(struct build *build, const struct reindex *reindex,
+			bool wizard_changed, const char *new_dir)
+{
+	char *published = path_join(build->options->out_dir, "kb.db");
+	char *hot = path_join(build->options->out_dir, "kb.db-journal");
+	char *path = path_join(new_dir, "kb.db");
+	sqlite3 *db = NULL;
+	int rc;
+
+	/* missing (someone removed it), or left with a hot journal by an
+	 * update made in place: build it afresh */
+	rc = access(published, F_OK) != 0 || access(hot, F_OK) == 0;
+	if (rc == 0 && publish_copy_file(published, path) != 0)
+		rc = -1;
+	if (rc == 0) {
+		rc = index_open_update(path, &db);
+		if (rc != 0)
+			rc = rc == INDEX_REBUILD ? 1 : -1;
+	}
+	if (rc == 0)
+		rc = remove_changed_rows(build, db);
 	for (size_t i = 0; rc == 0 && i < reindex->count; i++) {
 		const struct reindexed *item = &reindex->items[i];
+		char *url;
 		if (item->article->from_cache)
 			continue;	/* re-rendered for a neighbour's sake */
-		rc = index_add_article(db, build->site, item->article,
-				       item->sections, item->count);
+		/* a build killed after its journal's moves but before its
+		 * cache counted left this article's rows in the published
+		 * kb.db while the cache does not know them */
+		url = site_url(build->site, item->article->url_path);
+		rc = index_remove_article(db, url);
+		free(url);
+		if (rc == 0)
+			rc = index_add_article(db, build->site, item->article,
+					       item->parts, item->count);
 	}
 	if (rc == 0 && wizard_changed)
 		rc = treestore_write(db, build->site, build->trees,
 				     build->tree_count);
-	if (index_close(db, path, rc == 0) != 0 && rc == 0)
+	if (db != NULL && index_close(db, path, rc == 0) != 0 && rc == 0)
 		rc = -1;
+	free(hot);
+	free(published);
 	free(path);
 	return rc;
-}
-
-static bool same_text(const char *left, const char *right)
-{
-	return left == right ||
-	       (left != NULL && right != NULL && strcmp(left, right) == 0);
-}
-
-static bool same_list(const struct string_list *left,
-		      const struct string_list *right)
-{
-	if (left->count != right->count)
-		return false;
-	for (size_t i = 0; i < left->count; i++)
-		if (!same_text(left->items[i], right->items[i]))
-			return false;
-	return true;
-}
-
-/* Everything of an article but its body, as far as pages other than its
- * own can show it. */
-static bool same_front_matter(const struct article *left,
-			      const struct article *right)
-{
-	const struct front_matter *a = &left->meta, *b = &right->meta;
-
-	return same_text(left->url_path, right->url_path) &&
-	       same_text(left->content_path, right->content_path) &&
-	       same_text(left->updated, right->updated) &&
-	       same_text(a->title, b->title) &&
-	       same_text(a->description, b->description) &&
-	       same_text(a->slug, b->slug) && same_text(a->date, b->date) &&
-	       same_text(a->lastmod, b->lastmod) && a->draft == b->draft &&
-	       a->weight == b->weight && same_list(&a->tags, &b->tags) &&
-	       same_list(&a->categories, &b->categories) &&
-	       same_list(&a->aliases, &b->aliases) &&
-	       a->slug_line == b->slug_line && a->slug_col == b->slug_col &&
-	       a->alias_line == b->alias_line && a->alias_col == b->alias_col;
-}
-
-/* True when the site has the articles the cache knows, and every one read
- * again kept its front matter (struct plan_previous). */
-static bool front_matter_kept(struct build *build)
-{
-	const struct site *site = build->site;
-	size_t known = 0;
-
-	for (size_t i = 0; i < cache_file_count(build->cache); i++) {
-		bool article;
-		cache_file(build->cache, i, NULL, NULL, &article, NULL);
-		known += article;
-	}
-	if (known != site->article_count)
-		return false;
-	for (size_t i = 0; i < site->article_count; i++) {
-		const struct article *now = site->articles[i], *before;
-		if (now->from_cache)
-			continue;
-		before = cache_previous_article(build->cache, now->source);
-		if (before == NULL || !same_front_matter(before, now))
-			return false;
-	}
-	return true;
 }
 
 static bool find_previous_fp(const void *table, const char *key, uint64_t *fp)
@@ -984,29 +702,193 @@ static bool find_previous_fp(const void *table, const char *key, uint64_t *fp)
 	return page_table_find(table, key, fp);
 }
 
-/* cache_prepare in a thread of its own (cache.h). */
-struct cache_writer {
-	struct build *build;	/* NULL: not started */
-	const char *out_dir;
-	const struct page_plan *plan;
+/* More pages than this to redo and a full build (which uses every core
+ * and writes kb.db afresh) is the faster way. */
+#define INCREMENTAL_MAX_PAGES 2000
+
+/* What an incremental build works with; update_free releases it. */
+struct update {
+	struct page_plan plan;		/* this build's pages */
+	const struct page_fp *old_pages;	/* the last build's (the cache's) */
+	size_t old_count;
+	struct page_table old_table;
+	bool *dirty;			/* by plan page: to render again */
+	size_t dirty_count;
+	bool wizard_changed;		/* a wizard page is among them */
 	uint64_t related_key;
+	struct reindex reindex;
+	char *new_dir;			/* the staging folder */
+};
+
+static void update_free(struct update *update)
+{
+	page_table_free(&update->old_table);
+	reindex_free(&update->reindex);
+	free(update->dirty);
+	incremental_plan_free(&update->plan);
+	free(update->new_dir);
+}
+
+/* Fingerprints this build's pages and marks those that differ from the
+ * last build's. */
+static void plan_update(struct build *build, struct update *update)
+{
+	struct plan_previous previous;
+	bool related_kept, lists_kept;
+
+	/* the related lists stay the same unless what they are computed
+	 * from changed (dates, tags, titles, weights, the set of articles) */
+	update->related_key = incremental_related_key(build->site, RELATED_LIMIT);
+	related_kept = cache_related(build->cache, build->site,
+				     update->related_key);
+	if (!related_kept)
+		site_compute_related(build->site, RELATED_LIMIT);
+	trace_phase("related articles");
+	update->old_pages = cache_pages(build->cache, &update->old_count);
+	page_table_make(&update->old_table, update->old_pages,
+			update->old_count);
+	previous = (struct plan_previous){find_previous_fp, &update->old_table};
+	lists_kept = related_kept && front_matter_kept(build->site, build->cache);
+	trace("incremental: %s", lists_kept ? "only article bodies changed"
+		: "front matter or the set of articles changed");
+	incremental_plan(build->site, build->trees, build->tree_count,
+			 lists_kept ? &previous : NULL, &update->plan);
+	trace_phase("page fingerprints");
+	update->dirty = xcalloc(update->plan.count + 1, sizeof *update->dirty);
+	for (size_t i = 0; i < update->plan.count; i++) {
+		const struct page_fp *page = &update->plan.pages[i];
+		uint64_t fp;
+		update->dirty[i] = !page_table_find(&update->old_table, page->key,
+						    &fp) || fp != page->fp;
+		update->dirty_count += update->dirty[i];
+		if (update->dirty[i] && update->plan.kinds[i] == PAGE_WIZARD)
+			update->wizard_changed = true;
+	}
+	trace("incremental: %zu of %zu pages to render", update->dirty_count,
+	      update->plan.count);
+}
+
+/* Renders the changed pages into a new staging folder, and parses the
+ * articles read again whose page stayed the same, since their search rows
+ * are written again all the same. 0, or -1 after a diagnostic. */
+static int render_changed(struct build *build, struct update *update)
+{
+	struct render_context context = {
+		.site = build->site,
+		.theme = build->theme,
+		.article_parsed = reindex_add,
+		.article_parsed_user = &update->reindex,
+	};
+	struct wizard_entries entries;
+	struct wizard_paths paths;
+	struct feed_extra extra;
+	int rc = 0;
+
+	update->new_dir = publish_begin(build->options->out_dir);
+	if (update->new_dir == NULL)
+		return -1;
+	wizard_entries_make(build->trees, build->tree_count, &entries);
+	wizard_paths_make(build->trees, build->tree_count, &paths);
+	extra = (struct feed_extra){paths.paths, paths.count};
+	context.wizards = entries.items;
+	context.wizard_count = entries.count;
+	context.out_dir = update->new_dir;
+	for (size_t i = 0; rc == 0 && i < update->plan.count; i++)
+		if (update->dirty[i])
+			rc = incremental_render(&context, build->trees,
+						build->tree_count, &update->plan,
+						i, &extra, FEED_LIMIT);
+	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++) {
+		const struct article *article = build->site->articles[i];
+		bool rendered = false;
+		if (article->from_cache)
+			continue;
+		for (size_t k = 0; k < update->reindex.count && !rendered; k++)
+			rendered = update->reindex.items[k].article == article;
+		if (!rendered)
+			rc = reindex_parse(build, &update->reindex, article);
+	}
+	wizard_paths_free(&paths);
+	wizard_entries_free(&entries);
+	return rc;
+}
+
+/* Moves the staging folder's files over the output and deletes the pages
+ * no longer generated, through the journal. 0, or -1 after a diagnostic. */
+static int publish_update(struct build *build, const struct update *update)
+{
+	struct page_table new_table;
+	struct journal journal;
+	int rc;
+
+	page_table_make(&new_table, update->plan.pages, update->plan.count);
+	journal_begin(&journal, update->new_dir);
+	for (size_t i = 0; i < update->old_count; i++) {
+		uint64_t fp;
+		const char *key = update->old_pages[i].key;
+		/* "wizard/" is a group of pages, not a file */
+		if (key[strlen(key) - 1] != '/' &&
+		    !page_table_find(&new_table, key, &fp))
+			journal_delete(&journal, key);
+	}
+	rc = journal_commit(&journal, build->options->out_dir);
+	journal_free(&journal);
+	page_table_free(&new_table);
+	return rc;
+}
+
+/* cache_prepare in a thread of its own (cache.h), while kb.db is updated
+ * and the pages are moved; the new cache counts only once they are in
+ * place. */
+struct cache_writer {
+	struct build *build;
+	const struct update *update;
+	pthread_t thread;
+	bool running;		/* in its own thread */
 	int rc;
 };
 
 static void *write_cache_thread(void *argument)
 {
 	struct cache_writer *writer = argument;
+	struct build *build = writer->build;
+	const struct update *update = writer->update;
 
-	writer->rc = cache_prepare(writer->out_dir, writer->build->global,
-				   writer->build->site, writer->plan->pages,
-				   writer->plan->count, writer->related_key,
-				   writer->build->cache);
+	writer->rc = cache_prepare(build->options->out_dir, build->global,
+				   build->site, update->plan.pages,
+				   update->plan.count, update->related_key,
+				   build->cache);
 	return NULL;
 }
 
-/* More pages than this to redo and a full build (which uses every core
- * and writes kb.db afresh) is the faster way. */
-#define INCREMENTAL_MAX_PAGES 2000
+static void cache_writer_start(struct cache_writer *writer,
+			       struct build *build, const struct update *update)
+{
+	*writer = (struct cache_writer){.build = build, .update = update,
+					.rc = -1};
+	writer->running = pthread_create(&writer->thread, NULL,
+					 write_cache_thread, writer) == 0;
+	if (!writer->running)
+		write_cache_thread(writer);
+}
+
+/* Waits for the cache writer, then makes its cache the output's when the
+ * build (rc) and the writer both succeeded, else drops it. The build's
+ * result. */
+static int cache_writer_finish(struct cache_writer *writer, int rc)
+{
+	const char *out_dir = writer->build->options->out_dir;
+
+	if (writer->running)
+		pthread_join(writer->thread, NULL);
+	if (rc == 0 && writer->rc == 0)
+		rc = cache_commit(out_dir);
+	else
+		cache_discard(out_dir);
+	if (rc == 0 && writer->rc != 0)
+		rc = -1;
+	return rc;
+}
 
 /* Brings the published output up to date with what changed since the
  * cached build. 0 done, 1 when a full build is needed instead, -1 after a
@@ -1014,156 +896,95 @@ static void *write_cache_thread(void *argument)
  * are completed by the next build). */
 static int build_incremental(struct build *build)
 {
-	const char *out_dir = build->options->out_dir;
-	char *new_dir = NULL;
-	char *journal_file = journal_path(out_dir);
-	struct render_context context = {
-		.site = build->site,
-		.theme = build->theme,
-	};
-	struct reindex reindex = {0};
-	struct wizard_entries entries;
-	struct wizard_paths paths;
-	struct feed_extra extra;
-	struct page_plan plan;
-	const struct page_fp *old_pages;
-	size_t old_count, dirty_count = 0;
-	bool *dirty, wizard_changed = false;
-	uint64_t related_key;
-	struct buf journal = {0};
-	struct page_table old_table = {0}, new_table = {0};
-	struct cache_writer writer = {0};
-	struct plan_previous previous;
-	bool related_kept, lists_kept;
-	pthread_t writer_thread;
+	struct update update = {0};
+	struct cache_writer writer;
 	bool writing = false;
-	int rc = 0;
+	int rc;
 
-	/* the related lists stay the same unless what they are computed
-	 * from changed (dates, tags, titles, weights, the set of articles) */
-	related_key = incremental_related_key(build->site, RELATED_LIMIT);
-	related_kept = cache_related(build->cache, build->site, related_key);
-	if (!related_kept)
-		site_compute_related(build->site, RELATED_LIMIT);
-	trace_phase("related articles");
-	old_pages = cache_pages(build->cache, &old_count);
-	page_table_make(&old_table, old_pages, old_count);
-	previous = (struct plan_previous){find_previous_fp, &old_table};
-	lists_kept = related_kept && front_matter_kept(build);
-	trace("incremental: %s", lists_kept ? "only article bodies changed"
-		: "front matter or the set of articles changed");
-	incremental_plan(build->site, build->trees, build->tree_count,
-			 lists_kept ? &previous : NULL, &plan);
-	trace_phase("page fingerprints");
-	dirty = xcalloc(plan.count + 1, sizeof *dirty);
-	for (size_t i = 0; i < plan.count; i++) {
-		uint64_t fp;
-		dirty[i] = !page_table_find(&old_table, plan.pages[i].key, &fp) ||
-			   fp != plan.pages[i].fp;
-		dirty_count += dirty[i];
-		if (dirty[i] && plan.kinds[i] == PAGE_WIZARD)
-			wizard_changed = true;
-	}
-	trace("incremental: %zu of %zu pages to render", dirty_count, plan.count);
-	if (dirty_count > INCREMENTAL_MAX_PAGES) {
+	plan_update(build, &update);
+	if (update.dirty_count > INCREMENTAL_MAX_PAGES) {
 		rc = 1;
 		goto out;
 	}
-	wizard_entries_make(build->trees, build->tree_count, &entries);
-	wizard_paths_make(build->trees, build->tree_count, &paths);
-	extra = (struct feed_extra){paths.paths, paths.count};
-	context.wizards = entries.items;
-	context.wizard_count = entries.count;
-	context.article_parsed = reindex_add;
-	context.article_parsed_user = &reindex;
-	new_dir = publish_begin(out_dir);
-	if (new_dir == NULL)
-		rc = -1;
-	context.out_dir = new_dir;
-	for (size_t i = 0; rc == 0 && i < plan.count; i++)
-		if (dirty[i])
-			rc = incremental_render(&context, build->trees,
-						build->tree_count, &plan, i, &extra,
-						FEED_LIMIT);
-	/* articles read again whose page stayed the same still get their
-	 * search rows written again */
-	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++) {
-		const struct article *article = build->site->articles[i];
-		bool rendered = false;
-		if (article->from_cache)
-			continue;
-		for (size_t k = 0; k < reindex.count && !rendered; k++)
-			rendered = reindex.items[k].article == article;
-		if (!rendered)
-			rc = reindex_parse(build, &reindex, article);
-	}
+	rc = render_changed(build, &update);
 	trace_phase("pages rendered");
 	if (rc == 0) {
-		/* pages no longer generated ("wizard/" is a group, not a file) */
-		page_table_make(&new_table, plan.pages, plan.count);
-		/* the new cache is written meanwhile, and counts only once
-		 * kb.db and the pages are in place */
-		if (rc == 0) {
-			writer = (struct cache_writer){build, out_dir, &plan,
-						       related_key, -1};
-			writing = pthread_create(&writer_thread, NULL,
-						 write_cache_thread, &writer) == 0;
-			if (!writing)
-				write_cache_thread(&writer);
-		}
-		if (rc == 0)
-			rc = update_index(build, &reindex, wizard_changed,
-					  new_dir);
+		cache_writer_start(&writer, build, &update);
+		writing = true;
+		rc = update_index(build, &update.reindex, update.wizard_changed,
+				  update.new_dir);
 		trace_phase("kb.db updated");
-		if (rc == 0) {
-			journal_add(&journal, 'S', new_dir);
-			journal_files(&journal, new_dir, "");
-			for (size_t i = 0; i < old_count; i++) {
-				uint64_t fp;
-				const char *key = old_pages[i].key;
-				if (key[strlen(key) - 1] != '/' &&
-				    !page_table_find(&new_table, key, &fp))
-					journal_add(&journal, 'D', key);
-			}
-			if (write_file(journal_file, journal.data,
-				       journal.length) != 0) {
-				diag_error(journal_file, 0, 0,
-					   "cannot write: %s", strerror(errno));
-				rc = -1;
-			}
-		}
 	}
-	if (rc == 0) {
-		rc = apply_journal(out_dir, journal.data, journal.length);
-		if (rc == 0)
-			unlink(journal_file);
-	} else if (new_dir != NULL) {
-		publish_abort(new_dir);
-	}
+	if (rc == 0)
+		rc = publish_update(build, &update);
+	if (rc != 0)
+		publish_abort(update.new_dir);
 	trace_phase("output moved");
 	if (writing)
-		pthread_join(writer_thread, NULL);
-	if (writer.build != NULL) {
-		if (rc == 0 && writer.rc == 0)
-			rc = cache_commit(out_dir);
-		else
-			cache_discard(out_dir);
-		if (rc == 0 && writer.rc != 0)
-			rc = -1;
-	}
+		rc = cache_writer_finish(&writer, rc);
 	trace_phase("cache written");
-	wizard_paths_free(&paths);
-	wizard_entries_free(&entries);
 out:
-	buf_free(&journal);
-	page_table_free(&old_table);
-	page_table_free(&new_table);
-	reindex_free(&reindex);
-	free(dirty);
-	incremental_plan_free(&plan);
-	free(journal_file);
-	free(new_dir);
+	update_free(&update);
 	return rc;
+}
+
+/* Reads the last build's cache into build->cache when it can serve an
+ * incremental build (it is left NULL otherwise). True when nothing
+ * changed since, and the last build's messages were replayed. */
+static bool read_cache(struct build *build)
+{
+	const struct build_options *options = build->options;
+
+	build->global = incremental_global(options->root, &build->scan,
+					   options->drafts, options->live_reload);
+	trace_phase("global fingerprint");
+	if (!options->clean)
+		build->cache = cache_read(options->out_dir);
+	trace_phase("cache read");
+	if (build->cache == NULL)
+		trace("full build: %s", options->clean ? "--clean"
+			: "no usable cache");
+	if (build->cache != NULL && cache_global(build->cache) != build->global) {
+		trace("full build: kbgen, site.yaml, theme, trees or "
+		      "sections changed (%016llx, was %016llx)",
+		      (unsigned long long)build->global,
+		      (unsigned long long)cache_global(build->cache));
+		cache_free(build->cache);
+		build->cache = NULL;
+	}
+	if (build->cache != NULL &&
+	    incremental_unchanged(&build->scan, build->cache)) {
+		/* nothing changed: the same messages, nothing to do */
+		trace_phase("up to date");
+		cache_replay(build->cache);
+		return true;
+	}
+	return false;
+}
+
+/* Writes the loaded site into the output: incrementally when there is a
+ * cache and that is possible, else in full into a staging folder that
+ * then replaces the output. */
+static enum build_status write_output(struct build *build)
+{
+	const char *out_dir = build->options->out_dir;
+
+	if (build->cache != NULL) {
+		int rc = build_incremental(build);
+		if (rc <= 0)
+			return rc == 0 ? BUILD_OK : BUILD_SYSTEM_ERROR;
+		trace("full build after all");
+	}
+	build->staging = publish_begin(out_dir);
+	if (build->staging == NULL)
+		return BUILD_SYSTEM_ERROR;
+	if (render_all(build) != 0 ||
+	    publish_commit(build->staging, out_dir) != 0) {
+		publish_abort(build->staging);
+		return BUILD_SYSTEM_ERROR;
+	}
+	trace_phase("output published");
+	return BUILD_OK;
 }
 
 enum build_status build_run(const struct build_options *options)
@@ -1172,73 +993,25 @@ enum build_status build_run(const struct build_options *options)
 	enum build_status status = BUILD_CONTENT_ERRORS;
 
 	trace_phase("start");
-
-	if (!options->check_only &&
-	    journal_replay(options->out_dir) != 0) {
+	if (!options->check_only && journal_replay(options->out_dir) != 0) {
 		status = BUILD_SYSTEM_ERROR;
 		goto out;
 	}
 	scan_content(options->root, &build.scan);
 	trace_phase("content scanned");
-	if (!options->check_only) {
-		build.global = incremental_global(options->root, &build.scan,
-						  options->drafts,
-						  options->live_reload);
-		trace_phase("global fingerprint");
-		if (!options->clean)
-			build.cache = cache_read(options->out_dir);
-		trace_phase("cache read");
-		if (build.cache == NULL)
-			trace("full build: %s", options->clean ? "--clean"
-				: "no usable cache");
-		if (build.cache != NULL &&
-		    cache_global(build.cache) != build.global) {
-			trace("full build: kbgen, site.yaml, theme, trees or "
-			      "sections changed (%016llx, was %016llx)",
-			      (unsigned long long)build.global,
-			      (unsigned long long)cache_global(build.cache));
-			cache_free(build.cache);
-			build.cache = NULL;
-		}
-		if (build.cache != NULL &&
-		    incremental_unchanged(&build.scan, build.cache)) {
-			/* nothing changed: the same messages, nothing to do */
-			trace_phase("up to date");
-			cache_replay(build.cache);
-			status = BUILD_OK;
-			goto out;
-		}
+	if (!options->check_only && read_cache(&build)) {
+		status = BUILD_OK;
+		goto out;
 	}
 	if (!load(&build))
 		goto out;
-	status = BUILD_OK;
 	if (options->check_only) {
 		if (options->lint)
 			lint_run(build.site, build.trees, build.tree_count);
 		status = diag_error_count() == 0 ? BUILD_OK : BUILD_CONTENT_ERRORS;
 		goto out;
 	}
-	status = BUILD_SYSTEM_ERROR;
-	if (build.cache != NULL) {
-		int rc = build_incremental(&build);
-		if (rc < 0)
-			goto out;
-		if (rc == 0) {
-			status = BUILD_OK;
-			goto out;
-		}
-		trace("full build after all");
-	}
-	build.staging = publish_begin(options->out_dir);
-	if (build.staging == NULL)
-		goto out;
-	if (render_all(&build) != 0 ||
-	    publish_commit(build.staging, options->out_dir) != 0) {
-		publish_abort(build.staging);
-		goto out;
-	}
-	trace_phase("output published");
-	status = BUILD_OK;
+	status = write_output(&build);
 out:
 	theme_free(build.theme);
 	tree_free_all(build.trees, build.tree_count);

@@ -1,5 +1,6 @@
 /*
- * publish.c — staging folder, atomic swap, static file copies.
+ * publish.c — staging folder, atomic swap, static file copies, and the
+ * test-only stop points (KBGEN_TEST_STOP, see publish.h).
  */
 #include "build/publish.h"
 
@@ -62,6 +63,19 @@ static void remove_stale_staging(const char *out_dir)
 	free(parent);
 }
 
+void publish_test_stop(enum publish_stop point)
+{
+	static const char *const names[] = {
+		[PUBLISH_STOP_STAGED] = "staged",
+		[PUBLISH_STOP_JOURNALED] = "journaled",
+		[PUBLISH_STOP_PUBLISHED] = "published",
+	};
+	const char *wanted = getenv("KBGEN_TEST_STOP");
+
+	if (wanted != NULL && strcmp(wanted, names[point]) == 0)
+		raise(SIGKILL);
+}
+
 char *publish_begin(const char *out_dir)
 {
 	char *staging = xasprintf("%s" STAGING_INFIX "%ld", out_dir,
@@ -82,9 +96,12 @@ int publish_commit(const char *staging, const char *out_dir)
 {
 	struct stat status;
 
+	publish_test_stop(PUBLISH_STOP_STAGED);
 	if (lstat(out_dir, &status) != 0) {
-		if (rename(staging, out_dir) == 0)
+		if (rename(staging, out_dir) == 0) {
+			publish_test_stop(PUBLISH_STOP_PUBLISHED);
 			return 0;
+		}
 		diag_error(out_dir, 0, 0, "cannot publish: %s", strerror(errno));
 		return -1;
 	}
@@ -98,6 +115,7 @@ int publish_commit(const char *staging, const char *out_dir)
 		return -1;
 	}
 	/* staging now holds the previous site */
+	publish_test_stop(PUBLISH_STOP_PUBLISHED);
 	remove_tree(staging);
 	return 0;
 }

@@ -7,9 +7,30 @@
  * published site is at every moment either the whole old one or the whole
  * new one. A failed or interrupted build leaves the old site untouched;
  * its staging folder is removed then, or by the next build.
+ *
+ * For tests only: with KBGEN_TEST_STOP set to the name of a stop point
+ * below, the build kills itself with SIGKILL when it reaches that point,
+ * so a test can check what a kill there leaves, without a race.
  */
 #ifndef KB_PUBLISH_H
 #define KB_PUBLISH_H
+
+/* The points of publishing where KBGEN_TEST_STOP can kill the build. */
+enum publish_stop {
+	/* "staged": the staging folder is complete (pages, kb.db, cache),
+	 * nothing is published: the old site must be there whole */
+	PUBLISH_STOP_STAGED,
+	/* "journaled": an incremental build's journal is written, nothing
+	 * moved yet: the next build must complete the moves */
+	PUBLISH_STOP_JOURNALED,
+	/* "published": the new site is in place; a full build's old site is
+	 * not yet removed, an incremental build's journal not yet cleared */
+	PUBLISH_STOP_PUBLISHED,
+};
+
+/* Test-only (see above): raises SIGKILL when KBGEN_TEST_STOP names
+ * point; otherwise does nothing. */
+void publish_test_stop(enum publish_stop point);
 
 /* Removes stale staging folders of builds that died, creates a fresh
  * staging folder for out_dir and returns its path (caller frees), or
