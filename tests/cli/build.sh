@@ -50,11 +50,15 @@ printf -- '---\ntitle: 移動した記事\naliases: [/old/page/]\n---\n本文\n'
 "$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
 check_contains "alias redirect page" "$(cat "$site/out/old/page/index.html")" 'content="0; url=/docs/moved/"'
 
-# an interrupted build leaves the published site as it was. A full build
-# (--clean here) publishes with one rename; an incremental one renders
-# beside the output and changes it only once its journal is written, so a
-# kill leaves the site as it was, or a journal the next build completes.
-# The build cache (.kbgen) is the build's own and left out of the sums.
+# an interrupted build leaves the published site whole, the old one or the
+# new one. KBGEN_TEST_STOP (for tests only: gen/build/publish.h) makes the
+# build kill itself (SIGKILL) at a point of publishing: "staged" (all
+# written beside the output, nothing published), "journaled" (an
+# incremental build's journal written, nothing moved yet), "published"
+# (the new site in place, before a full build removes the old one or an
+# incremental build clears its journal). A full build (--clean here)
+# publishes with one rename, an incremental one through its journal. The
+# build cache (.kbgen) is the build's own and left out of the sums.
 big="$TMP/big"
 make_site "$big"
 for s in 1 2 3 4; do
@@ -67,34 +71,51 @@ for s in 1 2 3 4; do
 done
 "$KBGEN" build --root "$big" --out "$big/out" 2>/dev/null
 site_sum() { (cd "$1" && find . -path ./.kbgen -prune -o -type f -print | sort | xargs sha256sum | sha256sum); }
-for mode in --clean incremental; do
-	before=$(site_sum "$big/out")
-	printf -- '---\ntitle: 追加 %s\n---\n本文\n' "$mode" > "$big/content/s1/new-$mode.md"
-	flag=$mode; [ "$mode" = incremental ] && flag=
-	"$KBGEN" build $flag --root "$big" --out "$big/out" 2>/dev/null &
-	pid=$!
-	sleep 0.05
-	kill -9 $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	after=$(site_sum "$big/out")
-	if [ -e "$big/out/s1/new-$mode/index.html" ] && [ ! -e "$big/out/.kbgen/journal" ]; then
-		pass "interrupted build ($mode): (build finished before the kill; whole new site published)"
-	elif [ "$after" = "$before" ]; then
-		pass "interrupted build ($mode): published site untouched"
-	elif [ -e "$big/out/.kbgen/journal" ]; then
-		pass "interrupted build ($mode): killed while publishing, journal kept"
-	else
-		fail "interrupted build ($mode): published site untouched" "changed and no journal"
-	fi
-done
-"$KBGEN" build --root "$big" --out "$big/out" 2>/dev/null
-"$KBGEN" build --clean --root "$big" --out "$TMP/bigclean" 2>/dev/null
 pages_sum() { (cd "$1" && find . -path ./.kbgen -prune -o -type f ! -name kb.db -print | sort | xargs sha256sum | sha256sum); }
-check_eq "after interrupted builds: the next build equals a clean one" \
-	"$(pages_sum "$big/out" | cut -c1-16)" "$(pages_sum "$TMP/bigclean" | cut -c1-16)"
-check_eq "after interrupted builds: kb.db holds a clean build's rows" \
-	"$(sh tools/kbdb-dump.sh "$big/out/kb.db" | sha256sum)" \
-	"$(sh tools/kbdb-dump.sh "$TMP/bigclean/kb.db" | sha256sum)"
+# same_as_clean WHAT — the output's pages and kb.db rows are a clean build's.
+same_as_clean() {
+	rm -rf "$TMP/bigclean"
+	"$KBGEN" build --clean --root "$big" --out "$TMP/bigclean" 2>/dev/null
+	check_eq "$1: the pages of a clean build" \
+		"$(pages_sum "$big/out" | cut -c1-16)" "$(pages_sum "$TMP/bigclean" | cut -c1-16)"
+	check_eq "$1: kb.db holds a clean build's rows" \
+		"$(sh tools/kbdb-dump.sh "$big/out/kb.db" | sha256sum)" \
+		"$(sh tools/kbdb-dump.sh "$TMP/bigclean/kb.db" | sha256sum)"
+}
+journal="$big/out/.kbgen/journal"
+for mode in --clean incremental; do
+	for point in staged journaled published; do
+		[ "$mode" = --clean ] && [ "$point" = journaled ] && continue
+		at="killed at $point ($mode)"
+		before=$(site_sum "$big/out")
+		new="new-$point-${mode#--}"
+		printf -- '---\ntitle: 追加 %s\n---\n本文\n' "$new" > "$big/content/s1/$new.md"
+		flag=$mode; [ "$mode" = incremental ] && flag=
+		( KBGEN_TEST_STOP=$point "$KBGEN" build $flag --root "$big" --out "$big/out" ) 2>/dev/null
+		check_eq "$at: the build was killed" "$?" 137
+		case $point in
+		staged)
+			check_eq "$at: the old site is there whole" "$(site_sum "$big/out")" "$before"
+			check "$at: no journal" test ! -e "$journal" ;;
+		journaled)
+			check_eq "$at: the old site is there whole" "$(site_sum "$big/out")" "$before"
+			check "$at: the journal is kept" test -e "$journal" ;;
+		published)
+			same_as_clean "$at"
+			if [ "$mode" = incremental ]; then
+				check "$at: the journal is kept" test -e "$journal"
+			else
+				check "$at: no journal" test ! -e "$journal"
+			fi ;;
+		esac
+		"$KBGEN" build --root "$big" --out "$big/out" 2>/dev/null
+		check_eq "$at: the next build succeeds" "$?" 0
+		check "$at: the next build completes the journal" test ! -e "$journal"
+		check "$at: the next build publishes the new article" \
+			test -e "$big/out/s1/$new/index.html"
+	done
+done
+same_as_clean "after interrupted builds"
 "$KBGEN" build --root "$big" --out "$big/out" 2>/dev/null
 check_eq "next build removes the dead build's staging folder" "$(ls -d "$big"/out.staging-* 2>/dev/null)" ""
 finish
