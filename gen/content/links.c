@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cgiurl.h"
 #include "base/diag.h"
 #include "base/util.h"
 

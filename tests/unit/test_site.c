@@ -1,5 +1,6 @@
-/* Site model: path normalisation, tag slugs, link rewriting against the
- * shipped content (run from the repository root). */
+/* Site model: path normalisation, tag slugs, which links are relative and
+ * where they point, link rewriting against the shipped content (run from
+ * the repository root). */
 #include <stdlib.h>
 
 #include "base/diag.h"
@@ -29,6 +30,32 @@ static void test_normalize(void)
 	path = site_tag_slug("Spam Folder/迷惑");
 	CHECK_STR(path, "spam-folder-迷惑", "tag slug");
 	free(path);
+}
+
+static void test_link_kinds(void)
+{
+	char *target;
+
+	CHECK(site_link_is_relative("spam-folder.md"), "a file name is relative");
+	CHECK(site_link_is_relative("#anchor"), "an anchor is relative");
+	CHECK(site_link_is_relative("../x/y.md#h"), "a parent path is relative");
+	CHECK(!site_link_is_relative("https://example.jp/a.md"),
+	      "a URL with a scheme is not");
+	CHECK(!site_link_is_relative("mailto:a@example.jp"), "mailto: is not");
+	CHECK(!site_link_is_relative("/absolute/path.md"), "an absolute path is not");
+	CHECK(!site_link_is_relative("?q=spf"), "a query is not");
+	target = site_link_target("content/delivery/a.md", "../errors/b.md#h");
+	CHECK_STR(target, "content/errors/b.md", "link target of an article link");
+	free(target);
+	target = site_link_target("decision-trees/t.yaml", "../content/x/y.md");
+	CHECK_STR(target, "content/x/y.md", "link target from a tree file");
+	free(target);
+	target = site_link_target("content/delivery/a.md", "image.png");
+	CHECK(target == NULL, "no target for a file that is not Markdown");
+	free(target);
+	target = site_link_target("content/delivery/a.md", "#h");
+	CHECK(target == NULL, "no target for a bare anchor");
+	free(target);
 }
 
 static void expect_link(const struct site *site, const char *from,
@@ -93,6 +120,7 @@ int main(void)
 {
 	TEST_SUITE("site");
 	test_normalize();
+	test_link_kinds();
 	test_links();
 	return TEST_EXIT();
 }
