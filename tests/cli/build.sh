@@ -91,7 +91,7 @@ for mode in --clean incremental; do
 		new="new-$point-${mode#--}"
 		printf -- '---\ntitle: 追加 %s\n---\n本文\n' "$new" > "$big/content/s1/$new.md"
 		flag=$mode; [ "$mode" = incremental ] && flag=
-		( KBGEN_TEST_STOP=$point "$KBGEN" build $flag --root "$big" --out "$big/out" ) 2>/dev/null
+		( KBGEN_TEST_STOP=$point "$KBGEN" build $flag --root "$big" --out "$big/out"; exit $? ) 2>/dev/null
 		check_eq "$at: the build was killed" "$?" 137
 		case $point in
 		staged)
