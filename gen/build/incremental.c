@@ -426,6 +426,17 @@ static uint64_t with_display(const struct plan_maker *maker,
 	return hash64_u64(maker->display[article->order], h);
 }
 
+/* h combined with the articles a listing page (a section's, a tag's)
+ * shows: how many, and what it shows of each. */
+static uint64_t with_listing(const struct plan_maker *maker, uint64_t h,
+			     struct article *const *articles, size_t count)
+{
+	h = hash64_u64(count, h);
+	for (size_t k = 0; k < count; k++)
+		h = with_display(maker, articles[k], h);
+	return h;
+}
+
 /* Every article's page (fingerprints from fps) and its alias pages. */
 static void plan_articles(struct plan_maker *maker, const struct site *site,
 			  const uint64_t *fps)
@@ -456,12 +467,12 @@ static void plan_sections(struct plan_maker *maker, const struct site *site)
 	for (size_t i = 0; i < site->section_count; i++) {
 		const struct section *section = site->sections[i];
 		uint64_t h = hash64_string("section", 0);
+
 		h = hash64_string(section->name, h);
 		h = hash64_string(section->title, h);
 		h = hash64_string(section->description, h);
-		h = hash64_u64(section->article_count, h);
-		for (size_t k = 0; k < section->article_count; k++)
-			h = with_display(maker, section->articles[k], h);
+		h = with_listing(maker, h, section->articles,
+				 section->article_count);
 		plan_page(maker, xasprintf("%s/index.html", section->name), h,
 			  PAGE_SECTION, section);
 	}
@@ -476,11 +487,11 @@ static void plan_tags(struct plan_maker *maker, const struct site *site)
 	for (size_t i = 0; i < site->tag_count; i++) {
 		const struct tag *tag = site->tags[i];
 		uint64_t page = hash64_string("tag", 0);
+
 		page = hash64_string(tag->name, page);
 		page = hash64_string(tag->slug, page);
-		page = hash64_u64(tag->article_count, page);
-		for (size_t k = 0; k < tag->article_count; k++)
-			page = with_display(maker, tag->articles[k], page);
+		page = with_listing(maker, page, tag->articles,
+				    tag->article_count);
 		if (plan->count > 0 && plan->kinds[plan->count - 1] == PAGE_TAG &&
 		    strcmp(((const struct tag *)plan->objects[plan->count - 1])->slug,
 			   tag->slug) == 0) {
