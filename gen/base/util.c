@@ -361,50 +361,19 @@ char *path_join(const char *left, const char *right)
 		       (char *)NULL);
 }
 
-size_t utf8_sequence(const char *text, size_t length)
-{
-	const unsigned char *bytes = (const unsigned char *)text;
-	unsigned char lead;
-	size_t need;
-	uint32_t code;
-
-	if (length == 0)
-		return 0;
-	lead = bytes[0];
-	if (lead < 0x80)
-		return 1;
-	if (lead >= 0xC2 && lead <= 0xDF) {
-		need = 1;
-		code = lead & 0x1F;
-	} else if (lead >= 0xE0 && lead <= 0xEF) {
-		need = 2;
-		code = lead & 0x0F;
-	} else if (lead >= 0xF0 && lead <= 0xF4) {
-		need = 3;
-		code = lead & 0x07;
-	} else {
-		return 0;
-	}
-	if (length <= need)
-		return 0;
-	for (size_t k = 1; k <= need; k++) {
-		if ((bytes[k] & 0xC0) != 0x80)
-			return 0;
-		code = (code << 6) | (bytes[k] & 0x3F);
-	}
-	if ((need == 2 && code < 0x800) || (need == 3 && code < 0x10000) ||
-	    code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-		return 0;
-	return need + 1;
-}
-
 bool utf8_valid(const char *text, size_t length, size_t *bad_offset)
 {
 	size_t i = 0;
 
 	while (i < length) {
-		size_t size = utf8_sequence(text + i, length - i);
+		size_t size;
 
+		/* ASCII inline: most of what is checked is Markdown syntax */
+		if ((unsigned char)text[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size = utf8_sequence(text + i, length - i);
 		if (size == 0) {
 			if (bad_offset)
 				*bad_offset = i;

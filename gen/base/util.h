@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Prints "fatal: out of memory" and aborts: the one reaction to exhausted
  * memory, for the x* wrappers and for every library whose allocations
@@ -86,8 +87,44 @@ int remove_tree(const char *path);
 char *path_join(const char *left, const char *right);
 
 /* The length (1 to 4) of the valid UTF-8 sequence that starts text, within
- * length bytes; 0 when it is not one (or length is 0). */
-size_t utf8_sequence(const char *text, size_t length);
+ * length bytes; 0 when it is not one (or length is 0). Inline: utf8_valid
+ * runs it over every article. */
+static inline size_t utf8_sequence(const char *text, size_t length)
+{
+	const unsigned char *bytes = (const unsigned char *)text;
+	unsigned char lead;
+	size_t need;
+	uint32_t code;
+
+	if (length == 0)
+		return 0;
+	lead = bytes[0];
+	if (lead < 0x80)
+		return 1;
+	if (lead >= 0xC2 && lead <= 0xDF) {
+		need = 1;
+		code = lead & 0x1F;
+	} else if (lead >= 0xE0 && lead <= 0xEF) {
+		need = 2;
+		code = lead & 0x0F;
+	} else if (lead >= 0xF0 && lead <= 0xF4) {
+		need = 3;
+		code = lead & 0x07;
+	} else {
+		return 0;
+	}
+	if (length <= need)
+		return 0;
+	for (size_t k = 1; k <= need; k++) {
+		if ((bytes[k] & 0xC0) != 0x80)
+			return 0;
+		code = (code << 6) | (bytes[k] & 0x3F);
+	}
+	if ((need == 2 && code < 0x800) || (need == 3 && code < 0x10000) ||
+	    code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+		return 0;
+	return need + 1;
+}
 
 /* True when length bytes at text are valid UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF). When invalid and bad_offset is not
