@@ -40,6 +40,9 @@ cgi_PKGS := libseccomp sqlite3 libxml-2.0
 # cmark-gfm's extensions ship no .pc file.
 content_EXTRA_LIBS := -lcmark-gfm-extensions
 build_EXTRA_LIBS := -lpthread
+# MeCab (query analysis and the readings table) ships no .pc file; its
+# C API wraps C++, hence libstdc++ (mecab-config --libs).
+db_EXTRA_LIBS := -lmecab -lstdc++
 
 ALL_PKGS := $(sort $(foreach s,$(STAGES),$($(s)_PKGS)))
 pkg_libs = $(if $(1),$(shell pkg-config --libs $(sort $(1))))
@@ -62,8 +65,8 @@ KBGEN_MAIN := main/kbgen main/search_cli
 KBGEN_ARCHIVES := build db html content base
 CGI_ARCHIVES := cgi db html content base
 # kb.cgi gets no Graphviz: a call that reaches the map drawing fails to link.
-CGI_LIBS = $(call pkg_libs,$(filter-out libgvc libcgraph,$(ALL_PKGS))) $(content_EXTRA_LIBS)
-ALL_LIBS = $(call pkg_libs,$(ALL_PKGS)) $(content_EXTRA_LIBS) $(build_EXTRA_LIBS)
+CGI_LIBS = $(call pkg_libs,$(filter-out libgvc libcgraph,$(ALL_PKGS))) $(content_EXTRA_LIBS) $(db_EXTRA_LIBS)
+ALL_LIBS = $(call pkg_libs,$(ALL_PKGS)) $(content_EXTRA_LIBS) $(db_EXTRA_LIBS) $(build_EXTRA_LIBS)
 TEST_ARCHIVES := build cgi db html content base
 
 TEST_SOURCES := $(wildcard tests/unit/test_*.c)

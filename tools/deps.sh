@@ -30,6 +30,9 @@ need_pc libcmark-gfm libcmark-gfm-dev
 need_file /usr/include/cmark-gfm-core-extensions.h libcmark-gfm-extensions-dev
 need_pc libgvc libgraphviz-dev
 need_pc libseccomp libseccomp-dev
+# MeCab and its IPA dictionary: query analysis and kana readings
+need_file /usr/include/mecab.h libmecab-dev
+need_file /var/lib/mecab/dic/ipadic-utf8/sys.dic mecab-ipadic-utf8
 need_cmd lighttpd lighttpd
 if [ "$want" = test ]; then
 	# libFuzzer's runtime, wherever this clang keeps its resources

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db/search.h"
+#include "db/readings.h"
 #include "base/util.h"
 
 static const char schema_sql[] =
@@ -27,7 +28,8 @@ static const char schema_sql[] =
 	"title TEXT NOT NULL, "
 	"section TEXT, "
 	"description TEXT, "
-	"updated TEXT) WITHOUT ROWID;";
+	"updated TEXT) WITHOUT ROWID;"
+	READINGS_SCHEMA_SQL;
 
 int search_schema_create(sqlite3 *db)
 {
@@ -137,6 +139,7 @@ enum writer_statement {
 	STATEMENT_INSERT,
 	STATEMENT_MOVE,
 	STATEMENT_DELETE,
+	STATEMENT_TEXTS,
 	STATEMENT_SIDE_INSERT,
 	STATEMENT_SIDE_MOVE,
 	STATEMENT_SIDE_DELETE,
@@ -155,6 +158,8 @@ static const char *const writer_sql[STATEMENT_COUNT] = {
 		"kind, rowid) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[STATEMENT_MOVE] = "UPDATE search SET rowid = ?2 WHERE rowid = ?1",
 	[STATEMENT_DELETE] = "DELETE FROM search WHERE rowid = ?1",
+	[STATEMENT_TEXTS] = "SELECT title, heading, tags, body FROM search "
+			    "WHERE rowid = ?1",
 	[STATEMENT_SIDE_INSERT] =
 		"INSERT INTO search_rows(url, id) VALUES(?1, ?2)",
 	[STATEMENT_SIDE_MOVE] =
@@ -185,6 +190,8 @@ struct search_writer {
 	/* search_writer_expect's count, and what came since it was set */
 	size_t expected, articles_added, bytes_added;
 	char *failed_row; /* "url#anchor" of the row a flush failed on */
+	/* search_readings' changes from the rows added and removed */
+	struct readings *readings;
 };
 
 int search_writer_open(sqlite3 *db, struct search_writer **out)
@@ -195,6 +202,7 @@ int search_writer_open(sqlite3 *db, struct search_writer **out)
 	*out = NULL;
 	writer->db = db;
 	writer->limit = SEARCH_WRITER_QUEUE_BYTES;
+	writer->readings = readings_new();
 	for (i = 0; i < STATEMENT_COUNT; i++) {
 		if (sqlite3_prepare_v3(db, writer_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT,
@@ -227,6 +235,7 @@ void search_writer_free(struct search_writer *writer)
 	queue_clear(writer);
 	free(writer->queue);
 	free(writer->failed_row);
+	readings_free(writer->readings);
 	for (i = 0; i < STATEMENT_COUNT; i++)
 		sqlite3_finalize(writer->statements[i]);
 	free(writer);
@@ -383,6 +392,28 @@ static int place_row(struct search_writer *writer, const struct queued_row *row)
 	return rc;
 }
 
+/* Takes the row at rowid slot out of the readings' counts, from its text
+ * as stored (what counted it in). */
+static int uncount_readings(struct search_writer *writer, sqlite3_int64 slot)
+{
+	sqlite3_stmt *statement = writer->statements[STATEMENT_TEXTS];
+	const char *texts[4];
+	int step;
+
+	if (sqlite3_bind_int64(statement, 1, slot) != SQLITE_OK)
+		return SEARCH_DATABASE;
+	step = sqlite3_step(statement);
+	if (step == SQLITE_ROW) {
+		for (int i = 0; i < 4; i++)
+			texts[i] = (const char *)sqlite3_column_text(statement,
+								     i);
+		readings_count(writer->readings, texts, 4, -1);
+	}
+	sqlite3_reset(statement);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? SEARCH_OK
+							 : SEARCH_DATABASE;
+}
+
 /* Removes the row of url at rowid slot, then closes the gap as the
  * ordering requires: each following row of the cluster moves down into
  * the hole as long as its home is at or below the hole. */
@@ -395,7 +426,8 @@ static int remove_row(struct search_writer *writer, const char *url,
 	sqlite3_int64 hole = slot;
 	int rc = SEARCH_DATABASE;
 
-	if (sqlite3_bind_int64(remove, 1, slot) != SQLITE_OK ||
+	if (uncount_readings(writer, slot) != SEARCH_OK ||
+	    sqlite3_bind_int64(remove, 1, slot) != SQLITE_OK ||
 	    step_done(remove) != SEARCH_OK ||
 	    sqlite3_bind_int64(side, 1, slot) != SQLITE_OK ||
 	    bind_text(side, 2, url) != SQLITE_OK ||
@@ -433,13 +465,20 @@ static int compare_queued(const void *left, const void *right)
 				b->texts[4], b->texts[5]);
 }
 
+static int write_readings(struct search_writer *writer)
+{
+	if (readings_write(writer->readings, writer->db) != SQLITE_OK)
+		return SEARCH_DATABASE;
+	return SEARCH_OK;
+}
+
 int search_writer_flush(struct search_writer *writer)
 {
 	size_t i;
 	int rc = SEARCH_OK;
 
 	if (writer->queued == 0)
-		return SEARCH_OK;
+		return write_readings(writer);
 	/* in rowid order: FTS5 starts a new segment whenever a rowid is
 	 * lower than the one written before it */
 	qsort(writer->queue, writer->queued, sizeof *writer->queue,
@@ -455,6 +494,8 @@ int search_writer_flush(struct search_writer *writer)
 					       row->texts[5] ? row->texts[5] : "");
 	}
 	queue_clear(writer);
+	if (rc == SEARCH_OK)
+		rc = write_readings(writer);
 	return rc;
 }
 
@@ -476,6 +517,7 @@ int search_writer_add_row(struct search_writer *writer,
 	if (row->url == NULL || row->title == NULL ||
 	    !valid_kind(row->kind, &node))
 		return SEARCH_BAD_ROW;
+	readings_count(writer->readings, texts, 4, +1);
 	for (i = 0; i < 7; i++) {
 		lengths[i] = texts[i] ? strlen(texts[i]) + 1 : 0;
 		total += lengths[i];

@@ -1,0 +1,400 @@
+/*
+ * readings.c — search_readings: the readings of the text's content
+ * words, counted per row, and looked up for kana queries.
+ *
+ * Analysing every row with MeCab would cost more than the rest of the
+ * index; but a site repeats its words. So the text is cut into runs (a
+ * stretch of kanji and katakana with at most RUN_OKURIGANA hiragana
+ * after it, where a verb's inflection ends), each distinct run is
+ * analysed once per build, and its pairs are kept in a cache. A run is
+ * analysed alone, out of its sentence, so its words depend on the run
+ * only: a row gives the same pairs whenever it is counted.
+ */
+#include "db/readings.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/analyze.h"
+#include "base/hash.h"
+#include "base/util.h"
+
+/* Hiragana kept after a run's kanji: enough for 届かな, 入って. */
+#define RUN_OKURIGANA 3
+/* A longer run is cut (a run is analysed as a whole). */
+#define RUN_MAX_BYTES 96
+/* Readings a prefix lookup looks at before sorting by refs. */
+#define PREFIX_SCAN 256
+
+struct entry {
+	char *key;       /* NULL for an empty slot */
+	size_t length;
+	uint64_t hash;
+	char *pairs;     /* run cache: "reading\tsurface\n"... */
+	long delta;      /* pair counts: the change to refs */
+	size_t stamp;    /* pair counts: the last row that counted it */
+};
+
+struct map {
+	struct entry *slots;
+	size_t capacity, used; /* capacity a power of two, or 0 */
+};
+
+struct readings {
+	struct map runs;  /* run text → its pairs */
+	struct map pairs; /* "reading\tsurface" → delta */
+	size_t rows;      /* rows counted: the stamp of the current one */
+};
+
+static void map_free(struct map *map)
+{
+	for (size_t i = 0; i < map->capacity; i++) {
+		free(map->slots[i].key);
+		free(map->slots[i].pairs);
+	}
+	free(map->slots);
+	memset(map, 0, sizeof *map);
+}
+
+static struct entry *map_slot(struct map *map, const char *key, size_t length,
+			      uint64_t hash)
+{
+	size_t mask = map->capacity - 1, i = (size_t)hash & mask;
+
+	while (map->slots[i].key != NULL &&
+	       !(map->slots[i].hash == hash && map->slots[i].length == length &&
+		 memcmp(map->slots[i].key, key, length) == 0))
+		i = (i + 1) & mask;
+	return &map->slots[i];
+}
+
+static void map_grow(struct map *map)
+{
+	struct map bigger = {0};
+
+	bigger.capacity = map->capacity ? map->capacity * 2 : 1024;
+	bigger.slots = xcalloc(bigger.capacity, sizeof *bigger.slots);
+	for (size_t i = 0; i < map->capacity; i++) {
+		struct entry *old = &map->slots[i];
+
+		if (old->key != NULL)
+			*map_slot(&bigger, old->key, old->length, old->hash) = *old;
+	}
+	bigger.used = map->used;
+	free(map->slots);
+	*map = bigger;
+}
+
+/* The entry of key, added (zeroed but for its key) when missing. */
+static struct entry *map_get(struct map *map, const char *key, size_t length,
+			     bool *added)
+{
+	uint64_t hash = hash64(key, length, 0);
+	struct entry *slot;
+
+	if ((map->used + 1) * 4 > map->capacity * 3)
+		map_grow(map);
+	slot = map_slot(map, key, length, hash);
+	*added = slot->key == NULL;
+	if (*added) {
+		slot->key = xstrndup(key, length);
+		slot->length = length;
+		slot->hash = hash;
+		map->used++;
+	}
+	return slot;
+}
+
+struct readings *readings_new(void)
+{
+	return xcalloc(1, sizeof(struct readings));
+}
+
+void readings_free(struct readings *readings)
+{
+	if (readings == NULL)
+		return;
+	map_free(&readings->runs);
+	map_free(&readings->pairs);
+	free(readings);
+}
+
+/* A verb's or adjective's reading in its base form, from the reading of
+ * the form the text has: 届か トドカ with base 届く gives トドク. False
+ * when the kanji stems differ or the reading does not end in the
+ * surface's kana (irregular verbs), to store nothing rather than a
+ * wrong reading. */
+static bool base_reading(const struct analyze_word *word, struct buf *out)
+{
+	size_t surface_stem = analyze_stem_length(word->surface,
+						  word->surface_length);
+	size_t base_stem = analyze_stem_length(word->base, word->base_length);
+	struct buf tail = {0};
+	bool ok = false;
+
+	if (base_stem == 0 || surface_stem != base_stem ||
+	    memcmp(word->surface, word->base, base_stem) != 0)
+		return false;
+	analyze_katakana(word->surface + surface_stem,
+			 word->surface_length - surface_stem, &tail);
+	if (tail.length <= word->reading_length &&
+	    (tail.length == 0 ||
+	     memcmp(word->reading + word->reading_length - tail.length,
+		    tail.data, tail.length) == 0)) {
+		buf_add(out, word->reading, word->reading_length - tail.length);
+		analyze_katakana(word->base + base_stem,
+				 word->base_length - base_stem, out);
+		ok = true;
+	}
+	buf_free(&tail);
+	return ok;
+}
+
+/* Adds "reading\tsurface\n" for a word worth a reading: one with a
+ * kanji, or a katakana word (so that a hiragana query of several words
+ * can be cut at it: はいしんえらー → 配信 + エラー). */
+static int add_word_pair(void *context, const struct analyze_word *word)
+{
+	struct buf *pairs = context, reading = {0};
+	const char *surface = word->surface;
+	size_t surface_length = word->surface_length;
+	bool ok;
+
+	if (word->kind == ANALYZE_INFLECTED) {
+		surface = word->base;
+		surface_length = word->base_length;
+		ok = analyze_has_kanji(surface, surface_length) &&
+		     base_reading(word, &reading);
+	} else if (analyze_has_kanji(surface, surface_length)) {
+		ok = analyze_katakana(word->reading, word->reading_length,
+				      &reading);
+	} else {
+		/* kana alone: katakana words are their own reading */
+		ok = analyze_katakana(surface, surface_length, &reading) &&
+		     reading.length == surface_length &&
+		     memcmp(reading.data, surface, surface_length) == 0;
+	}
+	if (ok && reading.length > 0 &&
+	    analyze_is_kana(reading.data, reading.length)) {
+		buf_add(pairs, reading.data, reading.length);
+		buf_addc(pairs, '\t');
+		buf_add(pairs, surface, surface_length);
+		buf_addc(pairs, '\n');
+	}
+	buf_free(&reading);
+	return 0;
+}
+
+/* The pairs of one run, analysed on its first appearance. */
+static const char *run_pairs(struct readings *readings, const char *run,
+			     size_t length)
+{
+	bool added;
+	struct entry *entry = map_get(&readings->runs, run, length, &added);
+
+	if (added) {
+		struct buf pairs = {0};
+
+		analyze_words(entry->key, length, add_word_pair, &pairs);
+		entry->pairs = pairs.data ? buf_detach(&pairs) : xstrdup("");
+	}
+	return entry->pairs;
+}
+
+static void count_pairs(struct readings *readings, const char *pairs,
+			int sign)
+{
+	while (*pairs != '\0') {
+		const char *end = strchr(pairs, '\n');
+		bool added;
+		struct entry *entry = map_get(&readings->pairs, pairs,
+					      (size_t)(end - pairs), &added);
+
+		if (added || entry->stamp != readings->rows) {
+			entry->stamp = readings->rows;
+			entry->delta += sign;
+		}
+		pairs = end + 1;
+	}
+}
+
+enum run_character { RUN_OTHER, RUN_CORE, RUN_HIRAGANA };
+
+/* Kanji, katakana, ー and 々 make a run; hiragana may end one. */
+static enum run_character run_character(const char *text, size_t length,
+					size_t at, size_t *size)
+{
+	const unsigned char *s = (const unsigned char *)text + at;
+	uint32_t c;
+
+	*size = utf8_sequence(text + at, length - at);
+	if (*size != 3 && *size != 4) {
+		*size = *size ? *size : 1;
+		return RUN_OTHER;
+	}
+	if (*size == 4)
+		return RUN_OTHER; /* rare kanji: not worth a reading */
+	c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+	    (s[2] & 0x3F);
+	if (c >= 0x3041 && c <= 0x3096)
+		return RUN_HIRAGANA;
+	if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x30A1 && c <= 0x30FA) ||
+	    c == 0x30FC || c == 0x3005 || (c >= 0x3400 && c <= 0x4DBF))
+		return RUN_CORE;
+	return RUN_OTHER;
+}
+
+static void count_text(struct readings *readings, const char *text, int sign)
+{
+	size_t length = strlen(text), at = 0;
+
+	while (at < length) {
+		size_t size, start = at, okurigana = 0;
+		enum run_character kind = run_character(text, length, at, &size);
+
+		at += size;
+		if (kind != RUN_CORE)
+			continue;
+		while (at < length && at - start < RUN_MAX_BYTES) {
+			kind = run_character(text, length, at, &size);
+			if (kind == RUN_OTHER ||
+			    (kind == RUN_CORE && okurigana > 0) ||
+			    (kind == RUN_HIRAGANA &&
+			     ++okurigana > RUN_OKURIGANA))
+				break;
+			at += size;
+		}
+		count_pairs(readings, run_pairs(readings, text + start,
+						at - start), sign);
+	}
+}
+
+void readings_count(struct readings *readings, const char *const *texts,
+		    size_t count, int sign)
+{
+	if (analyze_open() != 0)
+		return;
+	readings->rows++;
+	for (size_t i = 0; i < count; i++) {
+		if (texts[i] != NULL)
+			count_text(readings, texts[i], sign);
+	}
+}
+
+static const char upsert_sql[] =
+	"INSERT INTO search_readings(reading, surface, refs) "
+	"VALUES(?1, ?2, ?3) ON CONFLICT(reading, surface) "
+	"DO UPDATE SET refs = refs + excluded.refs";
+static const char prune_sql[] =
+	"DELETE FROM search_readings "
+	"WHERE reading = ?1 AND surface = ?2 AND refs <= 0";
+
+static int write_pair(sqlite3_stmt *upsert, sqlite3_stmt *prune,
+		      const struct entry *entry)
+{
+	const char *tab = memchr(entry->key, '\t', entry->length);
+	int reading = (int)(tab - entry->key);
+	int surface = (int)(entry->length - (size_t)reading - 1);
+	sqlite3_stmt *statements[2] = {upsert, entry->delta < 0 ? prune : NULL};
+	int rc = SQLITE_OK;
+
+	for (int i = 0; i < 2 && rc == SQLITE_OK && statements[i]; i++) {
+		sqlite3_stmt *statement = statements[i];
+
+		sqlite3_bind_text(statement, 1, entry->key, reading,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(statement, 2, tab + 1, surface, SQLITE_STATIC);
+		if (i == 0)
+			sqlite3_bind_int64(statement, 3, entry->delta);
+		rc = sqlite3_step(statement) == SQLITE_DONE ? SQLITE_OK
+							   : SQLITE_ERROR;
+		sqlite3_reset(statement);
+	}
+	return rc;
+}
+
+int readings_write(struct readings *readings, sqlite3 *db)
+{
+	sqlite3_stmt *upsert = NULL, *prune = NULL;
+	int rc = SQLITE_OK;
+
+	if (readings->pairs.used == 0)
+		return SQLITE_OK;
+	rc = sqlite3_prepare_v2(db, upsert_sql, -1, &upsert, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, prune_sql, -1, &prune, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < readings->pairs.capacity;
+	     i++) {
+		const struct entry *entry = &readings->pairs.slots[i];
+
+		if (entry->key != NULL && entry->delta != 0)
+			rc = write_pair(upsert, prune, entry);
+	}
+	sqlite3_finalize(upsert);
+	sqlite3_finalize(prune);
+	map_free(&readings->pairs);
+	return rc;
+}
+
+static const char exact_sql[] =
+	"SELECT surface FROM search_readings WHERE reading = ?1 "
+	"ORDER BY refs DESC, surface LIMIT ?3";
+/* ?2 is the prefix followed by a byte that no UTF-8 text has, so that
+ * every reading that starts with ?1 sorts between them */
+static const char prefix_sql[] =
+	"SELECT surface FROM (SELECT surface, refs FROM search_readings "
+	"WHERE reading >= ?1 AND reading < ?2 LIMIT ?4) "
+	"ORDER BY refs DESC, surface LIMIT ?3";
+
+size_t readings_lookup(sqlite3 *db, const char *reading, size_t length,
+		       bool prefix, size_t max,
+		       void (*visit)(void *context, const char *surface,
+				     size_t surface_length),
+		       void *context)
+{
+	sqlite3_stmt *statement = NULL;
+	char *end = NULL;
+	size_t visited = 0;
+
+	if (db == NULL || length == 0 || length > 1024 ||
+	    sqlite3_prepare_v2(db, prefix ? prefix_sql : exact_sql, -1,
+			       &statement, NULL) != SQLITE_OK)
+		goto out;
+	end = xmalloc(length + 1);
+	memcpy(end, reading, length);
+	end[length] = '\xFF';
+	sqlite3_bind_text(statement, 1, reading, (int)length, SQLITE_STATIC);
+	sqlite3_bind_text(statement, 2, end, (int)length + 1, SQLITE_STATIC);
+	sqlite3_bind_int64(statement, 3, (sqlite3_int64)max);
+	if (prefix)
+		sqlite3_bind_int64(statement, 4, PREFIX_SCAN);
+	while (sqlite3_step(statement) == SQLITE_ROW) {
+		const unsigned char *surface = sqlite3_column_text(statement, 0);
+
+		if (surface == NULL)
+			continue;
+		visit(context, (const char *)surface,
+		      (size_t)sqlite3_column_bytes(statement, 0));
+		visited++;
+	}
+out:
+	sqlite3_finalize(statement);
+	free(end);
+	return visited;
+}
+
+static void note_found(void *context, const char *surface, size_t length)
+{
+	(void)surface;
+	(void)length;
+	*(bool *)context = true;
+}
+
+bool readings_known(sqlite3 *db, const char *reading, size_t length)
+{
+	bool found = false;
+
+	readings_lookup(db, reading, length, false, 1, note_found, &found);
+	return found;
+}
