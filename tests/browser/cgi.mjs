@@ -6,6 +6,14 @@
 //
 //   - search for 迷惑 from the home page's box, open the first result;
 //     instant results appear as one types (JavaScript on);
+//   - instant results: nothing searched during an IME composition of
+//     めいわく (Chromium's IME through CDP, and the events as another browser
+//     orders them), one search after compositionend; the ARIA combobox
+//     (Down/Up move aria-activedescendant, Enter opens, Escape closes and
+//     keeps the text, a click opens); すべての結果 opens the results page;
+//     kb.cgi's grouped answer (sections under their article, the corrected
+//     query) and only the latest of two answers shown; screenshots of the
+//     open list at 390 and 1280 px;
 //   - walk mail-not-arriving from the static start page into the recorded
 //     walk, to an outcome that links the SPF and DKIM articles, by clicking;
 //   - change an earlier answer: the later answers that still apply are
@@ -14,7 +22,8 @@
 //   - the summary's Copy button puts the summary on the clipboard;
 //   - the same walk with JavaScript disabled;
 //   - axe-core (WCAG 2.0/2.1 A and AA, best practice), light and dark, on
-//     the search results, no-results, question, outcome and 404 pages.
+//     the search results, no-results, question, outcome and 404 pages, and
+//     the open instant results with an active option.
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -95,8 +104,8 @@ await scenario('search', async () => {
   const box = page.locator('#site-search');
   await box.pressSequentially('迷惑', { delay: 20 });
   const instant = page.locator('.instant-results');
-  await instant.locator('li a').first().waitFor({ timeout: 10000 });
-  check(await instant.isVisible() && await instant.locator('li').count() > 0,
+  await instant.locator('[role=option]').first().waitFor({ timeout: 10000 });
+  check(await instant.isVisible() && await instant.locator('[role=option]').count() > 0,
     'instant results appear while typing 迷惑', 'no instant results');
   check(await instant.locator('mark').count() > 0, 'instant results highlight the words',
     'no <mark> in the instant results');
@@ -139,7 +148,7 @@ await scenario('instant results: URL policy', async () => {
   await page.goto(`${base}/`, { waitUntil: 'load' });
   const box = page.locator('#site-search');
   await box.pressSequentially('迷惑', { delay: 20 });
-  const links = page.locator('.instant-results li a');
+  const links = page.locator('.instant-results [role=option]');
   await links.first().waitFor({ timeout: 10000 });
   const hrefs = await links.evaluateAll((all) => all.map((a) => a.getAttribute('href')));
   check(hrefs.length === 1 && hrefs[0] === `${base}/delivery/spam-folder/#ok`,
@@ -152,9 +161,244 @@ await scenario('instant results: URL policy', async () => {
     return s && s.textContent.includes('広すぎ');
   }, null, { timeout: 10000 });
   check(await status.innerText() === '検索語が広すぎます' &&
-    await page.locator('.instant-results li').count() === 0,
+    await page.locator('.instant-results [role=option]').count() === 0,
     'instant results: a 422 shows kb.cgi\'s message and no results', await status.innerText());
   await context.close();
+});
+
+// ---- instant results: the IME, the keyboard, the grouped answer ------------------
+
+// The /search.json requests a page sends, by their q.
+function searchRequests(page) {
+  const seen = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.endsWith('/search.json')) seen.push(url.searchParams.get('q'));
+  });
+  return seen;
+}
+
+// The composition events the box saw, in order, for the report.
+async function recordComposition(page) {
+  await page.evaluate(() => {
+    window.kbEvents = [];
+    const box = document.querySelector('#site-search');
+    for (const type of ['compositionstart', 'compositionend', 'input']) {
+      box.addEventListener(type, (e) => window.kbEvents.push(
+        type === 'input' ? `input${e.isComposing ? '(composing)' : ''}` : type));
+    }
+  });
+}
+
+const KANA = ['め', 'めい', 'めいわ', 'めいわく'];
+
+await scenario('instant results: IME composition (CDP)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const seen = searchRequests(page);
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.locator('#site-search').focus();
+  await recordComposition(page);
+  // Chromium's own IME path: what an IME sends, composition by composition.
+  const cdp = await context.newCDPSession(page);
+  for (const text of KANA) {
+    await cdp.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length });
+    await page.waitForTimeout(350);
+  }
+  const during = seen.length;
+  const events = await page.evaluate(() => window.kbEvents.join(' '));
+  check(during === 0 && events.startsWith('compositionstart') && events.includes('input(composing)'),
+    'IME (CDP): no /search.json request while めいわく is composed', `${during} requests: ${seen.join(', ')}; events ${events}`);
+  await cdp.send('Input.insertText', { text: 'めいわく' });
+  await page.locator('.instant-results [role=status]').filter({ hasText: /件/ }).waitFor({ timeout: 10000 });
+  await page.waitForTimeout(500);
+  const after = await page.evaluate(() => window.kbEvents.join(' '));
+  check(after.includes('compositionend') && seen.length === 1 && seen[0] === 'めいわく',
+    'IME (CDP): one request, for めいわく, after compositionend', `${seen.join(', ')}; events ${after}`);
+  await context.close();
+});
+
+await scenario('instant results: IME composition (events)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const seen = searchRequests(page);
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  const box = page.locator('#site-search');
+  await box.focus();
+  // The events as another browser orders them: input events marked
+  // isComposing, compositionend, then a last input event (Safari).
+  await box.dispatchEvent('compositionstart', { data: '' });
+  for (const text of KANA) {
+    await box.evaluate((element, value) => {
+      element.value = value;
+      element.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true,
+        inputType: 'insertCompositionText', data: value }));
+    }, text);
+    await page.waitForTimeout(350);
+  }
+  const during = seen.length;
+  await box.dispatchEvent('compositionend', { data: 'めいわく' });
+  await box.evaluate((element) => element.dispatchEvent(new InputEvent('input',
+    { bubbles: true, inputType: 'insertFromComposition', data: 'めいわく' })));
+  await page.locator('.instant-results [role=status]').filter({ hasText: /件/ }).waitFor({ timeout: 10000 });
+  await page.waitForTimeout(500);
+  check(during === 0 && seen.length === 1 && seen[0] === 'めいわく',
+    'IME (events): nothing searched while composing, one search after compositionend',
+    `${during} during, then ${seen.join(', ')}`);
+  await context.close();
+});
+
+await scenario('instant results: the keyboard (combobox)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  const box = page.locator('#site-search');
+  await box.pressSequentially('SPF', { delay: 20 });
+  const options = page.locator('.instant-results [role=option]');
+  await options.first().waitFor({ timeout: 10000 });
+  const listId = await box.getAttribute('aria-controls');
+  check(await box.getAttribute('role') === 'combobox' && await box.getAttribute('aria-expanded') === 'true' &&
+    await page.locator(`[id="${listId}"][role=listbox]`).count() === 1,
+  'the box is a combobox, expanded, controlling the listbox',
+  `role ${await box.getAttribute('role')}, expanded ${await box.getAttribute('aria-expanded')}, controls ${listId}`);
+  const ids = await options.evaluateAll((all) => all.map((o) => o.id));
+  const active = () => box.getAttribute('aria-activedescendant');
+  await box.press('ArrowDown');
+  const first = await active();
+  await box.press('ArrowDown');
+  const second = await active();
+  await box.press('ArrowUp');
+  const back = await active();
+  check(ids.length >= 2 && first === ids[0] && second === ids[1] && back === ids[0] &&
+    await page.locator(`[id="${ids[0]}"]`).getAttribute('aria-selected') === 'true',
+  'Down, Down, Up move aria-activedescendant over the options', `${first} ${second} ${back} of ${ids.join(' ')}`);
+  check(await page.evaluate(() => document.activeElement.id) === 'site-search',
+    'the box keeps the focus while the options are moved through', 'focus moved');
+  await box.press('Escape');
+  check(await page.locator('.instant-results').isHidden() && await box.getAttribute('aria-expanded') === 'false' &&
+    await box.inputValue() === 'SPF' && await box.getAttribute('aria-activedescendant') === null,
+  'Escape closes the list and keeps the text', `value '${await box.inputValue()}'`);
+  await box.press('ArrowDown');
+  check(await page.locator('.instant-results').isVisible() && await active() === ids[0],
+    'Down opens the list again at the first option', String(await active()));
+  await box.press('ArrowDown');
+  const want = new URL(await page.locator(`[id="${ids[1]}"]`).getAttribute('href'));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), box.press('Enter')]);
+  check(path(page) === decodeURI(want.pathname) && decodeURI(new URL(page.url()).hash) === decodeURI(want.hash),
+    'Enter opens the active result', `${path(page)}${decodeURI(new URL(page.url()).hash)} (want ${decodeURI(want.pathname + want.hash)})`);
+  check(await page.locator('main h1').first().isVisible(), 'the result opened by Enter shows its h1', 'no h1');
+
+  // The mouse: a click on an option follows it.
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.locator('#site-search').pressSequentially('SPF', { delay: 20 });
+  await options.first().waitFor({ timeout: 10000 });
+  const clicked = new URL(await options.first().getAttribute('href'));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), options.first().click()]);
+  check(path(page) === decodeURI(clicked.pathname), 'a click opens a result', path(page));
+
+  // すべての結果: kb.cgi's results page for the same words.
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.locator('#site-search').pressSequentially('SPF', { delay: 20 });
+  await options.first().waitFor({ timeout: 10000 });
+  const all = page.locator('.instant-results a', { hasText: 'すべての結果' });
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), all.click()]);
+  check(path(page) === `${CGI}/search` && new URL(page.url()).searchParams.get('q') === 'SPF' &&
+    await page.locator('main ol.search-results > li').count() > 0,
+  'すべての結果 opens kb.cgi\'s results page for SPF', page.url());
+  await context.close();
+});
+
+// kb.cgi's grouped answer, by the test: a result per article with its
+// sections, and a corrected query; a title holding markup stays text.
+const GROUPED = {
+  query: 'SFP', corrected: 'SPF', total: 2, page: 1, per_page: 10,
+  results: [
+    { url: '/deliverability/spf/', kind: 'article', title: 'SPFの設定方法', heading: null,
+      snippet: 'SPFは送信元を宣言する仕組みです', snippet_parts: ['', 'SPF', 'は送信元を宣言する仕組みです'],
+      sections: [
+        { url: '/deliverability/spf/#spfとは', heading: 'SPFとは', snippet: 'SPFとは…',
+          snippet_parts: ['', 'SPF', 'とは…'] },
+        { url: 'javascript:alert(1)', heading: 'bad', snippet: 'x', snippet_parts: ['x'] },
+        { url: '/deliverability/spf/#手順1', heading: '手順1 今あるSPFレコードを調べる', snippet: 'v=spf1…',
+          snippet_parts: ['v=', 'spf1', '…'] },
+      ] },
+    { url: '/wizard/mail-not-arriving/', kind: 'node', title: '<img src=x onerror=alert(1)>届かない',
+      heading: null, snippet: 'メールが届かない', snippet_parts: ['メールが届かない'], sections: [] },
+  ],
+};
+
+await scenario('instant results: the grouped answer', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.route('**/search.json?*', (route) => route.fulfill({ status: 200,
+    contentType: 'application/json; charset=utf-8', body: JSON.stringify(GROUPED) }));
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.locator('#site-search').pressSequentially('SFP', { delay: 20 });
+  const options = page.locator('.instant-results [role=option]');
+  await options.first().waitFor({ timeout: 10000 });
+  const hrefs = await options.evaluateAll((all) => all.map((a) => decodeURI(new URL(a.href).pathname + new URL(a.href).hash)));
+  check(hrefs.join(' ') === '/deliverability/spf/ /deliverability/spf/#spfとは /deliverability/spf/#手順1 /wizard/mail-not-arriving/',
+    'grouped: each article, then its sections (url#anchor), unsafe ones left out', hrefs.join(' '));
+  const groups = await page.locator('.instant-results [role=group]').evaluateAll((all) =>
+    all.map((g) => g.querySelectorAll('[role=option]').length));
+  check(groups.join(',') === '3,1', 'grouped: one group per article, its sections inside', groups.join(','));
+  const status = await page.locator('.instant-results [role=status]').innerText();
+  check(status.includes('「SPF」の検索結果を表示しています') && status.includes('2件'),
+    'grouped: the corrected query is said above the list', status);
+  check(await page.locator('.instant-results img').count() === 0 &&
+    (await options.nth(3).innerText()).includes('<img src=x onerror=alert(1)>届かない'),
+  'grouped: a title with markup is shown as text', await options.nth(3).innerText());
+  check(await page.locator('.instant-results [role=option] mark').count() === 3,
+    'grouped: the marked words of every snippet', String(await page.locator('.instant-results mark').count()));
+  if (shotDir) {
+    await page.locator('#site-search').press('ArrowDown');
+    await page.screenshot({ path: `${shotDir}/instant-grouped-1280.png` });
+  }
+  await context.close();
+});
+
+await scenario('instant results: stale answers', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // The answer to the first query comes after the answer to the second.
+  await page.route('**/search.json?*', async (route) => {
+    const q = new URL(route.request().url()).searchParams.get('q');
+    if (q === 'DKIM') await new Promise((resolve) => setTimeout(resolve, 1500));
+    const result = { url: `/${q === 'DKIM' ? 'old' : 'new'}/`, kind: 'article', title: q, heading: null,
+      snippet: q, snippet_parts: [q], sections: [] };
+    await route.fulfill({ status: 200, contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ query: q, corrected: null, total: 1, page: 1, per_page: 10, results: [result] }) })
+      .catch(() => {});
+  });
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  const box = page.locator('#site-search');
+  await box.pressSequentially('DKIM', { delay: 20 });
+  await page.waitForTimeout(400);
+  await box.fill('SPF');
+  await page.locator('.instant-results [role=option]').first().waitFor({ timeout: 10000 });
+  await page.waitForTimeout(1800);
+  const shown = await page.locator('.instant-results [role=option]').evaluateAll((all) =>
+    all.map((a) => new URL(a.href).pathname));
+  check(shown.join(' ') === '/new/', 'only the latest answer is shown (an earlier, slower one is dropped)',
+    shown.join(' '));
+  await context.close();
+});
+
+// Screenshots of the open instant results (today's kb.cgi answer), the
+// first option active, at a phone's and a desktop's width.
+await scenario('instant results: screenshots', async () => {
+  for (const width of [390, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/`, { waitUntil: 'load' });
+    await page.locator('#site-search').pressSequentially('SPF', { delay: 20 });
+    await page.locator('.instant-results [role=option]').first().waitFor({ timeout: 10000 });
+    await page.locator('#site-search').press('ArrowDown');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    check(!wide, `instant results at ${width} px: no horizontal scrolling`, 'scrolls sideways');
+    if (shotDir) await page.screenshot({ path: `${shotDir}/instant-${width}.png` });
+    await context.close();
+  }
 });
 
 // ---- the walk by clicking, change, copy ---------------------------------------
@@ -313,7 +557,9 @@ await scenario('axe', async () => {
   const page = await context.newPage();
   await page.goto(`${base}/`, { waitUntil: 'load' });
   await page.locator('#site-search').pressSequentially('SPF', { delay: 20 });
-  await page.locator('.instant-results li a').first().waitFor({ timeout: 10000 });
+  await page.locator('.instant-results [role=option]').first().waitFor({ timeout: 10000 });
+  // with an active option: aria-activedescendant points into the listbox
+  await page.locator('#site-search').press('ArrowDown');
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true).analyze();
   if (results.violations.length) fail('axe instant results', describeViolations(results.violations));
   else pass('axe instant results');

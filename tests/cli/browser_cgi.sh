@@ -1,6 +1,7 @@
 # kb.cgi in a real browser: builds the shipped site, serves it with
 # lighttpd and build/kb.cgi on a free 127.0.0.1 port, and runs
-# tests/browser/cgi.mjs (search, the wizard walk by mouse, keyboard and
+# tests/browser/cgi.mjs (search, the instant results with an IME and the
+# keyboard, the wizard walk by mouse, keyboard and
 # without JavaScript, Change, Copy, axe-core). Then fetches the CGI's pages
 # with curl and runs the Nu HTML checker on them. Screenshots land in $TMP.
 . tests/lib.sh

@@ -66,9 +66,83 @@
     return /^(https?|mailto|tel):$/.test(parsed.protocol) ? parsed.href : null;
   }
 
+  /* The instant results' own words, in the page's language. */
+  var words = japanese ? {
+    count: function (n) { return n + "件見つかりました"; },
+    corrected: function (q) { return "「" + q + "」の検索結果を表示しています"; },
+    all: "すべての結果",
+    list: "検索結果の候補",
+  } : {
+    count: function (n) { return n + (n === 1 ? " result" : " results"); },
+    corrected: function (q) { return "Showing results for \u201c" + q + "\u201d"; },
+    all: "All results",
+    list: "Suggested results",
+  };
+
+  var MAX_RESULTS = 5;
+  var MAX_SECTIONS = 3;
+  var DEBOUNCE_MS = 200;
+
+  /* The results of /search.json as articles, each with its sections:
+     [{url, title, parts, sections: [{url, heading, parts}]}], only safe
+     URLs. kb.cgi answers either grouped (a result per article, with
+     "sections") or flat (a result per section, url#anchor); flat results
+     of one page fold into one article. */
+  function articles(data) {
+    var byUrl = {};
+    var list = [];
+    (data.results || []).forEach(function (result) {
+      var url = safeUrl(result.url);
+      if (url === null) return;
+      var grouped = Array.isArray(result.sections);
+      var page = grouped || !result.heading ? url : url.replace(/#.*$/, "");
+      var article = byUrl[page];
+      if (!article) {
+        article = { url: page, title: String(result.title || ""), sections: [],
+          parts: grouped || !result.heading ? result.snippet_parts || [] : [] };
+        byUrl[page] = article;
+        list.push(article);
+      }
+      var sections = grouped ? result.sections
+        : result.heading ? [{ url: url, heading: result.heading,
+          snippet_parts: result.snippet_parts }] : [];
+      sections.forEach(function (section) {
+        var sectionUrl = section && safeUrl(section.url);
+        if (sectionUrl === null || !section.heading ||
+          article.sections.length >= MAX_SECTIONS) return;
+        article.sections.push({ url: sectionUrl, heading: String(section.heading),
+          parts: section.snippet_parts || [] });
+      });
+    });
+    return list.slice(0, MAX_RESULTS);
+  }
+
+  /* Text with its marked words: snippet_parts alternate plain and
+     marked text. Only text nodes, never markup. */
+  function snippetElement(parts) {
+    var snippet = document.createElement("span");
+    snippet.className = "instant-snippet";
+    parts.forEach(function (part, index) {
+      if (!part) return;
+      if (index % 2) {
+        var mark = document.createElement("mark");
+        mark.textContent = String(part);
+        snippet.appendChild(mark);
+      } else {
+        snippet.appendChild(document.createTextNode(String(part)));
+      }
+    });
+    return snippet;
+  }
+
   /* Instant search: results from <cgi_url>/search.json as the visitor
-     types, under the header. Only when the form submits to kb.cgi (its
-     action ends in /search); Enter still submits the form as usual. */
+     types, under the header, as an ARIA combobox: the box keeps the
+     focus, Up and Down move through the results (aria-activedescendant),
+     Enter opens the active one, Escape closes the list and keeps the
+     text. Only when the form submits to kb.cgi (its action ends in
+     /search); Enter without an active result submits the form as usual.
+     Nothing is searched while an IME composition is open: unconverted
+     kana are not what the visitor means to look for. */
   function instantSearch() {
     var form = document.querySelector("form.search-form");
     var input = form && form.querySelector("input[name=q]");
@@ -77,80 +151,183 @@
     var header = form.closest("header") || form;
     var region = document.createElement("section");
     var status = document.createElement("p");
-    var list = document.createElement("ul");
+    var listbox = document.createElement("div");
+    var more = document.createElement("p");
+    var moreLink = document.createElement("a");
     var label = document.querySelector("label[for='" + input.id + "']");
+    var listId = (input.id || "search") + "-instant";
     region.className = "instant-results wrap";
     region.hidden = true;
     region.setAttribute("aria-label", label ? label.textContent : "Search");
     status.className = "meta";
     status.setAttribute("role", "status");
-    list.className = "card-list";
+    listbox.id = listId;
+    listbox.className = "instant-list";
+    listbox.setAttribute("role", "listbox");
+    listbox.setAttribute("aria-label", words.list);
+    more.className = "instant-all";
+    moreLink.textContent = words.all;
+    more.appendChild(moreLink);
     region.appendChild(status);
-    region.appendChild(list);
+    region.appendChild(listbox);
+    region.appendChild(more);
     header.parentNode.insertBefore(region, header.nextSibling);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", listId);
+    input.setAttribute("aria-expanded", "false");
 
     var timer = 0;
     var latest = 0;
+    var pending = null;
+    var composing = false;
+    var active = -1;
 
-    function show(data) {
-      list.textContent = "";
+    function options() {
+      return listbox.querySelectorAll("[role=option]");
+    }
+
+    function setActive(index) {
+      var all = options();
+      if (active >= 0 && all[active]) all[active].removeAttribute("aria-selected");
+      active = index >= 0 && index < all.length ? index : -1;
+      if (active < 0) {
+        input.removeAttribute("aria-activedescendant");
+        return;
+      }
+      all[active].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+
+    function open(shown) {
+      region.hidden = !shown;
+      input.setAttribute("aria-expanded", shown && options().length ? "true" : "false");
+      if (!shown) setActive(-1);
+    }
+
+    function option(url, className, id) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.id = id;
+      link.className = className;
+      link.setAttribute("role", "option");
+      /* the box keeps the focus; a click still follows the link */
+      link.tabIndex = -1;
+      return link;
+    }
+
+    function show(data, query) {
+      listbox.textContent = "";
+      setActive(-1);
       if (data.error) {
         /* a query over kb.cgi's budget: its own words, no results */
         status.textContent = String(data.error);
-        region.hidden = false;
+        more.hidden = true;
+        open(true);
         return;
       }
-      var results = (data.results || []).filter(function (result) {
-        return safeUrl(result.url) !== null;
-      }).slice(0, 5);
-      status.textContent = japanese ? data.total + "件見つかりました"
-        : data.total + (data.total === 1 ? " result" : " results");
-      results.forEach(function (result) {
-        var item = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = safeUrl(result.url);
-        link.textContent = result.heading ? result.title + " › " + result.heading
-          : result.title;
-        item.appendChild(link);
-        var snippet = document.createElement("p");
-        (result.snippet_parts || []).forEach(function (part, index) {
-          if (!part) return;
-          if (index % 2) {
-            var mark = document.createElement("mark");
-            mark.textContent = part;
-            snippet.appendChild(mark);
-          } else {
-            snippet.appendChild(document.createTextNode(part));
-          }
+      var total = Number(data.total) || 0;
+      status.textContent = "";
+      if (data.corrected) {
+        var corrected = document.createElement("span");
+        corrected.className = "instant-corrected";
+        corrected.textContent = words.corrected(String(data.corrected));
+        status.appendChild(corrected);
+        status.appendChild(document.createTextNode(" "));
+      }
+      status.appendChild(document.createTextNode(words.count(total)));
+      var count = 0;
+      articles(data).forEach(function (article) {
+        var group = document.createElement("div");
+        group.setAttribute("role", "group");
+        group.setAttribute("aria-label", article.title);
+        var main = option(article.url, "instant-article", listId + "-" + count++);
+        var title = document.createElement("span");
+        title.className = "instant-title";
+        title.textContent = article.title;
+        main.appendChild(title);
+        if (article.parts.length) main.appendChild(snippetElement(article.parts));
+        group.appendChild(main);
+        article.sections.forEach(function (section) {
+          var sub = option(section.url, "instant-section", listId + "-" + count++);
+          var heading = document.createElement("span");
+          heading.className = "instant-title";
+          heading.textContent = section.heading;
+          sub.appendChild(heading);
+          if (section.parts.length) sub.appendChild(snippetElement(section.parts));
+          group.appendChild(sub);
         });
-        item.appendChild(snippet);
-        list.appendChild(item);
+        listbox.appendChild(group);
       });
-      region.hidden = false;
+      var all = safeUrl(action + "?q=" + encodeURIComponent(query));
+      more.hidden = !total || all === null;
+      if (all !== null) moreLink.href = all;
+      open(true);
     }
 
     function run() {
       var query = input.value.trim();
       var ticket = ++latest;
+      /* only the latest answer is shown; an older request is dropped */
+      if (pending) pending.abort();
+      pending = window.AbortController ? new AbortController() : null;
       if (!query) {
-        region.hidden = true;
+        open(false);
         return;
       }
       fetch(action + ".json?q=" + encodeURIComponent(query), {
         headers: { Accept: "application/json" },
+        signal: pending ? pending.signal : undefined,
       }).then(function (response) {
         return response.ok || response.status === 422 ? response.json() : null;
       }).then(function (data) {
-        if (data && ticket === latest) show(data);
+        if (data && ticket === latest && !composing) show(data, query);
       }).catch(function () {});
     }
 
-    input.addEventListener("input", function () {
+    function schedule() {
       clearTimeout(timer);
-      timer = setTimeout(run, 200);
+      if (!composing) timer = setTimeout(run, DEBOUNCE_MS);
+    }
+
+    input.addEventListener("compositionstart", function () {
+      composing = true;
+      clearTimeout(timer);
+    });
+    input.addEventListener("compositionend", function () {
+      composing = false;
+      schedule();
+    });
+    /* Browsers differ in whether an input event follows compositionend;
+       schedule() folds the two into one search. */
+    input.addEventListener("input", function (event) {
+      if (event.isComposing || composing) return;
+      schedule();
     });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") region.hidden = true;
+      /* keys that confirm or move inside an IME composition are the IME's */
+      if (event.isComposing || composing || event.keyCode === 229) return;
+      var count = options().length;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!count) return;
+        event.preventDefault();
+        if (region.hidden) open(true);
+        var down = event.key === "ArrowDown";
+        if (active < 0) setActive(down ? 0 : count - 1);
+        else setActive(down ? (active + 1) % count : active - 1);
+      } else if (event.key === "Enter") {
+        if (region.hidden || active < 0) return;
+        event.preventDefault();
+        window.location.assign(options()[active].href);
+      } else if (event.key === "Escape") {
+        if (region.hidden) return;
+        /* closes the list; a search box would also clear its text */
+        event.preventDefault();
+        clearTimeout(timer);
+        latest++;
+        open(false);
+      }
     });
   }
 
