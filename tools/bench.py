@@ -17,6 +17,11 @@ Environment:
   KB_SHARED            the shared folder (default ../shared beside the repo)
   PAGEFIND             the Pagefind binary (default: the one npm installed
                        in tools/bench/node_modules)
+  BENCH_BASE           a git revision (e.g. HEAD~5, main, a commit): its
+                       kbgen is built into build/bench/base/COMMIT (a git
+                       worktree, `make build/kbgen`, kept for the next run)
+                       and its full build is timed too, alternated with the
+                       current one, for the two side by side and their ratio
 
 The comparison: the corpus (../shared/bench/make-corpus.py) is generated
 once into BENCH_DIR/corpus-N/. After one untimed warm-up of each, the
@@ -30,6 +35,8 @@ the machine hits all of them alike:
             over every article body concatenated (front matter removed),
             output to /dev/null: the floor for any generator using cmark-gfm
   pagefind  Hugo as above, then Pagefind indexing Hugo's output
+  base      with BENCH_BASE, that revision's kbgen, as kbgen above, on the
+            same content with that revision's theme (runs/base-K)
 Each build writes to a new folder under BENCH_DIR/runs/, and the folders
 are deleted only after the timing (see Outputs: deleting a site just
 before timing a build made the kernel's inode allocator the largest cost).
@@ -37,10 +44,15 @@ Each run goes through /usr/bin/time -f '%e %M %U %S': wall seconds, peak
 RSS, user and system CPU seconds. build/kbgen and build/kb.cgi are copied
 first, so a rebuild during the benchmark changes nothing under way.
 
+The size of kb.db of the last timed build (and of the base's).
+
 Search: 100 queries drawn with a fixed seed from the corpus (80 runs of 2-4
-Kanji or Katakana, 20 ASCII terms) through search_run on the kb.db kbgen
-just built, and through build/kb.cgi end to end when it exists: p50 and
-p99 (nearest rank) in milliseconds.
+Kanji or Katakana, 20 ASCII terms), and the 50 kana and inflected queries
+of tools/bench/kana-queries.txt (as customers type them: hiragana and
+katakana readings, inflected verbs, polite forms), through search_run on
+the kb.db kbgen just built, and through build/kb.cgi end to end when it
+exists: p50 and p99 (nearest rank) in milliseconds, for each set and for
+the 150 together.
 
 Incremental builds (issue 7), in the same run: on a copy of the corpus,
 BENCH_RUNS rounds of [a clean full build (--clean); a rebuild with no
@@ -54,6 +66,7 @@ Prints one table and writes the same as JSON to BENCH_DIR/results.json
 """
 import argparse
 import datetime
+import fcntl
 import glob
 import hashlib
 import json
@@ -75,6 +88,8 @@ TIME = "/usr/bin/time"
 QUERY_SEED = 20260601
 JAPANESE_QUERIES = 80
 ASCII_QUERIES = 20
+KANA_QUERIES = os.path.join(REPO, "tools", "bench", "kana-queries.txt")
+BASE_FOLDER = os.path.join(REPO, "build", "bench", "base")
 
 
 class BenchError(Exception):
@@ -162,12 +177,13 @@ def pagefind_path():
     return None
 
 
-def snapshot(path, bench_dir):
-    """A private copy of a program, so a rebuild during the run (others
-    work in this checkout) does not swap binaries under way."""
+def snapshot(path, bench_dir, name=None):
+    """A private copy of a program (named name, or as the program), so a
+    rebuild during the run (others work in this checkout) does not swap
+    binaries under way."""
     folder = os.path.join(bench_dir, "bin")
     os.makedirs(folder, exist_ok=True)
-    copy = os.path.join(folder, os.path.basename(path))
+    copy = os.path.join(folder, name or os.path.basename(path))
     shutil.copy2(path, copy)
     return copy
 
@@ -188,6 +204,70 @@ def git(*args):
     except OSError:
         return None
     return out.stdout.rstrip() if out.returncode == 0 else None
+
+
+def base_setting():
+    """BENCH_BASE resolved: {"rev", "commit", "subject"}, or None when it
+    is not set; a usage error when git does not know the revision."""
+    rev = os.environ.get("BENCH_BASE", "").strip()
+    if not rev:
+        return None
+    commit = git("rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}")
+    if not commit:
+        usage_error(f"BENCH_BASE={rev!r}: not a revision of {REPO}")
+    return {"rev": rev, "commit": commit,
+            "subject": git("log", "-1", "--format=%s", commit)}
+
+
+def build_base(base):
+    """The path of BENCH_BASE's kbgen and the folder of its worktree: a
+    git worktree of that commit in build/bench/base/COMMIT, where `make
+    build/kbgen` runs (a no-op once built, so the build is kept from run
+    to run). A lock file keeps two benchmarks from building one worktree at
+    once; BenchError when git or make fails."""
+    tree = os.path.join(BASE_FOLDER, base["commit"][:12])
+    binary = os.path.join(tree, "build", "kbgen")
+    os.makedirs(BASE_FOLDER, exist_ok=True)
+    with open(tree + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(os.path.join(tree, ".git")):
+            shutil.rmtree(tree, ignore_errors=True)
+            # a worktree deleted by hand stays registered until pruned,
+            # and `worktree add` refuses a registered path
+            subprocess.run(["git", "-C", REPO, "worktree", "prune"], capture_output=True)
+            log(f"bench: git worktree add {os.path.relpath(tree, REPO)} {base['commit'][:12]}")
+            result = subprocess.run(["git", "-C", REPO, "worktree", "add", "--detach", tree,
+                                     base["commit"]], capture_output=True, text=True)
+            if result.returncode != 0:
+                raise BenchError(f"git worktree add {tree} failed:\n{result.stderr[-2000:]}")
+        if not os.access(binary, os.X_OK):
+            log(f"bench: building kbgen of {base['rev']} ({base['commit'][:12]}) "
+                "in its worktree")
+        result = subprocess.run(["make", "--no-print-directory", "-s", "-C", tree, "-j2",
+                                 "build/kbgen"], capture_output=True, text=True,
+                                stdin=subprocess.DEVNULL)
+        if result.returncode != 0 or not os.access(binary, os.X_OK):
+            raise BenchError(f"make build/kbgen of {base['rev']} in {tree} failed:\n"
+                             f"{(result.stdout + result.stderr)[-2000:]}")
+    return binary, tree
+
+
+def base_root(bench_dir, root, tree, commit):
+    """A site root for the base: the corpus's content and site.yaml, and
+    the base revision's own theme (templates and kbgen change together)."""
+    site = os.path.join(bench_dir, f"{os.path.basename(root)}-base-{commit[:12]}")
+    links = {"content": os.path.join(root, "content"),
+             "site.yaml": os.path.join(root, "site.yaml"),
+             "theme": os.path.join(tree, "theme")}
+    os.makedirs(site, exist_ok=True)
+    for name, target in links.items():
+        path = os.path.join(site, name)
+        if os.path.lexists(path) and (not os.path.islink(path) or
+                                      os.readlink(path) != target):
+            os.remove(path)
+        if not os.path.lexists(path):
+            os.symlink(target, path)
+    return site
 
 
 # --- machine -------------------------------------------------------------
@@ -491,13 +571,23 @@ def compare(settings, tools, bench_dir, shared, watch):
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
+    base = settings["base"]
+    if base:
+        base_binary, tree = build_base(base)
+        base_kbgen = snapshot(base_binary, bench_dir, "kbgen-base")
+        base_site = base_root(bench_dir, root, tree, base["commit"])
     outputs = Outputs(bench_dir)
-    last = {"kbgen": None, "hugo": None}
+    last = {"kbgen": None, "hugo": None, "base": None}
     kbgen = snapshot(tools["kbgen"], bench_dir)
     cgi = snapshot(tools["kb.cgi"], bench_dir) if tools["kb.cgi"] else None
     def run_kbgen():
         last["kbgen"] = outputs.fresh("kbgen", keep=last.values())
         return timed([kbgen, "build", "--root", root, "--out", last["kbgen"]], "kbgen build")
+
+    def run_base():
+        last["base"] = outputs.fresh("base", keep=last.values())
+        return timed([base_kbgen, "build", "--root", base_site, "--out", last["base"]],
+                     f"kbgen build of {base['rev']}")
 
     def run_hugo():
         last["hugo"] = outputs.fresh("hugo", keep=last.values())
@@ -522,13 +612,16 @@ def compare(settings, tools, bench_dir, shared, watch):
         }
         return hugo, pagefind, pair
 
-    plain = [("kbgen", run_kbgen), ("hugo", run_hugo), ("cmark-gfm", run_cmark)]
-    log(f"bench: warm-up (kbgen, hugo, cmark-gfm) on {articles} articles")
+    # the base right after kbgen: the two builds to compare meet the same
+    # state of the machine
+    plain = ([("kbgen", run_kbgen)] + ([("kbgen (base)", run_base)] if base else []) +
+             [("hugo", run_hugo), ("cmark-gfm", run_cmark)])
+    log(f"bench: warm-up ({', '.join(name for name, _ in plain)}) on {articles} articles")
     for name, run in plain:
         watch.sample()
         run()
-    runs = {"kbgen": [], "hugo": [], "cmark-gfm": [], "hugo (pair)": [], "pagefind": [],
-            "hugo+pagefind": []}
+    runs = {"kbgen": [], "kbgen (base)": [], "hugo": [], "cmark-gfm": [], "hugo (pair)": [],
+            "pagefind": [], "hugo+pagefind": []}
     for round_number in range(settings["runs"]):
         for name, run in plain:
             watch.sample()
@@ -564,6 +657,18 @@ def compare(settings, tools, bench_dir, shared, watch):
         "rss kbgen/hugo": ratio(rss["kbgen"], rss["hugo"]),
         "rss kbgen/(hugo+pagefind)": ratio(rss["kbgen"], rss["hugo+pagefind"]),
     }
+    # kb.db is the same whichever run wrote it (the build is deterministic)
+    sizes = {"kbgen": os.path.getsize(os.path.join(last["kbgen"], "kb.db"))}
+    if base:
+        sizes["kbgen (base)"] = os.path.getsize(os.path.join(last["base"], "kb.db"))
+        ratios.update({
+            "kbgen/base": ratio(median["kbgen"], median["kbgen (base)"]),
+            "cpu kbgen/base": ratio(cpu["kbgen"], cpu["kbgen (base)"]),
+            "rss kbgen/base": ratio(rss["kbgen"], rss["kbgen (base)"]),
+            "kb.db kbgen/base": ratio(sizes["kbgen"], sizes["kbgen (base)"]),
+        })
+    for name, size in sizes.items():
+        commands[name]["kb_db_bytes"] = size
     watch.sample()
     search = time_search(tools, cgi, root, os.path.join(last["kbgen"], "kb.db"), bench_dir)
     incremental = time_incremental(settings, kbgen, root, bench_dir, watch, outputs)
@@ -619,47 +724,68 @@ def time_incremental(settings, kbgen, root, bench_dir, watch, outputs):
     return {"commands": commands, "ratios": ratios}
 
 
+def kana_queries():
+    """The queries of tools/bench/kana-queries.txt, comments left out."""
+    with open(KANA_QUERIES, encoding="utf-8") as f:
+        lines = [line.strip() for line in f]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def time_search(tools, cgi, root, database, bench_dir):
-    queries_path = os.path.join(bench_dir, f"queries-{os.path.basename(root)}.txt")
-    queries = draw_queries(root, queries_path)
-    log(f"bench: search, {len(queries)} queries" + (", module and kb.cgi" if cgi else ""))
-    command = [tools["bench-search"], database, queries_path] + ([cgi] if cgi else [])
+    """Runs bench-search once over the drawn queries followed by the kana
+    ones (one warm-up pass for both, as a visitor's queries come mixed),
+    and splits its times by set."""
+    queries = draw_queries(root, os.path.join(bench_dir, f"queries-{os.path.basename(root)}.txt"))
+    kana = kana_queries()
+    both_path = os.path.join(bench_dir, f"queries-{os.path.basename(root)}-and-kana.txt")
+    with open(both_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(queries + kana) + "\n")
+    log(f"bench: search, {len(queries)} + {len(kana)} kana queries" +
+        (", module and kb.cgi" if cgi else ""))
+    command = [tools["bench-search"], database, both_path] + ([cgi] if cgi else [])
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise BenchError(f"bench-search exited {result.returncode}:\n{result.stderr[-2000:]}")
-    sqlite_version, times = None, {"search": [], "cgi": []}
-    answered, statuses = 0, []
+    sqlite_version, lines = None, {"search": {}, "cgi": {}}
     for line in result.stdout.splitlines():
         words = line.split()
-        if words[0] == "sqlite":
+        if words and words[0] == "sqlite":
             sqlite_version = words[1]
-        elif words[0] in times:
-            times[words[0]].append(float(words[2]))
-            if words[0] == "search":
-                answered += int(words[3]) > 0
-            else:
-                statuses.append(int(words[3]))
+        elif words and words[0] in lines:
+            lines[words[0]][int(words[1])] = (float(words[2]), int(words[3]))
+    total = len(queries) + len(kana)
+    for kind in ("search",) + (("cgi",) if cgi else ()):
+        if sorted(lines[kind]) != list(range(total)):
+            raise BenchError(f"bench-search gave {len(lines[kind])} {kind} times "
+                             f"for {total} queries")
 
-    def percentiles(values):
-        return {"p50_ms": round(nearest_rank(values, 50), 3),
-                "p99_ms": round(nearest_rank(values, 99), 3),
-                "max_ms": round(max(values), 3)}
+    def figures(indexes):
+        module = [lines["search"][i] for i in indexes]
+        out = {"module": dict(percentiles([ms for ms, _ in module]),
+                              answered=sum(count > 0 for _, count in module),
+                              how="search_run, 10 results with snippets and the total, "
+                                  "one connection, after one warm-up pass")}
+        if cgi:
+            answers = [lines["cgi"][i] for i in indexes]
+            out["cgi"] = dict(percentiles([ms for ms, _ in answers]),
+                              status_200=sum(status == 200 for _, status in answers),
+                              how="one kb.cgi process per query (GET /search?q=), "
+                                  "whole response read, after one warm-up pass")
+        else:
+            out["cgi"] = {"skipped": "build/kb.cgi does not exist"}
+        return out
 
-    search = {
-        "queries": queries,
-        "sqlite": sqlite_version,
-        "module": dict(percentiles(times["search"]), answered=answered,
-                       how="search_run, 10 results with snippets and the total, "
-                           "one connection, after one warm-up pass"),
-    }
-    if cgi:
-        search["cgi"] = dict(percentiles(times["cgi"]),
-                             status_200=sum(s == 200 for s in statuses),
-                             how="one kb.cgi process per query (GET /search?q=), "
-                                 "whole response read, after one warm-up pass")
-    else:
-        search["cgi"] = {"skipped": "build/kb.cgi does not exist"}
+    drawn = range(len(queries))
+    search = dict(figures(drawn), queries=queries, sqlite=sqlite_version)
+    search["kana"] = dict(figures(range(len(queries), total)), queries=kana)
+    search["all"] = figures(range(total))
     return search
+
+
+def percentiles(values):
+    return {"p50_ms": round(nearest_rank(values, 50), 3),
+            "p99_ms": round(nearest_rank(values, 99), 3),
+            "max_ms": round(max(values), 3)}
 
 
 # --- the cost per article -------------------------------------------------
@@ -724,43 +850,59 @@ def print_header(results):
 
 def print_compare(results):
     c = results["commands"]
+    base = results.get("base")
     print()
     print(f"{results['articles']} articles; {results['runs']} runs each, alternated, after one "
           f"warm-up; Hugo + Pagefind {results['pagefind_runs']} runs")
+    if base:
+        print(f"base: {base['rev']} = {base['commit'][:12]} {base['subject']}")
     print(f"{'command':<22}{'wall s':>9}{'min':>8}{'max':>8}{'CPU s':>8}{'sys s':>8}"
-          f"{'peak RSS MiB':>14}")
-    names = [("kbgen build", "kbgen"), ("hugo", "hugo"), ("cmark-gfm (floor)", "cmark-gfm"),
+          f"{'peak RSS MiB':>14}{'kb.db MiB':>11}")
+    names = [("kbgen build", "kbgen"), ("kbgen build (base)", "kbgen (base)"),
+             ("hugo", "hugo"), ("cmark-gfm (floor)", "cmark-gfm"),
              ("hugo (in the pair)", "hugo (pair)"), ("pagefind", "pagefind"),
              ("hugo + pagefind", "hugo+pagefind")]
     for label, key in names:
         if key in c:
             s = c[key]
+            size = s.get("kb_db_bytes")
             print(f"{label:<22}{s['median_wall_s']:>9.2f}{s['min_wall_s']:>8.2f}"
                   f"{s['max_wall_s']:>8.2f}{s['median_cpu_s']:>8.2f}{s['median_sys_s']:>8.2f}"
-                  f"{s['median_peak_rss_mib']:>14.1f}")
+                  f"{s['median_peak_rss_mib']:>14.1f}"
+                  f"{'' if size is None else f'{size / 2**20:.2f}':>11}")
     r = results["ratios"]
     print("(medians; from /usr/bin/time: wall, CPU = user + sys, peak RSS; "
           "pair: the two added, the larger RSS)")
     print()
-    print(f"{'ratio (medians)':<28}{'wall':>8}{'CPU':>8}{'peak RSS':>10}   issue's target")
+    print(f"{'ratio (medians)':<28}{'wall':>8}{'CPU':>8}{'peak RSS':>10}{'kb.db':>8}"
+          f"   issue's target")
+    if base:
+        print(f"{'kbgen / base':<28}{number(r['kbgen/base'], 3):>8}"
+              f"{number(r['cpu kbgen/base'], 3):>8}{number(r['rss kbgen/base'], 3):>10}"
+              f"{number(r['kb.db kbgen/base'], 3):>8}   CPU < 1.10 (issue 17)")
     print(f"{'kbgen / hugo':<28}{number(r['kbgen/hugo'], 3):>8}{number(r['cpu kbgen/hugo'], 3):>8}"
-          f"{number(r['rss kbgen/hugo'], 3):>10}   wall ≤ 0.30")
+          f"{number(r['rss kbgen/hugo'], 3):>10}{'':>8}   wall ≤ 0.30")
     print(f"{'kbgen / (hugo + pagefind)':<28}{number(r['kbgen/(hugo+pagefind)'], 3):>8}"
           f"{number(r['cpu kbgen/(hugo+pagefind)'], 3):>8}"
           f"{number(r['rss kbgen/(hugo+pagefind)'], 3):>10}")
     print(f"{'kbgen / cmark-gfm':<28}{number(r['kbgen/cmark-gfm'], 3):>8}"
-          f"{number(r['cpu kbgen/cmark-gfm'], 3):>8}{'':>10}   wall ≤ 3")
+          f"{number(r['cpu kbgen/cmark-gfm'], 3):>8}{'':>10}{'':>8}   wall ≤ 3")
     s = results["search"]
     print()
-    print(f"search, {len(s['queries'])} queries{'':<9}{'p50 ms':>8}{'p99 ms':>9}{'max ms':>9}")
-    m = s["module"]
-    print(f"{'search_run (module)':<28}{m['p50_ms']:>8.2f}{m['p99_ms']:>9.2f}{m['max_ms']:>9.2f}"
-          f"   {m['answered']} with results")
-    if "skipped" in s["cgi"]:
-        print(f"{'kb.cgi end to end':<28}   skipped: {s['cgi']['skipped']}")
-    else:
-        g = s["cgi"]
-        print(f"{'kb.cgi end to end':<28}{g['p50_ms']:>8.2f}{g['p99_ms']:>9.2f}{g['max_ms']:>9.2f}"
+    print(f"{'search':<40}{'p50 ms':>8}{'p99 ms':>9}{'max ms':>9}")
+    sets = [(f"{len(s['queries'])} drawn from the corpus", s),
+            (f"{len(s['kana']['queries'])} kana and inflected", s["kana"]),
+            (f"all {len(s['queries']) + len(s['kana']['queries'])}", s["all"])]
+    for name, figures in sets:
+        m = figures["module"]
+        print(f"{'search_run, ' + name:<40}{m['p50_ms']:>8.2f}{m['p99_ms']:>9.2f}"
+              f"{m['max_ms']:>9.2f}   {m['answered']} with results")
+    for name, figures in sets:
+        g = figures["cgi"]
+        if "skipped" in g:
+            print(f"{'kb.cgi end to end':<40}   skipped: {g['skipped']}")
+            break
+        print(f"{'kb.cgi, ' + name:<40}{g['p50_ms']:>8.2f}{g['p99_ms']:>9.2f}{g['max_ms']:>9.2f}"
               f"   {g['status_200']} answered 200")
 
 
@@ -802,7 +944,7 @@ def print_sizes(results):
 def command_line(argv):
     settings = " ".join(f"{name}={os.environ[name]}" for name in
                         ("BENCH_ARTICLES", "BENCH_RUNS", "BENCH_PAGEFIND_RUNS", "BENCH_SIZES",
-                         "BENCH_SIZE_RUNS", "BENCH_DIR") if os.environ.get(name))
+                         "BENCH_SIZE_RUNS", "BENCH_DIR", "BENCH_BASE") if os.environ.get(name))
     program = "make bench" if os.environ.get("MAKELEVEL") else "tools/bench.py"
     return " ".join(x for x in (settings, program, *argv) if x)
 
@@ -819,7 +961,10 @@ def main():
         "pagefind_runs": env_int("BENCH_PAGEFIND_RUNS", 2, 0),
         "sizes": sizes,
         "size_runs": env_int("BENCH_SIZE_RUNS", 3, 1),
+        "base": base_setting(),
     }
+    if sizes and settings["base"]:
+        usage_error("BENCH_BASE goes with the comparison, not with BENCH_SIZES")
     settings["pagefind_runs"] = min(settings["pagefind_runs"], settings["runs"])
     bench_dir = os.path.abspath(os.environ.get("BENCH_DIR") or os.path.join(REPO, "build", "bench"))
     os.makedirs(bench_dir, exist_ok=True)
@@ -849,6 +994,8 @@ def main():
             results.update(articles=settings["articles"], runs=settings["runs"],
                            pagefind_runs=settings["pagefind_runs"], commands=commands,
                            ratios=ratios, search=search, incremental=incremental)
+            if settings["base"]:
+                results["base"] = settings["base"]
             results["versions"] = {
                 "hugo": first_line([tools["hugo"], "version"]),
                 "cmark-gfm": first_line([tools["cmark-gfm"], "--version"]),

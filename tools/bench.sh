@@ -3,7 +3,7 @@
 # after building: installs the tools the benchmark compares kbgen with,
 # builds the search timing harness, then runs tools/bench.py (which see for
 # the environment variables: BENCH_ARTICLES, BENCH_RUNS,
-# BENCH_PAGEFIND_RUNS, BENCH_SIZES, BENCH_DIR, KB_SHARED).
+# BENCH_PAGEFIND_RUNS, BENCH_SIZES, BENCH_DIR, BENCH_BASE, KB_SHARED).
 #
 # From Debian (apt-get as root; otherwise the apt-get line is printed and
 # the script fails): hugo, cmark-gfm, time (/usr/bin/time, for peak RSS),
@@ -83,10 +83,16 @@ fi
 objects="build/lib/db.a build/lib/base.a"
 # shellcheck disable=SC2086
 make --no-print-directory -s $objects
+# The query side may call MeCab, which ships no .pc file: its libraries
+# are added when the archive asks for them.
+extra_libs=""
+if nm -u build/lib/db.a 2>/dev/null | grep -q ' mecab_'; then
+	extra_libs="-lmecab -lstdc++"
+fi
 # shellcheck disable=SC2046,SC2086
 cc -O2 -g -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-Igen $(pkg-config --cflags sqlite3 libutf8proc) tools/bench-search.c \
-	$objects $(pkg-config --libs sqlite3 libutf8proc) -o build/bench-search.$$
+	$objects $(pkg-config --libs sqlite3 libutf8proc) $extra_libs -o build/bench-search.$$
 mv -f build/bench-search.$$ build/bench-search
 
 exec python3 tools/bench.py "$@"

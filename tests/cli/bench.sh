@@ -1,7 +1,8 @@
 # tests/cli/bench.sh — a smoke run of `make bench`'s tools on 50 articles
 # (one run each): the benchmark runs end to end and results.json has every
 # figure. Timings are never judged. Skipped when the benchmark's tools
-# (installed by `make bench`, not by `make check`) are missing.
+# (installed by `make bench`, not by `make check`) are missing. BENCH_BASE
+# is checked for its refusals only: a real base builds a whole worktree.
 . tests/lib.sh
 
 # The smoke run is made once, in the plain run: the [asan] run checks nothing.
@@ -42,9 +43,13 @@ want = [
     "commands.hugo+pagefind.median_wall_s", "commands.hugo+pagefind.median_peak_rss_mib",
     "ratios.kbgen/hugo", "ratios.kbgen/(hugo+pagefind)", "ratios.kbgen/cmark-gfm",
     "search.module.p50_ms", "search.module.p99_ms",
+    "search.kana.module.p50_ms", "search.kana.module.p99_ms",
+    "search.all.module.p50_ms", "search.all.module.p99_ms",
+    "commands.kbgen.kb_db_bytes",
 ]
 if os.access("build/kb.cgi", os.X_OK):
-    want += ["search.cgi.p50_ms", "search.cgi.p99_ms"]
+    want += ["search.cgi.p50_ms", "search.cgi.p99_ms",
+             "search.kana.cgi.p50_ms", "search.kana.cgi.p99_ms"]
 for key in want:
     node = results
     for part in key.split(".", 2 if key.startswith("ratios.") else 9):
@@ -53,7 +58,20 @@ for key in want:
         print(key)
 if len(results.get("search", {}).get("queries", [])) != 100:
     print("search.queries (100)")
+if len(results.get("search", {}).get("kana", {}).get("queries", [])) != 50:
+    print("search.kana.queries (50)")
 PY
 )
 check_eq "results.json has every key" "$missing" ""
+check_contains "the table has the kana queries' row" "$(cat "$TMP/bench.log")" \
+	"search_run, 50 kana and inflected"
+
+BENCH_DIR="$TMP/bench" BENCH_BASE=no-such-revision-here tools/bench.py \
+	>/dev/null 2>"$TMP/base.err"
+check_eq "BENCH_BASE that is no revision: exit 2" "$?" 2
+check_contains "BENCH_BASE that is no revision: the message" "$(cat "$TMP/base.err")" \
+	"BENCH_BASE='no-such-revision-here': not a revision"
+BENCH_DIR="$TMP/bench" BENCH_BASE=HEAD BENCH_SIZES=50 tools/bench.py \
+	>/dev/null 2>"$TMP/base.err"
+check_eq "BENCH_BASE with BENCH_SIZES: exit 2" "$?" 2
 finish
