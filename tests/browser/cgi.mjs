@@ -281,6 +281,17 @@ await scenario('instant results: the keyboard (combobox)', async () => {
   await box.press('ArrowDown');
   check(await page.locator('.instant-results').isVisible() && await active() === ids[0],
     'Down opens the list again at the first option', String(await active()));
+  // An Enter that confirms an IME conversion is the IME's: no result opens.
+  const imeEnter = await box.evaluate((element) => {
+    element.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, isComposing: true });
+    element.dispatchEvent(enter);
+    element.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '' }));
+    return enter.defaultPrevented;
+  });
+  await page.waitForTimeout(300);
+  check(!imeEnter && path(page) === '/' && await active() === ids[0],
+    'an Enter inside an IME composition opens nothing', `${path(page)}, prevented ${imeEnter}`);
   await box.press('ArrowDown');
   const want = new URL(await page.locator(`[id="${ids[1]}"]`).getAttribute('href'));
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), box.press('Enter')]);
@@ -553,16 +564,22 @@ await scenario('axe', async () => {
     }
     await page.close();
   }
-  // The instant results, shown.
-  const page = await context.newPage();
-  await page.goto(`${base}/`, { waitUntil: 'load' });
-  await page.locator('#site-search').pressSequentially('SPF', { delay: 20 });
-  await page.locator('.instant-results [role=option]').first().waitFor({ timeout: 10000 });
-  // with an active option: aria-activedescendant points into the listbox
-  await page.locator('#site-search').press('ArrowDown');
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true).analyze();
-  if (results.violations.length) fail('axe instant results', describeViolations(results.violations));
-  else pass('axe instant results');
+  // The instant results, shown, with an active option: the combobox's
+  // aria-activedescendant points into the listbox.
+  for (const scheme of ['light', 'dark']) {
+    const what = `axe ${scheme === 'dark' ? 'dark ' : ''}instant results`;
+    const page = await context.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${base}/`, { waitUntil: 'load' });
+    await page.locator('#site-search').pressSequentially('SPF', { delay: 20 });
+    await page.locator('.instant-results [role=option]').first().waitFor({ timeout: 10000 });
+    await page.locator('#site-search').press('ArrowDown');
+    const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true).analyze();
+    if (results.violations.length) fail(what, describeViolations(results.violations));
+    else pass(what);
+    if (shotDir && scheme === 'dark') await page.screenshot({ path: `${shotDir}/instant-dark-1280.png` });
+    await page.close();
+  }
   await context.close();
 });
 

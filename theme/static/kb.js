@@ -182,6 +182,7 @@
     var pending = null;
     var composing = false;
     var active = -1;
+    var shownQuery = "";
 
     function options() {
       return listbox.querySelectorAll("[role=option]");
@@ -218,6 +219,7 @@
     }
 
     function show(data, query) {
+      shownQuery = query;
       listbox.textContent = "";
       setActive(-1);
       if (data.error) {
@@ -276,6 +278,9 @@
         open(false);
         return;
       }
+      /* the words on show already (a composition confirmed unchanged):
+         keep the list and its active option */
+      if (query === shownQuery && !region.hidden) return;
       fetch(action + ".json?q=" + encodeURIComponent(query), {
         headers: { Accept: "application/json" },
         signal: pending ? pending.signal : undefined,
