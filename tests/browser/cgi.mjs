@@ -334,7 +334,7 @@ const GROUPED = {
           snippet_parts: ['v=', 'spf1', '…'] },
       ] },
     { url: '/wizard/mail-not-arriving/', kind: 'node', title: '<img src=x onerror=alert(1)>届かない',
-      heading: null, snippet: 'メールが届かない', snippet_parts: ['メールが届かない'], sections: [] },
+      heading: '最初の質問', snippet: 'メールが届かない', snippet_parts: ['メールが届かない'], sections: [] },
   ],
 };
 
@@ -359,6 +359,9 @@ await scenario('instant results: the grouped answer', async () => {
   check(await page.locator('.instant-results img').count() === 0 &&
     (await options.nth(3).innerText()).includes('<img src=x onerror=alert(1)>届かない'),
   'grouped: a title with markup is shown as text', await options.nth(3).innerText());
+  check((await options.nth(3).innerText()).includes('届かない › 最初の質問') &&
+    !(await options.nth(0).innerText()).includes('›'),
+  'grouped: an article\'s heading (where its snippet is from) follows its title', await options.nth(3).innerText());
   check(await page.locator('.instant-results [role=option] mark').count() === 3,
     'grouped: the marked words of every snippet', String(await page.locator('.instant-results mark').count()));
   if (shotDir) {

@@ -84,7 +84,8 @@
   var DEBOUNCE_MS = 200;
 
   /* The results of /search.json as articles, each with its sections:
-     [{url, title, parts, sections: [{url, heading, parts}]}], only safe
+     [{url, title, heading, parts, sections: [{url, heading, parts}]}]
+     (heading: the section the article's snippet is from), only safe
      URLs. kb.cgi answers either grouped (a result per article, with
      "sections") or flat (a result per section, url#anchor); flat results
      of one page fold into one article. */
@@ -99,6 +100,7 @@
       var article = byUrl[page];
       if (!article) {
         article = { url: page, title: String(result.title || ""), sections: [],
+          heading: grouped && result.heading ? String(result.heading) : "",
           parts: grouped || !result.heading ? result.snippet_parts || [] : [] };
         byUrl[page] = article;
         list.push(article);
@@ -248,6 +250,12 @@
         var title = document.createElement("span");
         title.className = "instant-title";
         title.textContent = article.title;
+        if (article.heading) {
+          var where = document.createElement("span");
+          where.className = "instant-heading";
+          where.textContent = " › " + article.heading;
+          title.appendChild(where);
+        }
         main.appendChild(title);
         if (article.parts.length) main.appendChild(snippetElement(article.parts));
         group.appendChild(main);
