@@ -40,7 +40,8 @@ static void open_tagger(void)
 		return;
 	length = snprintf(open_error, sizeof open_error,
 			  "no Japanese analysis: MeCab dictionary %s: %s",
-			  folder, mecab_strerror(NULL));
+			  folder, *mecab_strerror(NULL) ? mecab_strerror(NULL)
+							: "cannot be loaded");
 	if (length < 0 || (size_t)length >= sizeof open_error)
 		strcpy(open_error + sizeof open_error - 4, "...");
 	for (char *c = open_error; *c != '\0'; c++)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/query_words.h"
 #include "db/search.h"
 #include "db/tokenizer.h"
 #include "base/util.h"
@@ -113,8 +114,8 @@ static int add_query_token(void *context, const struct kb_token *token)
 	return 0;
 }
 
-int query_build(const char *user_text, size_t length,
-		       char **fts_query, char **singles)
+int query_build(sqlite3 *db, const char *user_text, size_t length,
+		char **fts_query, char **singles)
 {
 	struct query_builder builder = {0};
 
@@ -122,6 +123,9 @@ int query_build(const char *user_text, size_t length,
 	*singles = NULL;
 	if (utf8_count(user_text, length) > SEARCH_QUERY_MAX_CHARACTERS)
 		return SEARCH_TOO_LONG;
+	if (db != NULL &&
+	    query_words_build(db, user_text, length, fts_query, singles))
+		return SEARCH_OK;
 	kb_tokenize(user_text, length, KB_TOKENIZE_QUERY, add_query_token,
 		    &builder);
 	close_phrase(&builder, builder.last_end == length);
@@ -140,7 +144,7 @@ int search_build_query(const char *user_text, size_t length,
 		       char **fts_query)
 {
 	char *singles = NULL;
-	int rc = query_build(user_text, length, fts_query, &singles);
+	int rc = query_build(NULL, user_text, length, fts_query, &singles);
 
 	free(singles);
 	return rc;

@@ -204,7 +204,7 @@ int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
 	bool own_transaction = false;
 
 	memset(out, 0, sizeof *out);
-	rc = query_build(user_text, length, &query, &singles);
+	rc = query_build(db, user_text, length, &query, &singles);
 	if (rc != SEARCH_OK || query == NULL)
 		goto out;
 	/* the count and the page from one snapshot, even while a build

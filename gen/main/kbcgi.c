@@ -40,6 +40,7 @@
 #include "base/util.h"
 #include "cgi/cgi.h"
 #include "cgi/sandbox.h"
+#include "db/analyze.h"
 #include "content/xmlmem.h"
 
 #define DEFAULT_DATABASE "out/kb.db"
@@ -183,6 +184,10 @@ int main(void)
 	if (site.db != NULL)
 		sqlite3_exec(site.db, "PRAGMA temp_store = MEMORY", NULL, NULL,
 			     NULL);
+	/* MeCab's dictionary is opened now: the sandbox refuses opening
+	 * files; without it search goes on unanalysed */
+	if (analyze_open() != 0)
+		fprintf(stderr, "kb.cgi: %s\n", analyze_error());
 	confine(&site);
 	cgi_handle(&site, &request, &response);
 	sandbox_response_begins();

@@ -1,0 +1,613 @@
+/*
+ * query_words.c — the analysed query (query_words.h).
+ *
+ * The query is an AND of items, written out: the FTS5 of SQLite 3.40
+ * takes an implicit AND between phrases only, not before a parenthesis. An item is one group of alternatives,
+ * (a OR b OR c), or, for a CJK run of several content words (迷惑メール
+ * に入る), a compound: (exact OR NEAR(w1 w2 …) OR (g1 g2 …)). The three
+ * parts match the same rows (each word is in the run), but bm25 sums
+ * the hits of every phrase that matched, so rows with the exact run
+ * rank first, rows with the words close together next, then the rest.
+ *
+ * Limits (search.h): at most SEARCH_MAX_TERMS distinct phrases, the
+ * first ones kept; at most SEARCH_MAX_PREFIX_TERMS end in '*'; a
+ * compound's exact phrase and NEAR group only when the distinct phrases
+ * allow it.
+ */
+#include "db/query_words.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/analyze.h"
+#include "db/readings.h"
+#include "db/search.h"
+#include "db/tokenizer.h"
+#include "base/util.h"
+
+/* Alternatives of one word: as written, two kana forms, the kanji words
+ * of its reading. */
+#define GROUP_ALTERNATIVES 8
+/* Kanji words one reading may expand to, and one reading prefix. */
+#define READING_SURFACES 4
+#define PREFIX_SURFACES 3
+/* A kana string is cut into known readings only up to this many
+ * characters (the cut tries every split: quadratic lookups). */
+#define SEGMENT_MAX_CHARACTERS 16
+#define SEGMENT_MIN_CHARACTERS 2
+/* How far apart a compound's words may be to count as near, in tokens. */
+#define NEAR_DISTANCE "8"
+
+struct alternative {
+	char *phrase; /* quoted, without the '*' */
+	char *single; /* the one CJK character, when a prefix */
+	bool prefix;
+	char *text;   /* as written in the expression, once admitted */
+};
+
+struct group {
+	struct alternative alternatives[GROUP_ALTERNATIVES];
+	size_t count;
+};
+
+struct item {
+	struct group *groups;
+	size_t count, capacity;
+	struct alternative exact; /* a compound's whole run, or none */
+};
+
+struct words {
+	sqlite3 *db;
+	struct item *items;
+	size_t count, capacity;
+	/* serialising */
+	struct buf query, singles;
+	size_t phrases; /* in the expression, for singles' separators */
+	char *kept[SEARCH_MAX_TERMS];
+	size_t kept_count, prefixes;
+};
+
+static void alternative_free(struct alternative *alternative)
+{
+	free(alternative->phrase);
+	free(alternative->single);
+	free(alternative->text);
+}
+
+static struct item *new_item(struct words *words)
+{
+	words->items = xgrow(words->items, &words->capacity, words->count + 1,
+			     sizeof *words->items);
+	memset(&words->items[words->count], 0, sizeof *words->items);
+	return &words->items[words->count++];
+}
+
+static struct group *new_group(struct item *item)
+{
+	item->groups = xgrow(item->groups, &item->capacity, item->count + 1,
+			     sizeof *item->groups);
+	memset(&item->groups[item->count], 0, sizeof *item->groups);
+	return &item->groups[item->count++];
+}
+
+static void add_quoted(struct buf *out, const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '"')
+			buf_addc(out, '"');
+		buf_addc(out, text[i]);
+	}
+}
+
+struct phrase_maker {
+	struct buf phrase;
+	size_t tokens;
+	unsigned last_flags;
+	char *single;
+};
+
+static int add_phrase_token(void *context, const struct kb_token *token)
+{
+	struct phrase_maker *maker = context;
+
+	if (maker->tokens++ > 0)
+		buf_addc(&maker->phrase, ' ');
+	add_quoted(&maker->phrase, token->text, token->length);
+	maker->last_flags = token->flags;
+	if (maker->tokens == 1 && (token->flags & KB_TOKEN_SINGLE))
+		maker->single = xstrndup(token->text, token->length);
+	return 0;
+}
+
+/* Adds word (tokenized, quoted as one phrase) to group unless it is
+ * there already or the group is full. A lone CJK character is a prefix
+ * (it is indexed inside bigrams). */
+static void group_add(struct group *group, const char *word, size_t length)
+{
+	struct phrase_maker maker = {0};
+
+	kb_tokenize(word, length, KB_TOKENIZE_QUERY, add_phrase_token, &maker);
+	if (maker.tokens == 0 || group->count == GROUP_ALTERNATIVES)
+		goto out;
+	buf_addc(&maker.phrase, '"');
+	for (size_t i = 0; i < group->count; i++)
+		if (strcmp(group->alternatives[i].phrase + 1,
+			   buf_cstr(&maker.phrase)) == 0)
+			goto out;
+	{
+		struct alternative *alternative =
+			&group->alternatives[group->count++];
+		struct buf quoted = {0};
+
+		buf_addc(&quoted, '"');
+		buf_add(&quoted, maker.phrase.data, maker.phrase.length);
+		alternative->phrase = buf_detach(&quoted);
+		alternative->prefix = maker.tokens == 1 && maker.single;
+		alternative->single = alternative->prefix ? maker.single : NULL;
+		if (alternative->prefix)
+			maker.single = NULL;
+	}
+out:
+	free(maker.single);
+	buf_free(&maker.phrase);
+}
+
+struct surface_visit {
+	struct group *group;
+	bool stem; /* add the surface's stem: it is a verb or adjective */
+};
+
+static void add_surface(void *context, const char *surface, size_t length)
+{
+	struct surface_visit *visit = context;
+
+	if (visit->stem)
+		length = analyze_stem_length(surface, length);
+	if (length > 0)
+		group_add(visit->group, surface, length);
+}
+
+/* The words db's text writes with the reading of kana (katakana), and
+ * with open_end those of the readings kana begins: what an IME shows
+ * unconverted while one types. */
+static void add_readings(struct words *words, struct group *group,
+			 const char *katakana, size_t length, bool stem,
+			 bool open_end)
+{
+	struct surface_visit visit = {group, stem};
+
+	readings_lookup(words->db, katakana, length, false, READING_SURFACES,
+			add_surface, &visit);
+	if (open_end && !stem)
+		readings_lookup(words->db, katakana, length, true,
+				PREFIX_SURFACES, add_surface, &visit);
+}
+
+/* A word in kana: the kanji words read so, then its katakana and
+ * hiragana forms (えらー finds エラー). */
+static void add_kana_word(struct words *words, struct item *item,
+			  const char *kana, size_t length, bool open_end)
+{
+	struct group *group = new_group(item);
+	struct buf katakana = {0}, hiragana = {0};
+
+	analyze_katakana(kana, length, &katakana);
+	analyze_hiragana(kana, length, &hiragana);
+	add_readings(words, group, katakana.data, katakana.length, false,
+		     open_end);
+	group_add(group, katakana.data, katakana.length);
+	group_add(group, hiragana.data, hiragana.length);
+	buf_free(&katakana);
+	buf_free(&hiragana);
+}
+
+struct run_analysis {
+	struct words *words;
+	struct item *item;
+	const char *run;
+	size_t run_length;
+	bool open_end;
+};
+
+/* A content word of a run: a noun as written (or, in kana, as
+ * add_kana_word), a verb or adjective by its stem, so that every
+ * inflection matches (届く → 届: 届かない, 届きません); a kana verb by
+ * the stems its reading names (とどく → 届く → 届) and as written. */
+static int add_run_word(void *context, const struct analyze_word *word)
+{
+	struct run_analysis *analysis = context;
+	bool last = word->start + word->surface_length == analysis->run_length;
+	struct group *group;
+	size_t stem;
+
+	if (word->kind == ANALYZE_NOUN) {
+		if (analyze_is_kana(word->surface, word->surface_length))
+			add_kana_word(analysis->words, analysis->item,
+				      word->surface, word->surface_length,
+				      analysis->open_end && last);
+		else
+			group_add(new_group(analysis->item), word->surface,
+				  word->surface_length);
+		return 0;
+	}
+	group = new_group(analysis->item);
+	stem = analyze_stem_length(word->base, word->base_length);
+	if (stem > 0) {
+		group_add(group, word->base, stem);
+	} else {
+		struct buf katakana = {0};
+
+		analyze_katakana(word->base, word->base_length, &katakana);
+		add_readings(analysis->words, group, katakana.data,
+			     katakana.length, true, false);
+		buf_free(&katakana);
+		group_add(group, word->surface, word->surface_length);
+	}
+	if (group->count == 0)
+		analysis->item->count--;
+	return 0;
+}
+
+/* Cuts katakana into the fewest known readings of two characters or
+ * more (ハイシンエラー → ハイシン エラー), each a kana word of item.
+ * Returns false, adding nothing, when no cut into two or more exists. */
+static bool add_segments(struct words *words, struct item *item,
+			 const char *katakana, size_t length, bool open_end)
+{
+	size_t offsets[SEGMENT_MAX_CHARACTERS + 1], count = 0, at = 0;
+	size_t best[SEGMENT_MAX_CHARACTERS + 1], from[SEGMENT_MAX_CHARACTERS + 1];
+	size_t cuts[SEGMENT_MAX_CHARACTERS + 1], cut_count = 0, i, j;
+
+	while (at < length && count < SEGMENT_MAX_CHARACTERS) {
+		offsets[count++] = at;
+		at += utf8_sequence(katakana + at, length - at);
+	}
+	if (at < length || count < 2 * SEGMENT_MIN_CHARACTERS)
+		return false;
+	offsets[count] = length;
+	best[0] = 0;
+	from[0] = 0;
+	for (i = 1; i <= count; i++) {
+		best[i] = SIZE_MAX;
+		for (j = 0; j + SEGMENT_MIN_CHARACTERS <= i; j++) {
+			if (best[j] == SIZE_MAX || best[j] + 1 >= best[i] ||
+			    !readings_known(words->db, katakana + offsets[j],
+					    offsets[i] - offsets[j]))
+				continue;
+			best[i] = best[j] + 1;
+			from[i] = j;
+		}
+	}
+	if (best[count] == SIZE_MAX || best[count] < 2)
+		return false;
+	for (i = count; i > 0; i = from[i])
+		cuts[cut_count++] = i;
+	for (i = cut_count; i > 0; i--) {
+		size_t end = cuts[i - 1];
+		size_t start = i < cut_count ? cuts[i] : 0;
+
+		add_kana_word(words, item, katakana + offsets[start],
+			      offsets[end] - offsets[start],
+			      open_end && end == count);
+	}
+	return true;
+}
+
+/* The words of a CJK run, as an item (a compound when there are
+ * several). Kana runs are looked up whole as a reading first, then cut
+ * into known readings; otherwise MeCab cuts the run. A run with no
+ * content word (only particles, say) is searched as written. */
+static void add_run(struct words *words, const char *run, size_t length,
+		    const char *exact, bool open_end)
+{
+	struct item *item = new_item(words);
+	struct run_analysis analysis = {words, item, run, length, open_end};
+	struct buf katakana = {0};
+
+	item->exact.phrase = xstrdup(exact);
+	if (analyze_katakana(run, length, &katakana)) {
+		if (readings_known(words->db, katakana.data, katakana.length)) {
+			add_kana_word(words, item, run, length, open_end);
+			goto out;
+		}
+		if (add_segments(words, item, katakana.data, katakana.length,
+				 open_end))
+			goto out;
+	}
+	analyze_words(run, length, add_run_word, &analysis);
+	if (item->count == 0)
+		group_add(new_group(item), run, length);
+out:
+	/* the run as typed stays an alternative, so that analysis only
+	 * ever adds matches (a substring cut mid-word finds its text) */
+	if (item->count == 1)
+		group_add(&item->groups[0], run, length);
+	buf_free(&katakana);
+}
+
+struct query_token {
+	char *text;
+	size_t length, start, end;
+	unsigned flags;
+};
+
+struct token_list {
+	struct query_token *items;
+	size_t count, capacity;
+};
+
+static int collect_token(void *context, const struct kb_token *token)
+{
+	struct token_list *list = context;
+	struct query_token *copy;
+
+	list->items = xgrow(list->items, &list->capacity, list->count + 1,
+			    sizeof *list->items);
+	copy = &list->items[list->count++];
+	copy->text = xstrndup(token->text, token->length);
+	copy->length = token->length;
+	copy->start = token->start;
+	copy->end = token->end;
+	copy->flags = token->flags;
+	return 0;
+}
+
+/* A bigram of a run of two CJK characters or more. */
+static bool in_cjk_run(const struct query_token *token)
+{
+	return (token->flags & KB_TOKEN_CJK) && !(token->flags & KB_TOKEN_SINGLE);
+}
+
+/* The run of bigrams from tokens[first]: its normalised text (each
+ * bigram overlaps the one before it by a character) and its exact
+ * phrase. Returns the index after it. */
+static size_t take_run(const struct token_list *list, size_t first,
+		       struct buf *run, struct buf *exact)
+{
+	size_t i = first;
+
+	buf_addc(exact, '"');
+	for (; i < list->count && in_cjk_run(&list->items[i]) &&
+	       (i == first || list->items[i].start < list->items[i - 1].end);
+	     i++) {
+		const struct query_token *token = &list->items[i];
+		size_t skip = i == first ? 0 : utf8_sequence(token->text,
+							     token->length);
+
+		buf_add(run, token->text + skip, token->length - skip);
+		if (i > first)
+			buf_addc(exact, ' ');
+		add_quoted(exact, token->text, token->length);
+	}
+	buf_addc(exact, '"');
+	return i;
+}
+
+/* Tokens joined as the plain builder joins them (5.1.1, v=spf1), up to
+ * a lone CJK character or a CJK run: one phrase, a prefix when it ends
+ * in a lone CJK character or, as the query's end, in a word. */
+static size_t take_plain(struct words *words, const struct token_list *list,
+			 size_t first, size_t length)
+{
+	struct buf phrase = {0};
+	struct alternative *alternative;
+	const struct query_token *last;
+	size_t i = first;
+
+	buf_addc(&phrase, '"');
+	do {
+		if (i > first)
+			buf_addc(&phrase, ' ');
+		add_quoted(&phrase, list->items[i].text, list->items[i].length);
+		i++;
+	} while (i < list->count && (list->items[i].flags & KB_TOKEN_JOINED) &&
+		 !(list->items[i - 1].flags & KB_TOKEN_SINGLE) &&
+		 !in_cjk_run(&list->items[i]));
+	buf_addc(&phrase, '"');
+	last = &list->items[i - 1];
+	alternative = &new_group(new_item(words))->alternatives[0];
+	words->items[words->count - 1].groups[0].count = 1;
+	alternative->phrase = buf_detach(&phrase);
+	alternative->prefix = (last->flags & KB_TOKEN_SINGLE) ||
+			      (i == list->count && last->end == length &&
+			       !(last->flags & KB_TOKEN_CJK));
+	if (last->flags & KB_TOKEN_SINGLE)
+		alternative->single = xstrndup(last->text, last->length);
+	return i;
+}
+
+/* Gives alternative its text in the expression when the limits allow:
+ * a phrase already kept costs nothing, a new one takes one of the
+ * SEARCH_MAX_TERMS places. Returns whether it was admitted. */
+static bool admit(struct words *words, struct alternative *alternative)
+{
+	bool star = alternative->prefix &&
+		    words->prefixes < SEARCH_MAX_PREFIX_TERMS;
+	char *text = xconcat(alternative->phrase, star ? "*" : "", NULL);
+
+	for (size_t i = 0; i < words->kept_count; i++) {
+		if (strcmp(words->kept[i], text) == 0) {
+			alternative->text = text;
+			return true;
+		}
+	}
+	if (words->kept_count == SEARCH_MAX_TERMS) {
+		free(text);
+		return false;
+	}
+	words->kept[words->kept_count++] = xstrdup(text);
+	words->prefixes += star;
+	alternative->text = text;
+	return true;
+}
+
+static size_t admit_group(struct words *words, struct group *group)
+{
+	size_t admitted = 0;
+
+	for (size_t i = 0; i < group->count; i++)
+		admitted += admit(words, &group->alternatives[i]);
+	return admitted;
+}
+
+static void write_phrase(struct words *words, const struct alternative *alternative)
+{
+	if (words->phrases++ > 0)
+		buf_addc(&words->singles, '\x1F');
+	if (alternative->single != NULL && alternative->text[strlen(alternative->text) - 1] == '*')
+		buf_adds(&words->singles, alternative->single);
+	buf_adds(&words->query, alternative->text);
+}
+
+/* The first admitted alternative of group, or NULL. */
+static const struct alternative *first_admitted(const struct group *group)
+{
+	for (size_t i = 0; i < group->count; i++)
+		if (group->alternatives[i].text != NULL)
+			return &group->alternatives[i];
+	return NULL;
+}
+
+static void write_group(struct words *words, const struct group *group)
+{
+	size_t written = 0, admitted = 0;
+
+	for (size_t i = 0; i < group->count; i++)
+		admitted += group->alternatives[i].text != NULL;
+	if (admitted > 1)
+		buf_addc(&words->query, '(');
+	for (size_t i = 0; i < group->count; i++) {
+		if (group->alternatives[i].text == NULL)
+			continue;
+		if (written++ > 0)
+			buf_adds(&words->query, " OR ");
+		write_phrase(words, &group->alternatives[i]);
+	}
+	if (admitted > 1)
+		buf_addc(&words->query, ')');
+}
+
+/* Writes the item's groups ANDed (the ones with an admitted
+ * alternative), as a compound when it has several and its exact phrase
+ * is admitted too. */
+static void write_item(struct words *words, struct item *item, bool compound)
+{
+	bool first = true;
+
+	if (compound) {
+		buf_addc(&words->query, '(');
+		write_phrase(words, &item->exact);
+		buf_adds(&words->query, " OR NEAR(");
+		for (size_t i = 0; i < item->count; i++) {
+			const struct alternative *near = first_admitted(&item->groups[i]);
+
+			if (near == NULL)
+				continue;
+			if (!first)
+				buf_addc(&words->query, ' ');
+			first = false;
+			write_phrase(words, near);
+		}
+		buf_adds(&words->query, ", " NEAR_DISTANCE ") OR (");
+		first = true;
+	}
+	for (size_t i = 0; i < item->count; i++) {
+		if (first_admitted(&item->groups[i]) == NULL)
+			continue;
+		if (!first || (!compound && words->query.length > 0))
+			buf_adds(&words->query, " AND ");
+		first = false;
+		write_group(words, &item->groups[i]);
+	}
+	if (compound)
+		buf_adds(&words->query, "))");
+}
+
+static void write_query(struct words *words)
+{
+	bool *compound = xcalloc(words->count + 1, sizeof *compound);
+	size_t i, j, groups;
+
+	for (i = 0; i < words->count; i++)
+		for (j = 0; j < words->items[i].count; j++)
+			admit_group(words, &words->items[i].groups[j]);
+	for (i = 0; i < words->count; i++) {
+		struct item *item = &words->items[i];
+
+		for (j = 0, groups = 0; j < item->count; j++)
+			groups += first_admitted(&item->groups[j]) != NULL;
+		compound[i] = groups > 1 && item->exact.phrase != NULL &&
+			      admit(words, &item->exact);
+	}
+	for (i = 0; i < words->count; i++) {
+		size_t before = words->query.length;
+
+		if (compound[i] && before > 0)
+			buf_adds(&words->query, " AND ");
+		write_item(words, &words->items[i], compound[i]);
+	}
+	free(compound);
+}
+
+static void words_free(struct words *words)
+{
+	for (size_t i = 0; i < words->count; i++) {
+		struct item *item = &words->items[i];
+
+		for (size_t j = 0; j < item->count; j++)
+			for (size_t k = 0; k < item->groups[j].count; k++)
+				alternative_free(&item->groups[j].alternatives[k]);
+		free(item->groups);
+		alternative_free(&item->exact);
+	}
+	free(words->items);
+	for (size_t i = 0; i < words->kept_count; i++)
+		free(words->kept[i]);
+	buf_free(&words->query);
+	buf_free(&words->singles);
+}
+
+bool query_words_build(sqlite3 *db, const char *user_text, size_t length,
+		       char **fts_query, char **singles)
+{
+	struct token_list list = {0};
+	struct words words = {0};
+	bool has_run = false;
+	size_t i;
+
+	*fts_query = *singles = NULL;
+	if (analyze_open() != 0)
+		return false;
+	kb_tokenize(user_text, length, KB_TOKENIZE_QUERY, collect_token, &list);
+	for (i = 0; i < list.count && !has_run; i++)
+		has_run = in_cjk_run(&list.items[i]);
+	words.db = db;
+	for (i = 0; has_run && i < list.count;) {
+		struct buf run = {0}, exact = {0};
+		size_t next;
+
+		if (!in_cjk_run(&list.items[i])) {
+			i = take_plain(&words, &list, i, length);
+			continue;
+		}
+		next = take_run(&list, i, &run, &exact);
+		add_run(&words, run.data, run.length, buf_cstr(&exact),
+			list.items[next - 1].end == length);
+		buf_free(&run);
+		buf_free(&exact);
+		i = next;
+	}
+	if (has_run) {
+		write_query(&words);
+		if (words.phrases > 0) {
+			*fts_query = buf_detach(&words.query);
+			*singles = words.singles.data ? buf_detach(&words.singles)
+						      : xstrdup("");
+		}
+	}
+	words_free(&words);
+	for (i = 0; i < list.count; i++)
+		free(list.items[i].text);
+	free(list.items);
+	return has_run;
+}
