@@ -52,7 +52,8 @@ of tools/bench/kana-queries.txt (as customers type them: hiragana and
 katakana readings, inflected verbs, polite forms), through search_run on
 the kb.db kbgen just built, and through build/kb.cgi end to end when it
 exists: p50 and p99 (nearest rank) in milliseconds, for each set and for
-the 150 together.
+the 150 together. With BENCH_BASE, the same queries through the base's own
+harness on the base's kb.db too (the module only).
 
 Incremental builds (issue 7), in the same run: on a copy of the corpus,
 BENCH_RUNS rounds of [a clean full build (--clean); a rebuild with no
@@ -250,6 +251,35 @@ def build_base(base):
             raise BenchError(f"make build/kbgen of {base['rev']} in {tree} failed:\n"
                              f"{(result.stdout + result.stderr)[-2000:]}")
     return binary, tree
+
+
+def build_base_harness(tree, bench_dir):
+    """The base revision's own search harness (its tools/bench-search.c
+    against its db and base archives, as its tools/bench.sh builds it), so
+    that search is timed before and after too; None, with a note, when the
+    revision has no such harness or it does not build."""
+    source = os.path.join(tree, "tools", "bench-search.c")
+    archives = [os.path.join(tree, "build", "lib", name) for name in ("db.a", "base.a")]
+    harness = os.path.join(bench_dir, "bin", "bench-search-base")
+    if not os.path.exists(source):
+        log("bench: the base has no tools/bench-search.c: its search is not timed")
+        return None
+    made = subprocess.run(["make", "--no-print-directory", "-s", "-C", tree, "-j2",
+                           "build/lib/db.a", "build/lib/base.a"], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
+    symbols = subprocess.run(["nm", "-u", archives[0]], capture_output=True, text=True)
+    extra = ["-lmecab", "-lstdc++"] if " mecab_" in symbols.stdout else []
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "sqlite3", "libutf8proc"],
+                           capture_output=True, text=True).stdout.split()
+    os.makedirs(os.path.dirname(harness), exist_ok=True)
+    built = made.returncode == 0 and subprocess.run(
+        ["cc", "-O2", "-g", "-std=c11", "-D_DEFAULT_SOURCE", "-D_GNU_SOURCE",
+         "-I" + os.path.join(tree, "gen"), source, *archives, *flags, *extra,
+         "-o", harness], capture_output=True, text=True).returncode == 0
+    if not built:
+        log("bench: the base's search harness does not build: its search is not timed")
+        return None
+    return harness
 
 
 def base_root(bench_dir, root, tree, commit):
@@ -575,6 +605,7 @@ def compare(settings, tools, bench_dir, shared, watch):
     if base:
         base_binary, tree = build_base(base)
         base_kbgen = snapshot(base_binary, bench_dir, "kbgen-base")
+        base_harness = build_base_harness(tree, bench_dir)
         base_site = base_root(bench_dir, root, tree, base["commit"])
     outputs = Outputs(bench_dir)
     last = {"kbgen": None, "hugo": None, "base": None}
@@ -670,7 +701,12 @@ def compare(settings, tools, bench_dir, shared, watch):
     for name, size in sizes.items():
         commands[name]["kb_db_bytes"] = size
     watch.sample()
-    search = time_search(tools, cgi, root, os.path.join(last["kbgen"], "kb.db"), bench_dir)
+    search = time_search(tools["bench-search"], cgi, root,
+                         os.path.join(last["kbgen"], "kb.db"), bench_dir)
+    if base and base_harness:
+        # the base's query code on the base's index, module only
+        search["base"] = time_search(base_harness, None, root,
+                                     os.path.join(last["base"], "kb.db"), bench_dir)
     incremental = time_incremental(settings, kbgen, root, bench_dir, watch, outputs)
     outputs.close()
     return commands, ratios, search, incremental
@@ -731,7 +767,7 @@ def kana_queries():
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def time_search(tools, cgi, root, database, bench_dir):
+def time_search(harness, cgi, root, database, bench_dir):
     """Runs bench-search once over the drawn queries followed by the kana
     ones (one warm-up pass for both, as a visitor's queries come mixed),
     and splits its times by set."""
@@ -742,7 +778,7 @@ def time_search(tools, cgi, root, database, bench_dir):
         f.write("\n".join(queries + kana) + "\n")
     log(f"bench: search, {len(queries)} + {len(kana)} kana queries" +
         (", module and kb.cgi" if cgi else ""))
-    command = [tools["bench-search"], database, both_path] + ([cgi] if cgi else [])
+    command = [harness, database, both_path] + ([cgi] if cgi else [])
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise BenchError(f"bench-search exited {result.returncode}:\n{result.stderr[-2000:]}")
@@ -897,6 +933,14 @@ def print_compare(results):
         m = figures["module"]
         print(f"{'search_run, ' + name:<40}{m['p50_ms']:>8.2f}{m['p99_ms']:>9.2f}"
               f"{m['max_ms']:>9.2f}   {m['answered']} with results")
+    if "base" in s:  # the base's harness and index, the same queries
+        b = s["base"]
+        for name, figures in ((f"{len(b['queries'])} drawn", b),
+                              (f"{len(b['kana']['queries'])} kana", b["kana"]),
+                              (f"all {len(b['queries']) + len(b['kana']['queries'])}", b["all"])):
+            m = figures["module"]
+            print(f"{'base search_run, ' + name:<40}{m['p50_ms']:>8.2f}{m['p99_ms']:>9.2f}"
+                  f"{m['max_ms']:>9.2f}   {m['answered']} with results")
     for name, figures in sets:
         g = figures["cgi"]
         if "skipped" in g:
