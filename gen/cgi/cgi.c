@@ -133,10 +133,19 @@ static size_t split_path(const char *path, char **segments, size_t max)
 	return count;
 }
 
+/* exact: empty or 1 (search the words as typed, uncorrected). */
+static enum cgi_error check_exact(const char *name, const char *value)
+{
+	(void)name;
+	return *value == '\0' || strcmp(value, "1") == 0 ? CGI_OK
+							 : CGI_BAD_VALUE;
+}
+
 /* What each route reads; every other parameter is ignored. */
 static const struct cgi_field_rule search_rules[] = {
 	{"q", cgi_check_query, CGI_REFUSE},
 	{"page", cgi_check_page, CGI_REFUSE},
+	{"exact", check_exact, CGI_REFUSE},
 };
 
 static const struct cgi_field_rule wizard_rules[] = {
@@ -154,15 +163,17 @@ static void route_search(const struct cgi_site *site,
 	const char *page_text = cgi_field(&fields, "page");
 	size_t page = page_text && *page_text ? strtoul(page_text, NULL, 10) : 1;
 	char *q = cgi_query_clean(cgi_field(&fields, "q"));
+	const char *exact_text = cgi_field(&fields, "exact");
+	bool exact = exact_text != NULL && *exact_text != '\0';
 
 	if (error != CGI_OK && json)
 		cgisearch_json_error(error, response);
 	else if (error != CGI_OK)
 		cgi_respond_error(site, error, response);
 	else if (json)
-		cgisearch_json(site, request, q, page, response);
+		cgisearch_json(site, request, q, page, exact, response);
 	else
-		cgisearch_page(site, request, q, page, response);
+		cgisearch_page(site, request, q, page, exact, response);
 	free(q);
 	free(fields.items);
 }

@@ -48,10 +48,11 @@ static void add_encoded(struct buf *out, const char *text)
 	}
 }
 
-/* <cgi>/search?q=...&page=N (no page part for the first). Caller frees. */
+/* <cgi>/search?q=...&page=N (no page part for the first), with exact=1
+ * when the words are to be searched as typed. Caller frees. */
 static char *search_url(const struct cgi_site *site,
 			const struct cgi_request *request, const char *query,
-			size_t page)
+			size_t page, bool exact)
 {
 	char *base = cgi_base_url(site, request);
 	struct buf url = {0};
@@ -60,16 +61,18 @@ static char *search_url(const struct cgi_site *site,
 	add_encoded(&url, query);
 	if (page > 1)
 		buf_printf(&url, "&page=%zu", page);
+	if (exact)
+		buf_adds(&url, "&exact=1");
 	free(base);
 	return buf_detach(&url);
 }
 
-/* The result's page URL with its heading's anchor. Caller frees. */
-static char *result_url(const struct search_result *result)
+/* url with the anchor of a heading, when there is one. Caller frees. */
+static char *anchored_url(const char *url, const char *anchor)
 {
-	if (result->anchor == NULL || *result->anchor == '\0')
-		return xstrdup(result->url);
-	return xasprintf("%s#%s", result->url, result->anchor);
+	if (anchor == NULL || *anchor == '\0')
+		return xstrdup(url);
+	return xasprintf("%s#%s", url, anchor);
 }
 
 /* ---- the page ------------------------------------------------------------------ */
@@ -78,7 +81,9 @@ struct search_page {
 	const struct cgi_site *site;
 	const struct cgi_request *request;
 	const struct theme *theme;
-	const char *query;
+	const char *query;	/* as typed */
+	const char *shown;	/* what was searched: the correction, or query */
+	bool exact;		/* no correction asked for */
 	size_t page, page_count;
 	struct search_results results;
 	struct page *html;
@@ -101,7 +106,7 @@ static const char *ui(const struct search_page *search, const char *key)
 static char *results_title(const struct search_page *search)
 {
 	return xasprintf("%s" ISOLATE_OPEN "%s" ISOLATE_CLOSE "%s",
-			 ui(search, "search-results-prefix"), search->query,
+			 ui(search, "search-results-prefix"), search->shown,
 			 ui(search, "search-results-suffix"));
 }
 
@@ -123,12 +128,34 @@ static void add_count(struct search_page *search)
 	buf_free(&text);
 }
 
+/* The sections under a result: links to their headings, with their
+ * snippets. */
+static void add_sections(xmlNodePtr item, const struct search_result *result)
+{
+	xmlNodePtr list;
+
+	if (result->section_count == 0)
+		return;
+	list = dom_element(item, "ul", "result-sections");
+	for (size_t i = 0; i < result->section_count; i++) {
+		const struct search_section *section = &result->sections[i];
+		xmlNodePtr entry = dom_element(list, "li", NULL);
+		char *url = anchored_url(result->url, section->anchor);
+
+		dom_link(entry, url, section->heading);
+		if (section->snippet.length > 0)
+			search_snippet_runs(&section->snippet, add_run,
+					    dom_element(entry, "p", "snippet"));
+		free(url);
+	}
+}
+
 static void add_result(struct search_page *search, xmlNodePtr list,
 		       const struct search_result *result)
 {
 	xmlNodePtr item = dom_element(list, "li", NULL);
 	xmlNodePtr title = dom_element(item, "h2", "result-title");
-	char *url = result_url(result);
+	char *url = anchored_url(result->url, result->anchor);
 	xmlNodePtr link = dom_link(title, url, result->title);
 
 	if (result->heading != NULL && *result->heading != '\0') {
@@ -141,6 +168,7 @@ static void add_result(struct search_page *search, xmlNodePtr list,
 	if (result->snippet.length > 0)
 		search_snippet_runs(&result->snippet, add_run,
 				    dom_element(item, "p", "snippet"));
+	add_sections(item, result);
 	free(url);
 }
 
@@ -149,7 +177,7 @@ static void add_page_link(struct search_page *search, xmlNodePtr list,
 {
 	xmlNodePtr item = dom_element(list, "li", NULL);
 	char *url = search_url(search->site, search->request, search->query,
-			       page);
+			       page, search->exact);
 	xmlNodePtr link = dom_link(item, url, label);
 
 	if (rel != NULL)
@@ -224,6 +252,32 @@ out:
 	treestore_entries_free(entries, count);
 }
 
+/* 「SPF」の検索結果を表示しています (「SFP」で検索): the second part a
+ * link to the words as typed, searched without correction. */
+static void add_correction(struct search_page *search)
+{
+	xmlNodePtr paragraph;
+	char *text, *original, *url;
+
+	if (search->results.corrected == NULL)
+		return;
+	paragraph = dom_element(search->main, "p", "search-corrected");
+	text = xasprintf("%s" ISOLATE_OPEN "%s" ISOLATE_CLOSE "%s",
+			 ui(search, "search-corrected-prefix"), search->shown,
+			 ui(search, "search-corrected-suffix"));
+	original = xasprintf("%s" ISOLATE_OPEN "%s" ISOLATE_CLOSE "%s",
+			     ui(search, "search-original-prefix"),
+			     search->query, ui(search, "search-original-suffix"));
+	url = search_url(search->site, search->request, search->query, 1,
+			 true);
+	dom_text(paragraph, text);
+	dom_text(paragraph, " ");
+	dom_link(paragraph, url, original);
+	free(url);
+	free(original);
+	free(text);
+}
+
 static void add_no_results(struct search_page *search)
 {
 	char *text = xasprintf("%s" ISOLATE_OPEN "%s" ISOLATE_CLOSE "%s",
@@ -250,7 +304,7 @@ static void add_results(struct search_page *search)
 	add_count(search);
 	if (search->results.count == 0) {
 		char *first = search_url(search->site, search->request,
-					 search->query, 1);
+					 search->query, 1, search->exact);
 		xmlNodePtr paragraph = dom_element(search->main, "p", NULL);
 		dom_text(paragraph, ui(search, "search-page-empty"));
 		dom_text(paragraph, " ");
@@ -271,10 +325,11 @@ static void add_results(struct search_page *search)
 /* Runs the query; 0, or the cgi_error to answer with. */
 static int run_query(struct search_page *search)
 {
-	int rc = search_run(search->site->db, search->query,
-			    strlen(search->query), CGI_RESULTS_PER_PAGE,
-			    (search->page - 1) * CGI_RESULTS_PER_PAGE,
-			    &search->results);
+	int rc = search_run_flags(search->site->db, search->query,
+				  strlen(search->query), CGI_RESULTS_PER_PAGE,
+				  (search->page - 1) * CGI_RESULTS_PER_PAGE,
+				  search->exact ? SEARCH_NO_CORRECTION : 0,
+				  SEARCH_BUDGET_MS, &search->results);
 
 	size_t kept = 0;
 
@@ -295,6 +350,8 @@ static int run_query(struct search_page *search)
 		search_result_clear(result);
 	}
 	search->results.count = kept;
+	search->shown = search->results.corrected ? search->results.corrected
+						  : search->query;
 	search->page_count = (search->results.total + CGI_RESULTS_PER_PAGE - 1) /
 			     CGI_RESULTS_PER_PAGE;
 	if (search->page_count > CGI_PAGE_MAX)
@@ -322,11 +379,11 @@ static void respond_empty(const struct cgi_site *site,
 
 void cgisearch_page(const struct cgi_site *site,
 		    const struct cgi_request *request, const char *query,
-		    size_t page, struct cgi_response *response)
+		    size_t page, bool exact, struct cgi_response *response)
 {
 	struct search_page search = {
 		.site = site, .request = request, .theme = site->store.theme,
-		.query = query, .page = page,
+		.query = query, .shown = query, .exact = exact, .page = page,
 	};
 	char *title, *home;
 	int error;
@@ -349,6 +406,7 @@ void cgisearch_page(const struct cgi_site *site,
 	page_add_breadcrumb(search.html, NULL, title);
 	page_set_search_query(search.html, query);
 	dom_text_element(search.main, "h1", NULL, title);
+	add_correction(&search);
 	if (search.results.total == 0)
 		add_no_results(&search);
 	else
@@ -384,26 +442,49 @@ static void add_json_part(void *user, const char *text, size_t length,
 	snippet->marked = marked;
 }
 
-static void add_json_result(struct buf *out, const struct search_result *result)
+/* "snippet": ..., "snippet_parts": [...] of one snippet. */
+static void add_json_snippet(struct buf *out,
+			     const struct search_snippet *snippet)
 {
 	struct buf parts = {0};
-	struct json_snippet snippet = {.out = &parts, .marked = true};
-	char *url = result_url(result);
+	struct json_snippet runs = {.out = &parts, .marked = true};
 
-	search_snippet_runs(&result->snippet, add_json_part, &snippet);
+	search_snippet_runs(snippet, add_json_part, &runs);
+	buf_adds(out, "\"snippet\":");
+	json_add_string(out, snippet->text, snippet->length);
+	buf_adds(out, ",\"snippet_parts\":[");
+	buf_add(out, buf_cstr(&parts), parts.length);
+	buf_adds(out, "]");
+	buf_free(&parts);
+}
+
+static void add_json_result(struct buf *out, const struct search_result *result)
+{
 	buf_adds(out, "{\"url\":");
-	json_add_text(out, url);
+	json_add_text(out, result->url);
+	buf_adds(out, ",\"kind\":");
+	json_add_text(out, result->kind);
 	buf_adds(out, ",\"title\":");
 	json_add_text(out, result->title);
 	buf_adds(out, ",\"heading\":");
 	json_add_text(out, result->heading);
-	buf_adds(out, ",\"snippet\":");
-	json_add_string(out, result->snippet.text, result->snippet.length);
-	buf_adds(out, ",\"snippet_parts\":[");
-	buf_add(out, buf_cstr(&parts), parts.length);
+	buf_addc(out, ',');
+	add_json_snippet(out, &result->snippet);
+	buf_adds(out, ",\"sections\":[");
+	for (size_t i = 0; i < result->section_count; i++) {
+		const struct search_section *section = &result->sections[i];
+		char *url = anchored_url(result->url, section->anchor);
+
+		buf_adds(out, i > 0 ? ",{\"url\":" : "{\"url\":");
+		json_add_text(out, url);
+		buf_adds(out, ",\"heading\":");
+		json_add_text(out, section->heading);
+		buf_addc(out, ',');
+		add_json_snippet(out, &section->snippet);
+		buf_addc(out, '}');
+		free(url);
+	}
 	buf_adds(out, "]}");
-	buf_free(&parts);
-	free(url);
 }
 
 static void respond_json(struct cgi_response *response, int status,
@@ -430,11 +511,11 @@ void cgisearch_json_error(int error, struct cgi_response *response)
 
 void cgisearch_json(const struct cgi_site *site,
 		    const struct cgi_request *request, const char *query,
-		    size_t page, struct cgi_response *response)
+		    size_t page, bool exact, struct cgi_response *response)
 {
 	struct search_page search = {
 		.site = site, .request = request, .theme = site->store.theme,
-		.query = query ? query : "", .page = page,
+		.query = query ? query : "", .exact = exact, .page = page,
 	};
 	struct buf body = {0};
 	int error = run_query(&search);
@@ -446,6 +527,8 @@ void cgisearch_json(const struct cgi_site *site,
 	}
 	buf_adds(&body, "{\"query\":");
 	json_add_text(&body, search.query);
+	buf_adds(&body, ",\"corrected\":");
+	json_add_text(&body, search.results.corrected);
 	buf_printf(&body, ",\"total\":%zu,\"page\":%zu,\"per_page\":%d,"
 		   "\"results\":[", search.results.total, page,
 		   CGI_RESULTS_PER_PAGE);

@@ -13,30 +13,42 @@
 
 #include "base/util.h"
 #include "db/column.h"
+#include "db/correct.h"
 #include "db/fts5.h"
 #include "db/query.h"
 #include "db/snippet.h"
 #include "db/tokenizer.h"
 
-static const char count_sql[] =
-	"SELECT count(*) FROM search WHERE search MATCH ?1";
-
-/* Ranks on what the index alone holds (bm25, rowid: a node is told by its
- * rowid range), then reads columns and makes snippets for the page of
- * rows it keeps only: evaluating them for every match before sorting
- * would read every matching row's text. */
-static const char results_sql[] =
-	"WITH page(id, score) AS ("
+/* Every matching row's score, ranking on what the index alone holds
+ * (bm25, rowid: a node is told by its rowid range), in rowid order. */
+static const char hits_sql[] =
 	"SELECT rowid, bm25(search, " SEARCH_BM25_WEIGHTS ") * "
 	"CASE WHEN rowid >= " SEARCH_NODE_ROWID_BASE_SQL " THEN " SEARCH_NODE_WEIGHT
-	" ELSE 1.0 END AS score "
-	"FROM search WHERE search MATCH ?1 "
-	"ORDER BY score, rowid LIMIT ?2 OFFSET ?3) "
-	"SELECT search.url, search.anchor, search.title, search.heading, "
-	"kb_snippet(search, ?4, ?5), page.score "
-	"FROM page JOIN search ON search.rowid = page.id "
-	"WHERE search MATCH ?1 "
-	"ORDER BY page.score, page.id";
+	" ELSE 1.0 END "
+	"FROM search WHERE search MATCH ?1 ORDER BY rowid";
+
+static const char row_url_sql[] = "SELECT url FROM search WHERE rowid = ?1";
+static const char all_urls_sql[] = "SELECT url, id FROM search_rows";
+
+/* The columns and snippets of the rows shown, read for them alone:
+ * evaluating them for every match would read every matching row's text.
+ * The rowids follow as a list of integers written here, kept from FTS5
+ * by the unary plus: given them, it would run the query once per rowid,
+ * and a prefix query's expansion is the costly part. */
+static const char details_sql[] =
+	"SELECT rowid, anchor, title, heading, kb_snippet(search, ?2, ?3) "
+	"FROM search WHERE search MATCH ?1 AND rowid BETWEEN ?4 AND ?5 "
+	"AND +rowid IN (";
+
+/* Matches up to this many rows read their urls one by one (a row's url
+ * lies past its text); more read all of search_rows at once. */
+#define LOOKUP_LIMIT 2000
+static size_t lookup_limit = LOOKUP_LIMIT;
+
+/* Rows kept per article: its best, and enough of the next best to fill
+ * the sections even when one of them is the intro, which has no
+ * heading. */
+#define GROUP_ROWS (SEARCH_MAX_SECTIONS + 2)
 
 const char *search_strerror(int code)
 {
@@ -86,79 +98,406 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **statement)
 	return SEARCH_OK;
 }
 
-static int count_matches(sqlite3 *db, const char *query, size_t *total)
+/* One matching row. */
+struct hit {
+	sqlite3_int64 id;
+	double score;
+	size_t group;	/* index in ranking.groups */
+};
+
+/* One article or node: its url and its best rows (indexes in hits), best
+ * first. */
+struct group {
+	char *url;
+	size_t rows[GROUP_ROWS];
+	size_t row_count;
+};
+
+struct ranking {
+	struct hit *hits;	/* by rowid */
+	size_t hit_count, hit_capacity;
+	struct group *groups;
+	size_t group_count, group_capacity;
+	size_t *order;		/* groups, best first */
+};
+
+static void ranking_free(struct ranking *ranking)
+{
+	for (size_t i = 0; i < ranking->group_count; i++)
+		free(ranking->groups[i].url);
+	free(ranking->groups);
+	free(ranking->hits);
+	free(ranking->order);
+	memset(ranking, 0, sizeof *ranking);
+}
+
+static size_t add_group(struct ranking *ranking, char *url)
+{
+	ranking->groups = xgrow(ranking->groups, &ranking->group_capacity,
+				ranking->group_count + 1,
+				sizeof *ranking->groups);
+	ranking->groups[ranking->group_count] = (struct group){.url = url};
+	return ranking->group_count++;
+}
+
+static int read_hits(sqlite3 *db, const char *query, struct ranking *ranking)
 {
 	sqlite3_stmt *statement = NULL;
-	int rc = prepare(db, count_sql, &statement);
+	int rc = prepare(db, hits_sql, &statement), step;
 
 	if (rc != SEARCH_OK)
 		goto out;
 	rc = SEARCH_DATABASE;
 	if (sqlite3_bind_text(statement, 1, query, -1, SQLITE_STATIC) !=
-		    SQLITE_OK ||
-	    sqlite3_step(statement) != SQLITE_ROW)
+	    SQLITE_OK)
 		goto out;
-	*total = (size_t)sqlite3_column_int64(statement, 0);
-	rc = SEARCH_OK;
+	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+		ranking->hits = xgrow(ranking->hits, &ranking->hit_capacity,
+				      ranking->hit_count + 1,
+				      sizeof *ranking->hits);
+		ranking->hits[ranking->hit_count++] = (struct hit){
+			sqlite3_column_int64(statement, 0),
+			sqlite3_column_double(statement, 1), SIZE_MAX};
+	}
+	if (step == SQLITE_DONE)
+		rc = SEARCH_OK;
 out:
 	sqlite3_finalize(statement);
 	return rc;
 }
 
-static void read_result(sqlite3_stmt *statement, struct search_result *result)
+/* A hit's url, looked up while grouping few hits. */
+struct hit_url {
+	char *url;
+	size_t hit;
+};
+
+static int compare_hit_urls(const void *a, const void *b)
+{
+	const struct hit_url *x = a, *y = b;
+	int order = strcmp(x->url, y->url);
+
+	return order != 0 ? order : (x->hit > y->hit) - (x->hit < y->hit);
+}
+
+/* Groups the hits by their rows' own urls, one lookup each. */
+static int group_by_lookup(sqlite3 *db, struct ranking *ranking)
+{
+	struct hit_url *urls = xcalloc(ranking->hit_count + 1, sizeof *urls);
+	sqlite3_stmt *statement = NULL;
+	size_t looked = 0;
+	int rc = prepare(db, row_url_sql, &statement);
+
+	for (; rc == SEARCH_OK && looked < ranking->hit_count; looked++) {
+		sqlite3_bind_int64(statement, 1, ranking->hits[looked].id);
+		if (sqlite3_step(statement) != SQLITE_ROW)
+			rc = SEARCH_DATABASE;
+		urls[looked] = (struct hit_url){column_copy(statement, 0),
+						looked};
+		if (urls[looked].url == NULL)
+			urls[looked].url = xstrdup("");
+		sqlite3_reset(statement);
+	}
+	qsort(urls, looked, sizeof *urls, compare_hit_urls);
+	for (size_t i = 0; i < looked; i++) {
+		if (ranking->group_count > 0 &&
+		    strcmp(urls[i].url,
+			   ranking->groups[ranking->group_count - 1].url) == 0)
+			free(urls[i].url);
+		else
+			add_group(ranking, urls[i].url);
+		ranking->hits[urls[i].hit].group = ranking->group_count - 1;
+	}
+	free(urls);
+	sqlite3_finalize(statement);
+	return rc;
+}
+
+static struct hit *find_hit(struct ranking *ranking, sqlite3_int64 id)
+{
+	size_t low = 0, high = ranking->hit_count;
+
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+
+		if (ranking->hits[middle].id == id)
+			return &ranking->hits[middle];
+		if (ranking->hits[middle].id < id)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return NULL;
+}
+
+/* Groups the hits through one scan of search_rows, which lists every
+ * row's rowid by url. */
+static int group_by_scan(sqlite3 *db, struct ranking *ranking)
+{
+	sqlite3_stmt *statement = NULL;
+	int rc = prepare(db, all_urls_sql, &statement), step;
+	const char *last = NULL;
+
+	if (rc != SEARCH_OK)
+		return rc;
+	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+		struct hit *hit = find_hit(ranking,
+					   sqlite3_column_int64(statement, 1));
+		const char *url = (const char *)sqlite3_column_text(statement, 0);
+
+		if (hit == NULL || url == NULL)
+			continue;
+		if (last == NULL || strcmp(last, url) != 0) {
+			size_t group = add_group(ranking, xstrdup(url));
+			last = ranking->groups[group].url;
+		}
+		hit->group = ranking->group_count - 1;
+	}
+	sqlite3_finalize(statement);
+	return step == SQLITE_DONE ? SEARCH_OK : SEARCH_DATABASE;
+}
+
+/* A hit in rank order. */
+struct ranked {
+	double score;
+	sqlite3_int64 id;
+	size_t hit;
+};
+
+static int compare_ranks(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Orders the groups by their best rows and keeps each one's best
+ * GROUP_ROWS rows. A hit that found no url (search_rows lacking it)
+ * belongs to no group and is left out. */
+static void rank_groups(struct ranking *ranking)
+{
+	struct ranked *ranked = xcalloc(ranking->hit_count + 1, sizeof *ranked);
+	size_t placed = 0, count = 0;
+
+	for (size_t i = 0; i < ranking->hit_count; i++)
+		if (ranking->hits[i].group != SIZE_MAX)
+			ranked[count++] = (struct ranked){
+				ranking->hits[i].score, ranking->hits[i].id, i};
+	qsort(ranked, count, sizeof *ranked, compare_ranks);
+	ranking->order = xcalloc(ranking->group_count + 1,
+				 sizeof *ranking->order);
+	for (size_t i = 0; i < count; i++) {
+		size_t index = ranking->hits[ranked[i].hit].group;
+		struct group *group = &ranking->groups[index];
+
+		if (group->row_count == 0)
+			ranking->order[placed++] = index;
+		if (group->row_count < GROUP_ROWS)
+			group->rows[group->row_count++] = ranked[i].hit;
+	}
+	free(ranked);
+}
+
+/* Every matching row, grouped by article and ranked. */
+static int rank_matches(sqlite3 *db, const char *query,
+			struct ranking *ranking)
+{
+	int rc = read_hits(db, query, ranking);
+
+	if (rc != SEARCH_OK || ranking->hit_count == 0)
+		return rc;
+	rc = ranking->hit_count <= lookup_limit
+		     ? group_by_lookup(db, ranking)
+		     : group_by_scan(db, ranking);
+	if (rc == SEARCH_OK)
+		rank_groups(ranking);
+	return rc;
+}
+
+/* A row read for the page: which result it belongs to and its place
+ * among that result's rows. */
+struct detail {
+	sqlite3_int64 id;
+	size_t result, place;
+	bool read;
+	char *title;
+	struct search_section section;	/* anchor and heading may be NULL */
+};
+
+static int compare_details(const void *a, const void *b)
+{
+	const struct detail *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static struct detail *find_detail(struct detail *details, size_t count,
+				  sqlite3_int64 id)
+{
+	struct detail key = {.id = id};
+
+	return bsearch(&key, details, count, sizeof *details, compare_details);
+}
+
+/* "... rowid IN (id, id, ...)" for the rows of details. Caller frees. */
+static char *details_query(const struct detail *details, size_t count)
+{
+	struct buf sql = {0};
+
+	buf_adds(&sql, details_sql);
+	for (size_t i = 0; i < count; i++)
+		buf_printf(&sql, "%s%lld", i > 0 ? "," : "",
+			   (long long)details[i].id);
+	buf_adds(&sql, ")");
+	return buf_detach(&sql);
+}
+
+static void read_detail(sqlite3_stmt *statement, struct detail *detail)
 {
 	const unsigned char *snippet = sqlite3_column_text(statement, 4);
 
-	result->url = column_copy(statement, 0);
-	if (result->url == NULL)
-		result->url = xstrdup("");
-	result->anchor = column_copy(statement, 1);
-	result->title = column_copy(statement, 2);
-	if (result->title == NULL)
-		result->title = xstrdup("");
-	result->heading = column_copy(statement, 3);
+	detail->read = true;
+	detail->section.anchor = column_copy(statement, 1);
+	detail->title = column_copy(statement, 2);
+	detail->section.heading = column_copy(statement, 3);
 	snippet_read(snippet ? (const char *)snippet : "",
 		     snippet ? (size_t)sqlite3_column_bytes(statement, 4) : 0,
-		     &result->snippet);
-	result->rank = sqlite3_column_double(statement, 5);
+		     &detail->section.snippet);
 }
 
-static sqlite3_int64 clamp_int64(size_t value)
+/* Reads the columns and snippets of details (sorted by rowid, at least
+ * one). */
+static int read_details(sqlite3 *db, const char *query, const char *singles,
+			struct detail *details, size_t count)
 {
-	return value > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)value;
-}
-
-static int fetch_results(sqlite3 *db, const char *query, const char *singles,
-			 size_t limit, size_t offset,
-			 struct search_results *out)
-{
+	char *sql = details_query(details, count);
 	sqlite3_stmt *statement = NULL;
-	size_t capacity = 0;
-	int rc = prepare(db, results_sql, &statement), step;
+	int rc = prepare(db, sql, &statement), step;
 
 	if (rc != SEARCH_OK)
 		goto out;
 	rc = SEARCH_DATABASE;
 	if (sqlite3_bind_text(statement, 1, query, -1, SQLITE_STATIC) !=
 		    SQLITE_OK ||
-	    sqlite3_bind_int64(statement, 2, clamp_int64(limit)) != SQLITE_OK ||
-	    sqlite3_bind_int64(statement, 3, clamp_int64(offset)) !=
+	    sqlite3_bind_int(statement, 2, SEARCH_SNIPPET_CHARACTERS) !=
 		    SQLITE_OK ||
-	    sqlite3_bind_int(statement, 4, SEARCH_SNIPPET_CHARACTERS) !=
+	    sqlite3_bind_text(statement, 3, singles, -1, SQLITE_STATIC) !=
 		    SQLITE_OK ||
-	    sqlite3_bind_text(statement, 5, singles, -1, SQLITE_STATIC) !=
+	    sqlite3_bind_int64(statement, 4, details[0].id) != SQLITE_OK ||
+	    sqlite3_bind_int64(statement, 5, details[count - 1].id) !=
 		    SQLITE_OK)
 		goto out;
 	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-		out->items = xgrow(out->items, &capacity, out->count + 1,
-				   sizeof *out->items);
-		read_result(statement, &out->items[out->count++]);
+		struct detail *detail = find_detail(
+			details, count, sqlite3_column_int64(statement, 0));
+
+		if (detail != NULL && !detail->read)
+			read_detail(statement, detail);
 	}
-	if (step != SQLITE_DONE)
-		goto out;
-	rc = SEARCH_OK;
+	if (step == SQLITE_DONE)
+		rc = SEARCH_OK;
 out:
 	sqlite3_finalize(statement);
+	free(sql);
+	return rc;
+}
+
+static void section_clear(struct search_section *section)
+{
+	free(section->anchor);
+	free(section->heading);
+	free(section->snippet.text);
+	free(section->snippet.highlights);
+	memset(section, 0, sizeof *section);
+}
+
+/* Moves a read row into its result: the first as the result's own, the
+ * others as sections while they have a heading and room is left. */
+static void place_detail(struct detail *detail, struct search_result *result)
+{
+	struct search_section *section = &detail->section;
+	bool headed = section->anchor != NULL && *section->anchor != '\0' &&
+		      section->heading != NULL && *section->heading != '\0';
+
+	if (detail->place == 0) {
+		result->anchor = section->anchor;
+		result->heading = section->heading;
+		result->snippet = section->snippet;
+		result->rank = section->rank;
+		result->title = detail->title ? detail->title : xstrdup("");
+		detail->title = NULL;
+		memset(section, 0, sizeof *section);
+		return;
+	}
+	free(detail->title);
+	detail->title = NULL;
+	if (headed && result->section_count < SEARCH_MAX_SECTIONS) {
+		result->sections[result->section_count++] = *section;
+		memset(section, 0, sizeof *section);
+	}
+	section_clear(section);
+}
+
+/* Fills out with the groups order[offset..offset + limit): their urls and
+ * kinds now, their rows' columns and snippets from one statement. */
+static int fetch_page(sqlite3 *db, const char *query, const char *singles,
+		      struct ranking *ranking, size_t limit, size_t offset,
+		      struct search_results *out)
+{
+	size_t first = offset < ranking->group_count ? offset
+						     : ranking->group_count;
+	size_t count = ranking->group_count - first < limit
+			       ? ranking->group_count - first : limit;
+	struct detail *details = xcalloc(count * GROUP_ROWS + 1,
+					 sizeof *details);
+	size_t detail_count = 0;
+	int rc = SEARCH_OK;
+
+	if (count == 0)
+		goto out;
+	out->items = xcalloc(count, sizeof *out->items);
+	for (size_t i = 0; i < count; i++) {
+		struct group *group = &ranking->groups[ranking->order[first + i]];
+		struct search_result *result = &out->items[i];
+
+		result->url = group->url;
+		group->url = NULL;
+		result->kind = ranking->hits[group->rows[0]].id >=
+					       SEARCH_NODE_ROWID_BASE
+				       ? "node" : "article";
+		for (size_t place = 0; place < group->row_count; place++) {
+			const struct hit *hit = &ranking->hits[group->rows[place]];
+
+			details[detail_count++] = (struct detail){
+				.id = hit->id, .result = i, .place = place,
+				.section.rank = hit->score};
+		}
+	}
+	out->count = count;
+	qsort(details, detail_count, sizeof *details, compare_details);
+	rc = read_details(db, query, singles, details, detail_count);
+	for (size_t i = 0; i < count; i++) {
+		struct group *group = &ranking->groups[ranking->order[first + i]];
+
+		for (size_t place = 0; place < group->row_count; place++) {
+			struct detail *detail = find_detail(
+				details, detail_count,
+				ranking->hits[group->rows[place]].id);
+
+			if (detail->read)
+				place_detail(detail, &out->items[i]);
+		}
+		if (out->items[i].title == NULL)
+			out->items[i].title = xstrdup("");
+	}
+out:
+	for (size_t i = 0; i < detail_count; i++) {
+		free(details[i].title);
+		section_clear(&details[i].section);
+	}
+	free(details);
 	return rc;
 }
 
@@ -189,54 +528,115 @@ static int check_budget(void *user)
 int search_run(sqlite3 *db, const char *user_text, size_t length,
 	       size_t limit, size_t offset, struct search_results *out)
 {
-	return search_run_budget(db, user_text, length, limit, offset,
-				 SEARCH_BUDGET_MS, out);
+	return search_run_flags(db, user_text, length, limit, offset, 0,
+				SEARCH_BUDGET_MS, out);
 }
 
 int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
 		      size_t limit, size_t offset, double budget_ms,
 		      struct search_results *out)
 {
+	return search_run_flags(db, user_text, length, limit, offset, 0,
+				budget_ms, out);
+}
+
+void search_testing_set_lookup_limit(size_t rows)
+{
+	lookup_limit = rows > 0 ? rows : LOOKUP_LIMIT;
+}
+
+/* The words as typed, grouped and ranked, and the page asked for. */
+static int search_text(sqlite3 *db, const char *user_text, size_t length,
+		       size_t limit, size_t offset,
+		       struct search_results *out)
+{
 	char *query = NULL, *singles = NULL;
-	struct budget budget = {thread_cpu_ms() + budget_ms, false};
-	int rc;
+	struct ranking ranking = {0};
+	int rc = query_build(db, user_text, length, &query, &singles);
 
-	bool own_transaction = false;
-
-	memset(out, 0, sizeof *out);
-	rc = query_build(db, user_text, length, &query, &singles);
 	if (rc != SEARCH_OK || query == NULL)
 		goto out;
-	/* the count and the page from one snapshot, even while a build
+	rc = rank_matches(db, query, &ranking);
+	out->total = ranking.group_count;
+	if (rc == SEARCH_OK && limit > 0)
+		rc = fetch_page(db, query, singles, &ranking, limit, offset,
+				out);
+out:
+	ranking_free(&ranking);
+	free(query);
+	free(singles);
+	return rc;
+}
+
+/* When the words as typed find next to nothing, the corrected words'
+ * results instead, if they find more. */
+static int search_corrected(sqlite3 *db, const char *user_text,
+			    size_t length, size_t limit, size_t offset,
+			    struct search_results *out)
+{
+	struct search_results corrected = {0};
+	char *text = NULL;
+	int rc;
+
+	if (out->total > CORRECT_RARE_ROWS)
+		return SEARCH_OK;
+	rc = correct_query(db, user_text, length, &text);
+	if (rc != SEARCH_OK || text == NULL)
+		goto out;
+	rc = search_text(db, text, strlen(text), limit, offset, &corrected);
+	if (rc == SEARCH_OK && corrected.total > out->total) {
+		search_results_free(out);
+		*out = corrected;
+		memset(&corrected, 0, sizeof corrected);
+		out->corrected = text;
+		text = NULL;
+	}
+out:
+	search_results_free(&corrected);
+	free(text);
+	return rc;
+}
+
+int search_run_flags(sqlite3 *db, const char *user_text, size_t length,
+		     size_t limit, size_t offset, unsigned flags,
+		     double budget_ms, struct search_results *out)
+{
+	struct budget budget = {thread_cpu_ms() + budget_ms, false};
+	bool own_transaction = false;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	/* the ranking and the page from one snapshot, even while a build
 	 * updates the file in place */
 	if (sqlite3_get_autocommit(db)) {
-		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-			rc = SEARCH_DATABASE;
-			goto out;
-		}
+		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return SEARCH_DATABASE;
 		own_transaction = true;
 	}
 	/* checked every 1,000 virtual machine steps; FTS5's work on one
 	 * row is a step, so a query that matches too much stops soon */
 	sqlite3_progress_handler(db, 1000, check_budget, &budget);
-	rc = count_matches(db, query, &out->total);
-	if (rc == SEARCH_OK && limit > 0)
-		rc = fetch_results(db, query, singles, limit, offset, out);
+	rc = search_text(db, user_text, length, limit, offset, out);
+	if (rc == SEARCH_OK && !(flags & SEARCH_NO_CORRECTION))
+		rc = search_corrected(db, user_text, length, limit, offset,
+				      out);
 	sqlite3_progress_handler(db, 0, NULL, NULL);
+	/* the grouping in C counts too, and a short statement may end
+	 * before the handler first looks */
+	check_budget(&budget);
 	if (budget.spent) {
 		search_results_free(out);
 		rc = SEARCH_TOO_BROAD;
 	}
 	if (own_transaction)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-out:
-	free(query);
-	free(singles);
 	return rc;
 }
 
 void search_result_clear(struct search_result *result)
 {
+	for (size_t i = 0; i < result->section_count; i++)
+		section_clear(&result->sections[i]);
 	free(result->url);
 	free(result->anchor);
 	free(result->title);
@@ -251,5 +651,6 @@ void search_results_free(struct search_results *results)
 	for (size_t i = 0; i < results->count; i++)
 		search_result_clear(&results->items[i]);
 	free(results->items);
+	free(results->corrected);
 	memset(results, 0, sizeof *results);
 }

@@ -45,6 +45,16 @@
  * SEARCH_QUERY_MAX_CHARACTERS code points are refused with
  * SEARCH_TOO_LONG; text with nothing searchable is no query at all.
  *
+ * Results: one per article or wizard node (rows grouped by url), ranked
+ * by the article's best row, with its next best headed rows as sections;
+ * the total counts articles and nodes. The url of each matching row comes
+ * from the row itself when few rows match and from one scan of
+ * search_rows when many do, whichever reads less.
+ *
+ * Corrections: see correct.h; the vocabulary is read only when the words
+ * as typed find next to nothing, so a query that finds results costs no
+ * more for them.
+ *
  * Snippets: a window of about SEARCH_SNIPPET_CHARACTERS characters of the
  * body (or of the column that matched, when the body did not), as plain
  * text with the byte ranges of each matched run of characters. Nothing
@@ -258,26 +268,55 @@ void search_snippet_runs(const struct search_snippet *snippet,
 				       size_t length, bool marked),
 			 void *user);
 
-struct search_result {
-	char *url;     /* never NULL */
-	char *anchor;  /* heading id, or NULL */
-	char *title;   /* never NULL */
-	char *heading; /* NULL for an intro or a node */
+/* Sections shown under a result, at most. */
+#define SEARCH_MAX_SECTIONS 3
+
+/* A section of a result's article that matches too: a row with a
+ * heading, other than the one the result itself shows. */
+struct search_section {
+	char *anchor;  /* the heading's id; never NULL */
+	char *heading; /* never NULL */
 	struct search_snippet snippet;
 	double rank;   /* bm25 score; lower is better */
+};
+
+/* One article or wizard node: its best-matching row, and under it its
+ * next best rows that have a heading, best first. */
+struct search_result {
+	char *url;        /* the article's or node's URL, no #anchor; never NULL */
+	const char *kind; /* "article" or "node"; static */
+	char *anchor;     /* the best row's heading id, or NULL */
+	char *title;      /* never NULL */
+	char *heading;    /* the best row's heading; NULL for an intro or a node */
+	struct search_snippet snippet; /* of the best row */
+	double rank;      /* the best row's bm25 score; lower is better */
+	struct search_section sections[SEARCH_MAX_SECTIONS];
+	size_t section_count;
 };
 
 struct search_results {
 	struct search_result *items;
 	size_t count; /* items filled */
-	size_t total; /* rows matching, beyond limit and offset */
+	size_t total; /* articles and nodes matching, beyond limit and offset */
+	char *corrected; /* the text searched instead of the user's, or NULL */
 };
 
-/* Runs the user's query: the best `limit` rows after skipping `offset`,
- * best first, and the total number of matching rows. Text with nothing
- * searchable gives SEARCH_OK and no results. *out is always initialised;
- * the caller releases it with search_results_free whatever the result.
- * Returns a search_status. */
+/* Flags of search_run_flags. */
+enum search_flag {
+	SEARCH_NO_CORRECTION = 1 << 0, /* search the words as typed */
+};
+
+/* Runs the user's query: the best `limit` articles and nodes after
+ * skipping `offset` of them, best first, and how many match. An article
+ * ranks by its best row (score, then rowid) and shows that row and up to
+ * SEARCH_MAX_SECTIONS more; no url appears twice. When the words as typed
+ * find at most CORRECT_RARE_ROWS articles (correct.h), Latin words the
+ * index lacks (or barely has) are corrected to their nearest indexed
+ * word, and if that finds more, those results come back with
+ * out->corrected set to the text searched. Text with nothing searchable
+ * gives SEARCH_OK and no results. *out is always initialised; the caller
+ * releases it with search_results_free whatever the result. Returns a
+ * search_status. */
 int search_run(sqlite3 *db, const char *user_text, size_t length,
 	       size_t limit, size_t offset, struct search_results *out);
 
@@ -286,6 +325,16 @@ int search_run(sqlite3 *db, const char *user_text, size_t length,
 int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
 		      size_t limit, size_t offset, double budget_ms,
 		      struct search_results *out);
+
+/* search_run_budget with enum search_flag flags. */
+int search_run_flags(sqlite3 *db, const char *user_text, size_t length,
+		     size_t limit, size_t offset, unsigned flags,
+		     double budget_ms, struct search_results *out);
+
+/* For tests only: matches up to this many rows find their urls one row
+ * at a time, more through one scan of search_rows; 0 restores the real
+ * limit. Never call it in a program. */
+void search_testing_set_lookup_limit(size_t rows);
 
 /* Frees what one result holds (not result itself) and empties it. */
 void search_result_clear(struct search_result *result);

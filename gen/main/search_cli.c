@@ -21,15 +21,20 @@
 #define MAX_LIMIT 1000
 
 static const char usage_line[] =
-	"usage: kbgen search [--db PATH] [--limit N] [--json] [--] QUERY...\n";
+	"usage: kbgen search [--db PATH] [--limit N] [--json] [--exact] [--] "
+	"QUERY...\n";
 
 static const char help_text[] =
 	"Searches the knowledge base index and prints the best matches:\n"
-	"the URL (with #heading), the title and heading, and a snippet.\n"
+	"one per article: the URL (with #heading), the title and heading, a\n"
+	"snippet, and up to 3 more matching sections indented under it. A\n"
+	"Latin word the index lacks is corrected to the nearest indexed word\n"
+	"(a first line says so) unless --exact is given.\n"
 	"\n"
 	"  --db PATH   the index to search (default " DEFAULT_DB ")\n"
 	"  --limit N   at most N results, 1 to 1000 (default 10)\n"
 	"  --json      print the results as one JSON object\n"
+	"  --exact     search the words as typed, never corrected\n"
 	"  --help      print this help\n"
 	"  --          end of options (for a query starting with -)\n"
 	"\n"
@@ -42,6 +47,7 @@ struct options {
 	const char *db_path;
 	size_t limit;
 	bool json;
+	bool exact;
 	struct buf query; /* the QUERY words joined by spaces */
 	size_t words;     /* how many; "" is a word with nothing to find */
 };
@@ -117,6 +123,10 @@ static bool parse_option(int argc, char **argv, int *index,
 		options->json = true;
 		return true;
 	}
+	if (strcmp(argument, "--exact") == 0) {
+		options->exact = true;
+		return true;
+	}
 	value = option_value(argc, argv, index, "--db", &missing);
 	if (value != NULL) {
 		if (missing || *value == '\0')
@@ -188,11 +198,32 @@ static void print_run(void *user, const char *text, size_t length,
 		fputs(terminal ? "\033[0m" : "]", stdout);
 }
 
+/* One section under its article: indented, url#anchor, heading,
+ * snippet. */
+static void print_section(const struct search_result *result,
+			  const struct search_section *section, bool terminal)
+{
+	fputs("    ", stdout);
+	print_clean(result->url);
+	putchar('#');
+	print_clean(section->anchor);
+	fputs("\n        ", stdout);
+	print_clean(section->heading);
+	fputs("\n        ", stdout);
+	search_snippet_runs(&section->snippet, print_run, &terminal);
+	putchar('\n');
+}
+
 static void print_text(const struct search_results *results)
 {
 	bool terminal = isatty(STDOUT_FILENO);
 	size_t i;
 
+	if (results->corrected) {
+		fputs("(showing results for \"", stdout);
+		print_clean(results->corrected);
+		fputs("\")\n\n", stdout);
+	}
 	for (i = 0; i < results->count; i++) {
 		const struct search_result *result = &results->items[i];
 
@@ -212,6 +243,8 @@ static void print_text(const struct search_results *results)
 		fputs("\n    ", stdout);
 		search_snippet_runs(&result->snippet, print_run, &terminal);
 		putchar('\n');
+		for (size_t j = 0; j < result->section_count; j++)
+			print_section(result, &result->sections[j], terminal);
 	}
 	if (results->count < results->total)
 		printf("\n(%zu of %zu results)\n", results->count,
@@ -234,24 +267,50 @@ static void add_html_run(void *user, const char *text, size_t length,
 	free(copy);
 }
 
-static void add_json_result(struct buf *out,
-			    const struct search_result *result)
+/* "snippet_html": the snippet escaped, highlights in <mark>. */
+static void add_json_snippet(struct buf *out,
+			     const struct search_snippet *snippet)
 {
 	struct buf html = {0};
 
-	search_snippet_runs(&result->snippet, add_html_run, &html);
+	search_snippet_runs(snippet, add_html_run, &html);
+	buf_adds(out, "\"snippet_html\":");
+	json_add_string(out, buf_cstr(&html), html.length);
+	buf_free(&html);
+}
+
+static void add_json_result(struct buf *out,
+			    const struct search_result *result)
+{
 	buf_adds(out, "{\"url\":");
 	json_add_text(out, result->url);
+	buf_adds(out, ",\"kind\":");
+	json_add_text(out, result->kind);
 	buf_adds(out, ",\"anchor\":");
 	json_add_text(out, result->anchor);
 	buf_adds(out, ",\"title\":");
 	json_add_text(out, result->title);
 	buf_adds(out, ",\"heading\":");
 	json_add_text(out, result->heading);
-	buf_adds(out, ",\"snippet_html\":");
-	json_add_string(out, buf_cstr(&html), html.length);
-	buf_printf(out, ",\"rank\":%.6g}", result->rank);
-	buf_free(&html);
+	buf_addc(out, ',');
+	add_json_snippet(out, &result->snippet);
+	buf_printf(out, ",\"rank\":%.6g,\"sections\":[", result->rank);
+	for (size_t i = 0; i < result->section_count; i++) {
+		const struct search_section *section = &result->sections[i];
+		char *url = xasprintf("%s#%s", result->url, section->anchor);
+
+		buf_adds(out, i > 0 ? ",{\"url\":" : "{\"url\":");
+		json_add_text(out, url);
+		buf_adds(out, ",\"anchor\":");
+		json_add_text(out, section->anchor);
+		buf_adds(out, ",\"heading\":");
+		json_add_text(out, section->heading);
+		buf_addc(out, ',');
+		add_json_snippet(out, &section->snippet);
+		buf_printf(out, ",\"rank\":%.6g}", section->rank);
+		free(url);
+	}
+	buf_adds(out, "]}");
 }
 
 /* The results as one JSON object, its strings written by base/json.h. */
@@ -262,6 +321,8 @@ static void print_json(const char *query,
 
 	buf_adds(&json, "{\"query\":");
 	json_add_text(&json, query);
+	buf_adds(&json, ",\"corrected\":");
+	json_add_text(&json, results->corrected);
 	buf_printf(&json, ",\"total\":%zu,\"results\":[", results->total);
 	for (size_t i = 0; i < results->count; i++) {
 		if (i > 0)
@@ -288,8 +349,10 @@ static int run_search(sqlite3 *db, const struct options *options)
 {
 	struct search_results results;
 	int status = 2;
-	int rc = search_run(db, buf_cstr(&options->query),
-			    options->query.length, options->limit, 0, &results);
+	int rc = search_run_flags(db, buf_cstr(&options->query),
+				  options->query.length, options->limit, 0,
+				  options->exact ? SEARCH_NO_CORRECTION : 0,
+				  SEARCH_BUDGET_MS, &results);
 
 	if (rc == SEARCH_TOO_LONG) {
 		complain("query too long (at most %d characters)",
@@ -323,7 +386,8 @@ out:
 
 int search_command(int argc, char **argv)
 {
-	struct options options = {DEFAULT_DB, DEFAULT_LIMIT, false, {0}, 0};
+	struct options options = {DEFAULT_DB, DEFAULT_LIMIT, false, false, {0},
+				  0};
 	sqlite3 *db = NULL;
 	int status = 2;
 

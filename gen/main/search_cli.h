@@ -2,14 +2,21 @@
  * search_cli.h — `kbgen search`: query the built index from the command
  * line.
  *
- *   kbgen search [--db out/kb.db] [--limit N] [--json] [--] QUERY...
+ *   kbgen search [--db out/kb.db] [--limit N] [--json] [--exact] [--]
+ *                QUERY...
  *
  * The words of QUERY are joined with spaces and searched as search_run
  * does (see search.h); `--` ends the options, for a query that starts with
- * a minus. The index is opened read-only. Text output gives, per result,
- * the URL (with #anchor), then the title and heading, then the snippet;
- * --json prints one object {"query", "total", "results": [{"url",
- * "anchor", "title", "heading", "snippet_html", "rank"}]}, its strings
+ * a minus; --exact searches the words as typed, never corrected. The index
+ * is opened read-only. Results are articles and nodes (search.h): text
+ * output gives, per result, the URL (with the best row's #anchor), then the
+ * title and heading, then the snippet, then each section indented (url#
+ * anchor, heading, snippet), after a first line naming the corrected
+ * query when there is one; --json prints one object {"query",
+ * "corrected" (string or null), "total", "results": [{"url" (no anchor),
+ * "kind", "anchor", "title", "heading", "snippet_html", "rank",
+ * "sections": [{"url" (with #anchor), "anchor", "heading",
+ * "snippet_html", "rank"}]}]}, its strings
  * written by base/json.h; snippet_html is the snippet's text escaped by
  * htmlout_text, each highlight inside <mark>…</mark>.
  */

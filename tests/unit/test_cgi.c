@@ -421,7 +421,8 @@ static void test_search(void)
 	      "search 迷惑: cacheable");
 	reply_free(&reply);
 
-	get(&reply, "/search", "q=%E8%BF%B7%E6%83%91&page=2");
+	/* メール: more articles than one page holds */
+	get(&reply, "/search", "q=%E3%83%A1%E3%83%BC%E3%83%AB&page=2");
 	CHECK_INT(reply.response.status, 200, "search page 2: 200");
 	CHECK(contains(reply.body, "aria-label=\"ページ 2\" aria-current") ||
 	      contains(reply.body, "aria-current=\"page\" aria-label=\"ページ 2\""),
@@ -524,10 +525,14 @@ static void test_search_json(void)
 	check_common_headers(&reply, "json 迷惑");
 	CHECK(contains(header(&reply, "Content-Type"), "application/json"),
 	      "json 迷惑: application/json");
-	CHECK(strncmp(reply.body, "{\"query\":\"迷惑\",\"total\":", 23) == 0,
-	      "json 迷惑: query and total first");
-	CHECK(contains(reply.body, "\"results\":[{\"url\":\"/delivery/spam-folder/#"),
-	      "json 迷惑: results with url#heading");
+	CHECK(strncmp(reply.body, "{\"query\":\"迷惑\",\"corrected\":null,"
+		      "\"total\":", 43) == 0,
+	      "json 迷惑: query, corrected and total first");
+	CHECK(contains(reply.body, "\"results\":[{\"url\":\"/delivery/spam-folder/\","
+		       "\"kind\":\"article\""),
+	      "json 迷惑: results with the article's url and kind");
+	CHECK(contains(reply.body, "\"sections\":[{\"url\":\"/delivery/spam-folder/#"),
+	      "json 迷惑: sections with url#heading");
 	CHECK(contains(reply.body, "\"title\":") &&
 	      contains(reply.body, "\"heading\":") &&
 	      contains(reply.body, "\"snippet\":"),
@@ -540,14 +545,15 @@ static void test_search_json(void)
 	get(&reply, "/search.json", "q=%3C%2Fscript%3E%22%5C%E2%80%A8%26");
 	CHECK_INT(reply.response.status, 200, "json hostile: 200");
 	CHECK_STR(reply.body, "{\"query\":\"\\u003c/script\\u003e\\\"\\\\ "
-		  "\\u0026\",\"total\":0,\"page\":1,\"per_page\":10,"
+		  "\\u0026\",\"corrected\":null,\"total\":0,\"page\":1,\"per_page\":10,"
 		  "\"results\":[]}\n",
 		  "json hostile: <, >, &, quote and backslash escaped, U+2028 "
 		  "read as a space");
 	reply_free(&reply);
 
 	get(&reply, "/search.json", "");
-	CHECK_STR(reply.body, "{\"query\":\"\",\"total\":0,\"page\":1,"
+	CHECK_STR(reply.body, "{\"query\":\"\",\"corrected\":null,\"total\":0,"
+		  "\"page\":1,"
 		  "\"per_page\":10,\"results\":[]}\n", "json without q: empty");
 	reply_free(&reply);
 
