@@ -157,14 +157,19 @@ struct surface_visit {
 	bool stem; /* add the surface's stem: it is a verb or adjective */
 };
 
+/* A surface is a word's base form (readings.h): a kanji word ending in
+ * hiragana (届く, 振り) is a verb's or adjective's, so its stem is added
+ * too, after it (とどく finds 届いた, 届かない as 届く does). */
 static void add_surface(void *context, const char *surface, size_t length)
 {
 	struct surface_visit *visit = context;
+	size_t stem = analyze_stem_length(surface, length);
 
-	if (visit->stem)
-		length = analyze_stem_length(surface, length);
-	if (length > 0)
+	if (!visit->stem)
 		group_add(visit->group, surface, length);
+	if (stem > 0 && (visit->stem || (stem < length &&
+					 analyze_has_kanji(surface, stem))))
+		group_add(visit->group, surface, stem);
 }
 
 /* The words db's text writes with the reading of kana (katakana), and
