@@ -13,7 +13,7 @@
  * tokenizer's registration, the CGI binary's pages), then once timed.
  * Output, one line each:
  *   sqlite VERSION
- *   search INDEX MILLISECONDS TOTAL      (TOTAL: rows matching)
+ *   search INDEX MILLISECONDS TOTAL      (TOTAL: articles and nodes matching)
  *   cgi INDEX MILLISECONDS STATUS        (STATUS: the response's Status)
  * Exit status: 0 when every query ran, 1 otherwise, 2 on usage errors.
  *
@@ -65,7 +65,7 @@ static char **read_lines(const char *path, size_t *count)
 }
 
 /* One page of results, as kbgen search and kb.cgi ask for it; the total
- * number of matching rows, or -1 when the query failed. */
+ * number of matching articles and nodes, or -1 when the query failed. */
 static long long search_page(sqlite3 *db, const char *query)
 {
 	struct search_results results;

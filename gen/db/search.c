@@ -257,47 +257,65 @@ static int group_by_scan(sqlite3 *db, struct ranking *ranking)
 	return step == SQLITE_DONE ? SEARCH_OK : SEARCH_DATABASE;
 }
 
-/* A hit in rank order. */
-struct ranked {
-	double score;
-	sqlite3_int64 id;
-	size_t hit;
-};
-
-static int compare_ranks(const void *a, const void *b)
+/* Whether hit a ranks before hit b: lower score, then lower rowid. */
+static bool ranks_before(const struct hit *a, const struct hit *b)
 {
-	const struct ranked *x = a, *y = b;
-
-	if (x->score != y->score)
-		return x->score < y->score ? -1 : 1;
-	return (x->id > y->id) - (x->id < y->id);
+	return a->score < b->score || (a->score == b->score && a->id < b->id);
 }
 
-/* Orders the groups by their best rows and keeps each one's best
- * GROUP_ROWS rows. A hit that found no url (search_rows lacking it)
- * belongs to no group and is left out. */
+/* Adds hit to the group's best rows if it is among them, keeping them
+ * best first: no sort of every hit, only of the groups. */
+static void keep_row(struct ranking *ranking, struct group *group, size_t hit)
+{
+	size_t place = group->row_count;
+
+	if (place == GROUP_ROWS &&
+	    !ranks_before(&ranking->hits[hit],
+			  &ranking->hits[group->rows[GROUP_ROWS - 1]]))
+		return;
+	if (place == GROUP_ROWS)
+		place--;
+	else
+		group->row_count++;
+	while (place > 0 && ranks_before(&ranking->hits[hit],
+					 &ranking->hits[group->rows[place - 1]])) {
+		group->rows[place] = group->rows[place - 1];
+		place--;
+	}
+	group->rows[place] = hit;
+}
+
+static int compare_groups(const void *a, const void *b, void *user)
+{
+	const struct ranking *ranking = user;
+	const struct hit *x = &ranking->hits[
+		ranking->groups[*(const size_t *)a].rows[0]];
+	const struct hit *y = &ranking->hits[
+		ranking->groups[*(const size_t *)b].rows[0]];
+
+	if (ranks_before(x, y))
+		return -1;
+	return ranks_before(y, x) ? 1 : 0;
+}
+
+/* Keeps each group's best GROUP_ROWS rows and orders the groups by their
+ * best rows. A hit that found no url (search_rows lacking it) belongs to
+ * no group and is left out. */
 static void rank_groups(struct ranking *ranking)
 {
-	struct ranked *ranked = xcalloc(ranking->hit_count + 1, sizeof *ranked);
-	size_t placed = 0, count = 0;
+	size_t placed = 0;
 
 	for (size_t i = 0; i < ranking->hit_count; i++)
 		if (ranking->hits[i].group != SIZE_MAX)
-			ranked[count++] = (struct ranked){
-				ranking->hits[i].score, ranking->hits[i].id, i};
-	qsort(ranked, count, sizeof *ranked, compare_ranks);
+			keep_row(ranking,
+				 &ranking->groups[ranking->hits[i].group], i);
 	ranking->order = xcalloc(ranking->group_count + 1,
 				 sizeof *ranking->order);
-	for (size_t i = 0; i < count; i++) {
-		size_t index = ranking->hits[ranked[i].hit].group;
-		struct group *group = &ranking->groups[index];
-
-		if (group->row_count == 0)
-			ranking->order[placed++] = index;
-		if (group->row_count < GROUP_ROWS)
-			group->rows[group->row_count++] = ranked[i].hit;
-	}
-	free(ranked);
+	for (size_t i = 0; i < ranking->group_count; i++)
+		if (ranking->groups[i].row_count > 0)
+			ranking->order[placed++] = i;
+	qsort_r(ranking->order, placed, sizeof *ranking->order,
+		compare_groups, ranking);
 }
 
 /* Every matching row, grouped by article and ranked. */

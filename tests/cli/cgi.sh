@@ -88,10 +88,14 @@ check_contains "search: HTML" "$(header search Content-Type)" "text/html"
 check_contains "search: highlighted snippet" "$(cat "$TMP/search.b")" "<mark>迷惑</mark>"
 check_contains "search: query kept in the box" "$(cat "$TMP/search.b")" 'value="迷惑"'
 check_contains "search: links to a heading" "$(cat "$TMP/search.b")" 'href="/delivery/spam-folder/#'
-check_contains "search: pagination" "$(cat "$TMP/search.b")" 'class="pagination"'
+check_contains "search: sections under their article" "$(cat "$TMP/search.b")" 'class="result-sections"'
 
-fetch search2 "$base/search?q=%E8%BF%B7%E6%83%91&page=2"
-check_response "GET /search?q=迷惑&page=2" search2 200
+# メール: more articles than one page holds
+fetch search_many "$base/search?q=%E3%83%A1%E3%83%BC%E3%83%AB"
+check_contains "search: pagination" "$(cat "$TMP/search_many.b")" 'class="pagination"'
+
+fetch search2 "$base/search?q=%E3%83%A1%E3%83%BC%E3%83%AB&page=2"
+check_response "GET /search?q=メール&page=2" search2 200
 check_contains "search page 2: numbered from 11" "$(cat "$TMP/search2.b")" 'start="11"'
 
 fetch none "$base/search?q=qqqzzzxxyy"
@@ -103,8 +107,50 @@ fetch json "$base/search.json?q=%E8%BF%B7%E6%83%91"
 check_response "GET /search.json?q=迷惑" json 200
 check_contains "json: application/json" "$(header json Content-Type)" "application/json"
 check_eq "json: query, total, results with url/title/heading/snippet" \
-	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["results"][0]; print(d["query"], d["total"] > 0, sorted(k for k in r if k != "snippet_parts"), r["url"].startswith("/delivery/spam-folder/#"))' "$TMP/json.b" 2>&1)" \
-	"迷惑 True ['heading', 'snippet', 'title', 'url'] True"
+	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["results"][0]; print(d["query"], d["corrected"], d["total"] > 0, sorted(k for k in r if k != "snippet_parts"), r["url"], r["kind"], sorted(r["sections"][0]), r["sections"][0]["url"].startswith("/delivery/spam-folder/#"))' "$TMP/json.b" 2>&1)" \
+	"迷惑 None True ['heading', 'kind', 'sections', 'snippet', 'title', 'url'] /delivery/spam-folder/ article ['heading', 'snippet', 'snippet_parts', 'url'] True"
+
+# grouping: over every page of a few queries, no url twice, total the
+# distinct urls, at most 3 sections, each of its own article
+check_eq "json: one result per article, on every page" \
+	"$(python3 - "$base" <<'PY' 2>&1
+import json, sys, urllib.parse, urllib.request
+problems = []
+for q in ["メール", "設定", "エラー", "spf", "の", "迷惑"]:
+    seen, page, total = [], 1, None
+    while True:
+        url = "%s/search.json?q=%s&page=%d" % (sys.argv[1], urllib.parse.quote(q), page)
+        d = json.load(urllib.request.urlopen(url))
+        total = d["total"]
+        if not d["results"]:
+            break
+        for r in d["results"]:
+            if "#" in r["url"] or r["url"] in seen or len(r["sections"]) > 3:
+                problems.append((q, r["url"]))
+            for s in r["sections"]:
+                if not s["url"].startswith(r["url"] + "#") or not s["heading"]:
+                    problems.append((q, s["url"]))
+            seen.append(r["url"])
+        page += 1
+    if total != len(seen):
+        problems.append((q, total, len(seen)))
+print(problems or "ok")
+PY
+)" "ok"
+
+fetch corrected "$base/search.json?q=SFP"
+check_eq "json: a Latin typo is corrected, and says so" \
+	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["query"], d["corrected"], d["total"] > 0)' "$TMP/corrected.b" 2>&1)" \
+	"SFP SPF True"
+fetch exact "$base/search.json?q=SFP&exact=1"
+check_eq "json: exact=1 searches the words as typed" \
+	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["query"], d["corrected"])' "$TMP/exact.b" 2>&1)" \
+	"SFP None"
+fetch corrected_page "$base/search?q=SFP"
+check_contains "search: a corrected search says so" "$(cat "$TMP/corrected_page.b")" '」の検索結果を表示しています'
+check_contains "search: with a link to the words as typed" "$(cat "$TMP/corrected_page.b")" 'search?q=SFP&amp;exact=1'
+fetch bad_exact "$base/search?q=SFP&exact=2"
+check_eq "search: exact other than 1 is refused" "$code" 400
 
 # The build cache inside the output is not served.
 fetch cache --path-as-is "http://127.0.0.1:$port/.kbgen/cache"

@@ -113,6 +113,39 @@ check_contains "--json: snippet marks" \
 	"<mark>"
 check_contains "--json: written by base/json.h" "$json" '\u003cmark\u003e'
 check_contains "--json: url" "$json" '"url":"/deliverability/spf/"'
+check_contains "--json: corrected is null for words that match" "$json" '"corrected":null'
+
+# --- one result per article ------------------------------------------------
+check_eq "--json: no url twice, total = distinct urls, sections of their article" \
+	"$(for q in メール 設定 エラー spf の 迷惑 ル; do search --json --limit 1000 -- "$q"; done |
+	python3 -c '
+import json, sys
+problems = []
+for line in sys.stdin:
+    d = json.loads(line)
+    urls = [r["url"] for r in d["results"]]
+    if len(urls) != len(set(urls)) or d["total"] != len(urls):
+        problems.append((d["query"], d["total"], len(urls), len(set(urls))))
+    for r in d["results"]:
+        if "#" in r["url"] or r["kind"] not in ("article", "node") or len(r["sections"]) > 3:
+            problems.append((d["query"], r["url"]))
+        for sec in r["sections"]:
+            if not sec["url"].startswith(r["url"] + "#") or not sec["heading"] or sec["anchor"] == r["anchor"]:
+                problems.append((d["query"], sec["url"]))
+print(problems or "ok")' 2>&1)" ok
+check_eq "text: sections indented under their article" \
+	"$(search --limit 3 メール | grep -c '^    /')" \
+	"$(search --json --limit 3 メール | python3 -c 'import json,sys; print(sum(len(r["sections"]) for r in json.load(sys.stdin)["results"]))')"
+
+# --- Latin typos -------------------------------------------------------------
+check_eq "SFP: searched as SPF, in the JSON" \
+	"$(search --json --limit 1 SFP | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["query"], d["corrected"], d["results"][0]["url"])' 2>&1)" \
+	"SFP SPF /deliverability/spf/"
+check_eq "SFP: the first line says so" "$(search --limit 1 SFP | head -n 1)" \
+	'(showing results for "SPF")'
+check_eq "DKMI finds the DKIM guide first" "$(first_url DKMI)" /deliverability/dkim/
+search --exact SFP >/dev/null 2>&1
+check_eq "--exact SFP: no correction, no results (exit 1)" "$?" 1
 
 # --- the loadable extension in the stock shell ---------------------------
 if command -v sqlite3 >/dev/null 2>&1; then
