@@ -1,15 +1,20 @@
 /*
- * fuzz_query.c — libFuzzer harness for search_build_query, the only way a
- * visitor's text reaches FTS5. Every query it builds must be valid FTS5
- * syntax: it is run as a real MATCH against a small in-memory index with
- * the kb tokenizer, and an SQLite error aborts (a crash to libFuzzer). A
- * refusal must mean the text was over the length limit.
+ * fuzz_query.c — libFuzzer harness for the query builder, the only way a
+ * visitor's text reaches FTS5: each input is built both plain
+ * (search_build_query) and analysed (query_build with the index, whose
+ * rows went through the writer, so MeCab cuts the CJK runs and
+ * search_readings expands kana). Every query built must be valid FTS5
+ * syntax: it is run as a real MATCH against the small in-memory index
+ * with the kb tokenizer, and an SQLite error aborts (a crash to
+ * libFuzzer). A refusal must mean the text was over the length limit,
+ * and both builders must agree on it.
  */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "db/query.h"
 #include "db/search.h"
 #include "base/util.h"
 
@@ -26,6 +31,10 @@ static const struct search_row rows[] = {
 	 "v=spf1 include:_spf.example.com -all を設定します。"},
 	{"/c/", NULL, "node", "ＤＫＩＭ署名", NULL, NULL,
 	 "550 5.1.1 User unknown ｽﾊﾟﾑ AND OR NOT NEAR \"quoted\" *"},
+	{"/d/", NULL, "article", "配信エラーの原因", NULL, "エラー",
+	 "メールが届かない場合、配信エラーを確認します。宛先に届きません。"},
+	{"/e/", NULL, "node", "宛先不明で戻る", NULL, NULL,
+	 "送信したメールが相手に戻ります。迷惑な設定です。"},
 };
 
 static void close_db(void)
@@ -53,11 +62,31 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Runs query as a MATCH; an FTS5 error aborts. */
+static void check_match(const char *query, const char *builder)
+{
+	sqlite3_reset(statement);
+	if (sqlite3_bind_text(statement, 1, query, -1, SQLITE_TRANSIENT) !=
+		    SQLITE_OK ||
+	    sqlite3_step(statement) != SQLITE_ROW) {
+		fprintf(stderr, "fuzz_query: FTS5 refused the %s '%s': %s\n",
+			builder, query, sqlite3_errmsg(db));
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *query = NULL;
+	char *query = NULL, *analysed = NULL, *singles = NULL;
 	int rc = search_build_query((const char *)data, size, &query);
+	int analysed_rc = query_build(db, (const char *)data, size, &analysed,
+				      &singles);
 
+	if (rc != analysed_rc) {
+		fprintf(stderr, "fuzz_query: the builders disagree: %s, %s\n",
+			search_strerror(rc), search_strerror(analysed_rc));
+		abort();
+	}
 	if (rc == SEARCH_TOO_LONG) {
 		if (utf8_count((const char *)data, size) <=
 		    SEARCH_QUERY_MAX_CHARACTERS) {
@@ -70,16 +99,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_query: %s\n", search_strerror(rc));
 		abort();
 	}
-	if (query == NULL)
-		return 0;
-	sqlite3_reset(statement);
-	if (sqlite3_bind_text(statement, 1, query, -1, SQLITE_TRANSIENT) !=
-		    SQLITE_OK ||
-	    sqlite3_step(statement) != SQLITE_ROW) {
-		fprintf(stderr, "fuzz_query: FTS5 refused '%s': %s\n", query,
-			sqlite3_errmsg(db));
+	if ((analysed == NULL) != (singles == NULL)) {
+		fprintf(stderr, "fuzz_query: a query without singles\n");
 		abort();
 	}
+	if (query != NULL)
+		check_match(query, "plain query");
+	if (analysed != NULL)
+		check_match(analysed, "analysed query");
 	free(query);
+	free(analysed);
+	free(singles);
 	return 0;
 }
