@@ -35,6 +35,8 @@
  * characters (the cut tries every split: quadratic lookups). */
 #define SEGMENT_MAX_CHARACTERS 16
 #define SEGMENT_MIN_CHARACTERS 2
+/* Runs this short are not cut into one-kanji words (add_run_word). */
+#define SHORT_RUN_CHARACTERS 3
 /* How far apart a compound's words may be to count as near, in tokens. */
 #define NEAR_DISTANCE "8"
 
@@ -54,6 +56,10 @@ struct item {
 	struct group *groups;
 	size_t count, capacity;
 	struct alternative exact; /* a compound's whole run, or none */
+	/* a run with no content word (つある of 2つある: a counter, a verb
+	 * of no content): searched as written when the query is nothing
+	 * else, left out beside other words */
+	bool filler;
 };
 
 struct words {
@@ -155,6 +161,10 @@ out:
 struct surface_visit {
 	struct group *group;
 	bool stem; /* add the surface's stem: it is a verb or adjective */
+	/* a kana word's katakana form: surfaces that begin with it are
+	 * matched by that form's phrase already, and would only cost */
+	const char *typed;
+	size_t typed_length;
 };
 
 /* A surface is a word's base form (readings.h): a kanji word ending in
@@ -165,6 +175,9 @@ static void add_surface(void *context, const char *surface, size_t length)
 	struct surface_visit *visit = context;
 	size_t stem = analyze_stem_length(surface, length);
 
+	if (visit->typed != NULL && length >= visit->typed_length &&
+	    memcmp(surface, visit->typed, visit->typed_length) == 0)
+		return;
 	if (!visit->stem)
 		group_add(visit->group, surface, length);
 	if (stem > 0 && (visit->stem || (stem < length &&
@@ -179,7 +192,12 @@ static void add_readings(struct words *words, struct group *group,
 			 const char *katakana, size_t length, bool stem,
 			 bool open_end)
 {
-	struct surface_visit visit = {group, stem};
+	struct surface_visit visit = {group, stem, NULL, 0};
+
+	if (!stem) {
+		visit.typed = katakana;
+		visit.typed_length = length;
+	}
 
 	readings_lookup(words->db, katakana, length, false, READING_SURFACES,
 			add_surface, &visit);
@@ -188,20 +206,27 @@ static void add_readings(struct words *words, struct group *group,
 				PREFIX_SURFACES, add_surface, &visit);
 }
 
-/* A word in kana: the kanji words read so, then its katakana and
- * hiragana forms (えらー finds エラー). */
+/* A word in kana: the kanji words read so, then its katakana form
+ * (えらー finds エラー) and, typed in hiragana, as typed. A word typed
+ * in katakana gets no hiragana form: the text writes loanwords in
+ * katakana, and each alternative costs a lookup. */
 static void add_kana_word(struct words *words, struct item *item,
 			  const char *kana, size_t length, bool open_end)
 {
 	struct group *group = new_group(item);
 	struct buf katakana = {0}, hiragana = {0};
+	bool typed_in_katakana;
 
 	analyze_katakana(kana, length, &katakana);
-	analyze_hiragana(kana, length, &hiragana);
+	typed_in_katakana = katakana.length == length &&
+			    memcmp(katakana.data, kana, length) == 0;
 	add_readings(words, group, katakana.data, katakana.length, false,
 		     open_end);
 	group_add(group, katakana.data, katakana.length);
-	group_add(group, hiragana.data, hiragana.length);
+	if (!typed_in_katakana) {
+		analyze_hiragana(kana, length, &hiragana);
+		group_add(group, hiragana.data, hiragana.length);
+	}
 	buf_free(&katakana);
 	buf_free(&hiragana);
 }
@@ -212,7 +237,34 @@ struct run_analysis {
 	const char *run;
 	size_t run_length;
 	bool open_end;
+	bool unsplit; /* a one-character word came out: search the run whole */
 };
+
+/* Verbs that carry no content of their own (する of 設定する, いる of
+ * 届いている): requiring them would require the text's grammar, and
+ * their kana stems would be one-character prefixes matching everything. */
+static bool light_verb(const char *base, size_t length)
+{
+	static const char *const verbs[] = {
+		"する", "いる", "ある", "なる", "できる", "くる", "いく",
+		"おる", "れる", "られる", "せる", "させる", "もらう", "くれる",
+	};
+
+	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+		if (strlen(verbs[i]) == length &&
+		    memcmp(verbs[i], base, length) == 0)
+			return true;
+	return false;
+}
+
+/* Empties item: its groups go, its exact phrase stays. */
+static void item_clear_groups(struct item *item)
+{
+	for (size_t j = 0; j < item->count; j++)
+		for (size_t k = 0; k < item->groups[j].count; k++)
+			alternative_free(&item->groups[j].alternatives[k]);
+	item->count = 0;
+}
 
 /* A content word of a run: a noun as written (or, in kana, as
  * add_kana_word), a verb or adjective by its stem, so that every
@@ -226,6 +278,18 @@ static int add_run_word(void *context, const struct analyze_word *word)
 	size_t stem;
 
 	if (word->kind == ANALYZE_NOUN) {
+		/* A short run cut into one-kanji nouns (信状 as 信 + 状, 受信側
+		 * as 受信 + 側) is a fragment more often than words, and a
+		 * one-kanji word is a prefix of every bigram it starts, slow
+		 * and loose: such runs are searched as typed, as without
+		 * analysis. */
+		if (utf8_count(analysis->run, analysis->run_length) <=
+			    SHORT_RUN_CHARACTERS &&
+		    !analyze_is_kana(word->surface, word->surface_length) &&
+		    utf8_count(word->surface, word->surface_length) == 1) {
+			analysis->unsplit = true;
+			return 1;
+		}
 		if (analyze_is_kana(word->surface, word->surface_length))
 			add_kana_word(analysis->words, analysis->item,
 				      word->surface, word->surface_length,
@@ -235,6 +299,8 @@ static int add_run_word(void *context, const struct analyze_word *word)
 				  word->surface_length);
 		return 0;
 	}
+	if (light_verb(word->base, word->base_length))
+		return 0;
 	group = new_group(analysis->item);
 	stem = analyze_stem_length(word->base, word->base_length);
 	if (stem > 0) {
@@ -254,10 +320,13 @@ static int add_run_word(void *context, const struct analyze_word *word)
 }
 
 /* Cuts katakana into the fewest known readings of two characters or
- * more (ハイシンエラー → ハイシン エラー), each a kana word of item.
- * Returns false, adding nothing, when no cut into two or more exists. */
+ * more (ハイシンエラー → ハイシン エラー), each a kana word of item, taken
+ * from typed (the same kana as typed: hiragana and katakana letters are
+ * the same length in UTF-8). Returns false, adding nothing, when no cut
+ * into two or more exists. */
 static bool add_segments(struct words *words, struct item *item,
-			 const char *katakana, size_t length, bool open_end)
+			 const char *katakana, const char *typed, size_t length,
+			 bool open_end)
 {
 	size_t offsets[SEGMENT_MAX_CHARACTERS + 1], count = 0, at = 0;
 	size_t best[SEGMENT_MAX_CHARACTERS + 1], from[SEGMENT_MAX_CHARACTERS + 1];
@@ -291,7 +360,7 @@ static bool add_segments(struct words *words, struct item *item,
 		size_t end = cuts[i - 1];
 		size_t start = i < cut_count ? cuts[i] : 0;
 
-		add_kana_word(words, item, katakana + offsets[start],
+		add_kana_word(words, item, typed + offsets[start],
 			      offsets[end] - offsets[start],
 			      open_end && end == count);
 	}
@@ -306,7 +375,8 @@ static void add_run(struct words *words, const char *run, size_t length,
 		    const char *exact, bool open_end)
 {
 	struct item *item = new_item(words);
-	struct run_analysis analysis = {words, item, run, length, open_end};
+	struct run_analysis analysis = {words, item, run, length, open_end,
+					false};
 	struct buf katakana = {0};
 
 	item->exact.phrase = xstrdup(exact);
@@ -315,11 +385,23 @@ static void add_run(struct words *words, const char *run, size_t length,
 			add_kana_word(words, item, run, length, open_end);
 			goto out;
 		}
-		if (add_segments(words, item, katakana.data, katakana.length,
+		if (katakana.length == length &&
+		    add_segments(words, item, katakana.data, run, length,
 				 open_end))
 			goto out;
+		/* katakana is a loanword or a name: MeCab would cut what it
+		 * does not know into pieces (モーシ → モー + シ) */
+		if (katakana.length == length &&
+		    memcmp(katakana.data, run, length) == 0) {
+			add_kana_word(words, item, run, length, open_end);
+			goto out;
+		}
 	}
 	analyze_words(run, length, add_run_word, &analysis);
+	if (analysis.unsplit)
+		item_clear_groups(item);
+	else if (item->count == 0)
+		item->filler = true;
 	if (item->count == 0)
 		group_add(new_group(item), run, length);
 out:
@@ -531,7 +613,14 @@ static void write_item(struct words *words, struct item *item, bool compound)
 static void write_query(struct words *words)
 {
 	bool *compound = xcalloc(words->count + 1, sizeof *compound);
+	bool content = false;
 	size_t i, j, groups;
+
+	for (i = 0; i < words->count; i++)
+		content = content || !words->items[i].filler;
+	for (i = 0; content && i < words->count; i++)
+		if (words->items[i].filler)
+			item_clear_groups(&words->items[i]);
 
 	for (i = 0; i < words->count; i++)
 		for (j = 0; j < words->items[i].count; j++)
