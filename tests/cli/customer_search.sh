@@ -6,6 +6,7 @@
 . tests/lib.sh
 
 table=tests/search/customer-queries.tsv
+gaps=tests/search/known-gaps.tsv
 out="$TMP/out"
 db="$out/kb.db"
 # Leak checking stays on everywhere else; a leak scan at every one of the
@@ -79,17 +80,35 @@ search_json() {
 	fi
 }
 
+# gap QUERY — the reason known-gaps.tsv gives for QUERY, or nothing.
+gap() { awk -F'\t' -v q="$1" '!/^#/ && $1 == q { print $2; exit }' "$gaps"; }
+
 # --- each row: the expected article in the top 3 ------------------------
+# A row listed in known-gaps.tsv is a SKIP while it misses (with the
+# listed reason and what it got) and a FAIL once it passes, so that the
+# list only ever names what is still missing.
 while IFS=$'\t' read -r query url what; do
 	what="'$query' finds $url in the top 3 ($what)"
+	known=$(gap "$query")
 	search_json "$TMP/top3.json" 3 "$query"
 	if [ -e "$TMP/top3.json.error" ]; then
 		fail "$what" "$(cat "$TMP/top3.json.error")"
 		continue
 	fi
 	problem=$(judge top3 "$TMP/top3.json" "$url")
-	if [ -z "$problem" ]; then pass "$what"; else fail "$what" "$problem"; fi
+	if [ -n "$known" ] && [ -n "$problem" ]; then
+		skip "$what" "known gap: $known; $problem"
+	elif [ -n "$known" ]; then
+		fail "$what" "it passes now: delete its line from $gaps"
+	elif [ -z "$problem" ]; then
+		pass "$what"
+	else
+		fail "$what" "$problem"
+	fi
 done < <(rows)
+stale=$(grep -v -e '^#' -e '^[[:space:]]*$' "$gaps" | cut -f1 | while IFS= read -r q; do
+	rows | cut -f1 | grep -qxF -- "$q" || printf '%s ' "$q"; done)
+check_eq "every known gap is a row of the table" "$stale" ""
 
 # --- grouping: one result per article ------------------------------------
 limit=1000
