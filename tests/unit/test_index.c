@@ -239,6 +239,9 @@ static char *query_results(const char *path, const char *const *queries,
 					   : "");
 			if (ranks)
 				buf_printf(&out, " %.3f", results.items[i].rank);
+			for (size_t k = 0; k < results.items[i].section_count; k++)
+				buf_printf(&out, " +%s",
+					   results.items[i].sections[k].anchor);
 		}
 		buf_addc(&out, '\n');
 		search_results_free(&results);
@@ -342,8 +345,10 @@ static void test_incremental(void)
 	      "no build-only FTS5 setting is left in search_config");
 	free(dump);
 	results = results_of(clean);
-	CHECK(strstr(results, "zebra (0, 3):") != NULL,
-	      "the clean build answers queries");
+	CHECK(strstr(results, "zebra (0, 1): /kb/mail/b/#dkim") != NULL &&
+		      strstr(results, " +spf\n") != NULL,
+	      "the clean build answers queries: zebra is one article, its "
+	      "best section first, the other under it");
 	free(results);
 
 	CHECK(build_first(path), "a clean build of the first version");
@@ -487,7 +492,7 @@ static void test_duplicates(void)
 	free(messages);
 	diag_clear();
 	messages = results_of(path);
-	CHECK(strstr(messages, "zebra (0, 3):") != NULL,
+	CHECK(strstr(messages, "zebra (0, 1):") != NULL,
 	      "kb.db is as it was");
 	free(messages);
 	free(path);
@@ -661,6 +666,18 @@ static int writer_loop(const char *path, int rounds, int seconds)
 	return 0;
 }
 
+/* True when result shows b's DKIM section, as the best row or under it:
+ * only the second version of b has one. */
+static bool mentions_dkim(const struct search_result *result)
+{
+	if (result->anchor != NULL && strcmp(result->anchor, "dkim") == 0)
+		return true;
+	for (size_t k = 0; k < result->section_count; k++)
+		if (strcmp(result->sections[k].anchor, "dkim") == 0)
+			return true;
+	return false;
+}
+
 static void test_concurrent_reader(void)
 {
 	char *path = scratch_path("concurrent.db");
@@ -688,10 +705,11 @@ static void test_concurrent_reader(void)
 		queries++;
 		if (rc != SEARCH_OK)
 			errors++;
-		else if (results.total == 2 && results.count == 2)
-			seen2 = true;
-		else if (results.total == 3 && results.count == 3)
-			seen3 = true;
+		else if (results.total == 1 && results.count == 1 &&
+			 mentions_dkim(&results.items[0]))
+			seen3 = true; /* b's second version: intro, SPF, DKIM */
+		else if (results.total == 1 && results.count == 1)
+			seen2 = true; /* the first: intro and SPF */
 		else
 			odd++;
 		search_results_free(&results);
@@ -706,8 +724,8 @@ static void test_concurrent_reader(void)
 	      "the writer's updates all commit");
 	CHECK(queries >= 20, "the reader queried meanwhile");
 	CHECK_INT(errors, 0, "no query fails while the writer writes");
-	CHECK_INT(odd, 0, "every query sees one version: 2 or 3 rows, "
-		  "count and page agreeing");
+	CHECK_INT(odd, 0, "every query sees one version: 2 or 3 rows (one "
+		  "article with 1 or 2 sections), count and page agreeing");
 	CHECK(seen2 && seen3, "the reader sees both versions: updates show "
 	      "as they commit");
 	cgi_site_close(&site);
