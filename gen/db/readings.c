@@ -221,20 +221,22 @@ static void count_pairs(struct readings *readings, const char *pairs,
 
 enum run_character { RUN_OTHER, RUN_CORE, RUN_HIRAGANA };
 
-/* Kanji, katakana, ー and 々 make a run; hiragana may end one. */
-static enum run_character run_character(const char *text, size_t length,
-					size_t at, size_t *size)
+/* Kanji, katakana, ー and 々 make a run; hiragana may end one. The text
+ * is valid UTF-8 (every article is checked as it is read), so a character's
+ * size is its lead byte's: this runs over every character indexed. */
+static inline __attribute__((always_inline)) enum run_character
+run_character(const char *text, size_t length, size_t at, size_t *size)
 {
 	const unsigned char *s = (const unsigned char *)text + at;
 	uint32_t c;
 
-	*size = utf8_sequence(text + at, length - at);
-	if (*size != 3 && *size != 4) {
-		*size = *size ? *size : 1;
-		return RUN_OTHER;
+	if (s[0] < 0xE0 || s[0] >= 0xF0 || length - at < 3) {
+		*size = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : 4;
+		if (*size > length - at)
+			*size = length - at;
+		return RUN_OTHER; /* four bytes: rare kanji, not worth a reading */
 	}
-	if (*size == 4)
-		return RUN_OTHER; /* rare kanji: not worth a reading */
+	*size = 3;
 	c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
 	    (s[2] & 0x3F);
 	if (c >= 0x3041 && c <= 0x3096)
@@ -250,8 +252,16 @@ static void count_text(struct readings *readings, const char *text, int sign)
 	size_t length = strlen(text), at = 0;
 
 	while (at < length) {
-		size_t size, start = at, okurigana = 0;
-		enum run_character kind = run_character(text, length, at, &size);
+		size_t size, start, okurigana = 0;
+		enum run_character kind;
+
+		/* ASCII first, in a tight loop: most bytes of most text */
+		while (at < length && (unsigned char)text[at] < 0x80)
+			at++;
+		if (at == length)
+			break;
+		start = at;
+		kind = run_character(text, length, at, &size);
 
 		at += size;
 		if (kind != RUN_CORE)
