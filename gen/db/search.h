@@ -36,7 +36,10 @@
  * without the node weight.
  *
  * Queries: the user's text is split by the kb tokenizer and every term is
- * quoted, so nothing typed is FTS5 syntax (AND, OR, NOT, NEAR, column:,
+ * quoted (query.c); with kb.db's readings and MeCab's dictionary at hand,
+ * each CJK run is first cut into content words, each a group of
+ * alternatives: kana forms, the kanji words its reading names, a verb's
+ * stem (query_words.h); either way nothing typed is FTS5 syntax (AND, OR, NOT, NEAR, column:,
  * quotes, *, ^, parentheses are plain text or separators). Terms are ANDed;
  * tokens joined without spaces (a CJK run, 5.1.1, v=spf1, SPFレコード) form
  * one phrase, so 迷惑メール matches only that sequence. A lone CJK
