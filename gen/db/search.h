@@ -39,10 +39,12 @@
  * quoted (query.c); with kb.db's readings and MeCab's dictionary at hand,
  * each CJK run is first cut into content words, each a group of
  * alternatives: kana forms, the kanji words its reading names, a verb's
- * stem (query_words.h); either way nothing typed is FTS5 syntax (AND, OR, NOT, NEAR, column:,
- * quotes, *, ^, parentheses are plain text or separators). Terms are ANDed;
- * tokens joined without spaces (a CJK run, 5.1.1, v=spf1, SPFレコード) form
- * one phrase, so 迷惑メール matches only that sequence. A lone CJK
+ * stem; a run of several words matches as the exact phrase, the words
+ * near each other, or all of them (query_words.h). Either way nothing
+ * typed is FTS5 syntax (AND, OR, NOT, NEAR, column:, quotes, *, ^,
+ * parentheses are plain text or separators). Terms are ANDed; without
+ * analysis, tokens joined without spaces (a CJK run, 5.1.1, v=spf1,
+ * SPFレコード) form one phrase. A lone CJK
  * character is a prefix (迷 finds 迷惑), and so is the last word when
  * nothing follows it in the text (spf → "spf"*). Queries longer than
  * SEARCH_QUERY_MAX_CHARACTERS code points are refused with
