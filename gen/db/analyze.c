@@ -264,10 +264,54 @@ static void word_from_node(const mecab_node_t *node, const char *text,
 	}
 }
 
+/* True when node is a prefix (接頭詞: 再 of 再配信, 未 of 未設定) written
+ * right before the noun that follows it. */
+static bool prefixes_noun(const mecab_node_t *node)
+{
+	const mecab_node_t *next = node->next;
+	size_t length = 0, next_length = 0;
+	const char *pos = feature_field(node->feature, 0, &length);
+	const char *next_pos;
+
+	if (next == NULL || next->stat != MECAB_NOR_NODE || node->length == 0 ||
+	    next->surface != node->surface + node->length)
+		return false;
+	next_pos = feature_field(next->feature, 0, &next_length);
+	return field_is(pos, length, "接頭詞") &&
+	       field_is(next_pos, next_length, "名詞");
+}
+
+/* A prefix and its noun as one noun (再配信, read サイハイシン): the
+ * prefix changes the word's meaning, and its reading is the word's. */
+static void word_with_prefix(const mecab_node_t *prefix, const char *text,
+			     struct analyze_word *word, struct buf *reading)
+{
+	size_t length = 0;
+	const char *prefix_reading = feature_field(prefix->feature, 7, &length);
+
+	buf_reset(reading);
+	if (prefix_reading != NULL && !field_is(prefix_reading, length, "*") &&
+	    word->reading_length > 0) {
+		buf_add(reading, prefix_reading, length);
+		buf_add(reading, word->reading, word->reading_length);
+		word->reading = buf_cstr(reading);
+		word->reading_length = reading->length;
+	} else {
+		word->reading = "";
+		word->reading_length = 0;
+	}
+	word->surface = prefix->surface;
+	word->surface_length += prefix->length;
+	word->start = (size_t)(prefix->surface - text);
+	word->base = word->surface;
+	word->base_length = word->surface_length;
+}
+
 int analyze_words(const char *text, size_t length, analyze_callback callback,
 		  void *context)
 {
-	const mecab_node_t *node;
+	const mecab_node_t *node, *prefix = NULL;
+	struct buf reading = {0};
 	int rc = 0;
 
 	if (analyze_open() != 0)
@@ -278,12 +322,25 @@ int analyze_words(const char *text, size_t length, analyze_callback callback,
 		struct analyze_word word;
 
 		if (node->stat == MECAB_BOS_NODE || node->stat == MECAB_EOS_NODE ||
-		    node->length == 0 ||
-		    !content_kind(node->feature, &word.kind))
+		    node->length == 0) {
+			prefix = NULL;
 			continue;
+		}
+		if (prefixes_noun(node)) {
+			prefix = node;
+			continue;
+		}
+		if (!content_kind(node->feature, &word.kind)) {
+			prefix = NULL;
+			continue;
+		}
 		word_from_node(node, text, &word);
+		if (prefix != NULL && word.kind == ANALYZE_NOUN)
+			word_with_prefix(prefix, text, &word, &reading);
+		prefix = NULL;
 		rc = callback(context, &word);
 	}
 	pthread_mutex_unlock(&parse_lock);
+	buf_free(&reading);
 	return rc;
 }

@@ -216,6 +216,11 @@ struct exact_case {
 };
 
 static const struct exact_case exact_cases[] = {
+	{"再配信", "\"再配 配信\"",
+	 "a prefix stays with its noun: 再配信 is not 配信"},
+	{"未設定の", "(\"未設 設定\" OR \"未設 設定 定の\")",
+	 "so does 未 of 未設定; の is dropped (the run as typed stays an "
+	 "alternative)"},
 	{"めいわく", "(\"迷惑\" OR \"メイ イワ ワク\" OR \"めい いわ わく\")",
 	 "a hiragana reading finds its kanji word"},
 	{"メイワク", "(\"迷惑\" OR \"メイ イワ ワク\")",
