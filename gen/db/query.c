@@ -1,6 +1,6 @@
 /*
  * query.c — the user's text made into an FTS5 MATCH expression (see
- * search.h, "Queries"), and the phrases' one-character terms kb_snippet
+ * search.h, "Queries"), and the phrases' one-character terms snippet_mark
  * needs to mark them.
  */
 #include "db/query.h"
@@ -17,7 +17,7 @@
 struct query_builder {
 	struct buf query;
 	/* per phrase, its one-character prefix term or nothing, separated
-	 * by US (0x1F): what kb_snippet needs to mark such terms exactly */
+	 * by US (0x1F): what snippet_mark needs to mark such terms exactly */
 	struct buf singles;
 	size_t phrases;
 	size_t prefixes;	/* phrases that end in '*' */

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
-/* search_build_query, also giving in *singles what kb_snippet needs to
+/* search_build_query, also giving in *singles what snippet_mark needs to
  * mark one-character prefix terms exactly: per phrase of the expression,
  * in order, its one-character prefix term or nothing, separated by US
  * (0x1F). With db (kb.db, for its readings) and MeCab's dictionary, a

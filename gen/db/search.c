@@ -30,15 +30,11 @@ static const char hits_sql[] =
 static const char row_url_sql[] = "SELECT url FROM search WHERE rowid = ?1";
 static const char all_urls_sql[] = "SELECT url, id FROM search_rows";
 
-/* The columns and snippets of the rows shown, read for them alone:
- * evaluating them for every match would read every matching row's text.
- * The rowids follow as a list of integers written here, kept from FTS5
- * by the unary plus: given them, it would run the query once per rowid,
- * and a prefix query's expansion is the costly part. */
+/* A row shown, read by its rowid: FTS5 looks it up directly, where a
+ * MATCH limited to the rows shown would still walk every matching row
+ * (the rowids of one page lie all over the table). */
 static const char details_sql[] =
-	"SELECT rowid, anchor, title, heading, kb_snippet(search, ?2, ?3) "
-	"FROM search WHERE search MATCH ?1 AND rowid BETWEEN ?4 AND ?5 "
-	"AND +rowid IN (";
+	"SELECT anchor, title, heading, body FROM search WHERE rowid = ?1";
 
 /* Matches up to this many rows read their urls one by one (a row's url
  * lies past its text); more read all of search_rows at once. */
@@ -80,14 +76,11 @@ int search_register(sqlite3 *db)
 		return SEARCH_NO_FTS5;
 	if (kb_tokenizer_register_api(api) != SQLITE_OK)
 		return SEARCH_DATABASE;
-	if (api->xCreateFunction(api, "kb_snippet", NULL, snippet_kb_snippet,
-				 NULL) != SQLITE_OK)
-		return SEARCH_DATABASE;
 	return SEARCH_OK;
 }
 
 /* Prepares sql; when that fails because this connection lacks the kb
- * tokenizer or kb_snippet, registers them and tries once more. */
+ * tokenizer, registers it and tries once more. */
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **statement)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, statement, NULL) == SQLITE_OK)
@@ -359,66 +352,52 @@ static struct detail *find_detail(struct detail *details, size_t count,
 	return bsearch(&key, details, count, sizeof *details, compare_details);
 }
 
-/* "... rowid IN (id, id, ...)" for the rows of details. Caller frees. */
-static char *details_query(const struct detail *details, size_t count)
+/* Reads the row statement stands on into detail: its columns, and the
+ * snippet of its body (of its title when the body is empty). */
+static void read_detail(sqlite3_stmt *statement,
+			const struct snippet_query *marks,
+			struct detail *detail)
 {
-	struct buf sql = {0};
-
-	buf_adds(&sql, details_sql);
-	for (size_t i = 0; i < count; i++)
-		buf_printf(&sql, "%s%lld", i > 0 ? "," : "",
-			   (long long)details[i].id);
-	buf_adds(&sql, ")");
-	return buf_detach(&sql);
-}
-
-static void read_detail(sqlite3_stmt *statement, struct detail *detail)
-{
-	const unsigned char *snippet = sqlite3_column_text(statement, 4);
+	int column = sqlite3_column_bytes(statement, 3) > 0 ? 3 : 1;
+	const unsigned char *text = sqlite3_column_text(statement, column);
+	char *marked = snippet_mark(
+		marks, text ? (const char *)text : "",
+		text ? (size_t)sqlite3_column_bytes(statement, column) : 0,
+		SEARCH_SNIPPET_CHARACTERS);
 
 	detail->read = true;
-	detail->section.anchor = column_copy(statement, 1);
-	detail->title = column_copy(statement, 2);
-	detail->section.heading = column_copy(statement, 3);
-	snippet_read(snippet ? (const char *)snippet : "",
-		     snippet ? (size_t)sqlite3_column_bytes(statement, 4) : 0,
-		     &detail->section.snippet);
+	detail->section.anchor = column_copy(statement, 0);
+	detail->title = column_copy(statement, 1);
+	detail->section.heading = column_copy(statement, 2);
+	snippet_read(marked, strlen(marked), &detail->section.snippet);
+	free(marked);
 }
 
-/* Reads the columns and snippets of details (sorted by rowid, at least
- * one). */
+/* Reads the columns and snippets of details, one lookup each. */
 static int read_details(sqlite3 *db, const char *query, const char *singles,
 			struct detail *details, size_t count)
 {
-	char *sql = details_query(details, count);
+	struct snippet_query *marks = snippet_query_new(query, singles);
 	sqlite3_stmt *statement = NULL;
-	int rc = prepare(db, sql, &statement), step;
+	int rc = prepare(db, details_sql, &statement);
 
-	if (rc != SEARCH_OK)
-		goto out;
-	rc = SEARCH_DATABASE;
-	if (sqlite3_bind_text(statement, 1, query, -1, SQLITE_STATIC) !=
-		    SQLITE_OK ||
-	    sqlite3_bind_int(statement, 2, SEARCH_SNIPPET_CHARACTERS) !=
-		    SQLITE_OK ||
-	    sqlite3_bind_text(statement, 3, singles, -1, SQLITE_STATIC) !=
-		    SQLITE_OK ||
-	    sqlite3_bind_int64(statement, 4, details[0].id) != SQLITE_OK ||
-	    sqlite3_bind_int64(statement, 5, details[count - 1].id) !=
-		    SQLITE_OK)
-		goto out;
-	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-		struct detail *detail = find_detail(
-			details, count, sqlite3_column_int64(statement, 0));
+	for (size_t i = 0; rc == SEARCH_OK && i < count; i++) {
+		int step;
 
-		if (detail != NULL && !detail->read)
-			read_detail(statement, detail);
+		if (sqlite3_bind_int64(statement, 1, details[i].id) !=
+		    SQLITE_OK) {
+			rc = SEARCH_DATABASE;
+			break;
+		}
+		step = sqlite3_step(statement);
+		if (step == SQLITE_ROW)
+			read_detail(statement, marks, &details[i]);
+		else if (step != SQLITE_DONE)
+			rc = SEARCH_DATABASE;
+		sqlite3_reset(statement);
 	}
-	if (step == SQLITE_DONE)
-		rc = SEARCH_OK;
-out:
 	sqlite3_finalize(statement);
-	free(sql);
+	snippet_query_free(marks);
 	return rc;
 }
 

@@ -65,9 +65,12 @@
  * text with the byte ranges of each matched run of characters. Nothing
  * here escapes: each output escapes the text once, its own way (kb.cgi's
  * page as DOM text nodes and <mark> elements, JSON through base/json.h).
- * They come from the auxiliary function kb_snippet (snippet.h), which
- * finds the matches by token offsets (merging the overlapping ranges of
- * CJK bigrams, which the built-in snippet() cannot do).
+ * The rows shown are read by rowid and their phrases found by matching
+ * the expression's phrases against the text's tokens (snippet.h): a MATCH
+ * limited to a page's rows would walk every matching row. Every
+ * occurrence of a phrase is marked, by its original bytes, the
+ * overlapping ranges of CJK bigrams merged (which the built-in snippet()
+ * cannot do).
  */
 #ifndef KB_SEARCH_H
 #define KB_SEARCH_H
@@ -123,10 +126,10 @@ enum search_status {
 /* A short English message for a search_status; static, never NULL. */
 const char *search_strerror(int code);
 
-/* Registers the kb tokenizer and the kb_snippet function with db. Needed
+/* Registers the kb tokenizer with db. Needed
  * once per connection before the search table is used; search_schema_create
  * does it, and search_run does it by itself when a query first fails for
- * lack of them. Returns a search_status. */
+ * lack of it. Returns a search_status. */
 int search_register(sqlite3 *db);
 
 /* Registers (as search_register) and creates the search, search_rows and

@@ -1,7 +1,8 @@
 /*
- * snippet.c — kb_snippet, the FTS5 auxiliary function that cuts a window
- * of a matched row and marks what matched, and the turning of its marked
- * text into the snippet a search result carries (see snippet.h).
+ * snippet.c — the window of a result's text with what matched marked,
+ * found by matching the expression's phrases against the text's tokens
+ * (no MATCH statement per row), and the turning of that marked text into
+ * the snippet a search result carries (see snippet.h).
  */
 #include "db/snippet.h"
 
@@ -14,9 +15,7 @@
 #include "db/tokenizer.h"
 #include "base/util.h"
 
-enum search_column { COLUMN_TITLE, COLUMN_HEADING, COLUMN_TAGS, COLUMN_BODY };
-
-/* Marks placed by kb_snippet around matched text; any such bytes in the
+/* Marks placed by snippet_mark around matched text; any such bytes in the
  * text itself become spaces as the snippet is copied. */
 #define MARK_OPEN '\x02'
 #define MARK_CLOSE '\x03'
@@ -154,27 +153,6 @@ static void add_single(const struct positions *positions, size_t index,
 		ranges_add(out, at->last_start, at->last_end);
 }
 
-/* The phrases' one-character prefix terms: `singles` holds one entry per
- * phrase, separated by US (0x1F), each empty or the character. */
-static void single_of_phrase(const char *singles, int phrase,
-			     const char **text, size_t *length)
-{
-	const char *end;
-
-	*text = NULL;
-	*length = 0;
-	for (; singles != NULL && phrase > 0; phrase--) {
-		singles = strchr(singles, '\x1F');
-		if (singles != NULL)
-			singles++;
-	}
-	if (singles == NULL)
-		return;
-	end = strchr(singles, '\x1F');
-	*text = singles;
-	*length = end ? (size_t)(end - singles) : strlen(singles);
-}
-
 /* Adds the byte range matched by one phrase instance covering positions
  * first..last. */
 static void add_instance(const struct positions *positions, size_t first,
@@ -192,56 +170,186 @@ static void add_instance(const struct positions *positions, size_t first,
 	add_single(positions, last, single, single_length, out);
 }
 
-/* The byte ranges of the current row's phrase matches in column. */
-static int match_ranges(const Fts5ExtensionApi *api, Fts5Context *fts,
-			int column, const char *text, int length,
-			const char *singles, struct ranges *out)
+/* One phrase of the expression: its terms as FTS5 reads them (the kb
+ * tokenizer in query mode over the quoted text), each NUL-terminated in
+ * the query's texts. */
+struct snippet_phrase {
+	size_t first, count; /* in snippet_query.terms */
+	bool prefix;         /* the last term is a prefix */
+	const char *single;  /* the one-character prefix term, or NULL */
+	size_t single_length;
+};
+
+struct snippet_query {
+	struct snippet_phrase *phrases;
+	size_t phrase_count, phrase_capacity;
+	size_t *terms;        /* offsets in texts */
+	size_t term_count, term_capacity;
+	struct buf texts;
+	char *singles;
+};
+
+static int collect_term(void *context, const struct kb_token *token)
+{
+	struct snippet_query *query = context;
+
+	/* a colocated term would be an alternative at the same place;
+	 * query mode never makes one */
+	if (token->flags & KB_TOKEN_COLOCATED)
+		return 0;
+	query->terms = xgrow(query->terms, &query->term_capacity,
+			     query->term_count + 1, sizeof *query->terms);
+	query->terms[query->term_count++] = query->texts.length;
+	buf_add(&query->texts, token->text, token->length);
+	buf_addc(&query->texts, '\0');
+	return 0;
+}
+
+/* The singles entry of phrase number index: one per phrase, separated by
+ * US (0x1F), each empty or the character. */
+static void single_of_phrase(const char *singles, size_t index,
+			     const char **text, size_t *length)
+{
+	const char *end;
+
+	*text = NULL;
+	*length = 0;
+	for (; singles != NULL && index > 0; index--) {
+		singles = strchr(singles, '\x1F');
+		if (singles != NULL)
+			singles++;
+	}
+	if (singles == NULL)
+		return;
+	end = strchr(singles, '\x1F');
+	*text = singles;
+	*length = end ? (size_t)(end - singles) : strlen(singles);
+}
+
+/* Adds the phrase quoted in text[0..length) (its "" unescaped). */
+static void add_phrase(struct snippet_query *query, const char *text,
+		       size_t length, bool prefix)
+{
+	struct buf unquoted = {0};
+	struct snippet_phrase *phrase;
+
+	for (size_t i = 0; i < length; i++) {
+		buf_addc(&unquoted, text[i]);
+		if (text[i] == '"')
+			i++;
+	}
+	query->phrases = xgrow(query->phrases, &query->phrase_capacity,
+			       query->phrase_count + 1,
+			       sizeof *query->phrases);
+	phrase = &query->phrases[query->phrase_count];
+	memset(phrase, 0, sizeof *phrase);
+	phrase->first = query->term_count;
+	phrase->prefix = prefix;
+	kb_tokenize(buf_cstr(&unquoted), unquoted.length, KB_TOKENIZE_QUERY,
+		    collect_term, query);
+	phrase->count = query->term_count - phrase->first;
+	single_of_phrase(query->singles, query->phrase_count, &phrase->single,
+			 &phrase->single_length);
+	if (!prefix)
+		phrase->single_length = 0;
+	query->phrase_count++;
+	buf_free(&unquoted);
+}
+
+struct snippet_query *snippet_query_new(const char *fts_query,
+					const char *singles)
+{
+	struct snippet_query *query = xcalloc(1, sizeof *query);
+	const char *at = fts_query ? fts_query : "";
+
+	query->singles = xstrdup(singles ? singles : "");
+	while ((at = strchr(at, '"')) != NULL) {
+		const char *open = ++at;
+
+		/* a quote inside a phrase is written twice */
+		while (*at != '\0' && !(at[0] == '"' && at[1] != '"'))
+			at += at[0] == '"' ? 2 : 1;
+		add_phrase(query, open, (size_t)(at - open), at[0] == '"' &&
+			   at[1] == '*');
+		if (*at == '\0')
+			break;
+		at++;
+	}
+	return query;
+}
+
+void snippet_query_free(struct snippet_query *query)
+{
+	if (query == NULL)
+		return;
+	free(query->phrases);
+	free(query->terms);
+	buf_free(&query->texts);
+	free(query->singles);
+	free(query);
+}
+
+/* Whether the term matches position at: its token, or the run's last
+ * character colocated there; as a prefix, their beginnings. */
+static bool term_matches(const struct positions *positions,
+			 const struct position *at, const char *term,
+			 bool prefix)
+{
+	size_t length = strlen(term);
+
+	if (prefix)
+		return text_starts_with(positions, at->text, at->length, term,
+					length) ||
+		       (at->has_last &&
+			text_starts_with(positions, at->last_text,
+					 at->last_length, term, length));
+	return (at->length == length &&
+		memcmp(positions->texts.data + at->text, term, length) == 0) ||
+	       (at->has_last && at->last_length == length &&
+		memcmp(positions->texts.data + at->last_text, term, length) ==
+			0);
+}
+
+static bool phrase_at(const struct snippet_query *query,
+		      const struct snippet_phrase *phrase,
+		      const struct positions *positions, size_t start)
+{
+	for (size_t j = 0; j < phrase->count; j++) {
+		const char *term =
+			query->texts.data + query->terms[phrase->first + j];
+
+		if (!term_matches(positions, &positions->items[start + j],
+				  term,
+				  phrase->prefix && j + 1 == phrase->count))
+			return false;
+	}
+	return true;
+}
+
+/* The byte ranges of every occurrence of the query's phrases in text. */
+static void match_ranges(const struct snippet_query *query, const char *text,
+			 size_t length, struct ranges *out)
 {
 	struct positions positions = {0};
-	int count = 0, i, rc;
 
-	kb_tokenize(text, (size_t)length, KB_TOKENIZE_DOCUMENT,
-		    collect_position, &positions);
-	rc = api->xInstCount(fts, &count);
-	for (i = 0; rc == SQLITE_OK && i < count; i++) {
-		int phrase, instance_column, offset, last;
-		const char *single;
-		size_t single_length;
+	kb_tokenize(text, length, KB_TOKENIZE_DOCUMENT, collect_position,
+		    &positions);
+	for (size_t p = 0; p < query->phrase_count; p++) {
+		const struct snippet_phrase *phrase = &query->phrases[p];
 
-		rc = api->xInst(fts, i, &phrase, &instance_column, &offset);
-		if (rc != SQLITE_OK || instance_column != column)
+		if (phrase->count == 0 || phrase->count > positions.count)
 			continue;
-		last = offset + api->xPhraseSize(fts, phrase) - 1;
-		if (offset < 0 || last < offset ||
-		    (size_t)last >= positions.count)
-			continue;
-		single_of_phrase(singles, phrase, &single, &single_length);
-		add_instance(&positions, (size_t)offset, (size_t)last, single,
-			     single_length, out);
+		for (size_t start = 0;
+		     start + phrase->count <= positions.count; start++)
+			if (phrase_at(query, phrase, &positions, start))
+				add_instance(&positions, start,
+					     start + phrase->count - 1,
+					     phrase->single,
+					     phrase->single_length, out);
 	}
 	ranges_merge(out);
 	free(positions.items);
 	buf_free(&positions.texts);
-	return rc;
-}
-
-/* The body when it has text (a title-only match still shows where the
- * section begins), else the first column that matched. */
-static int snippet_column(const Fts5ExtensionApi *api, Fts5Context *fts,
-			  int *column)
-{
-	const char *text;
-	int length = 0, count = 0, phrase, offset, rc;
-
-	rc = api->xColumnText(fts, COLUMN_BODY, &text, &length);
-	*column = COLUMN_BODY;
-	if (rc != SQLITE_OK || length > 0)
-		return rc;
-	*column = COLUMN_TITLE;
-	rc = api->xInstCount(fts, &count);
-	if (rc == SQLITE_OK && count > 0)
-		rc = api->xInst(fts, 0, &phrase, column, &offset);
-	return rc;
 }
 
 static bool is_continuation(char byte)
@@ -351,39 +459,20 @@ static void build_snippet(struct buf *out, const char *text, size_t length,
 		buf_adds(out, "…");
 }
 
-void snippet_kb_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
-		       sqlite3_context *context, int argument_count,
-		       sqlite3_value **arguments)
+char *snippet_mark(const struct snippet_query *query, const char *text,
+		   size_t length, size_t width)
 {
 	struct ranges ranges = {0};
 	struct buf snippet = {0};
-	const char *text = NULL, *singles = NULL;
-	int column, length = 0, width = SEARCH_SNIPPET_CHARACTERS, rc;
 
-	if (argument_count > 0)
-		width = sqlite3_value_int(arguments[0]);
-	if (argument_count > 1)
-		singles = (const char *)sqlite3_value_text(arguments[1]);
 	if (width < 8 || width > 4096)
 		width = SEARCH_SNIPPET_CHARACTERS;
-	rc = snippet_column(api, fts, &column);
-	if (rc == SQLITE_OK)
-		rc = api->xColumnText(fts, column, &text, &length);
-	if (rc == SQLITE_OK && length > 0)
-		rc = match_ranges(api, fts, column, text, length, singles,
-				  &ranges);
-	if (rc != SQLITE_OK) {
-		sqlite3_result_error_code(context, rc);
-		goto out;
+	if (length > 0) {
+		match_ranges(query, text, length, &ranges);
+		build_snippet(&snippet, text, length, &ranges, width);
 	}
-	if (length > 0)
-		build_snippet(&snippet, text, (size_t)length, &ranges,
-			      (size_t)width);
-	sqlite3_result_text(context, buf_cstr(&snippet), (int)snippet.length,
-			    SQLITE_TRANSIENT);
-out:
 	free(ranges.items);
-	buf_free(&snippet);
+	return snippet.data != NULL ? buf_detach(&snippet) : xstrdup("");
 }
 
 /* Appends the highlight start..end to out, unless it is empty. */

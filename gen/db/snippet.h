@@ -1,27 +1,39 @@
 /*
- * snippet.h — inside db: kb_snippet, the FTS5 auxiliary function that
- * makes a result's snippet (see search.h, "Snippets"), and the reading of
- * what it returns.
+ * snippet.h — inside db: a result's snippet (see search.h, "Snippets"):
+ * the query's phrases marked in the row's text, and the reading of that
+ * marked text.
  */
 #ifndef KB_SNIPPET_H
 #define KB_SNIPPET_H
 
 #include <stddef.h>
-#include <sqlite3.h>
 
 #include "db/search.h"
 
-/* kb_snippet(search [, characters [, singles]]), registered with FTS5 by
- * search_register: about `characters` characters of the row's body (or
- * of the column that matched, when the body is empty), control
- * characters as spaces, each matched run between the bytes 0x02 and
- * 0x03. singles is query_build's, to mark one-character prefix terms
- * exactly. The result is SQLite's. */
-void snippet_kb_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
-			sqlite3_context *context, int argument_count,
-			sqlite3_value **arguments);
+/* The phrases of an FTS5 expression query_build wrote, read for marking
+ * them in a row's text. */
+struct snippet_query;
 
-/* Reads length bytes of kb_snippet's result into *out: the text without
+/* Reads the quoted phrases of fts_query (and their '*'), each tokenized
+ * as FTS5 tokenizes it, with singles (query_build's: per phrase, its
+ * one-character prefix term or nothing, separated by US) to mark such
+ * terms exactly. Never fails; the caller frees the result with
+ * snippet_query_free. */
+struct snippet_query *snippet_query_new(const char *fts_query,
+					const char *singles);
+
+/* Frees query; NULL is allowed. */
+void snippet_query_free(struct snippet_query *query);
+
+/* About width characters of text (8 to 4096, else
+ * SEARCH_SNIPPET_CHARACTERS), the window holding the most matches,
+ * control characters as spaces, each run where a phrase of query occurs
+ * between the bytes 0x02 and 0x03: every occurrence, whichever part of
+ * the expression made the row match. The caller frees the result. */
+char *snippet_mark(const struct snippet_query *query, const char *text,
+		   size_t length, size_t width);
+
+/* Reads length bytes of snippet_mark's result into *out: the text without
  * the markers, bytes that are not UTF-8 replaced by U+FFFD, and each
  * marked run a highlight (by its offsets in that text). The caller owns
  * *out (search_result_clear frees it with its result). */

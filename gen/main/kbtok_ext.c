@@ -12,7 +12,7 @@
  * function, so the host's SQLite is the only one involved. The shell's
  * built-in highlight() and snippet() work, but may garble a match that
  * starts right after another one ends on overlapping CJK bigrams; kbgen and
- * the CGI use their own kb_snippet instead.
+ * the CGI mark matches their own way (db/snippet.h).
  */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1

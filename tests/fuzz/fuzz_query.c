@@ -13,8 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "db/query.h"
+#include "db/snippet.h"
 #include "db/search.h"
 #include "base/util.h"
 
@@ -75,6 +77,33 @@ static void check_match(const char *query, const char *builder)
 	}
 }
 
+/* Marks expression's phrases in text; the snippet read back must keep
+ * its highlights inside its text, in order. */
+static void check_marks(const char *expression, const char *singles,
+			const char *text, size_t length)
+{
+	struct snippet_query *marks = snippet_query_new(expression, singles);
+	char *marked = snippet_mark(marks, text, length,
+				    SEARCH_SNIPPET_CHARACTERS);
+	struct search_snippet snippet;
+	size_t at = 0;
+
+	snippet_read(marked, strlen(marked), &snippet);
+	for (size_t i = 0; i < snippet.highlight_count; i++) {
+		if (snippet.highlights[i].start < at ||
+		    snippet.highlights[i].end <= snippet.highlights[i].start ||
+		    snippet.highlights[i].end > snippet.length) {
+			fprintf(stderr, "fuzz_query: a highlight out of place\n");
+			abort();
+		}
+		at = snippet.highlights[i].end;
+	}
+	free(snippet.text);
+	free(snippet.highlights);
+	free(marked);
+	snippet_query_free(marks);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *query = NULL, *analysed = NULL, *singles = NULL;
@@ -107,6 +136,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_match(query, "plain query");
 	if (analysed != NULL)
 		check_match(analysed, "analysed query");
+	for (size_t i = 0; analysed != NULL && i < sizeof rows / sizeof *rows;
+	     i++)
+		check_marks(analysed, singles, rows[i].body,
+			    strlen(rows[i].body));
+	{
+		/* the input as an expression, and as the text marked */
+		char *text = xstrndup((const char *)data, size);
+
+		check_marks(text, NULL, rows[0].body, strlen(rows[0].body));
+		if (analysed != NULL)
+			check_marks(analysed, singles, text, strlen(text));
+		free(text);
+	}
 	free(query);
 	free(analysed);
 	free(singles);
