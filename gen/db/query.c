@@ -117,14 +117,31 @@ static int add_query_token(void *context, const struct kb_token *token)
 int query_build(sqlite3 *db, const char *user_text, size_t length,
 		char **fts_query, char **singles)
 {
+	return query_build_tiers(db, user_text, length, fts_query, singles,
+				 NULL);
+}
+
+void query_tiers_free(struct query_tiers *tiers)
+{
+	free(tiers->exact);
+	free(tiers->loose);
+	memset(tiers, 0, sizeof *tiers);
+}
+
+int query_build_tiers(sqlite3 *db, const char *user_text, size_t length,
+		      char **fts_query, char **singles,
+		      struct query_tiers *tiers)
+{
 	struct query_builder builder = {0};
 
 	*fts_query = NULL;
 	*singles = NULL;
+	if (tiers != NULL)
+		memset(tiers, 0, sizeof *tiers);
 	if (utf8_count(user_text, length) > SEARCH_QUERY_MAX_CHARACTERS)
 		return SEARCH_TOO_LONG;
-	if (db != NULL &&
-	    query_words_build(db, user_text, length, fts_query, singles))
+	if (db != NULL && query_words_build(db, user_text, length, fts_query,
+					    singles, tiers))
 		return SEARCH_OK;
 	kb_tokenize(user_text, length, KB_TOKENIZE_QUERY, add_query_token,
 		    &builder);

@@ -20,4 +20,23 @@
 int query_build(sqlite3 *db, const char *user_text, size_t length,
 		char **fts_query, char **singles);
 
+/* The tiers of an analysed expression with a CJK run of several content
+ * words (a compound) or of one word with other forms: the same
+ * expression with each such run written as its exact phrase alone, and
+ * with each compound written as its words ANDed alone. exact matches a
+ * subset of the expression's rows; loose matches the same rows, cheaper.
+ * Both NULL when the expression has no such run. */
+struct query_tiers {
+	char *exact, *loose;
+};
+
+/* query_build, also giving the expression's tiers in *tiers (the
+ * caller's to free with query_tiers_free, whatever the result). */
+int query_build_tiers(sqlite3 *db, const char *user_text, size_t length,
+		      char **fts_query, char **singles,
+		      struct query_tiers *tiers);
+
+/* Frees the tiers' expressions and clears them. */
+void query_tiers_free(struct query_tiers *tiers);
+
 #endif

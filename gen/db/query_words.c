@@ -6,8 +6,10 @@
  * (a OR b OR c), or, for a CJK run of several content words (迷惑メール
  * に入る), a compound: (exact OR NEAR(w1 w2 …) OR (g1 g2 …)). The three
  * parts match the same rows (each word is in the run), but bm25 sums
- * the hits of every phrase that matched, so rows with the exact run
- * rank first, rows with the words close together next, then the rest.
+ * the hits of every phrase that matched, so rows with the words close
+ * together rank above the rest. The rows with the run as typed rank
+ * first of all: search.c reads them first, through the exact tier
+ * (query.h), which writes each such run as its exact phrase alone.
  *
  * Limits (search.h): at most SEARCH_MAX_TERMS distinct phrases, the
  * first ones kept; at most SEARCH_MAX_PREFIX_TERMS end in '*'; a
@@ -71,6 +73,18 @@ struct words {
 	size_t phrases; /* in the expression, for singles' separators */
 	char *kept[SEARCH_MAX_TERMS];
 	size_t kept_count, prefixes;
+	bool *compound;	/* per item: written as a compound */
+	/* per item of one word: its alternative that is the run as typed,
+	 * when others are admitted beside it, else SIZE_MAX */
+	size_t *typed;
+	bool tiered;	/* some item reads differently by tier */
+};
+
+/* What write_item writes of a compound: all three parts, or one. */
+enum tier {
+	TIER_ALL,
+	TIER_EXACT,
+	TIER_LOOSE,
 };
 
 static void alternative_free(struct alternative *alternative)
@@ -576,15 +590,31 @@ static void write_group(struct words *words, const struct group *group)
 
 /* Writes the item's groups ANDed (the ones with an admitted
  * alternative), as a compound when it has several and its exact phrase
- * is admitted too. */
-static void write_item(struct words *words, struct item *item, bool compound)
+ * is admitted too: all three parts, or the one tier names. An item of
+ * one word with `typed` (words.typed) is that alternative alone in the
+ * exact tier. */
+static void write_item(struct words *words, struct item *item, bool compound,
+		       size_t typed, enum tier tier)
 {
 	bool first = true;
 
-	if (compound) {
+	if (compound && tier == TIER_EXACT) {
+		write_phrase(words, &item->exact);
+		return;
+	}
+	if (typed != SIZE_MAX && tier == TIER_EXACT) {
+		if (words->query.length > 0)
+			buf_adds(&words->query, " AND ");
+		write_phrase(words, &item->groups[0].alternatives[typed]);
+		return;
+	}
+	if (compound && tier == TIER_ALL) {
 		buf_addc(&words->query, '(');
 		write_phrase(words, &item->exact);
-		buf_adds(&words->query, " OR NEAR(");
+		buf_adds(&words->query, " OR ");
+	}
+	if (compound && tier != TIER_LOOSE) {
+		buf_adds(&words->query, "NEAR(");
 		for (size_t i = 0; i < item->count; i++) {
 			const struct alternative *near = first_admitted(&item->groups[i]);
 
@@ -595,9 +625,11 @@ static void write_item(struct words *words, struct item *item, bool compound)
 			first = false;
 			write_phrase(words, near);
 		}
-		buf_adds(&words->query, ", " NEAR_DISTANCE ") OR (");
+		buf_adds(&words->query, ", " NEAR_DISTANCE ") OR ");
 		first = true;
 	}
+	if (compound)
+		buf_addc(&words->query, '(');
 	for (size_t i = 0; i < item->count; i++) {
 		if (first_admitted(&item->groups[i]) == NULL)
 			continue;
@@ -607,15 +639,38 @@ static void write_item(struct words *words, struct item *item, bool compound)
 		write_group(words, &item->groups[i]);
 	}
 	if (compound)
-		buf_adds(&words->query, "))");
+		buf_adds(&words->query, tier == TIER_ALL ? "))" : ")");
 }
 
-static void write_query(struct words *words)
+/* The admitted alternative of a one-word item that is its run as typed,
+ * when another is admitted beside it; SIZE_MAX otherwise. */
+static size_t typed_alternative(const struct item *item)
 {
-	bool *compound = xcalloc(words->count + 1, sizeof *compound);
+	const struct group *group = &item->groups[0];
+	size_t admitted = 0, typed = SIZE_MAX;
+
+	for (size_t i = 0; i < group->count; i++) {
+		const struct alternative *alternative = &group->alternatives[i];
+
+		if (alternative->text == NULL)
+			continue;
+		admitted++;
+		if (item->exact.phrase != NULL &&
+		    strcmp(alternative->phrase, item->exact.phrase) == 0)
+			typed = i;
+	}
+	return admitted > 1 ? typed : SIZE_MAX;
+}
+
+/* Settles what the expression holds: fillers dropped when content words
+ * exist, the phrases admitted, which items are compounds. */
+static void prepare_query(struct words *words)
+{
 	bool content = false;
 	size_t i, j, groups;
 
+	words->compound = xcalloc(words->count + 1, sizeof *words->compound);
+	words->typed = xcalloc(words->count + 1, sizeof *words->typed);
 	for (i = 0; i < words->count; i++)
 		content = content || !words->items[i].filler;
 	for (i = 0; content && i < words->count; i++)
@@ -630,17 +685,30 @@ static void write_query(struct words *words)
 
 		for (j = 0, groups = 0; j < item->count; j++)
 			groups += first_admitted(&item->groups[j]) != NULL;
-		compound[i] = groups > 1 && item->exact.phrase != NULL &&
-			      admit(words, &item->exact);
+		words->compound[i] = groups > 1 && item->exact.phrase != NULL &&
+				     admit(words, &item->exact);
+		words->typed[i] = groups == 1 && item->count == 1
+					  ? typed_alternative(item) : SIZE_MAX;
+		words->tiered |= words->compound[i] ||
+				 words->typed[i] != SIZE_MAX;
 	}
-	for (i = 0; i < words->count; i++) {
-		size_t before = words->query.length;
+}
 
-		if (compound[i] && before > 0)
+/* Writes the expression (its compounds as tier says) into words->query
+ * and, for TIER_ALL, the singles. */
+static void write_query(struct words *words, enum tier tier)
+{
+	words->query.length = 0;
+	words->singles.length = 0;
+	words->phrases = 0;
+	if (words->query.data != NULL)
+		words->query.data[0] = '\0';
+	for (size_t i = 0; i < words->count; i++) {
+		if (words->compound[i] && words->query.length > 0)
 			buf_adds(&words->query, " AND ");
-		write_item(words, &words->items[i], compound[i]);
+		write_item(words, &words->items[i], words->compound[i],
+			   words->typed[i], tier);
 	}
-	free(compound);
 }
 
 static void words_free(struct words *words)
@@ -655,14 +723,24 @@ static void words_free(struct words *words)
 		alternative_free(&item->exact);
 	}
 	free(words->items);
+	free(words->compound);
+	free(words->typed);
 	for (size_t i = 0; i < words->kept_count; i++)
 		free(words->kept[i]);
 	buf_free(&words->query);
 	buf_free(&words->singles);
 }
 
+/* The expression with its compounds as tier says; the caller frees it. */
+static char *tier_query(struct words *words, enum tier tier)
+{
+	write_query(words, tier);
+	return buf_detach(&words->query);
+}
+
 bool query_words_build(sqlite3 *db, const char *user_text, size_t length,
-		       char **fts_query, char **singles)
+		       char **fts_query, char **singles,
+		       struct query_tiers *tiers)
 {
 	struct token_list list = {0};
 	struct words words = {0};
@@ -670,6 +748,8 @@ bool query_words_build(sqlite3 *db, const char *user_text, size_t length,
 	size_t i;
 
 	*fts_query = *singles = NULL;
+	if (tiers != NULL)
+		memset(tiers, 0, sizeof *tiers);
 	if (analyze_open() != 0)
 		return false;
 	kb_tokenize(user_text, length, KB_TOKENIZE_QUERY, collect_token, &list);
@@ -692,11 +772,16 @@ bool query_words_build(sqlite3 *db, const char *user_text, size_t length,
 		i = next;
 	}
 	if (has_run) {
-		write_query(&words);
+		prepare_query(&words);
+		write_query(&words, TIER_ALL);
 		if (words.phrases > 0) {
 			*fts_query = buf_detach(&words.query);
 			*singles = words.singles.data ? buf_detach(&words.singles)
 						      : xstrdup("");
+		}
+		if (words.phrases > 0 && words.tiered && tiers != NULL) {
+			tiers->exact = tier_query(&words, TIER_EXACT);
+			tiers->loose = tier_query(&words, TIER_LOOSE);
 		}
 	}
 	words_free(&words);

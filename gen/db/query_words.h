@@ -13,14 +13,18 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+#include "db/query.h"
+
 /* Builds the analysed FTS5 expression of length bytes of user_text
  * (already checked against SEARCH_QUERY_MAX_CHARACTERS) into *fts_query
  * and *singles, as query_build describes, reading readings from db
  * (NULL: none). Returns false, with both NULL, when the text has no CJK
  * run to analyse or analysis is unavailable: the caller then builds the
  * plain query. On true the caller owns both; *fts_query may be NULL
- * when nothing is searchable. */
+ * when nothing is searchable. With tiers, also the expression's tiers
+ * (query.h), the caller's to free with query_tiers_free. */
 bool query_words_build(sqlite3 *db, const char *user_text, size_t length,
-		       char **fts_query, char **singles);
+		       char **fts_query, char **singles,
+		       struct query_tiers *tiers);
 
 #endif

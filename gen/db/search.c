@@ -27,6 +27,10 @@ static const char hits_sql[] =
 	" ELSE 1.0 END "
 	"FROM search WHERE search MATCH ?1 ORDER BY rowid";
 
+/* Every matching row, unranked: what a tiered query counts. */
+static const char ids_sql[] =
+	"SELECT rowid FROM search WHERE search MATCH ?1";
+
 static const char row_url_sql[] = "SELECT url FROM search WHERE rowid = ?1";
 static const char all_urls_sql[] = "SELECT url, id FROM search_rows";
 
@@ -91,10 +95,20 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **statement)
 	return SEARCH_OK;
 }
 
+/* A tiered query's rows rank by the first tier that matched them
+ * (query.h): the run as typed, then the rest by the whole expression;
+ * rows left unscored (the page was full before) last. */
+enum {
+	TIER_EXACT,
+	TIER_REST,
+	TIER_UNSCORED,
+};
+
 /* One matching row. */
 struct hit {
 	sqlite3_int64 id;
-	double score;
+	double score;	/* bm25 of its tier's expression */
+	unsigned tier;
 	size_t group;	/* index in ranking.groups */
 };
 
@@ -133,10 +147,15 @@ static size_t add_group(struct ranking *ranking, char *url)
 	return ranking->group_count++;
 }
 
-static int read_hits(sqlite3 *db, const char *query, struct ranking *ranking)
+/* Appends every row the query matches to ranking->hits, in rowid order,
+ * with its bm25 and the tier given; with TIER_UNSCORED, unscored (no
+ * bm25 to compute: the cheap pass). */
+static int read_hits(sqlite3 *db, const char *query, unsigned tier,
+		     struct ranking *ranking)
 {
+	bool scored = tier != TIER_UNSCORED;
 	sqlite3_stmt *statement = NULL;
-	int rc = prepare(db, hits_sql, &statement), step;
+	int rc = prepare(db, scored ? hits_sql : ids_sql, &statement), step;
 
 	if (rc != SEARCH_OK)
 		goto out;
@@ -150,12 +169,51 @@ static int read_hits(sqlite3 *db, const char *query, struct ranking *ranking)
 				      sizeof *ranking->hits);
 		ranking->hits[ranking->hit_count++] = (struct hit){
 			sqlite3_column_int64(statement, 0),
-			sqlite3_column_double(statement, 1), SIZE_MAX};
+			scored ? sqlite3_column_double(statement, 1) : 0.0,
+			tier, SIZE_MAX};
 	}
 	if (step == SQLITE_DONE)
 		rc = SEARCH_OK;
 out:
 	sqlite3_finalize(statement);
+	return rc;
+}
+
+/* Adds the rows a tier's query matches to ranking's hits, keeping them in
+ * rowid order; a row there already keeps its earlier tier. Groups are
+ * dropped: the caller groups again. */
+static int merge_tier(sqlite3 *db, const char *query, unsigned tier,
+		      struct ranking *ranking)
+{
+	struct ranking more = {0};
+	struct hit *merged;
+	size_t a = 0, b = 0, count = 0;
+	int rc = read_hits(db, query, tier, &more);
+
+	merged = xcalloc(ranking->hit_count + more.hit_count + 1,
+			 sizeof *merged);
+	while (a < ranking->hit_count || b < more.hit_count) {
+		if (b == more.hit_count ||
+		    (a < ranking->hit_count &&
+		     ranking->hits[a].id <= more.hits[b].id)) {
+			if (b < more.hit_count &&
+			    ranking->hits[a].id == more.hits[b].id)
+				b++;
+			merged[count++] = ranking->hits[a++];
+		} else {
+			merged[count++] = more.hits[b++];
+		}
+	}
+	for (size_t i = 0; i < ranking->group_count; i++)
+		free(ranking->groups[i].url);
+	ranking->group_count = 0;
+	for (size_t i = 0; i < count; i++)
+		merged[i].group = SIZE_MAX;
+	free(ranking->hits);
+	ranking->hits = merged;
+	ranking->hit_count = count;
+	ranking->hit_capacity = ranking->hit_count + more.hit_count + 1;
+	ranking_free(&more);
 	return rc;
 }
 
@@ -250,9 +308,12 @@ static int group_by_scan(sqlite3 *db, struct ranking *ranking)
 	return step == SQLITE_DONE ? SEARCH_OK : SEARCH_DATABASE;
 }
 
-/* Whether hit a ranks before hit b: lower score, then lower rowid. */
+/* Whether hit a ranks before hit b: earlier tier, lower score, then
+ * lower rowid. */
 static bool ranks_before(const struct hit *a, const struct hit *b)
 {
+	if (a->tier != b->tier)
+		return a->tier < b->tier;
 	return a->score < b->score || (a->score == b->score && a->id < b->id);
 }
 
@@ -311,17 +372,45 @@ static void rank_groups(struct ranking *ranking)
 		compare_groups, ranking);
 }
 
-/* Every matching row, grouped by article and ranked. */
+/* Groups the hits by article. */
+static int group_hits(sqlite3 *db, struct ranking *ranking)
+{
+	return ranking->hit_count <= lookup_limit
+		       ? group_by_lookup(db, ranking)
+		       : group_by_scan(db, ranking);
+}
+
+/* Every matching row, grouped by article and ranked. A tiered query's
+ * rows with the run as typed are read first, scored; when they fill the
+ * page, the rest come unscored from the loose tier (which matches them
+ * all, cheaper), else scored by the whole expression, so that its words
+ * near each other still rank above the same words far apart. bm25 over
+ * every matching row of a common word is the costly part, and a page
+ * full of exact matches needs it for those alone. */
 static int rank_matches(sqlite3 *db, const char *query,
+			const struct query_tiers *tiers, size_t needed,
 			struct ranking *ranking)
 {
-	int rc = read_hits(db, query, ranking);
+	bool full = needed == 0;
+	int rc;
 
+	if (tiers->loose == NULL) {
+		rc = read_hits(db, query, TIER_EXACT, ranking);
+	} else {
+		rc = full ? SEARCH_OK
+			  : merge_tier(db, tiers->exact, TIER_EXACT, ranking);
+		if (rc == SEARCH_OK && !full && ranking->hit_count >= needed) {
+			rc = group_hits(db, ranking);
+			full = ranking->group_count >= needed;
+		}
+		if (rc == SEARCH_OK)
+			rc = full ? merge_tier(db, tiers->loose, TIER_UNSCORED,
+					       ranking)
+				  : merge_tier(db, query, TIER_REST, ranking);
+	}
 	if (rc != SEARCH_OK || ranking->hit_count == 0)
 		return rc;
-	rc = ranking->hit_count <= lookup_limit
-		     ? group_by_lookup(db, ranking)
-		     : group_by_scan(db, ranking);
+	rc = group_hits(db, ranking);
 	if (rc == SEARCH_OK)
 		rank_groups(ranking);
 	return rc;
@@ -548,18 +637,22 @@ static int search_text(sqlite3 *db, const char *user_text, size_t length,
 		       struct search_results *out)
 {
 	char *query = NULL, *singles = NULL;
+	struct query_tiers tiers;
 	struct ranking ranking = {0};
-	int rc = query_build(db, user_text, length, &query, &singles);
+	int rc = query_build_tiers(db, user_text, length, &query, &singles,
+				   &tiers);
 
 	if (rc != SEARCH_OK || query == NULL)
 		goto out;
-	rc = rank_matches(db, query, &ranking);
+	rc = rank_matches(db, query, &tiers,
+			  limit > 0 ? offset + limit : 0, &ranking);
 	out->total = ranking.group_count;
 	if (rc == SEARCH_OK && limit > 0)
 		rc = fetch_page(db, query, singles, &ranking, limit, offset,
 				out);
 out:
 	ranking_free(&ranking);
+	query_tiers_free(&tiers);
 	free(query);
 	free(singles);
 	return rc;

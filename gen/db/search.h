@@ -22,6 +22,9 @@
  * Ranking: bm25 weighting title 10, heading 5, tags 3, body 1, times
  * SEARCH_NODE_WEIGHT for wizard nodes, so that an article outranks a node
  * that matches as well (a node's few lines would otherwise win on length).
+ * Rows that hold a CJK run of the query exactly as typed (メールが届きません)
+ * rank before every other row; when they fill the page, the other rows
+ * are only counted, not scored.
  * Equal scores are ordered by rowid, and a row's rowid depends on its
  * identity (kind, url, anchor) alone, never on when it was added: it is
  * the row's home, a 64-bit hash of url and anchor reduced to 2^22 rowids

@@ -459,6 +459,75 @@ static void test_found(sqlite3 *db)
 	}
 }
 
+struct tier_case {
+	const char *text, *exact, *loose;
+};
+
+static const struct tier_case tier_cases[] = {
+	{"メールが届きません", "\"メー ール ルが が届 届き きま ませ せん\"",
+	 "(\"メー ール\" AND \"届\"*)"},
+	{"届いてない", "\"届い いて てな ない\"",
+	 "(\"届\"* OR \"届い いて てな ない\")"},
+	{"SPF 届かない", "\"spf\" AND \"届か かな ない\"",
+	 "\"spf\" AND (\"届\"* OR \"届か かな ない\")"},
+	{"めいわく", "\"めい いわ わく\"",
+	 "(\"迷惑\" OR \"メイ イワ ワク\" OR \"めい いわ わく\")"},
+	{"迷惑", NULL, NULL},
+	{"SPF", NULL, NULL},
+};
+
+/* The tiers (query.h), and the two ways search_run ranks with them: a
+ * page the exact run fills, the rest unscored; a page it does not fill,
+ * the rest by the whole expression. Both count the same articles. */
+static void test_tiers(sqlite3 *db)
+{
+	TEST_SUITE("query/tiers");
+	for (size_t i = 0; i < sizeof tier_cases / sizeof *tier_cases; i++) {
+		const struct tier_case *c = &tier_cases[i];
+		char *query = NULL, *singles = NULL;
+		struct query_tiers tiers;
+
+		CHECK_INT(query_build_tiers(db, c->text, strlen(c->text),
+					    &query, &singles, &tiers),
+			  SEARCH_OK, c->text);
+		if (c->exact == NULL) {
+			CHECK(tiers.exact == NULL && tiers.loose == NULL,
+			      "a query without a run of several forms has "
+			      "no tiers");
+		} else {
+			CHECK_STR(tiers.exact, c->exact, c->text);
+			CHECK_STR(tiers.loose, c->loose, c->text);
+			CHECK_INT(count_matches(db, tiers.loose),
+				  count_matches(db, query),
+				  "loose matches what the expression does");
+			CHECK(count_matches(db, tiers.exact) <=
+				      count_matches(db, query),
+			      "exact matches no more than it");
+		}
+		free(query);
+		free(singles);
+		query_tiers_free(&tiers);
+	}
+	{
+		const char *text = "メールが届きません";
+		struct search_results one, all;
+
+		CHECK_INT(search_run(db, text, strlen(text), 1, 0, &one),
+			  SEARCH_OK, "a page of one, filled by the exact run");
+		CHECK_INT(search_run(db, text, strlen(text), 10, 0, &all),
+			  SEARCH_OK, "a page of ten, which it does not fill");
+		CHECK_INT(one.total, 3, "three articles match");
+		CHECK_INT(all.total, one.total,
+			  "both pages count the same articles");
+		CHECK(one.count == 1 && all.count == 3 &&
+		      strcmp(one.items[0].url, "/wizard/not-arriving/") == 0 &&
+		      strcmp(all.items[0].url, one.items[0].url) == 0,
+		      "the row with the run as typed ranks first either way");
+		search_results_free(&one);
+		search_results_free(&all);
+	}
+}
+
 /* Runs in a child that has not analysed anything yet: with the
  * dictionary missing, every query is the plain one. */
 static int no_dictionary(void)
@@ -528,6 +597,7 @@ int main(void)
 	test_words(db);
 	test_hostile(db);
 	test_limits(db);
+	test_tiers(db);
 	test_found(db);
 	sqlite3_close(db);
 	return TEST_EXIT();
