@@ -381,9 +381,71 @@ static bool add_segments(struct words *words, struct item *item,
 	return true;
 }
 
+/* One-letter particles a question typed in hiragana puts between its
+ * words (めーるがとどかない, げんいんふめいのえらー), in katakana. */
+static bool is_particle(const char *katakana, size_t length)
+{
+	static const char *const particles[] = {
+		"ガ", "ノ", "ヲ", "ニ", "ハ", "デ", "ト", "モ", "ヘ",
+	};
+
+	for (size_t i = 0; i < sizeof particles / sizeof *particles; i++)
+		if (strlen(particles[i]) == length &&
+		    memcmp(particles[i], katakana, length) == 0)
+			return true;
+	return false;
+}
+
+/* A kana run cut at its first particle whose left side is a known
+ * reading or cuts into known readings: that side as its kana words, the
+ * particle dropped, the right side as a run of its own (a reading, known
+ * readings, or MeCab's words: とどかない is 届く). MeCab alone cuts
+ * unconverted hiragana into nonsense (め ー る). Returns false, adding
+ * nothing, when there is no such particle. */
+static bool add_particle_cut(struct words *words, struct item *item,
+			     const char *katakana, const char *typed,
+			     size_t length, bool open_end)
+{
+	size_t at = 0, characters = 0;
+
+	while (at < length) {
+		size_t size = utf8_sequence(katakana + at, length - at);
+		size_t right = at + size;
+		struct run_analysis analysis = {words, item, typed + right,
+						length - right, open_end,
+						false};
+
+		characters++;
+		if (characters < 1 + SEGMENT_MIN_CHARACTERS ||
+		    !is_particle(katakana + at, size) ||
+		    length - right < 2 * size) {
+			at = right;
+			continue;
+		}
+		if (readings_known(words->db, katakana, at))
+			add_kana_word(words, item, typed, at, false);
+		else if (!add_segments(words, item, katakana, typed, at,
+				       false)) {
+			at = right;
+			continue;
+		}
+		if (readings_known(words->db, katakana + right, length - right))
+			add_kana_word(words, item, typed + right,
+				      length - right, open_end);
+		else if (!add_segments(words, item, katakana + right,
+				       typed + right, length - right,
+				       open_end))
+			analyze_words(typed + right, length - right,
+				      add_run_word, &analysis);
+		return true;
+	}
+	return false;
+}
+
 /* The words of a CJK run, as an item (a compound when there are
  * several). Kana runs are looked up whole as a reading first, then cut
- * into known readings; otherwise MeCab cuts the run. A run with no
+ * into known readings, then at a particle; otherwise MeCab cuts the
+ * run. A run with no
  * content word (only particles, say) is searched as written. */
 static void add_run(struct words *words, const char *run, size_t length,
 		    const char *exact, bool open_end)
@@ -402,6 +464,10 @@ static void add_run(struct words *words, const char *run, size_t length,
 		if (katakana.length == length &&
 		    add_segments(words, item, katakana.data, run, length,
 				 open_end))
+			goto out;
+		if (katakana.length == length &&
+		    add_particle_cut(words, item, katakana.data, run, length,
+				     open_end))
 			goto out;
 		/* katakana is a loanword or a name: MeCab would cut what it
 		 * does not know into pieces (モーシ → モー + シ) */

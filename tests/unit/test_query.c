@@ -296,6 +296,20 @@ static const struct exact_case exact_cases[] = {
 	 "\"迷惑\" AND \"メー ール\" AND \"not\" AND "
 	 "(\"届\"* OR \"届く\")",
 	 "NOT and a minus are no operators"},
+	{"めーるがとどかない",
+	 "(\"めー ーる るが がと とど どか かな ない\" OR NEAR(\"メー ール\" "
+	 "\"届\"*, 8) OR ((\"メー ール\" OR \"めー ーる\") AND (\"届\"* OR "
+	 "\"とど どか\")))",
+	 "a question in hiragana is cut at its particle: めーる, and "
+	 "とどかない analysed alone"},
+	{"めいわくのめーる",
+	 "(\"めい いわ わく くの のめ めー ーる\" OR NEAR(\"迷惑\" "
+	 "\"メー ール\", 8) OR ((\"迷惑\" OR \"メイ イワ ワク\" OR "
+	 "\"めい いわ わく\") AND (\"メー ール\" OR \"めー ーる\")))",
+	 "the left side cut into readings, の dropped"},
+	{"がとどかない",
+	 "(\"届\"* OR \"とど どか\" OR \"がと とど どか かな ない\")",
+	 "a particle first is not a cut: MeCab's words"},
 	{"がを", "\"がを\"", "particles only: searched as written"},
 	{"", NULL, "empty: no query"},
 	{"「」。、", NULL, "Japanese punctuation only: no query"},
