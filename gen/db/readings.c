@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "db/analyze.h"
-#include "base/hash.h"
+#include "db/keymap.h"
 #include "base/util.h"
 
 /* Hiragana kept after a run's kanji: enough for 届かな, 入って. */
@@ -27,84 +27,11 @@
 /* Readings a prefix lookup looks at before sorting by refs. */
 #define PREFIX_SCAN 256
 
-struct entry {
-	char *key;       /* NULL for an empty slot */
-	size_t length;
-	uint64_t hash;
-	char *pairs;     /* run cache: "reading\tsurface\n"... */
-	long delta;      /* pair counts: the change to refs */
-	size_t stamp;    /* pair counts: the last row that counted it */
-};
-
-struct map {
-	struct entry *slots;
-	size_t capacity, used; /* capacity a power of two, or 0 */
-};
-
 struct readings {
-	struct map runs;  /* run text → its pairs */
-	struct map pairs; /* "reading\tsurface" → delta */
+	struct keymap runs;  /* run text → its pairs */
+	struct keymap pairs; /* "reading\tsurface" → delta */
 	size_t rows;      /* rows counted: the stamp of the current one */
 };
-
-static void map_free(struct map *map)
-{
-	for (size_t i = 0; i < map->capacity; i++) {
-		free(map->slots[i].key);
-		free(map->slots[i].pairs);
-	}
-	free(map->slots);
-	memset(map, 0, sizeof *map);
-}
-
-static struct entry *map_slot(struct map *map, const char *key, size_t length,
-			      uint64_t hash)
-{
-	size_t mask = map->capacity - 1, i = (size_t)hash & mask;
-
-	while (map->slots[i].key != NULL &&
-	       !(map->slots[i].hash == hash && map->slots[i].length == length &&
-		 memcmp(map->slots[i].key, key, length) == 0))
-		i = (i + 1) & mask;
-	return &map->slots[i];
-}
-
-static void map_grow(struct map *map)
-{
-	struct map bigger = {0};
-
-	bigger.capacity = map->capacity ? map->capacity * 2 : 1024;
-	bigger.slots = xcalloc(bigger.capacity, sizeof *bigger.slots);
-	for (size_t i = 0; i < map->capacity; i++) {
-		struct entry *old = &map->slots[i];
-
-		if (old->key != NULL)
-			*map_slot(&bigger, old->key, old->length, old->hash) = *old;
-	}
-	bigger.used = map->used;
-	free(map->slots);
-	*map = bigger;
-}
-
-/* The entry of key, added (zeroed but for its key) when missing. */
-static struct entry *map_get(struct map *map, const char *key, size_t length,
-			     bool *added)
-{
-	uint64_t hash = hash64(key, length, 0);
-	struct entry *slot;
-
-	if ((map->used + 1) * 4 > map->capacity * 3)
-		map_grow(map);
-	slot = map_slot(map, key, length, hash);
-	*added = slot->key == NULL;
-	if (*added) {
-		slot->key = xstrndup(key, length);
-		slot->length = length;
-		slot->hash = hash;
-		map->used++;
-	}
-	return slot;
-}
 
 struct readings *readings_new(void)
 {
@@ -115,8 +42,8 @@ void readings_free(struct readings *readings)
 {
 	if (readings == NULL)
 		return;
-	map_free(&readings->runs);
-	map_free(&readings->pairs);
+	keymap_free(&readings->runs);
+	keymap_free(&readings->pairs);
 	free(readings);
 }
 
@@ -191,15 +118,16 @@ static const char *run_pairs(struct readings *readings, const char *run,
 			     size_t length)
 {
 	bool added;
-	struct entry *entry = map_get(&readings->runs, run, length, &added);
+	struct keymap_entry *entry =
+		keymap_get(&readings->runs, run, length, &added);
 
 	if (added) {
 		struct buf pairs = {0};
 
 		analyze_words(entry->key, length, add_word_pair, &pairs);
-		entry->pairs = pairs.data ? buf_detach(&pairs) : xstrdup("");
+		entry->text = pairs.data ? buf_detach(&pairs) : xstrdup("");
 	}
-	return entry->pairs;
+	return entry->text;
 }
 
 static void count_pairs(struct readings *readings, const char *pairs,
@@ -208,8 +136,8 @@ static void count_pairs(struct readings *readings, const char *pairs,
 	while (*pairs != '\0') {
 		const char *end = strchr(pairs, '\n');
 		bool added;
-		struct entry *entry = map_get(&readings->pairs, pairs,
-					      (size_t)(end - pairs), &added);
+		struct keymap_entry *entry = keymap_get(
+			&readings->pairs, pairs, (size_t)(end - pairs), &added);
 
 		if (added || entry->stamp != readings->rows) {
 			entry->stamp = readings->rows;
@@ -301,7 +229,7 @@ static const char prune_sql[] =
 	"WHERE reading = ?1 AND surface = ?2 AND refs <= 0";
 
 static int write_pair(sqlite3_stmt *upsert, sqlite3_stmt *prune,
-		      const struct entry *entry)
+		      const struct keymap_entry *entry)
 {
 	const char *tab = memchr(entry->key, '\t', entry->length);
 	int reading = (int)(tab - entry->key);
@@ -336,14 +264,14 @@ int readings_write(struct readings *readings, sqlite3 *db)
 		rc = sqlite3_prepare_v2(db, prune_sql, -1, &prune, NULL);
 	for (size_t i = 0; rc == SQLITE_OK && i < readings->pairs.capacity;
 	     i++) {
-		const struct entry *entry = &readings->pairs.slots[i];
+		const struct keymap_entry *entry = &readings->pairs.slots[i];
 
 		if (entry->key != NULL && entry->delta != 0)
 			rc = write_pair(upsert, prune, entry);
 	}
 	sqlite3_finalize(upsert);
 	sqlite3_finalize(prune);
-	map_free(&readings->pairs);
+	keymap_free(&readings->pairs);
 	return rc;
 }
 

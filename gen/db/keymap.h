@@ -1,0 +1,38 @@
+/*
+ * keymap.h — inside db: a hash map from byte strings to a count and an
+ * optional text, for the writer's side tables (readings.c, champions.c),
+ * which count per key what the rows added and removed change.
+ */
+#ifndef KB_KEYMAP_H
+#define KB_KEYMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct keymap_entry {
+	char *key;       /* NUL-terminated copy; NULL for an empty slot */
+	size_t length;
+	uint64_t hash;
+	char *text;      /* the user's, freed with the map; may stay NULL */
+	long delta;
+	size_t stamp;    /* the user's: e.g. the last row that counted it */
+};
+
+/* Zero-initialised, a map is empty; slots has capacity entries, the
+ * used ones those whose key is not NULL. */
+struct keymap {
+	struct keymap_entry *slots;
+	size_t capacity, used; /* capacity a power of two, or 0 */
+};
+
+/* The entry of key (length bytes), added zeroed but for its key when
+ * missing (*added says which). The entry stays valid until the next
+ * keymap_get or keymap_free. */
+struct keymap_entry *keymap_get(struct keymap *map, const char *key,
+				size_t length, bool *added);
+
+/* Frees every key and text and empties the map. */
+void keymap_free(struct keymap *map);
+
+#endif
