@@ -138,6 +138,18 @@ static char *joined_tags(const struct article *article)
 	return buf_detach(&tags);
 }
 
+/* The tags of an article's first row: its tags, then its description.
+ * A writer's description sums the article up in a customer's words (配信
+ * エラーが出ていないのに届かない) where the body may say it otherwise
+ * (表示されない), so it is searched, at the tags' weight, once per
+ * article. The caller frees the result. */
+static char *described_tags(const char *tags, const char *description)
+{
+	if (description == NULL || *description == '\0')
+		return xstrdup(tags);
+	return xasprintf("%s%s%s", tags, *tags ? "\n" : "", description);
+}
+
 /* Reports a failed write: the search status when it says more than
  * SQLite's last message, and the row a flush of the queue stopped at
  * (queued rows are written later than they are added). */
@@ -168,6 +180,7 @@ int index_add_article(sqlite3 *db, const struct site *site,
 	struct search_writer *writer = writer_of(db);
 	char *url = site_url(site, article->url_path);
 	char *tags = joined_tags(article);
+	char *first_tags = described_tags(tags, article->meta.description);
 	char *what = NULL;
 	struct search_article meta = {
 		.url = url,
@@ -186,7 +199,7 @@ int index_add_article(sqlite3 *db, const struct site *site,
 			.kind = "article",
 			.title = article->meta.title,
 			.heading = parts[i].heading ? parts[i].heading->text : NULL,
-			.tags = tags,
+			.tags = i == 0 ? first_tags : tags,
 			.body = parts[i].text,
 		};
 		status = search_writer_add_row(writer, &row);
@@ -198,6 +211,7 @@ int index_add_article(sqlite3 *db, const struct site *site,
 		rc = write_failed(db, what, status);
 	}
 	free(what);
+	free(first_tags);
 	free(tags);
 	free(url);
 	return rc;

@@ -9,10 +9,11 @@
  *             title, heading, tags, body (indexed) and url, anchor, kind
  *             (UNINDEXED); one row per article section (the intro, whose
  *             heading and anchor are NULL, and each `##` heading) and one
- *             per wizard node (kind 'node'). Its rank is configured as
- *             bm25 with the weights below, so `ORDER BY rank` in the
- *             sqlite3 shell (after `.load build/kbtok`) agrees with
- *             search_run.
+ *             per wizard node (kind 'node'); tags holds the article's
+ *             tags, and in its first row also its description. Its rank
+ *             is configured as bm25 with the weights below, so `ORDER BY
+ *             rank` in the sqlite3 shell (after `.load build/kbtok`)
+ *             agrees with search_run.
  *   search_rows  (url, id) PRIMARY KEY, WITHOUT ROWID: the rowids of
  *             each url's rows, so that an article's or a tree's rows are
  *             found without scanning the search table.

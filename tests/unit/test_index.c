@@ -82,7 +82,9 @@ static const struct fake_node tree10[] = { /* a prefix of t1 but not in it */
 	{"/kb/wizard/t10/start/", "設定の確認", "設定", "設定を確認します。"},
 };
 
-static bool add_fake_article(sqlite3 *db, const struct fake_article *fake)
+/* Adds fake as the generator would, with the description given. */
+static bool add_described(sqlite3 *db, const struct fake_article *fake,
+			  const char *description)
 {
 	struct site site = {0};
 	struct article article = {0};
@@ -97,7 +99,7 @@ static bool add_fake_article(sqlite3 *db, const struct fake_article *fake)
 	article.source = "content/fake.md";
 	article.url_path = (char *)fake->url_path;
 	article.meta.title = (char *)fake->title;
-	article.meta.description = "";
+	article.meta.description = (char *)description;
 	article.updated = "2026-01-01";
 	for (char *tag = strtok_r(copy, " ", &save); tag && tag_count < 4;
 	     tag = strtok_r(NULL, " ", &save))
@@ -115,6 +117,11 @@ static bool add_fake_article(sqlite3 *db, const struct fake_article *fake)
 	ok = index_add_article(db, &site, &article, parts, count) == 0;
 	free(copy);
 	return ok;
+}
+
+static bool add_fake_article(sqlite3 *db, const struct fake_article *fake)
+{
+	return add_described(db, fake, "");
 }
 
 static bool add_nodes(sqlite3 *db, const struct fake_node *nodes,
@@ -411,6 +418,71 @@ static int pragma_int(const char *path, const char *sql)
 	sqlite3_finalize(statement);
 	sqlite3_close(db);
 	return value;
+}
+
+static const struct fake_article article_described = {
+	"delivery/d/", "「配信エラー」と表示されないのに届かない場合", "届かない",
+	"エラーが表示されないまま届かないことがあります。",
+	{{"folder", "別のフォルダ", "迷惑メールフォルダを確認します。"}},
+};
+
+/* The tags column of each row of url, in rowid order, one a line. */
+static char *tags_of(const char *path, const char *url)
+{
+	struct buf out = {0};
+	sqlite3 *db = NULL;
+	sqlite3_stmt *statement = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK &&
+	    search_register(db) == SEARCH_OK &&
+	    sqlite3_prepare_v2(db, "SELECT tags FROM search WHERE url = ?1 "
+			       "ORDER BY rowid", -1, &statement,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(statement, 1, url, -1, SQLITE_STATIC);
+		while (sqlite3_step(statement) == SQLITE_ROW)
+			buf_printf(&out, "%s\n",
+				   (const char *)sqlite3_column_text(statement,
+								     0));
+	}
+	sqlite3_finalize(statement);
+	sqlite3_close(db);
+	return buf_detach(&out);
+}
+
+/* A description is searched: a customer's words that only it has find
+ * the article, through its first row alone. */
+static void test_description(void)
+{
+	static const char *const queries[] = {"出ていない", "配信履歴"};
+	char *path = scratch_path("described.db"), *tags, *results;
+	sqlite3 *db = NULL;
+	bool ok;
+
+	TEST_SUITE("index/description");
+	ok = index_open(path, &db) == 0 &&
+	     add_described(db, &article_described,
+			   "配信履歴に配信エラーが出ていないのにメールが届かないとき") &&
+	     add_fake_article(db, &article_a);
+	CHECK(index_close(db, path, ok) == 0 && ok,
+	      "build a site with a described article");
+	tags = tags_of(path, "/kb/delivery/d/");
+	CHECK_STR(tags, "届かない\n配信履歴に配信エラーが出ていないのに"
+			"メールが届かないとき\n届かない\n",
+		  "the first row's tags end with the description, the "
+		  "section's do not");
+	free(tags);
+	tags = tags_of(path, "/kb/mail/a/");
+	CHECK_STR(tags, "mail spam\nmail spam\nmail spam\n",
+		  "an article without a description keeps its tags alone");
+	free(tags);
+	results = query_results(path, queries, 2, false);
+	CHECK_STR(results,
+		  "出ていない (0, 1): /kb/delivery/d/#\n"
+		  "配信履歴 (0, 1): /kb/delivery/d/#\n",
+		  "words only the description has find the article");
+	free(results);
+	free(path);
 }
 
 static void test_versions(void)
@@ -1638,6 +1710,7 @@ int main(void)
 		return 1;
 	}
 	test_incremental();
+	test_description();
 	test_versions();
 	test_duplicates();
 	test_concurrent_reader();
