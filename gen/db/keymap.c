@@ -52,7 +52,14 @@ static void grow(struct keymap *map)
 struct keymap_entry *keymap_get(struct keymap *map, const char *key,
 				size_t length, bool *added)
 {
-	uint64_t hash = hash64(key, length, 0);
+	return keymap_get_hashed(map, key, length, hash64(key, length, 0),
+				 added);
+}
+
+struct keymap_entry *keymap_get_hashed(struct keymap *map, const char *key,
+				       size_t length, uint64_t hash,
+				       bool *added)
+{
 	struct keymap_entry *slot;
 
 	if ((map->used + 1) * 4 > map->capacity * 3)

@@ -32,6 +32,11 @@ struct keymap {
 struct keymap_entry *keymap_get(struct keymap *map, const char *key,
 				size_t length, bool *added);
 
+/* keymap_get for a key whose hash64 (seed 0) the caller has already. */
+struct keymap_entry *keymap_get_hashed(struct keymap *map, const char *key,
+				       size_t length, uint64_t hash,
+				       bool *added);
+
 /* Frees every key and text and empties the map. */
 void keymap_free(struct keymap *map);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "base/util.h"
+#include "db/champions.h"
 #include "db/column.h"
 #include "db/correct.h"
 #include "db/fts5.h"
@@ -44,6 +45,22 @@ static const char details_sql[] =
  * lies past its text); more read all of search_rows at once. */
 #define LOOKUP_LIMIT 2000
 static size_t lookup_limit = LOOKUP_LIMIT;
+
+/* An expression matching more rows than this is ranked by its terms'
+ * champions: bm25 costs FTS5 several microseconds a row, and over tens
+ * of thousands of rows that is the whole budget. */
+#define CHAMPION_MATCHES 2000
+static size_t champion_matches = CHAMPION_MATCHES;
+
+/* Best rows read per term of such an expression. */
+#define CHAMPION_CANDIDATES 200
+
+/* How far past its home a row can sit in its cluster of rowids, probed
+ * to find a champion's row. */
+#define CHAMPION_PROBES 8
+
+static const char occupant_sql[] =
+	"SELECT url, anchor FROM search WHERE rowid = ?1";
 
 /* Rows kept per article: its best, and enough of the next best to fill
  * the sections even when one of them is the intro, which has no
@@ -148,12 +165,10 @@ static size_t add_group(struct ranking *ranking, char *url)
 }
 
 /* Appends every row the query matches to ranking->hits, in rowid order,
- * with its bm25 and the tier given; with TIER_UNSCORED, unscored (no
- * bm25 to compute: the cheap pass). */
-static int read_hits(sqlite3 *db, const char *query, unsigned tier,
-		     struct ranking *ranking)
+ * with its bm25 (when scored) and the tier given. */
+static int read_matches(sqlite3 *db, const char *query, unsigned tier,
+			bool scored, struct ranking *ranking)
 {
-	bool scored = tier != TIER_UNSCORED;
 	sqlite3_stmt *statement = NULL;
 	int rc = prepare(db, scored ? hits_sql : ids_sql, &statement), step;
 
@@ -179,16 +194,266 @@ out:
 	return rc;
 }
 
+static struct hit *find_hit(struct ranking *ranking, sqlite3_int64 id)
+{
+	size_t low = 0, high = ranking->hit_count;
+
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+
+		if (ranking->hits[middle].id == id)
+			return &ranking->hits[middle];
+		if (ranking->hits[middle].id < id)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return NULL;
+}
+
+/* One distinct term of the expression, with its best rows. */
+struct champion_term {
+	const char *text;	/* the snippet query's */
+	bool prefix;
+	struct champion *best;
+	size_t best_count, best_capacity;
+};
+
+struct champion {
+	sqlite3_int64 home;
+	int weight;
+};
+
+/* One term's weight in one candidate row, for one phrase. */
+struct candidate_term {
+	sqlite3_int64 home;
+	size_t phrase, term;
+	int weight;
+};
+
+static void add_champion(void *context, sqlite3_int64 home, int weight)
+{
+	struct champion_term *term = context;
+
+	term->best = xgrow(term->best, &term->best_capacity,
+			   term->best_count + 1, sizeof *term->best);
+	term->best[term->best_count++] = (struct champion){home, weight};
+}
+
+static int compare_candidate_terms(const void *left, const void *right)
+{
+	const struct candidate_term *a = left, *b = right;
+
+	if (a->home != b->home)
+		return a->home < b->home ? -1 : 1;
+	if (a->phrase != b->phrase)
+		return a->phrase < b->phrase ? -1 : 1;
+	if (a->term != b->term)
+		return a->term < b->term ? -1 : 1;
+	return (a->weight < b->weight) - (a->weight > b->weight);
+}
+
+/* The distinct terms of the expression's phrases, each looked up once;
+ * term_of[phrase][term] is the term's index in the result. */
+static struct champion_term *champion_terms(sqlite3 *db,
+					    const struct snippet_query *marks,
+					    size_t **term_of, size_t *count)
+{
+	size_t phrases = snippet_query_phrase_count(marks), capacity = 0;
+	struct champion_term *terms = NULL;
+
+	*count = 0;
+	for (size_t p = 0; p < phrases; p++) {
+		const char *text;
+		bool prefix;
+		size_t t = 0;
+
+		for (; (text = snippet_query_term(marks, p, t, &prefix)); t++) {
+			size_t i = 0;
+
+			while (i < *count && !(terms[i].prefix == prefix &&
+					       strcmp(terms[i].text, text) == 0))
+				i++;
+			if (i == *count) {
+				terms = xgrow(terms, &capacity, *count + 1,
+					      sizeof *terms);
+				terms[i] = (struct champion_term){
+					.text = text, .prefix = prefix};
+				champions_lookup(db, text, strlen(text), prefix,
+						 CHAMPION_CANDIDATES,
+						 add_champion, &terms[i]);
+				(*count)++;
+			}
+			term_of[p] = xrealloc(term_of[p],
+					      (t + 1) * sizeof *term_of[p]);
+			term_of[p][t] = i;
+		}
+	}
+	return terms;
+}
+
+/* The rowid where the row whose home is home sits (rows of one cluster
+ * are kept in home order), or 0 when no row has that home. */
+static sqlite3_int64 champion_rowid(sqlite3_stmt *occupant,
+				    sqlite3_int64 home)
+{
+	const char *kind = home >= SEARCH_NODE_ROWID_BASE ? "node" : "article";
+	sqlite3_int64 found = 0;
+
+	for (sqlite3_int64 at = home; at < home + CHAMPION_PROBES; at++) {
+		sqlite3_int64 its = -1;
+
+		sqlite3_bind_int64(occupant, 1, at);
+		if (sqlite3_step(occupant) == SQLITE_ROW)
+			its = search_home_rowid(
+				(const char *)sqlite3_column_text(occupant, 0),
+				(const char *)sqlite3_column_text(occupant, 1),
+				kind);
+		sqlite3_reset(occupant);
+		if (its == home)
+			found = at;
+		if (its == home || its < 0 || its > home)
+			break;
+	}
+	return found;
+}
+
+/* Scores the candidates of terms into ranking's hits: per phrase, its
+ * weight in the row (its terms' smallest: a phrase is no likelier in a
+ * row than its rarest term), summed, negated as bm25 is. Hits among no
+ * term's champions stay unscored. No idf: the table holds the best rows
+ * of each token, not how many rows hold it, and a query this broad has
+ * its words in most rows anyway. */
+static int score_champions(sqlite3 *db, const struct snippet_query *marks,
+			   unsigned tier, struct ranking *ranking)
+{
+	size_t phrases = snippet_query_phrase_count(marks), term_count = 0;
+	size_t **term_of = xcalloc(phrases + 1, sizeof *term_of);
+	size_t *term_counts = xcalloc(phrases + 1, sizeof *term_counts);
+	struct champion_term *terms =
+		champion_terms(db, marks, term_of, &term_count);
+	struct candidate_term *candidates = NULL;
+	size_t candidate_count = 0, candidate_capacity = 0;
+	sqlite3_stmt *occupant = NULL;
+	int rc = prepare(db, occupant_sql, &occupant);
+
+	for (size_t p = 0; p < phrases; p++) {
+		const char *text;
+		bool prefix;
+
+		while ((text = snippet_query_term(marks, p, term_counts[p],
+						  &prefix))) {
+			const struct champion_term *term =
+				&terms[term_of[p][term_counts[p]]];
+
+			for (size_t b = 0; b < term->best_count; b++) {
+				candidates = xgrow(candidates,
+						   &candidate_capacity,
+						   candidate_count + 1,
+						   sizeof *candidates);
+				candidates[candidate_count++] =
+					(struct candidate_term){
+						term->best[b].home, p,
+						term_counts[p],
+						term->best[b].weight};
+			}
+			term_counts[p]++;
+		}
+	}
+	if (candidate_count > 0)
+		qsort(candidates, candidate_count, sizeof *candidates,
+		      compare_candidate_terms);
+	for (size_t i = 0; rc == SEARCH_OK && i < candidate_count;) {
+		sqlite3_int64 home = candidates[i].home, rowid;
+		double score = 0.0;
+		struct hit *hit;
+
+		while (i < candidate_count && candidates[i].home == home) {
+			size_t p = candidates[i].phrase, seen = 0;
+			int weight = INT32_MAX;
+
+			/* per term its best weight (a prefix matches several
+			 * tokens), sorted first */
+			while (i < candidate_count &&
+			       candidates[i].home == home &&
+			       candidates[i].phrase == p) {
+				size_t t = candidates[i].term;
+
+				weight = candidates[i].weight < weight
+						 ? candidates[i].weight : weight;
+				seen++;
+				while (i < candidate_count &&
+				       candidates[i].home == home &&
+				       candidates[i].phrase == p &&
+				       candidates[i].term == t)
+					i++;
+			}
+			if (seen == term_counts[p])
+				score += weight / 1000.0;
+		}
+		if (score <= 0.0)
+			continue;
+		rowid = champion_rowid(occupant, home);
+		hit = rowid > 0 ? find_hit(ranking, rowid) : NULL;
+		if (hit == NULL)
+			continue;
+		hit->score = -score * (rowid >= SEARCH_NODE_ROWID_BASE
+					       ? atof(SEARCH_NODE_WEIGHT) : 1.0);
+		hit->tier = tier;
+	}
+	sqlite3_finalize(occupant);
+	for (size_t i = 0; i < term_count; i++)
+		free(terms[i].best);
+	for (size_t p = 0; p < phrases; p++)
+		free(term_of[p]);
+	free(terms);
+	free(term_of);
+	free(term_counts);
+	free(candidates);
+	return rc;
+}
+
+/* Appends every row the query matches to ranking->hits, in rowid order,
+ * with the tier given and, but with TIER_UNSCORED, its score: bm25 when
+ * few rows match, else from the terms' champions (score_champions) when
+ * kb.db has them and ranking was empty; rows not scored rank as
+ * TIER_UNSCORED. loose, when not NULL, matches the same rows as query,
+ * cheaper (query.h's loose tier): the rows are counted and the champions
+ * chosen through it. */
+static int read_hits(sqlite3 *db, const char *query, const char *loose,
+		     unsigned tier, struct ranking *ranking)
+{
+	const char *counted = loose ? loose : query;
+	size_t start = ranking->hit_count;
+	struct snippet_query *marks;
+	int rc;
+
+	if (tier == TIER_UNSCORED)
+		return read_matches(db, counted, tier, false, ranking);
+	rc = read_matches(db, counted, TIER_UNSCORED, false, ranking);
+	if (rc != SEARCH_OK || ranking->hit_count == start)
+		return rc;
+	if (start > 0 || ranking->hit_count <= champion_matches ||
+	    !champions_present(db)) {
+		ranking->hit_count = start;
+		return read_matches(db, query, tier, true, ranking);
+	}
+	marks = snippet_query_new(counted, NULL);
+	rc = score_champions(db, marks, tier, ranking);
+	snippet_query_free(marks);
+	return rc;
+}
+
 /* Adds the rows a tier's query matches to ranking's hits, keeping them in
  * rowid order; a row there already keeps its earlier tier. Groups are
  * dropped: the caller groups again. */
-static int merge_tier(sqlite3 *db, const char *query, unsigned tier,
-		      struct ranking *ranking)
+static int merge_tier(sqlite3 *db, const char *query, const char *loose,
+		      unsigned tier, struct ranking *ranking)
 {
 	struct ranking more = {0};
 	struct hit *merged;
 	size_t a = 0, b = 0, count = 0;
-	int rc = read_hits(db, query, tier, &more);
+	int rc = read_hits(db, query, loose, tier, &more);
 
 	merged = xcalloc(ranking->hit_count + more.hit_count + 1,
 			 sizeof *merged);
@@ -262,23 +527,6 @@ static int group_by_lookup(sqlite3 *db, struct ranking *ranking)
 	free(urls);
 	sqlite3_finalize(statement);
 	return rc;
-}
-
-static struct hit *find_hit(struct ranking *ranking, sqlite3_int64 id)
-{
-	size_t low = 0, high = ranking->hit_count;
-
-	while (low < high) {
-		size_t middle = low + (high - low) / 2;
-
-		if (ranking->hits[middle].id == id)
-			return &ranking->hits[middle];
-		if (ranking->hits[middle].id < id)
-			low = middle + 1;
-		else
-			high = middle;
-	}
-	return NULL;
 }
 
 /* Groups the hits through one scan of search_rows, which lists every
@@ -380,7 +628,8 @@ static int group_hits(sqlite3 *db, struct ranking *ranking)
 		       : group_by_scan(db, ranking);
 }
 
-/* Every matching row, grouped by article and ranked. A tiered query's
+/* Every matching row, grouped by article and ranked (each tier's rows by
+ * bm25, or by champions when too many match: read_hits). A tiered query's
  * rows with the run as typed are read first, scored; when they fill the
  * page, the rest come unscored from the loose tier (which matches them
  * all, cheaper), else scored by the whole expression, so that its words
@@ -395,18 +644,20 @@ static int rank_matches(sqlite3 *db, const char *query,
 	int rc;
 
 	if (tiers->loose == NULL) {
-		rc = read_hits(db, query, TIER_EXACT, ranking);
+		rc = read_hits(db, query, NULL, TIER_EXACT, ranking);
 	} else {
 		rc = full ? SEARCH_OK
-			  : merge_tier(db, tiers->exact, TIER_EXACT, ranking);
+			  : merge_tier(db, tiers->exact, NULL, TIER_EXACT,
+				       ranking);
 		if (rc == SEARCH_OK && !full && ranking->hit_count >= needed) {
 			rc = group_hits(db, ranking);
 			full = ranking->group_count >= needed;
 		}
 		if (rc == SEARCH_OK)
-			rc = full ? merge_tier(db, tiers->loose, TIER_UNSCORED,
-					       ranking)
-				  : merge_tier(db, query, TIER_REST, ranking);
+			rc = full ? merge_tier(db, tiers->loose, NULL,
+					       TIER_UNSCORED, ranking)
+				  : merge_tier(db, query, tiers->loose,
+					       TIER_REST, ranking);
 	}
 	if (rc != SEARCH_OK || ranking->hit_count == 0)
 		return rc;
@@ -629,6 +880,11 @@ int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
 void search_testing_set_lookup_limit(size_t rows)
 {
 	lookup_limit = rows > 0 ? rows : LOOKUP_LIMIT;
+}
+
+void search_testing_set_champion_matches(size_t rows)
+{
+	champion_matches = rows > 0 ? rows : CHAMPION_MATCHES;
 }
 
 /* The words as typed, grouped and ranked, and the page asked for. */

@@ -348,6 +348,12 @@ int search_run_flags(sqlite3 *db, const char *user_text, size_t length,
  * limit. Never call it in a program. */
 void search_testing_set_lookup_limit(size_t rows);
 
+/* For tests only: an expression matching more than this many rows is
+ * ranked through the champion tables (db/champions.h) instead of bm25
+ * over every match; 0 restores the real limit. Never call it in a
+ * program. */
+void search_testing_set_champion_matches(size_t rows);
+
 /* Frees what one result holds (not result itself) and empties it. */
 void search_result_clear(struct search_result *result);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db/search.h"
+#include "db/champions.h"
 #include "db/readings.h"
 #include "base/util.h"
 
@@ -29,7 +30,8 @@ static const char schema_sql[] =
 	"section TEXT, "
 	"description TEXT, "
 	"updated TEXT) WITHOUT ROWID;"
-	READINGS_SCHEMA_SQL;
+	READINGS_SCHEMA_SQL
+	CHAMPIONS_SCHEMA_SQL;
 
 int search_schema_create(sqlite3 *db)
 {
@@ -158,8 +160,8 @@ static const char *const writer_sql[STATEMENT_COUNT] = {
 		"kind, rowid) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[STATEMENT_MOVE] = "UPDATE search SET rowid = ?2 WHERE rowid = ?1",
 	[STATEMENT_DELETE] = "DELETE FROM search WHERE rowid = ?1",
-	[STATEMENT_TEXTS] = "SELECT title, heading, tags, body FROM search "
-			    "WHERE rowid = ?1",
+	[STATEMENT_TEXTS] = "SELECT title, heading, tags, body, url, anchor "
+			    "FROM search WHERE rowid = ?1",
 	[STATEMENT_SIDE_INSERT] =
 		"INSERT INTO search_rows(url, id) VALUES(?1, ?2)",
 	[STATEMENT_SIDE_MOVE] =
@@ -192,6 +194,8 @@ struct search_writer {
 	char *failed_row; /* "url#anchor" of the row a flush failed on */
 	/* search_readings' changes from the rows added and removed */
 	struct readings *readings;
+	/* search_champions' and search_terms' changes, the same way */
+	struct champions *champions;
 };
 
 int search_writer_open(sqlite3 *db, struct search_writer **out)
@@ -203,6 +207,7 @@ int search_writer_open(sqlite3 *db, struct search_writer **out)
 	writer->db = db;
 	writer->limit = SEARCH_WRITER_QUEUE_BYTES;
 	writer->readings = readings_new();
+	writer->champions = champions_new();
 	for (i = 0; i < STATEMENT_COUNT; i++) {
 		if (sqlite3_prepare_v3(db, writer_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT,
@@ -236,6 +241,7 @@ void search_writer_free(struct search_writer *writer)
 	free(writer->queue);
 	free(writer->failed_row);
 	readings_free(writer->readings);
+	champions_free(writer->champions);
 	for (i = 0; i < STATEMENT_COUNT; i++)
 		sqlite3_finalize(writer->statements[i]);
 	free(writer);
@@ -392,22 +398,27 @@ static int place_row(struct search_writer *writer, const struct queued_row *row)
 	return rc;
 }
 
-/* Takes the row at rowid slot out of the readings' counts, from its text
- * as stored (what counted it in). */
-static int uncount_readings(struct search_writer *writer, sqlite3_int64 slot)
+/* Takes the row at rowid slot out of the readings' and champions'
+ * counts, from its text as stored (what counted it in). */
+static int uncount_row(struct search_writer *writer, sqlite3_int64 slot)
 {
 	sqlite3_stmt *statement = writer->statements[STATEMENT_TEXTS];
-	const char *texts[4];
+	const char *texts[6];
 	int step;
 
 	if (sqlite3_bind_int64(statement, 1, slot) != SQLITE_OK)
 		return SEARCH_DATABASE;
 	step = sqlite3_step(statement);
 	if (step == SQLITE_ROW) {
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 6; i++)
 			texts[i] = (const char *)sqlite3_column_text(statement,
 								     i);
 		readings_count(writer->readings, texts, 4, -1);
+		if (texts[4] != NULL)
+			champions_count(writer->champions, texts,
+					home_rowid(texts[4], texts[5],
+						   slot >= SEARCH_NODE_ROWID_BASE),
+					-1);
 	}
 	sqlite3_reset(statement);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? SEARCH_OK
@@ -426,7 +437,7 @@ static int remove_row(struct search_writer *writer, const char *url,
 	sqlite3_int64 hole = slot;
 	int rc = SEARCH_DATABASE;
 
-	if (uncount_readings(writer, slot) != SEARCH_OK ||
+	if (uncount_row(writer, slot) != SEARCH_OK ||
 	    sqlite3_bind_int64(remove, 1, slot) != SQLITE_OK ||
 	    step_done(remove) != SEARCH_OK ||
 	    sqlite3_bind_int64(side, 1, slot) != SQLITE_OK ||
@@ -465,9 +476,10 @@ static int compare_queued(const void *left, const void *right)
 				b->texts[4], b->texts[5]);
 }
 
-static int write_readings(struct search_writer *writer)
+static int write_side_tables(struct search_writer *writer)
 {
-	if (readings_write(writer->readings, writer->db) != SQLITE_OK)
+	if (readings_write(writer->readings, writer->db) != SQLITE_OK ||
+	    champions_write(writer->champions, writer->db) != SQLITE_OK)
 		return SEARCH_DATABASE;
 	return SEARCH_OK;
 }
@@ -478,7 +490,7 @@ int search_writer_flush(struct search_writer *writer)
 	int rc = SEARCH_OK;
 
 	if (writer->queued == 0)
-		return write_readings(writer);
+		return write_side_tables(writer);
 	/* in rowid order: FTS5 starts a new segment whenever a rowid is
 	 * lower than the one written before it */
 	qsort(writer->queue, writer->queued, sizeof *writer->queue,
@@ -495,7 +507,7 @@ int search_writer_flush(struct search_writer *writer)
 	}
 	queue_clear(writer);
 	if (rc == SEARCH_OK)
-		rc = write_readings(writer);
+		rc = write_side_tables(writer);
 	return rc;
 }
 
@@ -526,6 +538,7 @@ int search_writer_add_row(struct search_writer *writer,
 			      writer->queued + 1, sizeof *writer->queue);
 	queued = &writer->queue[writer->queued++];
 	queued->home = home_rowid(row->url, row->anchor, node);
+	champions_count(writer->champions, texts, queued->home, +1);
 	queued->storage = at = xmalloc(total);
 	for (i = 0; i < 7; i++) {
 		queued->texts[i] = texts[i] ? at : NULL;

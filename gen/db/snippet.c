@@ -278,6 +278,26 @@ struct snippet_query *snippet_query_new(const char *fts_query,
 	return query;
 }
 
+size_t snippet_query_phrase_count(const struct snippet_query *query)
+{
+	return query->phrase_count;
+}
+
+const char *snippet_query_term(const struct snippet_query *query,
+			       size_t phrase, size_t term, bool *prefix)
+{
+	const struct snippet_phrase *at;
+
+	*prefix = false;
+	if (phrase >= query->phrase_count)
+		return NULL;
+	at = &query->phrases[phrase];
+	if (term >= at->count)
+		return NULL;
+	*prefix = at->prefix && term + 1 == at->count;
+	return query->texts.data + query->terms[at->first + term];
+}
+
 void snippet_query_free(struct snippet_query *query)
 {
 	if (query == NULL)

@@ -6,6 +6,7 @@
 #ifndef KB_SNIPPET_H
 #define KB_SNIPPET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "db/search.h"
@@ -21,6 +22,15 @@ struct snippet_query;
  * snippet_query_free. */
 struct snippet_query *snippet_query_new(const char *fts_query,
 					const char *singles);
+
+/* How many phrases query holds. */
+size_t snippet_query_phrase_count(const struct snippet_query *query);
+
+/* Term number term of phrase number phrase, NUL-terminated and owned by
+ * query, or NULL past the phrase's last term; *prefix says whether it is
+ * a prefix (the last term of a phrase written with '*'). */
+const char *snippet_query_term(const struct snippet_query *query,
+			       size_t phrase, size_t term, bool *prefix);
 
 /* Frees query; NULL is allowed. */
 void snippet_query_free(struct snippet_query *query);

@@ -361,6 +361,111 @@ static void test_ranking(sqlite3 *db)
 	      "articles are numbered below 2^40");
 }
 
+/* The homes search_champions lists under token, joined by spaces, best
+ * first. */
+static char *champion_homes(sqlite3 *db, const char *token)
+{
+	sqlite3_stmt *statement = NULL;
+	struct buf out = {0};
+
+	if (sqlite3_prepare_v2(db, "SELECT entries FROM search_champions "
+			       "WHERE token = ?1", -1, &statement,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(statement, 1, token, -1, SQLITE_STATIC);
+		if (sqlite3_step(statement) == SQLITE_ROW) {
+			const unsigned char *blob =
+				sqlite3_column_blob(statement, 0);
+			int bytes = sqlite3_column_bytes(statement, 0);
+
+			for (int at = 0; at + 12 <= bytes; at += 12) {
+				long long home = 0;
+
+				for (int i = 4; i < 12; i++)
+					home = home << 8 | blob[at + i];
+				buf_printf(&out, "%s%lld", at ? " " : "", home);
+			}
+		}
+	}
+	sqlite3_finalize(statement);
+	return buf_detach(&out);
+}
+
+/* A query matching more rows than search.c scores with bm25 is ranked by
+ * its words' champions: the same rows counted, the article whose title
+ * holds the word first. */
+static void test_champions(void)
+{
+	static const char *const queries[] = {"メール", "迷惑", "エラー", "設定",
+					      "gmail", "spf", "同点", "ル"};
+	sqlite3 *db = open_index();
+	struct search_results full, champion;
+	struct search_writer *writer = NULL;
+	char *homes, *expected, *urls;
+	bool same = true;
+
+	TEST_SUITE("search/champions");
+	expected = xasprintf("%lld", (long long)search_home_rowid(
+					     "/deliverability/spf/", NULL,
+					     "article"));
+	homes = champion_homes(db, "spf");
+	CHECK_STR(homes, expected,
+		  "spf's champions: the article with it in its title and "
+		  "tags, not the one with it in its body");
+	free(homes);
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+		search_testing_set_champion_matches(0);
+		search_run(db, queries[i], strlen(queries[i]), 10, 0, &full);
+		search_testing_set_champion_matches(1);
+		search_run(db, queries[i], strlen(queries[i]), 10, 0, &champion);
+		if (full.total != champion.total ||
+		    full.count != champion.count) {
+			same = false;
+			printf("%s: total %zu and %zu\n", queries[i], full.total,
+			       champion.total);
+		}
+		search_results_free(&full);
+		search_results_free(&champion);
+	}
+	CHECK(same, "ranked by champions, each query counts and shows as many "
+		    "articles as ranked by bm25");
+	urls = run_urls(db, "spf", 10);
+	CHECK_STR(urls, "/deliverability/spf/ /deliverability/dkim/",
+		  "by champions too, the title match ranks first; the body "
+		  "match, among no champions, follows unscored");
+	free(urls);
+	urls = run_urls(db, "迷惑メールフォルダ", 10);
+	CHECK(strncmp(urls, "/delivery/spam-folder/", 22) == 0 &&
+		      strstr(urls, " /wizard/mail-not-arriving/check-spam/"),
+	      "an article outranks a wizard node matching as well");
+	free(urls);
+
+	CHECK(search_writer_open(db, &writer) == SEARCH_OK &&
+		      search_writer_remove(writer, "/deliverability/spf/",
+					   "article") == SEARCH_OK &&
+		      search_writer_flush(writer) == SEARCH_OK,
+	      "remove the article");
+	search_writer_free(writer);
+	homes = champion_homes(db, "spf");
+	CHECK_STR(homes, "", "its champions go with it");
+	free(homes);
+	urls = run_urls(db, "spf", 10);
+	CHECK_STR(urls, "/deliverability/dkim/",
+		  "the other article is still found, unscored");
+	free(urls);
+
+	CHECK(sqlite3_exec(db, "DROP TABLE search_champions", NULL, NULL,
+			   NULL) == SQLITE_OK,
+	      "a kb.db written before the table");
+	urls = run_urls(db, "メール", 20);
+	search_testing_set_champion_matches(0);
+	homes = run_urls(db, "メール", 20);
+	CHECK_STR(urls, homes, "without it, the same results as by bm25");
+	free(urls);
+	free(homes);
+	free(expected);
+	sqlite3_close(db);
+}
+
 /* The same rows added in reverse order rank exactly alike. */
 static void test_order_independence(sqlite3 *db)
 {
@@ -1065,9 +1170,10 @@ static void test_grouping(sqlite3 *small)
 
 	TEST_SUITE("search/grouping");
 	for (size_t limit = 1; limit <= 4; limit += 3) {
-		for (size_t lookup = 0; lookup <= 1; lookup++) {
-			/* both ways of finding rows' urls */
-			search_testing_set_lookup_limit(lookup);
+		for (size_t lookup = 0; lookup <= 3; lookup++) {
+			/* both ways of finding rows' urls, both rankings */
+			search_testing_set_lookup_limit(lookup & 1);
+			search_testing_set_champion_matches(lookup & 2 ? 1 : 0);
 			ok &= check_grouping(db, "group", limit, &distinct) &&
 			      distinct == GROUP_ARTICLES + 2;
 			for (size_t i = 0; i < sizeof queries / sizeof *queries;
@@ -1077,6 +1183,7 @@ static void test_grouping(sqlite3 *small)
 		}
 	}
 	search_testing_set_lookup_limit(0);
+	search_testing_set_champion_matches(0);
 	CHECK(ok, "every page: no url twice, total = distinct urls, "
 		  "sections ≤ 3, headed, of their own article, best first");
 	CHECK_INT(search_run(db, "group", 5, 100, 0, &results), SEARCH_OK,
@@ -1120,6 +1227,7 @@ int main(void)
 	test_read_only();
 	test_collisions();
 	test_removal();
+	test_champions();
 	test_taper();
 	return TEST_EXIT();
 }

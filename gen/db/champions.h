@@ -1,0 +1,78 @@
+/*
+ * champions.h — inside db: for each token, the rows where it weighs the
+ * most, kept as rows are written, so that a query matching most of a
+ * large index scores a bounded set of candidate rows instead of every
+ * match (search.c; bm25 over tens of thousands of rows is what made such
+ * queries slow).
+ *
+ *   search_champions  token PRIMARY KEY, entries BLOB; WITHOUT ROWID.
+ *             The rows that list the token among their CHAMPION_TOKENS
+ *             best, best first: each entry CHAMPION_ENTRY_BYTES, the
+ *             token's weight in the row and the row's home
+ *             (search_home_rowid, which stays when the row shifts within
+ *             its cluster of rowids), both big-endian. A row's best
+ *             tokens are those of its title, heading and tags (weighted
+ *             10, 5 and 3 as SEARCH_BM25_WEIGHTS; its body is left out:
+ *             FTS5 has just read it, reading it again would cost the
+ *             build more than the rest of the feature), the weight
+ *             bm25's term frequency part times 1000, against
+ *             CHAMPION_LENGTH tokens, so that it depends on the row alone.
+ *
+ * Each row added adds its entries, each row removed removes them (from
+ * its text as stored), and the entries of a token are kept sorted, so
+ * the table depends on the set of rows alone and an incremental build
+ * leaves it as a clean build does.
+ */
+#ifndef KB_CHAMPIONS_H
+#define KB_CHAMPIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sqlite3.h>
+
+/* Tokens a row lists among its champions. */
+#define CHAMPION_TOKENS 8
+/* The row length the weights are computed against, in tokens. */
+#define CHAMPION_LENGTH 24
+/* Bytes of one entry: weight (4), home (8). */
+#define CHAMPION_ENTRY_BYTES 12
+
+#define CHAMPIONS_SCHEMA_SQL \
+	"CREATE TABLE search_champions(" \
+	"token TEXT PRIMARY KEY NOT NULL, entries BLOB NOT NULL) " \
+	"WITHOUT ROWID;"
+
+/* Changes to the table not yet written. */
+struct champions;
+
+/* A new, empty counter; the caller frees it with champions_free. */
+struct champions *champions_new(void);
+
+/* Frees what champions_new gave; NULL is fine. */
+void champions_free(struct champions *champions);
+
+/* Counts one row, whose home rowid is home and whose texts are title,
+ * heading and tags (NULL ones empty): +1 for a row added, -1 for a row
+ * removed. */
+void champions_count(struct champions *champions, const char *const texts[3],
+		     sqlite3_int64 home, int sign);
+
+/* Applies the counted changes to db's table and forgets them. Returns an
+ * SQLite result code. */
+int champions_write(struct champions *champions, sqlite3 *db);
+
+/* Calls visit with the best rows of token (length bytes, as the
+ * tokenizer writes it; with prefix, of every token starting with it,
+ * each row once with its best weight): each row's home and the token's
+ * weight there, best first, at most max. Returns the number visited; 0
+ * when db has no such table. */
+size_t champions_lookup(sqlite3 *db, const char *token, size_t length,
+			bool prefix, size_t max,
+			void (*visit)(void *context, sqlite3_int64 home,
+				      int weight),
+			void *context);
+
+/* Whether db has the table (a kb.db written before it has not). */
+bool champions_present(sqlite3 *db);
+
+#endif
