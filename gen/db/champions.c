@@ -49,8 +49,121 @@ struct change {
 	sqlite3_int64 home;
 };
 
+static struct row_token *row_slot(struct row *row, const char *text,
+				  size_t length, uint64_t hash)
+{
+	size_t mask = row->capacity - 1, i = (size_t)hash & mask;
+
+	while (row->slots[i].stamp == row->stamp &&
+	       !(row->slots[i].hash == hash &&
+		 row->slots[i].length == length &&
+		 memcmp(row->texts.data + row->slots[i].text, text, length) ==
+			 0))
+		i = (i + 1) & mask;
+	return &row->slots[i];
+}
+
+static void row_grow(struct row *row)
+{
+	struct row bigger = *row;
+
+	bigger.capacity = row->capacity ? row->capacity * 2 : 512;
+	bigger.slots = xcalloc(bigger.capacity, sizeof *bigger.slots);
+	for (size_t i = 0; i < row->capacity; i++) {
+		struct row_token *old = &row->slots[i];
+
+		if (old->stamp == row->stamp)
+			*row_slot(&bigger, row->texts.data + old->text,
+				  old->length, old->hash) = *old;
+	}
+	free(row->slots);
+	*row = bigger;
+}
+
+static void add_token(struct row *row, const char *text, size_t length,
+		      uint64_t hash, bool colocated)
+{
+	struct row_token *slot;
+
+	if (!colocated)
+		row->positions++;
+	if ((row->used + 1) * 2 > row->capacity)
+		row_grow(row);
+	slot = row_slot(row, text, length, hash);
+	if (slot->stamp != row->stamp) {
+		*slot = (struct row_token){hash, row->texts.length, length, 0.0,
+					   row->stamp};
+		buf_add(&row->texts, text, length);
+		row->used++;
+	}
+	slot->frequency += row->column_weight;
+}
+
+/* One token of a cached text. */
+struct cached_token {
+	size_t text, length;	/* in the cache's tokens */
+	uint64_t hash;
+	bool colocated;
+};
+
+/* A text's tokens, kept for the next row: the rows of one article share
+ * its title and tags, and tokenizing them once saves most of the work. */
+struct text_cache {
+	char *text;
+	struct buf tokens;
+	struct cached_token *items;
+	size_t count, capacity;
+	struct row *row;
+};
+
+static int cache_token(void *context, const struct kb_token *token)
+{
+	struct text_cache *cache = context;
+	uint64_t hash = hash64(token->text, token->length, 0);
+	bool colocated = token->flags & KB_TOKEN_COLOCATED;
+
+	cache->items = xgrow(cache->items, &cache->capacity, cache->count + 1,
+			     sizeof *cache->items);
+	cache->items[cache->count++] = (struct cached_token){
+		cache->tokens.length, token->length, hash, colocated};
+	buf_add(&cache->tokens, token->text, token->length);
+	add_token(cache->row, token->text, token->length, hash, colocated);
+	return 0;
+}
+
+/* Counts text's tokens into row, from the cache when it holds the same
+ * text, else tokenized and cached. */
+static void count_text(struct text_cache *cache, struct row *row,
+		       const char *text)
+{
+	if (cache->text != NULL && strcmp(cache->text, text) == 0) {
+		for (size_t i = 0; i < cache->count; i++) {
+			const struct cached_token *token = &cache->items[i];
+
+			add_token(row, cache->tokens.data + token->text,
+				  token->length, token->hash, token->colocated);
+		}
+		return;
+	}
+	free(cache->text);
+	cache->text = xstrdup(text);
+	cache->tokens.length = 0;
+	cache->count = 0;
+	cache->row = row;
+	kb_tokenize(text, strlen(text), KB_TOKENIZE_DOCUMENT, cache_token,
+		    cache);
+}
+
+static void text_cache_free(struct text_cache *cache)
+{
+	free(cache->text);
+	buf_free(&cache->tokens);
+	free(cache->items);
+}
+
 struct champions {
 	struct row row;
+	struct text_cache caches[3];	/* one per column */
 	struct keymap tokens;	/* token → its index in names (stamp) */
 	const char **names;	/* the map's keys, by index */
 	size_t *name_lengths;
@@ -84,60 +197,10 @@ void champions_free(struct champions *champions)
 		return;
 	free(champions->row.slots);
 	buf_free(&champions->row.texts);
+	for (int i = 0; i < 3; i++)
+		text_cache_free(&champions->caches[i]);
 	forget_changes(champions);
 	free(champions);
-}
-
-static struct row_token *row_slot(struct row *row, const char *text,
-				  size_t length, uint64_t hash)
-{
-	size_t mask = row->capacity - 1, i = (size_t)hash & mask;
-
-	while (row->slots[i].stamp == row->stamp &&
-	       !(row->slots[i].hash == hash &&
-		 row->slots[i].length == length &&
-		 memcmp(row->texts.data + row->slots[i].text, text, length) ==
-			 0))
-		i = (i + 1) & mask;
-	return &row->slots[i];
-}
-
-static void row_grow(struct row *row)
-{
-	struct row bigger = *row;
-
-	bigger.capacity = row->capacity ? row->capacity * 2 : 512;
-	bigger.slots = xcalloc(bigger.capacity, sizeof *bigger.slots);
-	for (size_t i = 0; i < row->capacity; i++) {
-		struct row_token *old = &row->slots[i];
-
-		if (old->stamp == row->stamp)
-			*row_slot(&bigger, row->texts.data + old->text,
-				  old->length, old->hash) = *old;
-	}
-	free(row->slots);
-	*row = bigger;
-}
-
-static int count_token(void *context, const struct kb_token *token)
-{
-	struct row *row = context;
-	uint64_t hash = hash64(token->text, token->length, 0);
-	struct row_token *slot;
-
-	if (!(token->flags & KB_TOKEN_COLOCATED))
-		row->positions++;
-	if ((row->used + 1) * 2 > row->capacity)
-		row_grow(row);
-	slot = row_slot(row, token->text, token->length, hash);
-	if (slot->stamp != row->stamp) {
-		*slot = (struct row_token){hash, row->texts.length,
-					   token->length, 0.0, row->stamp};
-		buf_add(&row->texts, token->text, token->length);
-		row->used++;
-	}
-	slot->frequency += row->column_weight;
-	return 0;
 }
 
 /* A token's weight in a row of the given length: bm25's term frequency
@@ -238,8 +301,7 @@ void champions_count(struct champions *champions, const char *const texts[3],
 	for (int i = 0; i < 3; i++) {
 		row->column_weight = column_weights[i];
 		if (texts[i] != NULL)
-			kb_tokenize(texts[i], strlen(texts[i]),
-				    KB_TOKENIZE_DOCUMENT, count_token, row);
+			count_text(&champions->caches[i], row, texts[i]);
 	}
 	for (size_t i = 0; i < row->capacity; i++) {
 		const struct row_token *token = &row->slots[i];
@@ -387,6 +449,14 @@ static int write_token(sqlite3_stmt *statements[3], const char *token,
 		return SQLITE_ERROR;
 	}
 	merge_entries(stored, stored_count, changes, count, merged);
+	/* a row removed and added back unchanged (an edit of its body)
+	 * changes nothing: the blob of a common token is large */
+	if (merged->length == stored_count * CHAMPION_ENTRY_BYTES &&
+	    (merged->length == 0 ||
+	     memcmp(merged->data, stored, merged->length) == 0)) {
+		sqlite3_reset(read);
+		return SQLITE_OK;
+	}
 	sqlite3_reset(read);
 	write = merged->length > 0 ? statements[1] : statements[2];
 	sqlite3_bind_text(write, 1, token, (int)length, SQLITE_STATIC);
