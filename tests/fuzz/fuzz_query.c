@@ -7,7 +7,8 @@
  * syntax: it is run as a real MATCH against the small in-memory index
  * with the kb tokenizer, and an SQLite error aborts (a crash to
  * libFuzzer). A refusal must mean the text was over the length limit,
- * and both builders must agree on it.
+ * and both builders must agree on it. The text is also searched, ranked
+ * by bm25 and by the champion tables: both must count the same.
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -140,6 +141,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	     i++)
 		check_marks(analysed, singles, rows[i].body,
 			    strlen(rows[i].body));
+	{
+		/* ranked by bm25 and by champions (forced for any query
+		 * matching two rows), the same articles are counted */
+		struct search_results full, champion;
+		int full_rc, champion_rc;
+
+		search_testing_set_champion_matches(0);
+		full_rc = search_run_flags(db, (const char *)data, size, 10, 0,
+					   SEARCH_NO_CORRECTION, 10000, &full);
+		search_testing_set_champion_matches(1);
+		champion_rc = search_run_flags(db, (const char *)data, size, 10,
+					       0, SEARCH_NO_CORRECTION, 10000,
+					       &champion);
+		search_testing_set_champion_matches(0);
+		if (full_rc != champion_rc || full.total != champion.total ||
+		    full.count != champion.count) {
+			fprintf(stderr, "fuzz_query: the rankings disagree: "
+				"%d %zu %zu, %d %zu %zu\n", full_rc, full.total,
+				full.count, champion_rc, champion.total,
+				champion.count);
+			abort();
+		}
+		search_results_free(&full);
+		search_results_free(&champion);
+	}
 	{
 		/* the input as an expression, and as the text marked */
 		char *text = xstrndup((const char *)data, size);
