@@ -13,7 +13,7 @@ void keymap_free(struct keymap *map)
 {
 	for (size_t i = 0; i < map->capacity; i++) {
 		free(map->slots[i].key);
-		free(map->slots[i].text);
+		free(map->slots[i].value);
 	}
 	free(map->slots);
 	memset(map, 0, sizeof *map);

@@ -1,6 +1,6 @@
 /*
  * keymap.h — inside db: a hash map from byte strings to a count and an
- * optional text, for the writer's side tables (readings.c, champions.c),
+ * optional value, for the writer's side tables (readings.c, champions.c),
  * which count per key what the rows added and removed change.
  */
 #ifndef KB_KEYMAP_H
@@ -14,7 +14,8 @@ struct keymap_entry {
 	char *key;       /* NUL-terminated copy; NULL for an empty slot */
 	size_t length;
 	uint64_t hash;
-	char *text;      /* the user's, freed with the map; may stay NULL */
+	void *value;     /* the user's, freed (free) with the map; may stay
+			  * NULL */
 	long delta;
 	size_t stamp;    /* the user's: e.g. the last row that counted it */
 };
@@ -37,7 +38,7 @@ struct keymap_entry *keymap_get_hashed(struct keymap *map, const char *key,
 				       size_t length, uint64_t hash,
 				       bool *added);
 
-/* Frees every key and text and empties the map. */
+/* Frees every key and value and empties the map. */
 void keymap_free(struct keymap *map);
 
 #endif

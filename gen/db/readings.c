@@ -27,9 +27,29 @@
 /* Readings a prefix lookup looks at before sorting by refs. */
 #define PREFIX_SCAN 256
 
+/* A (reading, surface) pair: "reading\tsurface", its change since the
+ * last write, and the last row that counted it. */
+struct pair {
+	const char *key;	/* the pairs map's */
+	size_t length;
+	long delta;
+	size_t stamp;
+};
+
+/* A run's pairs, as indexes into readings.list, and the last row that
+ * counted the run (a row counts a pair once, however many of its runs
+ * have it). */
+struct run_pairs {
+	size_t stamp;
+	size_t count;
+	size_t pairs[];
+};
+
 struct readings {
-	struct keymap runs;  /* run text → its pairs */
-	struct keymap pairs; /* "reading\tsurface" → delta */
+	struct keymap runs;  /* run text → its struct run_pairs */
+	struct keymap pairs; /* "reading\tsurface" → its index in list */
+	struct pair *list;
+	size_t count, capacity;
 	size_t rows;      /* rows counted: the stamp of the current one */
 };
 
@@ -44,6 +64,7 @@ void readings_free(struct readings *readings)
 		return;
 	keymap_free(&readings->runs);
 	keymap_free(&readings->pairs);
+	free(readings->list);
 	free(readings);
 }
 
@@ -113,37 +134,74 @@ static int add_word_pair(void *context, const struct analyze_word *word)
 	return 0;
 }
 
+/* The index in readings->list of the pair "reading\tsurface", added
+ * when new. */
+static size_t pair_index(struct readings *readings, const char *key,
+			 size_t length)
+{
+	bool added;
+	struct keymap_entry *entry =
+		keymap_get(&readings->pairs, key, length, &added);
+
+	if (added) {
+		readings->list = xgrow(readings->list, &readings->capacity,
+				       readings->count + 1,
+				       sizeof *readings->list);
+		readings->list[readings->count] =
+			(struct pair){entry->key, length, 0, 0};
+		entry->stamp = readings->count++;
+	}
+	return entry->stamp;
+}
+
 /* The pairs of one run, analysed on its first appearance. */
-static const char *run_pairs(struct readings *readings, const char *run,
-			     size_t length)
+static struct run_pairs *run_pairs(struct readings *readings, const char *run,
+				   size_t length)
 {
 	bool added;
 	struct keymap_entry *entry =
 		keymap_get(&readings->runs, run, length, &added);
 
 	if (added) {
-		struct buf pairs = {0};
+		struct buf lines = {0};
+		struct run_pairs *pairs;
+		size_t count = 0;
+		const char *line;
 
-		analyze_words(entry->key, length, add_word_pair, &pairs);
-		entry->text = pairs.data ? buf_detach(&pairs) : xstrdup("");
+		analyze_words(entry->key, length, add_word_pair, &lines);
+		for (size_t i = 0; i < lines.length; i++)
+			count += lines.data[i] == '\n';
+		pairs = xmalloc(sizeof *pairs + count * sizeof *pairs->pairs);
+		pairs->stamp = 0;
+		pairs->count = 0;
+		for (line = lines.data; pairs->count < count;) {
+			const char *end = memchr(line, '\n',
+						 lines.length -
+							 (size_t)(line - lines.data));
+
+			pairs->pairs[pairs->count++] = pair_index(
+				readings, line, (size_t)(end - line));
+			line = end + 1;
+		}
+		buf_free(&lines);
+		entry->value = pairs;
 	}
-	return entry->text;
+	return entry->value;
 }
 
-static void count_pairs(struct readings *readings, const char *pairs,
+static void count_pairs(struct readings *readings, struct run_pairs *run,
 			int sign)
 {
-	while (*pairs != '\0') {
-		const char *end = strchr(pairs, '\n');
-		bool added;
-		struct keymap_entry *entry = keymap_get(
-			&readings->pairs, pairs, (size_t)(end - pairs), &added);
+	if (run->stamp == readings->rows)
+		return;
+	run->stamp = readings->rows;
+	for (size_t i = 0; i < run->count; i++) {
+		struct pair *pair = &readings->list[run->pairs[i]];
 
-		if (added || entry->stamp != readings->rows) {
-			entry->stamp = readings->rows;
-			entry->delta += sign;
+		if (pair->stamp != readings->rows) {
+			pair->stamp = readings->rows;
+			pair->delta += sign;
 		}
-		pairs = end + 1;
 	}
 }
 
@@ -229,22 +287,22 @@ static const char prune_sql[] =
 	"WHERE reading = ?1 AND surface = ?2 AND refs <= 0";
 
 static int write_pair(sqlite3_stmt *upsert, sqlite3_stmt *prune,
-		      const struct keymap_entry *entry)
+		      const struct pair *pair)
 {
-	const char *tab = memchr(entry->key, '\t', entry->length);
-	int reading = (int)(tab - entry->key);
-	int surface = (int)(entry->length - (size_t)reading - 1);
-	sqlite3_stmt *statements[2] = {upsert, entry->delta < 0 ? prune : NULL};
+	const char *tab = memchr(pair->key, '\t', pair->length);
+	int reading = (int)(tab - pair->key);
+	int surface = (int)(pair->length - (size_t)reading - 1);
+	sqlite3_stmt *statements[2] = {upsert, pair->delta < 0 ? prune : NULL};
 	int rc = SQLITE_OK;
 
 	for (int i = 0; i < 2 && rc == SQLITE_OK && statements[i]; i++) {
 		sqlite3_stmt *statement = statements[i];
 
-		sqlite3_bind_text(statement, 1, entry->key, reading,
+		sqlite3_bind_text(statement, 1, pair->key, reading,
 				  SQLITE_STATIC);
 		sqlite3_bind_text(statement, 2, tab + 1, surface, SQLITE_STATIC);
 		if (i == 0)
-			sqlite3_bind_int64(statement, 3, entry->delta);
+			sqlite3_bind_int64(statement, 3, pair->delta);
 		rc = sqlite3_step(statement) == SQLITE_DONE ? SQLITE_OK
 							   : SQLITE_ERROR;
 		sqlite3_reset(statement);
@@ -255,23 +313,26 @@ static int write_pair(sqlite3_stmt *upsert, sqlite3_stmt *prune,
 int readings_write(struct readings *readings, sqlite3 *db)
 {
 	sqlite3_stmt *upsert = NULL, *prune = NULL;
+	size_t changed = 0;
 	int rc = SQLITE_OK;
 
-	if (readings->pairs.used == 0)
+	for (size_t i = 0; i < readings->count; i++)
+		changed += readings->list[i].delta != 0;
+	if (changed == 0)
 		return SQLITE_OK;
 	rc = sqlite3_prepare_v2(db, upsert_sql, -1, &upsert, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, prune_sql, -1, &prune, NULL);
-	for (size_t i = 0; rc == SQLITE_OK && i < readings->pairs.capacity;
-	     i++) {
-		const struct keymap_entry *entry = &readings->pairs.slots[i];
+	for (size_t i = 0; rc == SQLITE_OK && i < readings->count; i++) {
+		struct pair *pair = &readings->list[i];
 
-		if (entry->key != NULL && entry->delta != 0)
-			rc = write_pair(upsert, prune, entry);
+		if (pair->delta != 0)
+			rc = write_pair(upsert, prune, pair);
 	}
+	for (size_t i = 0; i < readings->count; i++)
+		readings->list[i].delta = 0;
 	sqlite3_finalize(upsert);
 	sqlite3_finalize(prune);
-	keymap_free(&readings->pairs);
 	return rc;
 }
 
