@@ -35,6 +35,8 @@ struct row_token {
 struct row {
 	struct row_token *slots;
 	size_t capacity, used;
+	size_t *order;		/* the slots of the row's tokens, used of them */
+	size_t order_capacity;
 	unsigned stamp;
 	struct buf texts;
 	size_t positions;	/* tokens, colocated ones not counted */
@@ -69,12 +71,14 @@ static void row_grow(struct row *row)
 
 	bigger.capacity = row->capacity ? row->capacity * 2 : 512;
 	bigger.slots = xcalloc(bigger.capacity, sizeof *bigger.slots);
-	for (size_t i = 0; i < row->capacity; i++) {
-		struct row_token *old = &row->slots[i];
+	for (size_t i = 0; i < row->used; i++) {
+		struct row_token *old = &row->slots[row->order[i]];
+		struct row_token *slot = row_slot(
+			&bigger, row->texts.data + old->text, old->length,
+			old->hash);
 
-		if (old->stamp == row->stamp)
-			*row_slot(&bigger, row->texts.data + old->text,
-				  old->length, old->hash) = *old;
+		*slot = *old;
+		bigger.order[i] = (size_t)(slot - bigger.slots);
 	}
 	free(row->slots);
 	*row = bigger;
@@ -94,7 +98,9 @@ static void add_token(struct row *row, const char *text, size_t length,
 		*slot = (struct row_token){hash, row->texts.length, length, 0.0,
 					   row->stamp};
 		buf_add(&row->texts, text, length);
-		row->used++;
+		row->order = xgrow(row->order, &row->order_capacity,
+				   row->used + 1, sizeof *row->order);
+		row->order[row->used++] = (size_t)(slot - row->slots);
 	}
 	slot->frequency += row->column_weight;
 }
@@ -170,6 +176,8 @@ struct champions {
 	size_t name_count, name_capacity, length_capacity;
 	struct change *changes;
 	size_t change_count, change_capacity;
+	sqlite3_int64 home;	/* of the row being counted */
+	int sign;
 };
 
 struct champions *champions_new(void)
@@ -196,6 +204,7 @@ void champions_free(struct champions *champions)
 	if (champions == NULL)
 		return;
 	free(champions->row.slots);
+	free(champions->row.order);
 	buf_free(&champions->row.texts);
 	for (int i = 0; i < 3; i++)
 		text_cache_free(&champions->caches[i]);
@@ -284,12 +293,10 @@ static size_t token_index(struct champions *champions, const char *text,
 	return entry->stamp;
 }
 
-void champions_count(struct champions *champions, const char *const texts[3],
-		     sqlite3_int64 home, int sign)
+void champions_begin(struct champions *champions, sqlite3_int64 home,
+		     int sign)
 {
 	struct row *row = &champions->row;
-	struct ranked best[CHAMPION_TOKENS];
-	size_t count = 0;
 
 	if (++row->stamp == 0) { /* wrapped: every slot reads as empty */
 		memset(row->slots, 0, row->capacity * sizeof *row->slots);
@@ -298,20 +305,46 @@ void champions_count(struct champions *champions, const char *const texts[3],
 	row->used = 0;
 	row->positions = 0;
 	row->texts.length = 0;
-	for (int i = 0; i < 3; i++) {
-		row->column_weight = column_weights[i];
-		if (texts[i] != NULL)
-			count_text(&champions->caches[i], row, texts[i]);
-	}
-	for (size_t i = 0; i < row->capacity; i++) {
-		const struct row_token *token = &row->slots[i];
+	row->column_weight = column_weights[0];
+	champions->home = home;
+	champions->sign = sign;
+}
 
-		if (token->stamp == row->stamp)
-			keep_best(best, &count,
-				  (struct ranked){token,
-						  token_weight(token->frequency,
-							       row->positions)},
-				  row->texts.data);
+void champions_column(struct champions *champions, int column)
+{
+	champions->row.column_weight = column_weights[column];
+}
+
+int champions_token(void *context, const struct kb_token *token)
+{
+	struct champions *champions = context;
+
+	add_token(&champions->row, token->text, token->length,
+		  hash64(token->text, token->length, 0),
+		  token->flags & KB_TOKEN_COLOCATED);
+	return 0;
+}
+
+void champions_text(struct champions *champions, int column,
+		    const char *text)
+{
+	champions_column(champions, column);
+	count_text(&champions->caches[column], &champions->row, text);
+}
+
+void champions_end(struct champions *champions)
+{
+	struct row *row = &champions->row;
+	struct ranked best[CHAMPION_TOKENS];
+	size_t count = 0;
+
+	for (size_t i = 0; i < row->used; i++) {
+		const struct row_token *token = &row->slots[row->order[i]];
+
+		keep_best(best, &count,
+			  (struct ranked){token, token_weight(token->frequency,
+							      row->positions)},
+			  row->texts.data);
 	}
 	for (size_t i = 0; i < count; i++) {
 		const struct row_token *token = best[i].token;
@@ -323,8 +356,18 @@ void champions_count(struct champions *champions, const char *const texts[3],
 		champions->changes[champions->change_count++] = (struct change){
 			token_index(champions, row->texts.data + token->text,
 				    token->length, token->hash),
-			best[i].weight, sign, home};
+			best[i].weight, champions->sign, champions->home};
 	}
+}
+
+void champions_count(struct champions *champions, const char *const texts[3],
+		     sqlite3_int64 home, int sign)
+{
+	champions_begin(champions, home, sign);
+	for (int i = 0; i < 3; i++)
+		if (texts[i] != NULL)
+			champions_text(champions, i, texts[i]);
+	champions_end(champions);
 }
 
 /* An entry as stored: weight, then home, big-endian. */
@@ -362,24 +405,68 @@ static int compare_entry(int weight, sqlite3_int64 home, int other_weight,
 	return (home > other_home) - (home < other_home);
 }
 
-static int compare_changes(const void *left, const void *right, void *user)
+/* A token's changes: best entry first, a removal before an addition of
+ * the same entry. */
+static int compare_changes(const void *left, const void *right)
 {
 	const struct change *a = left, *b = right;
-	const struct champions *champions = user;
-	size_t la = champions->name_lengths[a->token];
-	size_t lb = champions->name_lengths[b->token];
-	int order;
+	int order = compare_entry(a->weight, a->home, b->weight, b->home);
 
-	if (a->token != b->token) {
-		order = memcmp(champions->names[a->token],
-			       champions->names[b->token], la < lb ? la : lb);
-		if (order != 0)
-			return order;
-		if (la != lb)
-			return la < lb ? -1 : 1;
-	}
-	order = compare_entry(a->weight, a->home, b->weight, b->home);
 	return order != 0 ? order : (a->sign > b->sign) - (a->sign < b->sign);
+}
+
+static int compare_names(const void *left, const void *right, void *user)
+{
+	const struct champions *champions = user;
+	size_t a = *(const size_t *)left, b = *(const size_t *)right;
+	size_t la = champions->name_lengths[a], lb = champions->name_lengths[b];
+	int order = memcmp(champions->names[a], champions->names[b],
+			   la < lb ? la : lb);
+
+	if (order != 0)
+		return order;
+	return (la > lb) - (la < lb);
+}
+
+/* The changes grouped by token, the tokens in byte order (the table's
+ * order, so its pages are written front to back), each token's changes
+ * sorted; *starts (name_count + 1 entries, freed by the caller) where
+ * each group starts, in that order, and *tokens which token each is. */
+static struct change *sort_changes(struct champions *champions,
+				   size_t **starts, size_t **tokens)
+{
+	size_t names = champions->name_count;
+	size_t *order = xmalloc(names * sizeof *order);
+	size_t *rank = xmalloc(names * sizeof *rank);
+	size_t *start = xcalloc(names + 1, sizeof *start);
+	struct change *sorted =
+		xmalloc(champions->change_count * sizeof *sorted);
+
+	for (size_t i = 0; i < names; i++)
+		order[i] = i;
+	qsort_r(order, names, sizeof *order, compare_names, champions);
+	for (size_t i = 0; i < names; i++)
+		rank[order[i]] = i;
+	/* a counting sort by rank, then each group on its own */
+	for (size_t i = 0; i < champions->change_count; i++)
+		start[rank[champions->changes[i].token] + 1]++;
+	for (size_t i = 0; i < names; i++)
+		start[i + 1] += start[i];
+	for (size_t i = 0; i < champions->change_count; i++) {
+		size_t r = rank[champions->changes[i].token];
+
+		sorted[start[r]++] = champions->changes[i];
+	}
+	for (size_t i = names; i > 0; i--)
+		start[i] = start[i - 1];
+	start[0] = 0;
+	for (size_t i = 0; i < names; i++)
+		qsort(sorted + start[i], start[i + 1] - start[i],
+		      sizeof *sorted, compare_changes);
+	free(rank);
+	*starts = start;
+	*tokens = order;
+	return sorted;
 }
 
 /* One token's entries merged with its changes[0..count) (sorted, each
@@ -473,27 +560,28 @@ int champions_write(struct champions *champions, sqlite3 *db)
 	const char *sql[3] = {read_sql, write_sql, delete_sql};
 	sqlite3_stmt *statements[3] = {NULL, NULL, NULL};
 	struct buf merged = {0};
+	struct change *sorted;
+	size_t *starts, *tokens;
 	int rc = SQLITE_OK;
 
 	if (champions->change_count == 0)
 		return SQLITE_OK;
 	for (int i = 0; rc == SQLITE_OK && i < 3; i++)
 		rc = sqlite3_prepare_v2(db, sql[i], -1, &statements[i], NULL);
-	qsort_r(champions->changes, champions->change_count,
-		sizeof *champions->changes, compare_changes, champions);
-	for (size_t i = 0; rc == SQLITE_OK && i < champions->change_count;) {
-		size_t token = champions->changes[i].token, end = i;
+	sorted = sort_changes(champions, &starts, &tokens);
+	for (size_t i = 0; rc == SQLITE_OK && i < champions->name_count; i++) {
+		size_t token = tokens[i];
 
-		while (end < champions->change_count &&
-		       champions->changes[end].token == token)
-			end++;
 		rc = write_token(statements, champions->names[token],
 				 champions->name_lengths[token],
-				 champions->changes + i, end - i, &merged);
-		i = end;
+				 sorted + starts[i], starts[i + 1] - starts[i],
+				 &merged);
 	}
 	for (int i = 0; i < 3; i++)
 		sqlite3_finalize(statements[i]);
+	free(sorted);
+	free(starts);
+	free(tokens);
 	buf_free(&merged);
 	forget_changes(champions);
 	return rc;

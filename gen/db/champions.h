@@ -12,14 +12,15 @@
  *             (search_home_rowid, which stays when the row shifts within
  *             its cluster of rowids), both big-endian. A row's best
  *             tokens are those of its title, heading and tags (weighted
- *             10, 5 and 3 as SEARCH_BM25_WEIGHTS; its body is left out:
- *             FTS5 has just read it, reading it again would cost the
- *             build more than the rest of the feature), the weight
+ *             10, 5 and 3 as SEARCH_BM25_WEIGHTS; its body is left out,
+ *             as the longest text and the least telling), the weight
  *             bm25's term frequency part times 1000, against
  *             CHAMPION_LENGTH tokens, so that it depends on the row alone.
  *
- * Each row added adds its entries, each row removed removes them (from
- * its text as stored), and the entries of a token are kept sorted, so
+ * Each row added adds its entries (the writer hands over the tokens FTS5
+ * makes as it indexes the row, see kb_tokenizer_observer, so the texts
+ * are not tokenized twice), each row removed removes them (from its text
+ * as stored, tokenized again), and the entries of a token are kept sorted, so
  * the table depends on the set of rows alone and an incremental build
  * leaves it as a clean build does.
  */
@@ -29,6 +30,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sqlite3.h>
+
+#include "db/tokenizer.h"
 
 /* Tokens a row lists among its champions. */
 #define CHAMPION_TOKENS 8
@@ -56,6 +59,21 @@ void champions_free(struct champions *champions);
  * removed. */
 void champions_count(struct champions *champions, const char *const texts[3],
 		     sqlite3_int64 home, int sign);
+
+/* champions_count in steps, for a caller that sees the row's tokens as
+ * they are made (the search writer, while FTS5 indexes the row): begin,
+ * then for each column (0 title, 1 heading, 2 tags) either
+ * champions_column and champions_token for each of its tokens, in
+ * KB_TOKENIZE_DOCUMENT mode, or champions_text with its text; then end.
+ * The row comes out as champions_count makes it. */
+void champions_begin(struct champions *champions, sqlite3_int64 home,
+		     int sign);
+void champions_column(struct champions *champions, int column);
+/* A kb_token_callback: context is the champions; returns 0. */
+int champions_token(void *context, const struct kb_token *token);
+void champions_text(struct champions *champions, int column,
+		    const char *text);
+void champions_end(struct champions *champions);
 
 /* Applies the counted changes to db's table and forgets them. Returns an
  * SQLite result code. */

@@ -19,5 +19,5 @@ out:
 
 int kb_tokenizer_register(sqlite3 *db)
 {
-	return kb_tokenizer_register_api(kb_fts5_api(db));
+	return kb_tokenizer_register_api(kb_fts5_api(db), NULL, NULL);
 }

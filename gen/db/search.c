@@ -92,11 +92,16 @@ const char *search_strerror(int code)
 int search_register(sqlite3 *db)
 {
 	fts5_api *api = kb_fts5_api(db);
+	struct kb_tokenizer_observer *observer;
 
 	if (api == NULL)
 		return SEARCH_NO_FTS5;
-	if (kb_tokenizer_register_api(api) != SQLITE_OK)
+	/* the connection owns it: FTS5 frees it as the connection closes */
+	observer = xcalloc(1, sizeof *observer);
+	if (kb_tokenizer_register_api(api, observer, free) != SQLITE_OK) {
+		free(observer);
 		return SEARCH_DATABASE;
+	}
 	return SEARCH_OK;
 }
 

@@ -130,7 +130,8 @@ enum search_status {
 /* A short English message for a search_status; static, never NULL. */
 const char *search_strerror(int code);
 
-/* Registers the kb tokenizer with db. Needed
+/* Registers the kb tokenizer with db, with an observer the search writer
+ * watches the indexed texts through (kb_tokenizer_observer). Needed
  * once per connection before the search table is used; search_schema_create
  * does it, and search_run does it by itself when a query first fails for
  * lack of it. Returns a search_status. */

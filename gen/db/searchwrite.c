@@ -11,7 +11,9 @@
 
 #include "db/search.h"
 #include "db/champions.h"
+#include "db/fts5.h"
 #include "db/readings.h"
+#include "db/tokenizer.h"
 #include "base/util.h"
 
 static const char schema_sql[] =
@@ -194,8 +196,17 @@ struct search_writer {
 	char *failed_row; /* "url#anchor" of the row a flush failed on */
 	/* search_readings' changes from the rows added and removed */
 	struct readings *readings;
-	/* search_champions' and search_terms' changes, the same way */
+	/* search_champions' changes, the same way */
 	struct champions *champions;
+	/* what the kb tokenizer shows of the texts FTS5 indexes (owned by
+	 * the connection; NULL when it cannot be found) */
+	struct kb_tokenizer_observer *observer;
+	/* the row being inserted, as the observer sees it */
+	struct {
+		const char *texts[3];	/* title, heading, tags */
+		size_t lengths[3];
+		bool seen[3];
+	} observed;
 };
 
 int search_writer_open(sqlite3 *db, struct search_writer **out)
@@ -208,6 +219,7 @@ int search_writer_open(sqlite3 *db, struct search_writer **out)
 	writer->limit = SEARCH_WRITER_QUEUE_BYTES;
 	writer->readings = readings_new();
 	writer->champions = champions_new();
+	writer->observer = kb_tokenizer_observer_of(kb_fts5_api(db));
 	for (i = 0; i < STATEMENT_COUNT; i++) {
 		if (sqlite3_prepare_v3(db, writer_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT,
@@ -312,20 +324,70 @@ static int move_row(struct search_writer *writer, const char *url,
 	return SEARCH_OK;
 }
 
+/* The observer's text callback: FTS5 tokenizes the row's indexed
+ * columns in order, skipping NULL ones; a text is taken for the first
+ * column not yet seen that holds the same bytes. The body and texts no
+ * column holds are not watched. */
+static int observe_text(void *context, const char *text, size_t length)
+{
+	struct search_writer *writer = context;
+
+	for (int i = 0; i < 3; i++) {
+		if (writer->observed.seen[i] ||
+		    writer->observed.texts[i] == NULL ||
+		    writer->observed.lengths[i] != length ||
+		    memcmp(writer->observed.texts[i], text, length) != 0)
+			continue;
+		writer->observed.seen[i] = true;
+		champions_column(writer->champions, i);
+		return 1;
+	}
+	return 0;
+}
+
+static int observe_token(void *context, const struct kb_token *token)
+{
+	struct search_writer *writer = context;
+
+	return champions_token(writer->champions, token);
+}
+
+/* Inserts the row at rowid, counting its champions from the tokens FTS5
+ * makes of it; a column the observer did not see (no observer, or FTS5
+ * called the tokenizer otherwise than expected) is tokenized here. */
 static int insert_at(struct search_writer *writer, char *const texts[7],
-		     sqlite3_int64 rowid)
+		     sqlite3_int64 rowid, sqlite3_int64 home)
 {
 	sqlite3_stmt *insert = writer->statements[STATEMENT_INSERT];
 	sqlite3_stmt *side = writer->statements[STATEMENT_SIDE_INSERT];
-	int i;
+	int i, rc;
 
 	for (i = 0; i < 7; i++) {
 		if (bind_text(insert, i + 1, texts[i]) != SQLITE_OK)
 			return SEARCH_DATABASE;
 	}
-	if (sqlite3_bind_int64(insert, 8, rowid) != SQLITE_OK ||
-	    step_done(insert) != SEARCH_OK ||
-	    bind_text(side, 1, texts[4]) != SQLITE_OK ||
+	if (sqlite3_bind_int64(insert, 8, rowid) != SQLITE_OK)
+		return SEARCH_DATABASE;
+	champions_begin(writer->champions, home, +1);
+	for (i = 0; i < 3; i++) {
+		writer->observed.texts[i] = texts[i];
+		writer->observed.lengths[i] = texts[i] ? strlen(texts[i]) : 0;
+		/* an empty text has no tokens: FTS5 need not show it */
+		writer->observed.seen[i] = texts[i] == NULL || *texts[i] == '\0';
+	}
+	if (writer->observer != NULL)
+		*writer->observer = (struct kb_tokenizer_observer){
+			observe_text, observe_token, writer};
+	rc = step_done(insert);
+	if (writer->observer != NULL)
+		*writer->observer = (struct kb_tokenizer_observer){0};
+	if (rc != SEARCH_OK)
+		return rc;
+	for (i = 0; i < 3; i++)
+		if (!writer->observed.seen[i])
+			champions_text(writer->champions, i, texts[i]);
+	champions_end(writer->champions);
+	if (bind_text(side, 1, texts[4]) != SQLITE_OK ||
 	    sqlite3_bind_int64(side, 2, rowid) != SQLITE_OK ||
 	    step_done(side) != SEARCH_OK)
 		return SEARCH_DATABASE;
@@ -391,7 +453,7 @@ static int place_row(struct search_writer *writer, const struct queued_row *row)
 		rc = move_row(writer, urls[i - 1], place + (sqlite3_int64)i - 1,
 			      place + (sqlite3_int64)i);
 	if (rc == SEARCH_OK)
-		rc = insert_at(writer, row->texts, place);
+		rc = insert_at(writer, row->texts, place, row->home);
 	for (i = 0; i < count; i++)
 		free(urls[i]);
 	free(urls);
@@ -538,7 +600,6 @@ int search_writer_add_row(struct search_writer *writer,
 			      writer->queued + 1, sizeof *writer->queue);
 	queued = &writer->queue[writer->queued++];
 	queued->home = home_rowid(row->url, row->anchor, node);
-	champions_count(writer->champions, texts, queued->home, +1);
 	queued->storage = at = xmalloc(total);
 	for (i = 0; i < 7; i++) {
 		queued->texts[i] = texts[i] ? at : NULL;

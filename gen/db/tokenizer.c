@@ -548,8 +548,9 @@ int kb_tokenize(const char *text, size_t length, enum kb_tokenize_mode mode,
 	return tokenizer.stopped;
 }
 
-/* FTS5 glue. The tokenizer keeps no state between calls, so every table
- * shares one static instance. */
+/* FTS5 glue. The tokenizer keeps no state between calls: a table's
+ * instance is the observer it was registered with, or a shared static one
+ * standing for none. */
 
 static char shared_instance;
 
@@ -557,6 +558,7 @@ struct fts5_forward {
 	void *context;
 	int (*token)(void *context, int flags, const char *text, int length,
 		     int start, int end);
+	const struct kb_tokenizer_observer *observer; /* or NULL */
 };
 
 static int forward_token(void *context, const struct kb_token *token)
@@ -570,14 +572,23 @@ static int forward_token(void *context, const struct kb_token *token)
 			      (int)token->end);
 }
 
+/* forward_token for a text the observer watches */
+static int forward_observed(void *context, const struct kb_token *token)
+{
+	const struct fts5_forward *forward = context;
+
+	forward->observer->token(forward->observer->context, token);
+	return forward_token(context, token);
+}
+
 static int fts5_create(void *user_data, const char **arguments, int count,
 		       Fts5Tokenizer **out)
 {
-	(void)user_data;
 	(void)arguments;
 	if (count != 0) /* the kb tokenizer takes no options */
 		return SQLITE_ERROR;
-	*out = (Fts5Tokenizer *)&shared_instance;
+	*out = user_data != NULL ? (Fts5Tokenizer *)user_data
+				 : (Fts5Tokenizer *)&shared_instance;
 	return SQLITE_OK;
 }
 
@@ -592,23 +603,48 @@ static int fts5_tokenize(Fts5Tokenizer *instance, void *context, int flags,
 				      const char *text, int length, int start,
 				      int end))
 {
-	struct fts5_forward forward = {context, token};
+	struct fts5_forward forward = {context, token, NULL};
 	enum kb_tokenize_mode mode = (flags & FTS5_TOKENIZE_QUERY)
 					     ? KB_TOKENIZE_QUERY
 					     : KB_TOKENIZE_DOCUMENT;
 
-	(void)instance;
 	if (text == NULL || length <= 0)
 		return SQLITE_OK;
-	return kb_tokenize(text, (size_t)length, mode, forward_token, &forward);
+	if ((void *)instance != (void *)&shared_instance &&
+	    (flags & FTS5_TOKENIZE_DOCUMENT)) {
+		const struct kb_tokenizer_observer *observer =
+			(const struct kb_tokenizer_observer *)instance;
+
+		if (observer->text != NULL &&
+		    observer->text(observer->context, text, (size_t)length))
+			forward.observer = observer;
+	}
+	return kb_tokenize(text, (size_t)length, mode,
+			   forward.observer ? forward_observed : forward_token,
+			   &forward);
 }
 
-int kb_tokenizer_register_api(fts5_api *api)
-{
-	static fts5_tokenizer methods = {fts5_create, fts5_delete,
-					 fts5_tokenize};
+static const fts5_tokenizer methods = {fts5_create, fts5_delete,
+				       fts5_tokenize};
 
+int kb_tokenizer_register_api(fts5_api *api,
+			      struct kb_tokenizer_observer *observer,
+			      void (*destroy)(void *observer))
+{
 	if (api == NULL || api->iVersion < 2)
 		return SQLITE_ERROR;
-	return api->xCreateTokenizer(api, "kb", NULL, &methods, NULL);
+	return api->xCreateTokenizer(api, "kb", observer,
+				     (fts5_tokenizer *)&methods, destroy);
+}
+
+struct kb_tokenizer_observer *kb_tokenizer_observer_of(fts5_api *api)
+{
+	void *user_data = NULL;
+	fts5_tokenizer found;
+
+	if (api == NULL ||
+	    api->xFindTokenizer(api, "kb", &user_data, &found) != SQLITE_OK ||
+	    found.xTokenize != fts5_tokenize)
+		return NULL;
+	return user_data;
 }

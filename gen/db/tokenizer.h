@@ -86,8 +86,30 @@ typedef int (*kb_token_callback)(void *context, const struct kb_token *token);
 int kb_tokenize(const char *text, size_t length, enum kb_tokenize_mode mode,
 		kb_token_callback callback, void *context);
 
+/* Watches the document texts FTS5 tokenizes on one connection: what the
+ * search writer uses to count a row's tokens while FTS5 indexes them,
+ * instead of tokenizing them a second time. text is called first for
+ * each text, and returns nonzero to have token called for each of its
+ * tokens (its return value is ignored). Both run inside sqlite3_step, so
+ * they must not use the connection. */
+struct kb_tokenizer_observer {
+	int (*text)(void *context, const char *text, size_t length);
+	kb_token_callback token;
+	void *context;
+};
+
 /* Registers the tokenizer as "kb" with an FTS5 API object (no sqlite3_*
- * calls, so extensions can use it). Returns an SQLite result code. */
-int kb_tokenizer_register_api(fts5_api *api);
+ * calls, so extensions can use it). observer, when not NULL, is the one
+ * every table of the connection reports to (fields NULL: nothing
+ * watched); FTS5 calls destroy with it when the connection closes.
+ * Returns an SQLite result code. */
+int kb_tokenizer_register_api(fts5_api *api,
+			      struct kb_tokenizer_observer *observer,
+			      void (*destroy)(void *observer));
+
+/* The observer the "kb" tokenizer of api was registered with (owned by
+ * the connection), or NULL when none or when "kb" is not this
+ * tokenizer. */
+struct kb_tokenizer_observer *kb_tokenizer_observer_of(fts5_api *api);
 
 #endif

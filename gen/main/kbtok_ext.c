@@ -52,7 +52,7 @@ int sqlite3_kbtok_init(sqlite3 *db, char **error,
 		*error = sqlite3_mprintf("kbtok: this SQLite has no FTS5");
 		return SQLITE_ERROR;
 	}
-	rc = kb_tokenizer_register_api(fts5);
+	rc = kb_tokenizer_register_api(fts5, NULL, NULL);
 	if (rc != SQLITE_OK)
 		*error = sqlite3_mprintf("kbtok: cannot register the kb "
 					 "tokenizer");

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "db/search.h"
+#include "db/fts5.h"
+#include "db/tokenizer.h"
 #include "test.h"
 #include "base/util.h"
 
@@ -393,6 +395,53 @@ static char *champion_homes(sqlite3 *db, const char *token)
 /* A query matching more rows than search.c scores with bm25 is ranked by
  * its words' champions: the same rows counted, the article whose title
  * holds the word first. */
+/* The whole search_champions table as text. */
+static char *champion_table(sqlite3 *db)
+{
+	sqlite3_stmt *statement = NULL;
+	char *out = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT group_concat(token || ':' || "
+			       "hex(entries), ' ') FROM (SELECT * FROM "
+			       "search_champions ORDER BY token)", -1,
+			       &statement, NULL) == SQLITE_OK &&
+	    sqlite3_step(statement) == SQLITE_ROW &&
+	    sqlite3_column_text(statement, 0) != NULL)
+		out = xstrdup((const char *)sqlite3_column_text(statement, 0));
+	sqlite3_finalize(statement);
+	return out ? out : xstrdup("");
+}
+
+/* The writer counts a row's champions from the tokens FTS5 makes as it
+ * indexes the row; where it cannot watch them (the kb tokenizer
+ * registered again, without an observer), it tokenizes the texts
+ * itself, to the same table. */
+static void test_champions_observed(void)
+{
+	sqlite3 *observed = open_index(), *plain = NULL;
+	char *a, *b;
+	bool ok;
+
+	TEST_SUITE("search/champions-observed");
+	CHECK(kb_tokenizer_observer_of(kb_fts5_api(observed)) != NULL,
+	      "the writer's connection has an observer to watch");
+	ok = sqlite3_open(":memory:", &plain) == SQLITE_OK &&
+	     search_schema_create(plain) == SEARCH_OK &&
+	     kb_tokenizer_register(plain) == SQLITE_OK &&
+	     kb_tokenizer_observer_of(kb_fts5_api(plain)) == NULL;
+	for (size_t i = 0; ok && i < sizeof rows / sizeof rows[0]; i++)
+		ok = search_add_row(plain, &rows[i]) == SEARCH_OK;
+	CHECK(ok, "the same rows, written without an observer");
+	a = champion_table(observed);
+	b = champion_table(plain);
+	CHECK(strlen(a) > 100, "the table has entries");
+	CHECK_STR(a, b, "watched or tokenized again, the same table");
+	free(a);
+	free(b);
+	sqlite3_close(observed);
+	sqlite3_close(plain);
+}
+
 static void test_champions(void)
 {
 	static const char *const queries[] = {"メール", "迷惑", "エラー", "設定",
@@ -1228,6 +1277,7 @@ int main(void)
 	test_collisions();
 	test_removal();
 	test_champions();
+	test_champions_observed();
 	test_taper();
 	return TEST_EXIT();
 }

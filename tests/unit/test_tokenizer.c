@@ -489,6 +489,98 @@ static void test_fts5(void)
 	sqlite3_close(db);
 }
 
+/* What an observer saw: each text watched, "|" before it, and its
+ * tokens, space-separated. */
+struct watched {
+	struct buf seen;
+	int texts;
+	const char *skip; /* a text not to watch */
+};
+
+static int watch_text(void *context, const char *text, size_t length)
+{
+	struct watched *watched = context;
+
+	watched->texts++;
+	if (watched->skip != NULL && strlen(watched->skip) == length &&
+	    memcmp(watched->skip, text, length) == 0)
+		return 0;
+	buf_addc(&watched->seen, '|');
+	return 1;
+}
+
+static int watch_token(void *context, const struct kb_token *token)
+{
+	struct watched *watched = context;
+
+	buf_add(&watched->seen, token->text, token->length);
+	if (token->flags & KB_TOKEN_COLOCATED)
+		buf_addc(&watched->seen, '@');
+	buf_addc(&watched->seen, ' ');
+	return 0;
+}
+
+static void test_observer(void)
+{
+	static struct kb_tokenizer_observer observer;
+	struct watched watched = {{0}, 0, "本文"};
+	sqlite3 *db = NULL;
+	fts5_api *api;
+	char *got;
+
+	TEST_SUITE("tokenizer/observer");
+	CHECK_INT(sqlite3_open(":memory:", &db), SQLITE_OK, "open");
+	api = kb_fts5_api(db);
+	CHECK_INT(kb_tokenizer_register_api(api, &observer, NULL), SQLITE_OK,
+		  "register with an observer");
+	CHECK(kb_tokenizer_observer_of(api) == &observer,
+	      "the observer is found through the FTS5 API");
+	CHECK_INT(sqlite3_exec(db,
+			       "CREATE VIRTUAL TABLE t USING fts5(a, b, c, d, "
+			       "u UNINDEXED, tokenize='kb');",
+			       NULL, NULL, NULL),
+		  SQLITE_OK, "a table");
+	observer = (struct kb_tokenizer_observer){watch_text, watch_token,
+						  &watched};
+	CHECK_INT(sqlite3_exec(db,
+			       "INSERT INTO t VALUES('ＳＰＦ設定', NULL, '', "
+			       "'本文', 'url')",
+			       NULL, NULL, NULL),
+		  SQLITE_OK, "insert a row");
+	CHECK_STR(watched.seen.data, "|spf 設定 定@ ",
+		  "the first column's tokens as kb_tokenize makes them in "
+		  "document mode; NULL and empty texts not shown, nor the "
+		  "one the observer declined, nor the unindexed column");
+	CHECK_INT(watched.texts, 2, "shown two texts: the first and the body");
+	got = query_text(db, "SELECT count(*) FROM t WHERE t MATCH ?1",
+			 "\"本文\"");
+	CHECK_STR(got, "1", "a declined text is still indexed");
+	free(got);
+	observer = (struct kb_tokenizer_observer){0};
+	watched.texts = 0;
+	CHECK_INT(sqlite3_exec(db, "INSERT INTO t VALUES('迷惑', 'x', 'y', "
+			       "'z', 'u')", NULL, NULL, NULL),
+		  SQLITE_OK, "insert with the observer cleared");
+	CHECK_INT(watched.texts, 0, "a cleared observer is not called");
+	watched.seen.length = 0;
+	observer = (struct kb_tokenizer_observer){watch_text, watch_token,
+						  &watched};
+	got = query_text(db, "SELECT count(*) FROM t WHERE t MATCH ?1",
+			 "\"迷惑\"");
+	CHECK_STR(got, "1", "a query");
+	free(got);
+	CHECK_INT(watched.texts, 0, "query texts are not shown");
+	observer = (struct kb_tokenizer_observer){0};
+	sqlite3_close(db);
+	buf_free(&watched.seen);
+
+	CHECK_INT(sqlite3_open(":memory:", &db), SQLITE_OK, "open");
+	CHECK_INT(kb_tokenizer_register(db), SQLITE_OK, "register plainly");
+	CHECK(kb_tokenizer_observer_of(kb_fts5_api(db)) == NULL,
+	      "registered without one, there is no observer");
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	test_normalisation();
@@ -500,5 +592,6 @@ int main(void)
 	test_invalid_utf8();
 	test_stop();
 	test_fts5();
+	test_observer();
 	return TEST_EXIT();
 }
