@@ -6,13 +6,13 @@
  */
 #include "db/champions.h"
 
+#include <endian.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/keymap.h"
 #include "db/tokenizer.h"
-#include "base/hash.h"
 #include "base/util.h"
 
 /* bm25's constants, as FTS5 uses them. */
@@ -36,7 +36,6 @@ struct row {
 	struct row_token *slots;
 	size_t capacity, used;
 	size_t *order;		/* the slots of the row's tokens, used of them */
-	size_t order_capacity;
 	unsigned stamp;
 	struct buf texts;
 	size_t positions;	/* tokens, colocated ones not counted */
@@ -71,6 +70,9 @@ static void row_grow(struct row *row)
 
 	bigger.capacity = row->capacity ? row->capacity * 2 : 512;
 	bigger.slots = xcalloc(bigger.capacity, sizeof *bigger.slots);
+	/* the table stays at most half full: order needs no more */
+	bigger.order = xrealloc(row->order, (bigger.capacity / 2 + 1) *
+						    sizeof *bigger.order);
 	for (size_t i = 0; i < row->used; i++) {
 		struct row_token *old = &row->slots[row->order[i]];
 		struct row_token *slot = row_slot(
@@ -97,9 +99,13 @@ static void add_token(struct row *row, const char *text, size_t length,
 	if (slot->stamp != row->stamp) {
 		*slot = (struct row_token){hash, row->texts.length, length, 0.0,
 					   row->stamp};
-		buf_add(&row->texts, text, length);
-		row->order = xgrow(row->order, &row->order_capacity,
-				   row->used + 1, sizeof *row->order);
+		if (row->texts.length + length >= row->texts.capacity)
+			buf_add(&row->texts, text, length);
+		else { /* buf_add's work without its calls: every token */
+			memcpy(row->texts.data + row->texts.length, text,
+			       length);
+			row->texts.length += length;
+		}
 		row->order[row->used++] = (size_t)(slot - row->slots);
 	}
 	slot->frequency += row->column_weight;
@@ -125,7 +131,7 @@ struct text_cache {
 static int cache_token(void *context, const struct kb_token *token)
 {
 	struct text_cache *cache = context;
-	uint64_t hash = hash64(token->text, token->length, 0);
+	uint64_t hash = keymap_hash(token->text, token->length);
 	bool colocated = token->flags & KB_TOKEN_COLOCATED;
 
 	cache->items = xgrow(cache->items, &cache->capacity, cache->count + 1,
@@ -320,7 +326,7 @@ int champions_token(void *context, const struct kb_token *token)
 	struct champions *champions = context;
 
 	add_token(&champions->row, token->text, token->length,
-		  hash64(token->text, token->length, 0),
+		  keymap_hash(token->text, token->length),
 		  token->flags & KB_TOKEN_COLOCATED);
 	return 0;
 }
@@ -373,27 +379,23 @@ void champions_count(struct champions *champions, const char *const texts[3],
 /* An entry as stored: weight, then home, big-endian. */
 static void put_entry(unsigned char *at, int weight, sqlite3_int64 home)
 {
-	uint32_t w = (uint32_t)weight;
-	uint64_t h = (uint64_t)home;
+	uint32_t w = htobe32((uint32_t)weight);
+	uint64_t h = htobe64((uint64_t)home);
 
-	for (int i = 0; i < 4; i++)
-		at[i] = (unsigned char)(w >> (24 - 8 * i));
-	for (int i = 0; i < 8; i++)
-		at[4 + i] = (unsigned char)(h >> (56 - 8 * i));
+	memcpy(at, &w, 4);
+	memcpy(at + 4, &h, 8);
 }
 
 static void get_entry(const unsigned char *at, int *weight,
 		      sqlite3_int64 *home)
 {
-	uint32_t w = 0;
-	uint64_t h = 0;
+	uint32_t w;
+	uint64_t h;
 
-	for (int i = 0; i < 4; i++)
-		w = w << 8 | at[i];
-	for (int i = 0; i < 8; i++)
-		h = h << 8 | at[4 + i];
-	*weight = (int)w;
-	*home = (sqlite3_int64)h;
+	memcpy(&w, at, 4);
+	memcpy(&h, at + 4, 8);
+	*weight = (int)be32toh(w);
+	*home = (sqlite3_int64)be64toh(h);
 }
 
 /* Entries order: best weight first, then lower home. */

@@ -45,8 +45,21 @@ struct run_pairs {
 	size_t pairs[];
 };
 
+/* The runs of a short text counted last in its column, which the next row
+ * most likely repeats (an article's rows share its title and tags). */
+struct column_cache {
+	char *text;
+	struct run_pairs **runs;
+	size_t count, capacity;
+};
+
+/* Texts up to this long are cached; longer ones (bodies) rarely repeat. */
+#define CACHED_BYTES 1024
+#define CACHED_COLUMNS 4
+
 struct readings {
 	struct keymap runs;  /* run text → its struct run_pairs */
+	struct column_cache columns[CACHED_COLUMNS];
 	struct keymap pairs; /* "reading\tsurface" → its index in list */
 	struct pair *list;
 	size_t count, capacity;
@@ -65,6 +78,10 @@ void readings_free(struct readings *readings)
 	keymap_free(&readings->runs);
 	keymap_free(&readings->pairs);
 	free(readings->list);
+	for (size_t i = 0; i < CACHED_COLUMNS; i++) {
+		free(readings->columns[i].text);
+		free(readings->columns[i].runs);
+	}
 	free(readings);
 }
 
@@ -159,8 +176,8 @@ static struct run_pairs *run_pairs(struct readings *readings, const char *run,
 				   size_t length)
 {
 	bool added;
-	struct keymap_entry *entry =
-		keymap_get(&readings->runs, run, length, &added);
+	struct keymap_entry *entry = keymap_get_hashed(
+		&readings->runs, run, length, keymap_hash(run, length), &added);
 
 	if (added) {
 		struct buf lines = {0};
@@ -216,6 +233,10 @@ run_character(const char *text, size_t length, size_t at, size_t *size)
 	const unsigned char *s = (const unsigned char *)text + at;
 	uint32_t c;
 
+	if (s[0] >= 0xE5 && s[0] <= 0xE9 && length - at >= 3) {
+		*size = 3; /* U+5000-U+9FFF: kanji, the commonest case */
+		return RUN_CORE;
+	}
 	if (s[0] < 0xE0 || s[0] >= 0xF0 || length - at < 3) {
 		*size = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : 4;
 		if (*size > length - at)
@@ -233,13 +254,16 @@ run_character(const char *text, size_t length, size_t at, size_t *size)
 	return RUN_OTHER;
 }
 
-static void count_text(struct readings *readings, const char *text, int sign)
+/* Counts the runs of text; with cache, remembers them there. */
+static void count_text(struct readings *readings, const char *text,
+		       size_t length, int sign, struct column_cache *cache)
 {
-	size_t length = strlen(text), at = 0;
+	size_t at = 0;
 
 	while (at < length) {
 		size_t size, start, okurigana = 0;
 		enum run_character kind;
+		struct run_pairs *run;
 
 		/* ASCII first, in a tight loop: most bytes of most text */
 		while (at < length && (unsigned char)text[at] < 0x80)
@@ -261,9 +285,39 @@ static void count_text(struct readings *readings, const char *text, int sign)
 				break;
 			at += size;
 		}
-		count_pairs(readings, run_pairs(readings, text + start,
-						at - start), sign);
+		run = run_pairs(readings, text + start, at - start);
+		count_pairs(readings, run, sign);
+		if (cache != NULL) {
+			cache->runs = xgrow(cache->runs, &cache->capacity,
+					    cache->count + 1,
+					    sizeof *cache->runs);
+			cache->runs[cache->count++] = run;
+		}
 	}
+}
+
+/* Counts a text of column column, from the cache when the column's last
+ * text was the same. */
+static void count_column(struct readings *readings, size_t column,
+			 const char *text, int sign)
+{
+	size_t length = strlen(text);
+	struct column_cache *cache;
+
+	if (column >= CACHED_COLUMNS || length > CACHED_BYTES) {
+		count_text(readings, text, length, sign, NULL);
+		return;
+	}
+	cache = &readings->columns[column];
+	if (cache->text != NULL && strcmp(cache->text, text) == 0) {
+		for (size_t i = 0; i < cache->count; i++)
+			count_pairs(readings, cache->runs[i], sign);
+		return;
+	}
+	free(cache->text);
+	cache->text = xstrdup(text);
+	cache->count = 0;
+	count_text(readings, text, length, sign, cache);
 }
 
 void readings_count(struct readings *readings, const char *const *texts,
@@ -274,7 +328,7 @@ void readings_count(struct readings *readings, const char *const *texts,
 	readings->rows++;
 	for (size_t i = 0; i < count; i++) {
 		if (texts[i] != NULL)
-			count_text(readings, texts[i], sign);
+			count_column(readings, i, texts[i], sign);
 	}
 }
 
