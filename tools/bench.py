@@ -156,6 +156,10 @@ def require_tools(need_compare):
         if not os.access(harness, os.X_OK):
             missing.append("build/bench-search (tools/bench.sh builds it)")
         tools["bench-search"] = harness
+        readings = os.path.join(REPO, "build", "bench-readings")
+        if not os.access(readings, os.X_OK):
+            missing.append("build/bench-readings (tools/bench.sh builds it)")
+        tools["bench-readings"] = readings
         cgi = os.path.join(REPO, "build", "kb.cgi")
         tools["kb.cgi"] = cgi if os.access(cgi, os.X_OK) else None
     if missing:
@@ -707,6 +711,8 @@ def compare(settings, tools, bench_dir, shared, watch):
         # the base's query code on the base's index, module only
         search["base"] = time_search(base_harness, None, root,
                                      os.path.join(last["base"], "kb.db"), bench_dir)
+    search["readings"] = time_readings(tools["bench-readings"],
+                                       os.path.join(last["kbgen"], "kb.db"))
     incremental = time_incremental(settings, kbgen, root, bench_dir, watch, outputs)
     outputs.close()
     return commands, ratios, search, incremental
@@ -758,6 +764,30 @@ def time_incremental(settings, kbgen, root, bench_dir, watch, outputs):
               for name in ("no change", "body edit", "title edit")}
     remove(site)
     return {"commands": commands, "ratios": ratios}
+
+
+def time_readings(harness, database):
+    """Issue 17's two designs for kana queries, on the rows of database
+    (tools/bench-readings.c): the readings table as built (each distinct
+    run analysed once) against MeCab over every text, as readings put in
+    the index would need, and the tokens the index would gain. Medians of
+    3 rounds."""
+    log("bench: readings, table against index (3 rounds)")
+    result = subprocess.run([harness, database, "3"], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BenchError(f"bench-readings exited {result.returncode}:\n{result.stderr[-2000:]}")
+    rounds = [re.search(r"table ([\d.]+) s, index \(MeCab over every text\) ([\d.]+) s, "
+                        r"the tokenizer alone ([\d.]+) s; tokens (\d+), with readings (\d+)", line)
+              for line in result.stdout.splitlines() if line.startswith("round ")]
+    if not rounds or None in rounds:
+        raise BenchError(f"bench-readings printed no rounds:\n{result.stdout[-2000:]}")
+    column = lambda i: statistics.median(float(m.group(i)) for m in rounds)
+    return {"table_s": column(1), "index_s": column(2), "tokenizer_s": column(3),
+            "tokens": int(rounds[0].group(4)), "tokens_with_readings": int(rounds[0].group(5)),
+            "table_range_s": [min(float(m.group(1)) for m in rounds),
+                              max(float(m.group(1)) for m in rounds)],
+            "index_range_s": [min(float(m.group(2)) for m in rounds),
+                              max(float(m.group(2)) for m in rounds)]}
 
 
 def kana_queries():
@@ -941,6 +971,17 @@ def print_compare(results):
             m = figures["module"]
             print(f"{'base search_run, ' + name:<40}{m['p50_ms']:>8.2f}{m['p99_ms']:>9.2f}"
                   f"{m['max_ms']:>9.2f}   {m['answered']} with results")
+    d = s.get("readings")
+    if d:
+        print()
+        print("kana queries, two designs (issue 17), on this kb.db's rows, medians of 3:")
+        print(f"  readings table (as built, each distinct run analysed once): "
+              f"{d['table_s']:.3f} s CPU ({d['table_range_s'][0]:.3f}-{d['table_range_s'][1]:.3f})")
+        print(f"  readings in the index (MeCab over every text): {d['index_s']:.3f} s CPU "
+              f"({d['index_range_s'][0]:.3f}-{d['index_range_s'][1]:.3f}), "
+              f"index tokens {d['tokens']} -> {d['tokens_with_readings']} "
+              f"(x{number(d['tokens_with_readings'] / d['tokens'], 3)})")
+        print(f"  (the kb tokenizer alone over the same texts: {d['tokenizer_s']:.3f} s)")
     for name, figures in sets:
         g = figures["cgi"]
         if "skipped" in g:

@@ -94,5 +94,10 @@ cc -O2 -g -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-Igen $(pkg-config --cflags sqlite3 libutf8proc) tools/bench-search.c \
 	$objects $(pkg-config --libs sqlite3 libutf8proc) $extra_libs -o build/bench-search.$$
 mv -f build/bench-search.$$ build/bench-search
+# shellcheck disable=SC2046,SC2086
+cc -O2 -g -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-Igen $(pkg-config --cflags sqlite3 libutf8proc) tools/bench-readings.c \
+	$objects $(pkg-config --libs sqlite3 libutf8proc) $extra_libs -o build/bench-readings.$$
+mv -f build/bench-readings.$$ build/bench-readings
 
 exec python3 tools/bench.py "$@"

@@ -46,6 +46,8 @@ want = [
     "search.kana.module.p50_ms", "search.kana.module.p99_ms",
     "search.all.module.p50_ms", "search.all.module.p99_ms",
     "commands.kbgen.kb_db_bytes",
+    "search.readings.table_s", "search.readings.index_s",
+    "search.readings.tokens", "search.readings.tokens_with_readings",
 ]
 if os.access("build/kb.cgi", os.X_OK):
     want += ["search.cgi.p50_ms", "search.cgi.p99_ms",
@@ -69,6 +71,8 @@ PY
 check_eq "results.json has every key" "$missing" ""
 check_contains "the table has the kana queries' row" "$(cat "$TMP/bench.log")" \
 	"search_run, 50 kana and inflected"
+check_contains "the two designs for kana queries, side by side" \
+	"$(cat "$TMP/bench.log")" "readings in the index (MeCab over every text)"
 
 BENCH_DIR="$TMP/bench" BENCH_BASE=no-such-revision-here tools/bench.py \
 	>/dev/null 2>"$TMP/base.err"
