@@ -376,6 +376,11 @@ void champions_count(struct champions *champions, const char *const texts[3],
 	champions_end(champions);
 }
 
+size_t champions_pending(const struct champions *champions)
+{
+	return champions->change_count;
+}
+
 /* An entry as stored: weight, then home, big-endian. */
 static void put_entry(unsigned char *at, int weight, sqlite3_int64 home)
 {

@@ -75,6 +75,9 @@ void champions_text(struct champions *champions, int column,
 		    const char *text);
 void champions_end(struct champions *champions);
 
+/* The number of changes counted and not yet written. */
+size_t champions_pending(const struct champions *champions);
+
 /* Applies the counted changes to db's table and forgets them. Returns an
  * SQLite result code. */
 int champions_write(struct champions *champions, sqlite3 *db);

@@ -195,9 +195,11 @@ int search_writer_open(sqlite3 *db, struct search_writer **out);
 int search_writer_add_row(struct search_writer *writer,
 			  const struct search_row *row);
 
-/* Writes every queued row. After an error the queue is emptied and the
- * rows written so far stay: roll the transaction back. Returns a
- * search_status. */
+/* Writes every queued row, and the changes the rows added and removed
+ * since the last call make to the readings and champion tables (which
+ * the writer otherwise holds back: they add up). After an error the
+ * queue is emptied and the rows written so far stay: roll the
+ * transaction back. Returns a search_status. */
 int search_writer_flush(struct search_writer *writer);
 
 /* The row (as "url#anchor", or the url alone) the last failed flush

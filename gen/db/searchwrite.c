@@ -546,13 +546,20 @@ static int write_side_tables(struct search_writer *writer)
 	return SEARCH_OK;
 }
 
-int search_writer_flush(struct search_writer *writer)
+/* Writes every queued row, not the side tables: their changes add up
+ * (a row removed and added back cancels out), and a common token's
+ * champion list, rewritten whole each time, is the larger cost at every
+ * write, so they wait for search_writer_flush, or until this many
+ * champion changes are held. */
+#define SIDE_CHANGES_HELD (1u << 20)
+
+static int flush_rows(struct search_writer *writer)
 {
 	size_t i;
 	int rc = SEARCH_OK;
 
 	if (writer->queued == 0)
-		return write_side_tables(writer);
+		return SEARCH_OK;
 	/* in rowid order: FTS5 starts a new segment whenever a rowid is
 	 * lower than the one written before it */
 	qsort(writer->queue, writer->queued, sizeof *writer->queue,
@@ -568,9 +575,17 @@ int search_writer_flush(struct search_writer *writer)
 					       row->texts[5] ? row->texts[5] : "");
 	}
 	queue_clear(writer);
-	if (rc == SEARCH_OK)
+	if (rc == SEARCH_OK &&
+	    champions_pending(writer->champions) >= SIDE_CHANGES_HELD)
 		rc = write_side_tables(writer);
 	return rc;
+}
+
+int search_writer_flush(struct search_writer *writer)
+{
+	int rc = flush_rows(writer);
+
+	return rc == SEARCH_OK ? write_side_tables(writer) : rc;
 }
 
 const char *search_writer_failed_row(const struct search_writer *writer)
@@ -610,7 +625,7 @@ int search_writer_add_row(struct search_writer *writer,
 	writer->queued_bytes += total;
 	writer->bytes_added += total;
 	if (writer->queued_bytes >= writer->limit)
-		return search_writer_flush(writer);
+		return flush_rows(writer);
 	return SEARCH_OK;
 }
 
@@ -707,7 +722,7 @@ int search_writer_remove(struct search_writer *writer, const char *url,
 			 const char *kind)
 {
 	sqlite3_stmt *first = writer->statements[STATEMENT_FIRST_OF_URL];
-	int rc = search_writer_flush(writer);
+	int rc = flush_rows(writer);
 
 	if (rc == SEARCH_OK)
 		rc = bind_kind_range(first, kind);
@@ -743,7 +758,7 @@ int search_writer_remove_prefix(struct search_writer *writer,
 {
 	sqlite3_stmt *first = writer->statements[STATEMENT_FIRST_OF_PREFIX];
 	char *end = NULL;
-	int rc = search_writer_flush(writer);
+	int rc = flush_rows(writer);
 
 	if (rc == SEARCH_OK)
 		rc = bind_kind_range(first, kind);
