@@ -40,16 +40,27 @@ struct keymap_entry *keymap_get(struct keymap *map, const char *key,
  * enough for linear probing. */
 static inline uint64_t keymap_hash(const char *key, size_t length)
 {
-	uint64_t hash = (uint64_t)length * 0x9E3779B97F4A7C15u, word;
+	uint64_t hash = (uint64_t)length * 0x9E3779B97F4A7C15u, word = 0;
+	uint32_t low, high;
 
-	for (; length >= 8; key += 8, length -= 8) {
-		memcpy(&word, key, 8);
-		hash = (hash ^ word) * 0xBF58476D1CE4E5B9u;
-		hash ^= hash >> 29;
+	if (length >= 8) { /* whole words, the last one overlapping */
+		const char *last = key + length - 8;
+
+		for (; key < last; key += 8) {
+			memcpy(&word, key, 8);
+			hash = (hash ^ word) * 0xBF58476D1CE4E5B9u;
+			hash ^= hash >> 29;
+		}
+		memcpy(&word, last, 8);
+	} else if (length >= 4) { /* two halves, overlapping */
+		memcpy(&low, key, 4);
+		memcpy(&high, key + length - 4, 4);
+		word = (uint64_t)high << 32 | low;
+	} else if (length > 0) {
+		word = (uint64_t)(unsigned char)key[0] << 16 |
+		       (uint64_t)(unsigned char)key[length / 2] << 8 |
+		       (unsigned char)key[length - 1];
 	}
-	word = 0;
-	for (size_t i = 0; i < length; i++)
-		word |= (uint64_t)(unsigned char)key[i] << (8 * i);
 	hash = (hash ^ word) * 0x94D049BB133111EBu;
 	return hash ^ hash >> 31;
 }

@@ -231,27 +231,38 @@ static inline __attribute__((always_inline)) enum run_character
 run_character(const char *text, size_t length, size_t at, size_t *size)
 {
 	const unsigned char *s = (const unsigned char *)text + at;
-	uint32_t c;
 
-	if (s[0] >= 0xE5 && s[0] <= 0xE9 && length - at >= 3) {
-		*size = 3; /* U+5000-U+9FFF: kanji, the commonest case */
-		return RUN_CORE;
+	if (s[0] >= 0xE0 && s[0] < 0xF0 && length - at >= 3) {
+		*size = 3;
+		switch (s[0]) {
+		case 0xE3: /* U+3000-U+3FFF, by its second byte */
+			switch (s[1]) {
+			case 0x80: /* U+3000-303F: of these only 々 */
+				return s[2] == 0x85 ? RUN_CORE : RUN_OTHER;
+			case 0x81: /* U+3040-307F: ぁ and after */
+				return s[2] >= 0x81 ? RUN_HIRAGANA : RUN_OTHER;
+			case 0x82: /* U+3080-30BF: to ゖ, then ァ and after */
+				return s[2] <= 0x96   ? RUN_HIRAGANA
+				       : s[2] >= 0xA1 ? RUN_CORE
+						      : RUN_OTHER;
+			case 0x83: /* U+30C0-30FF: to ヺ, and ー */
+				return s[2] <= 0xBA || s[2] == 0xBC ? RUN_CORE
+								    : RUN_OTHER;
+			default: /* U+3400 and after: extension A */
+				return s[1] >= 0x90 ? RUN_CORE : RUN_OTHER;
+			}
+		case 0xE4: /* U+4000-4FFF but the hexagrams U+4DC0-4DFF */
+			return s[1] == 0xB7 ? RUN_OTHER : RUN_CORE;
+		case 0xE5: case 0xE6: case 0xE7: case 0xE8: case 0xE9:
+			return RUN_CORE; /* U+5000-9FFF */
+		default:
+			return RUN_OTHER;
+		}
 	}
-	if (s[0] < 0xE0 || s[0] >= 0xF0 || length - at < 3) {
-		*size = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : 4;
-		if (*size > length - at)
-			*size = length - at;
-		return RUN_OTHER; /* four bytes: rare kanji, not worth a reading */
-	}
-	*size = 3;
-	c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
-	    (s[2] & 0x3F);
-	if (c >= 0x3041 && c <= 0x3096)
-		return RUN_HIRAGANA;
-	if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x30A1 && c <= 0x30FA) ||
-	    c == 0x30FC || c == 0x3005 || (c >= 0x3400 && c <= 0x4DBF))
-		return RUN_CORE;
-	return RUN_OTHER;
+	*size = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : 4;
+	if (*size > length - at)
+		*size = length - at;
+	return RUN_OTHER; /* four bytes: rare kanji, not worth a reading */
 }
 
 /* Counts the runs of text; with cache, remembers them there. */
