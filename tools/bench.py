@@ -980,7 +980,7 @@ def print_compare(results):
         print(f"  readings in the index (MeCab over every text): {d['index_s']:.3f} s CPU "
               f"({d['index_range_s'][0]:.3f}-{d['index_range_s'][1]:.3f}), "
               f"index tokens {d['tokens']} -> {d['tokens_with_readings']} "
-              f"(x{number(d['tokens_with_readings'] / d['tokens'], 3)})")
+              f"(x{number(d['tokens_with_readings'] / d['tokens'] if d['tokens'] else None, 3)})")
         print(f"  (the kb tokenizer alone over the same texts: {d['tokenizer_s']:.3f} s)")
     for name, figures in sets:
         g = figures["cgi"]
