@@ -125,6 +125,7 @@ void query_tiers_free(struct query_tiers *tiers)
 {
 	free(tiers->exact);
 	free(tiers->loose);
+	free(tiers->near);
 	memset(tiers, 0, sizeof *tiers);
 }
 

@@ -20,6 +20,14 @@
 int query_build(sqlite3 *db, const char *user_text, size_t length,
 		char **fts_query, char **singles);
 
+/* How far apart, in tokens, a compound's words may be to count as near,
+ * and the words of the near tier (struct query_tiers); the same number
+ * as written in an expression. */
+#define QUERY_NEAR_TOKENS 8
+#define QUERY_STRINGIFY(x) #x
+#define QUERY_TEXT(x) QUERY_STRINGIFY(x)
+#define QUERY_NEAR_TOKENS_TEXT QUERY_TEXT(QUERY_NEAR_TOKENS)
+
 /* The tiers of an analysed expression with a CJK run of several content
  * words (a compound) or of one word with other forms: the same
  * expression with each such run written as its exact phrase alone, and
@@ -28,6 +36,14 @@ int query_build(sqlite3 *db, const char *user_text, size_t length,
  * Both NULL when the expression has no such run. */
 struct query_tiers {
 	char *exact, *loose;
+	/* Every word of a query of several words, each by its first
+	 * alternative that is not a prefix, with the light verbs the
+	 * expression leaves out (なる of エラーになる, as the query's bigram
+	 * of particle and verb), as one NEAR group: a row it matches says
+	 * what the query says. Not for finding rows, only for ranking the
+	 * best ones found (search.c); NULL for a query of one word, or
+	 * when a word has only prefixes. */
+	char *near;
 };
 
 /* query_build, also giving the expression's tiers in *tiers (the

@@ -39,8 +39,6 @@
 #define SEGMENT_MIN_CHARACTERS 2
 /* Runs this short are not cut into one-kanji words (add_run_word). */
 #define SHORT_RUN_CHARACTERS 3
-/* How far apart a compound's words may be to count as near, in tokens. */
-#define NEAR_DISTANCE "8"
 
 struct alternative {
 	char *phrase; /* quoted, without the '*' */
@@ -54,9 +52,20 @@ struct group {
 	size_t count;
 };
 
+/* A light verb of a run (なる of エラーになる): left out of the
+ * expression, kept for the near tier as the query's bigram of the
+ * character before it and its first (the verb's inflections keep that
+ * character: になる, になり, になった), in place before groups[at]. */
+struct light {
+	char *phrase;
+	size_t at;
+};
+
 struct item {
 	struct group *groups;
 	size_t count, capacity;
+	struct light *lights;
+	size_t light_count, light_capacity;
 	struct alternative exact; /* a compound's whole run, or none */
 	/* a run with no content word (つある of 2つある: a counter, a verb
 	 * of no content): searched as written when the query is nothing
@@ -271,13 +280,47 @@ static bool light_verb(const char *base, size_t length)
 	return false;
 }
 
-/* Empties item: its groups go, its exact phrase stays. */
+/* Empties item: its groups and light verbs go, its exact phrase
+ * stays. */
 static void item_clear_groups(struct item *item)
 {
 	for (size_t j = 0; j < item->count; j++)
 		for (size_t k = 0; k < item->groups[j].count; k++)
 			alternative_free(&item->groups[j].alternatives[k]);
 	item->count = 0;
+	for (size_t j = 0; j < item->light_count; j++)
+		free(item->lights[j].phrase);
+	item->light_count = 0;
+}
+
+/* Keeps the light verb word of the analysed run for the near tier
+ * (struct light); one at the run's start has no character before it
+ * and is left out. */
+static void add_light(struct run_analysis *analysis,
+		      const struct analyze_word *word)
+{
+	struct item *item = analysis->item;
+	struct group bigram = {0};
+	size_t before = word->start;
+
+	if (word->start == 0 || word->surface_length == 0)
+		return;
+	while (before > 0 && (analysis->run[before - 1] & 0xC0) == 0x80)
+		before--;
+	before--;
+	group_add(&bigram, analysis->run + before,
+		  word->start - before +
+			  utf8_sequence(word->surface, word->surface_length));
+	if (bigram.count == 1 && !bigram.alternatives[0].prefix) {
+		item->lights = xgrow(item->lights, &item->light_capacity,
+				     item->light_count + 1,
+				     sizeof *item->lights);
+		item->lights[item->light_count++] = (struct light){
+			bigram.alternatives[0].phrase, item->count};
+		bigram.alternatives[0].phrase = NULL;
+	}
+	for (size_t i = 0; i < bigram.count; i++)
+		alternative_free(&bigram.alternatives[i]);
 }
 
 /* A content word of a run: a noun as written (or, in kana, as
@@ -313,8 +356,10 @@ static int add_run_word(void *context, const struct analyze_word *word)
 				  word->surface_length);
 		return 0;
 	}
-	if (light_verb(word->base, word->base_length))
+	if (light_verb(word->base, word->base_length)) {
+		add_light(analysis, word);
 		return 0;
+	}
 	group = new_group(analysis->item);
 	stem = analyze_stem_length(word->base, word->base_length);
 	if (stem > 0) {
@@ -691,7 +736,7 @@ static void write_item(struct words *words, struct item *item, bool compound,
 			first = false;
 			write_phrase(words, near);
 		}
-		buf_adds(&words->query, ", " NEAR_DISTANCE ") OR ");
+		buf_adds(&words->query, ", " QUERY_NEAR_TOKENS_TEXT ") OR ");
 		first = true;
 	}
 	if (compound)
@@ -786,6 +831,9 @@ static void words_free(struct words *words)
 			for (size_t k = 0; k < item->groups[j].count; k++)
 				alternative_free(&item->groups[j].alternatives[k]);
 		free(item->groups);
+		for (size_t j = 0; j < item->light_count; j++)
+			free(item->lights[j].phrase);
+		free(item->lights);
 		alternative_free(&item->exact);
 	}
 	free(words->items);
@@ -802,6 +850,63 @@ static char *tier_query(struct words *words, enum tier tier)
 {
 	write_query(words, tier);
 	return buf_detach(&words->query);
+}
+
+/* The first alternative of group admitted to the expression that is not
+ * one CJK character (a prefix of every bigram it begins: FTS5 would
+ * gather them all, too dear for a check of a few rows), or NULL. A
+ * Latin word the query ends in is a prefix in the expression and a
+ * whole word here: the check is of rows that say what the query says. */
+static const struct alternative *near_alternative(const struct group *group)
+{
+	for (size_t i = 0; i < group->count; i++)
+		if (group->alternatives[i].text != NULL &&
+		    group->alternatives[i].single == NULL)
+			return &group->alternatives[i];
+	return NULL;
+}
+
+/* The near tier (query.h): NEAR(every word and light verb, in the
+ * query's order), or NULL when there are fewer than two or a word has
+ * only one-character prefixes. The caller frees it. */
+static char *near_query(const struct words *words)
+{
+	struct buf near = {0};
+	size_t phrases = 0;
+
+	buf_adds(&near, "NEAR(");
+	for (size_t i = 0; i < words->count; i++) {
+		const struct item *item = &words->items[i];
+		size_t light = 0;
+
+		for (size_t j = 0; j <= item->count; j++) {
+			const struct alternative *alternative;
+
+			for (; light < item->light_count &&
+			       item->lights[light].at <= j; light++) {
+				if (phrases++ > 0)
+					buf_addc(&near, ' ');
+				buf_adds(&near, item->lights[light].phrase);
+			}
+			if (j == item->count ||
+			    first_admitted(&item->groups[j]) == NULL)
+				continue;
+			alternative = near_alternative(&item->groups[j]);
+			if (alternative == NULL) {
+				buf_free(&near);
+				return NULL;
+			}
+			if (phrases++ > 0)
+				buf_addc(&near, ' ');
+			buf_adds(&near, alternative->phrase);
+		}
+	}
+	if (phrases < 2) {
+		buf_free(&near);
+		return NULL;
+	}
+	buf_adds(&near, ", " QUERY_NEAR_TOKENS_TEXT ")");
+	return buf_detach(&near);
 }
 
 bool query_words_build(sqlite3 *db, const char *user_text, size_t length,
@@ -849,6 +954,8 @@ bool query_words_build(sqlite3 *db, const char *user_text, size_t length,
 			tiers->exact = tier_query(&words, TIER_EXACT);
 			tiers->loose = tier_query(&words, TIER_LOOSE);
 		}
+		if (words.phrases > 0 && tiers != NULL)
+			tiers->near = near_query(&words);
 	}
 	words_free(&words);
 	for (i = 0; i < list.count; i++)

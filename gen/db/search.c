@@ -119,9 +119,12 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **statement)
 
 /* A tiered query's rows rank by the first tier that matched them
  * (query.h): the run as typed, then the rest by the whole expression;
- * rows left unscored (the page was full before) last. */
+ * rows left unscored (the page was full before) last. Among the best
+ * rows of the rest, those with all the query's words near each other
+ * come first (promote_near). */
 enum {
 	TIER_EXACT,
+	TIER_NEAR,
 	TIER_REST,
 	TIER_UNSCORED,
 };
@@ -148,6 +151,7 @@ struct ranking {
 	struct group *groups;
 	size_t group_count, group_capacity;
 	size_t *order;		/* groups, best first */
+	size_t placed;		/* groups in order */
 };
 
 static void ranking_free(struct ranking *ranking)
@@ -623,6 +627,91 @@ static void rank_groups(struct ranking *ranking)
 			ranking->order[placed++] = i;
 	qsort_r(ranking->order, placed, sizeof *ranking->order,
 		compare_groups, ranking);
+	ranking->placed = placed;
+}
+
+/* The rows of a query of several words checked for them all near each
+ * other (query.h's near tier): those of the best results this many,
+ * each read by its rowid and its text matched by snippet_near. Walking
+ * the near group over every matching row of common words would cost as
+ * much as the search, and so would a MATCH per rowid (FTS5 walks the
+ * doclists to the rowid). */
+#define NEAR_RESULTS 10
+
+static const char near_sql[] =
+	"SELECT title, heading, tags, body FROM search WHERE rowid = ?1";
+
+/* Whether a column of the row statement stands on holds near. */
+static bool row_near(sqlite3_stmt *statement, const struct snippet_query *near)
+{
+	for (int column = 0; column < 4; column++) {
+		const char *text =
+			(const char *)sqlite3_column_text(statement, column);
+
+		if (text != NULL &&
+		    snippet_near(near, text,
+				 (size_t)sqlite3_column_bytes(statement, column),
+				 QUERY_NEAR_TOKENS))
+			return true;
+	}
+	return false;
+}
+
+/* Moves the rows of the best NEAR_RESULTS results that near matches up
+ * to TIER_NEAR, and those results above the others among them: a row
+ * that has the query's words together, light verbs and all, says what
+ * it asks (SPFはエラーになり for SPFがエラーになる), where bm25 alone
+ * prefers the rows that repeat its commonest word. */
+static int promote_near(sqlite3 *db, const char *near,
+			struct ranking *ranking)
+{
+	size_t results = ranking->placed < NEAR_RESULTS ? ranking->placed
+							: NEAR_RESULTS;
+	sqlite3_stmt *statement = NULL;
+	struct snippet_query *marks;
+	int rc = prepare(db, near_sql, &statement);
+
+	if (rc != SEARCH_OK)
+		return rc;
+	marks = snippet_query_new(near, NULL);
+	for (size_t i = 0; rc == SEARCH_OK && i < results; i++) {
+		struct group *group = &ranking->groups[ranking->order[i]];
+
+		for (size_t j = 0; j < group->row_count; j++) {
+			struct hit *hit = &ranking->hits[group->rows[j]];
+			int step;
+
+			if (hit->tier != TIER_REST)
+				continue;
+			sqlite3_bind_int64(statement, 1, hit->id);
+			step = sqlite3_step(statement);
+			if (step == SQLITE_ROW && row_near(statement, marks))
+				hit->tier = TIER_NEAR;
+			sqlite3_reset(statement);
+			if (step != SQLITE_ROW && step != SQLITE_DONE) {
+				rc = SEARCH_DATABASE;
+				break;
+			}
+		}
+		/* its best rows best first again */
+		for (size_t j = 1; j < group->row_count; j++) {
+			size_t row = group->rows[j], place = j;
+
+			while (place > 0 &&
+			       ranks_before(&ranking->hits[row],
+					    &ranking->hits[group->rows[place - 1]])) {
+				group->rows[place] = group->rows[place - 1];
+				place--;
+			}
+			group->rows[place] = row;
+		}
+	}
+	sqlite3_finalize(statement);
+	snippet_query_free(marks);
+	if (rc == SEARCH_OK)
+		qsort_r(ranking->order, results, sizeof *ranking->order,
+			compare_groups, ranking);
+	return rc;
 }
 
 /* Groups the hits by article. */
@@ -649,7 +738,7 @@ static int rank_matches(sqlite3 *db, const char *query,
 	int rc;
 
 	if (tiers->loose == NULL) {
-		rc = read_hits(db, query, NULL, TIER_EXACT, ranking);
+		rc = read_hits(db, query, NULL, TIER_REST, ranking);
 	} else {
 		rc = full ? SEARCH_OK
 			  : merge_tier(db, tiers->exact, NULL, TIER_EXACT,
@@ -669,6 +758,8 @@ static int rank_matches(sqlite3 *db, const char *query,
 	rc = group_hits(db, ranking);
 	if (rc == SEARCH_OK)
 		rank_groups(ranking);
+	if (rc == SEARCH_OK && tiers->near != NULL)
+		rc = promote_near(db, tiers->near, ranking);
 	return rc;
 }
 

@@ -25,7 +25,11 @@
  * that matches as well (a node's few lines would otherwise win on length).
  * Rows that hold a CJK run of the query exactly as typed (メールが届きません)
  * rank before every other row; when they fill the page, the other rows
- * are only counted, not scored.
+ * are only counted, not scored. Then, among the best results of a query
+ * of several words, those whose row holds every word near the others,
+ * with the light verbs the expression leaves out (なる of SPFがエラーに
+ * なる: SPFはエラーになり), rank before the rest: bm25 alone prefers the
+ * rows that repeat the commonest word. That check reads the rows' text.
  * Equal scores are ordered by rowid, and a row's rowid depends on its
  * identity (kind, url, anchor) alone, never on when it was added: it is
  * the row's home, a 64-bit hash of url and anchor reduced to 2^22 rowids
@@ -34,9 +38,9 @@
  * consecutive rowids, sorted by (home, url, anchor), which again depends
  * only on the set of rows (see search_writer_flush). So a clean build and
  * any sequence of removals and additions leading to the same rows rank
- * ties alike. Ranking reads only the index, never the rows' text (the
- * kind is told by the rowid range), so a word found in every row stays
- * fast. The rank configured for the shell is the plain weighted bm25,
+ * ties alike. Ranking reads only the index (the kind is told by the
+ * rowid range), but for the near check of the few best results, so a
+ * word found in every row stays fast. The rank configured for the shell is the plain weighted bm25,
  * without the node weight.
  *
  * Queries: the user's text is split by the kb tokenizer and every term is

@@ -372,6 +372,69 @@ static void match_ranges(const struct snippet_query *query, const char *text,
 	buf_free(&positions.texts);
 }
 
+/* One instance of a phrase: its first and last positions. */
+struct instance {
+	size_t first, last, phrase;
+};
+
+static int compare_instances(const void *left, const void *right)
+{
+	const struct instance *a = left, *b = right;
+
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return (a->phrase > b->phrase) - (a->phrase < b->phrase);
+}
+
+bool snippet_near(const struct snippet_query *query, const char *text,
+		  size_t length, size_t distance)
+{
+	struct positions positions = {0};
+	struct instance *instances = NULL;
+	size_t count = 0, capacity = 0, missing = query->phrase_count;
+	size_t *seen = xcalloc(query->phrase_count + 1, sizeof *seen);
+	bool near = false;
+
+	if (query->phrase_count == 0)
+		goto out;
+	kb_tokenize(text, length, KB_TOKENIZE_DOCUMENT, collect_position,
+		    &positions);
+	for (size_t p = 0; p < query->phrase_count; p++) {
+		const struct snippet_phrase *phrase = &query->phrases[p];
+		size_t before = count;
+
+		for (size_t start = 0; phrase->count > 0 &&
+		     start + phrase->count <= positions.count; start++) {
+			if (!phrase_at(query, phrase, &positions, start))
+				continue;
+			instances = xgrow(instances, &capacity, count + 1,
+					  sizeof *instances);
+			instances[count++] = (struct instance){
+				start, start + phrase->count - 1, p};
+		}
+		if (count == before)
+			goto out;
+	}
+	qsort(instances, count, sizeof *instances, compare_instances);
+	/* the shortest windows of instances holding every phrase: each
+	 * instance as the window's last, its first moved up while the
+	 * phrase there occurs again inside */
+	for (size_t first = 0, last = 0; last < count && !near; last++) {
+		if (seen[instances[last].phrase]++ == 0)
+			missing--;
+		while (seen[instances[first].phrase] > 1)
+			seen[instances[first++].phrase]--;
+		near = missing == 0 &&
+		       instances[last].first <= instances[first].last + 1 + distance;
+	}
+out:
+	free(seen);
+	free(instances);
+	free(positions.items);
+	buf_free(&positions.texts);
+	return near;
+}
+
 static bool is_continuation(char byte)
 {
 	return ((unsigned char)byte & 0xC0) == 0x80;

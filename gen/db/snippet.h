@@ -35,6 +35,15 @@ const char *snippet_query_term(const struct snippet_query *query,
 /* Frees query; NULL is allowed. */
 void snippet_query_free(struct snippet_query *query);
 
+/* Whether text (one column of a row) holds every phrase of query with
+ * at most distance tokens between the end of the first and the start of
+ * the last (the other phrases' tokens among them), in any order: a NEAR
+ * over the positions the index gives text, decided from the text alone
+ * (a MATCH of one rowid walks the phrases' doclists). A query of no
+ * phrases is never near. */
+bool snippet_near(const struct snippet_query *query, const char *text,
+		  size_t length, size_t distance);
+
 /* About width characters of text (8 to 4096, else
  * SEARCH_SNIPPET_CHARACTERS), the window holding the most matches,
  * control characters as spaces, each run where a phrase of query occurs

@@ -167,6 +167,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		search_results_free(&champion);
 	}
 	{
+		/* the near tier: an expression FTS5 takes, and a near check
+		 * of every row's body and of the input itself that ends */
+		struct query_tiers tiers;
+		char *tiered = NULL, *tiered_singles = NULL;
+
+		query_build_tiers(db, (const char *)data, size, &tiered,
+				  &tiered_singles, &tiers);
+		if (tiers.near != NULL) {
+			struct snippet_query *near =
+				snippet_query_new(tiers.near, NULL);
+
+			check_match(tiers.near, "near tier");
+			for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+				snippet_near(near, rows[i].body,
+					     strlen(rows[i].body),
+					     QUERY_NEAR_TOKENS);
+			snippet_near(near, (const char *)data, size,
+				     QUERY_NEAR_TOKENS);
+			snippet_query_free(near);
+		}
+		free(tiered);
+		free(tiered_singles);
+		query_tiers_free(&tiers);
+	}
+	{
 		/* the input as an expression, and as the text marked */
 		char *text = xstrndup((const char *)data, size);
 

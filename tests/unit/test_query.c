@@ -542,6 +542,102 @@ static void test_tiers(sqlite3 *db)
 	}
 }
 
+struct near_case {
+	const char *text, *near;
+};
+
+static const struct near_case near_cases[] = {
+	/* the light verb なる, left out of the expression, is kept as the
+	 * query's bigram of particle and verb */
+	{"SPFがエラーになる", "NEAR(\"spf\" \"エラ ラー\" \"にな\", 8)"},
+	/* a Latin word the query ends in is a whole word here */
+	{"エラー SPF", "NEAR(\"エラ ラー\" \"spf\", 8)"},
+	{"迷惑メール 設定", "NEAR(\"迷惑\" \"メー ール\" \"設定\", 8)"},
+	/* 届く's only form in the expression is the prefix 届* */
+	{"メールが届きません", NULL},
+	{"迷惑", NULL},
+	{"SPF", NULL},
+	/* a light verb at the run's start has no particle before it */
+	{"なる", NULL},
+};
+
+/* Rows for the near tier: bm25 prefers the error articles, which
+ * repeat エラー and tag SPF, over the one that says what the query does
+ * (SPFはエラーになり). */
+static const struct search_row near_rows[] = {
+	{"/spf/", NULL, "article", "SPFの設定方法", NULL, "SPF DNS",
+	 "レコードを2つ置くと、SPFはエラーになり、認証に失敗します。"},
+	{"/errors/permanent/", NULL, "article", "永続的エラーになる場合",
+	 NULL, "エラー SPF", "永続的エラーは、エラーの内容を確認します。"},
+	{"/errors/temporary/", NULL, "article", "一時的なエラーになる場合",
+	 NULL, "エラー SPF", "一時的なエラーは、時間をおいて送ります。"},
+};
+
+/* The near tier (query.h): its expression, and that the best results
+ * the near group matches rank above those bm25 alone puts first. */
+static void test_near(void)
+{
+	sqlite3 *db = NULL;
+	bool ok;
+
+	TEST_SUITE("query/near");
+	ok = sqlite3_open(":memory:", &db) == SQLITE_OK &&
+	     search_schema_create(db) == SEARCH_OK;
+	for (size_t i = 0; ok && i < sizeof near_rows / sizeof *near_rows; i++)
+		ok = search_add_row(db, &near_rows[i]) == SEARCH_OK;
+	CHECK(ok, "build the near rows' index");
+	for (size_t i = 0; i < sizeof near_cases / sizeof *near_cases; i++) {
+		const struct near_case *c = &near_cases[i];
+		char *query = NULL, *singles = NULL;
+		struct query_tiers tiers;
+
+		CHECK_INT(query_build_tiers(db, c->text, strlen(c->text),
+					    &query, &singles, &tiers),
+			  SEARCH_OK, c->text);
+		if (c->near == NULL)
+			CHECK(tiers.near == NULL, c->text);
+		else
+			CHECK_STR(tiers.near, c->near, c->text);
+		free(query);
+		free(singles);
+		query_tiers_free(&tiers);
+	}
+	{
+		const char *text = "SPFがエラーになる";
+		char *query = NULL, *singles = NULL, *urls;
+		struct query_tiers tiers;
+		sqlite3_stmt *statement = NULL;
+		const char *by_bm25 = NULL;
+
+		query_build_tiers(db, text, strlen(text), &query, &singles,
+				  &tiers);
+		if (query != NULL &&
+		    sqlite3_prepare_v2(db,
+				       "SELECT url FROM search WHERE search "
+				       "MATCH ?1 ORDER BY rank LIMIT 1",
+				       -1, &statement, NULL) == SQLITE_OK &&
+		    sqlite3_bind_text(statement, 1, query, -1,
+				      SQLITE_STATIC) == SQLITE_OK &&
+		    sqlite3_step(statement) == SQLITE_ROW)
+			by_bm25 = (const char *)sqlite3_column_text(statement, 0);
+		CHECK(by_bm25 != NULL && strcmp(by_bm25, "/spf/") != 0,
+		      "bm25 alone ranks an error article first");
+		sqlite3_finalize(statement);
+		urls = run_urls(db, text);
+		CHECK_STR(urls, "/spf/ /errors/permanent/ /errors/temporary/",
+			  "the row with the words together ranks first");
+		free(urls);
+		urls = run_urls(db, "永続的エラー");
+		CHECK_STR(urls, "/errors/permanent/",
+			  "a query of one word is ranked as before");
+		free(urls);
+		free(query);
+		free(singles);
+		query_tiers_free(&tiers);
+	}
+	sqlite3_close(db);
+}
+
 /* Runs in a child that has not analysed anything yet: with the
  * dictionary missing, every query is the plain one. */
 static int no_dictionary(void)
@@ -614,5 +710,6 @@ int main(void)
 	test_tiers(db);
 	test_found(db);
 	sqlite3_close(db);
+	test_near();
 	return TEST_EXIT();
 }

@@ -122,10 +122,62 @@ static void test_hostile(void)
 	free(snippet);
 }
 
+struct near_case {
+	const char *query, *text;
+	size_t distance;
+	bool near;
+	const char *what;
+};
+
+static const struct near_case near_cases[] = {
+	{"NEAR(\"spf\" \"エラ ラー\" \"にな\", 8)",
+	 "SPFはエラー(permerror)になり、認証に失敗します。", 8, true,
+	 "the words together, a symbol and a Latin word between"},
+	{"NEAR(\"spf\" \"エラ ラー\", 8)", "エラー SPF DKIM", 8, true,
+	 "in any order"},
+	{"NEAR(\"spf\" \"dkim\", 2)", "SPF a b DKIM", 2, true,
+	 "two tokens between, at distance 2"},
+	{"NEAR(\"spf\" \"dkim\", 1)", "SPF a b DKIM", 1, false,
+	 "two tokens between, at distance 1"},
+	{"NEAR(\"spf\" \"dkim\" \"dmarc\", 1)", "DMARC SPF DKIM", 1, true,
+	 "three side by side: the middle one is between the others"},
+	{"NEAR(\"spf\" \"dkim\" \"dmarc\", 0)", "DMARC SPF DKIM", 0, false,
+	 "three side by side at distance 0"},
+	{"NEAR(\"spf\" \"dkim\", 0)", "SPF DKIM", 0, true,
+	 "two side by side at distance 0"},
+	{"NEAR(\"spf\" \"dkim\", 3)", "SPF a b c d e DKIM x SPF", 3, true,
+	 "the closer pair of several instances"},
+	{"NEAR(\"spf\" \"エラ ラー\" \"にな\", 8)",
+	 "SPFの設定方法。エラーの内容を確認します。", 8, false,
+	 "a word missing"},
+	{"NEAR(\"迷惑\" \"メー ール ルフ フォ ォル ルダ\", 8)",
+	 "迷惑メールフォルダ", 8, true, "a phrase of several bigrams"},
+	{"NEAR(\"迷惑\" \"フォ ォル ルダ\", 2)",
+	 "迷惑なものはメールのフォルダ", 2, false,
+	 "bigrams count as tokens: too far"},
+	{"", "SPF", 8, false, "no phrases"},
+};
+
+/* snippet_near: the window of tokens, in any order, per column. */
+static void test_near(void)
+{
+	TEST_SUITE("snippet/near");
+	for (size_t i = 0; i < sizeof near_cases / sizeof *near_cases; i++) {
+		const struct near_case *c = &near_cases[i];
+		struct snippet_query *query = snippet_query_new(c->query, NULL);
+
+		CHECK(snippet_near(query, c->text, strlen(c->text),
+				   c->distance) == c->near,
+		      c->what);
+		snippet_query_free(query);
+	}
+}
+
 int main(void)
 {
 	test_phrases();
 	test_typed();
+	test_near();
 	test_hostile();
 	return TEST_EXIT();
 }
