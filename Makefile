@@ -65,6 +65,8 @@ KBGEN_MAIN := main/kbgen main/search_cli
 KBGEN_ARCHIVES := build db html content base
 CGI_ARCHIVES := cgi db html content base
 # kb.cgi gets no Graphviz: a call that reaches the map drawing fails to link.
+# libfcgi (kb.cgi's FastCGI mode, in its main alone) ships no .pc file.
+FASTCGI_LIBS := -lfcgi
 CGI_LIBS = $(call pkg_libs,$(filter-out libgvc libcgraph,$(ALL_PKGS))) $(content_EXTRA_LIBS) $(db_EXTRA_LIBS)
 ALL_LIBS = $(call pkg_libs,$(ALL_PKGS)) $(content_EXTRA_LIBS) $(db_EXTRA_LIBS) $(build_EXTRA_LIBS)
 TEST_ARCHIVES := build cgi db html content base
@@ -131,9 +133,9 @@ $(1): $(2) $(foreach a,$(3),$(4)/lib/$(a).a)
 	$$(CC) $$(CFLAGS) $(5) $$(LDFLAGS) -Wl,-Map=$$@.map $(2) $(foreach a,$(3),$(4)/lib/$(a).a) $(6) -o $$@
 endef
 $(eval $(call program,build/kbgen,$(KBGEN_MAIN:%=build/obj/%.o),$(KBGEN_ARCHIVES),build,,$$(ALL_LIBS)))
-$(eval $(call program,build/kb.cgi,build/obj/main/kbcgi.o,$(CGI_ARCHIVES),build,,$$(CGI_LIBS)))
+$(eval $(call program,build/kb.cgi,build/obj/main/kbcgi.o,$(CGI_ARCHIVES),build,,$$(CGI_LIBS) $$(FASTCGI_LIBS)))
 $(eval $(call program,build/asan/kbgen,$(KBGEN_MAIN:%=build/asan/obj/%.o),$(KBGEN_ARCHIVES),build/asan,$$(SAN_FLAGS),$$(ALL_LIBS)))
-$(eval $(call program,build/asan/kb.cgi,build/asan/obj/main/kbcgi.o,$(CGI_ARCHIVES),build/asan,$$(SAN_FLAGS),$$(CGI_LIBS)))
+$(eval $(call program,build/asan/kb.cgi,build/asan/obj/main/kbcgi.o,$(CGI_ARCHIVES),build/asan,$$(SAN_FLAGS),$$(CGI_LIBS) $$(FASTCGI_LIBS)))
 
 # The tokenizer alone: its calls into SQLite go through the host's
 # sqlite3_api table (sqlite3ext.h), so it links no libsqlite3.

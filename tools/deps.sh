@@ -33,6 +33,8 @@ need_pc libseccomp libseccomp-dev
 # MeCab and its IPA dictionary: query analysis and kana readings
 need_file /usr/include/mecab.h libmecab-dev
 need_file /var/lib/mecab/dic/ipadic-utf8/sys.dic mecab-ipadic-utf8
+# libfcgi: kb.cgi's FastCGI mode
+need_file /usr/include/fcgiapp.h libfcgi-dev
 need_cmd lighttpd lighttpd
 if [ "$want" = test ]; then
 	# libFuzzer's runtime, wherever this clang keeps its resources
@@ -57,6 +59,10 @@ if [ "$want" = test ]; then
 	need_cmd nginx nginx-light
 	need_cmd fcgiwrap fcgiwrap
 	need_cmd apache2 apache2
+	# kb.cgi under FastCGI: cgi-fcgi talks to a worker straight, and
+	# spawn-fcgi starts workers for nginx
+	need_cmd cgi-fcgi libfcgi-bin
+	need_cmd spawn-fcgi spawn-fcgi
 fi
 
 if [ -n "$missing" ]; then

@@ -10,9 +10,15 @@
 # (403), and only the program itself runs: /cgi-bin/kb.cgi and
 # /cgi-bin/kb.cgi/<PATH_INFO>, never a file beside it (kb.cgi.old).
 # Static pages get the CGI's security headers (the CSP of gen/cgi/cgi.c).
-# server.max-connections bounds the kb.cgi processes too: lighttpd starts
-# one per connection at most, and leaves further clients in the listen
-# backlog. Used by `make serve` and by the end-to-end tests.
+# KB_CGI_MODE=fastcgi (the default for `make serve`) runs kb.cgi as
+# FastCGI workers lighttpd spawns and restarts (mod_fastcgi, bin-path):
+# KB_CGI_WORKERS of them (default: one per core), on a socket
+# OUT.kb-cgi-PORT.sock in KB_CGI_SOCKET_DIR (default: OUT_DIR's parent
+# folder), which outlives every swap of OUT_DIR. KB_CGI_MODE=cgi runs one process
+# per request (mod_cgi); server.max-connections bounds those processes
+# too: lighttpd starts one per connection at most, and leaves further
+# clients in the listen backlog. Used by `make serve` and by the
+# end-to-end tests.
 set -eu
 out=$1
 port=$2
@@ -21,11 +27,18 @@ live=${4:-}
 csp="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
 headers="\"Content-Security-Policy\" => \"$csp\", \"X-Content-Type-Options\" => \"nosniff\", \"Referrer-Policy\" => \"same-origin\""
 max=${KB_MAX_CONNECTIONS:-32}
+mode=${KB_CGI_MODE:-cgi}
+workers=${KB_CGI_WORKERS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
+socket_dir=${KB_CGI_SOCKET_DIR:-$(dirname "$out")}
+case $mode in
+cgi | fastcgi) ;;
+*) echo "lighttpd-conf.sh: KB_CGI_MODE=$mode: not cgi or fastcgi" >&2; exit 2 ;;
+esac
 cat <<CONF
 server.document-root = "$out"
 server.bind = "127.0.0.1"
 server.port = $port
-server.modules = ("mod_access", "mod_alias", "mod_setenv", "mod_cgi", "mod_staticfile")
+server.modules = ("mod_access", "mod_alias", "mod_setenv", "mod_cgi", "mod_fastcgi", "mod_staticfile")
 server.errorlog = "/dev/stderr"
 server.max-connections = $max
 server.errorfile-prefix = "$out/"
@@ -45,7 +58,22 @@ mimetype.assign = (
 url.access-deny = (".db")
 setenv.set-response-header = ($headers)
 CONF
-if [ -n "$cgi" ] && [ -x "$cgi" ]; then
+if [ -n "$cgi" ] && [ -x "$cgi" ] && [ "$mode" = fastcgi ]; then
+cat <<CONF
+\$HTTP["url"] =~ "^/cgi-bin/kb\\.cgi(/|\$)" {
+  fastcgi.server = ("/cgi-bin/kb.cgi" => ((
+    "socket" => "$socket_dir/$(basename "$out").kb-cgi-$port.sock",
+    "bin-path" => "$cgi",
+    "bin-environment" => ("KB_DB" => "$out/kb.db"),
+    "max-procs" => $workers,
+    "check-local" => "disable",
+  )))
+}
+else \$HTTP["url"] =~ "/\\.|^/kb\\.db(-|\$)" {
+  url.access-deny = ("")
+}
+CONF
+elif [ -n "$cgi" ] && [ -x "$cgi" ]; then
 cat <<CONF
 \$HTTP["url"] =~ "^/cgi-bin/kb\\.cgi(/|\$)" {
   alias.url = ("/cgi-bin/kb.cgi" => "$cgi")

@@ -7,7 +7,9 @@
 # is never written here: its pages must not load the live-reload script.
 # The configuration is generated into build/lighttpd.conf on every run
 # (nothing machine-specific is kept in git); when build/kb.cgi exists it is
-# mounted at the site's cgi_url.
+# mounted at the site's cgi_url, as FastCGI workers lighttpd spawns (one
+# per core; KB_CGI_MODE=cgi runs it as a CGI program instead). Each worker
+# opens the new kb.db at the first request after a rebuild.
 set -eu
 port=${1:-8080}
 root=$(pwd)
@@ -18,7 +20,8 @@ kbgen="$root/build/kbgen"
 [ -x "$kbgen" ] || { echo "serve: $kbgen is missing; run 'make all' first" >&2; exit 1; }
 lighttpd=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 mkdir -p "$preview" "$live"
-tools/lighttpd-conf.sh "$preview" "$port" "$root/build/kb.cgi" "$live" > "$conf"
+KB_CGI_MODE=${KB_CGI_MODE:-fastcgi} \
+	tools/lighttpd-conf.sh "$preview" "$port" "$root/build/kb.cgi" "$live" > "$conf"
 "$lighttpd" -tt -f "$conf" >/dev/null
 "$lighttpd" -D -f "$conf" &
 lighttpd_pid=$!

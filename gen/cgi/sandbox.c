@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,9 @@ enum { RESPONSE_NOT_BEGUN, RESPONSE_BEGUN, RESPONSE_WRITTEN };
 static volatile sig_atomic_t response_state;
 static const char *timeout_response;
 static size_t timeout_length;
+static volatile sig_atomic_t timeout_fd = STDOUT_FILENO;
+/* A server's limit per request, in milliseconds (0: not a server). */
+static unsigned server_limit;
 /* The handler's log lines, formatted when the limit is armed (snprintf is
  * not async-signal-safe). */
 static char cut_early[96], cut_before[96], cut_during[96], cut_after[96];
@@ -77,22 +81,15 @@ static void on_time_limit(int signal_number)
 	} else if (timeout_response == NULL) {
 		write_all(STDERR_FILENO, cut_early, strlen(cut_early));
 	} else {
-		write_all(STDOUT_FILENO, timeout_response, timeout_length);
+		write_all(timeout_fd, timeout_response, timeout_length);
 		write_all(STDERR_FILENO, cut_before, strlen(cut_before));
 	}
 	_exit(SANDBOX_EXIT_TIME_LIMIT);
 }
 
-int sandbox_time_limit(unsigned milliseconds)
+/* The handler's log lines for a limit of milliseconds. */
+static void format_cuts(unsigned milliseconds)
 {
-	struct sigaction action;
-	struct itimerval timer = {
-		.it_value = {.tv_sec = milliseconds / 1000,
-			     .tv_usec = milliseconds % 1000 * 1000},
-	};
-	rlim_t seconds = (milliseconds + 999) / 1000;
-	struct rlimit cpu = {seconds + 1, seconds + 2};
-
 	snprintf(cut_early, sizeof cut_early, "kb.cgi: the request took "
 		 "over its time limit (%u ms): cut, nothing written\n",
 		 milliseconds);
@@ -104,6 +101,24 @@ int sandbox_time_limit(unsigned milliseconds)
 	snprintf(cut_after, sizeof cut_after, "kb.cgi: the request took "
 		 "over its time limit (%u ms) after its response\n",
 		 milliseconds);
+}
+
+static struct itimerval timer_of(unsigned milliseconds)
+{
+	return (struct itimerval){
+		.it_value = {.tv_sec = milliseconds / 1000,
+			     .tv_usec = milliseconds % 1000 * 1000},
+	};
+}
+
+int sandbox_time_limit(unsigned milliseconds)
+{
+	struct sigaction action;
+	struct itimerval timer = timer_of(milliseconds);
+	rlim_t seconds = (milliseconds + 999) / 1000;
+	struct rlimit cpu = {seconds + 1, seconds + 2};
+
+	format_cuts(milliseconds);
 	memset(&action, 0, sizeof action);
 	action.sa_handler = on_time_limit;
 	sigemptyset(&action.sa_mask);
@@ -112,6 +127,62 @@ int sandbox_time_limit(unsigned milliseconds)
 	    setitimer(ITIMER_REAL, &timer, NULL) != 0)
 		return -1;
 	return 0;
+}
+
+int sandbox_server_time_limit(unsigned milliseconds)
+{
+	struct sigaction action, ignore;
+
+	format_cuts(milliseconds);
+	server_limit = milliseconds;
+	memset(&action, 0, sizeof action);
+	action.sa_handler = on_time_limit;
+	sigemptyset(&action.sa_mask);
+	memset(&ignore, 0, sizeof ignore);
+	ignore.sa_handler = SIG_IGN;
+	sigemptyset(&ignore.sa_mask);
+	if (sigaction(SIGALRM, &action, NULL) != 0 ||
+	    sigaction(SIGXCPU, &action, NULL) != 0 ||
+	    sigaction(SIGPIPE, &ignore, NULL) != 0 ||
+	    sigaction(SIGXFSZ, &ignore, NULL) != 0)
+		return -1;
+	return 0;
+}
+
+int sandbox_request_arm(int fd, const char *bytes, size_t length)
+{
+	struct itimerval timer = timer_of(server_limit);
+	struct rusage usage;
+	struct rlimit cpu;
+
+	response_state = RESPONSE_NOT_BEGUN;
+	timeout_response = bytes;
+	timeout_length = length;
+	timeout_fd = fd;
+	/* the CPU time this request may add, as a whole process's would be
+	 * limited: the whole seconds used so far, the limit's, and one */
+	if (getrusage(RUSAGE_SELF, &usage) != 0 ||
+	    getrlimit(RLIMIT_CPU, &cpu) != 0)
+		return -1;
+	cpu.rlim_cur = (rlim_t)usage.ru_utime.tv_sec +
+		       (rlim_t)usage.ru_stime.tv_sec + 2 +
+		       (server_limit + 999) / 1000;
+	if (cpu.rlim_max != RLIM_INFINITY && cpu.rlim_cur > cpu.rlim_max)
+		cpu.rlim_cur = cpu.rlim_max;
+	if (setrlimit(RLIMIT_CPU, &cpu) != 0)
+		return -1;
+	return setitimer(ITIMER_REAL, &timer, NULL);
+}
+
+void sandbox_request_disarm(void)
+{
+	struct itimerval off = timer_of(0);
+
+	setitimer(ITIMER_REAL, &off, NULL);
+	timeout_response = NULL;
+	timeout_length = 0;
+	timeout_fd = STDOUT_FILENO;
+	response_state = RESPONSE_NOT_BEGUN;
 }
 
 void sandbox_set_timeout_response(const char *bytes, size_t length)
@@ -256,6 +327,39 @@ static const struct rule request_calls[] = {
 	CALL(gettid),
 };
 
+/* What a server needs on top (sandbox_enter_server): the connections
+ * on the listening descriptor 0 (libfcgi's accept, reads, writes, its
+ * wait for the server to close, shutdown), each request's time limit,
+ * and what SQLite makes opening a new build's kb.db read-only (its path
+ * made absolute, its randomness seeded). */
+static const struct rule server_calls[] = {
+	CALL1(accept, ARG(0, SCMP_CMP_EQ, 0)),
+	CALL1(accept4, ARG(0, SCMP_CMP_EQ, 0)),
+	CALL(read),
+	CALL(write),
+	CALL(select),
+	CALL(pselect6),
+	CALL(poll),
+	CALL(ppoll),
+	CALL(shutdown),
+	CALL(getsockname),
+	CALL(getpeername),
+	CALL(setitimer),
+	CALL1(getrusage, ARG(0, SCMP_CMP_EQ, RUSAGE_SELF)),
+	CALL1(prlimit64, ARG(0, SCMP_CMP_EQ, 0)),
+	CALL1(open, ARG_MASKED(1, O_ACCMODE, O_RDONLY)),
+	CALL1(openat, ARG_MASKED(2, O_ACCMODE, O_RDONLY)),
+	CALL(getcwd),
+	CALL(readlink),
+	CALL(readlinkat),
+	CALL(lseek),
+	CALL(getrandom),
+	CALL1(fcntl, ARG(1, SCMP_CMP_EQ, F_GETFD)),
+	CALL1(fcntl, ARG(1, SCMP_CMP_EQ, F_SETFD)),
+	CALL1(fcntl, ARG(1, SCMP_CMP_EQ, F_GETFL)),
+	CALL1(fcntl, ARG(1, SCMP_CMP_EQ, F_SETFL)),
+};
+
 /* What the sanitizer's runtime needs on top (sanitizer builds only),
  * found as the request calls were, from the audit log's SIGSYS lines
  * while tests/unit/test_sandbox.c made ASan, UBSan and LeakSanitizer
@@ -311,15 +415,15 @@ static int add_rules(scmp_filter_ctx filter, const struct rule *rules,
 }
 
 /* open(2) and openat(2) fail with EACCES: always in a normal build; in a
- * sanitizer build, which lets the runtime open files read-only, for
- * writing. */
-static int refuse_open(scmp_filter_ctx filter)
+ * sanitizer build, which lets the runtime open files read-only, and in
+ * a server, which opens each new build's kb.db, for writing. */
+static int refuse_open(scmp_filter_ctx filter, bool server)
 {
 	static const int modes[] = {O_WRONLY, O_RDWR};
 	const uint32_t refuse = SCMP_ACT_ERRNO(EACCES);
 	int rc = 0;
 
-	if (!SANITIZER_BUILD) {
+	if (!SANITIZER_BUILD && !server) {
 		rc = seccomp_rule_add(filter, refuse, SCMP_SYS(open), 0);
 		if (rc == 0)
 			rc = seccomp_rule_add(filter, refuse, SCMP_SYS(openat), 0);
@@ -341,7 +445,7 @@ static int refuse_open(scmp_filter_ctx filter)
  * with EACCES (SQLite's answer to a missing permission is an error, not
  * a crash; OpenSSH's sandbox does the same), any other killing the whole
  * process. NULL with *problem set on failure. */
-static scmp_filter_ctx build_filter(char **problem)
+static scmp_filter_ctx build_filter(bool server, char **problem)
 {
 	scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int rc = 0;
@@ -352,6 +456,10 @@ static scmp_filter_ctx build_filter(char **problem)
 	}
 	if (add_rules(filter, request_calls,
 		      sizeof request_calls / sizeof *request_calls, problem) != 0)
+		goto fail;
+	if (server &&
+	    add_rules(filter, server_calls,
+		      sizeof server_calls / sizeof *server_calls, problem) != 0)
 		goto fail;
 	if (SANITIZER_BUILD &&
 	    add_rules(filter, sanitizer_calls,
@@ -364,7 +472,7 @@ static scmp_filter_ctx build_filter(char **problem)
 			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0),
 			      SCMP_A2(SCMP_CMP_EQ, SIGABRT, 0));
 	if (rc == 0)
-		rc = refuse_open(filter);
+		rc = refuse_open(filter, server);
 	if (rc < 0) {
 		*problem = xasprintf("seccomp rules: %s", strerror(-rc));
 		goto fail;
@@ -380,15 +488,16 @@ bool sandbox_sanitizer_build(void)
 	return SANITIZER_BUILD;
 }
 
-int sandbox_enter(char **problem)
+static int enter(bool server, char **problem)
 {
-	int files = highest_descriptor() + 1 + SANDBOX_FILE_MARGIN;
+	int files = highest_descriptor() + 1 +
+		    (server ? SANDBOX_SERVER_FILE_MARGIN : SANDBOX_FILE_MARGIN);
 	rlim_t size = file_size_limit(), space = address_space_now();
 	scmp_filter_ctx filter;
 	int rc;
 
 	*problem = NULL;
-	filter = build_filter(problem);
+	filter = build_filter(server, problem);
 	if (filter == NULL)
 		return -1;
 	if (set_limit(RLIMIT_NOFILE, (rlim_t)files) != 0 ||
@@ -411,6 +520,16 @@ int sandbox_enter(char **problem)
 		return -1;
 	}
 	return 0;
+}
+
+int sandbox_enter(char **problem)
+{
+	return enter(false, problem);
+}
+
+int sandbox_enter_server(char **problem)
+{
+	return enter(true, problem);
 }
 
 int sandbox_self_test(void)

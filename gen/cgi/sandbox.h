@@ -10,6 +10,13 @@
  * kb.db and the theme opened, then sandbox_enter, then the answer
  * computed and written, sandbox_response_begins just before its first
  * byte.
+ *
+ * A server (kb.cgi under FastCGI) answers many requests in one process:
+ * sandbox_server_time_limit, then kb.db opened, then
+ * sandbox_enter_server, which also allows what accepting and answering
+ * on sockets takes and opening files read-only (a new build's kb.db);
+ * then, per request, sandbox_request_arm before it and
+ * sandbox_request_disarm after it.
  */
 #ifndef KB_SANDBOX_H
 #define KB_SANDBOX_H
@@ -85,6 +92,35 @@ int sandbox_enter(char **problem);
  * sanitizer's runtime needs to report (see sandbox.c) and which has no
  * RLIMIT_AS. */
 bool sandbox_sanitizer_build(void);
+
+/* For a server: installs the time limit's handler (SIGALRM, and SIGXCPU
+ * for the CPU time) without arming it; SIGPIPE and SIGXFSZ are ignored,
+ * so that a client gone or a full log fails a write, not the process.
+ * Call once, before anything else. 0, or -1 with errno. */
+int sandbox_server_time_limit(unsigned milliseconds);
+
+/* Arms one request's time limit as sandbox_time_limit does (RLIMIT_CPU's
+ * soft limit set past the CPU time used so far, its hard limit left),
+ * with the timeout response written to fd (the request's connection,
+ * bytes as the server's protocol frames them) when it strikes before
+ * sandbox_response_begins. Borrowed as sandbox_set_timeout_response's.
+ * 0, or -1 with errno. */
+int sandbox_request_arm(int fd, const char *bytes, size_t length);
+
+/* Disarms the request's time limit and forgets its timeout response. */
+void sandbox_request_disarm(void);
+
+/* sandbox_enter for a server: the same limits (RLIMIT_NOFILE with
+ * SANDBOX_SERVER_FILE_MARGIN) and filter, which also allows accepting
+ * on descriptor 0, reading and writing any descriptor, waiting on them,
+ * shutting them down, the per-request time limit's calls, and opening
+ * files read-only (only writing ones fail, with EACCES). */
+int sandbox_enter_server(char **problem);
+
+/* Descriptors a server may open beyond the highest one open when the
+ * sandbox goes on: a connection, a new build's kb.db beside the old one
+ * and SQLite's files for it. */
+#define SANDBOX_SERVER_FILE_MARGIN 16
 
 /* Makes a system call the filter forbids (socket(2)), for a test to see
  * that the filter is on: under it, the process dies here with SIGSYS.

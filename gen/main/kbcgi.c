@@ -26,14 +26,36 @@
  * Exit status: 0 when the response was written, 1 when writing it failed,
  * 3 (SANDBOX_EXIT_TIME_LIMIT) when the time limit ended the request; killed
  * by SIGSYS on a system call the sandbox forbids.
+ *
+ * FastCGI: started with a listening socket as descriptor 0 (by lighttpd's
+ * mod_fastcgi, spawn-fcgi, a systemd socket unit), kb.cgi answers request
+ * after request (libfcgi) with kb.db, the theme and MeCab's dictionary
+ * opened once, confined once (sandbox_enter_server). Each request is
+ * answered exactly as a fresh CGI process would answer it: its own
+ * environment (the request's parameters, not the process's: KB_DB and
+ * the settings above are read at start), nothing kept from the one
+ * before. Before each request kb.db's path is looked at (stat: device,
+ * inode, size, modification time); a build that swapped out/ since makes
+ * the next request open the new kb.db, and a request is answered from
+ * one kb.db whole: the open one keeps reading the file it opened. A new
+ * kb.db that cannot be opened is logged once, and the build before goes
+ * on answering; a path that is missing for a moment (out/ being swapped)
+ * changes nothing. The time limit is per request: when it strikes, the
+ * 503 is sent on the request's connection and the process exits with
+ * SANDBOX_EXIT_TIME_LIMIT (the server starts another). A client gone
+ * mid-answer only ends its request. SIGTERM ends the process after the
+ * request it is answering, at once between requests.
  */
 #include <errno.h>
+#include <fcgiapp.h>
 #include <libxml/parser.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/diag.h"
@@ -73,6 +95,11 @@ static unsigned time_limit(void)
 		SANDBOX_TIME_LIMIT_MIN / 1000.0, SANDBOX_TIME_LIMIT_MAX / 1000.0,
 		SANDBOX_TIME_LIMIT_DEFAULT / 1000.0);
 	return SANDBOX_TIME_LIMIT_DEFAULT;
+}
+
+static const char *fastcgi_environment(void *user, const char *name)
+{
+	return FCGX_GetParam(name, user);
 }
 
 /* The response as CGI wants it, into out: a Status line, the headers, a
@@ -136,13 +163,23 @@ static void prepare_timeout_response(const struct cgi_request *request,
 	cgi_response_free(&response);
 }
 
+/* KB_CGI_SANDBOX_SELFTEST=1: a forbidden call, once confined. */
+static void self_test(void)
+{
+	const char *setting = getenv("KB_CGI_SANDBOX_SELFTEST");
+
+	if (setting != NULL && strcmp(setting, "1") == 0 &&
+	    sandbox_self_test() != 0)
+		fprintf(stderr, "kb.cgi: sandbox self-test: socket(2) was "
+			"allowed\n");
+}
+
 /* Confines the process unless KB_CGI_SANDBOX=0. When confinement fails the
  * site is closed, so that the request is answered 503: an unconfined
  * kb.cgi only runs when asked for. */
 static void confine(struct cgi_site *site)
 {
 	const char *setting = getenv("KB_CGI_SANDBOX");
-	const char *self_test = getenv("KB_CGI_SANDBOX_SELFTEST");
 	char *problem = NULL;
 
 	if (setting != NULL && strcmp(setting, "0") == 0) {
@@ -153,37 +190,38 @@ static void confine(struct cgi_site *site)
 		free(problem);
 		cgi_site_close(site);
 	}
-	if (self_test != NULL && strcmp(self_test, "1") == 0 &&
-	    sandbox_self_test() != 0)
-		fprintf(stderr, "kb.cgi: sandbox self-test: socket(2) was "
-			"allowed\n");
+	self_test();
 }
 
-int main(void)
+/* Opens what every request reads: kb.db at path (its problem logged),
+ * in-memory sorts, MeCab's dictionary. */
+static void open_site(struct cgi_site *site, const char *path)
 {
-	const char *path = getenv("KB_DB");
+	cgi_site_open(site, path);
+	if (site->problem != NULL)
+		fprintf(stderr, "kb.cgi: %s\n", site->problem);
+	/* A sort too big for memory would want a temporary file, which the
+	 * sandbox cannot open; in memory it is bounded by RLIMIT_AS. */
+	if (site->db != NULL)
+		sqlite3_exec(site->db, "PRAGMA temp_store = MEMORY", NULL, NULL,
+			     NULL);
+}
+
+/* One answer as CGI wants it, written by the caller. */
+static int serve_cgi(const char *path)
+{
 	struct cgi_request request;
 	struct cgi_response response;
 	struct cgi_site site;
 	struct buf timeout = {0};
 	int status = 0;
 
-	xmlmem_init();
 	if (sandbox_time_limit(time_limit()) != 0)
 		perror("kb.cgi: the time limit");
-	if (path == NULL || *path == '\0')
-		path = DEFAULT_DATABASE;
 	cgi_request_parse(&request, environment, NULL);
 	prepare_timeout_response(&request, &timeout);
 	sandbox_set_timeout_response(timeout.data, timeout.length);
-	cgi_site_open(&site, path);
-	if (site.problem != NULL)
-		fprintf(stderr, "kb.cgi: %s\n", site.problem);
-	/* A sort too big for memory would want a temporary file, which the
-	 * sandbox cannot open; in memory it is bounded by RLIMIT_AS. */
-	if (site.db != NULL)
-		sqlite3_exec(site.db, "PRAGMA temp_store = MEMORY", NULL, NULL,
-			     NULL);
+	open_site(&site, path);
 	/* MeCab's dictionary is opened now: the sandbox refuses opening
 	 * files; without it search goes on unanalysed */
 	if (analyze_open() != 0)
@@ -202,8 +240,214 @@ int main(void)
 	cgi_site_close(&site);
 	cgi_request_free(&request);
 	diag_clear();
-	xmlCleanupParser();
 	sandbox_set_timeout_response(NULL, 0);
 	buf_free(&timeout);
+	return status;
+}
+
+/* ---- FastCGI ---------------------------------------------------------- */
+
+/* FastCGI's records (the FastCGI specification, 1996): an 8-byte header
+ * (version, type, request id, content length, padding length), then the
+ * content. */
+enum {
+	FCGI_RECORD_END_REQUEST = 3,
+	FCGI_RECORD_STDOUT = 6,
+	FCGI_RECORD_MAX = 65535,
+};
+
+static void add_record(struct buf *out, int type, int request_id,
+		       const char *content, size_t length)
+{
+	const char header[8] = {
+		1, (char)type, (char)(request_id >> 8), (char)request_id,
+		(char)(length >> 8), (char)length, 0, 0,
+	};
+
+	buf_add(out, header, sizeof header);
+	if (length > 0)
+		buf_add(out, content, length);
+}
+
+/* The CGI answer in text framed for the request's connection: its
+ * STDOUT records, the empty one that ends the stream, and the end of the
+ * request (status 0, request complete). What the time limit writes
+ * itself, as libfcgi would. */
+static void frame_answer(struct buf *out, int request_id, const char *text,
+			 size_t length)
+{
+	static const char end[8] = {0};
+
+	for (size_t at = 0; at < length; at += FCGI_RECORD_MAX)
+		add_record(out, FCGI_RECORD_STDOUT, request_id, text + at,
+			   length - at < FCGI_RECORD_MAX ? length - at
+							 : FCGI_RECORD_MAX);
+	add_record(out, FCGI_RECORD_STDOUT, request_id, NULL, 0);
+	add_record(out, FCGI_RECORD_END_REQUEST, request_id, end, sizeof end);
+}
+
+/* The open kb.db and the identity of the file it was opened from. */
+struct served {
+	const char *path;
+	struct cgi_site site;
+	struct stat opened;	/* valid when site.db != NULL */
+	struct stat refused;	/* the last file that failed to open */
+	bool have_refused;
+	bool unconfined;	/* the sandbox failed: every answer a 503 */
+};
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Opens served->path again when it names another file than the one
+ * open: a new build. The identity is taken before opening, so a second
+ * swap while opening costs one more open, never a stale site. */
+static void refresh_site(struct served *served)
+{
+	struct stat now;
+	struct cgi_site next;
+
+	if (served->unconfined || stat(served->path, &now) != 0)
+		return;
+	if (served->site.db != NULL && same_file(&now, &served->opened))
+		return;
+	if (served->have_refused && same_file(&now, &served->refused))
+		return;
+	cgi_site_open(&next, served->path);
+	if (next.problem == NULL) {
+		if (next.db != NULL)
+			sqlite3_exec(next.db, "PRAGMA temp_store = MEMORY",
+				     NULL, NULL, NULL);
+		cgi_site_close(&served->site);
+		served->site = next;
+		served->opened = now;
+		served->have_refused = false;
+		return;
+	}
+	served->refused = now;
+	served->have_refused = true;
+	if (served->site.db != NULL && served->site.problem == NULL) {
+		fprintf(stderr, "kb.cgi: %s; answering from the kb.db opened "
+			"before\n", next.problem);
+		cgi_site_close(&next);
+		return;
+	}
+	fprintf(stderr, "kb.cgi: %s\n", next.problem);
+	cgi_site_close(&served->site);
+	served->site = next;
+}
+
+static volatile sig_atomic_t stopping;
+
+static void on_terminate(int signal_number)
+{
+	(void)signal_number;
+	stopping = 1;
+}
+
+/* SIGTERM sets stopping and interrupts the wait for a connection (no
+ * SA_RESTART: FCGX_Accept_r returns). */
+static int catch_terminate(void)
+{
+	struct sigaction action;
+
+	memset(&action, 0, sizeof action);
+	action.sa_handler = on_terminate;
+	sigemptyset(&action.sa_mask);
+	return sigaction(SIGTERM, &action, NULL);
+}
+
+/* Answers the accepted request from served's site. */
+static void answer_fastcgi(struct served *served, FCGX_Request *fcgi)
+{
+	struct cgi_request request;
+	struct cgi_response response;
+	struct buf text = {0}, timeout = {0};
+
+	cgi_request_parse(&request, fastcgi_environment, fcgi->envp);
+	prepare_timeout_response(&request, &text);
+	frame_answer(&timeout, fcgi->requestId, text.data, text.length);
+	if (sandbox_request_arm(fcgi->ipcFd, timeout.data, timeout.length) != 0)
+		perror("kb.cgi: the time limit");
+	refresh_site(served);
+	cgi_handle(&served->site, &request, &response);
+	text.length = 0;
+	format_response(&text, &response, request.method != CGI_HEAD);
+	sandbox_response_begins();
+	if (FCGX_PutStr(text.data, (int)text.length, fcgi->out) < 0 ||
+	    FCGX_FFlush(fcgi->out) < 0)
+		fprintf(stderr, "kb.cgi: writing the response: the server "
+			"closed the connection\n");
+	sandbox_response_ends();
+	if (diag_error_count() > 0 || diag_warning_count() > 0)
+		diag_print(stderr);
+	diag_clear();
+	cgi_response_free(&response);
+	cgi_request_free(&request);
+	FCGX_Finish_r(fcgi);
+	sandbox_request_disarm();
+	buf_free(&text);
+	buf_free(&timeout);
+}
+
+/* Serves FastCGI requests on descriptor 0 until SIGTERM or an error on
+ * the listening socket. */
+static int serve_fastcgi(const char *path)
+{
+	struct served served = {.path = path};
+	FCGX_Request fcgi;
+	struct stat now;
+	char *problem = NULL;
+	const char *setting = getenv("KB_CGI_SANDBOX");
+
+	if (sandbox_server_time_limit(time_limit()) != 0 ||
+	    catch_terminate() != 0)
+		perror("kb.cgi: the time limit");
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgi, 0,
+						 FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		fprintf(stderr, "kb.cgi: FastCGI: cannot initialise libfcgi\n");
+		return 1;
+	}
+	if (stat(path, &now) == 0)
+		served.opened = now;
+	open_site(&served.site, path);
+	if (served.site.problem != NULL && stat(path, &now) == 0) {
+		served.refused = now;
+		served.have_refused = true;
+	}
+	if (analyze_open() != 0)
+		fprintf(stderr, "kb.cgi: %s\n", analyze_error());
+	if (setting != NULL && strcmp(setting, "0") == 0) {
+		fprintf(stderr, "kb.cgi: sandbox off (KB_CGI_SANDBOX=0)\n");
+	} else if (sandbox_enter_server(&problem) != 0) {
+		fprintf(stderr, "kb.cgi: sandbox: %s; answering 503 "
+			"(KB_CGI_SANDBOX=0 runs without it)\n", problem);
+		free(problem);
+		cgi_site_close(&served.site);
+		served.unconfined = true;
+	}
+	self_test();
+	while (!stopping && FCGX_Accept_r(&fcgi) == 0)
+		answer_fastcgi(&served, &fcgi);
+	FCGX_Free(&fcgi, 1);
+	cgi_site_close(&served.site);
+	return 0;
+}
+
+int main(void)
+{
+	const char *path = getenv("KB_DB");
+	int status;
+
+	xmlmem_init();
+	if (path == NULL || *path == '\0')
+		path = DEFAULT_DATABASE;
+	status = FCGX_IsCGI() ? serve_cgi(path) : serve_fastcgi(path);
+	xmlCleanupParser();
 	return status;
 }

@@ -5,7 +5,12 @@
 # the hostile corpus (tests/cgi/hostile.txt) over HTTP and straight into
 # the program (tests/cgi/hostile.py). In the [asan] run the server runs
 # build/asan/kb.cgi, and its log must hold no sanitizer report.
+# With KB_CGI_MODE=fastcgi (tests/cli/cgi_fastcgi.sh) the same checks run
+# with lighttpd spawning kb.cgi as FastCGI workers (mod_fastcgi), and what
+# runs "straight into the program" runs through a fresh worker's socket
+# (tests/cgi/fastcgi.py).
 . tests/lib.sh
+mode=${KB_CGI_MODE:-cgi}
 
 case $KBGEN in
 *asan*) program=build/asan/kb.cgi ;;
@@ -35,7 +40,8 @@ start_server() {
 	local up="" pid attempt
 	for attempt in 1 2 3; do
 		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-		tools/lighttpd-conf.sh "$1" "$port" "$cgi" > "$TMP/lighttpd-$port.conf"
+		KB_CGI_MODE=$mode KB_CGI_SOCKET_DIR=$TMP KB_CGI_WORKERS=2 \
+			tools/lighttpd-conf.sh "$1" "$port" "$cgi" > "$TMP/lighttpd-$port.conf"
 		lighttpd -D -f "$TMP/lighttpd-$port.conf" 2>>"$2" &
 		pid=$!
 		for _ in $(seq 50); do
@@ -247,8 +253,13 @@ fi
 direct() {
 	local name=$1 start; shift
 	start=$(date +%s.%N)
-	env REQUEST_METHOD=GET KB_DB="$out/kb.db" "$@" timeout 10 "$cgi" \
-		> "$TMP/$name.out" 2>"$TMP/$name.err"
+	if [ "$mode" = fastcgi ]; then
+		timeout 10 python3 tests/cgi/fastcgi.py "$cgi" REQUEST_METHOD=GET \
+			KB_DB="$out/kb.db" "$@" > "$TMP/$name.out" 2>"$TMP/$name.err"
+	else
+		env REQUEST_METHOD=GET KB_DB="$out/kb.db" "$@" timeout 10 "$cgi" \
+			> "$TMP/$name.out" 2>"$TMP/$name.err"
+	fi
 	elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 	sed -n '1,/^\r$/p' "$TMP/$name.out" > "$TMP/$name.h"
 	code=$(head -1 "$TMP/$name.h" | cut -d' ' -f2)
@@ -317,8 +328,11 @@ else
 	fail "the shipped site builds without cgi_url" "$(head -c 600 "$TMP/nocgi.stderr")"
 fi
 
-# the hostile corpus
-SUITE=$SUITE python3 tests/cgi/hostile.py tests/cgi/hostile.txt "$base" "$cgi" "$out/kb.db" \
+# the hostile corpus (straight into the program: as CGI only; the FastCGI
+# worker's answers to it are compared with those by tests/cli/fastcgi.sh)
+direct_program=$cgi
+[ "$mode" = fastcgi ] && direct_program=-
+SUITE=$SUITE python3 tests/cgi/hostile.py tests/cgi/hostile.txt "$base" "$direct_program" "$out/kb.db" \
 	>"$TMP/hostile.out" 2>"$TMP/hostile.stderr"
 rc=$?
 cat "$TMP/hostile.out"
