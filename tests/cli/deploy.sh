@@ -1,7 +1,9 @@
-# The three deployment configurations of README's "Deploying kb.cgi":
-# lighttpd (what tools/lighttpd-conf.sh writes), nginx with fcgiwrap
-# (tools/deploy/nginx.conf) and Apache with mod_cgid
-# (tools/deploy/apache.conf), each started by this test on a free
+# The deployment configurations of README's "Deploying kb.cgi": lighttpd
+# (what tools/lighttpd-conf.sh writes, kb.cgi as CGI and as FastCGI
+# workers), nginx with fcgiwrap (tools/deploy/nginx.conf) and with kb.cgi's
+# own FastCGI workers started by spawn-fcgi (nginx-fastcgi.conf), Apache
+# with mod_cgid (apache.conf) and with mod_proxy_fcgi to those workers
+# (apache-fastcgi.conf), each started by this test on a free
 # 127.0.0.1 port with its own configuration, pid and log files in $TMP.
 # Through each, with curl: pages 200 with the CGI's security headers;
 # kb.db, kb.db-*, .kbgen/ and dot-files refused; a copy of the program
@@ -123,83 +125,95 @@ check_server() {
 	check_eq "$s: unknown CGI route: status" "$code" 404
 }
 
-# ---- lighttpd --------------------------------------------------------------
+# ---- lighttpd: kb.cgi as CGI, and as FastCGI workers it spawns ------------
 if ! command -v lighttpd >/dev/null 2>&1; then
 	skip "lighttpd" "lighttpd is not installed; tools/deps.sh test installs it"
 else
-	port=$(free_port)
-	base="http://127.0.0.1:$port"
-	tools/lighttpd-conf.sh "$www" "$port" "$lib/kb.cgi" > "$TMP/lighttpd.conf"
-	lighttpd -D -f "$TMP/lighttpd.conf" 2>>"$TMP/lighttpd.log" &
-	pid=$!
-	if wait_up "$pid"; then
-		pids="$pids $pid"
-		check_server lighttpd
-		check_contains "lighttpd: kb.cgi processes capped" "$(cat "$TMP/lighttpd.conf")" "server.max-connections = 32"
-	else
-		fail "lighttpd starts" "$(head -c 600 "$TMP/lighttpd.log")"
-	fi
+	for mode in cgi fastcgi; do
+		name=lighttpd
+		[ "$mode" = fastcgi ] && name=lighttpd-fastcgi
+		port=$(free_port)
+		base="http://127.0.0.1:$port"
+		KB_CGI_MODE=$mode KB_CGI_SOCKET_DIR=$TMP KB_CGI_WORKERS=2 \
+			tools/lighttpd-conf.sh "$www" "$port" "$lib/kb.cgi" > "$TMP/$name.conf"
+		lighttpd -D -f "$TMP/$name.conf" 2>>"$TMP/$name.log" &
+		pid=$!
+		if wait_up "$pid"; then
+			pids="$pids $pid"
+			check_server "$name"
+		else
+			fail "$name starts" "$(head -c 600 "$TMP/$name.log")"
+		fi
+	done
+	check_contains "lighttpd: kb.cgi processes capped" "$(cat "$TMP/lighttpd.conf")" "server.max-connections = 32"
+	check_contains "lighttpd-fastcgi: two workers" "$(cat "$TMP/lighttpd-fastcgi.conf")" '"max-procs" => 2'
 fi
 
 # The snippets with this test's paths; nginx's include made absolute.
 snippet() {
 	sed -e "s|/var/www/kb|$www|g" -e "s|/usr/local/lib/kbgen|$lib|g" \
 		-e "s|/run/fcgiwrap.socket|$TMP/fcgiwrap.sock|g" \
+		-e "s|/run/kbgen/kb-cgi.sock|$TMP/kb-cgi.sock|g" \
 		-e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" "tools/deploy/$1.conf"
 }
 
-# ---- nginx + fcgiwrap ----------------------------------------------------
-if ! command -v nginx >/dev/null 2>&1 || ! command -v fcgiwrap >/dev/null 2>&1; then
-	skip "nginx" "nginx-light or fcgiwrap is not installed; tools/deps.sh test installs them"
-else
+# run_nginx NAME SNIPPET — nginx with tools/deploy/SNIPPET.conf in its
+# server { } block on a free port, then every check as NAME.
+run_nginx() {
+	local name=$1 snippet_name=$2 pid
 	port=$(free_port)
 	base="http://127.0.0.1:$port"
-	fcgiwrap -s "unix:$TMP/fcgiwrap.sock" >/dev/null 2>"$TMP/fcgiwrap.log" &
-	pids="$pids $!"
-	mkdir -p "$TMP/nginx-temp"
-	cat > "$TMP/nginx.conf" <<CONF
+	mkdir -p "$TMP/$name-temp"
+	cat > "$TMP/$name.conf" <<CONF
 daemon off;
 master_process off;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx.log;
+pid $TMP/$name.pid;
+error_log $TMP/$name.log;
 events {}
 http {
     include /etc/nginx/mime.types;
     access_log off;
-    client_body_temp_path $TMP/nginx-temp/body;
-    fastcgi_temp_path $TMP/nginx-temp/fastcgi;
-    proxy_temp_path $TMP/nginx-temp/proxy;
+    client_body_temp_path $TMP/$name-temp/body;
+    fastcgi_temp_path $TMP/$name-temp/fastcgi;
+    proxy_temp_path $TMP/$name-temp/proxy;
     server {
         listen 127.0.0.1:$port;
         server_name localhost;
-$(snippet nginx)
+$(snippet "$snippet_name")
     }
 }
 CONF
-	nginx -p "$TMP" -c "$TMP/nginx.conf" 2>>"$TMP/nginx.log" &
+	nginx -p "$TMP" -c "$TMP/$name.conf" 2>>"$TMP/$name.log" &
 	pid=$!
 	if wait_up "$pid"; then
 		pids="$pids $pid"
-		check_server nginx
+		check_server "$name"
 	else
-		fail "nginx starts" "$(head -c 600 "$TMP/nginx.log")"
+		fail "$name starts" "$(head -c 600 "$TMP/$name.log")"
 	fi
-fi
+}
 
-# ---- Apache + mod_cgid -----------------------------------------------------
-modules=/usr/lib/apache2/modules
-if ! command -v apache2 >/dev/null 2>&1 || [ ! -e "$modules/mod_cgid.so" ]; then
-	skip "apache" "apache2 is not installed; tools/deps.sh test installs it"
-else
+# run_apache NAME SNIPPET MODULE... — Apache with tools/deploy/SNIPPET.conf
+# and the modules named on a free port, then every check as NAME.
+run_apache() {
+	local name=$1 snippet_name=$2 pid user="" module loads="" cgid_sock
+	shift 2
+	for module in "$@"; do
+		loads="$loads
+LoadModule ${module}_module $modules/mod_$module.so"
+	done
+	case " $* " in
+	*" cgid "*) cgid_sock="ScriptSock $TMP/$name-cgid.sock" ;;
+	*) cgid_sock="" ;;
+	esac
 	port=$(free_port)
 	base="http://127.0.0.1:$port"
-	user=""
 	[ "$(id -u)" -eq 0 ] && user="User nobody
 Group nogroup"
-	cat > "$TMP/apache.conf" <<CONF
+	cat > "$TMP/$name.conf" <<CONF
 ServerRoot /etc/apache2
-PidFile $TMP/apache.pid
-ErrorLog $TMP/apache.log
+PidFile $TMP/$name.pid
+ErrorLog $TMP/$name.log
 Listen 127.0.0.1:$port
 ServerName localhost
 $user
@@ -209,21 +223,68 @@ LoadModule mime_module $modules/mod_mime.so
 LoadModule dir_module $modules/mod_dir.so
 LoadModule alias_module $modules/mod_alias.so
 LoadModule env_module $modules/mod_env.so
-LoadModule headers_module $modules/mod_headers.so
-LoadModule cgid_module $modules/mod_cgid.so
-ScriptSock $TMP/cgid.sock
+LoadModule headers_module $modules/mod_headers.so$loads
+$cgid_sock
 MaxRequestWorkers 16
 TypesConfig /etc/mime.types
-$(snippet apache)
+$(snippet "$snippet_name")
 CONF
-	APACHE_RUN_DIR=$TMP apache2 -f "$TMP/apache.conf" -DFOREGROUND 2>>"$TMP/apache.log" &
+	APACHE_RUN_DIR=$TMP apache2 -f "$TMP/$name.conf" -DFOREGROUND 2>>"$TMP/$name.log" &
 	pid=$!
 	if wait_up "$pid"; then
 		pids="$pids $pid"
-		check_server apache
+		check_server "$name"
 	else
-		fail "apache starts" "$(head -c 600 "$TMP/apache.log")"
+		fail "$name starts" "$(head -c 600 "$TMP/$name.log")"
 	fi
+}
+
+# ---- nginx + fcgiwrap ----------------------------------------------------
+if ! command -v nginx >/dev/null 2>&1 || ! command -v fcgiwrap >/dev/null 2>&1; then
+	skip "nginx" "nginx-light or fcgiwrap is not installed; tools/deps.sh test installs them"
+else
+	fcgiwrap -s "unix:$TMP/fcgiwrap.sock" >/dev/null 2>"$TMP/fcgiwrap.log" &
+	pids="$pids $!"
+	run_nginx nginx nginx
+fi
+
+# ---- kb.cgi's own FastCGI workers (spawn-fcgi), for nginx and Apache -------
+workers=""
+if command -v spawn-fcgi >/dev/null 2>&1; then
+	# two workers on one socket, as `spawn-fcgi -F 2` starts them in the
+	# README; Apache's user (nobody) must reach the socket
+	KB_DB="$www/kb.db" spawn-fcgi -s "$TMP/kb-cgi.sock" -M 0666 -F 2 -- "$lib/kb.cgi" \
+		>"$TMP/spawn-fcgi.log" 2>&1
+	workers=$(sed -n 's/.*PID: \([0-9]*\).*/\1/p' "$TMP/spawn-fcgi.log" | tr '\n' ' ')
+	pids="$pids $workers"
+	check_eq "spawn-fcgi -F 2 starts two kb.cgi workers" "$(echo $workers | wc -w)" 2
+fi
+
+# ---- nginx + kb.cgi as FastCGI ---------------------------------------------
+if ! command -v nginx >/dev/null 2>&1 || [ -z "$workers" ]; then
+	skip "nginx-fastcgi" "nginx-light or spawn-fcgi is not installed; tools/deps.sh test installs them"
+else
+	run_nginx nginx-fastcgi nginx-fastcgi
+fi
+
+# ---- Apache + mod_cgid -----------------------------------------------------
+modules=/usr/lib/apache2/modules
+if ! command -v apache2 >/dev/null 2>&1 || [ ! -e "$modules/mod_cgid.so" ]; then
+	skip "apache" "apache2 is not installed; tools/deps.sh test installs it"
+else
+	run_apache apache apache cgid
+fi
+
+# ---- Apache + mod_proxy_fcgi, kb.cgi as FastCGI ------------------------------
+if ! command -v apache2 >/dev/null 2>&1 || [ ! -e "$modules/mod_proxy_fcgi.so" ] || [ -z "$workers" ]; then
+	skip "apache-fastcgi" "apache2 or spawn-fcgi is not installed; tools/deps.sh test installs them"
+else
+	run_apache apache-fastcgi apache-fastcgi setenvif proxy proxy_fcgi
+fi
+if [ -n "$workers" ]; then
+	dead=""
+	for w in $workers; do kill -0 "$w" 2>/dev/null || dead="$dead $w"; done
+	check_eq "the FastCGI workers are still up after both servers" "$dead" ""
 fi
 
 case $program in
