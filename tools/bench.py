@@ -14,6 +14,8 @@ Environment:
                        time only `kbgen build` at each size (BENCH_SIZE_RUNS
                        runs each, default 3) for the cost per article
   BENCH_DIR            work folder (default build/bench)
+  BENCH_SERVE_SECONDS  wrk's time per serving case (default 10; 0 skips
+                       the serving comparison)
   KB_SHARED            the shared folder (default ../shared beside the repo)
   PAGEFIND             the Pagefind binary (default: the one npm installed
                        in tools/bench/node_modules)
@@ -54,6 +56,11 @@ the kb.db kbgen just built, and through build/kb.cgi end to end when it
 exists: p50 and p99 (nearest rank) in milliseconds, for each set and for
 the 150 together. With BENCH_BASE, the same queries through the base's own
 harness on the base's kb.db too (the module only).
+
+Serving (issue 18), in the same run: kb.cgi through lighttpd as plain CGI
+and as FastCGI workers, alternated case by case, with wrk at 1, 16 and 256
+connections for search (cycling through the 100 drawn queries) and for a
+wizard step: requests/s, p50 and p99, errors (tools/bench_serve.py).
 
 Incremental builds (issue 7), in the same run: on a copy of the corpus,
 BENCH_RUNS rounds of [a clean full build (--clean); a rebuild with no
@@ -713,6 +720,8 @@ def compare(settings, tools, bench_dir, shared, watch):
                                      os.path.join(last["base"], "kb.db"), bench_dir)
     search["readings"] = time_readings(tools["bench-readings"],
                                        os.path.join(last["kbgen"], "kb.db"))
+    search["serving"] = time_serving(cgi, kbgen, root, bench_dir,
+                                     settings["serve_seconds"])
     incremental = time_incremental(settings, kbgen, root, bench_dir, watch, outputs)
     outputs.close()
     return commands, ratios, search, incremental
@@ -846,6 +855,25 @@ def time_search(harness, cgi, root, database, bench_dir):
     search["kana"] = dict(figures(range(len(queries), total)), queries=kana)
     search["all"] = figures(range(total))
     return search
+
+
+def time_serving(cgi, kbgen, root, bench_dir, seconds):
+    """kb.cgi through lighttpd as plain CGI and as FastCGI workers, with
+    wrk at 1, 16 and 256 connections (tools/bench_serve.py), on the
+    shipped site with the corpus's articles added (for its trees); the
+    drawn queries for search."""
+    if seconds == 0:
+        return {"skipped": "BENCH_SERVE_SECONDS=0"}
+    if not cgi:
+        return {"skipped": "build/kb.cgi does not exist"}
+    if shutil.which("wrk") is None or shutil.which("lighttpd") is None:
+        return {"skipped": "wrk or lighttpd is not installed (apt-get install wrk lighttpd)"}
+    sys.path.insert(0, os.path.join(REPO, "tools"))
+    import bench_serve
+    queries = draw_queries(root, os.path.join(bench_dir, f"queries-{os.path.basename(root)}.txt"))
+    log(f"bench: serving, CGI against FastCGI, {seconds} s a case")
+    return bench_serve.measure(os.path.abspath(cgi), os.path.abspath(kbgen),
+                               os.path.abspath(root), queries, seconds, log=log)
 
 
 def percentiles(values):
@@ -989,6 +1017,15 @@ def print_compare(results):
             break
         print(f"{'kb.cgi, ' + name:<40}{g['p50_ms']:>8.2f}{g['p99_ms']:>9.2f}{g['max_ms']:>9.2f}"
               f"   {g['status_200']} answered 200")
+    serving = s.get("serving")
+    if serving is not None:
+        print()
+        if "skipped" in serving:
+            print(f"kb.cgi through lighttpd, CGI against FastCGI: skipped: {serving['skipped']}")
+        else:
+            sys.path.insert(0, os.path.join(REPO, "tools"))
+            import bench_serve
+            bench_serve.print_table(serving)
 
 
 def print_incremental(results):
@@ -1047,6 +1084,7 @@ def main():
         "sizes": sizes,
         "size_runs": env_int("BENCH_SIZE_RUNS", 3, 1),
         "base": base_setting(),
+        "serve_seconds": env_int("BENCH_SERVE_SECONDS", 10, 0),
     }
     if sizes and settings["base"]:
         usage_error("BENCH_BASE goes with the comparison, not with BENCH_SIZES")

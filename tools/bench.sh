@@ -3,10 +3,12 @@
 # after building: installs the tools the benchmark compares kbgen with,
 # builds the search timing harness, then runs tools/bench.py (which see for
 # the environment variables: BENCH_ARTICLES, BENCH_RUNS,
-# BENCH_PAGEFIND_RUNS, BENCH_SIZES, BENCH_DIR, BENCH_BASE, KB_SHARED).
+# BENCH_PAGEFIND_RUNS, BENCH_SIZES, BENCH_DIR, BENCH_BASE,
+# BENCH_SERVE_SECONDS, KB_SHARED).
 #
 # From Debian (apt-get as root; otherwise the apt-get line is printed and
 # the script fails): hugo, cmark-gfm, time (/usr/bin/time, for peak RSS),
+# wrk and lighttpd (kb.cgi served as CGI and as FastCGI),
 # hyperfine (asked for by the benchmark's issue, handy for one-off
 # comparisons; bench.py does not use it, since it can neither alternate
 # commands run by run nor report peak RSS), node and npm.
@@ -42,6 +44,9 @@ need_cmd node nodejs
 need_cmd npm npm
 need_cmd cc gcc
 need_cmd pkg-config pkg-config
+# kb.cgi served as CGI and as FastCGI (tools/bench_serve.py)
+need_cmd wrk wrk
+need_cmd lighttpd lighttpd
 [ $install -eq 1 ] && need_cmd hyperfine hyperfine
 
 if [ -n "$missing" ]; then

@@ -14,7 +14,8 @@
 # FastCGI workers lighttpd spawns and restarts (mod_fastcgi, bin-path):
 # KB_CGI_WORKERS of them (default: one per core), on a socket
 # OUT.kb-cgi-PORT.sock in KB_CGI_SOCKET_DIR (default: OUT_DIR's parent
-# folder), which outlives every swap of OUT_DIR. KB_CGI_MODE=cgi runs one process
+# folder), which outlives every swap of OUT_DIR, and lighttpd holds up to
+# 1,024 connections (KB_MAX_CONNECTIONS). KB_CGI_MODE=cgi runs one process
 # per request (mod_cgi); server.max-connections bounds those processes
 # too: lighttpd starts one per connection at most, and leaves further
 # clients in the listen backlog. Used by `make serve` and by the
@@ -26,8 +27,12 @@ cgi=${3:-}
 live=${4:-}
 csp="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
 headers="\"Content-Security-Policy\" => \"$csp\", \"X-Content-Type-Options\" => \"nosniff\", \"Referrer-Policy\" => \"same-origin\""
-max=${KB_MAX_CONNECTIONS:-32}
 mode=${KB_CGI_MODE:-cgi}
+# CGI: one process per connection at most; FastCGI: the workers are
+# bounded by their number, connections only by what lighttpd can hold
+max_default=32
+[ "$mode" = fastcgi ] && max_default=1024
+max=${KB_MAX_CONNECTIONS:-$max_default}
 workers=${KB_CGI_WORKERS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 socket_dir=${KB_CGI_SOCKET_DIR:-$(dirname "$out")}
 case $mode in

@@ -247,6 +247,65 @@ def check_swap(program, kbgen, source, scratch):
     worker.stop()
 
 
+def hostile_records():
+    """Byte strings a broken or hostile server could send: bad versions,
+    unknown types, lengths that lie, parameters that overflow, requests
+    for other ids, a stream cut anywhere; each on a connection of its
+    own."""
+    good = fastcgi.request_bytes(params_of("GET", "/search?q=spf"))
+    huge = fastcgi.encode_params({"QUERY_STRING": "q=" + "a" * 70000})
+    cases = [
+        b"",
+        b"\0" * 8,
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        bytes([2]) + good[1:],                       # version 2
+        bytes([1, 99]) + good[2:],                   # unknown record type
+        good[:8] + b"\xff" * 8 + good[16:],          # a role that is no role
+        fastcgi.record(fastcgi.PARAMS, 1, b"\x7f\x7fab"),  # params before BEGIN
+        good.replace(b"REQUEST_METHOD", b"REQUEST_METHOX"),
+        fastcgi.record(fastcgi.BEGIN_REQUEST, 1, b"\0\1\0\0\0\0\0\0") +
+        fastcgi.record(fastcgi.PARAMS, 1, b"\x8f\xff\xff\xff\x01ab"),  # a length past the record
+        fastcgi.record(fastcgi.BEGIN_REQUEST, 1, b"\0\1\0\0\0\0\0\0") +
+        b"".join(fastcgi.record(fastcgi.PARAMS, 1, huge[at:at + 65535])
+                 for at in range(0, len(huge), 65535)) +
+        fastcgi.record(fastcgi.PARAMS, 1) + fastcgi.record(fastcgi.STDIN, 1),
+        fastcgi.request_bytes(params_of("GET", "/search?q=spf"), request_id=0),
+        fastcgi.request_bytes(params_of("GET", "/search?q=spf"), request_id=65535),
+        fastcgi.record(fastcgi.ABORT_REQUEST, 1) + good,
+        good[:-8] + fastcgi.record(fastcgi.STDIN, 1, b"x" * 65535) + good[-8:],
+    ]
+    cases += [good[:cut] for cut in range(1, len(good), 7)]
+    return cases
+
+
+def check_hostile_protocol(program, db):
+    """The worker survives every hostile byte string, each on a connection
+    of its own, and answers a good request after each."""
+    worker = fastcgi.Worker(program, {"KB_DB": db})
+    broken = []
+    for number, data in enumerate(hostile_records()):
+        try:
+            with worker.connect() as connection:
+                connection.settimeout(5)
+                connection.sendall(data)
+                connection.shutdown(1)
+                while connection.recv(65536):
+                    pass
+        except OSError:
+            pass  # refused or reset: fine, as long as the worker lives
+        answer = worker.request(params_of("GET", "/search?q=spf")) if worker.alive() else None
+        if answer is None or answer.status() != 200:
+            broken.append(f"case {number}: {data[:24]!r}")
+    report(not broken, f"{len(hostile_records())} hostile byte strings from "
+           "the server's side: the worker lives and answers the next request",
+           "; ".join(broken[:3]))
+    status = worker.stop()
+    report(status == 0, "hostile byte strings: exit 0 on SIGTERM", f"exit {status}")
+    log = worker.log_text()
+    report(not re.search(r"Sanitizer|runtime error:", log),
+           "hostile byte strings: no sanitizer report", log[:600])
+
+
 def check_time_limit(program, db, scratch):
     locked = os.path.join(scratch, "locked.db")
     shutil.copy(db, locked)
@@ -343,6 +402,7 @@ def main():
     db = os.path.join(out, "kb.db")
     check_answers(program, db, corpus)
     check_clients(program, db)
+    check_hostile_protocol(program, db)
     check_time_limit(program, db, scratch)
     check_sandbox(program, db)
     check_swap(program, kbgen, root, scratch)
