@@ -44,9 +44,10 @@ need_cmd node nodejs
 need_cmd npm npm
 need_cmd cc gcc
 need_cmd pkg-config pkg-config
-# kb.cgi served as CGI and as FastCGI (tools/bench_serve.py)
-need_cmd wrk wrk
-need_cmd lighttpd lighttpd
+# kb.cgi served as CGI and as FastCGI (tools/bench_serve.py; without
+# them bench.py says the comparison was skipped)
+[ $install -eq 1 ] && need_cmd wrk wrk
+[ $install -eq 1 ] && need_cmd lighttpd lighttpd
 [ $install -eq 1 ] && need_cmd hyperfine hyperfine
 
 if [ -n "$missing" ]; then

@@ -18,7 +18,7 @@ if [ ! -x /usr/bin/time ] || [ ! -e tools/bench/node_modules/.package-lock.json 
 	finish
 fi
 
-if BENCH_DIR="$TMP/bench" BENCH_ARTICLES=50 BENCH_RUNS=1 BENCH_PAGEFIND_RUNS=1 \
+if BENCH_DIR="$TMP/bench" BENCH_ARTICLES=50 BENCH_RUNS=1 BENCH_PAGEFIND_RUNS=1 BENCH_SERVE_SECONDS=1 \
 	tools/bench.sh --no-install >"$TMP/bench.log" 2>&1; then
 	pass "tools/bench.sh on 50 articles exits 0"
 else
@@ -52,6 +52,12 @@ want = [
 if os.access("build/kb.cgi", os.X_OK):
     want += ["search.cgi.p50_ms", "search.cgi.p99_ms",
              "search.kana.cgi.p50_ms", "search.kana.cgi.p99_ms"]
+serving = results.get("search", {}).get("serving", {})
+if "skipped" not in serving:
+    for target in ("search", "wizard"):
+        for connections in ("1", "16", "256"):
+            for mode in ("cgi", "fastcgi"):
+                want.append(f"search.serving.{target}.{connections}.{mode}.requests_per_s")
 # /usr/bin/time counts hundredths of a second: on 50 articles cmark-gfm
 # may take none, and a ratio to nothing is no figure
 if results.get("commands", {}).get("cmark-gfm", {}).get("median_wall_s") == 0:
