@@ -67,6 +67,7 @@ void cgi_site_open(struct cgi_site *site, const char *path)
 	int rc;
 
 	memset(site, 0, sizeof *site);
+	site->wizard = cgiwizard_cache_new();
 	site->problem = database_problem(path);
 	if (site->problem != NULL)
 		goto out;
@@ -103,6 +104,7 @@ out:
 
 void cgi_site_close(struct cgi_site *site)
 {
+	cgiwizard_cache_free(site->wizard);
 	themestore_free(&site->store);
 	sqlite3_close(site->db);
 	free(site->problem);

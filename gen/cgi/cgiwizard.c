@@ -17,10 +17,46 @@
 #include "base/util.h"
 #include "html/wizardpage.h"
 
+/* A tree read from kb.db, and each node's details once read. */
+struct cached_tree {
+	struct tree *tree;
+	struct treestore_details *details;	/* per node */
+	bool *read;				/* per node: details read */
+};
+
+struct cgiwizard_cache {
+	struct cached_tree *trees;
+	size_t count, capacity;
+};
+
+struct cgiwizard_cache *cgiwizard_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct cgiwizard_cache));
+}
+
+void cgiwizard_cache_free(struct cgiwizard_cache *cache)
+{
+	if (cache == NULL)
+		return;
+	for (size_t i = 0; i < cache->count; i++) {
+		struct cached_tree *cached = &cache->trees[i];
+
+		for (size_t j = 0; j < cached->tree->node_count; j++)
+			if (cached->read[j])
+				treestore_details_free(&cached->details[j]);
+		free(cached->details);
+		free(cached->read);
+		tree_free(cached->tree);
+	}
+	free(cache->trees);
+	free(cache);
+}
+
 struct walk_page {
 	const struct cgi_site *site;
 	const struct cgi_request *request;
 	const struct theme *theme;
+	struct cached_tree *cached;
 	struct tree *tree;
 	size_t node;			/* the requested node */
 	struct tree_answer *given;	/* the answers, without the node's own */
@@ -331,18 +367,21 @@ static void add_summary(const struct walk_page *walk, xmlNodePtr main)
 static void respond_step(struct walk_page *walk, struct cgi_response *response)
 {
 	const struct tree_node *node = &walk->tree->nodes[walk->node];
-	struct treestore_details details;
-	char *title = xasprintf("%s | %s", node->title, walk->tree->title);
+	struct treestore_details *details = &walk->cached->details[walk->node];
+	char *title;
 	struct page *page;
 	xmlNodePtr main;
 
-	if (treestore_node_details(walk->site->db, walk->tree->id, node->id,
-				   &details) != TREESTORE_OK) {
-		treestore_details_free(&details);
-		free(title);
-		cgi_respond_error(walk->site, CGI_INTERNAL, response);
-		return;
+	if (!walk->cached->read[walk->node]) {
+		if (treestore_node_details(walk->site->db, walk->tree->id,
+					   node->id, details) != TREESTORE_OK) {
+			treestore_details_free(details);
+			cgi_respond_error(walk->site, CGI_INTERNAL, response);
+			return;
+		}
+		walk->cached->read[walk->node] = true;
 	}
+	title = xasprintf("%s | %s", node->title, walk->tree->title);
 	page = cgi_page_new(walk->site, title);
 	main = page_main(page);
 	add_crumbs(walk, page, node->title);
@@ -350,11 +389,11 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 	if (node->type == TREE_OUTCOME) {
 		wizardpage_add_result(walk->theme, main, node->result);
 		wizardpage_add_body(walk->theme, main, node->body,
-				    rewrite_body_url, &details);
-		add_references(walk, main, &details);
+				    rewrite_body_url, details);
+		add_references(walk, main, details);
 	} else {
 		wizardpage_add_body(walk->theme, main, node->body,
-				    rewrite_body_url, &details);
+				    rewrite_body_url, details);
 		wizardpage_add_hint(walk->theme, main, node->hint);
 		wizardpage_add_options(main, node, option_href, walk);
 	}
@@ -362,43 +401,62 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 	add_actions(walk, main);
 	add_summary(walk, main);
 	cgi_respond_page(response, 200, page);
-	treestore_details_free(&details);
 	free(title);
 }
 
 /* ---- routes ---------------------------------------------------------------------- */
 
-/* Loads the tree; on failure answers 404 or 500 and returns NULL. */
-static struct tree *load_tree(const struct cgi_site *site, const char *id,
-			      struct cgi_response *response)
+/* The tree from the site's cache, read from kb.db the first time; on
+ * failure answers 404 or 500 and returns NULL. The cache owns it. Only
+ * trees kb.db has are kept: as many as the site has. */
+static struct cached_tree *load_tree(const struct cgi_site *site,
+				     const char *id,
+				     struct cgi_response *response)
 {
+	struct cgiwizard_cache *cache = site->wizard;
+	struct cached_tree *cached;
 	struct tree *tree = NULL;
-	int rc = treestore_load(site->db, id, &tree);
+	int rc;
 
-	if (rc == TREESTORE_NOT_FOUND)
+	for (size_t i = 0; i < cache->count; i++)
+		if (strcmp(cache->trees[i].tree->id, id) == 0)
+			return &cache->trees[i];
+	rc = treestore_load(site->db, id, &tree);
+	if (rc == TREESTORE_NOT_FOUND) {
 		cgi_respond_error(site, CGI_NOT_FOUND, response);
-	else if (rc != TREESTORE_OK)
+		return NULL;
+	}
+	if (rc != TREESTORE_OK) {
 		cgi_respond_error(site, CGI_INTERNAL, response);
-	return tree;
+		return NULL;
+	}
+	cache->trees = xgrow(cache->trees, &cache->capacity, cache->count + 1,
+			     sizeof *cache->trees);
+	cached = &cache->trees[cache->count++];
+	cached->tree = tree;
+	cached->details = xcalloc(tree->node_count + 1, sizeof *cached->details);
+	cached->read = xcalloc(tree->node_count + 1, sizeof *cached->read);
+	return cached;
 }
 
 void cgiwizard_start(const struct cgi_site *site,
 		     const struct cgi_request *request, const char *tree_id,
 		     struct cgi_response *response)
 {
-	struct tree *tree = load_tree(site, tree_id, response);
-	struct walk_page walk = {.site = site, .tree = tree};
+	struct cached_tree *cached = load_tree(site, tree_id, response);
+	struct walk_page walk = {.site = site};
 	struct answers none = {0};
+	struct tree *tree;
 	char *url;
 
-	if (tree == NULL)
+	if (cached == NULL)
 		return;
+	tree = walk.tree = cached->tree;
 	walk.base = cgi_base_url(site, request);
 	url = step_url(&walk, tree->start, &none);
 	cgi_respond_redirect(site, request, response, url);
 	free(url);
 	free(walk.base);
-	tree_free(tree);
 }
 
 void cgiwizard_step(const struct cgi_site *site,
@@ -410,9 +468,10 @@ void cgiwizard_step(const struct cgi_site *site,
 		.site = site, .request = request, .theme = site->store.theme,
 	};
 
-	walk.tree = load_tree(site, tree_id, response);
-	if (walk.tree == NULL)
+	walk.cached = load_tree(site, tree_id, response);
+	if (walk.cached == NULL)
 		return;
+	walk.tree = walk.cached->tree;
 	walk.node = tree_node_index(walk.tree, node_id);
 	if (walk.node == TREE_NONE) {
 		cgi_respond_error(site, CGI_NOT_FOUND, response);
@@ -442,5 +501,4 @@ out:
 	free(walk.pending);
 	free(walk.given);
 	free(walk.base);
-	tree_free(walk.tree);
 }

@@ -24,6 +24,14 @@
 #include "cgi/response.h"
 #include "content/tree.h"
 
+/* The trees a site has answered from, each read from kb.db once, with
+ * the details of each node once shown. Owned by the site (cgi.h): made
+ * with it, freed with it. */
+struct cgiwizard_cache *cgiwizard_cache_new(void);
+
+/* Frees cache and every tree and detail in it; NULL is allowed. */
+void cgiwizard_cache_free(struct cgiwizard_cache *cache);
+
 /* /wizard/<tree>[/]: 303 to the tree's first question, or 404. */
 void cgiwizard_start(const struct cgi_site *site,
 		     const struct cgi_request *request, const char *tree_id,

@@ -51,13 +51,18 @@ void cgi_response_free(struct cgi_response *response);
  * X-Frame-Options. Call it once, after the status is final. */
 void cgi_response_add_common_headers(struct cgi_response *response);
 
+struct cgiwizard_cache;
+
 /* What every answer is built from: the open database and the stored
- * theme. cgi_site_open (cgi.h) fills it; the routes only read it. */
+ * theme. cgi_site_open (cgi.h) fills it; the routes only read it, but for
+ * what they keep of kb.db in its caches (a FastCGI worker answers many
+ * requests from one kb.db, which does not change while it is open). */
 struct cgi_site {
 	sqlite3 *db;		/* NULL when it could not be opened */
 	struct themestore store;	/* store.theme NULL when unusable */
 	char *problem;		/* why the site is unusable (for the log), or
 				 * NULL */
+	struct cgiwizard_cache *wizard;	/* the trees read (cgiwizard.h) */
 };
 
 /* kb.cgi's public URL without a trailing '/': the site's cgi_url (checked
