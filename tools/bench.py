@@ -16,6 +16,8 @@ Environment:
   BENCH_DIR            work folder (default build/bench)
   BENCH_SERVE_SECONDS  wrk's time per serving case (default 10; 0 skips
                        the serving comparison)
+  BENCH_MEMORY_REQUESTS requests the FastCGI workers serve between the
+                       two readings of their memory (default 100000)
   KB_SHARED            the shared folder (default ../shared beside the repo)
   PAGEFIND             the Pagefind binary (default: the one npm installed
                        in tools/bench/node_modules)
@@ -873,7 +875,10 @@ def time_serving(cgi, kbgen, root, bench_dir, seconds):
     queries = draw_queries(root, os.path.join(bench_dir, f"queries-{os.path.basename(root)}.txt"))
     log(f"bench: serving, CGI against FastCGI, {seconds} s a case")
     return bench_serve.measure(os.path.abspath(cgi), os.path.abspath(kbgen),
-                               os.path.abspath(root), queries, seconds, log=log)
+                               os.path.abspath(root), queries, seconds, log=log,
+                               memory_requests=int(os.environ.get(
+                                   "BENCH_MEMORY_REQUESTS",
+                                   bench_serve.MEMORY_REQUESTS)))
 
 
 def percentiles(values):

@@ -4,7 +4,7 @@
 # builds the search timing harness, then runs tools/bench.py (which see for
 # the environment variables: BENCH_ARTICLES, BENCH_RUNS,
 # BENCH_PAGEFIND_RUNS, BENCH_SIZES, BENCH_DIR, BENCH_BASE,
-# BENCH_SERVE_SECONDS, KB_SHARED).
+# BENCH_SERVE_SECONDS, BENCH_MEMORY_REQUESTS, KB_SHARED).
 #
 # From Debian (apt-get as root; otherwise the apt-get line is printed and
 # the script fails): hugo, cmark-gfm, time (/usr/bin/time, for peak RSS),

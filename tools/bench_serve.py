@@ -5,8 +5,10 @@ side by side in one run: wrk (Debian's) at 1, 16 and 256 connections for
 search (a Lua script cycling through the queries, one a line in QUERIES,
 on /search.json) and for one wizard step, each for SECONDS (default 10).
 Prints requests/s, p50 and p99 latency, errors (socket errors and
-non-2xx/3xx answers) per case, and FastCGI's ratio to CGI; with --json
-FILE also writes them. The site served is the shipped one (its trees,
+non-2xx/3xx answers) per case, and FastCGI's ratio to CGI, then each
+FastCGI worker's resident memory (VmRSS) once warm and again after at
+least MEMORY_REQUESTS (--memory-requests) more requests (search and wizard steps at 16
+connections, alternated); with --json FILE also writes them. The site served is the shipped one (its trees,
 articles, site.yaml and theme) with the bench corpus's articles CORPUS
 added, built by KBGEN: the corpus has no trees of its own. A benchmark, not a test: nothing here passes or
 fails on a time. tools/bench.py calls it for `make bench`.
@@ -26,6 +28,7 @@ import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONNECTIONS = (1, 16, 256)
+MEMORY_REQUESTS = 100000
 WIZARD_STEP = ("/cgi-bin/kb.cgi/wizard/mail-not-arriving/check-spam"
                "?delivery-error-shown=no")
 
@@ -121,7 +124,51 @@ def serve(mode, cgi, out, folder):
     raise RuntimeError(f"lighttpd ({mode}) did not answer")
 
 
-def measure(cgi, kbgen, corpus, queries, seconds, log=print):
+def workers(server):
+    """The FastCGI workers lighttpd started: {pid: VmRSS in kB}."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                status = f.read()
+        except OSError:
+            continue
+        ppid = re.search(r"^PPid:\s+(\d+)", status, re.M)
+        rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        name = re.search(r"^Name:\s+(\S+)", status, re.M)
+        if (ppid and rss and name and int(ppid.group(1)) == server.pid
+                and name.group(1) == "kb.cgi"):
+            found[int(entry)] = int(rss.group(1))
+    return found
+
+
+def memory(server, base, paths, script, seconds, requests, log=print):
+    """Workers' RSS warm and after at least requests more."""
+    before = workers(server)
+    served, rounds = 0, 0
+    while served < requests:
+        for target in ("search", "wizard"):
+            figures = run_wrk(base + (paths[0] if target == "search" else WIZARD_STEP),
+                              16, seconds, script if target == "search" else None)
+            served += figures["requests"]
+        rounds += 1
+        log(f"bench: memory: {served} requests served, workers "
+            f"{sorted(workers(server).values())} kB")
+    after = workers(server)
+    same = sorted(set(before) & set(after))
+    return {"requests": served,
+            "workers": [{"pid": pid, "rss_kb_warm": before[pid],
+                         "rss_kb_after": after[pid],
+                         "change_percent": round(100.0 * (after[pid] - before[pid])
+                                                 / before[pid], 2)}
+                        for pid in same],
+            "workers_replaced": len(set(before) ^ set(after)) // 2}
+
+
+def measure(cgi, kbgen, corpus, queries, seconds, log=print,
+            memory_requests=MEMORY_REQUESTS):
     folder = tempfile.mkdtemp(prefix="kbserve-")
     out = os.path.join(folder, "out")
     log("bench: serving: building the shipped site with the corpus's articles")
@@ -147,6 +194,9 @@ def measure(cgi, kbgen, corpus, queries, seconds, log=print):
                         f"{figures['requests_per_s']:.0f} requests/s, p99 "
                         f"{figures['p99_ms']} ms, errors "
                         f"{figures['socket_errors'] + figures['non_2xx_3xx']}")
+        server, base = servers["fastcgi"]
+        results["memory"] = memory(server, base, paths, script, seconds,
+                                   memory_requests, log)
     finally:
         for server, _ in servers.values():
             server.terminate()
@@ -160,6 +210,8 @@ def print_table(results, out=sys.stdout):
           "(requests/s, p50 / p99 ms, errors)", file=out)
     print(f"  {'':8} {'conns':>5}  {'CGI':>30}  {'FastCGI':>30}  {'ratio':>6}", file=out)
     for target, by_connections in results.items():
+        if target == "memory":
+            continue
         for connections, modes in by_connections.items():
             cells = []
             for mode in ("cgi", "fastcgi"):
@@ -170,6 +222,17 @@ def print_table(results, out=sys.stdout):
                      if modes["cgi"]["requests_per_s"] else float("nan"))
             print(f"  {target:8} {connections:>5}  {cells[0]:>30}  {cells[1]:>30}  "
                   f"{ratio:6.1f}", file=out)
+    memory = results.get("memory")
+    if memory:
+        print(f"FastCGI workers' resident memory, warm and after "
+              f"{memory['requests']} more requests (kB):", file=out)
+        for worker in memory["workers"]:
+            print(f"  pid {worker['pid']:>7}: {worker['rss_kb_warm']:>7} -> "
+                  f"{worker['rss_kb_after']:>7}  {worker['change_percent']:+.2f} %",
+                  file=out)
+        if memory["workers_replaced"]:
+            print(f"  {memory['workers_replaced']} workers were replaced meanwhile",
+                  file=out)
 
 
 def main():
@@ -180,6 +243,7 @@ def main():
     parser.add_argument("queries")
     parser.add_argument("seconds", nargs="?", type=int, default=10)
     parser.add_argument("--json")
+    parser.add_argument("--memory-requests", type=int, default=MEMORY_REQUESTS)
     args = parser.parse_args()
     if shutil.which("wrk") is None or shutil.which("lighttpd") is None:
         print("bench_serve.py: needs wrk and lighttpd (apt-get install wrk lighttpd)",
@@ -189,7 +253,8 @@ def main():
         queries = [line.strip() for line in f if line.strip()]
     results = measure(os.path.abspath(args.cgi), os.path.abspath(args.kbgen),
                       os.path.abspath(args.corpus), queries, args.seconds,
-                      log=lambda line: print(line, file=sys.stderr))
+                      log=lambda line: print(line, file=sys.stderr),
+                      memory_requests=args.memory_requests)
     print_table(results)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

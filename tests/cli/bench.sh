@@ -18,7 +18,7 @@ if [ ! -x /usr/bin/time ] || [ ! -e tools/bench/node_modules/.package-lock.json 
 	finish
 fi
 
-if BENCH_DIR="$TMP/bench" BENCH_ARTICLES=50 BENCH_RUNS=1 BENCH_PAGEFIND_RUNS=1 BENCH_SERVE_SECONDS=1 \
+if BENCH_DIR="$TMP/bench" BENCH_ARTICLES=50 BENCH_RUNS=1 BENCH_PAGEFIND_RUNS=1 BENCH_SERVE_SECONDS=1 BENCH_MEMORY_REQUESTS=200 \
 	tools/bench.sh --no-install >"$TMP/bench.log" 2>&1; then
 	pass "tools/bench.sh on 50 articles exits 0"
 else
@@ -58,6 +58,14 @@ if "skipped" not in serving:
         for connections in ("1", "16", "256"):
             for mode in ("cgi", "fastcgi"):
                 want.append(f"search.serving.{target}.{connections}.{mode}.requests_per_s")
+    memory = serving.get("memory", {})
+    if memory.get("requests", 0) < 200:
+        print("search.serving.memory.requests (>= 200)")
+    if not memory.get("workers"):
+        print("search.serving.memory.workers")
+    for worker in memory.get("workers", []):
+        if not worker.get("rss_kb_warm") or not worker.get("rss_kb_after"):
+            print(f"search.serving.memory.workers[{worker.get('pid')}]")
 # /usr/bin/time counts hundredths of a second: on 50 articles cmark-gfm
 # may take none, and a ratio to nothing is no figure
 if results.get("commands", {}).get("cmark-gfm", {}).get("median_wall_s") == 0:
