@@ -34,7 +34,7 @@
  * the tables of search.h, treestore.h or themestore.h, the rowid scheme
  * or the tokenizer's output change: index_open_update then refuses older
  * files and the build starts afresh. */
-#define INDEX_SCHEMA_VERSION 3
+#define INDEX_SCHEMA_VERSION 4
 
 /* index_open_update's answer when kb.db cannot be updated in place (it
  * is missing, not a database, or of another schema version): do a full

@@ -17,6 +17,7 @@
 #include "db/correct.h"
 #include "db/fts5.h"
 #include "db/query.h"
+#include "db/rowmap.h"
 #include "db/snippet.h"
 #include "db/tokenizer.h"
 
@@ -33,18 +34,12 @@ static const char ids_sql[] =
 	"SELECT rowid FROM search WHERE search MATCH ?1";
 
 static const char row_url_sql[] = "SELECT url FROM search WHERE rowid = ?1";
-static const char all_urls_sql[] = "SELECT url, id FROM search_rows";
 
 /* A row shown, read by its rowid: FTS5 looks it up directly, where a
  * MATCH limited to the rows shown would still walk every matching row
  * (the rowids of one page lie all over the table). */
 static const char details_sql[] =
 	"SELECT anchor, title, heading, body FROM search WHERE rowid = ?1";
-
-/* Matches up to this many rows read their urls one by one (a row's url
- * lies past its text); more read all of search_rows at once. */
-#define LOOKUP_LIMIT 2000
-static size_t lookup_limit = LOOKUP_LIMIT;
 
 /* An expression matching more rows than this is ranked by its terms'
  * champions: bm25 costs FTS5 several microseconds a row, and over tens
@@ -137,8 +132,8 @@ struct hit {
 	size_t group;	/* index in ranking.groups */
 };
 
-/* One article or node: its url and its best rows (indexes in hits), best
- * first. */
+/* One article or node: its url (read for the page's groups alone, NULL
+ * before) and its best rows (indexes in hits), best first. */
 struct group {
 	char *url;
 	size_t rows[GROUP_ROWS];
@@ -152,6 +147,8 @@ struct ranking {
 	size_t group_count, group_capacity;
 	size_t *order;		/* groups, best first */
 	size_t placed;		/* groups in order */
+	struct rowmap map;	/* read at the first grouping */
+	bool map_read;
 };
 
 static void ranking_free(struct ranking *ranking)
@@ -161,15 +158,16 @@ static void ranking_free(struct ranking *ranking)
 	free(ranking->groups);
 	free(ranking->hits);
 	free(ranking->order);
+	rowmap_free(&ranking->map);
 	memset(ranking, 0, sizeof *ranking);
 }
 
-static size_t add_group(struct ranking *ranking, char *url)
+static size_t add_group(struct ranking *ranking)
 {
 	ranking->groups = xgrow(ranking->groups, &ranking->group_capacity,
 				ranking->group_count + 1,
 				sizeof *ranking->groups);
-	ranking->groups[ranking->group_count] = (struct group){.url = url};
+	ranking->groups[ranking->group_count] = (struct group){0};
 	return ranking->group_count++;
 }
 
@@ -491,78 +489,34 @@ static int merge_tier(sqlite3 *db, const char *query, const char *loose,
 	return rc;
 }
 
-/* A hit's url, looked up while grouping few hits. */
-struct hit_url {
-	char *url;
-	size_t hit;
-};
-
-static int compare_hit_urls(const void *a, const void *b)
+/* Groups the hits by kb.db's row map, read once per ranking: the hits
+ * are in rowid order, and so is the map, so one walk finds them all. A
+ * hit the map lacks belongs to no group and is left out. */
+static int group_hits(sqlite3 *db, struct ranking *ranking)
 {
-	const struct hit_url *x = a, *y = b;
-	int order = strcmp(x->url, y->url);
+	uint32_t *slots;
+	size_t from = 0;
 
-	return order != 0 ? order : (x->hit > y->hit) - (x->hit < y->hit);
-}
-
-/* Groups the hits by their rows' own urls, one lookup each. */
-static int group_by_lookup(sqlite3 *db, struct ranking *ranking)
-{
-	struct hit_url *urls = xcalloc(ranking->hit_count + 1, sizeof *urls);
-	sqlite3_stmt *statement = NULL;
-	size_t looked = 0;
-	int rc = prepare(db, row_url_sql, &statement);
-
-	for (; rc == SEARCH_OK && looked < ranking->hit_count; looked++) {
-		sqlite3_bind_int64(statement, 1, ranking->hits[looked].id);
-		if (sqlite3_step(statement) != SQLITE_ROW)
-			rc = SEARCH_DATABASE;
-		urls[looked] = (struct hit_url){column_copy(statement, 0),
-						looked};
-		if (urls[looked].url == NULL)
-			urls[looked].url = xstrdup("");
-		sqlite3_reset(statement);
+	if (!ranking->map_read) {
+		if (rowmap_read(db, &ranking->map) != SQLITE_OK)
+			return SEARCH_DATABASE;
+		ranking->map_read = true;
 	}
-	qsort(urls, looked, sizeof *urls, compare_hit_urls);
-	for (size_t i = 0; i < looked; i++) {
-		if (ranking->group_count > 0 &&
-		    strcmp(urls[i].url,
-			   ranking->groups[ranking->group_count - 1].url) == 0)
-			free(urls[i].url);
-		else
-			add_group(ranking, urls[i].url);
-		ranking->hits[urls[i].hit].group = ranking->group_count - 1;
-	}
-	free(urls);
-	sqlite3_finalize(statement);
-	return rc;
-}
+	slots = xcalloc((size_t)ranking->map.groups + 1, sizeof *slots);
+	memset(slots, 0xff, ((size_t)ranking->map.groups + 1) * sizeof *slots);
+	for (size_t i = 0; i < ranking->hit_count; i++) {
+		uint32_t group = rowmap_group(&ranking->map,
+					      ranking->hits[i].id, &from);
 
-/* Groups the hits through one scan of search_rows, which lists every
- * row's rowid by url. */
-static int group_by_scan(sqlite3 *db, struct ranking *ranking)
-{
-	sqlite3_stmt *statement = NULL;
-	int rc = prepare(db, all_urls_sql, &statement), step;
-	const char *last = NULL;
-
-	if (rc != SEARCH_OK)
-		return rc;
-	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-		struct hit *hit = find_hit(ranking,
-					   sqlite3_column_int64(statement, 1));
-		const char *url = (const char *)sqlite3_column_text(statement, 0);
-
-		if (hit == NULL || url == NULL)
+		ranking->hits[i].group = SIZE_MAX;
+		if (group == ROWMAP_NONE)
 			continue;
-		if (last == NULL || strcmp(last, url) != 0) {
-			size_t group = add_group(ranking, xstrdup(url));
-			last = ranking->groups[group].url;
-		}
-		hit->group = ranking->group_count - 1;
+		if (slots[group] == UINT32_MAX)
+			slots[group] = (uint32_t)add_group(ranking);
+		ranking->hits[i].group = slots[group];
 	}
-	sqlite3_finalize(statement);
-	return step == SQLITE_DONE ? SEARCH_OK : SEARCH_DATABASE;
+	free(slots);
+	return SEARCH_OK;
 }
 
 /* Whether hit a ranks before hit b: earlier tier, lower score, then
@@ -712,14 +666,6 @@ static int promote_near(sqlite3 *db, const char *near,
 		qsort_r(ranking->order, results, sizeof *ranking->order,
 			compare_groups, ranking);
 	return rc;
-}
-
-/* Groups the hits by article. */
-static int group_hits(sqlite3 *db, struct ranking *ranking)
-{
-	return ranking->hit_count <= lookup_limit
-		       ? group_by_lookup(db, ranking)
-		       : group_by_scan(db, ranking);
 }
 
 /* Every matching row, grouped by article and ranked (each tier's rows by
@@ -886,17 +832,28 @@ static int fetch_page(sqlite3 *db, const char *query, const char *singles,
 	struct detail *details = xcalloc(count * GROUP_ROWS + 1,
 					 sizeof *details);
 	size_t detail_count = 0;
+	sqlite3_stmt *url = NULL;
 	int rc = SEARCH_OK;
 
 	if (count == 0)
 		goto out;
+	rc = prepare(db, row_url_sql, &url);
 	out->items = xcalloc(count, sizeof *out->items);
 	for (size_t i = 0; i < count; i++) {
 		struct group *group = &ranking->groups[ranking->order[first + i]];
 		struct search_result *result = &out->items[i];
 
-		result->url = group->url;
-		group->url = NULL;
+		/* every row of a group has its url: the best one's */
+		if (rc == SEARCH_OK &&
+		    (sqlite3_bind_int64(url, 1,
+					ranking->hits[group->rows[0]].id) !=
+			     SQLITE_OK ||
+		     sqlite3_step(url) != SQLITE_ROW))
+			rc = SEARCH_DATABASE;
+		result->url = rc == SEARCH_OK ? column_copy(url, 0) : NULL;
+		if (result->url == NULL)
+			result->url = xstrdup("");
+		sqlite3_reset(url);
 		result->kind = ranking->hits[group->rows[0]].id >=
 					       SEARCH_NODE_ROWID_BASE
 				       ? "node" : "article";
@@ -909,8 +866,11 @@ static int fetch_page(sqlite3 *db, const char *query, const char *singles,
 		}
 	}
 	out->count = count;
+	sqlite3_finalize(url);
+	url = NULL;
 	qsort(details, detail_count, sizeof *details, compare_details);
-	rc = read_details(db, query, singles, details, detail_count);
+	if (rc == SEARCH_OK)
+		rc = read_details(db, query, singles, details, detail_count);
 	for (size_t i = 0; i < count; i++) {
 		struct group *group = &ranking->groups[ranking->order[first + i]];
 
@@ -971,11 +931,6 @@ int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
 {
 	return search_run_flags(db, user_text, length, limit, offset, 0,
 				budget_ms, out);
-}
-
-void search_testing_set_lookup_limit(size_t rows)
-{
-	lookup_limit = rows > 0 ? rows : LOOKUP_LIMIT;
 }
 
 void search_testing_set_champion_matches(size_t rows)

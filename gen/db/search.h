@@ -19,6 +19,8 @@
  *             found without scanning the search table.
  *   articles  url PRIMARY KEY, title, section, description, updated;
  *             WITHOUT ROWID.
+ *   search_rowmap  every row's rowid with its url's number (rowmap.h),
+ *             written at each search_writer_flush after a change.
  *
  * Ranking: bm25 weighting title 10, heading 5, tags 3, body 1, times
  * SEARCH_NODE_WEIGHT for wizard nodes, so that an article outranks a node
@@ -60,9 +62,9 @@
  *
  * Results: one per article or wizard node (rows grouped by url), ranked
  * by the article's best row, with its next best headed rows as sections;
- * the total counts articles and nodes. The url of each matching row comes
- * from the row itself when few rows match and from one scan of
- * search_rows when many do, whichever reads less.
+ * the total counts articles and nodes. Rows are grouped through
+ * search_rowmap (db/rowmap.h), which says each rowid's url by number, and
+ * only the urls of the page's results are read.
  *
  * Corrections: see correct.h; the vocabulary is read only when the words
  * as typed find next to nothing, so a query that finds results costs no
@@ -349,11 +351,6 @@ int search_run_budget(sqlite3 *db, const char *user_text, size_t length,
 int search_run_flags(sqlite3 *db, const char *user_text, size_t length,
 		     size_t limit, size_t offset, unsigned flags,
 		     double budget_ms, struct search_results *out);
-
-/* For tests only: matches up to this many rows find their urls one row
- * at a time, more through one scan of search_rows; 0 restores the real
- * limit. Never call it in a program. */
-void search_testing_set_lookup_limit(size_t rows);
 
 /* For tests only: an expression matching more than this many rows is
  * ranked through the champion tables (db/champions.h) instead of bm25

@@ -13,6 +13,7 @@
 #include "db/champions.h"
 #include "db/fts5.h"
 #include "db/readings.h"
+#include "db/rowmap.h"
 #include "db/tokenizer.h"
 #include "base/util.h"
 
@@ -33,7 +34,8 @@ static const char schema_sql[] =
 	"description TEXT, "
 	"updated TEXT) WITHOUT ROWID;"
 	READINGS_SCHEMA_SQL
-	CHAMPIONS_SCHEMA_SQL;
+	CHAMPIONS_SCHEMA_SQL
+	ROWMAP_SCHEMA_SQL;
 
 int search_schema_create(sqlite3 *db)
 {
@@ -198,6 +200,8 @@ struct search_writer {
 	struct readings *readings;
 	/* search_champions' changes, the same way */
 	struct champions *champions;
+	/* rows were placed or removed since search_rowmap was written */
+	bool rows_changed;
 	/* what the kb tokenizer shows of the texts FTS5 indexes (owned by
 	 * the connection; NULL when it cannot be found) */
 	struct kb_tokenizer_observer *observer;
@@ -415,6 +419,7 @@ static int place_row(struct search_writer *writer, const struct queued_row *row)
 	size_t count = 0, capacity = 0, i;
 	int rc = SEARCH_OK;
 
+	writer->rows_changed = true;
 	limit = (node ? INT64_MAX : SEARCH_NODE_ROWID_BASE - 1);
 	for (slot = row->home; rc == SEARCH_OK; slot++) {
 		char *occupant_url, *occupant_anchor;
@@ -499,6 +504,7 @@ static int remove_row(struct search_writer *writer, const char *url,
 	sqlite3_int64 hole = slot;
 	int rc = SEARCH_DATABASE;
 
+	writer->rows_changed = true;
 	if (uncount_row(writer, slot) != SEARCH_OK ||
 	    sqlite3_bind_int64(remove, 1, slot) != SQLITE_OK ||
 	    step_done(remove) != SEARCH_OK ||
@@ -585,7 +591,17 @@ int search_writer_flush(struct search_writer *writer)
 {
 	int rc = flush_rows(writer);
 
-	return rc == SEARCH_OK ? write_side_tables(writer) : rc;
+	if (rc == SEARCH_OK)
+		rc = write_side_tables(writer);
+	/* once per flush, not per queue written: the whole map is
+	 * written again each time */
+	if (rc == SEARCH_OK && writer->rows_changed) {
+		if (rowmap_write(writer->db) != SQLITE_OK)
+			rc = SEARCH_DATABASE;
+		else
+			writer->rows_changed = false;
+	}
+	return rc;
 }
 
 const char *search_writer_failed_row(const struct search_writer *writer)

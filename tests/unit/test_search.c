@@ -1250,10 +1250,9 @@ static void test_grouping(sqlite3 *small)
 
 	TEST_SUITE("search/grouping");
 	for (size_t limit = 1; limit <= 4; limit += 3) {
-		for (size_t lookup = 0; lookup <= 3; lookup++) {
-			/* both ways of finding rows' urls, both rankings */
-			search_testing_set_lookup_limit(lookup & 1);
-			search_testing_set_champion_matches(lookup & 2 ? 1 : 0);
+		for (size_t champions = 0; champions <= 1; champions++) {
+			/* both rankings */
+			search_testing_set_champion_matches(champions);
 			ok &= check_grouping(db, "group", limit, &distinct) &&
 			      distinct == GROUP_ARTICLES + 2;
 			for (size_t i = 0; i < sizeof queries / sizeof *queries;
@@ -1262,7 +1261,6 @@ static void test_grouping(sqlite3 *small)
 						     &distinct);
 		}
 	}
-	search_testing_set_lookup_limit(0);
 	search_testing_set_champion_matches(0);
 	CHECK(ok, "every page: no url twice, total = distinct urls, "
 		  "sections ≤ 3, headed, of their own article, best first");
