@@ -116,8 +116,11 @@ static void add_count(struct search_page *search)
 	size_t to = from + search->results.count - 1;
 	struct buf text = {0};
 
+	/* a broad query's total is a lower bound (search.h) */
 	buf_printf(&text, "%zu%s", search->results.total,
-		   ui(search, "search-count-of"));
+		   ui(search, search->results.total_at_least
+				      ? "search-count-at-least"
+				      : "search-count-of"));
 	if (search->results.count > 0)
 		buf_printf(&text, "%zu%s%zu%s", from,
 			   ui(search, "search-count-range"), to,
@@ -529,8 +532,9 @@ void cgisearch_json(const struct cgi_site *site,
 	json_add_text(&body, search.query);
 	buf_adds(&body, ",\"corrected\":");
 	json_add_text(&body, search.results.corrected);
-	buf_printf(&body, ",\"total\":%zu,\"page\":%zu,\"per_page\":%d,"
-		   "\"results\":[", search.results.total, page,
+	buf_printf(&body, ",\"total\":%zu,\"total_at_least\":%s,\"page\":%zu,"
+		   "\"per_page\":%d,\"results\":[", search.results.total,
+		   search.results.total_at_least ? "true" : "false", page,
 		   CGI_RESULTS_PER_PAGE);
 	for (size_t i = 0; i < search.results.count; i++) {
 		if (i > 0)

@@ -16,6 +16,7 @@
 #include "db/column.h"
 #include "db/correct.h"
 #include "db/fts5.h"
+#include "db/match.h"
 #include "db/query.h"
 #include "db/rowmap.h"
 #include "db/snippet.h"
@@ -32,6 +33,9 @@ static const char hits_sql[] =
 /* Every matching row, unranked: what a tiered query counts. */
 static const char ids_sql[] =
 	"SELECT rowid FROM search WHERE search MATCH ?1";
+/* The first ?2 of them, by rowid (FTS5's order without a rank). */
+static const char first_ids_sql[] =
+	"SELECT rowid FROM search WHERE search MATCH ?1 LIMIT ?2";
 
 static const char row_url_sql[] = "SELECT url FROM search WHERE rowid = ?1";
 
@@ -47,6 +51,10 @@ static const char details_sql[] =
 #define CHAMPION_MATCHES 2000
 static size_t champion_matches = CHAMPION_MATCHES;
 
+/* Whether such a query reads only its first CHAMPION_MATCHES + 1 rows
+ * and its best candidates (read_bounded); tests turn it off to compare. */
+static bool bounded_reads = true;
+
 /* Best rows read per term of such an expression. */
 #define CHAMPION_CANDIDATES 200
 
@@ -56,6 +64,16 @@ static size_t champion_matches = CHAMPION_MATCHES;
 
 static const char occupant_sql[] =
 	"SELECT url, anchor FROM search WHERE rowid = ?1";
+
+/* A row checked against the expression in C (match.h), and who it is. */
+static const char check_sql[] =
+	"SELECT title, heading, tags, body, url, anchor FROM search "
+	"WHERE rowid = ?1";
+
+/* Every row of the result a row belongs to. */
+static const char siblings_sql[] =
+	"SELECT id FROM search_rows WHERE url = "
+	"(SELECT url FROM search WHERE rowid = ?1)";
 
 /* Rows kept per article: its best, and enough of the next best to fill
  * the sections even when one of them is the intro, which has no
@@ -149,6 +167,15 @@ struct ranking {
 	size_t placed;		/* groups in order */
 	struct rowmap map;	/* read at the first grouping */
 	bool map_read;
+	/* A broad query read in part (read_bounded): every matching row
+	 * up to walked_to is a hit, beyond it only the rows checked. */
+	bool bounded;
+	sqlite3_int64 walked_to;
+	struct match_expr *check;	/* the expression, for the checks */
+	struct snippet_query *check_marks;	/* its phrases */
+	bool *found;			/* per phrase, for one check */
+	struct scored *scored;		/* the candidates, by home */
+	size_t scored_count;
 };
 
 static void ranking_free(struct ranking *ranking)
@@ -159,7 +186,22 @@ static void ranking_free(struct ranking *ranking)
 	free(ranking->hits);
 	free(ranking->order);
 	rowmap_free(&ranking->map);
+	match_free(ranking->check);
+	snippet_query_free(ranking->check_marks);
+	free(ranking->found);
+	free(ranking->scored);
 	memset(ranking, 0, sizeof *ranking);
+}
+
+/* Forgets the groups (and their order); the hits keep their places. */
+static void drop_groups(struct ranking *ranking)
+{
+	for (size_t i = 0; i < ranking->group_count; i++)
+		free(ranking->groups[i].url);
+	ranking->group_count = 0;
+	free(ranking->order);
+	ranking->order = NULL;
+	ranking->placed = 0;
 }
 
 static size_t add_group(struct ranking *ranking)
@@ -171,19 +213,23 @@ static size_t add_group(struct ranking *ranking)
 	return ranking->group_count++;
 }
 
-/* Appends every row the query matches to ranking->hits, in rowid order,
- * with its bm25 (when scored) and the tier given. */
+/* Appends every row the query matches to ranking->hits (the first
+ * `first` of them, unscored, when first is not 0), in rowid order, with
+ * its bm25 (when scored) and the tier given. */
 static int read_matches(sqlite3 *db, const char *query, unsigned tier,
-			bool scored, struct ranking *ranking)
+			bool scored, size_t first, struct ranking *ranking)
 {
 	sqlite3_stmt *statement = NULL;
-	int rc = prepare(db, scored ? hits_sql : ids_sql, &statement), step;
+	int rc = prepare(db, first > 0 ? first_ids_sql
+			     : scored ? hits_sql : ids_sql, &statement), step;
 
 	if (rc != SEARCH_OK)
 		goto out;
 	rc = SEARCH_DATABASE;
 	if (sqlite3_bind_text(statement, 1, query, -1, SQLITE_STATIC) !=
-	    SQLITE_OK)
+		    SQLITE_OK ||
+	    (first > 0 && sqlite3_bind_int64(statement, 2,
+					     (sqlite3_int64)first) != SQLITE_OK))
 		goto out;
 	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
 		ranking->hits = xgrow(ranking->hits, &ranking->hit_capacity,
@@ -325,14 +371,24 @@ static sqlite3_int64 champion_rowid(sqlite3_stmt *occupant,
 	return found;
 }
 
-/* Scores the candidates of terms into ranking's hits: per phrase, its
+/* A candidate row of a broad query and its score, as bm25 would be:
+ * lower is better. */
+struct scored {
+	sqlite3_int64 home;
+	double score;
+};
+
+/* Scores the candidates of the expression's terms: per phrase, its
  * weight in the row (its terms' smallest: a phrase is no likelier in a
- * row than its rarest term), summed, negated as bm25 is. Hits among no
- * term's champions stay unscored. No idf: the table holds the best rows
- * of each token, not how many rows hold it, and a query this broad has
- * its words in most rows anyway. */
-static int score_champions(sqlite3 *db, const struct snippet_query *marks,
-			   unsigned tier, struct ranking *ranking)
+ * row than its rarest term), summed, negated as bm25 is, times
+ * SEARCH_NODE_WEIGHT for a node. A row among no term's champions is no
+ * candidate. No idf: the table holds the best rows of each token, not
+ * how many rows hold it, and a query this broad has its words in most
+ * rows anyway. Returns the candidates by home (the caller frees them),
+ * their number in *count. */
+static struct scored *score_candidates(sqlite3 *db,
+				       const struct snippet_query *marks,
+				       size_t *count)
 {
 	size_t phrases = snippet_query_phrase_count(marks), term_count = 0;
 	size_t **term_of = xcalloc(phrases + 1, sizeof *term_of);
@@ -340,10 +396,10 @@ static int score_champions(sqlite3 *db, const struct snippet_query *marks,
 	struct champion_term *terms =
 		champion_terms(db, marks, term_of, &term_count);
 	struct candidate_term *candidates = NULL;
-	size_t candidate_count = 0, candidate_capacity = 0;
-	sqlite3_stmt *occupant = NULL;
-	int rc = prepare(db, occupant_sql, &occupant);
+	size_t candidate_count = 0, candidate_capacity = 0, capacity = 0;
+	struct scored *scored = NULL;
 
+	*count = 0;
 	for (size_t p = 0; p < phrases; p++) {
 		const char *text;
 		bool prefix;
@@ -370,10 +426,9 @@ static int score_champions(sqlite3 *db, const struct snippet_query *marks,
 	if (candidate_count > 0)
 		qsort(candidates, candidate_count, sizeof *candidates,
 		      compare_candidate_terms);
-	for (size_t i = 0; rc == SEARCH_OK && i < candidate_count;) {
-		sqlite3_int64 home = candidates[i].home, rowid;
+	for (size_t i = 0; i < candidate_count;) {
+		sqlite3_int64 home = candidates[i].home;
 		double score = 0.0;
-		struct hit *hit;
 
 		while (i < candidate_count && candidates[i].home == home) {
 			size_t p = candidates[i].phrase, seen = 0;
@@ -400,15 +455,11 @@ static int score_champions(sqlite3 *db, const struct snippet_query *marks,
 		}
 		if (score <= 0.0)
 			continue;
-		rowid = champion_rowid(occupant, home);
-		hit = rowid > 0 ? find_hit(ranking, rowid) : NULL;
-		if (hit == NULL)
-			continue;
-		hit->score = -score * (rowid >= SEARCH_NODE_ROWID_BASE
-					       ? atof(SEARCH_NODE_WEIGHT) : 1.0);
-		hit->tier = tier;
+		scored = xgrow(scored, &capacity, *count + 1, sizeof *scored);
+		scored[(*count)++] = (struct scored){
+			home, -score * (home >= SEARCH_NODE_ROWID_BASE
+					? atof(SEARCH_NODE_WEIGHT) : 1.0)};
 	}
-	sqlite3_finalize(occupant);
 	for (size_t i = 0; i < term_count; i++)
 		free(terms[i].best);
 	for (size_t p = 0; p < phrases; p++)
@@ -417,6 +468,258 @@ static int score_champions(sqlite3 *db, const struct snippet_query *marks,
 	free(term_of);
 	free(term_counts);
 	free(candidates);
+	return scored;
+}
+
+/* Scores the candidates (score_candidates) among ranking's hits, which
+ * hold every matching row; the other hits stay unscored. */
+static int score_champions(sqlite3 *db, const struct snippet_query *marks,
+			   unsigned tier, struct ranking *ranking)
+{
+	size_t count;
+	struct scored *scored = score_candidates(db, marks, &count);
+	sqlite3_stmt *occupant = NULL;
+	int rc = prepare(db, occupant_sql, &occupant);
+
+	for (size_t i = 0; rc == SEARCH_OK && i < count; i++) {
+		sqlite3_int64 rowid = champion_rowid(occupant, scored[i].home);
+		struct hit *hit = rowid > 0 ? find_hit(ranking, rowid) : NULL;
+
+		if (hit == NULL)
+			continue;
+		hit->score = scored[i].score;
+		hit->tier = tier;
+	}
+	sqlite3_finalize(occupant);
+	free(scored);
+	return rc;
+}
+
+/* Whether the row check stands on (check_sql's columns) matches the
+ * expression, decided from its text. */
+static bool row_matches(struct ranking *ranking, sqlite3_stmt *check)
+{
+	memset(ranking->found, 0,
+	       (match_phrase_count(ranking->check) + 1) *
+		       sizeof *ranking->found);
+	for (int column = 0; column < 4; column++) {
+		const char *text = (const char *)sqlite3_column_text(check,
+								    column);
+
+		if (text != NULL)
+			snippet_find_phrases(
+				ranking->check_marks, text,
+				(size_t)sqlite3_column_bytes(check, column),
+				ranking->found);
+	}
+	return match_eval(ranking->check, ranking->found);
+}
+
+/* Reads row rowid into check; SEARCH_OK when it was found (*found
+ * true) or is missing (false). */
+static int read_check(sqlite3_stmt *check, sqlite3_int64 rowid, bool *found)
+{
+	int step;
+
+	sqlite3_reset(check);
+	if (sqlite3_bind_int64(check, 1, rowid) != SQLITE_OK)
+		return SEARCH_DATABASE;
+	step = sqlite3_step(check);
+	*found = step == SQLITE_ROW;
+	return step == SQLITE_ROW || step == SQLITE_DONE ? SEARCH_OK
+							 : SEARCH_DATABASE;
+}
+
+static int compare_scored_best(const void *left, const void *right)
+{
+	const struct scored *a = left, *b = right;
+
+	if (a->score != b->score)
+		return a->score < b->score ? -1 : 1;
+	return (a->home > b->home) - (a->home < b->home);
+}
+
+static int compare_hits(const void *left, const void *right)
+{
+	const struct hit *a = left, *b = right;
+
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Adds a hit; ranking->hits is out of rowid order until sort_hits. */
+static void append_hit(struct ranking *ranking, struct hit hit)
+{
+	ranking->hits = xgrow(ranking->hits, &ranking->hit_capacity,
+			      ranking->hit_count + 1, sizeof *ranking->hits);
+	ranking->hits[ranking->hit_count++] = hit;
+}
+
+/* A broad query's best rows without reading every row it matches: its
+ * first rows by rowid (ranking's hits, every match up to walked_to),
+ * then its terms' candidates best first, each found among those hits or,
+ * beyond them, checked against its text, until the candidates checked
+ * make `needed` results. The results rank as they would with every
+ * match read: candidates are taken in their rank order (by score, then
+ * by home, and homes are in rowid order: a cluster keeps its rows in
+ * home order), so the scored results are the best candidates that
+ * match, and the unscored ones after them go by their lowest rowid,
+ * which the first rows hold for as many results as they reach (the
+ * caller reads everything when they reach too few). */
+static int read_bounded(sqlite3 *db, const struct snippet_query *marks,
+			unsigned tier, size_t needed, struct ranking *ranking)
+{
+	size_t count, known = 0, walked = ranking->hit_count;
+	struct scored *scored = score_candidates(db, marks, &count);
+	struct scored *best = xcalloc(count + 1, sizeof *best);
+	sqlite3_stmt *occupant = NULL, *check = NULL;
+	unsigned char *seen;
+	int rc = prepare(db, occupant_sql, &occupant);
+
+	if (rc == SEARCH_OK)
+		rc = prepare(db, check_sql, &check);
+	if (rc == SEARCH_OK && !ranking->map_read) {
+		if (rowmap_read(db, &ranking->map) != SQLITE_OK)
+			rc = SEARCH_DATABASE;
+		ranking->map_read = true;
+	}
+	seen = xcalloc(ranking->map.groups / 8 + 1, 1);
+	if (count > 0)
+		memcpy(best, scored, count * sizeof *best);
+	qsort(best, count, sizeof *best, compare_scored_best);
+	for (size_t i = 0; rc == SEARCH_OK && i < count; i++) {
+		sqlite3_int64 rowid;
+		uint32_t group;
+		bool found;
+
+		if (known >= needed)
+			break;
+		rowid = champion_rowid(occupant, best[i].home);
+		if (rowid <= 0)
+			continue;
+		if (rowid <= ranking->walked_to) {
+			struct hit *hit = find_hit(ranking, rowid);
+
+			if (hit == NULL)
+				continue;
+			hit->score = best[i].score;
+			hit->tier = tier;
+		} else {
+			rc = read_check(check, rowid, &found);
+			if (rc != SEARCH_OK || !found ||
+			    !row_matches(ranking, check))
+				continue;
+			append_hit(ranking, (struct hit){rowid, best[i].score,
+							 tier, SIZE_MAX});
+		}
+		group = rowmap_group(&ranking->map, rowid, NULL);
+		if (group != ROWMAP_NONE && !(seen[group / 8] & (1u << group % 8))) {
+			seen[group / 8] |= (unsigned char)(1u << group % 8);
+			known++;
+		}
+	}
+	/* the rows checked lie past the first ones: sorted among
+	 * themselves, the hits are in rowid order again */
+	qsort(ranking->hits + walked, ranking->hit_count - walked,
+	      sizeof *ranking->hits, compare_hits);
+	sqlite3_finalize(occupant);
+	sqlite3_finalize(check);
+	free(seen);
+	free(best);
+	ranking->scored = scored;
+	ranking->scored_count = count;
+	return rc;
+}
+
+static int compare_scored_home(const void *left, const void *right)
+{
+	const struct scored *a = left, *b = right;
+
+	return (a->home > b->home) - (a->home < b->home);
+}
+
+/* Completes the first `needed` results of a bounded ranking: each with
+ * every row of its own that matches, scored as a candidate when it is
+ * one, as reading every match would have made it. The rows a result
+ * shows as its sections may lie past the first rows read, or be
+ * candidates read_bounded did not reach. The results keep their places:
+ * what is added ranks below each result's best row. */
+static int complete_results(sqlite3 *db, size_t needed, unsigned tier,
+			    struct ranking *ranking)
+{
+	size_t shown = ranking->placed < needed ? ranking->placed : needed;
+	size_t added = 0, capacity = 0;
+	struct hit *extra = NULL;
+	sqlite3_stmt *siblings = NULL, *check = NULL, *occupant = NULL;
+	int rc = prepare(db, siblings_sql, &siblings);
+
+	if (rc == SEARCH_OK)
+		rc = prepare(db, check_sql, &check);
+	if (rc == SEARCH_OK)
+		rc = prepare(db, occupant_sql, &occupant);
+	for (size_t i = 0; rc == SEARCH_OK && i < shown; i++) {
+		const struct group *group = &ranking->groups[ranking->order[i]];
+		int step;
+
+		sqlite3_bind_int64(siblings, 1,
+				   ranking->hits[group->rows[0]].id);
+		while (rc == SEARCH_OK &&
+		       (step = sqlite3_step(siblings)) == SQLITE_ROW) {
+			sqlite3_int64 id = sqlite3_column_int64(siblings, 0);
+			struct hit *hit = find_hit(ranking, id);
+			struct scored key, *candidate;
+			bool found;
+
+			if (hit == NULL && id <= ranking->walked_to)
+				continue; /* every match there is a hit */
+			if (hit != NULL && hit->tier != TIER_UNSCORED)
+				continue;
+			rc = read_check(check, id, &found);
+			if (rc != SEARCH_OK || !found ||
+			    (hit == NULL && !row_matches(ranking, check)))
+				continue;
+			key.home = search_home_rowid(
+				(const char *)sqlite3_column_text(check, 4),
+				(const char *)sqlite3_column_text(check, 5),
+				id >= SEARCH_NODE_ROWID_BASE ? "node"
+							     : "article");
+			candidate = ranking->scored_count == 0 ? NULL
+				    : bsearch(&key, ranking->scored,
+					      ranking->scored_count,
+					      sizeof *ranking->scored,
+					      compare_scored_home);
+			/* rows whose homes collide share the home's entries:
+			 * they score the row champion_rowid finds, as when
+			 * every match is read */
+			if (candidate != NULL &&
+			    champion_rowid(occupant, key.home) != id)
+				candidate = NULL;
+			if (hit == NULL) {
+				/* find_hit needs the hits in order: the new
+				 * ones wait apart until the sort */
+				extra = xgrow(extra, &capacity, added + 1,
+					      sizeof *extra);
+				extra[added++] = (struct hit){
+					id, candidate ? candidate->score : 0.0,
+					candidate ? tier : TIER_UNSCORED,
+					SIZE_MAX};
+			} else if (candidate != NULL) {
+				hit->score = candidate->score;
+				hit->tier = tier;
+			}
+		}
+		if (rc == SEARCH_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+			rc = SEARCH_DATABASE;
+		sqlite3_reset(siblings);
+	}
+	sqlite3_finalize(siblings);
+	sqlite3_finalize(check);
+	sqlite3_finalize(occupant);
+	for (size_t i = 0; i < added; i++)
+		append_hit(ranking, extra[i]);
+	free(extra);
+	if (added > 0)
+		qsort(ranking->hits, ranking->hit_count,
+		      sizeof *ranking->hits, compare_hits);
 	return rc;
 }
 
@@ -426,27 +729,54 @@ static int score_champions(sqlite3 *db, const struct snippet_query *marks,
  * kb.db has them and ranking was empty; rows not scored rank as
  * TIER_UNSCORED. loose, when not NULL, matches the same rows as query,
  * cheaper (query.h's loose tier): the rows are counted and the champions
- * chosen through it. */
+ * chosen through it. With needed not 0 (ranking empty, no loose tier),
+ * a query matching too many rows is read only in part (read_bounded)
+ * when its expression can be checked in C: ranking->bounded says so. */
 static int read_hits(sqlite3 *db, const char *query, const char *loose,
-		     unsigned tier, struct ranking *ranking)
+		     unsigned tier, size_t needed, struct ranking *ranking)
 {
 	const char *counted = loose ? loose : query;
-	size_t start = ranking->hit_count;
+	size_t start = ranking->hit_count, first = 0;
 	struct snippet_query *marks;
 	int rc;
 
 	if (tier == TIER_UNSCORED)
-		return read_matches(db, counted, tier, false, ranking);
-	rc = read_matches(db, counted, TIER_UNSCORED, false, ranking);
+		return read_matches(db, counted, tier, false, 0, ranking);
+	if (needed > 0 && start == 0 && loose == NULL &&
+	    champions_present(db))
+		first = champion_matches + 1;
+	rc = read_matches(db, counted, TIER_UNSCORED, false, first, ranking);
 	if (rc != SEARCH_OK || ranking->hit_count == start)
 		return rc;
 	if (start > 0 || ranking->hit_count <= champion_matches ||
 	    !champions_present(db)) {
 		ranking->hit_count = start;
-		return read_matches(db, query, tier, true, ranking);
+		return read_matches(db, query, tier, true, 0, ranking);
 	}
 	marks = snippet_query_new(counted, NULL);
-	rc = score_champions(db, marks, tier, ranking);
+	if (first > 0) {
+		ranking->check = match_parse(counted);
+		if (ranking->check != NULL &&
+		    match_phrase_count(ranking->check) ==
+			    snippet_query_phrase_count(marks)) {
+			ranking->bounded = true;
+			ranking->walked_to =
+				ranking->hits[ranking->hit_count - 1].id;
+			ranking->check_marks = marks;
+			ranking->found = xcalloc(
+				match_phrase_count(ranking->check) + 1,
+				sizeof *ranking->found);
+			return read_bounded(db, marks, tier, needed, ranking);
+		}
+		/* not an expression the checks understand: every match */
+		match_free(ranking->check);
+		ranking->check = NULL;
+		ranking->hit_count = start;
+		rc = read_matches(db, counted, TIER_UNSCORED, false, 0,
+				  ranking);
+	}
+	if (rc == SEARCH_OK)
+		rc = score_champions(db, marks, tier, ranking);
 	snippet_query_free(marks);
 	return rc;
 }
@@ -460,7 +790,7 @@ static int merge_tier(sqlite3 *db, const char *query, const char *loose,
 	struct ranking more = {0};
 	struct hit *merged;
 	size_t a = 0, b = 0, count = 0;
-	int rc = read_hits(db, query, loose, tier, &more);
+	int rc = read_hits(db, query, loose, tier, 0, &more);
 
 	merged = xcalloc(ranking->hit_count + more.hit_count + 1,
 			 sizeof *merged);
@@ -476,9 +806,7 @@ static int merge_tier(sqlite3 *db, const char *query, const char *loose,
 			merged[count++] = more.hits[b++];
 		}
 	}
-	for (size_t i = 0; i < ranking->group_count; i++)
-		free(ranking->groups[i].url);
-	ranking->group_count = 0;
+	drop_groups(ranking);
 	for (size_t i = 0; i < count; i++)
 		merged[i].group = SIZE_MAX;
 	free(ranking->hits);
@@ -678,13 +1006,14 @@ static int promote_near(sqlite3 *db, const char *near,
  * full of exact matches needs it for those alone. */
 static int rank_matches(sqlite3 *db, const char *query,
 			const struct query_tiers *tiers, size_t needed,
-			struct ranking *ranking)
+			bool bound, struct ranking *ranking)
 {
 	bool full = needed == 0;
 	int rc;
 
 	if (tiers->loose == NULL) {
-		rc = read_hits(db, query, NULL, TIER_REST, ranking);
+		rc = read_hits(db, query, NULL, TIER_REST, bound ? needed : 0,
+			       ranking);
 	} else {
 		rc = full ? SEARCH_OK
 			  : merge_tier(db, tiers->exact, NULL, TIER_EXACT,
@@ -704,6 +1033,15 @@ static int rank_matches(sqlite3 *db, const char *query,
 	rc = group_hits(db, ranking);
 	if (rc == SEARCH_OK)
 		rank_groups(ranking);
+	if (rc == SEARCH_OK && ranking->bounded &&
+	    ranking->placed >= needed) {
+		rc = complete_results(db, needed, TIER_REST, ranking);
+		drop_groups(ranking);
+		if (rc == SEARCH_OK)
+			rc = group_hits(db, ranking);
+		if (rc == SEARCH_OK)
+			rank_groups(ranking);
+	}
 	if (rc == SEARCH_OK && tiers->near != NULL)
 		rc = promote_near(db, tiers->near, ranking);
 	return rc;
@@ -938,6 +1276,11 @@ void search_testing_set_champion_matches(size_t rows)
 	champion_matches = rows > 0 ? rows : CHAMPION_MATCHES;
 }
 
+void search_testing_set_bounded(bool bounded)
+{
+	bounded_reads = bounded;
+}
+
 /* The words as typed, grouped and ranked, and the page asked for. */
 static int search_text(sqlite3 *db, const char *user_text, size_t length,
 		       size_t limit, size_t offset,
@@ -946,14 +1289,20 @@ static int search_text(sqlite3 *db, const char *user_text, size_t length,
 	char *query = NULL, *singles = NULL;
 	struct query_tiers tiers;
 	struct ranking ranking = {0};
+	size_t needed = limit > 0 ? offset + limit : 0;
 	int rc = query_build_tiers(db, user_text, length, &query, &singles,
 				   &tiers);
 
 	if (rc != SEARCH_OK || query == NULL)
 		goto out;
-	rc = rank_matches(db, query, &tiers,
-			  limit > 0 ? offset + limit : 0, &ranking);
+	rc = rank_matches(db, query, &tiers, needed, bounded_reads, &ranking);
+	if (rc == SEARCH_OK && ranking.bounded && ranking.placed < needed) {
+		/* a page deeper than the first rows reach */
+		ranking_free(&ranking);
+		rc = rank_matches(db, query, &tiers, needed, false, &ranking);
+	}
 	out->total = ranking.group_count;
+	out->total_at_least = ranking.bounded;
 	if (rc == SEARCH_OK && limit > 0)
 		rc = fetch_page(db, query, singles, &ranking, limit, offset,
 				out);

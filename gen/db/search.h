@@ -66,6 +66,18 @@
  * search_rowmap (db/rowmap.h), which says each rowid's url by number, and
  * only the urls of the page's results are read.
  *
+ * Broad queries: an expression matching more than 2,000 rows (of a
+ * query without a tier, query.h) is ranked through its terms' champions
+ * (champions.h) and read only in part: its first 2,001 rows by rowid,
+ * and its best candidates, each checked against its own text (match.h)
+ * when it lies past them, until the page's results are known, and then
+ * every row of each result shown. The page is the one reading every
+ * match would give, and the total counts the results known so far: a
+ * lower bound, said to be one (total_at_least). A page deeper than the
+ * first rows reach reads every match, and its total is exact. Walking
+ * every match of a common word and scoring it costs milliseconds per
+ * ten thousand rows; a page needs a few dozen.
+ *
  * Corrections: see correct.h; the vocabulary is read only when the words
  * as typed find next to nothing, so a query that finds results costs no
  * more for them.
@@ -319,6 +331,9 @@ struct search_results {
 	struct search_result *items;
 	size_t count; /* items filled */
 	size_t total; /* articles and nodes matching, beyond limit and offset */
+	/* total is a lower bound: the query matches too many rows to read
+	 * them all (see "Broad queries" above) */
+	bool total_at_least;
 	char *corrected; /* the text searched instead of the user's, or NULL */
 };
 
@@ -357,6 +372,11 @@ int search_run_flags(sqlite3 *db, const char *user_text, size_t length,
  * over every match; 0 restores the real limit. Never call it in a
  * program. */
 void search_testing_set_champion_matches(size_t rows);
+
+/* For tests only: false makes a broad query read every row it matches
+ * (as with a page past what its first rows reach), true restores the
+ * bounded reading. Never call it in a program. */
+void search_testing_set_bounded(bool bounded);
 
 /* Frees what one result holds (not result itself) and empties it. */
 void search_result_clear(struct search_result *result);

@@ -372,6 +372,24 @@ static void match_ranges(const struct snippet_query *query, const char *text,
 	buf_free(&positions.texts);
 }
 
+void snippet_find_phrases(const struct snippet_query *query,
+			  const char *text, size_t length, bool *found)
+{
+	struct positions positions = {0};
+
+	kb_tokenize(text, length, KB_TOKENIZE_DOCUMENT, collect_position,
+		    &positions);
+	for (size_t p = 0; p < query->phrase_count; p++) {
+		const struct snippet_phrase *phrase = &query->phrases[p];
+
+		for (size_t start = 0; !found[p] && phrase->count > 0 &&
+		     start + phrase->count <= positions.count; start++)
+			found[p] = phrase_at(query, phrase, &positions, start);
+	}
+	free(positions.items);
+	buf_free(&positions.texts);
+}
+
 /* One instance of a phrase: its first and last positions. */
 struct instance {
 	size_t first, last, phrase;

@@ -44,6 +44,13 @@ void snippet_query_free(struct snippet_query *query);
 bool snippet_near(const struct snippet_query *query, const char *text,
 		  size_t length, size_t distance);
 
+/* Sets found[p] (the caller's array of snippet_query_phrase_count
+ * entries; never cleared here) for each phrase p of query that occurs
+ * in text, one column of a row: what FTS5 finds of the phrase there,
+ * decided from the text alone. */
+void snippet_find_phrases(const struct snippet_query *query,
+			  const char *text, size_t length, bool *found);
+
 /* About width characters of text (8 to 4096, else
  * SEARCH_SNIPPET_CHARACTERS), the window holding the most matches,
  * control characters as spaces, each run where a phrase of query occurs

@@ -247,7 +247,8 @@ static void print_text(const struct search_results *results)
 			print_section(result, &result->sections[j], terminal);
 	}
 	if (results->count < results->total)
-		printf("\n(%zu of %zu results)\n", results->count,
+		printf("\n(%zu of %s%zu results)\n", results->count,
+		       results->total_at_least ? "at least " : "",
 		       results->total);
 }
 
@@ -323,7 +324,8 @@ static void print_json(const char *query,
 	json_add_text(&json, query);
 	buf_adds(&json, ",\"corrected\":");
 	json_add_text(&json, results->corrected);
-	buf_printf(&json, ",\"total\":%zu,\"results\":[", results->total);
+	buf_printf(&json, ",\"total\":%zu,\"total_at_least\":%s,\"results\":[",
+		   results->total, results->total_at_least ? "true" : "false");
 	for (size_t i = 0; i < results->count; i++) {
 		if (i > 0)
 			buf_addc(&json, ',');

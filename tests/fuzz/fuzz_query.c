@@ -8,7 +8,10 @@
  * with the kb tokenizer, and an SQLite error aborts (a crash to
  * libFuzzer). A refusal must mean the text was over the length limit,
  * and both builders must agree on it. The text is also searched, ranked
- * by bm25 and by the champion tables: both must count the same.
+ * by bm25 and by the champion tables: both must count the same. Each
+ * expression the checks of broad queries understand (match.h) must
+ * match each row in C exactly when FTS5 matches it, and the input
+ * itself, read as an expression, must parse or be refused, never crash.
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/match.h"
 #include "db/query.h"
 #include "db/snippet.h"
 #include "db/search.h"
@@ -25,7 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sqlite3 *db;
-static sqlite3_stmt *statement;
+static sqlite3_stmt *statement, *one_row;
 
 static const struct search_row rows[] = {
 	{"/a/", NULL, "article", "迷惑メールフォルダ", NULL, "Gmail 迷惑",
@@ -43,6 +47,7 @@ static const struct search_row rows[] = {
 static void close_db(void)
 {
 	sqlite3_finalize(statement);
+	sqlite3_finalize(one_row);
 	sqlite3_close(db);
 }
 
@@ -59,7 +64,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (search_add_row(db, &rows[i]) != SEARCH_OK)
 			exit(1);
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM search WHERE search "
-			       "MATCH ?1", -1, &statement, NULL) != SQLITE_OK)
+			       "MATCH ?1", -1, &statement, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM search WHERE search "
+			       "MATCH ?1 AND url = ?2 AND anchor IS ?3", -1,
+			       &one_row, NULL) != SQLITE_OK)
 		exit(1);
 	atexit(close_db);
 	return 0;
@@ -76,6 +84,64 @@ static void check_match(const char *query, const char *builder)
 			builder, query, sqlite3_errmsg(db));
 		abort();
 	}
+}
+
+/* Whether FTS5 matches rows[row] with the expression. */
+static bool fts5_matches(const char *expression, size_t row)
+{
+	bool matches;
+
+	sqlite3_reset(one_row);
+	sqlite3_bind_text(one_row, 1, expression, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(one_row, 2, rows[row].url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(one_row, 3, rows[row].anchor, -1, SQLITE_STATIC);
+	if (sqlite3_step(one_row) != SQLITE_ROW) {
+		fprintf(stderr, "fuzz_query: FTS5 refused '%s': %s\n",
+			expression, sqlite3_errmsg(db));
+		abort();
+	}
+	matches = sqlite3_column_int(one_row, 0) > 0;
+	sqlite3_reset(one_row);
+	return matches;
+}
+
+/* For an expression match.h understands, each row matches in C exactly
+ * when FTS5 matches it. */
+static void check_in_c(const char *expression)
+{
+	struct match_expr *expr = match_parse(expression);
+	struct snippet_query *marks;
+	bool *found;
+
+	if (expr == NULL)
+		return;
+	marks = snippet_query_new(expression, NULL);
+	if (match_phrase_count(expr) != snippet_query_phrase_count(marks)) {
+		fprintf(stderr, "fuzz_query: '%s': %zu phrases, %zu marked\n",
+			expression, match_phrase_count(expr),
+			snippet_query_phrase_count(marks));
+		abort();
+	}
+	found = xcalloc(match_phrase_count(expr) + 1, sizeof *found);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const char *texts[4] = {rows[i].title, rows[i].heading,
+					rows[i].tags, rows[i].body};
+
+		memset(found, 0, (match_phrase_count(expr) + 1) * sizeof *found);
+		for (int column = 0; column < 4; column++)
+			if (texts[column] != NULL)
+				snippet_find_phrases(marks, texts[column],
+						     strlen(texts[column]),
+						     found);
+		if (match_eval(expr, found) != fts5_matches(expression, i)) {
+			fprintf(stderr, "fuzz_query: '%s' and row %zu: C and "
+				"FTS5 disagree\n", expression, i);
+			abort();
+		}
+	}
+	free(found);
+	snippet_query_free(marks);
+	match_free(expr);
 }
 
 /* Marks expression's phrases in text; the snippet read back must keep
@@ -133,10 +199,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_query: a query without singles\n");
 		abort();
 	}
-	if (query != NULL)
+	if (query != NULL) {
 		check_match(query, "plain query");
-	if (analysed != NULL)
+		check_in_c(query);
+	}
+	if (analysed != NULL) {
 		check_match(analysed, "analysed query");
+		check_in_c(analysed);
+	}
 	for (size_t i = 0; analysed != NULL && i < sizeof rows / sizeof *rows;
 	     i++)
 		check_marks(analysed, singles, rows[i].body,
@@ -174,6 +244,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		query_build_tiers(db, (const char *)data, size, &tiered,
 				  &tiered_singles, &tiers);
+		if (tiers.exact != NULL)
+			check_in_c(tiers.exact);
+		if (tiers.loose != NULL)
+			check_in_c(tiers.loose);
 		if (tiers.near != NULL) {
 			struct snippet_query *near =
 				snippet_query_new(tiers.near, NULL);
@@ -195,6 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* the input as an expression, and as the text marked */
 		char *text = xstrndup((const char *)data, size);
 
+		match_free(match_parse(text));
 		check_marks(text, NULL, rows[0].body, strlen(rows[0].body));
 		if (analysed != NULL)
 			check_marks(analysed, singles, text, strlen(text));

@@ -545,7 +545,8 @@ static void test_search_json(void)
 	get(&reply, "/search.json", "q=%3C%2Fscript%3E%22%5C%E2%80%A8%26");
 	CHECK_INT(reply.response.status, 200, "json hostile: 200");
 	CHECK_STR(reply.body, "{\"query\":\"\\u003c/script\\u003e\\\"\\\\ "
-		  "\\u0026\",\"corrected\":null,\"total\":0,\"page\":1,\"per_page\":10,"
+		  "\\u0026\",\"corrected\":null,\"total\":0,"
+		  "\"total_at_least\":false,\"page\":1,\"per_page\":10,"
 		  "\"results\":[]}\n",
 		  "json hostile: <, >, &, quote and backslash escaped, U+2028 "
 		  "read as a space");
@@ -553,7 +554,7 @@ static void test_search_json(void)
 
 	get(&reply, "/search.json", "");
 	CHECK_STR(reply.body, "{\"query\":\"\",\"corrected\":null,\"total\":0,"
-		  "\"page\":1,"
+		  "\"total_at_least\":false,\"page\":1,"
 		  "\"per_page\":10,\"results\":[]}\n", "json without q: empty");
 	reply_free(&reply);
 

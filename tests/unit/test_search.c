@@ -1282,6 +1282,112 @@ static void test_grouping(sqlite3 *small)
 	sqlite3_close(db);
 }
 
+static bool same_snippet(const struct search_snippet *a,
+			 const struct search_snippet *b)
+{
+	if (strcmp(a->text, b->text) != 0 ||
+	    a->highlight_count != b->highlight_count)
+		return false;
+	for (size_t i = 0; i < a->highlight_count; i++)
+		if (a->highlights[i].start != b->highlights[i].start ||
+		    a->highlights[i].end != b->highlights[i].end)
+			return false;
+	return true;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	       (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether two pages show the same results, rows, ranks and snippets
+ * (their totals aside). */
+static bool same_page(const struct search_results *a,
+		      const struct search_results *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (size_t i = 0; i < a->count; i++) {
+		const struct search_result *x = &a->items[i], *y = &b->items[i];
+
+		if (strcmp(x->url, y->url) != 0 || !same_text(x->anchor, y->anchor) ||
+		    strcmp(x->title, y->title) != 0 ||
+		    !same_text(x->heading, y->heading) || x->rank != y->rank ||
+		    !same_snippet(&x->snippet, &y->snippet) ||
+		    x->section_count != y->section_count)
+			return false;
+		for (size_t j = 0; j < x->section_count; j++)
+			if (strcmp(x->sections[j].anchor, y->sections[j].anchor) ||
+			    strcmp(x->sections[j].heading,
+				   y->sections[j].heading) ||
+			    x->sections[j].rank != y->sections[j].rank ||
+			    !same_snippet(&x->sections[j].snippet,
+					  &y->sections[j].snippet))
+				return false;
+	}
+	return true;
+}
+
+/* A broad query reads its first rows and its best candidates only: each
+ * page it can answer so shows exactly what reading every match shows,
+ * with the total a lower bound said to be one; a page deeper than its
+ * first rows reach is answered by reading everything. */
+static void test_bounded(void)
+{
+	static const char *const queries[] = {"group", "grou", "group title",
+					      "heading", "pad", "title pad",
+					      "group OR", "node"};
+	sqlite3 *db = group_db();
+	bool same = true, bounded = false, exact = true, at_least = true;
+
+	TEST_SUITE("search/bounded");
+	for (size_t matches = 4; matches <= 40; matches += 12) {
+		search_testing_set_champion_matches(matches);
+		for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+			for (size_t limit = 1; limit <= 5; limit += 2) {
+				for (size_t offset = 0; offset <= 30;
+				     offset += limit) {
+					struct search_results part, all;
+					const char *query = queries[q];
+
+					search_testing_set_bounded(true);
+					search_run(db, query, strlen(query),
+						   limit, offset, &part);
+					search_testing_set_bounded(false);
+					search_run(db, query, strlen(query),
+						   limit, offset, &all);
+					if (!same_page(&part, &all)) {
+						same = false;
+						printf("# %s, %zu matches, "
+						       "limit %zu offset %zu\n",
+						       query, matches, limit,
+						       offset);
+					}
+					bounded |= part.total_at_least;
+					exact &= !all.total_at_least;
+					/* a lower bound, never above */
+					at_least &= part.total_at_least
+							    ? part.total <= all.total &&
+								      part.total >= offset + part.count
+							    : part.total == all.total;
+					search_results_free(&part);
+					search_results_free(&all);
+				}
+			}
+		}
+	}
+	search_testing_set_bounded(true);
+	search_testing_set_champion_matches(0);
+	CHECK(bounded, "some pages were answered from the first rows alone");
+	CHECK(same, "every page shows what reading every match shows: the "
+		    "same results, ranks, sections and snippets");
+	CHECK(exact, "reading every match, the total is exact");
+	CHECK(at_least, "a total said to be a lower bound is one, and covers "
+			"the page; any other total is exact");
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	sqlite3 *db;
@@ -1308,5 +1414,6 @@ int main(void)
 	test_champions();
 	test_champions_observed();
 	test_taper();
+	test_bounded();
 	return TEST_EXIT();
 }

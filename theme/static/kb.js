@@ -68,12 +68,12 @@
 
   /* The instant results' own words, in the page's language. */
   var words = japanese ? {
-    count: function (n) { return n + "件見つかりました"; },
+    count: function (n, atLeast) { return n + (atLeast ? "件以上" : "件") + "見つかりました"; },
     corrected: function (q) { return "「" + q + "」の検索結果を表示しています"; },
     all: "すべての結果",
     list: "検索結果の候補",
   } : {
-    count: function (n) { return n + (n === 1 ? " result" : " results"); },
+    count: function (n, atLeast) { return (atLeast ? "At least " : "") + n + (n === 1 ? " result" : " results"); },
     corrected: function (q) { return "Showing results for \u201c" + q + "\u201d"; },
     all: "All results",
     list: "Suggested results",
@@ -240,7 +240,7 @@
         status.appendChild(corrected);
         status.appendChild(document.createTextNode(" "));
       }
-      status.appendChild(document.createTextNode(words.count(total)));
+      status.appendChild(document.createTextNode(words.count(total, data.total_at_least === true)));
       var count = 0;
       articles(data).forEach(function (article) {
         var group = document.createElement("div");
