@@ -6,7 +6,9 @@ search (a Lua script cycling through the queries, one a line in QUERIES,
 on /search.json) and for one wizard step, each for SECONDS (default 10).
 Prints requests/s, p50 and p99 latency, errors (socket errors and
 non-2xx/3xx answers) per case, and FastCGI's ratio to CGI, then each
-FastCGI worker's resident memory (VmRSS) once warm and again after at
+FastCGI worker's resident memory (VmRSS, and of it RssAnon: the worker's own
+heap, where a leak would show, apart from RssFile, the pages of kb.db it has
+memory-mapped, which the page cache shares with every worker) once warm and again after at
 least MEMORY_REQUESTS (--memory-requests) more requests (search and wizard steps at 16
 connections, alternated); with --json FILE also writes them. The site served is the shipped one (its trees,
 articles, site.yaml and theme) with the bench corpus's articles CORPUS
@@ -125,7 +127,7 @@ def serve(mode, cgi, out, folder):
 
 
 def workers(server):
-    """The FastCGI workers lighttpd started: {pid: VmRSS in kB}."""
+    """The FastCGI workers lighttpd started: {pid: (VmRSS, RssAnon) in kB}."""
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -137,10 +139,11 @@ def workers(server):
             continue
         ppid = re.search(r"^PPid:\s+(\d+)", status, re.M)
         rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        anon = re.search(r"^RssAnon:\s+(\d+) kB", status, re.M)
         name = re.search(r"^Name:\s+(\S+)", status, re.M)
-        if (ppid and rss and name and int(ppid.group(1)) == server.pid
+        if (ppid and rss and anon and name and int(ppid.group(1)) == server.pid
                 and name.group(1) == "kb.cgi"):
-            found[int(entry)] = int(rss.group(1))
+            found[int(entry)] = (int(rss.group(1)), int(anon.group(1)))
     return found
 
 
@@ -154,15 +157,20 @@ def memory(server, base, paths, script, seconds, requests, log=print):
                               16, seconds, script if target == "search" else None)
             served += figures["requests"]
         rounds += 1
-        log(f"bench: memory: {served} requests served, workers "
+        log(f"bench: memory: {served} requests served, workers (VmRSS, RssAnon) "
             f"{sorted(workers(server).values())} kB")
     after = workers(server)
     same = sorted(set(before) & set(after))
     return {"requests": served,
-            "workers": [{"pid": pid, "rss_kb_warm": before[pid],
-                         "rss_kb_after": after[pid],
-                         "change_percent": round(100.0 * (after[pid] - before[pid])
-                                                 / before[pid], 2)}
+            "workers": [{"pid": pid, "rss_kb_warm": before[pid][0],
+                         "rss_kb_after": after[pid][0],
+                         "change_percent": round(100.0 * (after[pid][0] - before[pid][0])
+                                                 / before[pid][0], 2),
+                         "anon_kb_warm": before[pid][1],
+                         "anon_kb_after": after[pid][1],
+                         "anon_change_percent": round(
+                             100.0 * (after[pid][1] - before[pid][1])
+                             / before[pid][1], 2)}
                         for pid in same],
             "workers_replaced": len(set(before) ^ set(after)) // 2}
 
@@ -227,8 +235,10 @@ def print_table(results, out=sys.stdout):
         print(f"FastCGI workers' resident memory, warm and after "
               f"{memory['requests']} more requests (kB):", file=out)
         for worker in memory["workers"]:
-            print(f"  pid {worker['pid']:>7}: {worker['rss_kb_warm']:>7} -> "
-                  f"{worker['rss_kb_after']:>7}  {worker['change_percent']:+.2f} %",
+            print(f"  pid {worker['pid']:>7}: VmRSS {worker['rss_kb_warm']:>7} -> "
+                  f"{worker['rss_kb_after']:>7}  {worker['change_percent']:+.2f} %;"
+                  f" of it RssAnon {worker['anon_kb_warm']:>7} -> "
+                  f"{worker['anon_kb_after']:>7}  {worker['anon_change_percent']:+.2f} %",
                   file=out)
         if memory["workers_replaced"]:
             print(f"  {memory['workers_replaced']} workers were replaced meanwhile",

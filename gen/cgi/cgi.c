@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "cgi/cgisearch.h"
 #include "cgi/cgiwizard.h"
+#include "db/search.h"
 #include "content/tree.h"
 
 /* ---- the site ------------------------------------------------------------- */
@@ -78,6 +79,7 @@ void cgi_site_open(struct cgi_site *site, const char *path)
 	if (sqlite3_open_v2(uri, &site->db, SQLITE_OPEN_READONLY |
 			    SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(site->db, CGI_BUSY_TIMEOUT_MS) != SQLITE_OK ||
+	    search_reader_setup(site->db) != SEARCH_OK ||
 	    sqlite3_exec(site->db, "SELECT count(*) FROM sqlite_schema", NULL,
 			 NULL, NULL) != SQLITE_OK) {
 		site->problem = xasprintf("cannot open %s: %s", path,

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -118,6 +119,16 @@ int search_register(sqlite3 *db)
 	return SEARCH_OK;
 }
 
+int search_reader_setup(sqlite3 *db)
+{
+	char pragma[64];
+
+	snprintf(pragma, sizeof pragma, "PRAGMA mmap_size = %lld",
+		 (long long)SEARCH_MMAP_BYTES);
+	return sqlite3_exec(db, pragma, NULL, NULL, NULL) == SQLITE_OK
+		       ? SEARCH_OK : SEARCH_DATABASE;
+}
+
 /* Prepares sql; when that fails because this connection lacks the kb
  * tokenizer, registers it and tries once more. */
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **statement)
@@ -158,6 +169,60 @@ struct group {
 	size_t row_count;
 };
 
+/* An expression checked against rows' text in C (match.h). */
+struct row_check {
+	struct match_expr *expr;
+	struct snippet_query *marks;	/* its phrases */
+	bool *found;			/* per phrase, for one row */
+};
+
+static void row_check_free(struct row_check *check)
+{
+	if (check == NULL)
+		return;
+	match_free(check->expr);
+	snippet_query_free(check->marks);
+	free(check->found);
+	free(check);
+}
+
+/* The check of expression, or NULL when match.h does not understand
+ * it (the caller reads every match instead). */
+static struct row_check *row_check_new(const char *expression)
+{
+	struct row_check *check = xcalloc(1, sizeof *check);
+
+	check->expr = match_parse(expression);
+	check->marks = snippet_query_new(expression, NULL);
+	if (check->expr == NULL || match_phrase_count(check->expr) !=
+					   snippet_query_phrase_count(check->marks)) {
+		row_check_free(check);
+		return NULL;
+	}
+	check->found = xcalloc(match_phrase_count(check->expr) + 1,
+			       sizeof *check->found);
+	return check;
+}
+
+/* Whether the row statement stands on (check_sql's columns) matches
+ * the expression, decided from its text. */
+static bool row_matches(struct row_check *check, sqlite3_stmt *statement)
+{
+	memset(check->found, 0,
+	       (match_phrase_count(check->expr) + 1) * sizeof *check->found);
+	for (int column = 0; column < 4; column++) {
+		const char *text =
+			(const char *)sqlite3_column_text(statement, column);
+
+		if (text != NULL)
+			snippet_find_phrases(
+				check->marks, text,
+				(size_t)sqlite3_column_bytes(statement, column),
+				check->found);
+	}
+	return match_eval(check->expr, check->found);
+}
+
 struct ranking {
 	struct hit *hits;	/* by rowid */
 	size_t hit_count, hit_capacity;
@@ -171,9 +236,11 @@ struct ranking {
 	 * up to walked_to is a hit, beyond it only the rows checked. */
 	bool bounded;
 	sqlite3_int64 walked_to;
-	struct match_expr *check;	/* the expression, for the checks */
-	struct snippet_query *check_marks;	/* its phrases */
-	bool *found;			/* per phrase, for one check */
+	struct row_check *check;	/* the expression read in part */
+	/* a tiered query's loose tier, when only its exact tier was read:
+	 * what the rows of a result shown must match */
+	struct row_check *members;
+	bool retry;			/* read everything instead */
 	struct scored *scored;		/* the candidates, by home */
 	size_t scored_count;
 };
@@ -186,9 +253,8 @@ static void ranking_free(struct ranking *ranking)
 	free(ranking->hits);
 	free(ranking->order);
 	rowmap_free(&ranking->map);
-	match_free(ranking->check);
-	snippet_query_free(ranking->check_marks);
-	free(ranking->found);
+	row_check_free(ranking->check);
+	row_check_free(ranking->members);
 	free(ranking->scored);
 	memset(ranking, 0, sizeof *ranking);
 }
@@ -495,26 +561,6 @@ static int score_champions(sqlite3 *db, const struct snippet_query *marks,
 	return rc;
 }
 
-/* Whether the row check stands on (check_sql's columns) matches the
- * expression, decided from its text. */
-static bool row_matches(struct ranking *ranking, sqlite3_stmt *check)
-{
-	memset(ranking->found, 0,
-	       (match_phrase_count(ranking->check) + 1) *
-		       sizeof *ranking->found);
-	for (int column = 0; column < 4; column++) {
-		const char *text = (const char *)sqlite3_column_text(check,
-								    column);
-
-		if (text != NULL)
-			snippet_find_phrases(
-				ranking->check_marks, text,
-				(size_t)sqlite3_column_bytes(check, column),
-				ranking->found);
-	}
-	return match_eval(ranking->check, ranking->found);
-}
-
 /* Reads row rowid into check; SEARCH_OK when it was found (*found
  * true) or is missing (false). */
 static int read_check(sqlite3_stmt *check, sqlite3_int64 rowid, bool *found)
@@ -606,7 +652,7 @@ static int read_bounded(sqlite3 *db, const struct snippet_query *marks,
 		} else {
 			rc = read_check(check, rowid, &found);
 			if (rc != SEARCH_OK || !found ||
-			    !row_matches(ranking, check))
+			    !row_matches(ranking->check, check))
 				continue;
 			append_hit(ranking, (struct hit){rowid, best[i].score,
 							 tier, SIZE_MAX});
@@ -667,15 +713,21 @@ static int complete_results(sqlite3 *db, size_t needed, unsigned tier,
 			sqlite3_int64 id = sqlite3_column_int64(siblings, 0);
 			struct hit *hit = find_hit(ranking, id);
 			struct scored key, *candidate;
-			bool found;
+			bool found, walked = id <= ranking->walked_to, scores;
 
-			if (hit == NULL && id <= ranking->walked_to)
-				continue; /* every match there is a hit */
-			if (hit != NULL && hit->tier != TIER_UNSCORED)
+			/* every match of the expression read up to walked_to
+			 * is a hit; a loose tier's rows are not */
+			if (hit == NULL && walked && ranking->members == NULL)
 				continue;
+			if (hit != NULL && hit->score < 0.0)
+				continue; /* scored */
 			rc = read_check(check, id, &found);
-			if (rc != SEARCH_OK || !found ||
-			    (hit == NULL && !row_matches(ranking, check)))
+			if (rc != SEARCH_OK || !found)
+				continue;
+			scores = hit != NULL ||
+				 (!walked && row_matches(ranking->check, check));
+			if (!scores && (ranking->members == NULL ||
+					!row_matches(ranking->members, check)))
 				continue;
 			key.home = search_home_rowid(
 				(const char *)sqlite3_column_text(check, 4),
@@ -691,7 +743,7 @@ static int complete_results(sqlite3 *db, size_t needed, unsigned tier,
 			 * they score the row champion_rowid finds, as when
 			 * every match is read */
 			if (candidate != NULL &&
-			    champion_rowid(occupant, key.home) != id)
+			    (!scores || champion_rowid(occupant, key.home) != id))
 				candidate = NULL;
 			if (hit == NULL) {
 				/* find_hit needs the hits in order: the new
@@ -700,7 +752,8 @@ static int complete_results(sqlite3 *db, size_t needed, unsigned tier,
 					      sizeof *extra);
 				extra[added++] = (struct hit){
 					id, candidate ? candidate->score : 0.0,
-					candidate ? tier : TIER_UNSCORED,
+					candidate || (scores && tier == TIER_EXACT)
+						? tier : TIER_UNSCORED,
 					SIZE_MAX};
 			} else if (candidate != NULL) {
 				hit->score = candidate->score;
@@ -727,7 +780,8 @@ static int complete_results(sqlite3 *db, size_t needed, unsigned tier,
  * with the tier given and, but with TIER_UNSCORED, its score: bm25 when
  * few rows match, else from the terms' champions (score_champions) when
  * kb.db has them and ranking was empty; rows not scored rank as
- * TIER_UNSCORED. loose, when not NULL, matches the same rows as query,
+ * TIER_UNSCORED, but the exact tier's, which keep it with score 0: the
+ * run as typed ranks before the words apart even unscored. loose, when not NULL, matches the same rows as query,
  * cheaper (query.h's loose tier): the rows are counted and the champions
  * chosen through it. With needed not 0 (ranking empty, no loose tier),
  * a query matching too many rows is read only in part (read_bounded)
@@ -745,7 +799,11 @@ static int read_hits(sqlite3 *db, const char *query, const char *loose,
 	if (needed > 0 && start == 0 && loose == NULL &&
 	    champions_present(db))
 		first = champion_matches + 1;
-	rc = read_matches(db, counted, TIER_UNSCORED, false, first, ranking);
+	/* unscored rows of the exact tier still rank before every row
+	 * without the run as typed, after its scored ones (score 0) */
+	rc = read_matches(db, counted,
+			  tier == TIER_EXACT ? TIER_EXACT : TIER_UNSCORED,
+			  false, first, ranking);
 	if (rc != SEARCH_OK || ranking->hit_count == start)
 		return rc;
 	if (start > 0 || ranking->hit_count <= champion_matches ||
@@ -755,25 +813,20 @@ static int read_hits(sqlite3 *db, const char *query, const char *loose,
 	}
 	marks = snippet_query_new(counted, NULL);
 	if (first > 0) {
-		ranking->check = match_parse(counted);
-		if (ranking->check != NULL &&
-		    match_phrase_count(ranking->check) ==
-			    snippet_query_phrase_count(marks)) {
+		ranking->check = row_check_new(counted);
+		if (ranking->check != NULL) {
 			ranking->bounded = true;
 			ranking->walked_to =
 				ranking->hits[ranking->hit_count - 1].id;
-			ranking->check_marks = marks;
-			ranking->found = xcalloc(
-				match_phrase_count(ranking->check) + 1,
-				sizeof *ranking->found);
-			return read_bounded(db, marks, tier, needed, ranking);
+			rc = read_bounded(db, marks, tier, needed, ranking);
+			snippet_query_free(marks);
+			return rc;
 		}
 		/* not an expression the checks understand: every match */
-		match_free(ranking->check);
-		ranking->check = NULL;
 		ranking->hit_count = start;
-		rc = read_matches(db, counted, TIER_UNSCORED, false, 0,
-				  ranking);
+		rc = read_matches(db, counted,
+				  tier == TIER_EXACT ? TIER_EXACT : TIER_UNSCORED,
+				  false, 0, ranking);
 	}
 	if (rc == SEARCH_OK)
 		rc = score_champions(db, marks, tier, ranking);
@@ -1015,18 +1068,30 @@ static int rank_matches(sqlite3 *db, const char *query,
 		rc = read_hits(db, query, NULL, TIER_REST, bound ? needed : 0,
 			       ranking);
 	} else {
+		/* into the empty ranking: as merged */
 		rc = full ? SEARCH_OK
-			  : merge_tier(db, tiers->exact, NULL, TIER_EXACT,
-				       ranking);
+			  : read_hits(db, tiers->exact, NULL, TIER_EXACT,
+				      bound ? needed : 0, ranking);
 		if (rc == SEARCH_OK && !full && ranking->hit_count >= needed) {
 			rc = group_hits(db, ranking);
 			full = ranking->group_count >= needed;
 		}
-		if (rc == SEARCH_OK)
+		if (rc == SEARCH_OK && ranking->bounded) {
+			/* the exact tier's best fill the page: the loose
+			 * tier's rows, unscored, only complete its results
+			 * (and count), so they are not read */
+			ranking->members = full ? row_check_new(tiers->loose)
+						: NULL;
+			if (ranking->members == NULL) {
+				ranking->retry = true;
+				return SEARCH_OK;
+			}
+		} else if (rc == SEARCH_OK) {
 			rc = full ? merge_tier(db, tiers->loose, NULL,
 					       TIER_UNSCORED, ranking)
 				  : merge_tier(db, query, tiers->loose,
 					       TIER_REST, ranking);
+		}
 	}
 	if (rc != SEARCH_OK || ranking->hit_count == 0)
 		return rc;
@@ -1035,7 +1100,9 @@ static int rank_matches(sqlite3 *db, const char *query,
 		rank_groups(ranking);
 	if (rc == SEARCH_OK && ranking->bounded &&
 	    ranking->placed >= needed) {
-		rc = complete_results(db, needed, TIER_REST, ranking);
+		rc = complete_results(db, needed,
+				      tiers->loose ? TIER_EXACT : TIER_REST,
+				      ranking);
 		drop_groups(ranking);
 		if (rc == SEARCH_OK)
 			rc = group_hits(db, ranking);
@@ -1296,7 +1363,8 @@ static int search_text(sqlite3 *db, const char *user_text, size_t length,
 	if (rc != SEARCH_OK || query == NULL)
 		goto out;
 	rc = rank_matches(db, query, &tiers, needed, bounded_reads, &ranking);
-	if (rc == SEARCH_OK && ranking.bounded && ranking.placed < needed) {
+	if (rc == SEARCH_OK && ranking.bounded &&
+	    (ranking.retry || ranking.placed < needed)) {
 		/* a page deeper than the first rows reach */
 		ranking_free(&ranking);
 		rc = rank_matches(db, query, &tiers, needed, false, &ranking);

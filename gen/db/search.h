@@ -66,12 +66,14 @@
  * search_rowmap (db/rowmap.h), which says each rowid's url by number, and
  * only the urls of the page's results are read.
  *
- * Broad queries: an expression matching more than 2,000 rows (of a
- * query without a tier, query.h) is ranked through its terms' champions
- * (champions.h) and read only in part: its first 2,001 rows by rowid,
- * and its best candidates, each checked against its own text (match.h)
- * when it lies past them, until the page's results are known, and then
- * every row of each result shown. The page is the one reading every
+ * Broad queries: an expression matching more than 2,000 rows is ranked
+ * through its terms' champions (champions.h) and read only in part: its
+ * first 2,001 rows by rowid, and its best candidates, each checked
+ * against its own text (match.h) when it lies past them, until the
+ * page's results are known, and then every row of each result shown. A
+ * tiered query (query.h) is read so when its run as typed is that broad
+ * and its rows fill the page: then the rest of its rows, the words
+ * apart, are not read but to complete the results shown. The page is the one reading every
  * match would give, and the total counts the results known so far: a
  * lower bound, said to be one (total_at_least). A page deeper than the
  * first rows reach reads every match, and its total is exact. Walking
@@ -145,6 +147,13 @@ enum search_status {
 #define SEARCH_MAX_PREFIX_TERMS 2
 #define SEARCH_BUDGET_MS 250
 
+/* What a connection that only searches kb.db memory-maps of it
+ * (search_reader_setup): pages read in place from the page cache instead
+ * of copied for each read, the larger part of a broad query's cost
+ * otherwise. Address space only; the pages are the page cache's, shared
+ * by every process reading the file. */
+#define SEARCH_MMAP_BYTES 1073741824
+
 /* A short English message for a search_status; static, never NULL. */
 const char *search_strerror(int code);
 
@@ -154,6 +163,12 @@ const char *search_strerror(int code);
  * does it, and search_run does it by itself when a query first fails for
  * lack of it. Returns a search_status. */
 int search_register(sqlite3 *db);
+
+/* Sets up db, a connection that reads kb.db and never writes it, for
+ * searching: up to SEARCH_MMAP_BYTES of the file memory-mapped. A file
+ * that cannot be mapped is read as before (SQLite falls back by itself).
+ * Returns a search_status. */
+int search_reader_setup(sqlite3 *db);
 
 /* Registers (as search_register) and creates the search, search_rows and
  * articles tables in db, which must not have them yet. Returns a

@@ -340,7 +340,8 @@ static void print_json(const char *query,
 static int open_index(const char *path, sqlite3 **db)
 {
 	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) ==
-	    SQLITE_OK)
+		    SQLITE_OK &&
+	    search_reader_setup(*db) == SEARCH_OK)
 		return 0;
 	complain("cannot open %s: %s", path,
 		 *db ? sqlite3_errmsg(*db) : "out of memory");

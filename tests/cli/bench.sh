@@ -64,7 +64,8 @@ if "skipped" not in serving:
     if not memory.get("workers"):
         print("search.serving.memory.workers")
     for worker in memory.get("workers", []):
-        if not worker.get("rss_kb_warm") or not worker.get("rss_kb_after"):
+        if not all(worker.get(k) for k in ("rss_kb_warm", "rss_kb_after",
+                                           "anon_kb_warm", "anon_kb_after")):
             print(f"search.serving.memory.workers[{worker.get('pid')}]")
 # /usr/bin/time counts hundredths of a second: on 50 articles cmark-gfm
 # may take none, and a ratio to nothing is no figure

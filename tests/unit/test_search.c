@@ -1335,16 +1335,21 @@ static bool same_page(const struct search_results *a,
  * first rows reach is answered by reading everything. */
 static void test_bounded(void)
 {
-	static const char *const queries[] = {"group", "grou", "group title",
-					      "heading", "pad", "title pad",
-					      "group OR", "node"};
-	sqlite3 *db = group_db();
+	/* the grouped index's words, and Japanese for the shipped rows:
+	 * compounds whose run as typed is a tier of its own (query.h) */
+	static const char *const queries[] = {
+		"group", "grou", "group title", "heading", "pad", "title pad",
+		"group OR", "node", "迷惑メール", "迷惑メールフォルダ", "メール",
+		"エラー", "設定", "迷惑", "メール設定", "確認"};
+	sqlite3 *grouped = group_db(), *shipped = open_index();
 	bool same = true, bounded = false, exact = true, at_least = true;
 
 	TEST_SUITE("search/bounded");
-	for (size_t matches = 4; matches <= 40; matches += 12) {
+	for (size_t matches = 2; matches <= 40; matches += 6) {
 		search_testing_set_champion_matches(matches);
 		for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+			sqlite3 *db = q < 8 ? grouped : shipped;
+
 			for (size_t limit = 1; limit <= 5; limit += 2) {
 				for (size_t offset = 0; offset <= 30;
 				     offset += limit) {
@@ -1385,6 +1390,71 @@ static void test_bounded(void)
 	CHECK(exact, "reading every match, the total is exact");
 	CHECK(at_least, "a total said to be a lower bound is one, and covers "
 			"the page; any other total is exact");
+	sqlite3_close(grouped);
+	sqlite3_close(shipped);
+}
+
+/* A tiered query whose run as typed is broad: its results come from the
+ * rows with the run, each completed with its sections that have the
+ * words apart (the loose tier, not read), as reading every match gives;
+ * and rows with the run rank before those with the words apart, scored
+ * or not. */
+static void test_bounded_tiers(void)
+{
+	sqlite3 *db = NULL;
+	bool ok = sqlite3_open(":memory:", &db) == SQLITE_OK &&
+		  search_schema_create(db) == SEARCH_OK;
+	struct search_results part, all;
+	size_t sections = 0;
+
+	TEST_SUITE("search/bounded-tiers");
+	for (int a = 0; ok && a < 12; a++) {
+		char url[32];
+		struct search_row intro = {url, NULL, "article", "記事",
+					   NULL, NULL,
+					   "迷惑メールが届いたら確認します。"};
+		struct search_row apart = {url, "apart", "article", "記事",
+					   "離れた語", NULL,
+					   "迷惑な話ですが、メールは来ません。"};
+		struct search_row other = {url, "other", "article", "記事",
+					   "別の節", NULL, "関係のない本文。"};
+
+		snprintf(url, sizeof url, "/t/%02d/", a);
+		ok = search_add_row(db, &intro) == SEARCH_OK &&
+		     search_add_row(db, &apart) == SEARCH_OK &&
+		     search_add_row(db, &other) == SEARCH_OK;
+	}
+	for (int a = 0; ok && a < 6; a++) {
+		char url[32];
+		struct search_row loose = {url, NULL, "article", "別記事", NULL,
+					   NULL, "迷惑です。メールです。"};
+
+		snprintf(url, sizeof url, "/u/%02d/", a);
+		ok = search_add_row(db, &loose) == SEARCH_OK;
+	}
+	CHECK(ok, "12 articles with the run and a section with the words "
+		  "apart, 6 with the words apart alone");
+	search_testing_set_champion_matches(3);
+	for (size_t limit = 1; ok && limit <= 4; limit++) {
+		search_testing_set_bounded(true);
+		search_run(db, "迷惑メール", strlen("迷惑メール"), limit, 0, &part);
+		search_testing_set_bounded(false);
+		search_run(db, "迷惑メール", strlen("迷惑メール"), limit, 0, &all);
+		ok = same_page(&part, &all) && part.total_at_least &&
+		     all.count == limit;
+		for (size_t i = 0; ok && i < all.count; i++) {
+			sections += all.items[i].section_count;
+			ok = strncmp(all.items[i].url, "/t/", 3) == 0;
+		}
+		search_results_free(&part);
+		search_results_free(&all);
+	}
+	search_testing_set_bounded(true);
+	search_testing_set_champion_matches(0);
+	CHECK(ok, "each page read in part is the page read in full, its total "
+		  "a lower bound, and the articles with the run come first");
+	CHECK(sections > 0, "the results show their sections with the words "
+			    "apart");
 	sqlite3_close(db);
 }
 
@@ -1415,5 +1485,6 @@ int main(void)
 	test_champions_observed();
 	test_taper();
 	test_bounded();
+	test_bounded_tiers();
 	return TEST_EXIT();
 }
