@@ -5,7 +5,12 @@
  *
  * Schema (search_schema_create):
  *
- *   search    FTS5 table, tokenize='kb' (see tokenizer.h), columns
+ *   search    FTS5 table, tokenize='kb' (see tokenizer.h), prefix='3'
+ *             (an index of every token's first three characters: a
+ *             Latin word typed last is a prefix, spf*, and without it
+ *             FTS5 merges the doclists of every token it starts before
+ *             reading the first row; CJK bigrams are too short for it,
+ *             so it costs only the Latin words' postings), columns
  *             title, heading, tags, body (indexed) and url, anchor, kind
  *             (UNINDEXED); one row per article section (the intro, whose
  *             heading and anchor are NULL, and each `##` heading) and one

@@ -21,7 +21,7 @@ static const char schema_sql[] =
 	"CREATE VIRTUAL TABLE search USING fts5("
 	"title, heading, tags, body, "
 	"url UNINDEXED, anchor UNINDEXED, kind UNINDEXED, "
-	"tokenize = 'kb');"
+	"tokenize = 'kb', prefix = '3');"
 	"INSERT INTO search(search, rank) "
 	"VALUES('rank', 'bm25(" SEARCH_BM25_WEIGHTS ")');"
 	"CREATE TABLE search_rows("
