@@ -85,7 +85,8 @@ static int run_module(const char *database, char **queries, size_t count)
 	size_t i;
 	int failed = 0;
 
-	if (sqlite3_open_v2(database, &db, SQLITE_OPEN_READONLY, NULL) !=
+	if (sqlite3_open_v2(database, &db,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		fprintf(stderr, "bench-search: cannot open %s: %s\n", database,
 			db ? sqlite3_errmsg(db) : "out of memory");

@@ -77,7 +77,8 @@ void cgi_site_open(struct cgi_site *site, const char *path)
 	 * request wait CGI_BUSY_TIMEOUT_MS at most, then 503, rather than
 	 * pile up processes behind it. */
 	if (sqlite3_open_v2(uri, &site->db, SQLITE_OPEN_READONLY |
-			    SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+			    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(site->db, CGI_BUSY_TIMEOUT_MS) != SQLITE_OK ||
 	    search_reader_setup(site->db) != SEARCH_OK ||
 	    sqlite3_exec(site->db, "SELECT count(*) FROM sqlite_schema", NULL,

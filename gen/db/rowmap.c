@@ -11,8 +11,10 @@
 
 static const char rows_sql[] = "SELECT url, id FROM search_rows";
 static const char store_sql[] =
-	"INSERT OR REPLACE INTO search_rowmap(id, entries) VALUES(1, ?1)";
-static const char load_sql[] = "SELECT entries FROM search_rowmap WHERE id = 1";
+	"INSERT OR REPLACE INTO search_rowmap(id, groups, entries) "
+	"VALUES(1, ?1, ?2)";
+static const char load_sql[] =
+	"SELECT groups, entries FROM search_rowmap WHERE id = 1";
 
 struct pair {
 	sqlite3_int64 rowid;
@@ -87,7 +89,10 @@ int rowmap_write(sqlite3 *db)
 		put_entry(entries + i * ROWMAP_ENTRY_BYTES, &pairs[i]);
 	rc = sqlite3_prepare_v2(db, store_sql, -1, &store, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_blob64(store, 1, entries,
+		rc = sqlite3_bind_int64(store, 1,
+					count > 0 ? (sqlite3_int64)group + 1 : 0);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob64(store, 2, entries,
 					 (sqlite3_uint64)count * ROWMAP_ENTRY_BYTES,
 					 SQLITE_STATIC);
 	if (rc == SQLITE_OK)
@@ -106,33 +111,28 @@ out:
 
 int rowmap_read(sqlite3 *db, struct rowmap *map)
 {
-	sqlite3_stmt *load = NULL;
-	int rc = sqlite3_prepare_v2(db, load_sql, -1, &load, NULL);
+	int rc;
 
 	memset(map, 0, sizeof *map);
+	rc = sqlite3_prepare_v2(db, load_sql, -1, &map->statement, NULL);
 	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(load);
+		rc = sqlite3_step(map->statement);
 		if (rc == SQLITE_ROW) {
-			size_t bytes = (size_t)sqlite3_column_bytes(load, 0);
-			const void *blob = sqlite3_column_blob(load, 0);
+			sqlite3_int64 groups =
+				sqlite3_column_int64(map->statement, 0);
 
-			map->count = bytes / ROWMAP_ENTRY_BYTES;
-			map->entries = xcalloc(map->count + 1,
-					       ROWMAP_ENTRY_BYTES);
-			if (blob != NULL)
-				memcpy(map->entries, blob,
-				       map->count * ROWMAP_ENTRY_BYTES);
-			rc = SQLITE_OK;
+			map->entries = sqlite3_column_blob(map->statement, 1);
+			map->count = (size_t)sqlite3_column_bytes(
+					     map->statement, 1) /
+				     ROWMAP_ENTRY_BYTES;
+			rc = groups >= 0 && groups < ROWMAP_NONE
+				     ? SQLITE_OK : SQLITE_CORRUPT;
+			map->groups = (uint32_t)groups;
+			if (map->entries == NULL)
+				map->count = 0;
 		} else if (rc == SQLITE_DONE) {
 			rc = SQLITE_OK;
 		}
-	}
-	sqlite3_finalize(load);
-	for (size_t i = 0; rc == SQLITE_OK && i < map->count; i++) {
-		uint32_t group = entry_group(map->entries, i);
-
-		if (group != ROWMAP_NONE && group >= map->groups)
-			map->groups = group + 1;
 	}
 	if (rc != SQLITE_OK)
 		rowmap_free(map);
@@ -165,13 +165,17 @@ uint32_t rowmap_group(const struct rowmap *map, sqlite3_int64 rowid,
 	}
 	if (from != NULL)
 		*from = low;
-	if (low < map->count && entry_rowid(map->entries, low) == rowid)
-		return entry_group(map->entries, low);
+	if (low < map->count && entry_rowid(map->entries, low) == rowid) {
+		uint32_t group = entry_group(map->entries, low);
+
+		/* a damaged kb.db must not send a caller past its arrays */
+		return group < map->groups ? group : ROWMAP_NONE;
+	}
 	return ROWMAP_NONE;
 }
 
 void rowmap_free(struct rowmap *map)
 {
-	free(map->entries);
+	sqlite3_finalize(map->statement);
 	memset(map, 0, sizeof *map);
 }

@@ -6,7 +6,8 @@
  * of search_rows cost several milliseconds a query at 10,000 articles,
  * however few rows matched).
  *
- *   search_rowmap  id INTEGER PRIMARY KEY (always 1), entries BLOB:
+ *   search_rowmap  id INTEGER PRIMARY KEY (always 1), groups INTEGER
+ *             (how many urls), entries BLOB:
  *             per row of the search table, ROWMAP_ENTRY_BYTES: its rowid
  *             (8 bytes) and its group (4 bytes), both big-endian, sorted
  *             by rowid. A group is the number of the row's url among the
@@ -29,7 +30,8 @@
 
 #define ROWMAP_SCHEMA_SQL \
 	"CREATE TABLE search_rowmap(" \
-	"id INTEGER PRIMARY KEY CHECK (id = 1), entries BLOB NOT NULL);"
+	"id INTEGER PRIMARY KEY CHECK (id = 1), groups INTEGER NOT NULL, " \
+	"entries BLOB NOT NULL);"
 
 /* No group: the rowid is not in the map. */
 #define ROWMAP_NONE UINT32_MAX
@@ -38,16 +40,18 @@
  * Returns an SQLite result code. */
 int rowmap_write(sqlite3 *db);
 
-/* A map as read from kb.db. */
+/* A map as read from kb.db: its entries are SQLite's, borrowed from the
+ * statement that read them, not copied (they are a few hundred kB). */
 struct rowmap {
-	unsigned char *entries; /* count entries, owned */
+	const unsigned char *entries; /* count entries */
 	size_t count;
-	uint32_t groups;        /* one more than the largest group */
+	uint32_t groups;        /* how many groups; each is below it */
+	sqlite3_stmt *statement; /* holds the entries */
 };
 
-/* Reads db's map into *map (the caller frees it with rowmap_free). A
- * kb.db without a map row gives an empty map. Returns an SQLite result
- * code; on failure *map is empty. */
+/* Reads db's map into *map (the caller frees it with rowmap_free, which
+ * must come before db is closed). A kb.db without a map row gives an
+ * empty map. Returns an SQLite result code; on failure *map is empty. */
 int rowmap_read(sqlite3 *db, struct rowmap *map);
 
 /* The group of rowid, or ROWMAP_NONE. *from, when not NULL, is where to

@@ -210,17 +210,22 @@ static bool row_matches(struct row_check *check, sqlite3_stmt *statement)
 {
 	memset(check->found, 0,
 	       (match_phrase_count(check->expr) + 1) * sizeof *check->found);
+	/* the shorter columns first, and no further once it matches: a
+	 * phrase found stays found, so the expression stays true */
 	for (int column = 0; column < 4; column++) {
 		const char *text =
 			(const char *)sqlite3_column_text(statement, column);
 
-		if (text != NULL)
-			snippet_find_phrases(
-				check->marks, text,
-				(size_t)sqlite3_column_bytes(statement, column),
-				check->found);
+		if (text == NULL)
+			continue;
+		snippet_find_phrases(check->marks, text,
+				     (size_t)sqlite3_column_bytes(statement,
+								  column),
+				     check->found);
+		if (match_eval(check->expr, check->found))
+			return true;
 	}
-	return match_eval(check->expr, check->found);
+	return false;
 }
 
 struct ranking {

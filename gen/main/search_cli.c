@@ -339,7 +339,8 @@ static void print_json(const char *query,
 /* Opens the index read-only; 0, or 2 after complaining. */
 static int open_index(const char *path, sqlite3 **db)
 {
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) ==
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+			    NULL) ==
 		    SQLITE_OK &&
 	    search_reader_setup(*db) == SEARCH_OK)
 		return 0;
