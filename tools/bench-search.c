@@ -93,8 +93,10 @@ static int run_module(const char *database, char **queries, size_t count)
 		sqlite3_close(db);
 		return 1;
 	}
-	/* as kb.cgi and kbgen search set their connections up */
-	if (search_reader_setup(db) != SEARCH_OK) {
+	/* as kb.cgi sets its connection up: a FastCGI worker keeps its
+	 * statements from one query to the next */
+	if (search_reader_setup(db) != SEARCH_OK ||
+	    search_keep_statements(db) != SEARCH_OK) {
 		fprintf(stderr, "bench-search: %s: %s\n", database,
 			sqlite3_errmsg(db));
 		sqlite3_close(db);
@@ -109,6 +111,7 @@ static int run_module(const char *database, char **queries, size_t count)
 
 		printf("search %zu %.4f %lld\n", i, elapsed, total);
 	}
+	search_release_statements(db);
 	sqlite3_close(db);
 	return failed;
 }

@@ -90,6 +90,9 @@ void cgi_site_open(struct cgi_site *site, const char *path)
 		site->db = NULL;
 		goto out;
 	}
+	/* a worker's queries take their statements prepared; without room
+	 * to keep them (never with one site) they prepare them each time */
+	(void)search_keep_statements(site->db);
 	rc = themestore_load(site->db, &site->store);
 	if (rc != THEMESTORE_OK) {
 		site->problem = xasprintf("%s: %s", path, themestore_strerror(rc));
@@ -109,6 +112,7 @@ void cgi_site_close(struct cgi_site *site)
 {
 	cgiwizard_cache_free(site->wizard);
 	themestore_free(&site->store);
+	search_release_statements(site->db);
 	sqlite3_close(site->db);
 	free(site->problem);
 	memset(site, 0, sizeof *site);

@@ -129,16 +129,113 @@ int search_reader_setup(sqlite3 *db)
 		       ? SEARCH_OK : SEARCH_DATABASE;
 }
 
-/* Prepares sql; when that fails because this connection lacks the kb
- * tokenizer, registers it and tries once more. */
+/* The statements kept for a connection (search_keep_statements), each
+ * known by its SQL text, one of this file's static strings. */
+struct kept_statement {
+	const char *sql;
+	sqlite3_stmt *statement;
+	bool taken;
+};
+
+struct kept_connection {
+	sqlite3 *db;
+	struct kept_statement *items;
+	size_t count, capacity;
+};
+
+/* Connections whose statements are kept, at most: a FastCGI worker has
+ * one, and a second while a new build's kb.db replaces the first. */
+#define KEPT_CONNECTIONS 4
+static struct kept_connection kept[KEPT_CONNECTIONS];
+
+static struct kept_connection *kept_for(sqlite3 *db)
+{
+	for (size_t i = 0; db != NULL && i < KEPT_CONNECTIONS; i++)
+		if (kept[i].db == db)
+			return &kept[i];
+	return NULL;
+}
+
+int search_keep_statements(sqlite3 *db)
+{
+	if (kept_for(db) != NULL)
+		return SEARCH_OK;
+	for (size_t i = 0; i < KEPT_CONNECTIONS; i++)
+		if (kept[i].db == NULL) {
+			kept[i].db = db;
+			return SEARCH_OK;
+		}
+	return SEARCH_DATABASE;
+}
+
+void search_release_statements(sqlite3 *db)
+{
+	struct kept_connection *connection = kept_for(db);
+
+	if (connection == NULL)
+		return;
+	for (size_t i = 0; i < connection->count; i++)
+		sqlite3_finalize(connection->items[i].statement);
+	free(connection->items);
+	memset(connection, 0, sizeof *connection);
+}
+
+size_t search_kept_statements(sqlite3 *db)
+{
+	struct kept_connection *connection = kept_for(db);
+
+	return connection ? connection->count : 0;
+}
+
+/* Prepares sql (one of this file's static strings), or takes the one
+ * kept for db that is not in use; when preparing fails because this
+ * connection lacks the kb tokenizer, registers it and tries once more.
+ * Whatever it gives, release gives back. */
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **statement)
 {
-	if (sqlite3_prepare_v2(db, sql, -1, statement, NULL) == SQLITE_OK)
-		return SEARCH_OK;
-	if (search_register(db) != SEARCH_OK ||
-	    sqlite3_prepare_v2(db, sql, -1, statement, NULL) != SQLITE_OK)
+	struct kept_connection *connection = kept_for(db);
+
+	for (size_t i = 0; connection != NULL && i < connection->count; i++) {
+		struct kept_statement *item = &connection->items[i];
+
+		if (item->sql == sql && !item->taken) {
+			item->taken = true;
+			*statement = item->statement;
+			return SEARCH_OK;
+		}
+	}
+	if (sqlite3_prepare_v2(db, sql, -1, statement, NULL) != SQLITE_OK &&
+	    (search_register(db) != SEARCH_OK ||
+	     sqlite3_prepare_v2(db, sql, -1, statement, NULL) != SQLITE_OK))
 		return SEARCH_DATABASE;
+	if (connection != NULL) {
+		connection->items = xgrow(connection->items,
+					  &connection->capacity,
+					  connection->count + 1,
+					  sizeof *connection->items);
+		connection->items[connection->count++] =
+			(struct kept_statement){sql, *statement, true};
+	}
 	return SEARCH_OK;
+}
+
+/* Gives back what prepare gave: a kept statement is reset, its bindings
+ * cleared, for the next query; any other is finalized. NULL is fine. */
+static void release(sqlite3 *db, sqlite3_stmt *statement)
+{
+	struct kept_connection *connection = kept_for(db);
+
+	for (size_t i = 0; connection != NULL && i < connection->count; i++) {
+		struct kept_statement *item = &connection->items[i];
+
+		if (item->statement == statement) {
+			sqlite3_reset(statement);
+			sqlite3_clear_bindings(statement);
+			item->taken = false;
+			return;
+		}
+	}
+	sqlite3_finalize(statement);
 }
 
 /* A tiered query's rows rank by the first tier that matched them
@@ -314,7 +411,7 @@ static int read_matches(sqlite3 *db, const char *query, unsigned tier,
 	if (step == SQLITE_DONE)
 		rc = SEARCH_OK;
 out:
-	sqlite3_finalize(statement);
+	release(db, statement);
 	return rc;
 }
 
@@ -561,7 +658,7 @@ static int score_champions(sqlite3 *db, const struct snippet_query *marks,
 		hit->score = scored[i].score;
 		hit->tier = tier;
 	}
-	sqlite3_finalize(occupant);
+	release(db, occupant);
 	free(scored);
 	return rc;
 }
@@ -672,8 +769,8 @@ static int read_bounded(sqlite3 *db, const struct snippet_query *marks,
 	 * themselves, the hits are in rowid order again */
 	qsort(ranking->hits + walked, ranking->hit_count - walked,
 	      sizeof *ranking->hits, compare_hits);
-	sqlite3_finalize(occupant);
-	sqlite3_finalize(check);
+	release(db, occupant);
+	release(db, check);
 	free(seen);
 	free(best);
 	ranking->scored = scored;
@@ -769,9 +866,9 @@ static int complete_results(sqlite3 *db, size_t needed, unsigned tier,
 			rc = SEARCH_DATABASE;
 		sqlite3_reset(siblings);
 	}
-	sqlite3_finalize(siblings);
-	sqlite3_finalize(check);
-	sqlite3_finalize(occupant);
+	release(db, siblings);
+	release(db, check);
+	release(db, occupant);
 	for (size_t i = 0; i < added; i++)
 		append_hit(ranking, extra[i]);
 	free(extra);
@@ -952,7 +1049,57 @@ static int compare_groups(const void *a, const void *b, void *user)
 /* Keeps each group's best GROUP_ROWS rows and orders the groups by their
  * best rows. A hit that found no url (search_rows lacking it) belongs to
  * no group and is left out. */
-static void rank_groups(struct ranking *ranking)
+/* The rows of a query of several words checked for them all near each
+ * other (query.h's near tier): those of the best results this many,
+ * each read by its rowid and its text matched by snippet_near. Walking
+ * the near group over every matching row of common words would cost as
+ * much as the search, and so would a MATCH per rowid (FTS5 walks the
+ * doclists to the rowid). */
+#define NEAR_RESULTS 10
+
+/* Puts the `first` best of order[0..count) first, best first, and the
+ * others after them in no order: a page needs its own results and those
+ * before it ranked, not the thousands after. */
+static void order_best(size_t *order, size_t count, size_t first,
+		       struct ranking *ranking)
+{
+	size_t low = 0, high = count;
+
+	if (first < count) {
+		/* quickselect: three-way partitions around a middle pivot
+		 * until the first `first` are the best, in no order */
+		while (high - low > 1) {
+			size_t pivot = order[low + (high - low) / 2];
+			size_t less = low, at = low, more = high;
+
+			while (at < more) {
+				int c = compare_groups(&order[at], &pivot,
+						       ranking);
+				size_t swap = order[at];
+
+				if (c < 0) {
+					order[at++] = order[less];
+					order[less++] = swap;
+				} else if (c > 0) {
+					order[at] = order[--more];
+					order[more] = swap;
+				} else {
+					at++;
+				}
+			}
+			if (first < less)
+				high = less;
+			else if (first > more)
+				low = more;
+			else
+				break;
+		}
+		count = first;
+	}
+	qsort_r(order, count, sizeof *order, compare_groups, ranking);
+}
+
+static void rank_groups(struct ranking *ranking, size_t needed)
 {
 	size_t placed = 0;
 
@@ -965,18 +1112,14 @@ static void rank_groups(struct ranking *ranking)
 	for (size_t i = 0; i < ranking->group_count; i++)
 		if (ranking->groups[i].row_count > 0)
 			ranking->order[placed++] = i;
-	qsort_r(ranking->order, placed, sizeof *ranking->order,
-		compare_groups, ranking);
+	/* the page's results and those before them, and the best
+	 * NEAR_RESULTS promote_near reorders; all when needed is 0 */
+	order_best(ranking->order, placed,
+		   needed == 0 ? placed
+			       : needed > NEAR_RESULTS ? needed : NEAR_RESULTS,
+		   ranking);
 	ranking->placed = placed;
 }
-
-/* The rows of a query of several words checked for them all near each
- * other (query.h's near tier): those of the best results this many,
- * each read by its rowid and its text matched by snippet_near. Walking
- * the near group over every matching row of common words would cost as
- * much as the search, and so would a MATCH per rowid (FTS5 walks the
- * doclists to the rowid). */
-#define NEAR_RESULTS 10
 
 static const char near_sql[] =
 	"SELECT title, heading, tags, body FROM search WHERE rowid = ?1";
@@ -1046,7 +1189,7 @@ static int promote_near(sqlite3 *db, const char *near,
 			group->rows[place] = row;
 		}
 	}
-	sqlite3_finalize(statement);
+	release(db, statement);
 	snippet_query_free(marks);
 	if (rc == SEARCH_OK)
 		qsort_r(ranking->order, results, sizeof *ranking->order,
@@ -1102,7 +1245,7 @@ static int rank_matches(sqlite3 *db, const char *query,
 		return rc;
 	rc = group_hits(db, ranking);
 	if (rc == SEARCH_OK)
-		rank_groups(ranking);
+		rank_groups(ranking, needed);
 	if (rc == SEARCH_OK && ranking->bounded &&
 	    ranking->placed >= needed) {
 		rc = complete_results(db, needed,
@@ -1112,7 +1255,7 @@ static int rank_matches(sqlite3 *db, const char *query,
 		if (rc == SEARCH_OK)
 			rc = group_hits(db, ranking);
 		if (rc == SEARCH_OK)
-			rank_groups(ranking);
+			rank_groups(ranking, needed);
 	}
 	if (rc == SEARCH_OK && tiers->near != NULL)
 		rc = promote_near(db, tiers->near, ranking);
@@ -1188,7 +1331,7 @@ static int read_details(sqlite3 *db, const char *query, const char *singles,
 			rc = SEARCH_DATABASE;
 		sqlite3_reset(statement);
 	}
-	sqlite3_finalize(statement);
+	release(db, statement);
 	snippet_query_free(marks);
 	return rc;
 }
@@ -1276,7 +1419,7 @@ static int fetch_page(sqlite3 *db, const char *query, const char *singles,
 		}
 	}
 	out->count = count;
-	sqlite3_finalize(url);
+	release(db, url);
 	url = NULL;
 	qsort(details, detail_count, sizeof *details, compare_details);
 	if (rc == SEARCH_OK)

@@ -175,6 +175,22 @@ int search_register(sqlite3 *db);
  * Returns a search_status. */
 int search_reader_setup(sqlite3 *db);
 
+/* Keeps the statements search_run prepares on db for the next queries
+ * on it, instead of finalizing them after each: for a process that
+ * answers many queries on one connection (kb.cgi's FastCGI mode), whose
+ * queries then take them prepared. Call search_release_statements(db)
+ * before sqlite3_close(db). At most 4 connections at once, from one
+ * thread. Returns SEARCH_OK, or SEARCH_DATABASE when 4 are kept
+ * already (the queries then prepare their statements as before). */
+int search_keep_statements(sqlite3 *db);
+
+/* Finalizes and forgets the statements kept for db; nothing when there
+ * are none. */
+void search_release_statements(sqlite3 *db);
+
+/* How many statements are kept for db (for tests). */
+size_t search_kept_statements(sqlite3 *db);
+
 /* Registers (as search_register) and creates the search, search_rows and
  * articles tables in db, which must not have them yet. Returns a
  * search_status. */

@@ -1458,6 +1458,69 @@ static void test_bounded_tiers(void)
 	sqlite3_close(db);
 }
 
+/* Statements kept from one query to the next (a FastCGI worker's
+ * connection) answer exactly as statements prepared for each query, also
+ * after a query stopped over its budget; they are reused, not piled up,
+ * and released before the connection closes. */
+static void test_kept_statements(void)
+{
+	static const char *const queries[] = {
+		"迷惑メール", "メール", "spf", "エラー", "迷惑メールフォルダ",
+		"設定", "group", "group title", "ル", "存在しない語"};
+	enum { QUERIES = sizeof queries / sizeof *queries };
+	sqlite3 *dbs[2] = {open_index(), group_db()};
+	size_t counts[2][2][QUERIES] = {{{0}}};
+	bool same = true, steady = true, reused = true;
+
+	TEST_SUITE("search/kept");
+	for (size_t d = 0; d < 2; d++) {
+		sqlite3 *db = dbs[d];
+
+		for (size_t round = 0; round < 2; round++) {
+			for (size_t m = 0; m < 2; m++) {
+				search_testing_set_champion_matches(m ? 3 : 0);
+				for (size_t q = 0; q < QUERIES; q++) {
+					struct search_results fresh, kept, spent;
+					const char *query = queries[q];
+					size_t length = strlen(query), count;
+
+					/* prepared for this query alone */
+					search_release_statements(db);
+					search_run(db, query, length, 3, 0, &fresh);
+					/* kept: prepared by a query stopped midway
+					 * and by another page, then taken again */
+					search_keep_statements(db);
+					search_run_budget(db, query, length, 3, 0,
+							  0.0001, &spent);
+					search_results_free(&spent);
+					search_run(db, query, length, 3, 1, &spent);
+					search_results_free(&spent);
+					count = search_kept_statements(db);
+					search_run(db, query, length, 3, 0, &kept);
+					same &= same_page(&fresh, &kept) &&
+						fresh.total == kept.total;
+					reused &= search_kept_statements(db) == count;
+					counts[d][round][q] += count;
+					search_results_free(&fresh);
+					search_results_free(&kept);
+				}
+			}
+		}
+		for (size_t q = 0; q < QUERIES; q++)
+			steady &= counts[d][0][q] == counts[d][1][q];
+		steady &= counts[d][0][0] > 0;
+		search_release_statements(db);
+		CHECK_INT(search_kept_statements(db), 0, "released: none kept");
+		CHECK_INT(sqlite3_close(db), SQLITE_OK,
+			  "the connection closes: nothing left unfinalized");
+	}
+	search_testing_set_champion_matches(0);
+	CHECK(same, "kept statements answer every query as fresh ones, also "
+		    "after a query stopped over its budget");
+	CHECK(reused, "a query whose statements are kept prepares no more");
+	CHECK(steady, "the same queries keep as many statements each time");
+}
+
 int main(void)
 {
 	sqlite3 *db;
@@ -1486,5 +1549,6 @@ int main(void)
 	test_taper();
 	test_bounded();
 	test_bounded_tiers();
+	test_kept_statements();
 	return TEST_EXIT();
 }
