@@ -1268,6 +1268,7 @@ struct detail {
 	sqlite3_int64 id;
 	size_t result, place;
 	bool read;
+	bool shown;	/* as the result's own row or one of its sections */
 	char *title;
 	struct search_section section;	/* anchor and heading may be NULL */
 };
@@ -1287,32 +1288,20 @@ static struct detail *find_detail(struct detail *details, size_t count,
 	return bsearch(&key, details, count, sizeof *details, compare_details);
 }
 
-/* Reads the row statement stands on into detail: its columns, and the
- * snippet of its body (of its title when the body is empty). */
-static void read_detail(sqlite3_stmt *statement,
-			const struct snippet_query *marks,
-			struct detail *detail)
+/* Whether a row read has an anchor and a heading: only such rows are
+ * shown as sections. */
+static bool headed(const struct search_section *section)
 {
-	int column = sqlite3_column_bytes(statement, 3) > 0 ? 3 : 1;
-	const unsigned char *text = sqlite3_column_text(statement, column);
-	char *marked = snippet_mark(
-		marks, text ? (const char *)text : "",
-		text ? (size_t)sqlite3_column_bytes(statement, column) : 0,
-		SEARCH_SNIPPET_CHARACTERS);
-
-	detail->read = true;
-	detail->section.anchor = column_copy(statement, 0);
-	detail->title = column_copy(statement, 1);
-	detail->section.heading = column_copy(statement, 2);
-	snippet_read(marked, strlen(marked), &detail->section.snippet);
-	free(marked);
+	return section->anchor != NULL && *section->anchor != '\0' &&
+	       section->heading != NULL && *section->heading != '\0';
 }
 
-/* Reads the columns and snippets of details, one lookup each. */
-static int read_details(sqlite3 *db, const char *query, const char *singles,
-			struct detail *details, size_t count)
+/* Reads the columns of details, one lookup each: all but the text, which
+ * read_snippets reads for the rows shown alone (marking a long body is
+ * the larger cost of a page, and a result reads more rows than it
+ * shows). */
+static int read_details(sqlite3 *db, struct detail *details, size_t count)
 {
-	struct snippet_query *marks = snippet_query_new(query, singles);
 	sqlite3_stmt *statement = NULL;
 	int rc = prepare(db, details_sql, &statement);
 
@@ -1325,10 +1314,50 @@ static int read_details(sqlite3 *db, const char *query, const char *singles,
 			break;
 		}
 		step = sqlite3_step(statement);
-		if (step == SQLITE_ROW)
-			read_detail(statement, marks, &details[i]);
-		else if (step != SQLITE_DONE)
+		if (step == SQLITE_ROW) {
+			details[i].read = true;
+			details[i].section.anchor = column_copy(statement, 0);
+			details[i].title = column_copy(statement, 1);
+			details[i].section.heading = column_copy(statement, 2);
+		} else if (step != SQLITE_DONE) {
 			rc = SEARCH_DATABASE;
+		}
+		sqlite3_reset(statement);
+	}
+	release(db, statement);
+	return rc;
+}
+
+/* The snippet of each shown detail: its body marked (its title when the
+ * body is empty). */
+static int read_snippets(sqlite3 *db, const char *query, const char *singles,
+			 struct detail *details, size_t count)
+{
+	struct snippet_query *marks = snippet_query_new(query, singles);
+	sqlite3_stmt *statement = NULL;
+	int rc = prepare(db, details_sql, &statement);
+
+	for (size_t i = 0; rc == SEARCH_OK && i < count; i++) {
+		const unsigned char *text;
+		char *marked;
+		int column;
+
+		if (!details[i].shown)
+			continue;
+		if (sqlite3_bind_int64(statement, 1, details[i].id) !=
+			    SQLITE_OK ||
+		    sqlite3_step(statement) != SQLITE_ROW) {
+			rc = SEARCH_DATABASE;
+			break;
+		}
+		column = sqlite3_column_bytes(statement, 3) > 0 ? 3 : 1;
+		text = sqlite3_column_text(statement, column);
+		marked = snippet_mark(
+			marks, text ? (const char *)text : "",
+			text ? (size_t)sqlite3_column_bytes(statement, column) : 0,
+			SEARCH_SNIPPET_CHARACTERS);
+		snippet_read(marked, strlen(marked), &details[i].section.snippet);
+		free(marked);
 		sqlite3_reset(statement);
 	}
 	release(db, statement);
@@ -1350,8 +1379,6 @@ static void section_clear(struct search_section *section)
 static void place_detail(struct detail *detail, struct search_result *result)
 {
 	struct search_section *section = &detail->section;
-	bool headed = section->anchor != NULL && *section->anchor != '\0' &&
-		      section->heading != NULL && *section->heading != '\0';
 
 	if (detail->place == 0) {
 		result->anchor = section->anchor;
@@ -1365,7 +1392,7 @@ static void place_detail(struct detail *detail, struct search_result *result)
 	}
 	free(detail->title);
 	detail->title = NULL;
-	if (headed && result->section_count < SEARCH_MAX_SECTIONS) {
+	if (headed(section) && result->section_count < SEARCH_MAX_SECTIONS) {
 		result->sections[result->section_count++] = *section;
 		memset(section, 0, sizeof *section);
 	}
@@ -1423,7 +1450,28 @@ static int fetch_page(sqlite3 *db, const char *query, const char *singles,
 	url = NULL;
 	qsort(details, detail_count, sizeof *details, compare_details);
 	if (rc == SEARCH_OK)
-		rc = read_details(db, query, singles, details, detail_count);
+		rc = read_details(db, details, detail_count);
+	/* which rows place_detail will show, in the same order */
+	for (size_t i = 0; rc == SEARCH_OK && i < count; i++) {
+		struct group *group = &ranking->groups[ranking->order[first + i]];
+		size_t sections = 0;
+
+		for (size_t place = 0; place < group->row_count; place++) {
+			struct detail *detail = find_detail(
+				details, detail_count,
+				ranking->hits[group->rows[place]].id);
+
+			if (!detail->read)
+				continue;
+			if (place == 0)
+				detail->shown = true;
+			else if (headed(&detail->section) &&
+				 sections < SEARCH_MAX_SECTIONS)
+				detail->shown = ++sections > 0;
+		}
+	}
+	if (rc == SEARCH_OK)
+		rc = read_snippets(db, query, singles, details, detail_count);
 	for (size_t i = 0; i < count; i++) {
 		struct group *group = &ranking->groups[ranking->order[first + i]];
 
