@@ -869,12 +869,24 @@ static int complete_results(sqlite3 *db, size_t needed, unsigned tier,
 	release(db, siblings);
 	release(db, check);
 	release(db, occupant);
-	for (size_t i = 0; i < added; i++)
-		append_hit(ranking, extra[i]);
+	if (added > 0) {
+		/* both in rowid order: merged from the top down, in place */
+		size_t a = ranking->hit_count, b = added, to;
+
+		qsort(extra, added, sizeof *extra, compare_hits);
+		ranking->hits = xgrow(ranking->hits, &ranking->hit_capacity,
+				      ranking->hit_count + added,
+				      sizeof *ranking->hits);
+		to = ranking->hit_count + added;
+		while (b > 0) {
+			if (a > 0 && ranking->hits[a - 1].id > extra[b - 1].id)
+				ranking->hits[--to] = ranking->hits[--a];
+			else
+				ranking->hits[--to] = extra[--b];
+		}
+		ranking->hit_count += added;
+	}
 	free(extra);
-	if (added > 0)
-		qsort(ranking->hits, ranking->hit_count,
-		      sizeof *ranking->hits, compare_hits);
 	return rc;
 }
 
