@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/kept.h"
 #include "db/keymap.h"
 #include "db/tokenizer.h"
 #include "base/util.h"
@@ -634,11 +635,9 @@ size_t champions_lookup(sqlite3 *db, const char *token, size_t length,
 	char *end = NULL;
 
 	if (db == NULL || length == 0 ||
-	    sqlite3_prepare_v2(db, prefix ? prefix_read_sql : read_sql, -1,
-			       &statement, NULL) != SQLITE_OK) {
-		sqlite3_finalize(statement);
+	    kept_prepare(db, prefix ? prefix_read_sql : read_sql,
+			 &statement) != SQLITE_OK)
 		return 0;
-	}
 	sqlite3_bind_text(statement, 1, token, (int)length, SQLITE_STATIC);
 	if (prefix) {
 		end = xmalloc(length + 1);
@@ -661,7 +660,7 @@ size_t champions_lookup(sqlite3 *db, const char *token, size_t length,
 			count++;
 		}
 	}
-	sqlite3_finalize(statement);
+	kept_release(db, statement);
 	free(end);
 	if (count == 0)
 		return 0;
@@ -677,15 +676,17 @@ size_t champions_lookup(sqlite3 *db, const char *token, size_t length,
 	return visited;
 }
 
+static const char present_sql[] =
+	"SELECT 1 FROM sqlite_schema WHERE "
+	"type = 'table' AND name = 'search_champions'";
+
 bool champions_present(sqlite3 *db)
 {
 	sqlite3_stmt *statement = NULL;
 	bool present = false;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE "
-			       "type = 'table' AND name = 'search_champions'",
-			       -1, &statement, NULL) == SQLITE_OK)
+	if (kept_prepare(db, present_sql, &statement) == SQLITE_OK)
 		present = sqlite3_step(statement) == SQLITE_ROW;
-	sqlite3_finalize(statement);
+	kept_release(db, statement);
 	return present;
 }

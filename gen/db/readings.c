@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "db/analyze.h"
+#include "db/kept.h"
 #include "db/keymap.h"
 #include "base/util.h"
 
@@ -422,8 +423,8 @@ size_t readings_lookup(sqlite3 *db, const char *reading, size_t length,
 	size_t visited = 0;
 
 	if (db == NULL || length == 0 || length > 1024 ||
-	    sqlite3_prepare_v2(db, prefix ? prefix_sql : exact_sql, -1,
-			       &statement, NULL) != SQLITE_OK)
+	    kept_prepare(db, prefix ? prefix_sql : exact_sql, &statement) !=
+		    SQLITE_OK)
 		goto out;
 	end = xmalloc(length + 1);
 	memcpy(end, reading, length);
@@ -443,7 +444,7 @@ size_t readings_lookup(sqlite3 *db, const char *reading, size_t length,
 		visited++;
 	}
 out:
-	sqlite3_finalize(statement);
+	kept_release(db, statement);
 	free(end);
 	return visited;
 }

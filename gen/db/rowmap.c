@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "db/kept.h"
 
 static const char rows_sql[] = "SELECT url, id FROM search_rows";
 static const char store_sql[] =
@@ -114,7 +115,8 @@ int rowmap_read(sqlite3 *db, struct rowmap *map)
 	int rc;
 
 	memset(map, 0, sizeof *map);
-	rc = sqlite3_prepare_v2(db, load_sql, -1, &map->statement, NULL);
+	map->db = db;
+	rc = kept_prepare(db, load_sql, &map->statement);
 	if (rc == SQLITE_OK) {
 		rc = sqlite3_step(map->statement);
 		if (rc == SQLITE_ROW) {
@@ -176,6 +178,6 @@ uint32_t rowmap_group(const struct rowmap *map, sqlite3_int64 rowid,
 
 void rowmap_free(struct rowmap *map)
 {
-	sqlite3_finalize(map->statement);
+	kept_release(map->db, map->statement);
 	memset(map, 0, sizeof *map);
 }

@@ -47,6 +47,7 @@ struct rowmap {
 	size_t count;
 	uint32_t groups;        /* how many groups; each is below it */
 	sqlite3_stmt *statement; /* holds the entries */
+	sqlite3 *db;             /* read from */
 };
 
 /* Reads db's map into *map (the caller frees it with rowmap_free, which

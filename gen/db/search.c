@@ -17,6 +17,7 @@
 #include "db/column.h"
 #include "db/correct.h"
 #include "db/fts5.h"
+#include "db/kept.h"
 #include "db/match.h"
 #include "db/query.h"
 #include "db/rowmap.h"
@@ -129,113 +130,37 @@ int search_reader_setup(sqlite3 *db)
 		       ? SEARCH_OK : SEARCH_DATABASE;
 }
 
-/* The statements kept for a connection (search_keep_statements), each
- * known by its SQL text, one of this file's static strings. */
-struct kept_statement {
-	const char *sql;
-	sqlite3_stmt *statement;
-	bool taken;
-};
-
-struct kept_connection {
-	sqlite3 *db;
-	struct kept_statement *items;
-	size_t count, capacity;
-};
-
-/* Connections whose statements are kept, at most: a FastCGI worker has
- * one, and a second while a new build's kb.db replaces the first. */
-#define KEPT_CONNECTIONS 4
-static struct kept_connection kept[KEPT_CONNECTIONS];
-
-static struct kept_connection *kept_for(sqlite3 *db)
-{
-	for (size_t i = 0; db != NULL && i < KEPT_CONNECTIONS; i++)
-		if (kept[i].db == db)
-			return &kept[i];
-	return NULL;
-}
-
 int search_keep_statements(sqlite3 *db)
 {
-	if (kept_for(db) != NULL)
-		return SEARCH_OK;
-	for (size_t i = 0; i < KEPT_CONNECTIONS; i++)
-		if (kept[i].db == NULL) {
-			kept[i].db = db;
-			return SEARCH_OK;
-		}
-	return SEARCH_DATABASE;
+	return kept_start(db) == 0 ? SEARCH_OK : SEARCH_DATABASE;
 }
 
 void search_release_statements(sqlite3 *db)
 {
-	struct kept_connection *connection = kept_for(db);
-
-	if (connection == NULL)
-		return;
-	for (size_t i = 0; i < connection->count; i++)
-		sqlite3_finalize(connection->items[i].statement);
-	free(connection->items);
-	memset(connection, 0, sizeof *connection);
+	kept_stop(db);
 }
 
 size_t search_kept_statements(sqlite3 *db)
 {
-	struct kept_connection *connection = kept_for(db);
-
-	return connection ? connection->count : 0;
+	return kept_count(db);
 }
 
 /* Prepares sql (one of this file's static strings), or takes the one
- * kept for db that is not in use; when preparing fails because this
- * connection lacks the kb tokenizer, registers it and tries once more.
- * Whatever it gives, release gives back. */
+ * kept for db (kept.h); when preparing fails because this connection
+ * lacks the kb tokenizer, registers it and tries once more. Whatever it
+ * gives, release gives back. */
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **statement)
 {
-	struct kept_connection *connection = kept_for(db);
-
-	for (size_t i = 0; connection != NULL && i < connection->count; i++) {
-		struct kept_statement *item = &connection->items[i];
-
-		if (item->sql == sql && !item->taken) {
-			item->taken = true;
-			*statement = item->statement;
-			return SEARCH_OK;
-		}
-	}
-	if (sqlite3_prepare_v2(db, sql, -1, statement, NULL) != SQLITE_OK &&
+	if (kept_prepare(db, sql, statement) != SQLITE_OK &&
 	    (search_register(db) != SEARCH_OK ||
-	     sqlite3_prepare_v2(db, sql, -1, statement, NULL) != SQLITE_OK))
+	     kept_prepare(db, sql, statement) != SQLITE_OK))
 		return SEARCH_DATABASE;
-	if (connection != NULL) {
-		connection->items = xgrow(connection->items,
-					  &connection->capacity,
-					  connection->count + 1,
-					  sizeof *connection->items);
-		connection->items[connection->count++] =
-			(struct kept_statement){sql, *statement, true};
-	}
 	return SEARCH_OK;
 }
 
-/* Gives back what prepare gave: a kept statement is reset, its bindings
- * cleared, for the next query; any other is finalized. NULL is fine. */
 static void release(sqlite3 *db, sqlite3_stmt *statement)
 {
-	struct kept_connection *connection = kept_for(db);
-
-	for (size_t i = 0; connection != NULL && i < connection->count; i++) {
-		struct kept_statement *item = &connection->items[i];
-
-		if (item->statement == statement) {
-			sqlite3_reset(statement);
-			sqlite3_clear_bindings(statement);
-			item->taken = false;
-			return;
-		}
-	}
-	sqlite3_finalize(statement);
+	kept_release(db, statement);
 }
 
 /* A tiered query's rows rank by the first tier that matched them
