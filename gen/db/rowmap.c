@@ -127,7 +127,10 @@ int rowmap_read(sqlite3 *db, struct rowmap *map)
 			map->count = (size_t)sqlite3_column_bytes(
 					     map->statement, 1) /
 				     ROWMAP_ENTRY_BYTES;
-			rc = groups >= 0 && groups < ROWMAP_NONE
+			/* every group has a row: a count past the rows is
+			 * a damaged file, and no array is sized from it */
+			rc = groups >= 0 && (size_t)groups <= map->count &&
+					     groups < ROWMAP_NONE
 				     ? SQLITE_OK : SQLITE_CORRUPT;
 			map->groups = (uint32_t)groups;
 			if (map->entries == NULL)

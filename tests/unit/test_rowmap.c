@@ -170,10 +170,41 @@ static void test_same_rows_same_bytes(void)
 	sqlite3_close(two);
 }
 
+/* A damaged map: a group count past its rows is refused, not trusted to
+ * size arrays, and a search on it fails cleanly. */
+static void test_damaged(void)
+{
+	sqlite3 *db = open_schema();
+	struct rowmap map = {0};
+	struct search_results results;
+
+	CHECK(db != NULL && add(db, "/d/", NULL, "article") &&
+		      add(db, "/e/", NULL, "article"),
+	      "two rows");
+	CHECK(sqlite3_exec(db, "UPDATE search_rowmap SET groups = 4000000000",
+			   NULL, NULL, NULL) == SQLITE_OK,
+	      "a count of four billion groups");
+	CHECK_INT(rowmap_read(db, &map), SQLITE_CORRUPT,
+		  "refused as damaged");
+	CHECK(map.entries == NULL && map.count == 0 && map.statement == NULL,
+	      "and left empty");
+	CHECK_INT(search_run(db, "タイトル", strlen("タイトル"), 10, 0, &results),
+		  SEARCH_DATABASE, "a search on it: a database error, no crash");
+	search_results_free(&results);
+	CHECK(sqlite3_exec(db, "UPDATE search_rowmap SET groups = 2, "
+			   "entries = x'00'", NULL, NULL, NULL) == SQLITE_OK,
+	      "entries cut short");
+	CHECK_INT(search_run(db, "タイトル", strlen("タイトル"), 10, 0, &results),
+		  SEARCH_DATABASE, "a count past the rows left: refused too");
+	search_results_free(&results);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	TEST_SUITE("rowmap");
 	test_map();
 	test_same_rows_same_bytes();
+	test_damaged();
 	return TEST_EXIT();
 }
