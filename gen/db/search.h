@@ -191,9 +191,9 @@ void search_release_statements(sqlite3 *db);
 /* How many statements are kept for db (for tests). */
 size_t search_kept_statements(sqlite3 *db);
 
-/* Registers (as search_register) and creates the search, search_rows and
- * articles tables in db, which must not have them yet. Returns a
- * search_status. */
+/* Registers (as search_register) and creates the search, search_rows,
+ * articles, readings, champions and row map tables in db, which must not
+ * have them yet. Returns a search_status. */
 int search_schema_create(sqlite3 *db);
 
 /* One row of the search table. url, kind ("article" or "node") and title
