@@ -239,7 +239,15 @@ static size_t *choose_answers(const struct tree *tree,
 void tree_walk(const struct tree *tree, const struct tree_answer *answers,
 	       size_t answer_count, struct tree_walk *walk)
 {
-	size_t *chosen, capacity = 0, current = tree->start;
+	tree_walk_from(tree, tree->start, answers, answer_count, walk);
+}
+
+void tree_walk_from(const struct tree *tree, size_t from,
+		    const struct tree_answer *answers, size_t answer_count,
+		    struct tree_walk *walk)
+{
+	size_t *chosen, capacity = 0;
+	size_t current = from < tree->node_count ? from : tree->start;
 
 	memset(walk, 0, sizeof *walk);
 	walk->status = xcalloc(answer_count, sizeof *walk->status);
@@ -271,6 +279,81 @@ void tree_walk(const struct tree *tree, const struct tree_answer *answers,
 	}
 	walk->node = current;
 	free(chosen);
+}
+
+/* ---- distances ------------------------------------------------------------ */
+
+enum { UNSEEN = 0, VISITING, DONE };
+
+/* Longest question path from index, memoised in left[]; a node being
+ * visited again (a cycle) counts nothing more. */
+static size_t questions_left(const struct tree *tree, size_t index,
+			     unsigned char *state, size_t *left)
+{
+	const struct tree_node *node = &tree->nodes[index];
+	size_t most = 0;
+
+	if (state[index] == DONE)
+		return left[index];
+	if (state[index] == VISITING || node->type != TREE_QUESTION)
+		return 0;
+	state[index] = VISITING;
+	for (size_t i = 0; i < node->option_count; i++) {
+		size_t next = node->options[i].next_index;
+		size_t count = next < tree->node_count
+				       ? questions_left(tree, next, state, left)
+				       : 0;
+		if (count > most)
+			most = count;
+	}
+	state[index] = DONE;
+	left[index] = most + 1;
+	return left[index];
+}
+
+size_t tree_questions_left(const struct tree *tree, size_t index)
+{
+	unsigned char *state;
+	size_t *left, count;
+
+	if (index >= tree->node_count)
+		return 0;
+	state = xcalloc(tree->node_count, sizeof *state);
+	left = xcalloc(tree->node_count, sizeof *left);
+	count = questions_left(tree, index, state, left);
+	free(left);
+	free(state);
+	return count;
+}
+
+size_t tree_depth(const struct tree *tree, size_t index)
+{
+	size_t *depth, *queue, head = 0, tail = 0, found;
+
+	if (index >= tree->node_count || tree->start >= tree->node_count)
+		return TREE_NONE;
+	depth = xmalloc(tree->node_count * sizeof *depth);
+	queue = xmalloc(tree->node_count * sizeof *queue);
+	for (size_t i = 0; i < tree->node_count; i++)
+		depth[i] = TREE_NONE;
+	depth[tree->start] = 0;
+	queue[tail++] = tree->start;
+	while (head < tail) {
+		const struct tree_node *node = &tree->nodes[queue[head]];
+		size_t here = depth[queue[head++]];
+
+		for (size_t i = 0; i < node->option_count; i++) {
+			size_t next = node->options[i].next_index;
+			if (next < tree->node_count && depth[next] == TREE_NONE) {
+				depth[next] = here + 1;
+				queue[tail++] = next;
+			}
+		}
+	}
+	found = depth[index];
+	free(queue);
+	free(depth);
+	return found;
 }
 
 void tree_walk_free(struct tree_walk *walk)

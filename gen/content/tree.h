@@ -227,6 +227,23 @@ struct tree_walk {
 void tree_walk(const struct tree *tree, const struct tree_answer *answers,
 	       size_t answer_count, struct tree_walk *walk);
 
+/* tree_walk from node index from instead of the tree's start: the walk a
+ * visitor records after arriving at a step in the middle (a link support
+ * staff sent). from out of range walks from the start. */
+void tree_walk_from(const struct tree *tree, size_t from,
+		    const struct tree_answer *answers, size_t answer_count,
+		    struct tree_walk *walk);
+
+/* The most questions a visitor can still be asked from node index, that
+ * one included: the longest path of questions to an outcome. 0 for an
+ * outcome or an index out of range. Cycles (in a tree with errors) end
+ * the count where they close. */
+size_t tree_questions_left(const struct tree *tree, size_t index);
+
+/* The fewest answers that lead from the start to node index (0 for the
+ * start itself), or TREE_NONE when no path does. */
+size_t tree_depth(const struct tree *tree, size_t index);
+
 /* Releases what tree_walk put in *walk (not walk itself). */
 void tree_walk_free(struct tree_walk *walk);
 

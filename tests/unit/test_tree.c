@@ -516,6 +516,75 @@ static void test_walk_stale(const struct tree *tree)
 	tree_walk_free(&walk);
 }
 
+static void test_walk_from(const struct tree *tree)
+{
+	const struct tree_answer answers[] = {
+		{"delivery-error-shown", "no"}, {"check-spam", "not-found"},
+	};
+	size_t check_spam = tree_node_index(tree, "check-spam");
+	struct tree_walk walk;
+
+	tree_walk_from(tree, check_spam, answers, 2, &walk);
+	CHECK_STR(tree->nodes[walk.node].id, "set-up-spf-dkim",
+		  "a walk from a middle step follows its answers");
+	CHECK_INT(walk.step_count, 1, "from there: one step");
+	CHECK(walk.status[0] == TREE_ANSWER_IGNORED,
+	      "an answer before the middle step is not on that walk");
+	tree_walk_free(&walk);
+	tree_walk_from(tree, TREE_NONE, answers, 2, &walk);
+	CHECK_INT(walk.step_count, 2, "from out of range: from the start");
+	tree_walk_free(&walk);
+}
+
+static void test_distances(const struct tree *tree)
+{
+	size_t start = tree->start;
+	size_t check_spam = tree_node_index(tree, "check-spam");
+	size_t outcome = tree_node_index(tree, "found-in-spam");
+
+	CHECK_INT(tree_questions_left(tree, start), 2,
+		  "at most two questions from the start");
+	CHECK_INT(tree_questions_left(tree, check_spam), 1,
+		  "the last question counts itself");
+	CHECK_INT(tree_questions_left(tree, outcome), 0, "an outcome asks none");
+	CHECK_INT(tree_questions_left(tree, tree->node_count), 0,
+		  "out of range asks none");
+	CHECK_INT(tree_depth(tree, start), 0, "the start is at depth 0");
+	CHECK_INT(tree_depth(tree, check_spam), 1, "one answer to check-spam");
+	CHECK_INT(tree_depth(tree, tree_node_index(tree, "set-up-spf-dkim")), 1,
+		  "the shortest of two paths counts");
+	CHECK_INT(tree_depth(tree, tree->node_count), TREE_NONE,
+		  "out of range has no depth");
+}
+
+static void test_distances_generated(const char *folder)
+{
+	char *yaml = chain_yaml("chain", 50, 0, 0);
+	struct tree *tree = load_text(folder, "chain.yaml", yaml);
+
+	diag_clear();
+	if (tree != NULL) {
+		CHECK_INT(tree_questions_left(tree, tree->start), 50,
+			  "a chain of 50 questions: 50 at most");
+		CHECK_INT(tree_depth(tree, tree_node_index(tree, "last")), 50,
+			  "its last outcome after 50 answers");
+		CHECK_INT(tree_depth(tree, tree_node_index(tree, "end")), 1,
+			  "its stop outcome after one");
+	}
+	CHECK(tree != NULL, "the chain loads");
+	tree_free(tree);
+	free(yaml);
+	yaml = balanced_yaml(15);
+	tree = load_text(folder, "balanced.yaml", yaml);
+	diag_clear();
+	if (tree != NULL)
+		CHECK_INT(tree_questions_left(tree, tree->start), 4,
+			  "a balanced tree of 15 questions: 4 at most");
+	CHECK(tree != NULL, "the balanced tree loads");
+	tree_free(tree);
+	free(yaml);
+}
+
 static void test_walk_long(const char *folder)
 {
 	char *yaml = chain_yaml("walk", 10000, 0, 0);
@@ -551,8 +620,12 @@ static void test_walk(void)
 	if (tree) {
 		test_walk_orders(tree);
 		test_walk_stale(tree);
+		test_walk_from(tree);
+		test_distances(tree);
 	}
+	CHECK(tree != NULL, "good-small.yaml loads");
 	test_walk_long(folder);
+	test_distances_generated(folder);
 	tree_free(tree);
 	remove_tree(folder);
 	free(folder);
