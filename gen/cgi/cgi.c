@@ -16,6 +16,7 @@
 
 #include "base/cgiurl.h"
 #include "base/util.h"
+#include "html/wizardpage.h"
 #include "cgi/cgisearch.h"
 #include "cgi/cgiwizard.h"
 #include "db/search.h"
@@ -157,7 +158,14 @@ static const struct cgi_field_rule search_rules[] = {
 	{"exact", check_exact, CGI_REFUSE},
 };
 
+static enum cgi_error check_from(const char *name, const char *value)
+{
+	(void)name;
+	return tree_id_valid(value) ? CGI_OK : CGI_BAD_VALUE;
+}
+
 static const struct cgi_field_rule wizard_rules[] = {
+	{WIZARD_FROM_PARAM, check_from, CGI_DROP},
 	{NULL, cgi_check_answer, CGI_DROP},
 };
 
@@ -193,6 +201,7 @@ static void route_wizard(const struct cgi_site *site,
 {
 	struct cgi_fields fields;
 	struct tree_answer *answers;
+	size_t answer_count = 0;
 
 	if (count == 2 || (count == 3 && *segments[2] == '\0')) {
 		cgiwizard_start(site, request, segments[1], response);
@@ -202,10 +211,13 @@ static void route_wizard(const struct cgi_site *site,
 		     sizeof wizard_rules / sizeof *wizard_rules, &fields);
 	answers = xcalloc(fields.count + 1, sizeof *answers);
 	for (size_t i = 0; i < fields.count; i++)
-		answers[i] = (struct tree_answer){fields.items[i]->name,
-						  fields.items[i]->value};
-	cgiwizard_step(site, request, segments[1], segments[2], answers,
-		       fields.count, response);
+		if (strcmp(fields.items[i]->name, WIZARD_FROM_PARAM) != 0)
+			answers[answer_count++] = (struct tree_answer){
+				fields.items[i]->name, fields.items[i]->value};
+	cgiwizard_step(site, request, segments[1], segments[2],
+		       cgi_field(&fields, WIZARD_FROM_PARAM), answers,
+		       answer_count,
+		       response);
 	free(answers);
 	free(fields.items);
 }

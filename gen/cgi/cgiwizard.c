@@ -59,6 +59,10 @@ struct walk_page {
 	struct cached_tree *cached;
 	struct tree *tree;
 	size_t node;			/* the requested node */
+	size_t from;			/* where the walk began: the start,
+					 * or a step in the middle (_from) */
+	size_t previous;		/* the node's option answered before
+					 * (a Change link), or TREE_NONE */
 	struct tree_answer *given;	/* the answers, without the node's own */
 	size_t given_count;
 	struct tree_walk walk;
@@ -106,18 +110,32 @@ static void add_pending(struct answers *answers, const struct walk_page *walk)
 			    walk->pending[i].option);
 }
 
-/* <cgi>/wizard/<tree>/<node>?a=x&b=y. The caller frees. */
-static char *step_url(const struct walk_page *walk, size_t node,
-		      const struct answers *answers)
+/* <cgi>/wizard/<tree>/<node>?[_from=f&]a=x&b=y, for a walk begun at node
+ * from. The caller frees. */
+static char *step_url_from(const struct walk_page *walk, size_t from,
+			   size_t node, const struct answers *answers)
 {
 	struct buf url = {0};
+	char separator = '?';
 
 	buf_printf(&url, "%s/wizard/%s/%s", walk->base, walk->tree->id,
 		   walk->tree->nodes[node].id);
-	for (size_t i = 0; i < answers->count; i++)
-		buf_printf(&url, "%c%s=%s", i == 0 ? '?' : '&',
-			   answers->items[i].node, answers->items[i].option);
+	if (from != walk->tree->start) {
+		buf_printf(&url, "?" WIZARD_FROM_PARAM "=%s",
+			   walk->tree->nodes[from].id);
+		separator = '&';
+	}
+	for (size_t i = 0; i < answers->count; i++, separator = '&')
+		buf_printf(&url, "%c%s=%s", separator, answers->items[i].node,
+			   answers->items[i].option);
 	return buf_detach(&url);
+}
+
+/* step_url_from for this page's walk. */
+static char *step_url(const struct walk_page *walk, size_t node,
+		      const struct answers *answers)
+{
+	return step_url_from(walk, walk->from, node, answers);
 }
 
 static bool on_path(const struct tree_walk *walk, size_t node)
@@ -170,7 +188,8 @@ static char *option_href(void *user, size_t option)
 	add_steps(&answers, walk->tree, &walk->walk, TREE_NONE);
 	answers_add(&answers, node->id, node->options[option].id);
 	add_pending(&answers, walk);
-	tree_walk(walk->tree, answers.items, answers.count, &next);
+	tree_walk_from(walk->tree, walk->from, answers.items, answers.count,
+		       &next);
 	add_steps(&applied, walk->tree, &next, TREE_NONE);
 	url = step_url(walk, next.node, &applied);
 	tree_walk_free(&next);
@@ -288,7 +307,9 @@ static void add_history(const struct walk_page *walk, xmlNodePtr main)
 		xmlNodePtr answer, link;
 		char *url, *hidden;
 
-		add_steps(&others, tree, &walk->walk, i);
+		/* The answer being changed goes along: the question marks
+		 * it; the walk there never applies it. */
+		add_steps(&others, tree, &walk->walk, TREE_NONE);
 		add_pending(&others, walk);
 		url = step_url(walk, step->node, &others);
 		dom_text_element(list, "dt", NULL, node->title);
@@ -312,7 +333,7 @@ static void add_actions(const struct walk_page *walk, xmlNodePtr main)
 
 	if (walk->walk.step_count == 0 && walk->node == walk->tree->start)
 		return;
-	url = step_url(walk, walk->tree->start, &none);
+	url = step_url_from(walk, walk->tree->start, walk->tree->start, &none);
 	dom_link(dom_element(dom_element(main, "ul", "wizard-actions"), "li",
 			     NULL),
 		 url, ui(walk, "wizard-restart"));
@@ -329,6 +350,9 @@ static char *summary_text(const struct walk_page *walk)
 
 	buf_printf(&text, "%s%s\n", ui(walk, "wizard-summary-heading"),
 		   tree->title);
+	if (walk->from != tree->start)
+		buf_printf(&text, "%s%s\n", ui(walk, "wizard-summary-from"),
+			   tree->nodes[walk->from].title);
 	if (walk->walk.step_count == 0)
 		buf_printf(&text, "%s\n", ui(walk, "wizard-summary-none"));
 	for (size_t i = 0; i < walk->walk.step_count; i++) {
@@ -364,6 +388,35 @@ static void add_summary(const struct walk_page *walk, xmlNodePtr main)
 	free(text);
 }
 
+/* A walk begun at a step in the middle: what came before is not in it. */
+static void add_from_notice(const struct walk_page *walk, xmlNodePtr main)
+{
+	xmlNodePtr notice = dom_element(main, "p", "notice");
+	struct answers none = {0};
+	char *url = step_url_from(walk, walk->tree->start, walk->tree->start,
+				  &none);
+
+	dom_text(notice, ui(walk, "wizard-notice"));
+	dom_link(notice, url, ui(walk, "wizard-notice-link"));
+	dom_text(notice, ui(walk, "wizard-notice-end"));
+	free(url);
+}
+
+/* 質問 n / 最大 m: n counts the answers of this walk, and those that
+ * lead to where it began when that was a step in the middle. */
+static void add_progress(const struct walk_page *walk, xmlNodePtr main)
+{
+	size_t before = tree_depth(walk->tree, walk->from);
+	size_t number;
+
+	if (before == TREE_NONE)
+		before = 0;
+	number = before + walk->walk.step_count + 1;
+	wizardpage_add_progress(walk->theme, main, number,
+				number - 1 +
+				tree_questions_left(walk->tree, walk->node));
+}
+
 static void respond_step(struct walk_page *walk, struct cgi_response *response)
 {
 	const struct tree_node *node = &walk->tree->nodes[walk->node];
@@ -385,6 +438,10 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 	page = cgi_page_new(walk->site, title);
 	main = page_main(page);
 	add_crumbs(walk, page, node->title);
+	if (walk->node == walk->from && walk->from != walk->tree->start)
+		add_from_notice(walk, main);
+	if (node->type == TREE_QUESTION)
+		add_progress(walk, main);
 	wizardpage_add_title(main, node->title);
 	if (node->type == TREE_OUTCOME) {
 		wizardpage_add_result(walk->theme, main, node->result);
@@ -395,7 +452,8 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 		wizardpage_add_body(walk->theme, main, node->body,
 				    rewrite_body_url, details);
 		wizardpage_add_hint(walk->theme, main, node->hint);
-		wizardpage_add_options(main, node, option_href, walk);
+		wizardpage_add_options(walk->theme, main, node, option_href,
+				       walk, walk->previous);
 	}
 	add_history(walk, main);
 	add_actions(walk, main);
@@ -461,8 +519,9 @@ void cgiwizard_start(const struct cgi_site *site,
 
 void cgiwizard_step(const struct cgi_site *site,
 		    const struct cgi_request *request, const char *tree_id,
-		    const char *node_id, const struct tree_answer *answers,
-		    size_t answer_count, struct cgi_response *response)
+		    const char *node_id, const char *from_id,
+		    const struct tree_answer *answers, size_t answer_count,
+		    struct cgi_response *response)
 {
 	struct walk_page walk = {
 		.site = site, .request = request, .theme = site->store.theme,
@@ -477,12 +536,21 @@ void cgiwizard_step(const struct cgi_site *site,
 		cgi_respond_error(site, CGI_NOT_FOUND, response);
 		goto out;
 	}
+	walk.from = from_id ? tree_node_index(walk.tree, from_id) : TREE_NONE;
+	if (walk.from == TREE_NONE ||
+	    walk.tree->nodes[walk.from].type != TREE_QUESTION)
+		walk.from = walk.tree->start;
+	walk.previous = TREE_NONE;
 	walk.base = cgi_base_url(site, request);
 	walk.given = xcalloc(answer_count + 1, sizeof *walk.given);
 	for (size_t i = 0; i < answer_count; i++)
 		if (strcmp(answers[i].node, node_id) != 0)
 			walk.given[walk.given_count++] = answers[i];
-	tree_walk(walk.tree, walk.given, walk.given_count, &walk.walk);
+		else if (walk.previous == TREE_NONE)
+			walk.previous = tree_option_index(
+				&walk.tree->nodes[walk.node], answers[i].option);
+	tree_walk_from(walk.tree, walk.from, walk.given, walk.given_count,
+		       &walk.walk);
 	if (walk.walk.node != walk.node) {
 		struct answers applied = {0};
 		char *url;

@@ -37,12 +37,16 @@ void cgiwizard_start(const struct cgi_site *site,
 		     const struct cgi_request *request, const char *tree_id,
 		     struct cgi_response *response);
 
-/* One step of the walk, as above. answers are the validated ones
- * (node=option, both ids), in request order; everything is borrowed.
- * Unknown trees and nodes get 404. */
+/* One step of the walk, as above. from_id (NULL: the start) names the
+ * question a walk begun in the middle started at (WIZARD_FROM_PARAM);
+ * one that is not a question of the tree counts as the start. answers
+ * are the validated ones (node=option, both ids), in request order; an
+ * answer to the requested node itself marks that option as the previous
+ * answer. Everything is borrowed. Unknown trees and nodes get 404. */
 void cgiwizard_step(const struct cgi_site *site,
 		    const struct cgi_request *request, const char *tree_id,
-		    const char *node_id, const struct tree_answer *answers,
-		    size_t answer_count, struct cgi_response *response);
+		    const char *node_id, const char *from_id,
+		    const struct tree_answer *answers, size_t answer_count,
+		    struct cgi_response *response);
 
 #endif

@@ -264,22 +264,7 @@ static void add_crumbs(const struct render_context *context, struct page *page,
 	free(home);
 }
 
-/* "This page is a step in the middle...; to start from the beginning, go
- * to [the first question]." */
-static void add_mid_step_notice(const struct render_context *context,
-				xmlNodePtr parent, const struct tree *tree)
-{
-	xmlNodePtr notice = dom_element(parent, "p", "notice");
-	char *start = node_path(tree, &tree->nodes[tree->start]);
-
-	dom_text(notice, ui(context, "wizard-notice"));
-	link_to(context, notice, start, ui(context, "wizard-notice-link"));
-	dom_text(notice, ui(context, "wizard-notice-end"));
-	free(start);
-}
-
-/* Moves every heading one level down when the body has an h1: the node's
- * title is the page's only h1. */
+/* A node's body links resolve from its tree's file. */
 struct body_links {
 	const struct site *site;
 	const struct tree *tree;
@@ -300,22 +285,6 @@ struct option_links {
 	const struct tree_node *node;
 };
 
-/* The page of the option's next node; NULL (no link) when it does not
- * exist, in a tree with errors. */
-static char *option_href(void *user, size_t option)
-{
-	const struct option_links *links = user;
-	size_t next = links->node->options[option].next_index;
-	char *path, *url;
-
-	if (next >= links->tree->node_count)
-		return NULL;
-	path = node_path(links->tree, &links->tree->nodes[next]);
-	url = theme_url(links->context->theme, path);
-	free(path);
-	return url;
-}
-
 /* cgi_url without the trailing '/', or NULL when unset. Caller frees. */
 static char *cgi_base(const struct site *site)
 {
@@ -330,32 +299,100 @@ static char *cgi_base(const struct site *site)
 	return xstrndup(url, length);
 }
 
-/* "Start again" (not on the start node itself, where it would lead to
- * the same page) and, when the site has the CGI, the walk that records
- * the answers. */
+/* The recorded walk's URL of a node: <cgi>/wizard/<tree>/<node>, with the
+ * visitor's answer option to node from (NULL: none) as its query. A walk
+ * that starts in the middle (from is not the start) says so with _from,
+ * so that kb.cgi replays the answer from there. Caller frees. */
+static char *cgi_step_url(const char *cgi, const struct tree *tree,
+			  const struct tree_node *node,
+			  const struct tree_node *from, const char *option)
+{
+	struct buf url = {0};
+
+	buf_printf(&url, "%s/wizard/%s/%s", cgi, tree->id, node->id);
+	if (from != NULL && from != &tree->nodes[tree->start])
+		buf_printf(&url, "?" WIZARD_FROM_PARAM "=%s&%s=%s", from->id,
+			   from->id, option);
+	else if (from != NULL)
+		buf_printf(&url, "?%s=%s", from->id, option);
+	return buf_detach(&url);
+}
+
+/* Where the wizard's walk begins: the recorded walk's first step when
+ * the site has the CGI, else the static page of the first question. */
+static char *start_href(const struct render_context *context,
+			const struct tree *tree)
+{
+	const struct tree_node *start = &tree->nodes[tree->start];
+	char *cgi = cgi_base(context->site), *url;
+
+	if (cgi != NULL) {
+		url = cgi_step_url(cgi, tree, start, NULL, NULL);
+	} else {
+		char *path = node_path(tree, start);
+		url = theme_url(context->theme, path);
+		free(path);
+	}
+	free(cgi);
+	return url;
+}
+
+/* The option's next step; NULL (no link) when it does not exist, in a
+ * tree with errors. With the CGI, the recorded walk goes on from this
+ * answer; without it, the static page of the next node, at its question
+ * (#WIZARDPAGE_QUESTION_ID: the stylesheet hides the mid-walk notice of
+ * a page reached from the step before). */
+static char *option_href(void *user, size_t option)
+{
+	const struct option_links *links = user;
+	const struct tree *tree = links->tree;
+	size_t next = links->node->options[option].next_index;
+	char *cgi, *path, *url;
+
+	if (next >= tree->node_count)
+		return NULL;
+	cgi = cgi_base(links->context->site);
+	if (cgi != NULL) {
+		url = cgi_step_url(cgi, tree, &tree->nodes[next], links->node,
+				   links->node->options[option].id);
+		free(cgi);
+		return url;
+	}
+	path = xasprintf("wizard/%s/%s/#" WIZARDPAGE_QUESTION_ID, tree->id,
+			 tree->nodes[next].id);
+	url = theme_url(links->context->theme, path);
+	free(path);
+	return url;
+}
+
+/* "This page is a step in the middle...; to start from the beginning, go
+ * to [the first question]." */
+static void add_mid_step_notice(const struct render_context *context,
+				xmlNodePtr parent, const struct tree *tree)
+{
+	xmlNodePtr notice = dom_element(parent, "p", "notice");
+	char *start = start_href(context, tree);
+
+	dom_text(notice, ui(context, "wizard-notice"));
+	dom_link(notice, start, ui(context, "wizard-notice-link"));
+	dom_text(notice, ui(context, "wizard-notice-end"));
+	free(start);
+}
+
+/* "Start again", except on the start node itself, where it would lead
+ * to the same page. */
 static void add_actions(const struct render_context *context, xmlNodePtr parent,
 			const struct tree *tree, const struct tree_node *node)
 {
-	const struct tree_node *start = &tree->nodes[tree->start];
-	char *cgi = node->type == TREE_QUESTION ? cgi_base(context->site) : NULL;
-	xmlNodePtr list;
+	char *url;
 
-	if (node == start && cgi == NULL)
+	if (node == &tree->nodes[tree->start])
 		return;
-	list = dom_element(parent, "ul", "wizard-actions");
-	if (node != start) {
-		char *path = node_path(tree, start);
-		link_to(context, dom_element(list, "li", NULL), path,
-			ui(context, "wizard-restart"));
-		free(path);
-	}
-	if (cgi != NULL) {
-		char *url = xasprintf("%s/wizard/%s/%s", cgi, tree->id, start->id);
-		dom_link(dom_element(list, "li", NULL), url,
-			 ui(context, "wizard-record"));
-		free(url);
-	}
-	free(cgi);
+	url = start_href(context, tree);
+	dom_link(dom_element(dom_element(parent, "ul", "wizard-actions"), "li",
+			     NULL),
+		 url, ui(context, "wizard-restart"));
+	free(url);
 }
 
 /* The outcome's articles, titled as the articles title themselves. */
@@ -408,6 +445,20 @@ static void add_guides(const struct render_context *context, xmlNodePtr parent,
 
 /* ---- pages ----------------------------------------------------------------- */
 
+/* 質問 n / 最大 m on a static question page, which does not know the
+ * visitor's path: n counts the fewest answers that reach it. */
+static void add_progress(const struct render_context *context,
+			 xmlNodePtr parent, const struct tree *tree,
+			 size_t index)
+{
+	size_t depth = tree_depth(tree, index);
+
+	if (depth == TREE_NONE)
+		return;
+	wizardpage_add_progress(context->theme, parent, depth + 1,
+				depth + tree_questions_left(tree, index));
+}
+
 static int render_node(const struct render_context *context,
 		       const struct tree *tree, size_t index)
 {
@@ -424,6 +475,8 @@ static int render_node(const struct render_context *context,
 	add_crumbs(context, page, tree, title);
 	if (index != tree->start)
 		add_mid_step_notice(context, main, tree);
+	if (node->type == TREE_QUESTION)
+		add_progress(context, main, tree, index);
 	wizardpage_add_title(main, title);
 	if (node->type == TREE_OUTCOME) {
 		wizardpage_add_result(context->theme, main, node->result);
@@ -435,7 +488,8 @@ static int render_node(const struct render_context *context,
 		wizardpage_add_body(context->theme, main, node->body,
 				    rewrite_body_url, &links);
 		wizardpage_add_hint(context->theme, main, node->hint);
-		wizardpage_add_options(main, node, option_href, &options);
+		wizardpage_add_options(context->theme, main, node, option_href,
+				       &options, TREE_NONE);
 	}
 	add_actions(context, main, tree, node);
 	rc = render_save(context, page, path);
@@ -464,7 +518,7 @@ static int render_start(const struct render_context *context,
 				     tree->description);
 	xmlNodePtr main = page_main(page), paragraph;
 	char *path = tree_path(tree);
-	char *start = node_path(tree, &tree->nodes[tree->start]);
+	char *start = start_href(context, tree);
 	char *map = map_path(tree);
 	int rc;
 
@@ -474,7 +528,7 @@ static int render_start(const struct render_context *context,
 		dom_text_element(main, "p", "lead", tree->description);
 	add_duration(context, main, tree);
 	paragraph = dom_element(main, "p", NULL);
-	dom_set(link_to(context, paragraph, start, ui(context, "wizard-start")),
+	dom_set(dom_link(paragraph, start, ui(context, "wizard-start")),
 		"class", "button");
 	paragraph = dom_element(main, "p", "wizard-staff");
 	dom_text(paragraph, ui(context, "wizard-staff"));

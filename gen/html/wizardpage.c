@@ -89,23 +89,44 @@ void wizardpage_add_hint(const struct theme *theme, xmlNodePtr parent,
 	dom_text(paragraph, hint);
 }
 
-void wizardpage_add_options(xmlNodePtr parent, const struct tree_node *node,
+void wizardpage_add_options(const struct theme *theme, xmlNodePtr parent,
+			    const struct tree_node *node,
 			    char *(*href)(void *user, size_t option),
-			    void *user)
+			    void *user, size_t previous)
 {
 	xmlNodePtr list = dom_element(parent, "ul", "options");
 
 	dom_set(list, "aria-labelledby", WIZARDPAGE_QUESTION_ID);
 	for (size_t i = 0; i < node->option_count; i++) {
 		xmlNodePtr item = dom_element(list, "li", NULL);
+		xmlNodePtr choice;
 		char *url = href(user, i);
 
 		if (url != NULL)
-			dom_link(item, url, node->options[i].label);
+			choice = dom_link(item, url, node->options[i].label);
 		else
-			dom_text(item, node->options[i].label);
+			choice = dom_text_element(item, "span", NULL,
+						  node->options[i].label);
+		if (i == previous) {
+			dom_set(choice, "aria-current", "true");
+			dom_set(choice, "class", "previous");
+			dom_text_element(choice, "span", "previous-note",
+					 theme_text(theme, "wizard-previous"));
+		}
 		free(url);
 	}
+}
+
+void wizardpage_add_progress(const struct theme *theme, xmlNodePtr parent,
+			     size_t number, size_t most)
+{
+	xmlNodePtr paragraph = dom_element(parent, "p", "progress");
+	char *text = xasprintf("%s%zu%s%zu", theme_text(theme, "wizard-progress"),
+			       number, theme_text(theme, "wizard-progress-most"),
+			       most);
+
+	dom_text(paragraph, text);
+	free(text);
 }
 
 static const char *result_key(enum tree_result result)

@@ -19,6 +19,12 @@
  * options list. */
 #define WIZARDPAGE_QUESTION_ID "kb-wizard-question"
 
+/* The recorded walk's parameter naming the node it was started from,
+ * when a visitor began in the middle (a static step page a support
+ * person sent): kb.cgi replays the answers from there. Not an id, so it
+ * cannot name a node. */
+#define WIZARD_FROM_PARAM "_from"
+
 /* Appends the node's title as the page's h1 (id WIZARDPAGE_QUESTION_ID). */
 void wizardpage_add_title(xmlNodePtr parent, const char *title);
 
@@ -39,10 +45,19 @@ void wizardpage_add_hint(const struct theme *theme, xmlNodePtr parent,
 
 /* <ul class="options"> labelled by the h1, one link per option; href
  * returns the URL for option index (the list frees it), or NULL for an
- * option shown without a link. */
-void wizardpage_add_options(xmlNodePtr parent, const struct tree_node *node,
+ * option shown without a link. Option previous (TREE_NONE: none), the
+ * answer a visitor changing it gave before, is marked aria-current and
+ * says so in words. */
+void wizardpage_add_options(const struct theme *theme, xmlNodePtr parent,
+			    const struct tree_node *node,
 			    char *(*href)(void *user, size_t option),
-			    void *user);
+			    void *user, size_t previous);
+
+/* <p class="progress">質問 number / 最大 most</p>: the question's place
+ * in the walk and the most it can come to (number - 1 answered, and the
+ * longest path of questions left). */
+void wizardpage_add_progress(const struct theme *theme, xmlNodePtr parent,
+			     size_t number, size_t most);
 
 /* <p class="result result-...">, the outcome's result in words. */
 void wizardpage_add_result(const struct theme *theme, xmlNodePtr parent,

@@ -424,9 +424,10 @@ await scenario('walk by clicking', async () => {
   await page.goto(`${base}${TREE}`, { waitUntil: 'load' });
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }),
     page.locator('main a.button').click()]);
-  await clickLink(page, '回答を記録しながら進む');
-  check(path(page) === `${WALK}delivery-error-shown`, 'the static start page leads into the recorded walk',
+  check(path(page) === `${WALK}delivery-error-shown`, '診断を始める leads into the recorded walk',
     path(page));
+  check((await page.locator('main .progress').innerText()).startsWith('質問 1 / 最大 '),
+    'the first question shows its progress', await page.locator('main .progress').innerText());
   for (const answer of ANSWERS) await clickLink(page, answer, 'main .options');
   await checkOutcome(page, 'walk by clicking');
   check(await answersShown(page) === 4, 'walk by clicking: four answers listed',
@@ -447,9 +448,12 @@ await scenario('walk by clicking', async () => {
   const change = page.locator('main .answers a.change').nth(2);
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), change.click()]);
   check(path(page) === `${WALK}elapsed-time`, 'Change leads back to that question', path(page));
+  check(await page.locator('main .options a[aria-current=true]').count() === 1 &&
+    (await page.locator('main .options a[aria-current=true]').innerText()).includes('(前回の回答)'),
+  'Change: the previous answer is marked', await page.locator('main .options').innerText());
   check(await answersShown(page) === 2, 'Change: the answers before it stay listed',
     `${await answersShown(page)} answers`);
-  await clickLink(page, '1週間以上たっている', 'main .options');
+  await clickLink(page, '1週間以上たっている(前回の回答)', 'main .options');
   check(path(page) === `${WALK}${OUTCOME}` && await answersShown(page) === 4,
     'changing an answer keeps the later answer that still applies',
     `${path(page)}, ${await answersShown(page)} answers`);
@@ -497,7 +501,7 @@ await scenario('walk with the keyboard', async () => {
   await tabAndEnter(page, '変更 配信履歴に「配信エラー」と表示されていますか?');
   check(path(page) === `${WALK}delivery-error-shown`, 'keyboard only: Change reached with Tab',
     path(page));
-  await tabAndEnter(page, 'いいえ(表示されていない)');
+  await tabAndEnter(page, 'いいえ(表示されていない)(前回の回答)');
   check(path(page) === `${WALK}${OUTCOME}`, 'keyboard only: the same answer again keeps all later ones',
     path(page));
   await context.close();
@@ -511,7 +515,8 @@ await scenario('walk without JavaScript', async () => {
   await page.goto(`${base}${TREE}`, { waitUntil: 'load' });
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }),
     page.locator('main a.button').click()]);
-  await clickLink(page, '回答を記録しながら進む');
+  check(path(page) === `${WALK}delivery-error-shown`, 'no JavaScript: 診断を始める leads into the recorded walk',
+    path(page));
   for (const answer of ANSWERS) await clickLink(page, answer, 'main .options');
   await checkOutcome(page, 'no JavaScript');
   check(await page.locator('pre.summary-text').isVisible() &&

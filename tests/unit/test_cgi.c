@@ -101,6 +101,16 @@ static bool contains(const char *haystack, const char *needle)
 	return haystack != NULL && strstr(haystack, needle) != NULL;
 }
 
+static size_t count_of(const char *haystack, const char *needle)
+{
+	size_t count = 0;
+
+	for (const char *at = haystack ? strstr(haystack, needle) : NULL; at;
+	     at = strstr(at + 1, needle))
+		count++;
+	return count;
+}
+
 static char *describe(const char *format, ...)
 	__attribute__((format(printf, 1, 2)));
 static char *describe(const char *format, ...)
@@ -618,11 +628,15 @@ static void test_wizard_walk(void)
 	CHECK(contains(reply.body, "<h2 id=\"kb-wizard-answers\">回答の履歴</h2>"),
 	      "two answers: Your answers");
 	CHECK(contains(reply.body, "<dd>いいえ(表示されていない) <a href=\"" CGI TREE
-		       "delivery-error-shown?check-spam=not-found\" class=\"change\">"),
-	      "two answers: Change keeps the later answer");
+		       "delivery-error-shown?delivery-error-shown=no&amp;"
+		       "check-spam=not-found\" class=\"change\">"),
+	      "two answers: Change keeps the later answer, and the one changed");
 	CHECK(contains(reply.body, "href=\"" CGI TREE
-		       "check-spam?delivery-error-shown=no\" class=\"change\""),
+		       "check-spam?delivery-error-shown=no&amp;check-spam=not-found"
+		       "\" class=\"change\""),
 	      "two answers: Change keeps the earlier answer");
+	CHECK(contains(reply.body, "<p class=\"progress\">質問 3 / 最大 "),
+	      "two answers: the third question");
 	CHECK(contains(reply.body, ">最初からやり直す</a>") &&
 	      contains(reply.body, "href=\"" CGI TREE "delivery-error-shown\">"),
 	      "two answers: Start again");
@@ -635,6 +649,21 @@ static void test_wizard_walk(void)
 	      "two answers: summary ends with the step and its absolute URL");
 	CHECK(contains(reply.body, "data-copy-label=\"コピー\""),
 	      "two answers: Copy label for kb.js");
+	reply_free(&reply);
+
+	/* Change: the answer given before is marked, and leads on as before. */
+	get(&reply, TREE "delivery-error-shown",
+	    "delivery-error-shown=no&check-spam=not-found");
+	CHECK_INT(reply.response.status, 200, "change marks: 200");
+	CHECK(contains(reply.body, "<a href=\"" CGI TREE "elapsed-time?"
+		       "delivery-error-shown=no&amp;check-spam=not-found\" "
+		       "aria-current=\"true\" class=\"previous\">いいえ(表示されて"
+		       "いない)<span class=\"previous-note\">(前回の回答)</span></a>"),
+	      "change marks: the previous answer is aria-current and says so");
+	CHECK_INT(count_of(reply.body, "aria-current=\"true\""), 1,
+	      "change marks: only that one");
+	CHECK(!contains(reply.body, "回答の履歴"),
+	      "change marks: the answer changed is not in the history");
 	reply_free(&reply);
 
 	/* Changing the first answer: the later one is carried and reapplied. */
@@ -663,7 +692,62 @@ static void test_wizard_walk(void)
 	CHECK(contains(reply.body, "診断結果: 原因不明のエラーは"),
 	      "outcome: summary names the outcome");
 	CHECK(!contains(reply.body, "class=\"options\""), "outcome: no options");
+	CHECK(!contains(reply.body, "class=\"progress\""),
+	      "outcome: no question count");
 	reply_free(&reply);
+}
+
+/* A walk begun at a step in the middle (a static step page's option, or
+ * a link support staff sent): _from names where it began. */
+static void test_wizard_from(void)
+{
+	struct reply reply;
+
+	get(&reply, TREE "check-spam", "_from=check-spam");
+	CHECK_INT(reply.response.status, 200, "from: the middle step itself: 200");
+	CHECK(contains(reply.body, "<p class=\"notice\">このページは診断の途中の"
+		       "ステップです。") &&
+	      contains(reply.body, "<a href=\"" CGI TREE "delivery-error-shown\">"
+		       "最初の質問</a>"),
+	      "from: the step begun at says so and links the real start");
+	CHECK(contains(reply.body, "<p class=\"progress\">質問 2 / 最大 "),
+	      "from: counts the answer that leads there");
+	CHECK(contains(reply.body, "href=\"" CGI TREE "found-in-spam?_from=check-spam"
+		       "&amp;check-spam=found\""),
+	      "from: options carry where the walk began");
+	reply_free(&reply);
+
+	get(&reply, TREE "found-in-spam", "_from=check-spam&check-spam=found");
+	CHECK_INT(reply.response.status, 200, "from: one answer on: 200");
+	CHECK(!contains(reply.body, "class=\"notice\""),
+	      "from: no notice past the step begun at");
+	CHECK(contains(reply.body, "<dt>受信者の迷惑メールフォルダ"),
+	      "from: the history has the answer given");
+	CHECK(contains(reply.body, "途中のステップから開始: 受信者の迷惑メールフォルダ"),
+	      "from: the summary says where the walk began");
+	CHECK(contains(reply.body, "URL: http://127.0.0.1:8080" CGI TREE
+		       "found-in-spam?_from=check-spam&amp;check-spam=found</pre>"),
+	      "from: the summary's URL keeps it");
+	CHECK(contains(reply.body, "href=\"" CGI TREE "check-spam?_from=check-spam"
+		       "&amp;check-spam=found\" class=\"change\""),
+	      "from: Change keeps it");
+	CHECK(contains(reply.body, "<a href=\"" CGI TREE "delivery-error-shown\">"
+		       "最初からやり直す</a>"),
+	      "from: start again begins at the real start");
+	reply_free(&reply);
+
+	check_redirect(TREE "check-spam", "_from=no-such-node",
+		       CGI TREE "delivery-error-shown",
+		       "from: an unknown node counts as the start");
+	check_redirect(TREE "check-spam", "_from=found-in-spam",
+		       CGI TREE "delivery-error-shown",
+		       "from: an outcome counts as the start");
+	check_redirect(TREE "check-spam", "_from=Bad%20Id",
+		       CGI TREE "delivery-error-shown",
+		       "from: a malformed one is dropped");
+	check_redirect(TREE "no-bounce-auth", "_from=check-spam&check-spam=found",
+		       CGI TREE "found-in-spam?_from=check-spam&check-spam=found",
+		       "from: a detour keeps where the walk began");
 }
 
 /* Answers that do not lead to the requested node, and paths that name no
@@ -1202,6 +1286,7 @@ int main(void)
 		test_search_limits();
 		test_search_json();
 		test_wizard_walk();
+		test_wizard_from();
 		test_wizard_detours();
 		test_other_statuses();
 		test_treestore();

@@ -426,13 +426,15 @@ static void test_question(const struct fixture *fixture)
 	      "the question is the <h1>");
 	CHECK(options != NULL, "options are a <ul class=\"options\">");
 	CHECK_INT(options ? count_of(options, "<li>") : 0, 2, "one item per option");
-	CHECK(options && strstr(options, "href=\"" BASE "wizard/good-small/"
-				"set-up-spf-dkim/\">はい</a>") &&
-	      strstr(options, "href=\"" BASE "wizard/good-small/check-spam/\">"
-		     "いいえ</a>"),
-	      "options link to the next nodes' pages");
-	if (options)
-		check_wizard_links(fixture, options, "every option's page exists");
+	CHECK(options && strstr(options, "href=\"/cgi-bin/kb.cgi/wizard/"
+				"good-small/set-up-spf-dkim?delivery-error-"
+				"shown=yes\">はい</a>") &&
+	      strstr(options, "href=\"/cgi-bin/kb.cgi/wizard/good-small/"
+		     "check-spam?delivery-error-shown=no\">いいえ</a>"),
+	      "with the CGI, options lead into the recorded walk");
+	CHECK(html && strstr(html, "<p class=\"progress\">質問 1 / 最大 2</p>"
+			     "<h1"),
+	      "progress before the question: 1 of at most 2");
 	CHECK(html && strstr(html, "<strong>送信済み</strong>"),
 	      "the body is rendered Markdown");
 	CHECK(html && strstr(html, "<p class=\"hint\">ヒント: 配信履歴の見方が"),
@@ -443,9 +445,8 @@ static void test_question(const struct fixture *fixture)
 	      "the start node says nothing about being sent mid-way");
 	CHECK(html && strstr(html, "最初からやり直す") == NULL,
 	      "the start node has no start-again link to itself");
-	CHECK(html && strstr(html, "href=\"/cgi-bin/kb.cgi/wizard/good-small/"
-			     "delivery-error-shown\">回答を記録しながら進む</a>"),
-	      "question pages link into the CGI walk");
+	CHECK(html && strstr(html, "回答を記録しながら進む") == NULL,
+	      "no separate link to a recorded walk: the walk is recorded");
 	CHECK(html && strstr(html, "<li><a href=\"" BASE "wizard/\">診断</a></li>"
 			     "<li><a href=\"" BASE "wizard/good-small/\">"),
 	      "breadcrumbs: home, wizards, tree");
@@ -460,12 +461,18 @@ static void test_mid_question(const struct fixture *fixture)
 	char *notice = between(html, "<p class=\"notice\">", "</p>", false);
 
 	CHECK(notice && strstr(notice, "このページは診断の途中のステップです。") &&
-	      strstr(notice, "href=\"" BASE "wizard/good-small/"
-		     "delivery-error-shown/\""),
-	      "a step reached directly says so and links the start");
-	CHECK(html && strstr(html, "<a href=\"" BASE "wizard/good-small/"
-			     "delivery-error-shown/\">最初からやり直す</a>"),
-	      "\"start again\" links the start node");
+	      strstr(notice, "href=\"/cgi-bin/kb.cgi/wizard/good-small/"
+		     "delivery-error-shown\""),
+	      "a step reached directly says so and links the recorded walk's start");
+	CHECK(html && strstr(html, "<a href=\"/cgi-bin/kb.cgi/wizard/good-small/"
+			     "delivery-error-shown\">最初からやり直す</a>"),
+	      "\"start again\" starts the recorded walk");
+	CHECK(html && strstr(html, "href=\"/cgi-bin/kb.cgi/wizard/good-small/"
+			     "found-in-spam?_from=check-spam&amp;check-spam=found"
+			     "\">見つかった</a>"),
+	      "a middle step's option starts a recorded walk from that step");
+	CHECK(html && strstr(html, "<p class=\"progress\">質問 2 / 最大 2</p>"),
+	      "a middle step counts the answers before it");
 	CHECK(html && strstr(html, "<title>迷惑メールフォルダに入っていませんか? | "
 			     "送ったメールが届かない | テストのヘルプ</title>"),
 	      "title names the step and the tree");
@@ -523,8 +530,11 @@ static void test_outcome(const struct fixture *fixture)
 	      "external guides from site.yaml, by their title");
 	CHECK(html && strstr(html, "設定後 24 時間ほどで") == NULL,
 	      "agent_note is not on the customer's page");
-	CHECK(html && strstr(html, "kb.cgi") == NULL,
-	      "outcomes have no CGI walk link");
+	CHECK(html && strstr(html, "class=\"progress\"") == NULL,
+	      "an outcome shows no question count");
+	CHECK(html && strstr(html, "<a href=\"/cgi-bin/kb.cgi/wizard/good-small/"
+			     "delivery-error-shown\">最初からやり直す</a>"),
+	      "an outcome's start-again starts the recorded walk");
 	if (html)
 		golden(GOLDEN_OUTCOME, html, "golden: outcome page <main>");
 	free(related);
@@ -548,6 +558,82 @@ static void test_escalate(const struct fixture *fixture)
 	free(resolved);
 }
 
+/* Every wizard page of the fixture's trees, concatenated. Caller frees. */
+static char *all_wizard_pages(const struct fixture *fixture)
+{
+	struct buf all = {0};
+
+	for (size_t i = 0; i < fixture->tree_count; i++) {
+		const struct tree *tree = fixture->trees[i];
+		char *paths[] = {
+			xasprintf("wizard/%s/", tree->id),
+			xasprintf("wizard/%s/map/", tree->id),
+		};
+		for (size_t k = 0; k < 2; k++) {
+			char *html = page_text(fixture, paths[k]);
+			buf_adds(&all, html ? html : "(missing)");
+			free(html);
+			free(paths[k]);
+		}
+		for (size_t k = 0; k < tree->node_count; k++) {
+			char *path = xasprintf("wizard/%s/%s/", tree->id,
+					       tree->nodes[k].id);
+			char *html = page_text(fixture, path);
+			buf_adds(&all, html ? html : "(missing)");
+			free(html);
+			free(path);
+		}
+	}
+	return buf_detach(&all);
+}
+
+/* cgi_url empty: the static pages are the walk, and nothing links kb.cgi. */
+static void test_static_walk(struct fixture *fixture)
+{
+	char *cgi_url = fixture->site->config.cgi_url;
+	char *question, *middle, *start, *all, *options;
+
+	fixture->site->config.cgi_url = NULL;
+	CHECK_INT(wizard_render_all(&fixture->context, fixture->trees,
+				    fixture->tree_count), 0,
+		  "static walk: pages render without cgi_url");
+	question = page_text(fixture, "wizard/good-small/delivery-error-shown/");
+	middle = page_text(fixture, "wizard/good-small/check-spam/");
+	start = page_text(fixture, "wizard/good-small/");
+	all = all_wizard_pages(fixture);
+	options = between(question, "<ul class=\"options\"", "</ul>", true);
+	CHECK(options && strstr(options, "href=\"" BASE "wizard/good-small/"
+				"set-up-spf-dkim/#kb-wizard-question\">はい</a>") &&
+	      strstr(options, "href=\"" BASE "wizard/good-small/check-spam/"
+		     "#kb-wizard-question\">いいえ</a>"),
+	      "static walk: options link the next step's page at its question");
+	if (options)
+		check_wizard_links(fixture, options,
+				   "static walk: every option's page exists");
+	CHECK(start && strstr(start, "<a href=\"" BASE "wizard/good-small/"
+			      "delivery-error-shown/\" class=\"button\">"
+			      "診断を始める</a>"),
+	      "static walk: the start button leads to the first question's page");
+	CHECK(middle && strstr(middle, "<p class=\"notice\">") &&
+	      strstr(middle, "<a href=\"" BASE "wizard/good-small/"
+		     "delivery-error-shown/\">最初からやり直す</a>"),
+	      "static walk: a middle step has the notice and start again");
+	CHECK(middle && strstr(middle, "<p class=\"progress\">質問 2 / 最大 2</p>"),
+	      "static walk: progress is shown");
+	CHECK(all && strstr(all, "(missing)") == NULL && strstr(all, "kb.cgi") == NULL &&
+	      strstr(all, "_from") == NULL,
+	      "static walk: no wizard page links kb.cgi");
+	free(options);
+	free(all);
+	free(start);
+	free(middle);
+	free(question);
+	fixture->site->config.cgi_url = cgi_url;
+	CHECK_INT(wizard_render_all(&fixture->context, fixture->trees,
+				    fixture->tree_count), 0,
+		  "static walk: pages render again with cgi_url");
+}
+
 static void test_start_and_index(const struct fixture *fixture)
 {
 	char *start = page_text(fixture, "wizard/good-small/");
@@ -559,9 +645,10 @@ static void test_start_and_index(const struct fixture *fixture)
 	      "start page: what the wizard helps with");
 	CHECK(start && strstr(start, "所要時間の目安: 約3分"),
 	      "start page: how long it takes");
-	CHECK(start && strstr(start, "<a href=\"" BASE "wizard/good-small/"
-			      "delivery-error-shown/\" class=\"button\">診断を始める</a>"),
-	      "start page: a start button to the start node");
+	CHECK(start && strstr(start, "<a href=\"/cgi-bin/kb.cgi/wizard/"
+			      "good-small/delivery-error-shown\" class=\"button\">"
+			      "診断を始める</a>"),
+	      "start page: the start button begins the recorded walk");
 	CHECK(start && strstr(start, "href=\"" BASE "wizard/good-small/map/\""),
 	      "start page: a link to the map");
 	CHECK(index && strstr(index, "<a href=\"" BASE "wizard/good-small/\">送った"
@@ -821,6 +908,7 @@ int main(void)
 		test_deterministic(&fixture);
 		test_render_errors(&fixture);
 		test_check_links(&fixture);
+		test_static_walk(&fixture);
 	}
 	theme_free(fixture.theme);
 	tree_free_all(fixture.trees, fixture.tree_count);
