@@ -77,10 +77,132 @@ static bool config_links(const struct yamldoc_node *root,
 	return ok;
 }
 
+static bool is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+/=?^_`{|}~-", c));
+}
+
+static bool is_label_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-';
+}
+
+bool site_email_valid(const char *text, const char **why)
+{
+	const char *at = strrchr(text, '@'), *label;
+	size_t labels = 0;
+
+	*why = NULL;
+	if (strlen(text) > 254)
+		*why = "longer than 254 bytes";
+	else if (at == NULL)
+		*why = "no '@'";
+	else if (at == text)
+		*why = "nothing before the '@'";
+	for (const char *c = text; *why == NULL && c < at; c++)
+		if (*c == '.' ? (c == text || c[1] == '.' || c + 1 == at)
+			      : !is_atext((unsigned char)*c))
+			*why = *c == '.' ? "a dot at the start or end of the "
+					   "name, or two in a row"
+					 : "a character a mail address cannot "
+					   "have before the '@' (spaces, "
+					   "quotes, brackets, commas, a second "
+					   "'@', non-ASCII)";
+	for (label = at ? at + 1 : NULL; *why == NULL && label != NULL;) {
+		const char *end = strchr(label, '.');
+		size_t length = end ? (size_t)(end - label) : strlen(label);
+
+		if (length == 0 || length > 63 || label[0] == '-' ||
+		    label[length - 1] == '-')
+			*why = "the domain after the '@' is not a host name";
+		for (size_t i = 0; *why == NULL && i < length; i++)
+			if (!is_label_char((unsigned char)label[i]))
+				*why = "the domain after the '@' is not a host "
+				       "name";
+		labels++;
+		label = end ? end + 1 : NULL;
+	}
+	if (*why == NULL && labels < 2)
+		*why = "the domain after the '@' has no dot";
+	return *why == NULL;
+}
+
+static bool is_http_url(const char *text)
+{
+	return (strncmp(text, "https://", 8) == 0 && text[8] != '\0') ||
+	       (strncmp(text, "http://", 7) == 0 && text[7] != '\0');
+}
+
+/* support: {url, email, hours}: how a customer reaches a person. */
+static bool config_support(const struct yamldoc_node *root,
+			   struct site_support *support)
+{
+	static const char *const known[] = {"url", "email", "hours"};
+	char **values[] = {&support->url, &support->email, &support->hours};
+	struct yamldoc_node *node = yamldoc_get(root, "support", NULL);
+	const char *why;
+	bool ok = true;
+
+	if (node == NULL || yamldoc_is_null(node))
+		return true;
+	if (node->type != YAMLDOC_MAPPING) {
+		diag_error("site.yaml", node->line, node->col,
+			   "'support' must be a mapping of url, email and hours");
+		return false;
+	}
+	for (size_t i = 0; i < node->count; i++) {
+		const struct yamldoc_node *key = node->keys[i];
+		const struct yamldoc_node *value = node->items[i];
+		size_t k = 0;
+
+		while (k < 3 && strcmp(key->text, known[k]) != 0)
+			k++;
+		if (k == 3) {
+			diag_warning("site.yaml", key->line, key->col,
+				     "unknown key 'support.%s' (ignored)",
+				     key->text);
+			continue;
+		}
+		if (value->type != YAMLDOC_SCALAR) {
+			diag_error("site.yaml", value->line, value->col,
+				   "'support.%s' must be text, not %s",
+				   key->text, yamldoc_type_name(value));
+			ok = false;
+			continue;
+		}
+		if (k == 0 && !is_http_url(value->text)) {
+			diag_error("site.yaml", value->line, value->col,
+				   "'support.url' must be an http(s) URL of "
+				   "the contact form");
+			ok = false;
+			continue;
+		}
+		if (k == 1 && !site_email_valid(value->text, &why)) {
+			diag_error("site.yaml", value->line, value->col,
+				   "'support.email' is not a mail address: %s",
+				   why);
+			ok = false;
+			continue;
+		}
+		free(*values[k]);
+		*values[k] = *value->text ? xstrdup(value->text) : NULL;
+	}
+	if (ok && support->url == NULL && support->email == NULL) {
+		diag_error("site.yaml", node->line, node->col,
+			   "'support' needs 'url' (a contact form) or 'email' "
+			   "(a mail address), or both");
+		ok = false;
+	}
+	return ok;
+}
+
 static bool config_unknown_keys(const struct yamldoc_node *root)
 {
 	static const char *const known[] = {"title", "description", "base_url",
-					    "language", "cgi_url", "links"};
+					    "language", "cgi_url", "links",
+					    "support"};
 
 	for (size_t i = 0; i < root->count; i++) {
 		bool found = false;
@@ -175,6 +297,7 @@ bool site_config_load(const char *root, struct site_config *config)
 	ok = config_text(document, "language", &config->language) && ok;
 	ok = config_text(document, "cgi_url", &config->cgi_url) && ok;
 	ok = config_links(document, config) && ok;
+	ok = config_support(document, &config->support) && ok;
 	ok = config_unknown_keys(document) && ok;
 	if (ok) {
 		ok = config_base(config, document);
@@ -187,8 +310,16 @@ out:
 	return ok;
 }
 
+bool site_config_has_support(const struct site_config *config)
+{
+	return config->support.url != NULL || config->support.email != NULL;
+}
+
 void site_config_free(struct site_config *config)
 {
+	free(config->support.url);
+	free(config->support.email);
+	free(config->support.hours);
 	for (size_t i = 0; i < config->link_count; i++) {
 		free(config->links[i].name);
 		free(config->links[i].title);

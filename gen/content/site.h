@@ -32,6 +32,15 @@ struct external_link {
 	char *url;
 };
 
+/* How a customer reaches a person (site.yaml's support:): a contact
+ * form's URL and/or a mail address, and the opening hours as text. Each
+ * NULL when unset; url or email is set when support: is. */
+struct site_support {
+	char *url;	/* http(s) */
+	char *email;	/* an addr-spec of dot-atoms: local@domain.tld */
+	char *hours;
+};
+
 struct site_config {
 	char *title;
 	char *description;
@@ -41,6 +50,7 @@ struct site_config {
 	char *cgi_url;		/* public URL of kb.cgi; NULL when unset */
 	struct external_link *links;
 	size_t link_count;
+	struct site_support support;
 };
 
 struct section;
@@ -169,6 +179,16 @@ struct site_reuse {
  * caller releases *config with site_config_free. */
 bool site_config_load(const char *root, struct site_config *config);
 void site_config_free(struct site_config *config);
+
+/* True when site.yaml names a way to reach support (a URL or an email). */
+bool site_config_has_support(const struct site_config *config);
+
+/* True when text is a mail address the wizard can put in a mailto: link:
+ * local@domain, the local part a dot-atom (RFC 5322's atext and dots, no
+ * quoting), the domain at least two labels of letters, digits and
+ * hyphens, at most 254 bytes in all. On false, *why (static) says what is
+ * wrong. */
+bool site_email_valid(const char *text, const char **why);
 
 /* The external link named name, or NULL. Borrowed. */
 const struct external_link *site_config_link(const struct site_config *config,

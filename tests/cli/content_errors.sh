@@ -90,6 +90,44 @@ check_eq "bad cgi_url: published site untouched" "$after" "$before"
 printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\ncgi_url: https://kb.example.jp/cgi-bin/kb.cgi\n' > "$site/site.yaml"
 check "cgi_url as an https URL builds" "$KBGEN" build --root "$site" --out "$site/out"
 
+# support: how a customer reaches a person; each mistake at its place,
+# the published site untouched
+fixture_site support
+"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+before=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+support_case() { # what yaml-after-support expected-first-line
+	printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\nsupport:%s\n' "$2" > "$site/site.yaml"
+	out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+	check_eq "support $1: status 1" "$status" 1
+	check_eq "support $1: message" "$(printf '%s\n' "$out" | head -1)" "$3"
+}
+support_case "as text" ' help@example.jp' \
+	"site.yaml:4:10: error: 'support' must be a mapping of url, email and hours"
+support_case "with hours only" $'\n  hours: 平日 10:00〜18:00' \
+	"site.yaml:5:3: error: 'support' needs 'url' (a contact form) or 'email' (a mail address), or both"
+support_case "url not http" $'\n  url: javascript:alert(1)' \
+	"site.yaml:5:8: error: 'support.url' must be an http(s) URL of the contact form"
+support_case "url as a list" $'\n  url: [https://example.jp/]' \
+	"site.yaml:5:8: error: 'support.url' must be text, not a list"
+for pair in 'help.example.jp|no '"'"'@'"'"'' '@example.jp|nothing before the '"'"'@'"'"'' \
+	'a..b@example.jp|a dot at the start or end of the name, or two in a row' \
+	'"a b"@example.jp|a character a mail address cannot have before the '"'"'@'"'"' (spaces, quotes, brackets, commas, a second '"'"'@'"'"', non-ASCII)' \
+	'サポート@example.jp|a character a mail address cannot have before the '"'"'@'"'"' (spaces, quotes, brackets, commas, a second '"'"'@'"'"', non-ASCII)' \
+	'help@localhost|the domain after the '"'"'@'"'"' has no dot' \
+	'help@-x.jp|the domain after the '"'"'@'"'"' is not a host name' \
+	'help@example.jp?subject=x|the domain after the '"'"'@'"'"' is not a host name'; do
+	email=${pair%%|*} why=${pair#*|}
+	support_case "email '$email'" $'\n  email: \''"$email"$'\'' \
+		"site.yaml:5:10: error: 'support.email' is not a mail address: $why"
+done
+after=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+check_eq "bad support: published site untouched" "$after" "$before"
+printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\nsupport:\n  email: help+kb@example.jp\n  phone: 0120\n' > "$site/site.yaml"
+out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+check_eq "support with an unknown key: builds" "$status" 0
+check_contains "support with an unknown key: warned at its place" "$out" \
+	"site.yaml:6:3: warning: unknown key 'support.phone' (ignored)"
+
 # a missing site.yaml is an error, not a crash
 rm -f "$site/site.yaml"
 out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
