@@ -170,6 +170,40 @@ static bool load_trees(struct build *build)
 	return true;
 }
 
+/* An escalate or unresolved outcome tells the visitor to reach a person;
+ * without site.yaml's support: its page cannot say how. One warning per
+ * tree, at its first such outcome. */
+static void warn_no_support(const struct build *build)
+{
+	if (site_config_has_support(&build->site->config))
+		return;
+	for (size_t i = 0; i < build->tree_count; i++) {
+		const struct tree *tree = build->trees[i];
+		size_t count = 0, first = TREE_NONE;
+
+		for (size_t k = 0; tree != NULL && k < tree->node_count; k++) {
+			const struct tree_node *node = &tree->nodes[k];
+			if (node->type != TREE_OUTCOME ||
+			    (node->result != TREE_ESCALATE &&
+			     node->result != TREE_UNRESOLVED))
+				continue;
+			if (count++ == 0)
+				first = k;
+		}
+		if (count > 0)
+			diag_warning(tree->path, tree->nodes[first].line,
+				     tree->nodes[first].col,
+				     "%zu escalate or unresolved outcome%s "
+				     "(first '%s') may leave the visitor "
+				     "needing a person, but site.yaml has no "
+				     "'support:' (url and/or email, and hours): "
+				     "%s cannot say how to reach one",
+				     count, count == 1 ? "" : "s",
+				     tree->nodes[first].id,
+				     count == 1 ? "its page" : "their pages");
+	}
+}
+
 /* The site's article with this source, for the cache's files taken in
  * order: *next walks the site's articles (both lists are sorted by
  * source), so the whole list costs one comparison per file. NULL when the
@@ -249,6 +283,7 @@ static bool load(struct build *build)
 	else
 		site_check_links(build->site);
 	wizard_check_links(build->site, build->trees, build->tree_count);
+	warn_no_support(build);
 	if (!load_theme(build))
 		return false;
 	trace_phase("trees, links and theme checked");

@@ -371,21 +371,49 @@ static char *summary_text(const struct walk_page *walk)
 	return buf_detach(&text);
 }
 
-static void add_summary(const struct walk_page *walk, xmlNodePtr main)
+/* The summary cut to what a mailto: link can always carry: the tree,
+ * the outcome and the page's URL, which holds the answers. */
+static char *short_summary(const struct walk_page *walk)
 {
-	xmlNodePtr section = wizardpage_add_section(walk->theme, main,
-						    "wizard-summary",
-						    "kb-wizard-summary",
-						    "wizard-summary");
-	char *text = summary_text(walk);
-	xmlNodePtr pre;
+	char *url = absolute_page_url(walk);
+	char *text = xasprintf("%s%s\n%s%s\n%s%s",
+			       ui(walk, "wizard-summary-heading"),
+			       walk->tree->title,
+			       ui(walk, "wizard-summary-outcome"),
+			       walk->tree->nodes[walk->node].title,
+			       ui(walk, "wizard-summary-url"), url);
 
-	dom_text_element(section, "p", NULL, ui(walk, "wizard-summary-lead"));
-	pre = dom_text_element(section, "pre", "summary-text", text);
-	dom_set(pre, "id", "kb-wizard-summary-text");
-	dom_set(pre, "data-copy-label", ui(walk, "wizard-copy"));
-	dom_set(pre, "data-copied-label", ui(walk, "wizard-copied"));
-	free(text);
+	free(url);
+	return text;
+}
+
+/* How to reach support, on an outcome that sends the visitor to a person
+ * when the site names a contact; the mail carries the summary. */
+static void add_contact(const struct walk_page *walk, xmlNodePtr main,
+			const char *summary)
+{
+	const struct themestore *store = &walk->site->store;
+	struct wizardpage_support support = {
+		store->support_url, store->support_email, store->support_hours,
+	};
+	char *subject = xasprintf("%s%s", ui(walk, "wizard-contact-subject"),
+				  walk->tree->title);
+	char *short_text = short_summary(walk);
+
+	wizardpage_add_contact(walk->theme, main, &support, subject, summary,
+			       short_text);
+	free(short_text);
+	free(subject);
+}
+
+static bool has_contact(const struct walk_page *walk)
+{
+	const struct themestore *store = &walk->site->store;
+	struct wizardpage_support support = {
+		store->support_url, store->support_email, store->support_hours,
+	};
+
+	return wizardpage_support_set(&support);
 }
 
 /* A walk begun at a step in the middle: what came before is not in it. */
@@ -421,7 +449,7 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 {
 	const struct tree_node *node = &walk->tree->nodes[walk->node];
 	struct treestore_details *details = &walk->cached->details[walk->node];
-	char *title;
+	char *title, *summary;
 	struct page *page;
 	xmlNodePtr main;
 
@@ -434,6 +462,7 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 		}
 		walk->cached->read[walk->node] = true;
 	}
+	summary = summary_text(walk);
 	title = xasprintf("%s | %s", node->title, walk->tree->title);
 	page = cgi_page_new(walk->site, title);
 	main = page_main(page);
@@ -444,10 +473,17 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 		add_progress(walk, main);
 	wizardpage_add_title(main, node->title);
 	if (node->type == TREE_OUTCOME) {
-		wizardpage_add_result(walk->theme, main, node->result);
+		bool contact = wizardpage_wants_contact(node->result) &&
+			       has_contact(walk);
+
+		wizardpage_add_result(walk->theme, main, node->result, contact);
 		wizardpage_add_body(walk->theme, main, node->body,
 				    rewrite_body_url, details);
+		if (contact && node->result == TREE_ESCALATE)
+			add_contact(walk, main, summary);
 		add_references(walk, main, details);
+		if (contact && node->result != TREE_ESCALATE)
+			add_contact(walk, main, summary);
 	} else {
 		wizardpage_add_body(walk->theme, main, node->body,
 				    rewrite_body_url, details);
@@ -457,8 +493,9 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 	}
 	add_history(walk, main);
 	add_actions(walk, main);
-	add_summary(walk, main);
+	wizardpage_add_summary(walk->theme, main, summary);
 	cgi_respond_page(response, 200, page);
+	free(summary);
 	free(title);
 }
 

@@ -44,6 +44,9 @@ static void keep_value(struct themestore *out, struct stored *stored,
 		{"site_title", &out->site_title}, {"base_path", &out->base_path},
 		{"base_url", &out->base_url}, {"cgi_url", &out->cgi_url},
 		{"search_action", &out->search_action},
+		{"support_url", &out->support_url},
+		{"support_email", &out->support_email},
+		{"support_hours", &out->support_hours},
 	};
 	const unsigned char *text = sqlite3_column_text(statement, 1);
 	size_t length = (size_t)sqlite3_column_bytes(statement, 1);
@@ -86,7 +89,9 @@ static int read_values(sqlite3 *db, struct themestore *out,
 	    stored->layout == NULL || stored->strings == NULL ||
 	    out->language == NULL || out->site_title == NULL ||
 	    out->base_path == NULL || out->base_url == NULL ||
-	    out->cgi_url == NULL || out->search_action == NULL)
+	    out->cgi_url == NULL || out->search_action == NULL ||
+	    out->support_url == NULL || out->support_email == NULL ||
+	    out->support_hours == NULL)
 		rc = THEMESTORE_MISSING;
 out:
 	sqlite3_finalize(statement);
@@ -153,6 +158,9 @@ void themestore_free(struct themestore *store)
 	free(store->site_title);
 	free(store->base_path);
 	free(store->base_url);
+	free(store->support_url);
+	free(store->support_email);
+	free(store->support_hours);
 	free(store->cgi_url);
 	free(store->search_action);
 	memset(store, 0, sizeof *store);

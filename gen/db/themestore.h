@@ -10,7 +10,9 @@
  *              strings of the site's language: theme/i18n/<lang>.yaml,
  *              then theme/i18n/cgi/<lang>.yaml, the CGI's own, when it
  *              exists), "language", "site_title", "base_path", "base_url",
- *              "cgi_url" ("" when unset), "search_action"
+ *              "cgi_url" ("" when unset), "search_action",
+ *              "support_url", "support_email", "support_hours" (site.yaml's
+ *              support:, each "" when unset)
  *   theme_nav  position PRIMARY KEY, path, label: the navigation entries
  *              of the build's theme, in order
  *
@@ -26,7 +28,7 @@
 #include "html/theme.h"
 
 /* Bumped whenever what the CGI reads from kb.db changes shape. */
-#define THEMESTORE_SCHEMA "1"
+#define THEMESTORE_SCHEMA "2"
 
 enum themestore_status {
 	THEMESTORE_OK = 0,
@@ -55,6 +57,7 @@ struct themestore {
 	struct theme *theme;
 	char *language, *site_title, *base_path, *base_url, *cgi_url,
 	     *search_action;
+	char *support_url, *support_email, *support_hours;	/* "" unset */
 };
 
 /* Loads the stored theme into *out (zeroed first; release it with

@@ -17,13 +17,6 @@
 #include "html/treemap.h"
 #include "base/util.h"
 
-/* Ids this module puts on its pages; body headings must not take them.
- * "main" and "site-search" are the layout's. */
-static const char *const reserved_ids[] = {
-	"main", "site-search", "kb-wizard-question", "kb-wizard-articles",
-	"kb-wizard-guides", "kb-wizard-nodes", NULL,
-};
-
 /* ---- paths ----------------------------------------------------------------- */
 
 /* Trees that can be rendered: those that loaded with what a page needs. */
@@ -158,7 +151,8 @@ static void check_node(const struct site *site, const struct tree *tree,
 	if (node->body == NULL)
 		return;
 	document = markdown_parse(node->body, strlen(node->body));
-	markdown_collect_headings(document, reserved_ids, &headings);
+	markdown_collect_headings(document, wizardpage_reserved_ids,
+				  &headings);
 	markdown_each_link(document, check_one_link, &check);
 	markdown_headings_free(&headings);
 	cmark_node_free(document);
@@ -443,6 +437,52 @@ static void add_guides(const struct render_context *context, xmlNodePtr parent,
 	free(guides);
 }
 
+/* ---- reaching a person ------------------------------------------------------ */
+
+static struct wizardpage_support site_support(const struct site *site)
+{
+	const struct site_support *support = &site->config.support;
+
+	return (struct wizardpage_support){support->url, support->email,
+					   support->hours};
+}
+
+/* Whether an outcome shows how to reach support: one that sends the
+ * visitor to a person, on a site that names a contact. */
+static bool outcome_contact(const struct render_context *context,
+			    const struct tree_node *node)
+{
+	struct wizardpage_support support = site_support(context->site);
+
+	return wizardpage_wants_contact(node->result) &&
+	       wizardpage_support_set(&support);
+}
+
+/* The contact and the summary to send with it. A static page does not
+ * know the visitor's answers: the summary names the outcome and its URL
+ * (the recorded walk's summary lists the answers too). */
+static void add_contact(const struct render_context *context,
+			xmlNodePtr parent, const struct tree *tree,
+			const struct tree_node *node)
+{
+	struct wizardpage_support support = site_support(context->site);
+	char *path = node_path(tree, node);
+	char *text = xasprintf("%s%s\n%s%s\n%s%s%s",
+			       ui(context, "wizard-summary-heading"), tree->title,
+			       ui(context, "wizard-summary-outcome"), node->title,
+			       ui(context, "wizard-summary-url"),
+			       context->site->config.base_url, path);
+	char *subject = xasprintf("%s%s", ui(context, "wizard-contact-subject"),
+				  tree->title);
+
+	wizardpage_add_contact(context->theme, parent, &support, subject, text,
+			       text);
+	wizardpage_add_summary(context->theme, parent, text);
+	free(subject);
+	free(text);
+	free(path);
+}
+
 /* ---- pages ----------------------------------------------------------------- */
 
 /* 質問 n / 最大 m on a static question page, which does not know the
@@ -479,11 +519,18 @@ static int render_node(const struct render_context *context,
 		add_progress(context, main, tree, index);
 	wizardpage_add_title(main, title);
 	if (node->type == TREE_OUTCOME) {
-		wizardpage_add_result(context->theme, main, node->result);
+		bool contact = outcome_contact(context, node);
+
+		wizardpage_add_result(context->theme, main, node->result,
+				      contact);
 		wizardpage_add_body(context->theme, main, node->body,
 				    rewrite_body_url, &links);
+		if (contact && node->result == TREE_ESCALATE)
+			add_contact(context, main, tree, node);
 		add_articles(context, main, node);
 		add_guides(context, main, node);
+		if (contact && node->result != TREE_ESCALATE)
+			add_contact(context, main, tree, node);
 	} else {
 		wizardpage_add_body(context->theme, main, node->body,
 				    rewrite_body_url, &links);

@@ -11,12 +11,11 @@
 #include "content/markdown.h"
 #include "base/util.h"
 
-/* Ids the pages use themselves; body headings must not take them ("main"
- * and "site-search" are the layout's). */
-static const char *const reserved_ids[] = {
+const char *const wizardpage_reserved_ids[] = {
 	"main", "site-search", WIZARDPAGE_QUESTION_ID, "kb-wizard-articles",
 	"kb-wizard-guides", "kb-wizard-nodes", "kb-wizard-answers",
-	"kb-wizard-summary", "kb-wizard-summary-text", NULL,
+	"kb-wizard-summary", "kb-wizard-summary-text", "kb-wizard-contact",
+	NULL,
 };
 
 void wizardpage_add_title(xmlNodePtr parent, const char *title)
@@ -70,7 +69,8 @@ void wizardpage_add_body(const struct theme *theme, xmlNodePtr parent,
 		return;
 	document = markdown_parse(markdown, strlen(markdown));
 	demote_headings(document);
-	markdown_collect_headings(document, reserved_ids, &headings);
+	markdown_collect_headings(document, wizardpage_reserved_ids,
+				  &headings);
 	markdown_render(document, dom_element(parent, "div", "wizard-body"),
 			&options);
 	markdown_headings_free(&headings);
@@ -145,9 +145,11 @@ static const char *result_key(enum tree_result result)
 }
 
 void wizardpage_add_result(const struct theme *theme, xmlNodePtr parent,
-			   enum tree_result result)
+			   enum tree_result result, bool contact)
 {
-	const char *key = result_key(result);
+	const char *key = result == TREE_ESCALATE && !contact
+				  ? "wizard-result-escalate-alone"
+				  : result_key(result);
 	char *class_name;
 
 	if (key == NULL)
@@ -208,4 +210,174 @@ void wizardpage_add_guides(const struct theme *theme, xmlNodePtr parent,
 		dom_set(dom_link(dom_element(list, "li", NULL), guides[i].url,
 				 guides[i].title),
 			"rel", "noopener");
+}
+
+/* ---- reaching a person ------------------------------------------------------- */
+
+static bool is_set(const char *text)
+{
+	return text != NULL && *text != '\0';
+}
+
+bool wizardpage_support_set(const struct wizardpage_support *support)
+{
+	return support != NULL && (is_set(support->url) || is_set(support->email));
+}
+
+bool wizardpage_wants_contact(enum tree_result result)
+{
+	return result == TREE_ESCALATE || result == TREE_UNRESOLVED;
+}
+
+static bool unreserved(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	       c == '~';
+}
+
+/* The bytes of one character of text as encode() writes them. */
+static size_t encoded_char(const char *text, struct buf *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t length = 1;
+	unsigned char lead = (unsigned char)*text;
+
+	if (lead >= 0xC0)
+		while (length < 4 && ((unsigned char)text[length] & 0xC0) == 0x80)
+			length++;
+	if (lead == '\n') {
+		buf_adds(out, "%0D%0A");
+		return 1;
+	}
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (unreserved(c)) {
+			buf_addc(out, (char)c);
+		} else {
+			buf_addc(out, '%');
+			buf_addc(out, hex[c >> 4]);
+			buf_addc(out, hex[c & 15]);
+		}
+	}
+	return length;
+}
+
+/* Appends text percent-encoded while out stays within limit bytes;
+ * false when it had to stop before the end. A line break already
+ * written as CR LF counts as one. */
+static bool encode(struct buf *out, const char *text, size_t limit)
+{
+	struct buf one = {0};
+	bool whole = true;
+
+	while (*text != '\0') {
+		size_t used;
+
+		if (text[0] == '\r' && text[1] == '\n') {
+			text++;		/* CR LF is one line break */
+			continue;
+		}
+		buf_reset(&one);
+		used = encoded_char(text, &one);
+		if (out->length + one.length > limit) {
+			whole = false;
+			break;
+		}
+		buf_add(out, buf_cstr(&one), one.length);
+		text += used;
+	}
+	buf_free(&one);
+	return whole;
+}
+
+static void mailto_head(struct buf *url, const char *email,
+			const char *subject)
+{
+	buf_reset(url);
+	buf_adds(url, "mailto:");
+	for (const char *c = email; *c != '\0'; c++) {
+		if (*c == '@') {
+			buf_addc(url, '@');
+		} else {
+			char one[2] = {*c, '\0'};
+			encode(url, one, (size_t)-1);
+		}
+	}
+	buf_adds(url, "?subject=");
+	encode(url, subject, (size_t)-1);
+	buf_adds(url, "&body=");
+}
+
+char *wizardpage_mailto(const char *email, const char *subject,
+			const char *body, const char *short_body)
+{
+	static const char ellipsis[] = "%E2%80%A6";	/* … */
+	struct buf url = {0};
+
+	mailto_head(&url, email, subject);
+	if (encode(&url, body, WIZARDPAGE_MAILTO_MAX))
+		return buf_detach(&url);
+	mailto_head(&url, email, subject);
+	if (!encode(&url, short_body,
+		    WIZARDPAGE_MAILTO_MAX - (sizeof ellipsis - 1)))
+		buf_adds(&url, ellipsis);
+	return buf_detach(&url);
+}
+
+void wizardpage_add_contact(const struct theme *theme, xmlNodePtr parent,
+			    const struct wizardpage_support *support,
+			    const char *subject, const char *body,
+			    const char *short_body)
+{
+	xmlNodePtr section, list;
+
+	if (!wizardpage_support_set(support))
+		return;
+	section = wizardpage_add_section(theme, parent, "wizard-contact",
+					 "kb-wizard-contact", "wizard-contact");
+	dom_text_element(section, "p", NULL,
+			 theme_text(theme, "wizard-contact-lead"));
+	list = dom_element(section, "ul", "contact-list");
+	if (is_set(support->url))
+		dom_set(dom_link(dom_element(list, "li", NULL), support->url,
+				 theme_text(theme, "wizard-contact-form")),
+			"rel", "noopener");
+	if (is_set(support->email)) {
+		char *mailto = wizardpage_mailto(support->email, subject, body,
+						 short_body);
+		char *label = xasprintf("%s%s%s",
+					theme_text(theme, "wizard-contact-mail"),
+					support->email,
+					theme_text(theme, "wizard-contact-mail-end"));
+
+		dom_link(dom_element(list, "li", NULL), mailto, label);
+		free(label);
+		free(mailto);
+	}
+	if (is_set(support->hours)) {
+		xmlNodePtr hours = dom_element(section, "p", "contact-hours");
+		dom_text(hours, theme_text(theme, "wizard-contact-hours"));
+		dom_text(hours, support->hours);
+	}
+	if (is_set(support->email))
+		dom_text_element(section, "p", "hint",
+				 theme_text(theme, "wizard-contact-mail-note"));
+}
+
+void wizardpage_add_summary(const struct theme *theme, xmlNodePtr parent,
+			    const char *text)
+{
+	xmlNodePtr section = wizardpage_add_section(theme, parent,
+						    "wizard-summary",
+						    "kb-wizard-summary",
+						    "wizard-summary");
+	xmlNodePtr pre;
+
+	dom_text_element(section, "p", NULL,
+			 theme_text(theme, "wizard-summary-lead"));
+	pre = dom_text_element(section, "pre", "summary-text", text);
+	dom_set(pre, "id", "kb-wizard-summary-text");
+	dom_set(pre, "data-copy-label", theme_text(theme, "wizard-copy"));
+	dom_set(pre, "data-copied-label", theme_text(theme, "wizard-copied"));
 }

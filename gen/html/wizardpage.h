@@ -25,6 +25,10 @@
  * cannot name a node. */
 #define WIZARD_FROM_PARAM "_from"
 
+/* The ids the wizard's pages use themselves, NULL-terminated ("main" and
+ * "site-search" are the layout's): body headings must not take them. */
+extern const char *const wizardpage_reserved_ids[];
+
 /* Appends the node's title as the page's h1 (id WIZARDPAGE_QUESTION_ID). */
 void wizardpage_add_title(xmlNodePtr parent, const char *title);
 
@@ -59,9 +63,50 @@ void wizardpage_add_options(const struct theme *theme, xmlNodePtr parent,
 void wizardpage_add_progress(const struct theme *theme, xmlNodePtr parent,
 			     size_t number, size_t most);
 
-/* <p class="result result-...">, the outcome's result in words. */
+/* <p class="result result-...">, the outcome's result in words. contact
+ * says whether the page shows how to reach support: an escalate outcome
+ * without it does not tell the visitor to contact anyone. */
 void wizardpage_add_result(const struct theme *theme, xmlNodePtr parent,
-			   enum tree_result result);
+			   enum tree_result result, bool contact);
+
+/* How a customer reaches a person (site.yaml's support:), each NULL or
+ * "" when unset. Borrowed. */
+struct wizardpage_support {
+	const char *url, *email, *hours;
+};
+
+/* True when support names a contact form or a mail address. */
+bool wizardpage_support_set(const struct wizardpage_support *support);
+
+/* True for the outcomes that send a visitor to a person: escalate and
+ * unresolved. */
+bool wizardpage_wants_contact(enum tree_result result);
+
+/* The longest mailto: URL wizardpage_mailto writes, in bytes: mail
+ * programs and browsers cut or refuse longer ones. */
+#define WIZARDPAGE_MAILTO_MAX 2000
+
+/* mailto:email?subject=…&body=… with every byte but RFC 3986's unreserved
+ * ones percent-encoded as UTF-8 and line breaks as %0D%0A (RFC 6068).
+ * The body is body when the URL fits WIZARDPAGE_MAILTO_MAX, else
+ * short_body, cut at a character boundary and ended with "…" when even
+ * that does not fit. Caller frees. */
+char *wizardpage_mailto(const char *email, const char *subject,
+			const char *body, const char *short_body);
+
+/* <section class="wizard-contact">: how to reach support — the contact
+ * form, a mailto: link whose subject and body carry the summary
+ * (wizardpage_mailto with body and short_body), the opening hours. Nothing
+ * when support names neither a form nor an address. */
+void wizardpage_add_contact(const struct theme *theme, xmlNodePtr parent,
+			    const struct wizardpage_support *support,
+			    const char *subject, const char *body,
+			    const char *short_body);
+
+/* <section class="wizard-summary">: the plain-text summary of the walk
+ * in a <pre> that kb.js gives a Copy button (labels from the theme). */
+void wizardpage_add_summary(const struct theme *theme, xmlNodePtr parent,
+			    const char *text);
 
 /* <section class="class_name" aria-labelledby="id"> with an h2 (id) whose
  * text is UI string title_key. Returns the section. */

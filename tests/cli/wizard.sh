@@ -120,4 +120,27 @@ ln -sfn "$PWD/theme" "$kb/theme"
 sed 's#^base_url:.*#base_url: http://127.0.0.1:8080/kb/#' site.yaml > "$kb/site.yaml"
 check_site "base /kb/" "$kb" "$TMP/kb-out" /kb/
 
+# No support: in site.yaml: the build warns once per tree, and no outcome
+# says anything about contacting.
+nosupport="$TMP/no-support"
+mkdir -p "$nosupport"
+cp -R content decision-trees "$nosupport"/
+ln -sfn "$PWD/theme" "$nosupport/theme"
+sed '/^support:/,$d' site.yaml > "$nosupport/site.yaml"
+"$KBGEN" build --root "$nosupport" --out "$nosupport/out" 2>"$TMP/no-support.stderr"
+check_eq "no support: builds" "$?" 0
+check_eq "no support: one warning per tree, at its first such outcome" \
+	"$(grep -c ': warning: ' "$TMP/no-support.stderr")" 2
+check_contains "no support: the warning" "$(cat "$TMP/no-support.stderr")" \
+	"decision-trees/mail-not-arriving.yaml:124:3: warning: 7 escalate or unresolved outcomes (first 'wait-for-retry') may leave the visitor needing a person, but site.yaml has no 'support:' (url and/or email, and hours): their pages cannot say how to reach one"
+page="$nosupport/out/wizard/mail-not-arriving/contact-support/index.html"
+check "no support: the escalate outcome is written" test -f "$page"
+check_eq "no support: it says nothing about contacting" \
+	"$(grep -c -e 'サポートへのお問い合わせ' -e 'mailto:' -e 'summary-text' "$page")" 0
+"$KBGEN" build --out "$TMP/with-support" 2>"$TMP/with-support.stderr"
+check_eq "shipped site (with support): no warning" "$(cat "$TMP/with-support.stderr")" ""
+check_contains "shipped site: the escalate outcome links the address" \
+	"$(cat "$TMP/with-support/wizard/mail-not-arriving/contact-support/index.html")" \
+	'href="mailto:support@example.jp?subject='
+
 finish

@@ -29,6 +29,7 @@
 #include "content/tree.h"
 #include "db/treestore.h"
 #include "base/util.h"
+#include "html/wizardpage.h"
 
 #define TREE "/wizard/mail-not-arriving/"
 #define CGI "/cgi-bin/kb.cgi"
@@ -697,6 +698,91 @@ static void test_wizard_walk(void)
 	reply_free(&reply);
 }
 
+/* The href of the first mailto: link in html, &amp; unescaped. Caller
+ * frees; NULL when there is none. */
+static char *mailto_href(const char *html)
+{
+	const char *from = html ? strstr(html, "href=\"mailto:") : NULL;
+	const char *to = from ? strchr(from + 6, '"') : NULL;
+	struct buf out = {0};
+
+	if (to == NULL)
+		return NULL;
+	for (const char *c = from + 6; c < to; c++) {
+		buf_addc(&out, *c);
+		if (strncmp(c, "&amp;", 5) == 0)
+			c += 4;
+	}
+	return buf_detach(&out);
+}
+
+#define TO_ESCALATE "delivery-error-shown=no&check-spam=not-found&" \
+		    "elapsed-time=over-week&no-bounce-auth=yes"
+
+/* site.yaml's support: on the outcomes that send a visitor to a person. */
+static void test_wizard_contact(void)
+{
+	struct reply reply;
+	char *mailto, *saved;
+
+	get(&reply, TREE "contact-support", TO_ESCALATE);
+	CHECK_INT(reply.response.status, 200, "contact: escalate outcome: 200");
+	CHECK(contains(reply.body, "<p class=\"result result-escalate\">サポートへの"
+		       "お問い合わせが必要です</p>"),
+	      "contact: escalate says to contact support");
+	CHECK(contains(reply.body, "<h2 id=\"kb-wizard-contact\">サポートへの"
+		       "お問い合わせ</h2>") &&
+	      contains(reply.body, ">メールで問い合わせる(support@example.jp)</a>") &&
+	      contains(reply.body, "受付時間: 平日 10:00〜18:00"),
+	      "contact: the site's address and hours");
+	mailto = mailto_href(reply.body);
+	CHECK(mailto && strncmp(mailto, "mailto:support@example.jp?subject=", 34) == 0 &&
+	      strlen(mailto) <= WIZARDPAGE_MAILTO_MAX,
+	      "contact: a mailto: link within the bound");
+	/* Four answers in Japanese encode to more than the bound: the mail
+	 * carries the outcome and the URL, which replays every answer. */
+	CHECK(mailto && contains(mailto, "&body=%E3%80%90") &&
+	      !contains(mailto, "%0D%0A1.%20") &&
+	      contains(mailto, "%0D%0AURL%3A%20http%3A%2F%2F127.0.0.1%3A8080%2Fcgi-bin"
+		       "%2Fkb.cgi%2Fwizard%2Fmail-not-arriving%2Fcontact-support%3F"
+		       "delivery-error-shown%3Dno%26check-spam%3Dnot-found%26"
+		       "elapsed-time%3Dover-week%26no-bounce-auth%3Dyes"),
+	      "contact: a summary over the bound: the mail has the outcome and the "
+	      "URL with every answer");
+	free(mailto);
+	reply_free(&reply);
+	get(&reply, TREE "contact-support", "_from=no-bounce-auth&no-bounce-auth=yes");
+	mailto = mailto_href(reply.body);
+	CHECK(mailto && contains(mailto, "%0D%0A1.%20") &&
+	      contains(mailto, "%0D%0A%E8%A8%BA%E6%96%AD%E7%B5%90%E6%9E%9C"),
+	      "contact: a summary within the bound is the mail's body, answers and all");
+	CHECK(contains(reply.body, "class=\"wizard-contact\"") &&
+	      strstr(reply.body, "class=\"wizard-contact\"") <
+		      strstr(reply.body, "class=\"wizard-summary\""),
+	      "contact: before the summary it refers to");
+	free(mailto);
+	reply_free(&reply);
+
+	get(&reply, TREE "found-in-spam", "delivery-error-shown=no&check-spam=found");
+	CHECK(!contains(reply.body, "wizard-contact") && !contains(reply.body, "mailto:"),
+	      "contact: none on a resolved outcome");
+	reply_free(&reply);
+	get(&reply, TREE "check-spam", "delivery-error-shown=no");
+	CHECK(!contains(reply.body, "wizard-contact"), "contact: none on a question");
+	reply_free(&reply);
+
+	saved = site.store.support_email;
+	site.store.support_email = (char *)"";
+	get(&reply, TREE "contact-support", TO_ESCALATE);
+	CHECK(contains(reply.body, "<p class=\"result result-escalate\">この診断で"
+		       "確かめられるのはここまでです</p>") &&
+	      !contains(reply.body, "wizard-contact") &&
+	      !contains(reply.body, "mailto:"),
+	      "contact: a site without support says nothing about contacting");
+	reply_free(&reply);
+	site.store.support_email = saved;
+}
+
 /* A walk begun at a step in the middle (a static step page's option, or
  * a link support staff sent): _from names where it began. */
 static void test_wizard_from(void)
@@ -1287,6 +1373,7 @@ int main(void)
 		test_search_json();
 		test_wizard_walk();
 		test_wizard_from();
+		test_wizard_contact();
 		test_wizard_detours();
 		test_other_statuses();
 		test_treestore();

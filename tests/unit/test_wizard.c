@@ -28,6 +28,7 @@
 #include "content/tree.h"
 #include "base/util.h"
 #include "html/wizard.h"
+#include "html/wizardpage.h"
 
 #define BASE "/kb/"
 #define BASE_URL "https://help.example.com/kb/"
@@ -550,8 +551,12 @@ static void test_escalate(const struct fixture *fixture)
 				 "解決しました</p>"),
 	      "resolved outcome");
 	CHECK(escalate && strstr(escalate, "<p class=\"result result-escalate\">"
-				 "サポートへのお問い合わせが必要です</p>"),
-	      "escalate outcome");
+				 "この診断で確かめられるのはここまでです</p>"),
+	      "escalate outcome without a support contact: not told to contact");
+	CHECK(escalate && strstr(escalate, "wizard-contact") == NULL &&
+	      strstr(escalate, "mailto:") == NULL &&
+	      strstr(escalate, "summary-text") == NULL,
+	      "without a support contact: no contact section, no summary");
 	CHECK(escalate && strstr(escalate, "class=\"related\"") == NULL,
 	      "no article section when there are no articles");
 	free(escalate);
@@ -585,6 +590,140 @@ static char *all_wizard_pages(const struct fixture *fixture)
 		}
 	}
 	return buf_detach(&all);
+}
+
+/* The text of a mailto: URL decoded (%XX), for checking what a mail
+ * program would get. Caller frees. */
+static char *mailto_decoded(const char *url)
+{
+	struct buf out = {0};
+
+	for (const char *c = url; *c != '\0'; c++) {
+		unsigned value;
+		if (*c == '%' && sscanf(c + 1, "%2x", &value) == 1) {
+			buf_addc(&out, (char)value);
+			c += 2;
+		} else {
+			buf_addc(&out, *c);
+		}
+	}
+	return buf_detach(&out);
+}
+
+static void test_mailto(void)
+{
+	char *url = wizardpage_mailto("help+kb@example.jp", "件名 & 質問?",
+				      "一行目\n二行目 100%", "短い");
+	char *decoded = mailto_decoded(url);
+	struct buf long_body = {0};
+	char *cut, *tail;
+
+	CHECK_STR(url, "mailto:help%2Bkb@example.jp?subject=%E4%BB%B6%E5%90%8D"
+		  "%20%26%20%E8%B3%AA%E5%95%8F%3F&body=%E4%B8%80%E8%A1%8C%E7%9B"
+		  "%AE%0D%0A%E4%BA%8C%E8%A1%8C%E7%9B%AE%20100%25",
+		  "mailto: every reserved byte encoded, a line break as CR LF");
+	CHECK_STR(decoded, "mailto:help+kb@example.jp?subject=件名 & 質問?&body="
+		  "一行目\r\n二行目 100%", "mailto: decodes to what was written");
+	free(decoded);
+	free(url);
+	for (int i = 0; i < 200; i++)
+		buf_adds(&long_body, "1. 配信履歴を確かめましたか?\n");
+	url = wizardpage_mailto("a@example.jp", "s", buf_cstr(&long_body),
+				"短いまとめ\nURL: http://x/");
+	CHECK(url && strlen(url) <= WIZARDPAGE_MAILTO_MAX,
+	      "mailto: a long body stays within the bound");
+	CHECK(url && strstr(url, "&body=%E7%9F%AD%E3%81%84") &&
+	      strstr(url, "http%3A%2F%2Fx%2F") && !strstr(url, "%E2%80%A6"),
+	      "mailto: a body over the bound gives way to the short one, whole");
+	free(url);
+	url = wizardpage_mailto("a@example.jp", "s", buf_cstr(&long_body),
+				buf_cstr(&long_body));
+	tail = url ? url + strlen(url) - 9 : NULL;
+	CHECK(url && strlen(url) <= WIZARDPAGE_MAILTO_MAX &&
+	      strcmp(tail, "%E2%80%A6") == 0,
+	      "mailto: a short body over the bound is cut and ends with …");
+	cut = url ? mailto_decoded(url) : NULL;
+	CHECK(cut && utf8_valid(cut, strlen(cut), NULL),
+	      "mailto: cut at a character boundary");
+	free(cut);
+	free(url);
+	buf_free(&long_body);
+}
+
+/* With site.yaml's support: escalate and unresolved outcomes show how
+ * to reach a person and the summary to send. */
+static void test_contact(struct fixture *fixture)
+{
+	struct site_support saved = fixture->site->config.support;
+	char *escalate, *unresolved, *resolved, *contact, *summary;
+
+	fixture->site->config.support = (struct site_support){
+		"https://example.jp/contact/", "help@example.jp",
+		"平日 10:00〜18:00",
+	};
+	CHECK_INT(wizard_render_all(&fixture->context, fixture->trees,
+				    fixture->tree_count), 0,
+		  "contact: pages render with support");
+	escalate = page_text(fixture, "wizard/wizard-demo/ask-support/");
+	unresolved = page_text(fixture, "wizard/good-small/set-up-spf-dkim/");
+	resolved = page_text(fixture, "wizard/good-small/found-in-spam/");
+	contact = between(escalate, "<section class=\"wizard-contact\"",
+			  "</section>", true);
+	summary = between(escalate, "<pre class=\"summary-text\"", "</pre>",
+			  true);
+	CHECK(escalate && strstr(escalate, "<p class=\"result result-escalate\">"
+				 "サポートへのお問い合わせが必要です</p>"),
+	      "contact: escalate says to contact support");
+	CHECK(contact && strstr(contact, "<a href=\"https://example.jp/contact/\" "
+				"rel=\"noopener\">お問い合わせフォームを開く</a>"),
+	      "contact: the contact form");
+	CHECK(contact && strstr(contact, "<a href=\"mailto:help@example.jp?subject="
+				"%E3%83%88%E3%83%A9%E3%83%96%E3%83%AB") &&
+	      strstr(contact, "\">メールで問い合わせる(help@example.jp)</a>"),
+	      "contact: a mailto: link naming the address");
+	CHECK(contact && strstr(contact, "<p class=\"contact-hours\">受付時間: "
+				"平日 10:00〜18:00</p>"),
+	      "contact: the opening hours");
+	CHECK(summary && strstr(summary, "【トラブル診断の回答】デモの診断\n"
+				"診断結果: ") &&
+	      strstr(summary, "URL: " BASE_URL "wizard/wizard-demo/"
+		     "ask-support/</pre>") &&
+	      strstr(summary, "data-copy-label=\"コピー\""),
+	      "contact: the summary to send, with the page's URL and Copy");
+	CHECK(unresolved && strstr(unresolved, "class=\"wizard-contact\"") &&
+	      strstr(unresolved, "class=\"guides\"") &&
+	      strstr(unresolved, "class=\"wizard-contact\"") >
+		      strstr(unresolved, "class=\"guides\""),
+	      "contact: an unresolved outcome shows it after what to try");
+	CHECK(escalate && strstr(escalate, "class=\"wizard-contact\"") &&
+	      (!strstr(escalate, "class=\"related\"") ||
+	       strstr(escalate, "class=\"wizard-contact\"") <
+		       strstr(escalate, "class=\"related\"")),
+	      "contact: an escalate outcome shows it first");
+	CHECK(resolved && strstr(resolved, "wizard-contact") == NULL &&
+	      strstr(resolved, "summary-text") == NULL,
+	      "contact: a resolved outcome has none");
+	free(summary);
+	free(contact);
+	free(resolved);
+	free(unresolved);
+	free(escalate);
+	fixture->site->config.support = (struct site_support){
+		NULL, "help@example.jp", NULL,
+	};
+	CHECK_INT(wizard_render_all(&fixture->context, fixture->trees,
+				    fixture->tree_count), 0,
+		  "contact: pages render with an address alone");
+	escalate = page_text(fixture, "wizard/wizard-demo/ask-support/");
+	CHECK(escalate && strstr(escalate, "mailto:help@example.jp") &&
+	      !strstr(escalate, "お問い合わせフォーム") &&
+	      !strstr(escalate, "受付時間"),
+	      "contact: an address alone: the mail link, no form, no hours");
+	free(escalate);
+	fixture->site->config.support = saved;
+	CHECK_INT(wizard_render_all(&fixture->context, fixture->trees,
+				    fixture->tree_count), 0,
+		  "contact: pages render again without support");
 }
 
 /* cgi_url empty: the static pages are the walk, and nothing links kb.cgi. */
@@ -909,7 +1048,9 @@ int main(void)
 		test_render_errors(&fixture);
 		test_check_links(&fixture);
 		test_static_walk(&fixture);
+		test_contact(&fixture);
 	}
+	test_mailto();
 	theme_free(fixture.theme);
 	tree_free_all(fixture.trees, fixture.tree_count);
 	site_free(fixture.site);
