@@ -51,3 +51,32 @@ finish() { exit $((failures > 0)); }
 # skip WHAT WHY — a check that could not run here; tests/run counts it as
 # skipped, never as passed.
 skip() { echo "SKIP: $SUITE: $1${2:+ ($2)}"; }
+
+# serve_site OUT [CGI] — serves OUT with lighttpd (and CGI, a copy of
+# kb.cgi, under /cgi-bin/kb.cgi) on a free 127.0.0.1 port; sets served_url
+# (http://127.0.0.1:PORT) and served_pid, or fails and returns 1. The
+# caller stops it: kill "$served_pid". Retries a port taken meanwhile.
+serve_site() {
+	local out=$1 cgi=${2:-} conf log port attempt
+	conf="$out.lighttpd.conf" log="$out.lighttpd.log"
+	served_url="" served_pid=""
+	for attempt in 1 2 3; do
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		tools/lighttpd-conf.sh "$out" "$port" "$cgi" > "$conf"
+		lighttpd -D -f "$conf" 2>"$log" &
+		served_pid=$!
+		for _ in $(seq 50); do
+			if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+				served_url="http://127.0.0.1:$port"
+				return 0
+			fi
+			kill -0 "$served_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$served_pid" 2>/dev/null
+		wait "$served_pid" 2>/dev/null
+		served_pid=""
+	done
+	fail "lighttpd serves $out" "$(head -c 600 "$log")"
+	return 1
+}

@@ -74,6 +74,9 @@ wizard-start $walk/delivery-error-shown
 wizard-question $walk/elapsed-time?delivery-error-shown=no&check-spam=not-found
 wizard-outcome $walk/no-bounce-server?delivery-error-shown=no&check-spam=not-found&elapsed-time=over-week&no-bounce-auth=no
 wizard-outcome-resolved $walk/found-in-spam?delivery-error-shown=no&check-spam=found
+wizard-escalate-contact $walk/contact-support?delivery-error-shown=no&check-spam=not-found&elapsed-time=over-week&no-bounce-auth=yes
+wizard-change-marked $walk/check-spam?delivery-error-shown=no&check-spam=found
+wizard-from-middle $walk/check-spam?_from=check-spam
 not-found $base/cgi-bin/kb.cgi/no-such-page
 bad-request $base/cgi-bin/kb.cgi/search?page=x
 EOF
