@@ -406,6 +406,17 @@ static void add_guides(const struct render_context *context, xmlNodePtr parent,
 	free(guides);
 }
 
+/* The URL a printed outcome shows: the page's, absolute (path is the
+ * page's, without a leading '/'; base_url ends in one). */
+static void add_print_source(const struct render_context *context,
+			     struct page *page, const char *path)
+{
+	char *url = xasprintf("%s%s", context->site->config.base_url, path);
+
+	page_add_print_source(page, url);
+	free(url);
+}
+
 /* ---- pages ----------------------------------------------------------------- */
 
 static int render_node(const struct render_context *context,
@@ -431,6 +442,7 @@ static int render_node(const struct render_context *context,
 				    rewrite_body_url, &links);
 		add_articles(context, main, node);
 		add_guides(context, main, node);
+		add_print_source(context, page, path);
 	} else {
 		wizardpage_add_body(context->theme, main, node->body,
 				    rewrite_body_url, &links);
