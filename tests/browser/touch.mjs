@@ -16,7 +16,8 @@
 //     out in that same block. The page's chrome (header, navigation,
 //     breadcrumbs, footer), heading permalinks, Change links, options,
 //     pagination, wizard actions and card-list titles are controls and
-//     never excepted. The number excepted is printed per page;
+//     never excepted. The number excepted is printed per page. At 1280 px
+//     with a mouse the menu keeps its desktop size (under 44 px tall);
 //   - printed (print media), an article and an outcome (static and kb.cgi)
 //     show their content, their URL (equal to the page's) and today's
 //     date, and hide the menu, the search form, the breadcrumbs, buttons,
@@ -45,6 +46,9 @@ const PAGES = [
   { name: 'home', path: '/' },
   { name: 'article', path: '/delivery/spam-folder/' },
   { name: 'search', path: `${CGI}/search?q=${encodeURIComponent('迷惑')}` },
+  // 33 results: a second page, and the pagination
+  { name: 'search-page-2', path: `${CGI}/search?q=${encodeURIComponent('メール')}&page=2` },
+  { name: 'wizard-start', path: TREE },
   { name: 'question', path: `${TREE}elapsed-time/` },
   { name: 'question-cgi', path: `${WALK}elapsed-time?${TO_QUESTION}` },
   { name: 'outcome', path: `${TREE}no-bounce-server/` },
@@ -198,6 +202,18 @@ await scenario('touch targets', async () => {
   for (const entry of PAGES) {
     await scenario(`390px ${entry.name}`, () => touchTargets(page, entry));
   }
+  await page.close();
+});
+
+// The touch sizes are for phones and touch screens only: a desktop with a
+// mouse keeps its compact menu.
+await scenario('1280px: desktop look', async () => {
+  const page = await desktop.newPage();
+  await open(page, '/');
+  const heights = await page.$$eval('.site-nav a', (links) =>
+    links.map((link) => link.getBoundingClientRect().height));
+  check(heights.length > 0 && heights.every((height) => height < MIN),
+    '1280px with a mouse: the menu keeps its desktop size', `menu link heights ${heights.join(', ')}`);
   await page.close();
 });
 
