@@ -230,6 +230,16 @@ static char *absolute_page_url(const struct walk_page *walk)
 
 /* ---- page parts ---------------------------------------------------------------- */
 
+/* A printed outcome shows where it came from: this walk's URL, with
+ * every answer, as absolute_page_url gives it. */
+static void add_print_source(const struct walk_page *walk, struct page *page)
+{
+	char *url = absolute_page_url(walk);
+
+	page_add_print_source(page, url);
+	free(url);
+}
+
 static void add_crumbs(const struct walk_page *walk, struct page *page,
 		       const char *current)
 {
@@ -484,6 +494,7 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 		add_references(walk, main, details);
 		if (contact && node->result != TREE_ESCALATE)
 			add_contact(walk, main, summary);
+		add_print_source(walk, page);
 	} else {
 		wizardpage_add_body(walk->theme, main, node->body,
 				    rewrite_body_url, details);

@@ -66,6 +66,7 @@ struct page {
 	xmlNodePtr main, head, breadcrumbs, search_input;
 	struct crumb *crumbs;
 	size_t crumb_count, crumb_capacity;
+	char *print_source;	/* absolute URL, or NULL: no print source */
 };
 
 /* theme_cached's release: frees one template. */
@@ -315,6 +316,28 @@ void page_set_search_query(struct page *page, const char *query)
 		dom_set(page->search_input, "value", query);
 }
 
+void page_add_print_source(struct page *page, const char *absolute_url)
+{
+	free(page->print_source);
+	page->print_source = xstrdup(absolute_url);
+}
+
+/* Made at render time, so it comes last in <main> whenever the page's
+ * content was added. */
+static void fill_print_source(struct page *page)
+{
+	xmlNodePtr paragraph, date;
+
+	if (page->print_source == NULL)
+		return;
+	paragraph = dom_element(page->main, "p", "print-source");
+	dom_text(paragraph, theme_text(page->theme, "print-source"));
+	dom_set(dom_link(paragraph, page->print_source, page->print_source),
+		"class", "print-url");
+	date = dom_element(paragraph, "span", "print-date");
+	dom_set(date, "data-label", theme_text(page->theme, "print-date"));
+}
+
 static void fill_breadcrumbs(struct page *page)
 {
 	xmlNodePtr list;
@@ -341,6 +364,7 @@ void page_render(struct page *page, char **out, size_t *length)
 	size_t done = 0;
 
 	fill_breadcrumbs(page);
+	fill_print_source(page);
 	/* Room for the layout and a typical page's content at once. */
 	html.data = xmalloc(template->bytes.length * 2 + 4096);
 	html.capacity = template->bytes.length * 2 + 4096;
@@ -380,6 +404,7 @@ void page_free(struct page *page)
 		free(page->crumbs[i].label);
 	}
 	free(page->crumbs);
+	free(page->print_source);
 	free(page->nodes);
 	xmlFreeDoc(page->document);
 	free(page);

@@ -41,6 +41,15 @@ void page_add_breadcrumb(struct page *page, const char *href,
 /* Puts text into the search box (a results page keeps the query). */
 void page_set_search_query(struct page *page, const char *query);
 
+/* Ends <main> with a <p class="print-source">: the page's absolute URL
+ * (as a link) and an empty <span class="print-date"> that kb.js fills
+ * with the date when the page is printed, so a printout says where and
+ * when it came from while the build stays deterministic. The theme's
+ * style.css hides it on screen. Labelled with the UI strings
+ * print-source and print-date. The page copies absolute_url; a second
+ * call replaces the first. */
+void page_add_print_source(struct page *page, const char *absolute_url);
+
 /* Serializes the page as HTML5 in UTF-8 (raw, not numeric references).
  * The caller frees *out. Finalizes the page: call once. */
 void page_render(struct page *page, char **out, size_t *length);

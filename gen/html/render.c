@@ -177,7 +177,7 @@ int render_article(const struct render_context *context,
 	xmlNodePtr body = dom_element(page_main(page), "article", NULL);
 	cmark_node *document;
 	const char *markdown;
-	char *text;
+	char *text, *url;
 	size_t length;
 
 	render_breadcrumbs(context, page, article->section, article->meta.title);
@@ -198,6 +198,11 @@ int render_article(const struct render_context *context,
 	cmark_node_free(document);
 	render_tag_links(context, body, article);
 	render_related(context, page_main(page), article);
+	/* base_url ends in '/', url_path has no leading one */
+	url = xasprintf("%s%s", context->site->config.base_url,
+			article->url_path);
+	page_add_print_source(page, url);
+	free(url);
 	return render_save(context, page, article->url_path);
 }
 

@@ -483,6 +483,17 @@ static void add_contact(const struct render_context *context,
 	free(path);
 }
 
+/* The URL a printed outcome shows: the page's, absolute (path is the
+ * page's, without a leading '/'; base_url ends in one). */
+static void add_print_source(const struct render_context *context,
+			     struct page *page, const char *path)
+{
+	char *url = xasprintf("%s%s", context->site->config.base_url, path);
+
+	page_add_print_source(page, url);
+	free(url);
+}
+
 /* ---- pages ----------------------------------------------------------------- */
 
 /* 質問 n / 最大 m on a static question page, which does not know the
@@ -531,6 +542,7 @@ static int render_node(const struct render_context *context,
 		add_guides(context, main, node);
 		if (contact && node->result != TREE_ESCALATE)
 			add_contact(context, main, tree, node);
+		add_print_source(context, page, path);
 	} else {
 		wizardpage_add_body(context->theme, main, node->body,
 				    rewrite_body_url, &links);

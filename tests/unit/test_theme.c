@@ -3,6 +3,7 @@
  * slot filled, breadcrumbs left out when there are none, extra <head>
  * elements, layouts without <head> or data-kb="main", navigation added
  * after pages were made, and pages made on several threads at once; the
+ * print-only source line (page_add_print_source); the
  * theme's cache of what pages derive from it (theme_cached); the dom
  * shorthands the theme reads attributes with. The expected bytes are
  * what libxml2's own serializer writes for a full copy of the layout,
@@ -18,7 +19,8 @@
 #include "html/theme.h"
 #include "base/util.h"
 
-static const char strings[] = "home: ホーム\nsearch: 検索\n";
+static const char strings[] = "home: ホーム\nsearch: 検索\n"
+	"print-source: \"URL: \"\nprint-date: \"印刷日: \"\n";
 
 static struct theme *load(const char *layout)
 {
@@ -166,6 +168,33 @@ static void test_no_main(void)
 	theme_free(theme);
 }
 
+/* The print source comes last in <main> whenever it was added, escaped,
+ * the last URL given winning; a page without one has none. */
+static void test_print_source(void)
+{
+	struct theme *theme = load(full_layout);
+	struct page *page = page_new(theme, "T", NULL);
+	char *html;
+
+	page_add_print_source(page, "http://x/first/");
+	page_add_print_source(page, "http://x/a?b=1&c=<2>");
+	dom_text_element(page_main(page), "p", NULL, "content");
+	html = render(page);
+	CHECK(html != NULL && strstr(html,
+		"<main id=\"main\"><p>content</p><p class=\"print-source\">URL: "
+		"<a href=\"http://x/a?b=1&amp;c=&lt;2&gt;\" class=\"print-url\">"
+		"http://x/a?b=1&amp;c=&lt;2&gt;</a><span class=\"print-date\" "
+		"data-label=\"印刷日: \"></span></p></main>") != NULL &&
+	      strstr(html, "/first/") == NULL,
+	      "print source: last in main, escaped, the last URL given");
+	free(html);
+	html = render(page_new(theme, "T", NULL));
+	CHECK(html != NULL && strstr(html, "print-source") == NULL,
+	      "print source: none unless added");
+	free(html);
+	theme_free(theme);
+}
+
 struct worker {
 	struct theme *theme;
 	int index;
@@ -282,6 +311,7 @@ int main(void)
 	test_navigation_added_later();
 	test_bare_layout();
 	test_no_main();
+	test_print_source();
 	test_threads();
 	test_cache();
 	test_dom_attributes();

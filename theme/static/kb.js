@@ -354,3 +354,36 @@
     start();
   }
 })();
+
+/* Printing: the date under the printed URL (.print-source). The build
+   writes no date into pages, so the same input gives the same bytes;
+   the date of printing is filled in here, in the page's language, when
+   the browser starts to print (beforeprint) or switches to print media
+   (matchMedia: some browsers and the print preview send no event). */
+(function () {
+  "use strict";
+  function fillPrintDate() {
+    var spans = document.querySelectorAll(".print-source .print-date");
+    var language = document.documentElement.lang || undefined;
+    var today = new Date();
+    var text;
+    try {
+      text = new Intl.DateTimeFormat(language, { year: "numeric", month: "long", day: "numeric" })
+        .format(today);
+    } catch (error) {
+      text = today.toLocaleDateString();
+    }
+    Array.prototype.forEach.call(spans, function (span) {
+      span.textContent = (span.getAttribute("data-label") || "") + text;
+    });
+  }
+  window.addEventListener("beforeprint", fillPrintDate);
+  if (window.matchMedia) {
+    var print = window.matchMedia("print");
+    var changed = function (event) {
+      if (event.matches) fillPrintDate();
+    };
+    if (print.addEventListener) print.addEventListener("change", changed);
+    else if (print.addListener) print.addListener(changed);
+  }
+})();
