@@ -162,9 +162,10 @@ static bool can_break(const char *previous, const char *next)
 	return !(is_word_character(*previous) && is_word_character(*next));
 }
 
-/* Escapes title and breaks it into lines of about the same length, at
- * most about LABEL_WIDTH code points, where can_break allows. A space
- * at a break is dropped. The caller frees. */
+/* Breaks title into lines of about the same length, at most about
+ * LABEL_WIDTH code points, where can_break allows, joined by '\n'. A
+ * space at a break is dropped. The text is not escaped. The caller
+ * frees. */
 static char *wrap_label(const char *title)
 {
 	struct buf out = {0};
@@ -182,13 +183,31 @@ static char *wrap_label(const char *title)
 		if (!can_break(previous, cursor) &&
 		    count < LABEL_WIDTH + LABEL_WIDTH / 2)
 			continue;
-		add_escaped(&out, line, (size_t)(cursor - line) -
-			    (*previous == ' '));
-		buf_adds(&out, "\\n");
+		buf_add(&out, line, (size_t)(cursor - line) - (*previous == ' '));
+		buf_addc(&out, '\n');
 		line = cursor;
 		count = 0;
 	}
-	add_escaped(&out, line, (size_t)(cursor - line));
+	buf_add(&out, line, (size_t)(cursor - line));
+	return buf_detach(&out);
+}
+
+/* The label of a node: its wrapped title, then its id on a line of its
+ * own, so that support staff can tell a customer's step from the
+ * diagram alone; the id is the last <text> of the node (the page's
+ * style sets it smaller). Escaped for Graphviz. The caller frees. */
+static char *node_label(const char *wrapped_title, const char *id)
+{
+	struct buf out = {0};
+
+	for (const char *cursor = wrapped_title; *cursor; cursor++) {
+		if (*cursor == '\n')
+			buf_adds(&out, "\\n");
+		else
+			add_escaped(&out, cursor, 1);
+	}
+	buf_adds(&out, "\\n");
+	add_escaped(&out, id, strlen(id));
 	return buf_detach(&out);
 }
 
@@ -199,9 +218,10 @@ static char *wrap_label(const char *title)
 #define NODE_FONT_POINTS 12.0
 #define NODE_MARGIN_INCHES 0.35
 
-static double label_width_inches(const char *label)
+/* Half-ems in the widest line of text (lines end at '\n'). */
+static size_t widest_line_units(const char *text)
 {
-	const utf8proc_uint8_t *cursor = (const utf8proc_uint8_t *)label;
+	const utf8proc_uint8_t *cursor = (const utf8proc_uint8_t *)text;
 	size_t units = 0, widest = 0;
 	utf8proc_int32_t code;
 
@@ -211,16 +231,25 @@ static double label_width_inches(const char *label)
 			cursor++;
 			continue;
 		}
-		if (code == '\\' && cursor[1] == 'n') {	/* a line break */
-			cursor += 2;
+		cursor += size;
+		if (code == '\n') {
 			widest = units > widest ? units : widest;
 			units = 0;
 			continue;
 		}
-		cursor += size;
 		units += utf8proc_charwidth(code) == 2 ? 2 : 1;
 	}
-	widest = units > widest ? units : widest;
+	return units > widest ? units : widest;
+}
+
+/* The width of a node's box, in inches, for its wrapped title and the
+ * id line under it. */
+static double label_width_inches(const char *wrapped_title, const char *id)
+{
+	size_t title = widest_line_units(wrapped_title);
+	size_t id_line = widest_line_units(id);
+	size_t widest = title > id_line ? title : id_line;
+
 	return (double)widest * NODE_FONT_POINTS / 2 / 72 + NODE_MARGIN_INCHES;
 }
 
@@ -271,9 +300,14 @@ static void declare(Agraph_t *graph, int kind,
 }
 
 /* mclimit 0.5 halves dot's crossing-minimisation passes: the layout of
- * large trees stays the same, and it costs much less. */
+ * large trees stays the same, and it costs much less. Top to bottom, the
+ * first question is at the top, in the first screen of the page that
+ * fits the diagram to its width; left to right made the shipped tree
+ * wider still (1,929 pt against 1,576), as its boxes are wider than tall. */
 static void set_defaults(Agraph_t *graph)
 {
+	struct treemap_colours question =
+		treemap_colours(TREE_QUESTION, TREE_RESULT_NONE);
 	static const struct attribute graph_attributes[] = {
 		{"rankdir", "TB"}, {"nodesep", "0.3"}, {"ranksep", "0.45"},
 		{"bgcolor", "transparent"}, {"mclimit", "0.5"},
@@ -281,7 +315,6 @@ static void set_defaults(Agraph_t *graph)
 	static const struct attribute node_attributes[] = {
 		{"shape", "box"}, {"style", "rounded,filled"},
 		{"fontname", "sans-serif"}, {"fontsize", "12"},
-		{"fillcolor", "#eef3fb"}, {"color", "#4a6fa5"},
 		{"margin", "0.15,0.08"},
 	};
 	static const struct attribute edge_attributes[] = {
@@ -293,23 +326,36 @@ static void set_defaults(Agraph_t *graph)
 		sizeof graph_attributes / sizeof *graph_attributes);
 	declare(graph, AGNODE, node_attributes,
 		sizeof node_attributes / sizeof *node_attributes);
+	agattr(graph, AGNODE, "fillcolor", (char *)question.fill);
+	agattr(graph, AGNODE, "color", (char *)question.line);
 	declare(graph, AGEDGE, edge_attributes,
 		sizeof edge_attributes / sizeof *edge_attributes);
 }
 
-static void style_outcome(Agnode_t *vertex, enum tree_result result)
+struct treemap_colours treemap_colours(enum tree_node_type type,
+				       enum tree_result result)
 {
-	static const char *const colours[][2] = {
+	static const struct treemap_colours question = {"#eef3fb", "#4a6fa5"};
+	static const struct treemap_colours outcomes[] = {
 		[TREE_RESULT_NONE] = {"#eeeeee", "#777777"},
 		[TREE_RESOLVED] = {"#dcf3dc", "#2e7d32"},
 		[TREE_UNRESOLVED] = {"#fff1cc", "#b26a00"},
 		[TREE_ESCALATE] = {"#fde0e0", "#c62828"},
 	};
+
+	if (type != TREE_OUTCOME)
+		return question;
+	return outcomes[result];
+}
+
+static void style_outcome(Agnode_t *vertex, enum tree_result result)
+{
+	struct treemap_colours colours = treemap_colours(TREE_OUTCOME, result);
 	char *class_name = xasprintf("outcome %s", tree_result_name(result));
 
 	set(vertex, "style", "filled,bold");
-	set(vertex, "fillcolor", colours[result][0]);
-	set(vertex, "color", colours[result][1]);
+	set(vertex, "fillcolor", colours.fill);
+	set(vertex, "color", colours.line);
 	set(vertex, "class", class_name);
 	free(class_name);
 }
@@ -333,14 +379,15 @@ static Agnode_t *add_vertex(struct map *map, size_t index, size_t copy)
 	char *name = copy ? xasprintf("%s.%zu", node->id, copy + 1)
 			  : xstrdup(node->id);
 	Agnode_t *vertex = agnode(map->graph, name, 1);
-	char *label = wrap_label(node->title ? node->title : node->id);
+	char *title = wrap_label(node->title ? node->title : node->id);
+	char *label = node_label(title, node->id);
 	char *tooltip = escape(node->title ? node->title : node->id);
 	char *url = escape(map->node_url(map->user, node));
 	char *id = xasprintf("map-%s", name);
-
 	char width[32];
 
-	snprintf(width, sizeof width, "%.2f", label_width_inches(label));
+	snprintf(width, sizeof width, "%.2f",
+		 label_width_inches(title, node->id));
 	set(vertex, "label", label);
 	set(vertex, "width", width);
 	set(vertex, "tooltip", tooltip);
@@ -351,6 +398,7 @@ static Agnode_t *add_vertex(struct map *map, size_t index, size_t copy)
 	else
 		set(vertex, "class", "question");
 	free(name);
+	free(title);
 	free(label);
 	free(tooltip);
 	free(url);

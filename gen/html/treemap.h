@@ -4,7 +4,8 @@
  *
  * Questions are rounded boxes; outcomes are boxes coloured by result
  * (resolved green, unresolved amber, escalate red). Every node links to
- * its page; labels are node titles, edge labels option labels.
+ * its page; its label is its title with its id on a last line of its
+ * own; edge labels are option labels.
  *
  * An outcome that several options lead to is drawn once per option, each
  * copy linking to the same page. Drawn once, it would pull edges across
@@ -22,6 +23,16 @@
 
 #include "content/tree.h"
 
+/* The colours a node is drawn in, as "#rrggbb" (static strings). */
+struct treemap_colours {
+	const char *fill, *line;
+};
+
+/* The colours of a question (type TREE_QUESTION) or of an outcome of
+ * result, the same the diagram uses, so that a key beside it matches. */
+struct treemap_colours treemap_colours(enum tree_node_type type,
+				       enum tree_result result);
+
 /* Returns the URL a node links to. The string is borrowed and needs to
  * stay valid only until the next call. */
 typedef const char *treemap_url_function(void *user,
@@ -34,8 +45,11 @@ typedef const char *treemap_url_function(void *user,
  * inline in an HTML5 page as is. Graphviz escapes text and attribute
  * values as XML. Node elements carry id="map-<node id>" (a copy of an
  * outcome: "map-<node id>.<n>", n from 2) and class "node question" or
- * "node outcome <result>"; every node is wrapped in <a xlink:href="URL">. The caller frees the string; NULL when Graphviz
- * failed (nothing is reported through diag).
+ * "node outcome <result>"; every node is wrapped in <a xlink:href="URL">;
+ * the last <text> in a node is its id. The svg element keeps Graphviz's
+ * width and height (the natural size, in pt) and viewBox. The caller
+ * frees the string; NULL when Graphviz failed (nothing is reported
+ * through diag).
  *
  * Graphviz keeps global state, so calls are serialised by a lock. Its
  * plugins stay loaded until the process exits.

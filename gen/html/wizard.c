@@ -621,31 +621,52 @@ static const char *kind_key(const struct tree *tree, size_t index)
 	return "wizard-kind-unknown";
 }
 
+/* The table's column headings (UI keys), in order; each cell repeats its
+ * column's heading in data-label, which the style shows when narrow
+ * screens stack a row's cells into a card. */
+static const char *const node_columns[] = {
+	"wizard-col-id", "wizard-col-kind", "wizard-col-title",
+	"wizard-col-url", "wizard-col-note",
+};
+
+static xmlNodePtr add_cell(const struct render_context *context,
+			   xmlNodePtr row, size_t column, const char *text)
+{
+	xmlNodePtr cell = text ? dom_text_element(row, "td", NULL, text)
+			       : dom_element(row, "td", NULL);
+
+	dom_set(cell, "data-label", ui(context, node_columns[column]));
+	return cell;
+}
+
+/* One row: id, kind, title linked to the step's page, the full URL as
+ * selectable text (kb.js adds a Copy button beside it) and the note. */
 static void add_node_row(const struct render_context *context,
 			 xmlNodePtr body, const struct tree *tree, size_t index)
 {
 	const struct tree_node *node = &tree->nodes[index];
-	xmlNodePtr row = dom_element(body, "tr", NULL);
+	xmlNodePtr row = dom_element(body, "tr", NULL), url;
 	char *path = node_path(tree, node);
 	char *full = xasprintf("%s%s", context->site->config.base_url, path);
 
-	dom_text_element(dom_element(row, "td", NULL), "code", NULL, node->id);
-	dom_text_element(row, "td", NULL, ui(context, kind_key(tree, index)));
-	link_to(context, dom_element(row, "td", NULL), path,
+	dom_text_element(add_cell(context, row, 0, NULL), "code", NULL,
+			 node->id);
+	add_cell(context, row, 1, ui(context, kind_key(tree, index)));
+	link_to(context, add_cell(context, row, 2, NULL), path,
 		node->title ? node->title : node->id);
-	dom_text_element(dom_element(row, "td", NULL), "code", NULL, full);
-	dom_text_element(row, "td", NULL, node->agent_note);
+	url = add_cell(context, row, 3, NULL);
+	dom_set(url, "class", "node-url");
+	dom_text_element(url, "code", NULL, full);
+	add_cell(context, row, 4, node->agent_note);
 	free(full);
 	free(path);
 }
 
+/* The steps as a table; the Copy buttons' words ride on it as data-
+ * attributes, for kb.js. */
 static void add_node_table(const struct render_context *context,
 			   xmlNodePtr parent, const struct tree *tree)
 {
-	static const char *const columns[] = {
-		"wizard-col-id", "wizard-col-kind", "wizard-col-title",
-		"wizard-col-url", "wizard-col-note",
-	};
 	xmlNodePtr section = wizardpage_add_section(context->theme, parent, "wizard-nodes",
 					 "kb-wizard-nodes", "wizard-nodes");
 	xmlNodePtr table = dom_element(section, "table", "node-table");
@@ -653,9 +674,11 @@ static void add_node_table(const struct render_context *context,
 				     NULL);
 	xmlNodePtr body = dom_element(table, "tbody", NULL);
 
-	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
+	dom_set(table, "data-copy-label", ui(context, "wizard-map-copy"));
+	dom_set(table, "data-copied-label", ui(context, "wizard-map-copied"));
+	for (size_t i = 0; i < sizeof node_columns / sizeof *node_columns; i++)
 		dom_set(dom_text_element(row, "th", NULL,
-					 ui(context, columns[i])),
+					 ui(context, node_columns[i])),
 			"scope", "col");
 	for (size_t i = 0; i < tree->node_count; i++)
 		add_node_row(context, body, tree, i);
@@ -716,6 +739,70 @@ out:
 	return rc;
 }
 
+/* Above the diagram: a link that shows it at full size, scrolled to the
+ * first question (#map-<start>: the style shows the diagram unscaled
+ * while one of its boxes is the :target), which works without
+ * JavaScript; kb.js adds zoom buttons here, with the words given in
+ * data- attributes. */
+static void add_map_tools(const struct render_context *context,
+			  xmlNodePtr parent, const struct tree *tree)
+{
+	xmlNodePtr tools = dom_element(parent, "div", "map-tools");
+	char *start = xasprintf("#map-%s", tree->nodes[tree->start].id);
+
+	dom_set(tools, "data-tools-label", ui(context, "wizard-map-tools"));
+	dom_set(tools, "data-fit-label", ui(context, "wizard-map-fit"));
+	dom_set(tools, "data-zoom-in-label", ui(context, "wizard-map-zoom-in"));
+	dom_set(tools, "data-zoom-out-label",
+		ui(context, "wizard-map-zoom-out"));
+	dom_set(dom_link(tools, start, ui(context, "wizard-map-full")),
+		"class", "map-full-link");
+	free(start);
+}
+
+/* A swatch of the colours treemap draws a kind of box in, beside its
+ * name: the key says in words what the colour says. */
+static void add_key_entry(const struct render_context *context,
+			  xmlNodePtr list, enum tree_node_type type,
+			  enum tree_result result, const char *key)
+{
+	struct treemap_colours colours = treemap_colours(type, result);
+	xmlNodePtr item = dom_element(list, "li", NULL);
+	xmlNodePtr swatch = dom_element(item, "svg", "map-swatch");
+	xmlNodePtr box = dom_element(swatch, "rect", NULL);
+
+	dom_set(swatch, "aria-hidden", "true");
+	dom_set(swatch, "width", "28");
+	dom_set(swatch, "height", "18");
+	dom_set(swatch, "viewBox", "0 0 28 18");
+	dom_set(box, "x", "1");
+	dom_set(box, "y", "1");
+	dom_set(box, "width", "26");
+	dom_set(box, "height", "16");
+	dom_set(box, "rx", type == TREE_QUESTION ? "4" : "0");
+	dom_set(box, "fill", colours.fill);
+	dom_set(box, "stroke", colours.line);
+	dom_set(box, "stroke-width", type == TREE_QUESTION ? "1" : "2");
+	dom_text_element(item, "span", NULL, ui(context, key));
+}
+
+static void add_map_key(const struct render_context *context,
+			xmlNodePtr parent)
+{
+	xmlNodePtr list = dom_element(wizardpage_add_section(context->theme,
+					parent, "map-key", "kb-wizard-map-key",
+					"wizard-map-key"), "ul", NULL);
+
+	add_key_entry(context, list, TREE_QUESTION, TREE_RESULT_NONE,
+		      "wizard-kind-question");
+	add_key_entry(context, list, TREE_OUTCOME, TREE_RESOLVED,
+		      "wizard-kind-resolved");
+	add_key_entry(context, list, TREE_OUTCOME, TREE_UNRESOLVED,
+		      "wizard-kind-unresolved");
+	add_key_entry(context, list, TREE_OUTCOME, TREE_ESCALATE,
+		      "wizard-kind-escalate");
+}
+
 static int render_map(const struct render_context *context,
 		      const struct tree *tree)
 {
@@ -729,8 +816,9 @@ static int render_map(const struct render_context *context,
 	add_crumbs(context, page, tree, ui(context, "wizard-map"));
 	dom_text_element(main, "h1", NULL, title);
 	dom_text_element(main, "p", "lead", ui(context, "wizard-map-lead"));
+	add_map_tools(context, main, tree);
 	figure = dom_element(main, "div", "tree-map");
-	/* A wide map scrolls sideways: keyboard users need to focus it. */
+	/* Zoomed in, the map scrolls: keyboard users need to focus it. */
 	dom_set(figure, "tabindex", "0");
 	dom_set(figure, "role", "region");
 	dom_set(figure, "aria-label", ui(context, "wizard-map-region"));
@@ -738,6 +826,7 @@ static int render_map(const struct render_context *context,
 		page_free(page);
 		goto out;
 	}
+	add_map_key(context, main);
 	add_node_table(context, main, tree);
 	rc = render_save(context, page, path);
 out:

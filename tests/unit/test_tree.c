@@ -759,6 +759,101 @@ static void check_svg_links(const struct tree *tree, const char *svg)
 	CHECK_INT(linked, tree->node_count, "every node is an <a> to its URL");
 }
 
+/* text as Graphviz writes it in SVG, which escapes '-' as "&#45;" (ids
+ * are slugs: no other character needs it). The caller frees. */
+static char *graphviz_text(const char *text)
+{
+	struct buf out = {0};
+
+	for (; *text; text++) {
+		if (*text == '-')
+			buf_adds(&out, "&#45;");
+		else
+			buf_addc(&out, *text);
+	}
+	return buf_detach(&out);
+}
+
+/* The part of svg that draws the node named name (its first drawing),
+ * from its <title> to the end of its link; NULL when it is missing. The
+ * caller frees. */
+static char *node_drawing(const char *svg, const char *name)
+{
+	char *escaped = graphviz_text(name);
+	char *title = xasprintf("<title>%s</title>", escaped);
+	const char *start = strstr(svg, title);
+	const char *end = start ? strstr(start, "</a>") : NULL;
+
+	free(title);
+	free(escaped);
+	return end ? xstrndup(start, (size_t)(end - start)) : NULL;
+}
+
+/* The text of the last <text> element in drawing; NULL when none. The
+ * caller frees. */
+static char *last_text(const char *drawing)
+{
+	const char *last = NULL, *close;
+
+	for (const char *at = drawing; (at = strstr(at, "<text")); at++)
+		last = at;
+	if (last == NULL || (last = strchr(last, '>')) == NULL ||
+	    (close = strstr(last, "</text>")) == NULL)
+		return NULL;
+	return xstrndup(last + 1, (size_t)(close - last - 1));
+}
+
+/* Every box shows its node's id as its last line, and is filled with the
+ * colour treemap_colours gives its kind (the key on the map page). */
+static void check_node_boxes(const struct tree *tree, const char *svg)
+{
+	size_t labelled = 0, coloured = 0;
+
+	for (size_t i = 0; i < tree->node_count; i++) {
+		const struct tree_node *node = &tree->nodes[i];
+		char *drawing = node_drawing(svg, node->id);
+		char *text = drawing ? last_text(drawing) : NULL;
+		char *id = graphviz_text(node->id);
+		char *fill = xasprintf("fill=\"%s\"",
+				       treemap_colours(node->type,
+						       node->result).fill);
+
+		labelled += text && strcmp(text, id) == 0;
+		coloured += drawing && strstr(drawing, fill) != NULL;
+		free(fill);
+		free(id);
+		free(text);
+		free(drawing);
+	}
+	CHECK_INT(labelled, tree->node_count,
+		  "every box's last line is its node's id");
+	CHECK_INT(coloured, tree->node_count,
+		  "every box is filled with its kind's key colour");
+}
+
+static void test_colours(void)
+{
+	struct treemap_colours question =
+		treemap_colours(TREE_QUESTION, TREE_RESULT_NONE);
+	const enum tree_result results[] = {
+		TREE_RESOLVED, TREE_UNRESOLVED, TREE_ESCALATE,
+	};
+	size_t distinct = 0;
+
+	for (size_t i = 0; i < 3; i++) {
+		struct treemap_colours outcome =
+			treemap_colours(TREE_OUTCOME, results[i]);
+		struct treemap_colours next =
+			treemap_colours(TREE_OUTCOME, results[(i + 1) % 3]);
+
+		distinct += strcmp(outcome.fill, question.fill) != 0 &&
+			    strcmp(outcome.fill, next.fill) != 0;
+	}
+	CHECK_INT(distinct, 3, "the four kinds of box have four fills");
+	CHECK_STR(treemap_colours(TREE_OUTCOME, TREE_RESOLVED).fill, "#dcf3dc",
+		  "a resolved outcome is green");
+}
+
 static void test_svg_small(void)
 {
 	struct tree *tree = tree_load(FIXTURES, "good-small.yaml", &site);
@@ -777,6 +872,7 @@ static void test_svg_small(void)
 	      strstr(first, "DOCTYPE") == NULL,
 	      "no prolog, DOCTYPE or comments");
 	check_svg_links(tree, first);
+	check_node_boxes(tree, first);
 	CHECK(strstr(first, "迷惑メールフォルダ") != NULL, "Japanese titles kept");
 	/* labels are padded with a space per full-width character
 	 * (treemap.c: padded_edge_label); Graphviz writes runs of spaces
@@ -858,6 +954,7 @@ static void test_svg(void)
 	char *folder = scratch_folder();
 
 	TEST_SUITE("treemap");
+	test_colours();
 	test_svg_small();
 	test_svg_escaping(folder);
 	test_svg_large(folder);

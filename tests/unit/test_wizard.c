@@ -25,6 +25,7 @@
 #include "content/site.h"
 #include "test.h"
 #include "html/theme.h"
+#include "html/treemap.h"
 #include "content/tree.h"
 #include "base/util.h"
 #include "html/wizard.h"
@@ -800,6 +801,43 @@ static void test_start_and_index(const struct fixture *fixture)
 	free(start);
 }
 
+/* The key names the four kinds, each beside a swatch of the colours
+ * treemap draws its boxes in. */
+static void check_map_key(const char *html)
+{
+	static const struct {
+		enum tree_node_type type;
+		enum tree_result result;
+		const char *label;
+	} kinds[] = {
+		{TREE_QUESTION, TREE_RESULT_NONE, "質問"},
+		{TREE_OUTCOME, TREE_RESOLVED, "結果: 解決"},
+		{TREE_OUTCOME, TREE_UNRESOLVED, "結果: 未解決"},
+		{TREE_OUTCOME, TREE_ESCALATE, "結果: 要問い合わせ"},
+	};
+	char *key = html ? between(html, "<section class=\"map-key\"",
+				   "</section>", true) : NULL;
+	size_t found = 0;
+
+	for (size_t i = 0; key && i < sizeof kinds / sizeof *kinds; i++) {
+		struct treemap_colours colours =
+			treemap_colours(kinds[i].type, kinds[i].result);
+		char *entry = xasprintf("fill=\"%s\" stroke=\"%s\" "
+					"stroke-width=\"%s\"></rect></svg>"
+					"<span>%s</span></li>",
+					colours.fill, colours.line,
+					kinds[i].type == TREE_QUESTION ? "1" : "2",
+					kinds[i].label);
+
+		found += strstr(key, entry) != NULL;
+		free(entry);
+	}
+	CHECK_INT(found, 4, "the key: four kinds, each in its boxes' colours");
+	CHECK(key && strstr(key, "<h2 id=\"kb-wizard-map-key\">凡例</h2>"),
+	      "the key has a heading");
+	free(key);
+}
+
 static void test_map(const struct fixture *fixture)
 {
 	const struct tree *tree = tree_named(fixture, "good-small");
@@ -813,10 +851,15 @@ static void test_map(const struct fixture *fixture)
 	      "the inline <svg> has role=img and a label");
 	CHECK(svg && strstr(svg, "xmlns=\"http://www.w3.org/2000/svg\""),
 	      "the svg keeps its namespace");
-	CHECK_INT(html ? count_of(html, "<svg") : 0, 1, "one svg");
-	CHECK(html && strstr(html, "<table class=\"node-table\">"), "a node table");
+	CHECK_INT(html ? count_of(html, "<svg xmlns=") : 0, 1, "one diagram");
+	CHECK(html && strstr(html, "<table class=\"node-table\" "
+			     "data-copy-label=\"コピー\" "
+			     "data-copied-label=\"コピーしました\">"),
+	      "a node table, with the Copy buttons' words for kb.js");
 	for (size_t i = 0; html && tree && i < tree->node_count; i++) {
-		char *url = xasprintf("<code>" BASE_URL "wizard/good-small/%s/</code>",
+		char *url = xasprintf("<td data-label=\"案内用のURL\" "
+				      "class=\"node-url\"><code>" BASE_URL
+				      "wizard/good-small/%s/</code></td>",
 				      tree->nodes[i].id);
 		char *link = xasprintf("xlink:href=\"" BASE "wizard/good-small/%s/\"",
 				       tree->nodes[i].id);
@@ -826,15 +869,28 @@ static void test_map(const struct fixture *fixture)
 		free(url);
 	}
 	CHECK(html && tree && missing_urls == 0,
-	      "the table shows every node's full URL to copy");
+	      "the table shows every node's full URL to copy, as text");
 	CHECK(html && tree && missing_links == 0,
 	      "every node in the diagram links its page");
-	CHECK(html && strstr(html, "<td>顧客の画面では赤いラベルです。</td>") &&
-	      strstr(html, "<td>設定後 24 時間ほどで反映されます。</td>"),
+	CHECK(html && strstr(html, "<td data-label=\"担当者向けメモ\">顧客の画面では"
+			     "赤いラベルです。</td>") &&
+	      strstr(html, "<td data-label=\"担当者向けメモ\">設定後 24 時間ほどで"
+		     "反映されます。</td>"),
 	      "the table shows agent notes");
-	CHECK(html && strstr(html, "<td>結果: 未解決</td>") &&
-	      strstr(html, "<td>質問(最初のステップ)</td>"),
+	CHECK(html && strstr(html, "<td data-label=\"種類\">結果: 未解決</td>") &&
+	      strstr(html, "<td data-label=\"種類\">質問(最初のステップ)</td>"),
 	      "the table says each node's kind");
+	CHECK(html && strstr(html, "<td data-label=\"ID\"><code>check-spam"
+			     "</code></td>"),
+	      "every cell names its column, for the cards on a phone");
+	CHECK(html && strstr(html, "<a href=\"#map-delivery-error-shown\" "
+			     "class=\"map-full-link\">原寸で表示</a>"),
+	      "a full-size link to the first question's box");
+	CHECK(html && strstr(html, "data-fit-label=\"全体を表示\" "
+			     "data-zoom-in-label=\"拡大\" "
+			     "data-zoom-out-label=\"縮小\""),
+	      "the zoom buttons' words, for kb.js");
+	check_map_key(html);
 	if (html)
 		check_wizard_links(fixture, html, "every wizard link on the map has a "
 				   "page");

@@ -344,6 +344,146 @@
     });
   }
 
+  /* ---- the wizard's map (wizard/<tree>/map/) ---- */
+
+  /* Zoom buttons for the diagram, which fits its box by default: fit,
+     zoom out and in, and the page's full-size link (#map-<start>, which
+     without JavaScript shows the diagram unscaled through :target) at
+     100 %. The words come from the page (.map-tools data- attributes).
+     Zooming keeps the middle of the view where it was; full size
+     scrolls to the first question. */
+  function mapZoom() {
+    var tools = document.querySelector(".map-tools[data-fit-label]");
+    var region = document.querySelector(".tree-map");
+    var svg = region && region.querySelector("svg");
+    var full = tools && tools.querySelector("a.map-full-link");
+    if (!svg || !full || !svg.width || !svg.width.baseVal) return;
+    /* the width attribute is Graphviz's natural size (in pt) */
+    var natural = svg.width.baseVal.value;
+    if (!(natural > 0)) return;
+    var start = document.getElementById(decodeURIComponent(full.hash.slice(1)));
+    var STEP = 1.25;
+    var MAX = 2;
+    var group = document.createElement("div");
+    var shown = document.createElement("output");
+    group.className = "map-zoom";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", tools.getAttribute("data-tools-label") || "");
+
+    function scale() {
+      return svg.getBoundingClientRect().width / natural;
+    }
+    function fitScale() {
+      var style = getComputedStyle(region);
+      var room = region.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return Math.min(1, room / natural);
+    }
+    /* factor null: fit the box */
+    function zoom(factor, keepMiddle) {
+      var middleX = (region.scrollLeft + region.clientWidth / 2) / region.scrollWidth;
+      var middleY = (region.scrollTop + region.clientHeight / 2) / region.scrollHeight;
+      if (factor === null || factor <= fitScale() + 0.001) {
+        svg.style.maxWidth = "100%";
+        svg.style.width = "";
+      } else {
+        svg.style.maxWidth = "none";
+        svg.style.width = Math.round(natural * Math.min(factor, MAX)) + "px";
+      }
+      if (keepMiddle) {
+        region.scrollLeft = middleX * region.scrollWidth - region.clientWidth / 2;
+        region.scrollTop = middleY * region.scrollHeight - region.clientHeight / 2;
+      }
+      shown.value = Math.round(scale() * 100) + "%";
+    }
+    function button(text, action) {
+      var element = document.createElement("button");
+      element.type = "button";
+      element.className = "button secondary";
+      element.textContent = text;
+      element.addEventListener("click", action);
+      group.appendChild(element);
+      return element;
+    }
+    button(tools.getAttribute("data-zoom-out-label"), function () {
+      zoom(scale() / STEP, true);
+    });
+    button(tools.getAttribute("data-fit-label"), function () {
+      zoom(null, false);
+    });
+    button(tools.getAttribute("data-zoom-in-label"), function () {
+      zoom(scale() * STEP, true);
+    });
+    group.appendChild(shown);
+    tools.insertBefore(group, tools.firstChild);
+    full.addEventListener("click", function (event) {
+      event.preventDefault();
+      zoom(1, false);
+      if (start && start.scrollIntoView) {
+        start.scrollIntoView({ block: "nearest", inline: "center" });
+      }
+    });
+    window.addEventListener("resize", function () {
+      shown.value = Math.round(scale() * 100) + "%";
+    });
+    shown.value = Math.round(scale() * 100) + "%";
+  }
+
+  /* A Copy button beside each step's URL in the map's table. Its words
+     come from the table (data-copy-label, data-copied-label); a hidden
+     part names the step, so that every button's name is its own. The
+     last button used says "copied" until another one is. */
+  function mapCopyButtons() {
+    var table = document.querySelector("table.node-table[data-copy-label]");
+    if (!table) return;
+    var copyLabel = table.getAttribute("data-copy-label");
+    var copiedLabel = table.getAttribute("data-copied-label") || copyLabel;
+    var status = document.createElement("p");
+    var last = null;
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    table.parentNode.insertBefore(status, table.nextSibling);
+
+    function label(button, text, step) {
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " " + step;
+      button.textContent = text;
+      button.appendChild(hidden);
+    }
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+      var url = row.querySelector("td.node-url code");
+      var id = row.querySelector("td code");
+      if (!url || !id) return;
+      var step = id.textContent;
+      var line = document.createElement("div");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-button button secondary";
+      label(button, copyLabel, step);
+      button.addEventListener("click", function () {
+        copyText(url.textContent, url).then(function () {
+          if (last && last !== button) label(last, copyLabel, last.getAttribute("data-step"));
+          last = button;
+          label(button, copiedLabel, step);
+          status.textContent = copiedLabel + ": " + step;
+        }, function () {});
+      });
+      button.setAttribute("data-step", step);
+      line.appendChild(button);
+      url.parentNode.appendChild(line);
+    });
+  }
+
+  function mapPage() {
+    mapZoom();
+    mapCopyButtons();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mapPage);
+  } else {
+    mapPage();
+  }
+
   function start() {
     addCopyButtons();
     instantSearch();
