@@ -84,6 +84,9 @@ fi
 # whenever the lock file is newer than the last install. --ignore-scripts:
 # no install script runs (vnu-jar's would download a JRE when java is
 # missing; playwright-core never gets a browser: Debian's chromium is used).
+# package.json's overrides pin the two dependencies Lighthouse's trace
+# engine asks for as "latest": npm ci would reject the lock file as soon
+# as either publishes a newer release.
 if [ "$want" = test ]; then
 	browser=$(dirname "$0")/../tests/browser
 	if [ ! -e "$browser/node_modules/.package-lock.json" ] ||
