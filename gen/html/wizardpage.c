@@ -19,6 +19,18 @@ static const char *const reserved_ids[] = {
 	"kb-wizard-summary", "kb-wizard-summary-text", NULL,
 };
 
+char *wizardpage_description(const struct tree *tree,
+			     const struct tree_node *node)
+{
+	const char *title = node->title && *node->title ? node->title
+							: node->id;
+	const char *about = tree->description && *tree->description
+				    ? tree->description
+				    : tree->title ? tree->title : "";
+
+	return xasprintf("%s %s", title, about);
+}
+
 void wizardpage_add_title(xmlNodePtr parent, const char *title)
 {
 	dom_set(dom_text_element(parent, "h1", NULL, title), "id",
