@@ -65,9 +65,11 @@ function costly(lhr, category) {
   return lines.length ? lines.join('; ') : 'no single audit below 1';
 }
 
+// Chromium's sandbox refuses to start as root.
+const sandbox = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+  chromeFlags: ['--headless=new', ...sandbox, '--disable-gpu', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   logLevel: 'silent',
 }).catch((e) => {
