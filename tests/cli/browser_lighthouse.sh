@@ -4,7 +4,8 @@
 # article, the wizard index, a question and an outcome (static pages and
 # the CGI's recorded walk), the map and a search results page, with the
 # mobile preset: one line per page and category with its score. The JSON
-# reports land in $TMP/lighthouse/.
+# reports land in $TMP/lighthouse/. (tests/cli/build.sh checks the meta
+# description of every page, not only these.)
 . tests/lib.sh
 # checked once, in the plain run: the [asan] run prints nothing it did not check
 case $KBGEN in *asan*) finish ;; esac
