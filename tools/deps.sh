@@ -78,11 +78,15 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq --no-install-recommends$missing >&2
 fi
 
-# The browser tests' npm packages (vnu.jar, playwright-core, axe-core), at
+# The browser tests' npm packages (vnu.jar, playwright-core, axe-core,
+# Lighthouse 12.8.2: 13 needs Node 22, Debian has 20), at
 # the exact versions of tests/browser/package-lock.json, installed again
 # whenever the lock file is newer than the last install. --ignore-scripts:
 # no install script runs (vnu-jar's would download a JRE when java is
 # missing; playwright-core never gets a browser: Debian's chromium is used).
+# package.json's overrides pin the two dependencies Lighthouse's trace
+# engine asks for as "latest": npm ci would reject the lock file as soon
+# as either publishes a newer release.
 if [ "$want" = test ]; then
 	browser=$(dirname "$0")/../tests/browser
 	if [ ! -e "$browser/node_modules/.package-lock.json" ] ||

@@ -240,6 +240,23 @@ static void add_print_source(const struct walk_page *walk, struct page *page)
 	free(url);
 }
 
+/* The step's page, which search engines are told to index as the step's
+ * static node page (wizard/<tree>/<node>/, the URL that never changes),
+ * described as that page is. */
+static struct page *step_page_new(const struct walk_page *walk,
+				  const char *title)
+{
+	const struct tree_node *node = &walk->tree->nodes[walk->node];
+	char *description = wizardpage_description(walk->tree, node);
+	char *path = xasprintf("wizard/%s/%s/", walk->tree->id, node->id);
+	struct page *page = cgi_page_new_canonical(walk->site, title,
+						   description, path);
+
+	free(path);
+	free(description);
+	return page;
+}
+
 static void add_crumbs(const struct walk_page *walk, struct page *page,
 		       const char *current)
 {
@@ -474,7 +491,7 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 	}
 	summary = summary_text(walk);
 	title = xasprintf("%s | %s", node->title, walk->tree->title);
-	page = cgi_page_new(walk->site, title);
+	page = step_page_new(walk, title);
 	main = page_main(page);
 	add_crumbs(walk, page, node->title);
 	if (walk->node == walk->from && walk->from != walk->tree->start)

@@ -194,20 +194,57 @@ static void respond_plain(struct cgi_response *response, int status)
 	free(title);
 }
 
-struct page *cgi_page_new(const struct cgi_site *site, const char *title)
+/* <meta name="robots" content="noindex"> */
+static void add_noindex(struct page *page)
 {
-	const struct theme *theme = site->store.theme;
-	struct page *page = page_new(theme, title, NULL);
-	xmlNodePtr head = page_head(page), element;
-	char *css = theme_url(theme, "static/cgi.css");
+	xmlNodePtr element = dom_element(page_head(page), "meta", NULL);
 
-	element = dom_element(head, "meta", NULL);
 	dom_set(element, "name", "robots");
 	dom_set(element, "content", "noindex");
-	element = dom_element(head, "link", NULL);
+}
+
+/* The CGI's stylesheet, after the theme's. */
+static void add_stylesheet(const struct cgi_site *site, struct page *page)
+{
+	xmlNodePtr element = dom_element(page_head(page), "link", NULL);
+	char *css = theme_url(site->store.theme, "static/cgi.css");
+
 	dom_set(element, "rel", "stylesheet");
 	dom_set(element, "href", css);
 	free(css);
+}
+
+struct page *cgi_page_new(const struct cgi_site *site, const char *title)
+{
+	struct page *page = page_new(site->store.theme, title, NULL);
+
+	add_noindex(page);
+	add_stylesheet(site, page);
+	return page;
+}
+
+struct page *cgi_page_new_canonical(const struct cgi_site *site,
+				    const char *title, const char *description,
+				    const char *canonical_path)
+{
+	const char *base = site->store.base_url;
+	struct page *page = page_new(site->store.theme, title, description);
+	xmlNodePtr element;
+	char *canonical;
+
+	if (base == NULL || (strncmp(base, "http://", 7) != 0 &&
+			     strncmp(base, "https://", 8) != 0) ||
+	    base[strlen(base) - 1] != '/') {
+		add_noindex(page);
+		add_stylesheet(site, page);
+		return page;
+	}
+	canonical = xasprintf("%s%s", base, canonical_path);
+	element = dom_element(page_head(page), "link", NULL);
+	dom_set(element, "rel", "canonical");
+	dom_set(element, "href", canonical);
+	free(canonical);
+	add_stylesheet(site, page);
 	return page;
 }
 

@@ -77,6 +77,18 @@ char *cgi_base_url(const struct cgi_site *site,
  * and hands it to cgi_respond_page. */
 struct page *cgi_page_new(const struct cgi_site *site, const char *title);
 
+/* A page of the stored theme for a kb.cgi page that stands for a page of
+ * the static site (a wizard step for its node page): with the meta
+ * description and the CGI's stylesheet, and rel=canonical naming that
+ * page's absolute URL, the site's base URL + canonical_path (given without
+ * a leading '/'), for search engines to index instead. When kb.db has no
+ * absolute base URL ending in '/', there is no URL to name: the page is
+ * noindex, as cgi_page_new's. The caller owns it and hands it to
+ * cgi_respond_page. */
+struct page *cgi_page_new_canonical(const struct cgi_site *site,
+				    const char *title, const char *description,
+				    const char *canonical_path);
+
 /* Serializes page as the HTML body with status and frees it. */
 void cgi_respond_page(struct cgi_response *response, int status,
 		      struct page *page);

@@ -245,7 +245,9 @@ int render_tag_index(const struct render_context *context)
 {
 	const struct site *site = context->site;
 	const char *title = theme_text(context->theme, "all-tags");
-	struct page *page = page_new(context->theme, title, NULL);
+	struct page *page = page_new(context->theme, title,
+				     theme_text(context->theme,
+						"all-tags-description"));
 	xmlNodePtr list;
 
 	render_breadcrumbs(context, page, NULL, title);
@@ -269,8 +271,11 @@ int render_tag(const struct render_context *context, const struct tag *tag)
 	char *title = xasprintf("%s%s", theme_text(context->theme,
 						   "tag-prefix"),
 				tag->name);
+	char *description = xasprintf("%s%s", theme_text(context->theme,
+							 "tag-description"),
+				      tag->name);
 	char *path = xasprintf("tags/%s/", tag->slug);
-	struct page *page = page_new(context->theme, title, NULL);
+	struct page *page = page_new(context->theme, title, description);
 	int rc;
 
 	render_breadcrumbs(context, page, NULL, title);
@@ -279,6 +284,7 @@ int render_tag(const struct render_context *context, const struct tag *tag)
 			    tag->article_count);
 	rc = render_save(context, page, path);
 	free(path);
+	free(description);
 	free(title);
 	return rc;
 }
@@ -373,9 +379,13 @@ int render_not_found(const struct render_context *context)
 				     NULL);
 	char *home = theme_url(theme, "");
 	char *file = path_join(context->out_dir, "404.html");
-	xmlNodePtr paragraph;
+	xmlNodePtr paragraph, element;
 	int rc = 0;
 
+	/* Served with status 404, but also a file anyone can ask for. */
+	element = dom_element(page_head(page), "meta", NULL);
+	dom_set(element, "name", "robots");
+	dom_set(element, "content", "noindex");
 	dom_text_element(page_main(page), "h1", NULL,
 			 theme_text(theme, "not-found-title"));
 	dom_text_element(page_main(page), "p", NULL,
@@ -396,7 +406,8 @@ int render_search_page(const struct render_context *context)
 {
 	const struct theme *theme = context->theme;
 	const char *title = theme_text(theme, "search-title");
-	struct page *page = page_new(theme, title, NULL);
+	struct page *page = page_new(theme, title,
+				     theme_text(theme, "search-lead"));
 
 	render_breadcrumbs(context, page, NULL, title);
 	dom_text_element(page_main(page), "h1", NULL, title);

@@ -517,7 +517,8 @@ static int render_node(const struct render_context *context,
 	const char *title = node->title ? node->title : node->id;
 	char *page_title = xasprintf("%s | %s", title, tree->title);
 	char *path = node_path(tree, node);
-	struct page *page = page_new(context->theme, page_title, NULL);
+	char *description = wizardpage_description(tree, node);
+	struct page *page = page_new(context->theme, page_title, description);
 	xmlNodePtr main = page_main(page);
 	struct body_links links = {context->site, tree};
 	struct option_links options = {context, tree, node};
@@ -552,6 +553,7 @@ static int render_node(const struct render_context *context,
 	}
 	add_actions(context, main, tree, node);
 	rc = render_save(context, page, path);
+	free(description);
 	free(path);
 	free(page_title);
 	return rc;
@@ -808,7 +810,8 @@ static int render_map(const struct render_context *context,
 {
 	char *title = xasprintf("%s%s", ui(context, "wizard-map-prefix"),
 				tree->title);
-	struct page *page = page_new(context->theme, title, NULL);
+	struct page *page = page_new(context->theme, title,
+				     ui(context, "wizard-map-description"));
 	xmlNodePtr main = page_main(page), figure;
 	char *path = map_path(tree);
 	int rc = -1;
@@ -839,7 +842,8 @@ static int render_index(const struct render_context *context,
 			struct tree *const *trees, size_t count)
 {
 	const char *title = ui(context, "wizard-list");
-	struct page *page = page_new(context->theme, title, NULL);
+	struct page *page = page_new(context->theme, title,
+				     ui(context, "wizard-list-description"));
 	xmlNodePtr main = page_main(page), list;
 
 	add_crumbs(context, page, NULL, NULL);

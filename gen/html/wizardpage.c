@@ -18,6 +18,18 @@ const char *const wizardpage_reserved_ids[] = {
 	NULL,
 };
 
+char *wizardpage_description(const struct tree *tree,
+			     const struct tree_node *node)
+{
+	const char *title = node->title && *node->title ? node->title
+							: node->id;
+	const char *about = tree->description && *tree->description
+				    ? tree->description
+				    : tree->title ? tree->title : "";
+
+	return xasprintf("%s %s", title, about);
+}
+
 void wizardpage_add_title(xmlNodePtr parent, const char *title)
 {
 	dom_set(dom_text_element(parent, "h1", NULL, title), "id",

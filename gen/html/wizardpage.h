@@ -29,6 +29,12 @@
  * "site-search" are the layout's): body headings must not take them. */
 extern const char *const wizardpage_reserved_ids[];
 
+/* The meta description of a step's page: the step's title (its id when
+ * it has none), then the tree's description, or the tree's title when the
+ * tree has no description. Never empty. Caller frees. */
+char *wizardpage_description(const struct tree *tree,
+			     const struct tree_node *node);
+
 /* Appends the node's title as the page's h1 (id WIZARDPAGE_QUESTION_ID). */
 void wizardpage_add_title(xmlNodePtr parent, const char *title);
 

@@ -140,39 +140,31 @@ async function firstLink(path, selector, pattern) {
   return '';
 }
 
-// The start node page and one outcome page of TREE, found by following
-// links from the tree page: the start button, then answer options
-// breadth-first until a page that shows a result.
+// Static step pages of TREE, found in the map's step table (the options of
+// a static step lead into kb.cgi's walk when the site has it): the first
+// question, another question, and the first outcome of each result.
 async function wizardPages() {
-  const nodeLink = new RegExp(`^${TREE}(?!map/)[^/]+/$`);
+  const { page } = await open(desktop, `${TREE}map/`);
+  const rows = await page.$$eval('.node-table tbody tr', (trs) => trs.map((tr) => ({
+    kind: (tr.cells[1] || {}).textContent || '',
+    href: (tr.querySelector('a') || {}).href || '',
+  })));
   const found = [];
-  const start = await firstLink(TREE, 'main a.button', nodeLink) ||
-    await firstLink(TREE, 'main a', nodeLink);
-  if (!start) {
-    fail(`wizard: start link on ${TREE}`, 'no link to a node page');
-    return found;
+  const pick = (test) => {
+    const row = rows.find((r) => r.href && test(r.kind));
+    if (row) found.push(new URL(row.href).pathname);
+    return Boolean(row);
+  };
+  const wanted = [
+    ['the first question', (k) => k.includes('最初')],
+    ['another question', (k) => k.startsWith('質問') && !k.includes('最初')],
+    ['a resolved outcome', (k) => k.includes('解決') && !k.includes('未解決')],
+    ['an unresolved outcome', (k) => k.includes('未解決')],
+    ['an escalate outcome', (k) => k.includes('要問い合わせ')],
+  ];
+  for (const [what, test] of wanted) {
+    if (!pick(test)) fail(`wizard: ${what} in the step table of ${TREE}map/`, `${rows.length} rows`);
   }
-  found.push(start);
-  const queue = [start];
-  const seen = new Set(queue);
-  while (queue.length && seen.size < 60) {
-    const path = queue.shift();
-    const { page } = await open(desktop, path);
-    if (path !== start && await page.$('main .result')) {
-      found.push(path);
-      return found;
-    }
-    let hrefs = await page.$$eval('main .options a', (as) => as.map((a) => a.href));
-    if (!hrefs.length) hrefs = await page.$$eval('main a', (as) => as.map((a) => a.href));
-    for (const href of hrefs) {
-      const next = new URL(href).pathname;
-      if (nodeLink.test(next) && !seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  fail(`wizard: outcome page reachable from ${shown(start)}`, `no page with main .result among ${seen.size} pages`);
   return found;
 }
 

@@ -34,6 +34,43 @@ check_contains "home: search box" "$home" 'role="search"'
 check_contains "home: sections" "$home" 'id="kb-sections"'
 check_contains "home: newest updates" "$home" 'id="kb-recent"'
 
+# Every page a search engine may index (no robots noindex) has a meta
+# description (Lighthouse's SEO asks it of the pages it samples).
+undescribed=$(python3 - "$TMP/a" <<'PY'
+import html.parser, pathlib, sys
+
+class Head(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.noindex, self.description = False, None
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = (attrs.get("name") or "").lower()
+        if tag == "meta" and name == "robots" and "noindex" in (attrs.get("content") or ""):
+            self.noindex = True
+        elif tag == "meta" and name == "description":
+            self.description = (attrs.get("content") or "").strip()
+
+out = pathlib.Path(sys.argv[1])
+pages = sorted(out.rglob("*.html"))
+if not pages:
+    print("no pages")
+for page in pages:
+    head = Head()
+    head.feed(page.read_text(encoding="utf-8"))
+    if not head.noindex and not head.description:
+        print(page.relative_to(out))
+PY
+)
+if [ -n "$undescribed" ]; then
+	fail "shipped site: every indexable page has a meta description" "$(printf '%s ' $undescribed | head -c 600)"
+else
+	pass "shipped site: every indexable page has a meta description"
+fi
+
+check_contains "tag page: described" "$(cat "$TMP/a/tags/dkim/index.html")" '<meta name="description" content="このタグが付いた記事の一覧です: DKIM">'
+check_contains "404 page: noindex" "$(cat "$TMP/a/404.html")" '<meta name="robots" content="noindex">'
+
 # drafts are left out unless --drafts
 site="$TMP/drafts"
 make_site "$site"

@@ -836,6 +836,63 @@ static void test_wizard_from(void)
 		       "from: a detour keeps where the walk began");
 }
 
+/* The walk's steps are for search engines as their static node pages:
+ * described as those are and naming them canonical, never noindex (that
+ * would fail Lighthouse's SEO audit); search results and errors stay
+ * noindex. Without an absolute base URL a step has nothing to name and is
+ * noindex too. */
+static void test_wizard_for_search_engines(void)
+{
+	struct reply reply;
+	char relative[] = "/relative/";
+	char *base_url;
+	const char *canonical, *stylesheet;
+
+	get(&reply, TREE "elapsed-time",
+	    "delivery-error-shown=no&check-spam=not-found");
+	CHECK(contains(reply.body, "<link rel=\"canonical\" href=\""
+		       "http://127.0.0.1:8080/wizard/mail-not-arriving/"
+		       "elapsed-time/\">"),
+	      "question: canonical is its static node page");
+	CHECK(contains(reply.body, "<meta name=\"description\" content=\""
+		       "配信してから1週間以上たっていますか? 配信したメールが"
+		       "相手に届かないときに"),
+	      "question: described by its title and the tree's description");
+	CHECK(!contains(reply.body, "noindex"), "question: not noindex");
+	canonical = strstr(reply.body, "rel=\"canonical\"");
+	stylesheet = strstr(reply.body, "static/cgi.css");
+	CHECK(canonical != NULL && stylesheet != NULL && canonical < stylesheet,
+	      "question: the CGI's stylesheet still comes last");
+	reply_free(&reply);
+
+	get(&reply, TREE "unknown-error",
+	    "delivery-error-shown=yes&error-type=unknown&unknown-auth=no");
+	CHECK(contains(reply.body, "<link rel=\"canonical\" href=\""
+		       "http://127.0.0.1:8080/wizard/mail-not-arriving/"
+		       "unknown-error/\">") &&
+	      !contains(reply.body, "noindex"),
+	      "outcome: canonical is its static node page, not noindex");
+	reply_free(&reply);
+
+	get(&reply, "/search", "q=%E8%BF%B7%E6%83%91");
+	CHECK(contains(reply.body, "noindex") &&
+	      !contains(reply.body, "rel=\"canonical\""),
+	      "search results: noindex, no canonical");
+	reply_free(&reply);
+	get(&reply, "/no-such-page", "");
+	CHECK(contains(reply.body, "noindex"), "404: noindex");
+	reply_free(&reply);
+
+	base_url = site.store.base_url;
+	site.store.base_url = relative;
+	get(&reply, TREE "delivery-error-shown", "");
+	CHECK(contains(reply.body, "noindex") &&
+	      !contains(reply.body, "rel=\"canonical\""),
+	      "no absolute base URL: a step is noindex, without canonical");
+	reply_free(&reply);
+	site.store.base_url = base_url;
+}
+
 /* Answers that do not lead to the requested node, and paths that name no
  * node. */
 static void test_wizard_detours(void)
@@ -1375,6 +1432,7 @@ int main(void)
 		test_wizard_from();
 		test_wizard_contact();
 		test_wizard_detours();
+		test_wizard_for_search_engines();
 		test_other_statuses();
 		test_treestore();
 		test_themestore();

@@ -1071,6 +1071,70 @@ static void test_render_errors(struct fixture *fixture)
 	free(blocker);
 }
 
+/* Every wizard page has a meta description (search engines show it; an
+ * empty one costs Lighthouse's SEO score): a step names itself and what the
+ * tree is for, the index and the map say what they are. */
+static void test_descriptions(const struct fixture *fixture)
+{
+	static const char *const pages[] = {
+		"wizard/", "wizard/good-small/", "wizard/good-small/map/",
+		"wizard/good-small/delivery-error-shown/",
+		"wizard/good-small/check-spam/", "wizard/wizard-demo/second/",
+		"wizard/wizard-demo/done/", NULL,
+	};
+	struct tree tree = {.id = "bare", .title = "説明のない診断"};
+	struct tree_node node = {.id = "untitled"};
+	char *html, *description;
+	size_t empty = 0;
+
+	for (size_t i = 0; pages[i] != NULL; i++) {
+		html = page_text(fixture, pages[i]);
+		if (html == NULL || strstr(html, "<meta name=\"description\" "
+					   "content=\"\"") != NULL ||
+		    strstr(html, "<meta name=\"description\" content=\"") ==
+			    NULL) {
+			printf("# no meta description on %s\n", pages[i]);
+			empty++;
+		}
+		free(html);
+	}
+	CHECK_INT(empty, 0, "every wizard page has a meta description");
+	html = page_text(fixture, "wizard/good-small/delivery-error-shown/");
+	CHECK(html && strstr(html, "<meta name=\"description\" content=\""
+			     "配信履歴に「配信エラー」と表示されていますか? "
+			     "届かない原因を順に確かめます。\">"),
+	      "a step's description: its title, then the tree's description");
+	free(html);
+	html = page_text(fixture, "wizard/wizard-demo/second/");
+	CHECK(html && strstr(html, "content=\"二番目の &lt;b&gt;質問&lt;/b&gt; "
+			     "&amp; 記号ですか? 表示を確かめる") &&
+	      strstr(html, "content=\"二番目の <b>") == NULL,
+	      "a step's description is escaped");
+	free(html);
+	html = page_text(fixture, "wizard/");
+	CHECK(html && strstr(html, "<meta name=\"description\" content=\""
+			     "いくつかの質問に答えるだけで、お困りごとの原因と"
+			     "対処法が分かる診断の一覧です。\">"),
+	      "the wizard index's description");
+	free(html);
+	html = page_text(fixture, "wizard/good-small/map/");
+	CHECK(html && strstr(html, "<meta name=\"description\" content=\""
+			     "サポート担当者向けの診断の全体図です。"),
+	      "the map's description");
+	free(html);
+	description = wizardpage_description(&tree, &node);
+	CHECK_STR(description, "untitled 説明のない診断",
+		  "no title, no tree description: the step's id and the "
+		  "tree's title");
+	free(description);
+	tree.description = "何を確かめるか。";
+	node.title = "質問?";
+	description = wizardpage_description(&tree, &node);
+	CHECK_STR(description, "質問? 何を確かめるか。",
+		  "the step's title and the tree's description");
+	free(description);
+}
+
 int main(void)
 {
 	struct fixture fixture = {0};
@@ -1105,6 +1169,7 @@ int main(void)
 		test_check_links(&fixture);
 		test_static_walk(&fixture);
 		test_contact(&fixture);
+		test_descriptions(&fixture);
 	}
 	test_mailto();
 	theme_free(fixture.theme);
