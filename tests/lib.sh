@@ -43,7 +43,7 @@ check_file() {
 make_site() {
 	mkdir -p "$1/content" "$1/decision-trees"
 	ln -sfn "$PWD/theme" "$1/theme"
-	printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\n' > "$1/site.yaml"
+	printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\nsupport:\n  email: help@example.jp\n' > "$1/site.yaml"
 }
 
 finish() { exit $((failures > 0)); }
