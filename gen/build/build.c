@@ -118,6 +118,7 @@ static bool load_theme(struct build *build)
 		.language = config->language,
 		.base_path = config->base_path,
 		.site_title = config->title,
+		.service = config->service,
 		.search_action = action,
 		.live_reload = build->options->live_reload,
 	};

@@ -202,7 +202,7 @@ static bool config_unknown_keys(const struct yamldoc_node *root)
 {
 	static const char *const known[] = {"title", "description", "base_url",
 					    "language", "cgi_url", "links",
-					    "support"};
+					    "support", "service"};
 
 	for (size_t i = 0; i < root->count; i++) {
 		bool found = false;
@@ -296,6 +296,7 @@ bool site_config_load(const char *root, struct site_config *config)
 	ok = config_text(document, "base_url", &config->base_url) && ok;
 	ok = config_text(document, "language", &config->language) && ok;
 	ok = config_text(document, "cgi_url", &config->cgi_url) && ok;
+	ok = config_text(document, "service", &config->service) && ok;
 	ok = config_links(document, config) && ok;
 	ok = config_support(document, &config->support) && ok;
 	ok = config_unknown_keys(document) && ok;
@@ -328,6 +329,7 @@ void site_config_free(struct site_config *config)
 	free(config->links);
 	free(config->title);
 	free(config->description);
+	free(config->service);
 	free(config->base_url);
 	free(config->base_path);
 	free(config->language);

@@ -48,6 +48,8 @@ struct site_config {
 	char *base_path;	/* path part of base_url: "/" or "/kb/" */
 	char *language;		/* "ja" by default */
 	char *cgi_url;		/* public URL of kb.cgi; NULL when unset */
+	char *service;		/* the service's name, for the layout's
+				 * footer; NULL when unset */
 	struct external_link *links;
 	size_t link_count;
 	struct site_support support;

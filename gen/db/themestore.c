@@ -44,6 +44,7 @@ static void keep_value(struct themestore *out, struct stored *stored,
 		{"site_title", &out->site_title}, {"base_path", &out->base_path},
 		{"base_url", &out->base_url}, {"cgi_url", &out->cgi_url},
 		{"search_action", &out->search_action},
+		{"service", &out->service},
 		{"support_url", &out->support_url},
 		{"support_email", &out->support_email},
 		{"support_hours", &out->support_hours},
@@ -91,7 +92,7 @@ static int read_values(sqlite3 *db, struct themestore *out,
 	    out->base_path == NULL || out->base_url == NULL ||
 	    out->cgi_url == NULL || out->search_action == NULL ||
 	    out->support_url == NULL || out->support_email == NULL ||
-	    out->support_hours == NULL)
+	    out->support_hours == NULL || out->service == NULL)
 		rc = THEMESTORE_MISSING;
 out:
 	sqlite3_finalize(statement);
@@ -134,6 +135,7 @@ int themestore_load(sqlite3 *db, struct themestore *out)
 		.language = out->language,
 		.base_path = out->base_path,
 		.site_title = out->site_title,
+		.service = out->service,
 		.search_action = out->search_action,
 	};
 	out->theme = theme_load_memory(&config, stored.layout,
@@ -161,6 +163,7 @@ void themestore_free(struct themestore *store)
 	free(store->support_url);
 	free(store->support_email);
 	free(store->support_hours);
+	free(store->service);
 	free(store->cgi_url);
 	free(store->search_action);
 	memset(store, 0, sizeof *store);

@@ -12,7 +12,8 @@
  *              exists), "language", "site_title", "base_path", "base_url",
  *              "cgi_url" ("" when unset), "search_action",
  *              "support_url", "support_email", "support_hours" (site.yaml's
- *              support:, each "" when unset)
+ *              support:, each "" when unset), "service" ("" when
+ *              unset)
  *   theme_nav  position PRIMARY KEY, path, label: the navigation entries
  *              of the build's theme, in order
  *
@@ -28,7 +29,7 @@
 #include "html/theme.h"
 
 /* Bumped whenever what the CGI reads from kb.db changes shape. */
-#define THEMESTORE_SCHEMA "2"
+#define THEMESTORE_SCHEMA "3"
 
 enum themestore_status {
 	THEMESTORE_OK = 0,
@@ -58,6 +59,7 @@ struct themestore {
 	char *language, *site_title, *base_path, *base_url, *cgi_url,
 	     *search_action;
 	char *support_url, *support_email, *support_hours;	/* "" unset */
+	char *service;						/* "" unset */
 };
 
 /* Loads the stored theme into *out (zeroed first; release it with

@@ -108,6 +108,7 @@ static int check_texts(const struct site_config *config,
 		.language = config->language,
 		.base_path = config->base_path,
 		.site_title = config->title,
+		.service = config->service,
 		.search_action = search_action,
 	};
 	struct theme *theme = theme_load_memory(&theme_config, buf_cstr(layout),
@@ -146,6 +147,7 @@ int themestore_write(sqlite3 *db, const char *root,
 	    put_text(db, "base_url", config->base_url) != 0 ||
 	    put_text(db, "cgi_url", config->cgi_url) != 0 ||
 	    put_text(db, "search_action", search_action) != 0 ||
+	    put_text(db, "service", config->service) != 0 ||
 	    put_text(db, "support_url", config->support.url) != 0 ||
 	    put_text(db, "support_email", config->support.email) != 0 ||
 	    put_text(db, "support_hours", config->support.hours) != 0 ||

@@ -173,13 +173,26 @@ static void apply_text(struct theme *theme, xmlNodePtr node)
 	free(key);
 }
 
-static void apply_slot(xmlNodePtr node, const struct theme_config *config)
+/* Fills a slot every page shares; false when the element is to be left
+ * out of the layout. */
+static bool apply_slot(struct theme *theme, xmlNodePtr node,
+		       const struct theme_config *config)
 {
 	char *slot = dom_attribute(node, "data-kb");
+	bool keep = true;
 
 	if (slot == NULL)
-		return;
-	if (strcmp(slot, "site-title") == 0 || strcmp(slot, "footer-title") == 0) {
+		return true;
+	if (strcmp(slot, "footer-service") == 0) {
+		dom_clear(node);
+		keep = config->service != NULL && *config->service != '\0';
+		if (keep) {
+			dom_text(node, theme_text(theme, "footer-service"));
+			dom_text(node, config->service);
+			dom_text(node, theme_text(theme, "footer-service-end"));
+		}
+		xmlUnsetProp(node, BAD_CAST "data-kb");
+	} else if (strcmp(slot, "site-title") == 0 || strcmp(slot, "footer-title") == 0) {
 		dom_clear(node);
 		dom_text(node, config->site_title);
 		xmlUnsetProp(node, BAD_CAST "data-kb");
@@ -188,13 +201,17 @@ static void apply_slot(xmlNodePtr node, const struct theme_config *config)
 		xmlUnsetProp(node, BAD_CAST "data-kb");
 	}
 	free(slot);
+	return keep;
 }
 
 /* Fills everything that is the same on every page, once. */
 static void prepare_layout(struct theme *theme, xmlNodePtr node,
 			   const struct theme_config *config)
 {
-	for (; node != NULL; node = node->next) {
+	xmlNodePtr next;
+
+	for (; node != NULL; node = next) {
+		next = node->next;
 		if (node->type != XML_ELEMENT_NODE)
 			continue;
 		rewrite_url_attribute(theme, node, "href");
@@ -202,7 +219,18 @@ static void prepare_layout(struct theme *theme, xmlNodePtr node,
 		rewrite_url_attribute(theme, node, "action");
 		apply_text_attribute(theme, node);
 		apply_text(theme, node);
-		apply_slot(node, config);
+		if (!apply_slot(theme, node, config)) {
+			/* the line's indentation goes too, so that the page
+			 * is as if the layout never had the element */
+			xmlNodePtr before = node->prev;
+			if (before != NULL && xmlIsBlankNode(before)) {
+				xmlUnlinkNode(before);
+				xmlFreeNode(before);
+			}
+			xmlUnlinkNode(node);
+			xmlFreeNode(node);
+			continue;
+		}
 		if (xmlStrEqual(node->name, BAD_CAST "html"))
 			dom_set(node, "lang", config->language);
 		prepare_layout(theme, node->children, config);

@@ -4,8 +4,11 @@
  * theme/i18n/<language>.yaml.
  *
  * The layout marks what the generator fills:
- *   data-kb="title|description|site-title|footer-title|search-form|
- *            search-input|site-nav|breadcrumbs|main"
+ *   data-kb="title|description|site-title|footer-title|footer-service|
+ *            search-form|search-input|site-nav|breadcrumbs|main"
+ *   (footer-service: UI strings footer-service, the service's name and
+ *   footer-service-end; the element is left out when site.yaml names no
+ *   service)
  *   data-kb-text="key"            the element's text becomes UI string key
  *   data-kb-text-attr="attr=key"  the attribute becomes UI string key
  * Relative href/src/action values in the layout (static/style.css,
@@ -25,6 +28,7 @@ struct theme_config {
 	const char *language;		/* "ja", "en": picks theme/i18n/<lang>.yaml */
 	const char *base_path;		/* "/" or "/kb/": every URL starts with it */
 	const char *site_title;
+	const char *service;		/* site.yaml's service: or NULL */
 	const char *search_action;	/* URL the search form submits to */
 	bool live_reload;		/* pages load <base>_kb/live.js */
 };

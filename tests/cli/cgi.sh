@@ -95,6 +95,8 @@ check_contains "search: highlighted snippet" "$(cat "$TMP/search.b")" "<mark>迷
 check_contains "search: query kept in the box" "$(cat "$TMP/search.b")" 'value="迷惑"'
 check_contains "search: links to a heading" "$(cat "$TMP/search.b")" 'href="/delivery/spam-folder/#'
 check_contains "search: sections under their article" "$(cat "$TMP/search.b")" 'class="result-sections"'
+check_contains "search: the footer names site.yaml's service, as static pages do" \
+	"$(cat "$TMP/search.b")" "<p>このサイトは配配メールのお客さま向けサポートサイトです。</p>"
 
 # メール: more articles than one page holds
 fetch search_many "$base/search?q=%E3%83%A1%E3%83%BC%E3%83%AB"

@@ -128,6 +128,26 @@ check_eq "support with an unknown key: builds" "$status" 0
 check_contains "support with an unknown key: warned at its place" "$out" \
 	"site.yaml:6:3: warning: unknown key 'support.phone' (ignored)"
 
+# service: the name the footer gives; a list or a mapping is an error at
+# its place and the published site stays as it was
+printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\nsupport:\n  email: help@example.jp\nservice: 配配メール\n' > "$site/site.yaml"
+check "service as text builds" "$KBGEN" build --root "$site" --out "$site/out"
+check_contains "service: the footer names it" "$(cat "$site/out/index.html")" \
+	"<p>このサイトは配配メールのお客さま向けサポートサイトです。</p>"
+before=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+for pair in '[配配メール]|a list' '{name: 配配メール}|a mapping'; do
+	printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\nservice: %s\n' "${pair%%|*}" > "$site/site.yaml"
+	out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+	check_eq "service as ${pair#*|}: status 1" "$status" 1
+	check_eq "service as ${pair#*|}: message" "$(printf '%s\n' "$out" | head -1)" \
+		"site.yaml:4:10: error: 'service' must be text, not ${pair#*|}"
+done
+after=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+check_eq "bad service: published site untouched" "$after" "$before"
+printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\n' > "$site/site.yaml"
+"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+check_not_contains "no service: no footer line" "$(cat "$site/out/index.html")" "お客さま向け"
+
 # a missing site.yaml is an error, not a crash
 rm -f "$site/site.yaml"
 out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?

@@ -10,6 +10,7 @@
  * filled in.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,51 @@ static void test_navigation_added_later(void)
 	      "navigation added later: a later page shows it");
 	free(html);
 	theme_free(theme);
+}
+
+/* site.yaml's service: named in the footer between two UI strings, the
+ * element left out of every page without one, its siblings kept. */
+static void test_footer_service(void)
+{
+	static const char layout[] =
+		"<html><body><footer><p data-kb=\"footer-title\">x</p>"
+		"<p data-kb=\"footer-service\">placeholder</p><p>after</p>"
+		"</footer></body></html>";
+	static const char service_strings[] = "footer-service: このサイトは\n"
+		"footer-service-end: のサポートです。\n";
+	const char *services[] = {"配配メール", NULL, ""};
+	const char *expected[] = {
+		"<footer><p>KB &amp; Co</p><p>このサイトは配配メールのサポートです。"
+		"</p><p>after</p></footer>",
+		"<footer><p>KB &amp; Co</p><p>after</p></footer>",
+		"<footer><p>KB &amp; Co</p><p>after</p></footer>",
+	};
+
+	for (size_t i = 0; i < 3; i++) {
+		struct theme_config config = {
+			.language = "ja", .base_path = "/", .site_title = "KB & Co",
+			.service = services[i], .search_action = "/search/",
+		};
+		struct theme *theme = theme_load_memory(
+			&config, layout, strlen(layout), service_strings,
+			strlen(service_strings));
+		char *html;
+
+		CHECK(theme != NULL, "footer-service layout loads");
+		if (theme == NULL)
+			continue;
+		html = render(page_new(theme, "T", NULL));
+		CHECK(html != NULL && strstr(html, expected[i]) != NULL,
+		      i == 0 ? "footer-service: the service named between the "
+			       "two strings"
+			     : i == 1 ? "footer-service: left out without a service"
+				      : "footer-service: left out for an empty "
+					"service");
+		if (html != NULL && strstr(html, expected[i]) == NULL)
+			fprintf(stderr, "got: %s\n", html);
+		free(html);
+		theme_free(theme);
+	}
 }
 
 static void test_bare_layout(void)
@@ -310,6 +356,7 @@ int main(void)
 	test_full_page();
 	test_navigation_added_later();
 	test_bare_layout();
+	test_footer_service();
 	test_no_main();
 	test_print_source();
 	test_threads();
