@@ -103,6 +103,9 @@ struct word {
 	char text[CORRECT_WORD_MAX];
 	size_t length;
 	long long rows;			/* rows the word itself is in */
+	bool open;			/* the query ends in it: a prefix */
+	bool begins_term;		/* open, and a longer term starts
+					 * with it: being typed, not a typo */
 	char best[CORRECT_WORD_MAX];
 	size_t best_length, best_distance;
 	long long best_rows;
@@ -166,6 +169,9 @@ static void consider(struct words *words, const char *term, size_t length,
 			word->rows = rows;
 			continue;
 		}
+		if (word->open && length > word->length &&
+		    memcmp(term, word->text, word->length) == 0)
+			word->begins_term = true;
 		distance = correct_distance(word->text, word->length, term,
 					    length, cap);
 		if (distance > cap ||
@@ -229,8 +235,8 @@ static char *rewrite(const char *user_text, size_t length,
 		const struct word *word = &words->items[i];
 		bool capitals;
 
-		if (!word->has_best || !correct_prefers(word->rows,
-							word->best_rows))
+		if (!word->has_best || word->begins_term ||
+		    !correct_prefers(word->rows, word->best_rows))
 			continue;
 		capitals = typed_in_capitals(user_text + word->start,
 					     word->end - word->start);
@@ -261,6 +267,9 @@ int correct_query(sqlite3 *db, const char *user_text, size_t length,
 	kb_tokenize(user_text, length, KB_TOKENIZE_QUERY, collect_word, &words);
 	if (words.count == 0)
 		return SEARCH_OK;
+	/* as the query builder reads it: nothing after the last word */
+	words.items[words.count - 1].open =
+		words.items[words.count - 1].end == length;
 	rc = read_vocabulary(db, &words);
 	if (rc == SEARCH_OK)
 		*corrected = rewrite(user_text, length, &words);

@@ -9,7 +9,9 @@
  * alignment: an adjacent transposition counts one edit) of at most
  * correct_max_distance. A word found in no row yields to its best
  * neighbour; a word found in at most CORRECT_RARE_ROWS rows only to one
- * found in CORRECT_RATIO times as many; a commoner word never changes.
+ * found in CORRECT_RATIO times as many; a commoner word never changes,
+ * nor does the word a query ends in when a longer term begins with it
+ * (the query looks for it as a prefix: "Diag" is Diagnostic being typed).
  * The best neighbour is the nearest, then the one in most rows, then the
  * first in byte order, so the same index always gives the same answer.
  */

@@ -658,7 +658,8 @@ static size_t admit_group(struct words *words, struct group *group)
 	size_t admitted = 0;
 
 	for (size_t i = 0; i < group->count; i++)
-		admitted += admit(words, &group->alternatives[i]);
+		admitted += group->alternatives[i].text != NULL ||
+			    admit(words, &group->alternatives[i]);
 	return admitted;
 }
 
@@ -773,12 +774,34 @@ static size_t typed_alternative(const struct item *item)
 	return admitted > 1 ? typed : SIZE_MAX;
 }
 
+/* True when group is one phrase and a prefix: the query needs its '*'. */
+static bool lone_prefix(const struct group *group)
+{
+	return group->count == 1 && group->alternatives[0].prefix;
+}
+
+/* The index of the last item when it is a plain Latin word the query
+ * ends in, a prefix (take_plain), else SIZE_MAX. */
+static size_t typed_prefix(const struct words *words)
+{
+	const struct item *item;
+
+	if (words->count == 0)
+		return SIZE_MAX;
+	item = &words->items[words->count - 1];
+	if (item->count != 1 || item->groups[0].count != 1 ||
+	    !item->groups[0].alternatives[0].prefix ||
+	    item->groups[0].alternatives[0].single != NULL)
+		return SIZE_MAX;
+	return words->count - 1;
+}
+
 /* Settles what the expression holds: fillers dropped when content words
  * exist, the phrases admitted, which items are compounds. */
 static void prepare_query(struct words *words)
 {
 	bool content = false;
-	size_t i, j, groups;
+	size_t i, j, groups, last;
 
 	words->compound = xcalloc(words->count + 1, sizeof *words->compound);
 	words->typed = xcalloc(words->count + 1, sizeof *words->typed);
@@ -788,6 +811,19 @@ static void prepare_query(struct words *words)
 		if (words->items[i].filler)
 			item_clear_groups(&words->items[i]);
 
+	/* Prefix places (SEARCH_MAX_PREFIX_TERMS) go first to the phrases
+	 * that end in a lone CJK character and stand alone ("dmarc が"*:
+	 * without the '*' it finds nothing), then to the Latin word being
+	 * typed at the end ("バのI" looks for IP, not the word "i"), and
+	 * only then to the readings a word may also be (場* OR バ*). */
+	last = typed_prefix(words);
+	for (i = 0; i < words->count; i++)
+		for (j = 0; j < words->items[i].count; j++)
+			if (lone_prefix(&words->items[i].groups[j]) &&
+			    (i != last || j != 0))
+				admit_group(words, &words->items[i].groups[j]);
+	if (last != SIZE_MAX)
+		admit_group(words, &words->items[last].groups[0]);
 	for (i = 0; i < words->count; i++)
 		for (j = 0; j < words->items[i].count; j++)
 			admit_group(words, &words->items[i].groups[j]);

@@ -42,6 +42,16 @@ check_contains "届かない finds the overview" \
 	"$(result_urls 届かない)" /delivery/not-arriving/
 check_eq "届かない finds the overview first" \
 	"$(first_url 届かない)" /delivery/not-arriving/
+# the word being typed at the end is a prefix, whatever came before it:
+# neither the readings of a kana before it nor a typo correction may take
+# that away (both once lost these, found by the recall samples below)
+check_contains "バのI finds the guideline's 送信サーバのIPアドレス" \
+	"$(result_urls バのI)" /deliverability/guideline/
+check_eq "Diag finds the bounce article (Diagnostic-Code) first" \
+	"$(first_url Diag)" /errors/bounce-codes/
+check_not_contains "Diag is not corrected to dig" "$(search Diag)" "showing results for"
+check_contains "Diag followed by a space is a whole word: corrected" \
+	"$(search 'Diag ')" 'showing results for "dig '
 for word in 設定 到達 迷惑; do
 	check "2-character query $word has results" search "$word"
 done

@@ -75,6 +75,8 @@ static const struct search_row rows[] = {
 	{"/dmarc/", NULL, "article", "DMARCの設定", NULL, NULL, "dmarc 迷惑"},
 	{"/spa/", NULL, "article", "spa", NULL, NULL, "spa"},
 	{"/sfp/", NULL, "article", "sfp module", NULL, NULL, "optics"},
+	{"/bounce/", NULL, "article", "bounce", NULL, NULL, "diagnostic code"},
+	{"/dig/", NULL, "article", "dig", NULL, NULL, "dig dig"},
 };
 
 static char *corrected(sqlite3 *db, const char *text)
@@ -122,6 +124,12 @@ static void test_query(void)
 	check_corrected(db, "sp", "(none)", "two letters never corrected");
 	check_corrected(db, "zzzzz", "(none)", "nothing near: nothing");
 	check_corrected(db, "123", "(none)", "digits alone never corrected");
+	check_corrected(db, "Diag", "(none)", "the word the query ends in, "
+			"a prefix of diagnostic: being typed, not a typo");
+	check_corrected(db, "Diag ", "dig ", "with a space after it, a whole "
+			"word: the index has no diag, dig is near");
+	check_corrected(db, "diag dkmi", "dig dkim", "not the last word: "
+			"corrected; the last, a prefix of nothing, too");
 	CHECK_INT(search_run(db, "DKMI", 4, 10, 0, &results), SEARCH_OK,
 		  "search DKMI");
 	CHECK_STR(results.corrected, "DKIM", "search_run says what it searched");
