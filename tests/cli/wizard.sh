@@ -132,7 +132,7 @@ check_eq "no support: builds" "$?" 0
 check_eq "no support: one warning per tree, at its first such outcome" \
 	"$(grep -c ': warning: ' "$TMP/no-support.stderr")" 2
 check_contains "no support: the warning" "$(cat "$TMP/no-support.stderr")" \
-	"decision-trees/mail-not-arriving.yaml:124:3: warning: 7 escalate or unresolved outcomes (first 'wait-for-retry') may leave the visitor needing a person, but site.yaml has no 'support:' (url and/or email, and hours): their pages cannot say how to reach one"
+	"decision-trees/mail-not-arriving.yaml:141:3: warning: 7 escalate or unresolved outcomes (first 'wait-for-retry') may leave the visitor needing a person, but site.yaml has no 'support:' (url and/or email, and hours): their pages cannot say how to reach one"
 page="$nosupport/out/wizard/mail-not-arriving/contact-support/index.html"
 check "no support: the escalate outcome is written" test -f "$page"
 check_eq "no support: it says nothing about contacting" \

@@ -610,7 +610,7 @@ static void test_wizard_walk(void)
 	CHECK(contains(reply.body, "<h1 id=\"kb-wizard-question\">配信履歴に"),
 	      "start: the question is the h1");
 	CHECK(contains(reply.body, "href=\"" CGI TREE
-		       "error-type?delivery-error-shown=yes\""),
+		       "recipient-in-report?delivery-error-shown=yes\""),
 	      "start: option yes records the answer");
 	CHECK(contains(reply.body, "href=\"" CGI TREE
 		       "check-spam?delivery-error-shown=no\""),
@@ -674,13 +674,14 @@ static void test_wizard_walk(void)
 		       "delivery-error-shown=no&amp;check-spam=not-found\""),
 	      "change: the same answer leads past the kept later answer");
 	CHECK(contains(reply.body, "href=\"" CGI TREE
-		       "error-type?delivery-error-shown=yes\""),
+		       "recipient-in-report?delivery-error-shown=yes\""),
 	      "change: another answer drops the later one that no longer "
 	      "applies");
 	reply_free(&reply);
 
 	get(&reply, TREE "unknown-error",
-	    "delivery-error-shown=yes&error-type=unknown&unknown-auth=no");
+	    "delivery-error-shown=yes&recipient-in-report=listed&"
+	    "error-type=unknown&unknown-auth=no");
 	CHECK_INT(reply.response.status, 200, "outcome: 200");
 	CHECK(contains(reply.body, "class=\"result result-unresolved\""),
 	      "outcome: the result");
@@ -866,7 +867,8 @@ static void test_wizard_for_search_engines(void)
 	reply_free(&reply);
 
 	get(&reply, TREE "unknown-error",
-	    "delivery-error-shown=yes&error-type=unknown&unknown-auth=no");
+	    "delivery-error-shown=yes&recipient-in-report=listed&"
+	    "error-type=unknown&unknown-auth=no");
 	CHECK(contains(reply.body, "<link rel=\"canonical\" href=\""
 		       "http://127.0.0.1:8080/wizard/mail-not-arriving/"
 		       "unknown-error/\">") &&
@@ -908,9 +910,11 @@ static void test_wizard_detours(void)
 		       CGI TREE "delivery-error-shown", "invalid option");
 	check_redirect(TREE "fix-address",
 		       "error-type=permanent&delivery-error-shown=yes&"
-		       "address-check=correct&nonsense=1&x=%3Cb%3E",
+		       "address-check=correct&nonsense=1&x=%3Cb%3E&"
+		       "recipient-in-report=listed",
 		       CGI TREE "permanent-auth?delivery-error-shown=yes&"
-		       "error-type=permanent&address-check=correct",
+		       "recipient-in-report=listed&error-type=permanent&"
+		       "address-check=correct",
 		       "answers out of order, junk dropped");
 	check_status(TREE "check-spam",
 		     "delivery-error-shown=no&delivery-error-shown=yes", 200);
@@ -1231,7 +1235,8 @@ static void test_stored_urls(const char *folder, const char *db_path)
 	sqlite3_close(db);
 	cgi_site_open(&site, copy);
 	get(&reply, TREE "unknown-error",
-	    "delivery-error-shown=yes&error-type=unknown&unknown-auth=no");
+	    "delivery-error-shown=yes&recipient-in-report=listed&"
+	    "error-type=unknown&unknown-auth=no");
 	CHECK_INT(reply.response.status, 200, "stored URLs: the outcome answers");
 	CHECK(!contains(reply.body, "javascript:") &&
 	      !contains(reply.body, "JavaScript:") &&
