@@ -474,6 +474,10 @@ static void render_code_block(struct renderer *renderer, cmark_node *node)
 	xmlNodePtr code = xmlAddChild(pre, xmlNewDocNode(pre->doc, NULL,
 							 BAD_CAST "code", NULL));
 
+	/* A long record scrolls sideways; a keyboard user can only scroll
+	 * what can take focus (WCAG 2.1.1). */
+	xmlNewProp(pre, BAD_CAST "tabindex", BAD_CAST "0");
+
 	if (info && *info) {
 		size_t word = strcspn(info, " \t");
 		char *language = xstrndup(info, word);
@@ -652,6 +656,9 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 	}
 	if (is_type(node, "table")) {
 		renderer->current = add_element(renderer, "table");
+		/* Wide tables scroll sideways too (see render_code_block). */
+		xmlNewProp(renderer->current, BAD_CAST "tabindex",
+			   BAD_CAST "0");
 	} else if (is_type(node, "table_row") || is_type(node, "table_header")) {
 		enter_table_row(renderer, node);
 	} else if (is_type(node, "table_cell")) {
