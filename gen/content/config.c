@@ -204,6 +204,8 @@ static bool config_unknown_keys(const struct yamldoc_node *root)
 					    "language", "cgi_url", "links",
 					    "support", "service"};
 
+	if (root == NULL)
+		return true;
 	for (size_t i = 0; i < root->count; i++) {
 		bool found = false;
 		for (size_t k = 0; k < sizeof known / sizeof *known; k++)
@@ -249,6 +251,11 @@ static bool config_base(struct site_config *config,
 	else {
 		diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
 			   "'base_url' must start with http:// or https://");
+		return false;
+	}
+	if (*after_scheme == '\0' || *after_scheme == '/') {
+		diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
+			   "'base_url' names no host: write it as https://example.jp/ or https://example.jp/kb/");
 		return false;
 	}
 	length = strlen(config->base_url);
