@@ -180,6 +180,12 @@ struct site_reuse {
  * error). Reports problems through diag. Returns true when usable. The
  * caller releases *config with site_config_free. */
 bool site_config_load(const char *root, struct site_config *config);
+
+/* site_config_load on text already read (length bytes, not necessarily
+ * NUL-terminated): the same checks, reported through diag. The caller
+ * releases *config with site_config_free, whatever the result. */
+bool site_config_parse(const char *text, size_t length,
+		       struct site_config *config);
 void site_config_free(struct site_config *config);
 
 /* True when site.yaml names a way to reach support (a URL or an email). */
