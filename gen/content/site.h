@@ -50,6 +50,9 @@ struct site_config {
 	char *cgi_url;		/* public URL of kb.cgi; NULL when unset */
 	char *service;		/* the service's name, for the layout's
 				 * footer; NULL when unset */
+	char *spf_include;	/* the domain customers' SPF records must
+				 * include: (the record checker); NULL when
+				 * unset */
 	struct external_link *links;
 	size_t link_count;
 	struct site_support support;
