@@ -77,6 +77,30 @@ char *records_guide_path(const struct record_guide *guide)
 	return path;
 }
 
+/* Bytes a message quotes from the text are cut at term boundaries, which
+ * are ASCII; should a cut ever fall inside a character, its bytes become
+ * U+FFFD, so that every message is UTF-8. */
+static void keep_utf8(struct buf *message)
+{
+	struct buf clean = {0};
+	size_t at = 0;
+
+	if (utf8_valid(message->data, message->length, NULL))
+		return;
+	while (at < message->length) {
+		size_t length = utf8_sequence(message->data + at, message->length - at);
+		if (length == 0) {
+			buf_adds(&clean, "\xEF\xBF\xBD");
+			at++;
+			continue;
+		}
+		buf_add(&clean, message->data + at, length);
+		at += length;
+	}
+	buf_free(message);
+	*message = clean;
+}
+
 /* ---- reporting ------------------------------------------------------------ */
 
 static void add_diagnostic(struct record_result *result,
@@ -90,12 +114,17 @@ static void add_diagnostic(struct record_result *result,
 	size_t span;
 
 	buf_vprintf(&message, format, args);
+	keep_utf8(&message);
 	if (to < from)
 		to = from;
 	if (from > text->original_length)
 		from = text->original_length;
 	if (to > text->original_length)
 		to = text->original_length;
+	/* a span ends on a character's end, never inside it */
+	while (to < text->original_length &&
+	       ((unsigned char)text->original[to] & 0xC0) == 0x80)
+		to++;
 	span = utf8_count(text->original + from, to - from);
 	result->diagnostics = xrealloc(result->diagnostics,
 				       (result->diagnostic_count + 1) *
@@ -483,7 +512,7 @@ static void check_string_lengths(struct record_result *result,
 				       text->strings[i].length);
 	if (!text->quoted && text->length > TXT_STRING_MAX)
 		records_report(result, text, TXT_STRING_MAX,
-			       text->length - TXT_STRING_MAX, RECORD_WARNING,
+			       text->length - TXT_STRING_MAX, RECORD_NOTE,
 			       "txt-string-long", guide,
 			       "値が255バイトを超えています(%zuバイト)。DNSの1つの文字列は"
 			       "255バイトまでです。管理画面が自動で分けない場合は、255バイト"

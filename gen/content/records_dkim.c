@@ -85,11 +85,15 @@ static bool decode_key(struct dkim *dkim, const struct record_tag *tag,
 			return false;
 		}
 		if (digit < 0 || padding > 0) {
-			REPORT(dkim, i, 1, RECORD_ERROR, "dkim-key-base64",
+			size_t character = utf8_sequence(value + i,
+							 tag->value + tag->value_length - i);
+			if (character == 0)
+				character = 1;
+			REPORT(dkim, i, character, RECORD_ERROR, "dkim-key-base64",
 			       records_guide_dkim_mistakes,
-			       "公開鍵にbase64で使えない文字「%c」があります。当サービスの"
+			       "公開鍵にbase64で使えない文字「%.*s」があります。当サービスの"
 			       "設定ガイドに載っている値をそのまま写してください",
-			       c);
+			       (int)character, value + i);
 			free(bytes);
 			return false;
 		}
@@ -304,24 +308,22 @@ static void check_key(struct dkim *dkim, const struct record_tag *tag)
 	form = read_spki(bytes, length, &bits, &status);
 	if (status == DER_SHORT) {
 		report_truncated(dkim, tag);
-	} else if (length == ED25519_KEY_BYTES && form == KEY_UNKNOWN) {
+	} else if ((length == ED25519_KEY_BYTES && form == KEY_UNKNOWN) ||
+		   form == KEY_SPKI_ED25519) {
 		summary->key_bits = 256;
 		summary->key_type = "ed25519";
 		REPORT(dkim, tag->value, tag->value_length, RECORD_ERROR,
 		       "dkim-key-type", records_guide_dkim_register,
 		       "ed25519 の鍵のようですが、k= がないため rsa として読まれます。"
-		       "「k=ed25519;」を書き足してください");
+		       "「k=ed25519;」を書き足し%s",
+		       form == KEY_SPKI_ED25519
+			       ? "、p= には鍵そのもの(32バイト)を書いてください"
+			       : "てください");
 	} else if (status != DER_OK || form == KEY_UNKNOWN) {
 		REPORT(dkim, tag->value, tag->value_length, RECORD_ERROR,
 		       "dkim-key-invalid", records_guide_dkim_register,
 		       "p= の値がRSAの公開鍵として読み取れません。設定ガイドの値を"
 		       "そのまま写してください");
-	} else if (form == KEY_SPKI_ED25519) {
-		REPORT(dkim, tag->value, tag->value_length, RECORD_ERROR,
-		       "dkim-key-type", records_guide_dkim_register,
-		       "ed25519 の鍵ですが、k= がないため rsa として読まれます。"
-		       "「k=ed25519;」を書き足し、p= には鍵そのもの(32バイト)を書いて"
-		       "ください");
 	} else {
 		if (form == KEY_PKCS1_RSA)
 			REPORT(dkim, tag->value, tag->value_length, RECORD_ERROR,
@@ -392,8 +394,14 @@ static void check_version(struct dkim *dkim)
 		REPORT(dkim, version->start, version->end - version->start,
 		       RECORD_ERROR, "dkim-version", records_guide_dkim_register,
 		       "v=DKIM1 はレコードの先頭に書きます");
-	if (version->value_length != 5 ||
-	    memcmp(dkim->value + version->value, "DKIM1", 5) != 0)
+	if (version->value_length > 5 &&
+	    memcmp(dkim->value + version->value, "DKIM1", 5) == 0)
+		REPORT(dkim, version->value + 5, 0, RECORD_ERROR, "dkim-version",
+		       records_guide_dkim_register,
+		       "v=DKIM1 の後ろに「;」がありません。タグとタグは「;」で区切って"
+		       "ください");
+	else if (version->value_length != 5 ||
+		 memcmp(dkim->value + version->value, "DKIM1", 5) != 0)
 		REPORT(dkim, version->value, version->value_length, RECORD_ERROR,
 		       "dkim-version", records_guide_dkim_register,
 		       "v= の値は「DKIM1」です(大文字で書きます)");

@@ -140,6 +140,11 @@ static void check_version(struct dmarc *dmarc)
 		       RECORD_ERROR, "dmarc-version",
 		       "v=DMARC1 はレコードの先頭に書きます。先頭にないとレコード全体が"
 		       "無視されます");
+	else if (version != NULL && version->value_length > 6 &&
+		 memcmp(dmarc->value + version->value, "DMARC1", 6) == 0)
+		REPORT(dmarc, version->value + 6, 0, RECORD_ERROR, "dmarc-version",
+		       "v=DMARC1 の後ろに「;」がありません。タグとタグは「;」で区切って"
+		       "ください");
 	else if (version != NULL)
 		REPORT(dmarc, version->value, version->value_length, RECORD_ERROR,
 		       "dmarc-version", "v= の値は「DMARC1」です(大文字で書きます)");

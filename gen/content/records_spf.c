@@ -26,6 +26,7 @@ struct spf {
 	size_t all_at;			/* where all stands, for the include */
 	bool has_redirect, has_exp;
 	size_t redirect_at;
+	size_t redirect_domain, redirect_end;	/* redirect='s domain */
 	/* "include: x": the argument is the next term (0: none) */
 	size_t joined_start, joined_end;
 };
@@ -453,6 +454,8 @@ static void check_all(struct spf *spf, char qualifier, size_t start,
 	for (size_t i = 0; i < 4; i++)
 		if (alls[i][0] == qualifier)
 			written = alls[i];
+	if (spf->seen_all)
+		return;	/* a second all is never reached (spf-all-not-last) */
 	spf->seen_all = true;
 	spf->all_at = start;
 	spf->result->summary.all = written;
@@ -522,6 +525,8 @@ static void check_modifier(struct spf *spf, size_t start, size_t name_end,
 	if (redirect) {
 		spf->has_redirect = true;
 		spf->redirect_at = start;
+		spf->redirect_domain = name_end + 1;
+		spf->redirect_end = end;
 		count_lookup(spf, start, end - start);
 	} else {
 		spf->has_exp = true;
@@ -636,7 +641,21 @@ static bool space_after_colon(struct spf *spf, size_t start, size_t end,
 {
 	const char *value = spf->value;
 
+	size_t next_end = next, name_end = next;
+
 	if (end - start < 2 || value[end - 1] != ':' || next >= spf->text->length)
+		return false;
+	/* "ip4: include:x": the next term is a term of its own */
+	while (next_end < spf->text->length && value[next_end] != ' ')
+		next_end++;
+	if (strchr("+-~?", value[name_end]) != NULL)
+		name_end++;
+	while (name_end < next_end && strchr(":/=", value[name_end]) == NULL)
+		name_end++;
+	if ((name_end < next_end && value[name_end] == '=') ||
+	    find_mechanism(value + next + (strchr("+-~?", value[next]) != NULL),
+			   name_end - next - (strchr("+-~?", value[next]) != NULL)) !=
+		    MECHANISM_NONE)
 		return false;
 	REPORT(spf, end - 1, next - end + 1, RECORD_ERROR, "spf-space-after-colon",
 	       records_guide_spf_mistakes,
@@ -678,18 +697,40 @@ static void check_version(struct spf *spf)
 			       : "_spf.example.net");
 }
 
-/* Tabs and line breaks are not term separators: only spaces are. */
+/* How many bytes of separator start at: spaces, and what a customer
+ * may have typed for one (tab, line break, U+3000 IDEOGRAPHIC SPACE,
+ * which a Japanese input method gives); 0 when none. */
+static size_t separator_length(const char *value, size_t at, size_t length)
+{
+	if (at >= length)
+		return 0;
+	if (strchr(" \t\r\n", value[at]) != NULL)
+		return 1;
+	if (at + 3 <= length && memcmp(value + at, "\xE3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Only spaces separate terms: the first other separator is an error. */
 static void check_whitespace(struct spf *spf)
 {
-	for (size_t i = 0; i < spf->text->length; i++)
-		if (spf->value[i] == '\t' || spf->value[i] == '\r' ||
-		    spf->value[i] == '\n') {
+	for (size_t i = 0; i < spf->text->length; i++) {
+		size_t length = separator_length(spf->value, i, spf->text->length);
+		if (length == 3) {
+			REPORT(spf, i, 3, RECORD_ERROR, "spf-whitespace",
+			       records_guide_spf_mistakes,
+			       "全角の空白が含まれています。指定と指定の間は半角の空白で"
+			       "区切ってください");
+			return;
+		}
+		if (length == 1 && spf->value[i] != ' ') {
 			REPORT(spf, i, 1, RECORD_ERROR, "spf-whitespace",
 			       records_guide_spf_mistakes,
 			       "タブや改行が含まれています。指定と指定の間は半角の空白1つで"
 			       "区切り、1行に書いてください");
 			return;
 		}
+	}
 }
 
 static void check_service_include(struct spf *spf)
@@ -702,8 +743,7 @@ static void check_service_include(struct spf *spf)
 	if (spf->result->summary.service_include == 1)
 		return;
 	if (spf->has_redirect &&
-	    is_service_include(spf, spf->redirect_at + 9,
-			       spf->redirect_at + 9 + strlen(want))) {
+	    is_service_include(spf, spf->redirect_domain, spf->redirect_end)) {
 		spf->result->summary.service_include = 1;
 		return;
 	}
@@ -728,23 +768,24 @@ void records_check_spf(struct record_result *result,
 	check_whitespace(&spf);
 	at = 6;
 	while (at < text->length) {
-		size_t start, end, next;
+		size_t start, end, next, skip;
 
-		while (at < text->length && strchr(" \t\r\n", text->value[at]))
-			at++;
+		while ((skip = separator_length(text->value, at, text->length)) > 0)
+			at += skip;
 		if (at >= text->length)
 			break;
 		start = at;
-		while (at < text->length && !strchr(" \t\r\n", text->value[at]))
+		while (at < text->length &&
+		       separator_length(text->value, at, text->length) == 0)
 			at++;
 		end = at;
 		next = at;
-		while (next < text->length && strchr(" \t\r\n", text->value[next]))
-			next++;
+		while ((skip = separator_length(text->value, next, text->length)) > 0)
+			next += skip;
 		if (space_after_colon(&spf, start, end, next)) {
 			size_t next_end = next;
 			while (next_end < text->length &&
-			       !strchr(" \t\r\n", text->value[next_end]))
+			       separator_length(text->value, next_end, text->length) == 0)
 				next_end++;
 			/* checked as if written together, without the space */
 			spf.joined_start = next;
@@ -767,7 +808,7 @@ void records_check_spf(struct record_result *result,
 		       "最後に「~all」(または「-all」)を書いてください");
 	check_service_include(&spf);
 	if (text->length > SPF_SIZE_MAX)
-		REPORT(&spf, 0, text->length, RECORD_WARNING, "spf-too-long",
+		REPORT(&spf, SPF_SIZE_MAX, text->length - SPF_SIZE_MAX, RECORD_WARNING, "spf-too-long",
 		       records_guide_spf_lookups,
 		       "レコードが%zuバイトあります。%dバイトを超えると受信側が読み取れない"
 		       "ことがあります。使っていない指定を削除してください",
