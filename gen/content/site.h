@@ -242,7 +242,9 @@ bool site_article_has_anchor(const struct article *article, const char *id);
 
 /* The href for a link written in from's Markdown: a relative link to a
  * .md file (with an optional #heading) becomes the target page's URL, a
- * link into a decision tree goes through site->tree_links. Returns NULL
+ * link into a decision tree goes through site->tree_links, and a link to
+ * the site's root folder "records/" (the record checker's page, which the
+ * build makes) becomes that page's URL. Returns NULL
  * when the URL is not such a link (keep it as written). When the target
  * or heading is missing, returns NULL and sets *error (caller frees) if
  * error is not NULL. Caller frees the result. */
