@@ -516,6 +516,8 @@ static int render_other_pages(struct build *build,
 	if (rc == 0)
 		rc = render_search_page(context);
 	if (rc == 0)
+		rc = render_records_page(context);
+	if (rc == 0)
 		rc = render_aliases(context);
 	if (rc == 0)
 		rc = publish_copy_tree(static_source, static_target);

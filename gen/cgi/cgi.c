@@ -17,6 +17,7 @@
 #include "base/cgiurl.h"
 #include "base/util.h"
 #include "html/wizardpage.h"
+#include "cgi/cgirecords.h"
 #include "cgi/cgisearch.h"
 #include "cgi/cgiwizard.h"
 #include "db/search.h"
@@ -222,6 +223,34 @@ static void route_wizard(const struct cgi_site *site,
 	free(fields.items);
 }
 
+/* The record checker's fields (cgirecords.h); spf may come more than
+ * once. */
+static const struct cgi_field_rule records_rules[] = {
+	{"spf", cgirecords_check_field, CGI_REFUSE},
+	{"dkim", cgirecords_check_field, CGI_REFUSE},
+	{"dmarc", cgirecords_check_field, CGI_REFUSE},
+};
+
+static void route_records(const struct cgi_site *site,
+			  const struct cgi_request *request, bool json,
+			  struct cgi_response *response)
+{
+	struct cgi_fields fields;
+	enum cgi_error error = cgi_validate(request, records_rules,
+					    sizeof records_rules /
+					    sizeof *records_rules, &fields);
+
+	if (error != CGI_OK && json)
+		cgirecords_json_error(error, response);
+	else if (error != CGI_OK)
+		cgi_respond_error(site, error, response);
+	else if (json)
+		cgirecords_json(site, &fields, response);
+	else
+		cgirecords_page(site, request, &fields, response);
+	free(fields.items);
+}
+
 static void route(const struct cgi_site *site, const struct cgi_request *request,
 		  struct cgi_response *response)
 {
@@ -232,6 +261,10 @@ static void route(const struct cgi_site *site, const struct cgi_request *request
 		route_search(site, request, false, response);
 	else if (count == 1 && strcmp(segments[0], "search.json") == 0)
 		route_search(site, request, true, response);
+	else if (count == 1 && strcmp(segments[0], "records") == 0)
+		route_records(site, request, false, response);
+	else if (count == 1 && strcmp(segments[0], "records.json") == 0)
+		route_records(site, request, true, response);
 	else if (count >= 2 && count <= 3 && strcmp(segments[0], "wizard") == 0 &&
 		 tree_id_valid(segments[1]) && (count == 2 || tree_id_valid(segments[2]) ||
 					  *segments[2] == '\0'))
@@ -250,6 +283,8 @@ static void respond_error(const struct cgi_site *site,
 {
 	if (strcmp(request->path_info, "/search.json") == 0)
 		cgisearch_json_error(error, response);
+	else if (strcmp(request->path_info, "/records.json") == 0)
+		cgirecords_json_error(error, response);
 	else
 		cgi_respond_error(site, error, response);
 }

@@ -11,6 +11,7 @@
 #include "base/cgiurl.h"
 #include "base/diag.h"
 #include "base/util.h"
+#include "content/records_check.h"
 #include "content/yamldoc.h"
 
 #define CONFIG_MAX_SIZE (1024 * 1024)
@@ -202,7 +203,7 @@ static bool config_unknown_keys(const struct yamldoc_node *root)
 {
 	static const char *const known[] = {"title", "description", "base_url",
 					    "language", "cgi_url", "links",
-					    "support", "service"};
+					    "support", "service", "spf_include"};
 
 	if (root == NULL)
 		return true;
@@ -233,6 +234,29 @@ static bool config_cgi_url(const struct site_config *config,
 		return true;
 	diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
 		   "'cgi_url' is not a URL kb.cgi can answer at: %s", why);
+	return false;
+}
+
+/* spf_include is a domain the record checker looks for in include:
+ * terms; a mistake in it would report every customer's record. */
+static bool config_spf_include(const struct site_config *config,
+			       const struct yamldoc_node *root)
+{
+	struct yamldoc_node *node = yamldoc_get(root, "spf_include", NULL);
+	const char *why;
+
+	if (config->spf_include == NULL || *config->spf_include == '\0' ||
+	    node == NULL)
+		return true;
+	why = records_domain_problem(config->spf_include,
+				     strlen(config->spf_include));
+	if (why == NULL && strchr(config->spf_include, '.') == NULL)
+		why = "no dot";
+	if (why == NULL)
+		return true;
+	diag_error("site.yaml", node->line, node->col,
+		   "'spf_include' is not a domain name (what follows "
+		   "include: in an SPF record, e.g. _spf.example.net)");
 	return false;
 }
 
@@ -302,6 +326,8 @@ bool site_config_parse(const char *text, size_t length,
 	ok = config_text(document, "language", &config->language) && ok;
 	ok = config_text(document, "cgi_url", &config->cgi_url) && ok;
 	ok = config_text(document, "service", &config->service) && ok;
+	ok = config_text(document, "spf_include", &config->spf_include) && ok;
+	ok = config_spf_include(config, document) && ok;
 	ok = config_links(document, config) && ok;
 	ok = config_support(document, &config->support) && ok;
 	ok = config_unknown_keys(document) && ok;
@@ -356,6 +382,7 @@ void site_config_free(struct site_config *config)
 	free(config->base_path);
 	free(config->language);
 	free(config->cgi_url);
+	free(config->spf_include);
 	memset(config, 0, sizeof *config);
 }
 

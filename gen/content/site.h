@@ -50,6 +50,9 @@ struct site_config {
 	char *cgi_url;		/* public URL of kb.cgi; NULL when unset */
 	char *service;		/* the service's name, for the layout's
 				 * footer; NULL when unset */
+	char *spf_include;	/* the domain customers' SPF records must
+				 * include: (the record checker); NULL when
+				 * unset */
 	struct external_link *links;
 	size_t link_count;
 	struct site_support support;
@@ -245,7 +248,9 @@ bool site_article_has_anchor(const struct article *article, const char *id);
 
 /* The href for a link written in from's Markdown: a relative link to a
  * .md file (with an optional #heading) becomes the target page's URL, a
- * link into a decision tree goes through site->tree_links. Returns NULL
+ * link into a decision tree goes through site->tree_links, and a link to
+ * the site's root folder "records/" (the record checker's page, which the
+ * build makes) becomes that page's URL. Returns NULL
  * when the URL is not such a link (keep it as written). When the target
  * or heading is missing, returns NULL and sets *error (caller frees) if
  * error is not NULL. Caller frees the result. */

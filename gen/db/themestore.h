@@ -13,7 +13,8 @@
  *              "cgi_url" ("" when unset), "search_action",
  *              "support_url", "support_email", "support_hours" (site.yaml's
  *              support:, each "" when unset), "service" ("" when
- *              unset)
+ *              unset), "spf_include" (the record checker's include:
+ *              domain, "" when unset)
  *   theme_nav  position PRIMARY KEY, path, label: the navigation entries
  *              of the build's theme, in order
  *
@@ -29,7 +30,7 @@
 #include "html/theme.h"
 
 /* Bumped whenever what the CGI reads from kb.db changes shape. */
-#define THEMESTORE_SCHEMA "3"
+#define THEMESTORE_SCHEMA "4"
 
 enum themestore_status {
 	THEMESTORE_OK = 0,
@@ -60,6 +61,7 @@ struct themestore {
 	     *search_action;
 	char *support_url, *support_email, *support_hours;	/* "" unset */
 	char *service;						/* "" unset */
+	char *spf_include;					/* "" unset */
 };
 
 /* Loads the stored theme into *out (zeroed first; release it with

@@ -9,6 +9,7 @@
 
 #include "base/diag.h"
 #include "html/dom.h"
+#include "html/recordspage.h"
 #include "base/util.h"
 
 #define RECENT_ON_HOME 10
@@ -414,6 +415,25 @@ int render_search_page(const struct render_context *context)
 	dom_text_element(page_main(page), "p", NULL,
 			 theme_text(theme, "search-lead"));
 	return render_save(context, page, "search/");
+}
+
+int render_records_page(const struct render_context *context)
+{
+	const struct theme *theme = context->theme;
+	const struct site_config *config = &context->site->config;
+	const char *title = theme_text(theme, "records-title");
+	struct page *page = page_new(theme, title, theme_text(theme, "records-lead"));
+	char *action = config->cgi_url != NULL && *config->cgi_url != '\0'
+			       ? xasprintf("%s/records", config->cgi_url)
+			       : xasprintf("%srecords/", config->base_path);
+
+	render_breadcrumbs(context, page, NULL, title);
+	dom_text_element(page_main(page), "h1", NULL, title);
+	dom_text_element(page_main(page), "p", NULL,
+			 theme_text(theme, "records-lead"));
+	recordspage_add_form(page_main(page), theme, action, NULL, NULL, NULL);
+	free(action);
+	return render_save(context, page, "records/");
 }
 
 static int render_alias(const struct render_context *context,

@@ -40,6 +40,9 @@ int render_tags(const struct render_context *context);
 int render_home(const struct render_context *context);
 int render_not_found(const struct render_context *context);
 int render_search_page(const struct render_context *context);
+/* The record checker's form at records/, submitting to kb.cgi's
+ * /records (to itself without cgi_url, where only kb.cgi answers). */
+int render_records_page(const struct render_context *context);
 int render_aliases(const struct render_context *context);
 
 /* One page each, for incremental builds (the functions above render all
