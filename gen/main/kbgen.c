@@ -16,6 +16,7 @@
 #include "build/build.h"
 #include "build/watch.h"
 #include "content/xmlmem.h"
+#include "main/bounce_cli.h"
 #include "main/search_cli.h"
 
 #define EXIT_USAGE 2
@@ -31,6 +32,7 @@ static const char usage[] =
 	"            heading levels, missing descriptions, duplicate titles,\n"
 	"            wizard outcomes without articles); write nothing\n"
 	"  search    query the search index: kbgen search --help\n"
+	"  bounce    read a bounce and say what it means: kbgen bounce --help\n"
 	"  watch     build, then rebuild on every save, for a live preview:\n"
 	"            kbgen watch --help\n"
 	"  help      show this text\n"
@@ -180,6 +182,8 @@ int main(int argc, char **argv)
 		status = run_build(argc - 1, argv + 1, true);
 	} else if (strcmp(command, "search") == 0) {
 		status = search_command(argc - 1, argv + 1);
+	} else if (strcmp(command, "bounce") == 0) {
+		status = bounce_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "watch") == 0) {
 		status = watch_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
