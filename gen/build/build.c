@@ -257,10 +257,6 @@ static void load_bounce_rules(struct build *build)
 		.walk = bounce_walk,
 		.user = build,
 	};
-	size_t errors = diag_error_count();
-
-	if (errors > 0)
-		return;	/* the walks and links need a sound site */
 	(void)bounce_rules_load(build->options->root, &context, &build->bounce);
 }
 

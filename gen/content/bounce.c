@@ -235,6 +235,15 @@ static char *mask(const char *text, size_t length)
 			}
 			while (e > i && !is_digit(text[e - 1]))
 				e--;
+			/* only the separators between digits count ("554:" is
+			 * a reply, "10:15" a time) */
+			dots = colons = dashes = slashes = 0;
+			for (size_t k = i; k < e; k++) {
+				dots += text[k] == '.';
+				colons += text[k] == ':';
+				dashes += text[k] == '-';
+				slashes += text[k] == '/';
+			}
 			if (dots >= 3 || colons >= 1 || dashes >= 2 ||
 			    slashes >= 2) {
 				memset(masked + i, 'x', e - i);
@@ -354,9 +363,11 @@ struct finding {
 	char status[16];	/* from the DSN's Status field, or the text */
 	int reply;
 	char *remote_host;	/* Remote-MTA, or NULL */
+	char *reporting_host;	/* the DSN's Reporting-MTA, or NULL */
 	char *context;		/* the paragraph it was read from (hosts) */
 	enum bounce_class hint;	/* the CSV's error type, or DSN "delayed" */
 	bool from_dsn, coded, worded;
+	bool class_named;	/* a CSV row names its error type */
 };
 
 struct reading {
@@ -374,6 +385,7 @@ static void finding_free(struct finding *finding)
 	free(finding->recipient);
 	free(finding->diagnostic);
 	free(finding->remote_host);
+	free(finding->reporting_host);
 	free(finding->context);
 }
 
@@ -528,7 +540,7 @@ static char *typed_value(const char *value)
 }
 
 static void read_dsn_group(struct reading *reading,
-			   const struct mime_headers *group)
+			   const struct mime_headers *group, const char *reporting)
 {
 	const char *recipient = mime_header(group, "Final-Recipient");
 	const char *action = mime_header(group, "Action");
@@ -569,12 +581,14 @@ static void read_dsn_group(struct reading *reading,
 	if (action != NULL && strncasecmp(action, "delayed", 7) == 0)
 		finding->hint = BOUNCE_CLASS_TEMPORARY;
 	finding->remote_host = typed_value(mime_header(group, "Remote-MTA"));
+	finding->reporting_host = reporting ? xstrdup(reporting) : NULL;
 	finding->coded = finding->status[0] != '\0';
 }
 
 static void read_dsn(struct reading *reading, const char *text, size_t length)
 {
 	size_t at = 0;
+	char *reporting = NULL;
 
 	while (at < length) {
 		struct mime_headers group;
@@ -589,10 +603,13 @@ static void read_dsn(struct reading *reading, const char *text, size_t length)
 			const char *nl = memchr(text + at, '\n', length - at);
 			used = nl ? (size_t)(nl - (text + at)) + 1 : length - at;
 		}
-		read_dsn_group(reading, &group);
+		if (reporting == NULL && mime_header(&group, "Reporting-MTA"))
+			reporting = typed_value(mime_header(&group, "Reporting-MTA"));
+		read_dsn_group(reading, &group, reporting);
 		mime_headers_free(&group);
 		at += used;
 	}
+	free(reporting);
 }
 
 /* ---- text ------------------------------------------------------------------------------- */
@@ -839,6 +856,7 @@ static bool read_csv(struct reading *reading, const char *text, size_t length)
 
 	for (int pass = 0; pass < 2 && all; pass++) {
 		i = 0;
+		rows = 0;
 		while (i < length) {
 			const char *nl = memchr(text + i, '\n', length - i);
 			size_t end = nl ? (size_t)(nl - text) : length;
@@ -847,6 +865,7 @@ static bool read_csv(struct reading *reading, const char *text, size_t length)
 			size_t address = SIZE_MAX, best = SIZE_MAX;
 			struct codes best_codes = {"", SIZE_MAX, 0, SIZE_MAX};
 			enum bounce_class hint = BOUNCE_CLASS_UNKNOWN;
+			bool named_class = false;
 
 			for (size_t k = 0; k < count; k++) {
 				char *masked = mask(fields[k], strlen(fields[k]));
@@ -865,7 +884,8 @@ static bool read_csv(struct reading *reading, const char *text, size_t length)
 				for (int c = 0; c < BOUNCE_CLASS_COUNT; c++)
 					if (reading->rules->class_names[c] &&
 					    strcmp(fields[k], reading->rules->class_names[c]) == 0)
-						named = (enum bounce_class)c, hint = named;
+						named = (enum bounce_class)c, hint = named,
+						named_class = true;
 				free(masked);
 			}
 			if (count > 0 && count < 3)
@@ -897,6 +917,7 @@ static bool read_csv(struct reading *reading, const char *text, size_t length)
 							 best_codes.status_at != SIZE_MAX;
 					finding->worded = best != SIZE_MAX;
 					finding->hint = hint;
+					finding->class_named = named_class;
 				}
 			}
 			if (address != SIZE_MAX)
@@ -972,6 +993,10 @@ static const char *find_receiver(const struct bounce_rules *rules,
 		size_t end = host_at(context, length, i);
 		if (end == i)
 			continue;
+		if (i >= 3 && memcmp(context + i - 3, "://", 3) == 0) {
+			i = end;	/* a help page's URL, not a mail host */
+			continue;
+		}
 		for (size_t r = 0; r < rules->receiver_count; r++)
 			for (size_t h = 0; h < rules->receivers[r].host_count; h++)
 				if (host_matches(context + i, end - i,
@@ -984,6 +1009,15 @@ static const char *find_receiver(const struct bounce_rules *rules,
 		for (size_t t = 0; t < rules->receivers[r].text_count; t++)
 			if (phrase_in(folded, rules->receivers[r].texts[t], NULL))
 				return rules->receivers[r].name;
+	/* the host that reported it, when it names no remote host (one that
+	 * relayed to a Remote-MTA is the sending side) */
+	if (finding->remote_host == NULL && finding->reporting_host != NULL)
+		for (size_t r = 0; r < rules->receiver_count; r++)
+			for (size_t h = 0; h < rules->receivers[r].host_count; h++)
+				if (host_matches(finding->reporting_host,
+						 strlen(finding->reporting_host),
+						 rules->receivers[r].hosts[h]))
+					return rules->receivers[r].name;
 	/* last, the recipient's domain */
 	if (finding->recipient != NULL && strchr(finding->recipient, '@')) {
 		const char *domain = strrchr(finding->recipient, '@') + 1;
@@ -1088,6 +1122,20 @@ static void classify(const struct bounce_rules *rules, struct finding *finding,
 
 /* ---- the whole text ------------------------------------------------------------------- */
 
+/* CRLF as LF and a lone CR as LF, in place; the new length. */
+static size_t drop_carriage_returns(char *text, size_t length)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '\r' && i + 1 < length && text[i + 1] == '\n')
+			continue;
+		text[n++] = text[i] == '\r' ? '\n' : text[i];
+	}
+	text[n] = '\0';
+	return n;
+}
+
 static bool bounce_like_headers(const struct mime_headers *headers)
 {
 	const char *from = mime_header(headers, "From");
@@ -1177,26 +1225,29 @@ static size_t line_count(const char *text, size_t length)
 	return lines + content;
 }
 
-/* Whether a finding is a bounce: a DSN group, a status code or a
- * wording the rules know; a reply code alone only in a bounce's
- * envelope, a CSV row or a copied line (a newsletter's "500 points"). */
+/* Whether a finding is a bounce: a DSN group; a reply with a status; a
+ * code or a wording the rules know in a bounce's envelope, a CSV row or
+ * a copied line. Not a newsletter's "500 points" or "version 5.1.1". */
 static bool evidence(const struct reading *reading, const struct finding *finding,
 		     bool csv)
 {
 	char *masked;
 	struct codes codes;
-	bool status;
+	bool strong = reading->bounce_headers || reading->short_text || csv;
 
-	if (finding->from_dsn || finding->worded)
+	if (finding->from_dsn)
 		return true;
 	if (finding->diagnostic == NULL)
-		return false;
+		return csv && finding->class_named;
 	masked = mask(finding->diagnostic, strlen(finding->diagnostic));
 	find_codes(masked, strlen(masked), &codes);
-	status = codes.status_at != SIZE_MAX;
 	free(masked);
-	return status || (codes.reply != 0 &&
-			  (reading->bounce_headers || reading->short_text || csv));
+	/* "550 5.1.1", "550-5.1.1": a reply and its status, as only an SMTP
+	 * answer writes them */
+	if (codes.reply != 0 && codes.status_at == codes.reply_at + 4)
+		return true;
+	return strong && (codes.reply != 0 || codes.status_at != SIZE_MAX ||
+			  finding->worded);
 }
 
 size_t bounce_analyze(const struct bounce_rules *rules, const char *text,
@@ -1219,12 +1270,10 @@ size_t bounce_analyze(const struct bounce_rules *rules, const char *text,
 		size_t n;
 		char *copy = mime_to_utf8(text, length, NULL, &n);
 		message.parts = xcalloc(1, sizeof *message.parts);
+		/* CRLF to LF as mime_parse does: a CR before LF dropped */
+		n = drop_carriage_returns(copy, n);
 		message.parts[0] = (struct mime_part){MIME_DELIVERY_STATUS, copy, n};
 		message.part_count = 1;
-		/* CRLF to LF as mime_parse does */
-		for (size_t i = 0; i < n; i++)
-			if (copy[i] == '\r')
-				copy[i] = '\n';
 	} else if (mime_looks_like_message(text, length)) {
 		mime_parse(text, length, &message);
 		reading.bounce_headers = bounce_like_headers(&message.headers);
@@ -1233,14 +1282,13 @@ size_t bounce_analyze(const struct bounce_rules *rules, const char *text,
 		ignore_addresses_in(&reading, mime_header(&message.headers, "Return-Path"));
 		ignore_addresses_in(&reading, mime_header(&message.headers, "Reply-To"));
 		ignore_addresses_in(&reading, mime_header(&message.headers, "Sender"));
-		skip = auto_reply(&message.headers);
+		/* DSNs carry Auto-Submitted: auto-replied too (RFC 3834) */
+		skip = auto_reply(&message.headers) && !reading.bounce_headers;
 	} else {
 		size_t n;
 		char *copy = mime_to_utf8(text, length, NULL, &n);
 		message.parts = xcalloc(1, sizeof *message.parts);
-		for (size_t i = 0; i < n; i++)
-			if (copy[i] == '\r')
-				copy[i] = (i + 1 < n && copy[i + 1] == '\n') ? ' ' : '\n';
+		n = drop_carriage_returns(copy, n);
 		message.parts[0] = (struct mime_part){MIME_TEXT, copy, n};
 		message.part_count = 1;
 	}

@@ -19,6 +19,7 @@ struct loader {
 	const char *path;
 	const struct bounce_context *context;
 	struct bounce_rules *rules;
+	size_t errors_before;	/* diag_error_count() when loading began */
 	char *tree;		/* wizard: tree: */
 	/* wizard: the walk per class when a reason gives none, or NULL */
 	char *default_step[BOUNCE_CLASS_COUNT];
@@ -596,8 +597,11 @@ static void load_rules(struct loader *loader, const struct yamldoc_node *root)
 				   yamldoc_type_name(item));
 			continue;
 		}
+		size_t errors = diag_error_count();
 		memset(rule, 0, sizeof *rule);
-		if (!load_rule(loader, item, rule)) {
+		/* a rule with any mistake is left out whole: half a rule
+		 * would match more than its writer meant */
+		if (!load_rule(loader, item, rule) || diag_error_count() > errors) {
 			free(rule->status);
 			free(rule->receiver);
 			for (size_t k = 0; k < rule->text_count; k++)
@@ -621,7 +625,10 @@ static void load_rules(struct loader *loader, const struct yamldoc_node *root)
 
 /* ---- samples ------------------------------------------------------------------ */
 
-static void run_sample(struct loader *loader, const struct yamldoc_node *item)
+/* rules_errors: the error count once the rules were read; a sample
+ * runs only when the rules themselves had none. */
+static void run_sample(struct loader *loader, const struct yamldoc_node *item,
+		       size_t rules_errors)
 {
 	const struct yamldoc_node *text = yamldoc_get(item, "text", NULL);
 	const struct yamldoc_node *reason = yamldoc_get(item, "reason", NULL);
@@ -655,7 +662,7 @@ static void run_sample(struct loader *loader, const struct yamldoc_node *item)
 	}
 	if (receiver != NULL && !expect_type(loader, "receiver", receiver, YAMLDOC_SCALAR))
 		return;
-	if (diag_error_count() > 0)
+	if (rules_errors > loader->errors_before)
 		return;		/* rules with errors would fail samples for nothing */
 	if (bounce_analyze(loader->rules, text->text, text->length, &report) == 0) {
 		diag_error(loader->path, text->line, text->col,
@@ -683,18 +690,23 @@ static void run_sample(struct loader *loader, const struct yamldoc_node *item)
 			   bounce_class_id(report.results[0].class_), class_->text);
 	if (receiver != NULL &&
 	    (report.results[0].receiver == NULL ||
-	     strcmp(report.results[0].receiver, receiver->text) != 0))
-		diag_error(loader->path, receiver->line, receiver->col,
-			   "the sample gives receiver '%s', expected '%s'",
-			   report.results[0].receiver ? report.results[0].receiver
-						      : "(none)",
-			   receiver->text);
+	     strcmp(report.results[0].receiver, receiver->text) != 0)) {
+		if (report.results[0].receiver == NULL)
+			diag_error(loader->path, receiver->line, receiver->col,
+				   "the sample gives no receiver, expected '%s'",
+				   receiver->text);
+		else
+			diag_error(loader->path, receiver->line, receiver->col,
+				   "the sample gives receiver '%s', expected '%s'",
+				   report.results[0].receiver, receiver->text);
+	}
 	bounce_report_free(&report);
 }
 
 static void run_samples(struct loader *loader, const struct yamldoc_node *root)
 {
 	const struct yamldoc_node *list = yamldoc_get(root, "samples", NULL);
+	size_t errors = diag_error_count();
 
 	if (list == NULL || !expect_type(loader, "samples", list, YAMLDOC_SEQUENCE))
 		return;
@@ -706,7 +718,7 @@ static void run_samples(struct loader *loader, const struct yamldoc_node *root)
 				   yamldoc_type_name(list->items[i]));
 			continue;
 		}
-		run_sample(loader, list->items[i]);
+		run_sample(loader, list->items[i], errors);
 	}
 }
 
@@ -718,7 +730,8 @@ void bounce_rules_parse(const char *text, size_t length, const char *path,
 {
 	bool ok = true;
 	struct yamldoc_node *root = yamldoc_parse(text, length, path, 1, &ok);
-	struct loader loader = {path, context, out, NULL, {NULL}, {NULL}};
+	struct loader loader = {path, context, out, diag_error_count(), NULL,
+				{NULL}, {NULL}};
 
 	memset(out, 0, sizeof *out);
 	if (!ok)
