@@ -38,6 +38,8 @@
 #include "db/themestore.h"
 #include "content/tree.h"
 #include "db/treestore.h"
+#include "db/bouncestore.h"
+#include "content/bounce.h"
 #include "html/wizard.h"
 #include "base/util.h"
 
@@ -52,6 +54,7 @@ struct build {
 	struct tree **trees;
 	size_t tree_count;
 	struct wizard_links wizard_links;
+	struct bounce_rules bounce;	/* empty when the site has no rules */
 	struct cache *cache;	/* the last build's, for an incremental one */
 	struct content_scan scan;	/* the content folder, read once */
 	uint64_t global;	/* fingerprint of the global inputs */
@@ -171,6 +174,92 @@ static bool load_trees(struct build *build)
 	return true;
 }
 
+/* A bounce rule's article link ("content/x.md#heading"): its URL, and
+ * "article title: heading" as the analyzer's pages show it. */
+static char *bounce_resolve_article(void *user, const char *link, char **title,
+				    char **error)
+{
+	const struct build *build = user;
+	char *url = site_resolve_link_from(build->site, BOUNCE_RULES_FILE, NULL,
+					   link, error);
+	char *target = site_link_target(BOUNCE_RULES_FILE, link);
+	const struct article *article = target ? site_find_article(build->site, target)
+					       : NULL;
+	const char *anchor = strchr(link, '#');
+
+	free(target);
+	if (url == NULL) {
+		if (*error == NULL)
+			*error = xasprintf("'%s' is not a link to an article "
+					   "(content/<section>/<name>.md#heading)",
+					   link);
+		return NULL;
+	}
+	*title = NULL;
+	if (article != NULL && anchor != NULL) {
+		for (size_t i = 0; i < article->headings.count; i++)
+			if (strcmp(article->headings.items[i].id, anchor + 1) == 0)
+				*title = xasprintf("%s: %s", article->meta.title,
+						   article->headings.items[i].text);
+	}
+	if (*title == NULL && article != NULL)
+		*title = xstrdup(article->meta.title);
+	return url;
+}
+
+/* A bounce rule's walk: the answers followed in order from the tree's
+ * start, as a tree's own tests follow them. */
+static char *bounce_walk(void *user, const char *tree_id,
+			 const char *const *answers, size_t count,
+			 size_t *bad_answer, char **error)
+{
+	const struct build *build = user;
+	const struct tree *tree = NULL;
+	size_t node;
+
+	for (size_t i = 0; i < build->tree_count; i++)
+		if (build->trees[i]->id != NULL &&
+		    strcmp(build->trees[i]->id, tree_id) == 0)
+			tree = build->trees[i];
+	*bad_answer = count;
+	if (tree == NULL || tree->start == TREE_NONE) {
+		*error = xasprintf("no decision tree '%s'", tree_id);
+		return NULL;
+	}
+	node = tree->start;
+	for (size_t i = 0; i < count; i++) {
+		const char *equals = strchr(answers[i], '=');
+		const struct tree_node *at = &tree->nodes[node];
+		size_t option;
+		*bad_answer = i;
+		if (strlen(at->id) != (size_t)(equals - answers[i]) ||
+		    strncmp(at->id, answers[i], strlen(at->id)) != 0) {
+			*error = xasprintf("the answer '%s' does not apply: the "
+					   "walk is at '%s'", answers[i], at->id);
+			return NULL;
+		}
+		option = tree_option_index(at, equals + 1);
+		if (option == TREE_NONE || at->options[option].next_index == TREE_NONE) {
+			*error = xasprintf("'%s' has no option '%s'", at->id,
+					   equals + 1);
+			return NULL;
+		}
+		node = at->options[option].next_index;
+	}
+	return xasprintf("%s/%s", tree->id, tree->nodes[node].id);
+}
+
+/* bounce-rules.yaml, when the site has one: checked, its samples run. */
+static void load_bounce_rules(struct build *build)
+{
+	struct bounce_context context = {
+		.resolve_article = bounce_resolve_article,
+		.walk = bounce_walk,
+		.user = build,
+	};
+	(void)bounce_rules_load(build->options->root, &context, &build->bounce);
+}
+
 /* An escalate or unresolved outcome tells the visitor to reach a person;
  * without site.yaml's support: its page cannot say how. One warning per
  * tree, at its first such outcome. */
@@ -284,6 +373,7 @@ static bool load(struct build *build)
 	else
 		site_check_links(build->site);
 	wizard_check_links(build->site, build->trees, build->tree_count);
+	load_bounce_rules(build);
 	warn_no_support(build);
 	if (!load_theme(build))
 		return false;
@@ -364,6 +454,8 @@ static int write_index(struct build *build, struct index_queue *queue)
 	if (rc == 0)
 		rc = treestore_write(db, build->site, build->trees,
 				     build->tree_count);
+	if (rc == 0)
+		rc = bouncestore_write(db, &build->bounce);
 	if (rc == 0) {
 		char *action = search_action(&build->site->config);
 		rc = themestore_write(db, build->options->root,
@@ -727,6 +819,9 @@ static int update_index(struct build *build, const struct reindex *reindex,
 	if (rc == 0 && wizard_changed)
 		rc = treestore_write(db, build->site, build->trees,
 				     build->tree_count);
+	/* the rules' article URLs follow the articles: cheap to write again */
+	if (rc == 0)
+		rc = bouncestore_write(db, &build->bounce);
 	if (db != NULL && index_close(db, path, rc == 0) != 0 && rc == 0)
 		rc = -1;
 	free(hot);
@@ -1053,6 +1148,7 @@ enum build_status build_run(const struct build_options *options)
 out:
 	theme_free(build.theme);
 	tree_free_all(build.trees, build.tree_count);
+	bounce_rules_free(&build.bounce);
 	site_free(build.site);
 	cache_free(build.cache);
 	scan_free(&build.scan);
