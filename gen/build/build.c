@@ -139,9 +139,19 @@ static bool load_theme(struct build *build)
 	return true;
 }
 
+/* An article that did not load (its file has errors) exists too: the
+ * tree naming it is not wrong, and the file's errors say what is. */
 static bool tree_article_exists(void *user, const char *content_path)
 {
-	return site_find_article(user, content_path) != NULL;
+	char *source;
+	bool exists;
+
+	if (site_find_article(user, content_path) != NULL)
+		return true;
+	source = xasprintf("content/%s.md", content_path);
+	exists = diag_blame(source);
+	free(source);
+	return exists;
 }
 
 static bool tree_link_exists(void *user, const char *name)

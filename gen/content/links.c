@@ -74,11 +74,11 @@ static char *resolve_markdown_link(const struct site *site,
 		}
 	}
 	if (target == NULL) {
-		/* a file whose front matter has errors exists: those errors,
-		 * reported in that file, are the ones to fix */
-		for (size_t i = 0; i < site->rejected_count; i++)
-			if (strcmp(site->rejected[i]->source, target_path) == 0)
-				return NULL;
+		/* a file that did not load (its front matter, its text)
+		 * exists: its own errors are the ones to fix, and only
+		 * checking links reports (error set) counts as a reference */
+		if (error && diag_blame(target_path))
+			return NULL;
 		if (error)
 			*error = xasprintf("broken link: '%s' does not exist "
 					   "(resolved to %s)", written, target_path);
