@@ -13,7 +13,8 @@
  *              "cgi_url" ("" when unset), "search_action",
  *              "support_url", "support_email", "support_hours" (site.yaml's
  *              support:, each "" when unset), "service" ("" when
- *              unset)
+ *              unset), "live_reload" ("1", only in kbgen watch's preview:
+ *              kb.cgi's pages load the live-reload script too)
  *   theme_nav  position PRIMARY KEY, path, label: the navigation entries
  *              of the build's theme, in order
  *
@@ -60,6 +61,7 @@ struct themestore {
 	     *search_action;
 	char *support_url, *support_email, *support_hours;	/* "" unset */
 	char *service;						/* "" unset */
+	char *live_reload;	/* "1" in kbgen watch's preview, else NULL */
 };
 
 /* Loads the stored theme into *out (zeroed first; release it with
