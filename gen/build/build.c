@@ -142,9 +142,24 @@ static bool load_theme(struct build *build)
 	return true;
 }
 
+/* An article that did not load (its file has errors) exists too: the
+ * tree naming it is not wrong, and the file's errors say what is. */
 static bool tree_article_exists(void *user, const char *content_path)
 {
-	return site_find_article(user, content_path) != NULL;
+	char *source;
+	bool exists;
+
+	if (site_find_article(user, content_path) != NULL)
+		return true;
+	source = xasprintf("content/%s.md", content_path);
+	exists = diag_blame(source);
+	free(source);
+	if (!exists) {	/* a page bundle's */
+		source = xasprintf("content/%s/index.md", content_path);
+		exists = diag_blame(source);
+		free(source);
+	}
+	return exists;
 }
 
 static bool tree_link_exists(void *user, const char *name)
@@ -589,6 +604,21 @@ static int index_job_finish(struct index_job *job)
 
 /* Every page but the articles', the static files, the sitemap, the feed
  * and robots.txt, into context->out_dir. 0, or -1 after a diagnostic. */
+/* Copies the files beside an article that it references next to its
+ * page in the staging folder. */
+static int publish_files_of(struct build *build, const struct article *article)
+{
+	struct string_list names;
+	int rc = 0;
+
+	site_article_files(article, &names);
+	for (size_t i = 0; rc == 0 && i < names.count; i++)
+		rc = publish_article_file(build->options->root, article,
+					  names.items[i], build->staging);
+	string_list_free(&names);
+	return rc;
+}
+
 static int render_other_pages(struct build *build,
 			      const struct render_context *context,
 			      const struct feed_extra *extra)
@@ -613,6 +643,8 @@ static int render_other_pages(struct build *build,
 		rc = render_aliases(context);
 	if (rc == 0)
 		rc = publish_copy_tree(static_source, static_target);
+	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++)
+		rc = publish_files_of(build, build->site->articles[i]);
 	if (rc == 0)
 		rc = feed_write_sitemap(build->site, extra, build->staging);
 	if (rc == 0)

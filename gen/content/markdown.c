@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -528,6 +529,7 @@ static void render_image(struct renderer *renderer, cmark_node *node)
 {
 	char *target = link_target(renderer, node, true);
 	char *alt = markdown_plain_text(node);
+	unsigned width, height;
 	xmlNodePtr image;
 
 	if (target == NULL) {
@@ -537,6 +539,16 @@ static void render_image(struct renderer *renderer, cmark_node *node)
 	image = add_element(renderer, "img");
 	xmlNewProp(image, BAD_CAST "src", BAD_CAST target);
 	xmlNewProp(image, BAD_CAST "alt", BAD_CAST alt);
+	if (renderer->options->image_size != NULL &&
+	    renderer->options->image_size(renderer->options->user,
+					  cmark_node_get_url(node), &width,
+					  &height)) {
+		char number[16];
+		snprintf(number, sizeof number, "%u", width);
+		xmlNewProp(image, BAD_CAST "width", BAD_CAST number);
+		snprintf(number, sizeof number, "%u", height);
+		xmlNewProp(image, BAD_CAST "height", BAD_CAST number);
+	}
 	xmlNewProp(image, BAD_CAST "loading", BAD_CAST "lazy");
 out:
 	free(target);

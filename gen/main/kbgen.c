@@ -48,6 +48,9 @@ static const char usage[] =
 	"               or 'json' (on standard output)\n"
 	"  --quiet      no progress line and no closing summary line; the\n"
 	"               diagnostics themselves are always printed\n"
+	"  --excerpt    show each diagnostic's source line with a caret under\n"
+	"               the column (the default on a terminal)\n"
+	"  --no-excerpt one line per diagnostic, for editors\n"
 	"  --strict     (check only) warnings count as errors: exit status 1\n"
 	"  --clean      (build only) ignore the build cache in <out>/.kbgen and\n"
 	"               build everything; without it a build redoes only what\n"
@@ -86,6 +89,10 @@ static int parse_options(int argc, char **argv, bool check_only,
 			options->drafts = true;
 		} else if (strcmp(argument, "--quiet") == 0) {
 			options->quiet = true;
+		} else if (strcmp(argument, "--excerpt") == 0) {
+			diag_set_excerpts(DIAG_EXCERPTS_ALWAYS);
+		} else if (strcmp(argument, "--no-excerpt") == 0) {
+			diag_set_excerpts(DIAG_EXCERPTS_NEVER);
 		} else if (strcmp(argument, "--clean") == 0 && !check_only) {
 			options->clean = true;
 		} else if (strcmp(argument, "--strict") == 0 && check_only) {
@@ -151,6 +158,7 @@ static int run_build(int argc, char **argv, bool check_only)
 
 	if (parsed >= 0)
 		return parsed;
+	diag_set_root(run.build.root);
 	status = build_run(&run.build);
 	if (status == BUILD_OK && run.strict && diag_warning_count() > 0)
 		status = BUILD_CONTENT_ERRORS;
@@ -160,6 +168,7 @@ static int run_build(int argc, char **argv, bool check_only)
 		diag_print(stderr);
 	print_summary(&run, status);
 	diag_clear();
+	diag_set_root(NULL);
 	return (int)status;
 }
 

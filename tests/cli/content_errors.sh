@@ -52,7 +52,8 @@ printf -- '---\ntitle: [壊れた\n---\n本文\n' > "$site/content/docs/broken.m
 printf -- '---\ntitle: リンク元\n---\n[壊れた記事](broken.md)\n' > "$site/content/docs/linker.md"
 out=$("$KBGEN" check --root "$site" 2>&1)
 check_eq "link to a file with bad front matter: only its own error" "$out" \
-"content/docs/broken.md:3:1: error: invalid YAML: did not find expected ',' or ']' while parsing a flow sequence
+"content/docs/broken.md:2:8: error: invalid YAML: this '[' is not closed by a ']', or its items are not separated by ','
+content/docs/broken.md:2:8: note: 1 reference to this file from other files (links, a tree's articles) is not checked until its errors are fixed
 kbgen: 1 error, 0 warnings; nothing written"
 
 # usage errors: exit 2, exact message
