@@ -41,6 +41,7 @@
 #include "db/bouncestore.h"
 #include "content/bounce.h"
 #include "html/wizard.h"
+#include "html/bouncepage.h"
 #include "base/util.h"
 
 #define RELATED_LIMIT 5
@@ -110,6 +111,15 @@ static char *search_action(const struct site_config *config)
 	if (config->cgi_url != NULL && *config->cgi_url != '\0')
 		return xasprintf("%s/search", config->cgi_url);
 	return xasprintf("%ssearch/", config->base_path);
+}
+
+/* Where the bounce form posts: kb.cgi's /bounce, or NULL without a
+ * cgi_url (the page then says the analyzer is not available). */
+static char *bounce_action(const struct site_config *config)
+{
+	if (config->cgi_url != NULL && *config->cgi_url != '\0')
+		return xasprintf("%s/bounce", config->cgi_url);
+	return NULL;
 }
 
 static bool load_theme(struct build *build)
@@ -686,6 +696,11 @@ static int render_other_pages(struct build *build,
 		rc = render_not_found(context);
 	if (rc == 0)
 		rc = render_search_page(context);
+	if (rc == 0 && build->bounce.rule_count > 0) {
+		char *action = bounce_action(&build->site->config);
+		rc = bouncepage_render(context, action);
+		free(action);
+	}
 	if (rc == 0)
 		rc = render_records_page(context);
 	if (rc == 0)

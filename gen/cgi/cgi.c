@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "html/wizardpage.h"
 #include "cgi/cgirecords.h"
+#include "cgi/cgibounce.h"
 #include "cgi/cgisearch.h"
 #include "cgi/cgiwizard.h"
 #include "db/search.h"
@@ -251,13 +252,36 @@ static void route_records(const struct cgi_site *site,
 	free(fields.items);
 }
 
+/* POST only: a bounce holds addresses, which a GET would put in the
+ * server's logs and the browser's history. */
+static void route_bounce(const struct cgi_site *site,
+			 const struct cgi_request *request, bool json,
+			 struct cgi_response *response)
+{
+	if (request->method != CGI_POST) {
+		if (json)
+			cgibounce_json_error(CGI_METHOD, response);
+		else
+			cgi_respond_error(site, CGI_METHOD, response);
+		cgi_response_header(response, "Allow", "POST");
+	} else if (json) {
+		cgibounce_json(site, request, response);
+	} else {
+		cgibounce_page(site, request, response);
+	}
+}
+
 static void route(const struct cgi_site *site, const struct cgi_request *request,
 		  struct cgi_response *response)
 {
 	char *segments[3];
 	size_t count = split_path(request->path_info, segments, 3);
 
-	if (count == 1 && strcmp(segments[0], "search") == 0)
+	if (count == 1 && (strcmp(segments[0], "bounce") == 0 ||
+			   strcmp(segments[0], "bounce.json") == 0))
+		route_bounce(site, request, strcmp(segments[0], "bounce.json") == 0,
+			     response);
+	else if (count == 1 && strcmp(segments[0], "search") == 0)
 		route_search(site, request, false, response);
 	else if (count == 1 && strcmp(segments[0], "search.json") == 0)
 		route_search(site, request, true, response);
@@ -285,8 +309,17 @@ static void respond_error(const struct cgi_site *site,
 		cgisearch_json_error(error, response);
 	else if (strcmp(request->path_info, "/records.json") == 0)
 		cgirecords_json_error(error, response);
+	else if (strcmp(request->path_info, "/bounce.json") == 0)
+		cgibounce_json_error(error, response);
 	else
 		cgi_respond_error(site, error, response);
+}
+
+/* The routes a POST may go to: the bounce analyzer's. */
+static bool posted_route(const struct cgi_request *request)
+{
+	return strcmp(request->path_info, "/bounce") == 0 ||
+	       strcmp(request->path_info, "/bounce.json") == 0;
 }
 
 /* False when the URLs of the answer would be built on a SCRIPT_NAME that
@@ -306,7 +339,8 @@ void cgi_handle(const struct cgi_site *site, const struct cgi_request *request,
 		struct cgi_response *response)
 {
 	memset(response, 0, sizeof *response);
-	if (request->method == CGI_OTHER) {
+	if (request->method == CGI_OTHER ||
+	    (request->method == CGI_POST && !posted_route(request))) {
 		respond_error(site, request, CGI_METHOD, response);
 		cgi_response_header(response, "Allow", "GET, HEAD");
 	} else if (site->db == NULL || site->store.theme == NULL) {
