@@ -19,8 +19,10 @@
 #include "html/wizardpage.h"
 #include "cgi/cgirecords.h"
 #include "cgi/cgibounce.h"
+#include "cgi/cgifeedback.h"
 #include "cgi/cgisearch.h"
 #include "cgi/cgiwizard.h"
+#include "db/feedback.h"
 #include "db/search.h"
 #include "content/tree.h"
 
@@ -111,8 +113,31 @@ out:
 	free(uri);
 }
 
+char *cgi_site_open_feedback(struct cgi_site *site, const char *path,
+			     time_t now)
+{
+	const char *named = path != NULL && *path != '\0'
+				    ? path
+				    : site->store.feedback_db;
+	unsigned retention = 365;
+	char *problem = NULL;
+
+	if (named == NULL || *named == '\0' || site->store.theme == NULL)
+		return NULL;
+	site->feedback_votes = 3;
+	if (site->store.feedback_votes != NULL)
+		site->feedback_votes = (unsigned)strtoul(site->store.feedback_votes,
+							  NULL, 10);
+	if (site->store.feedback_retention != NULL)
+		retention = (unsigned)strtoul(site->store.feedback_retention,
+					      NULL, 10);
+	site->feedback = feedback_open(named, retention, now, &problem);
+	return problem;
+}
+
 void cgi_site_close(struct cgi_site *site)
 {
+	feedback_close(site->feedback);
 	cgiwizard_cache_free(site->wizard);
 	themestore_free(&site->store);
 	search_release_statements(site->db);
@@ -271,6 +296,19 @@ static void route_bounce(const struct cgi_site *site,
 	}
 }
 
+/* POST only: a vote writes. */
+static void route_feedback(const struct cgi_site *site,
+			   const struct cgi_request *request,
+			   struct cgi_response *response)
+{
+	if (request->method != CGI_POST) {
+		cgi_respond_error(site, CGI_METHOD, response);
+		cgi_response_header(response, "Allow", "POST");
+	} else {
+		cgifeedback_post(site, request, response);
+	}
+}
+
 static void route(const struct cgi_site *site, const struct cgi_request *request,
 		  struct cgi_response *response)
 {
@@ -281,6 +319,8 @@ static void route(const struct cgi_site *site, const struct cgi_request *request
 			   strcmp(segments[0], "bounce.json") == 0))
 		route_bounce(site, request, strcmp(segments[0], "bounce.json") == 0,
 			     response);
+	else if (count == 1 && strcmp(segments[0], "feedback") == 0)
+		route_feedback(site, request, response);
 	else if (count == 1 && strcmp(segments[0], "search") == 0)
 		route_search(site, request, false, response);
 	else if (count == 1 && strcmp(segments[0], "search.json") == 0)
@@ -319,7 +359,8 @@ static void respond_error(const struct cgi_site *site,
 static bool posted_route(const struct cgi_request *request)
 {
 	return strcmp(request->path_info, "/bounce") == 0 ||
-	       strcmp(request->path_info, "/bounce.json") == 0;
+	       strcmp(request->path_info, "/bounce.json") == 0 ||
+	       strcmp(request->path_info, "/feedback") == 0;
 }
 
 /* False when the URLs of the answer would be built on a SCRIPT_NAME that

@@ -63,6 +63,10 @@ struct cgi_site {
 	char *problem;		/* why the site is unusable (for the log), or
 				 * NULL */
 	struct cgiwizard_cache *wizard;	/* the trees read (cgiwizard.h) */
+	/* The feedback database (db/feedback.h) when site.yaml names one
+	 * (or KB_FEEDBACK_DB does) and it opened: cgi_site_open_feedback */
+	struct feedback *feedback;
+	unsigned feedback_votes;	/* per client per page per day */
 };
 
 /* kb.cgi's public URL without a trailing '/': the site's cgi_url (checked
