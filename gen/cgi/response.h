@@ -57,6 +57,11 @@ struct cgiwizard_cache;
  * theme. cgi_site_open (cgi.h) fills it; the routes only read it, but for
  * what they keep of kb.db in its caches (a FastCGI worker answers many
  * requests from one kb.db, which does not change while it is open). */
+/* What one client may add to the feedback database in a day besides
+ * votes: searches counted, wizard steps counted. */
+#define CGIFEEDBACK_SEARCHES_PER_DAY 100
+#define CGIFEEDBACK_STEPS_PER_DAY 500
+
 struct cgi_site {
 	sqlite3 *db;		/* NULL when it could not be opened */
 	struct themestore store;	/* store.theme NULL when unusable */
