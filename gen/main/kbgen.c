@@ -17,6 +17,7 @@
 #include "build/watch.h"
 #include "content/xmlmem.h"
 #include "main/records_cli.h"
+#include "main/report_cli.h"
 #include "main/bounce_cli.h"
 #include "main/search_cli.h"
 
@@ -35,6 +36,7 @@ static const char usage[] =
 	"  search    query the search index: kbgen search --help\n"
 	"  records   check SPF, DKIM and DMARC records: kbgen records --help\n"
 	"  bounce    read a bounce and say what it means: kbgen bounce --help\n"
+	"  report    what visitors told the writers (feedback): kbgen report --help\n"
 	"  watch     build, then rebuild on every save, for a live preview:\n"
 	"            kbgen watch --help\n"
 	"  help      show this text\n"
@@ -195,6 +197,8 @@ int main(int argc, char **argv)
 		status = search_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "records") == 0) {
 		status = records_command(argc - 1, argv + 1);
+	} else if (strcmp(command, "report") == 0) {
+		status = report_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "bounce") == 0) {
 		status = bounce_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "watch") == 0) {
