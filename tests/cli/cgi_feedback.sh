@@ -83,7 +83,7 @@ check_contains "422: says the limit" "$(body)" "ご意見は500文字までに�
 # outcome votes: after いいえ the contact from site.yaml
 vote "page=%2Fwizard%2Fmail-not-arriving%2Fcontact-support%2F&kind=outcome&vote=no"
 check_contains "an outcome's いいえ: the contact" "$(body)" \
-	'<p>解決しない場合は、サポートにお問い合わせください。</p><section class="wizard-contact"'
+	'<section class="wizard-contact" aria-labelledby="kb-wizard-contact"><h2 id="kb-wizard-contact">サポートへのお問い合わせ</h2><p>解決しない場合は、サポートにお問い合わせください。</p>'
 
 # JSON for kb.js
 vote "page=%2Fdeliverability%2Fspf%2F&kind=article&vote=yes&format=json"
