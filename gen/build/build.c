@@ -38,6 +38,8 @@
 #include "db/themestore.h"
 #include "content/tree.h"
 #include "db/treestore.h"
+#include "db/bouncestore.h"
+#include "content/bounce.h"
 #include "html/wizard.h"
 #include "base/util.h"
 
@@ -52,6 +54,7 @@ struct build {
 	struct tree **trees;
 	size_t tree_count;
 	struct wizard_links wizard_links;
+	struct bounce_rules bounce;	/* empty when the site has no rules */
 	struct cache *cache;	/* the last build's, for an incremental one */
 	struct content_scan scan;	/* the content folder, read once */
 	uint64_t global;	/* fingerprint of the global inputs */
@@ -139,9 +142,24 @@ static bool load_theme(struct build *build)
 	return true;
 }
 
+/* An article that did not load (its file has errors) exists too: the
+ * tree naming it is not wrong, and the file's errors say what is. */
 static bool tree_article_exists(void *user, const char *content_path)
 {
-	return site_find_article(user, content_path) != NULL;
+	char *source;
+	bool exists;
+
+	if (site_find_article(user, content_path) != NULL)
+		return true;
+	source = xasprintf("content/%s.md", content_path);
+	exists = diag_blame(source);
+	free(source);
+	if (!exists) {	/* a page bundle's */
+		source = xasprintf("content/%s/index.md", content_path);
+		exists = diag_blame(source);
+		free(source);
+	}
+	return exists;
 }
 
 static bool tree_link_exists(void *user, const char *name)
@@ -169,6 +187,92 @@ static bool load_trees(struct build *build)
 	build->site->tree_links = wizard_resolve_link;
 	build->site->tree_links_user = &build->wizard_links;
 	return true;
+}
+
+/* A bounce rule's article link ("content/x.md#heading"): its URL, and
+ * "article title: heading" as the analyzer's pages show it. */
+static char *bounce_resolve_article(void *user, const char *link, char **title,
+				    char **error)
+{
+	const struct build *build = user;
+	char *url = site_resolve_link_from(build->site, BOUNCE_RULES_FILE, NULL,
+					   link, error);
+	char *target = site_link_target(BOUNCE_RULES_FILE, link);
+	const struct article *article = target ? site_find_article(build->site, target)
+					       : NULL;
+	const char *anchor = strchr(link, '#');
+
+	free(target);
+	if (url == NULL) {
+		if (*error == NULL)
+			*error = xasprintf("'%s' is not a link to an article "
+					   "(content/<section>/<name>.md#heading)",
+					   link);
+		return NULL;
+	}
+	*title = NULL;
+	if (article != NULL && anchor != NULL) {
+		for (size_t i = 0; i < article->headings.count; i++)
+			if (strcmp(article->headings.items[i].id, anchor + 1) == 0)
+				*title = xasprintf("%s: %s", article->meta.title,
+						   article->headings.items[i].text);
+	}
+	if (*title == NULL && article != NULL)
+		*title = xstrdup(article->meta.title);
+	return url;
+}
+
+/* A bounce rule's walk: the answers followed in order from the tree's
+ * start, as a tree's own tests follow them. */
+static char *bounce_walk(void *user, const char *tree_id,
+			 const char *const *answers, size_t count,
+			 size_t *bad_answer, char **error)
+{
+	const struct build *build = user;
+	const struct tree *tree = NULL;
+	size_t node;
+
+	for (size_t i = 0; i < build->tree_count; i++)
+		if (build->trees[i]->id != NULL &&
+		    strcmp(build->trees[i]->id, tree_id) == 0)
+			tree = build->trees[i];
+	*bad_answer = count;
+	if (tree == NULL || tree->start == TREE_NONE) {
+		*error = xasprintf("no decision tree '%s'", tree_id);
+		return NULL;
+	}
+	node = tree->start;
+	for (size_t i = 0; i < count; i++) {
+		const char *equals = strchr(answers[i], '=');
+		const struct tree_node *at = &tree->nodes[node];
+		size_t option;
+		*bad_answer = i;
+		if (strlen(at->id) != (size_t)(equals - answers[i]) ||
+		    strncmp(at->id, answers[i], strlen(at->id)) != 0) {
+			*error = xasprintf("the answer '%s' does not apply: the "
+					   "walk is at '%s'", answers[i], at->id);
+			return NULL;
+		}
+		option = tree_option_index(at, equals + 1);
+		if (option == TREE_NONE || at->options[option].next_index == TREE_NONE) {
+			*error = xasprintf("'%s' has no option '%s'", at->id,
+					   equals + 1);
+			return NULL;
+		}
+		node = at->options[option].next_index;
+	}
+	return xasprintf("%s/%s", tree->id, tree->nodes[node].id);
+}
+
+/* bounce-rules.yaml, when the site has one: checked, its samples run. */
+static void load_bounce_rules(struct build *build)
+{
+	struct bounce_context context = {
+		.resolve_article = bounce_resolve_article,
+		.walk = bounce_walk,
+		.user = build,
+	};
+	(void)bounce_rules_load(build->options->root, &context, &build->bounce);
 }
 
 /* An escalate or unresolved outcome tells the visitor to reach a person;
@@ -284,6 +388,7 @@ static bool load(struct build *build)
 	else
 		site_check_links(build->site);
 	wizard_check_links(build->site, build->trees, build->tree_count);
+	load_bounce_rules(build);
 	warn_no_support(build);
 	if (!load_theme(build))
 		return false;
@@ -364,6 +469,8 @@ static int write_index(struct build *build, struct index_queue *queue)
 	if (rc == 0)
 		rc = treestore_write(db, build->site, build->trees,
 				     build->tree_count);
+	if (rc == 0)
+		rc = bouncestore_write(db, &build->bounce);
 	if (rc == 0) {
 		char *action = search_action(&build->site->config);
 		rc = themestore_write(db, build->options->root,
@@ -497,6 +604,21 @@ static int index_job_finish(struct index_job *job)
 
 /* Every page but the articles', the static files, the sitemap, the feed
  * and robots.txt, into context->out_dir. 0, or -1 after a diagnostic. */
+/* Copies the files beside an article that it references next to its
+ * page in the staging folder. */
+static int publish_files_of(struct build *build, const struct article *article)
+{
+	struct string_list names;
+	int rc = 0;
+
+	site_article_files(article, &names);
+	for (size_t i = 0; rc == 0 && i < names.count; i++)
+		rc = publish_article_file(build->options->root, article,
+					  names.items[i], build->staging);
+	string_list_free(&names);
+	return rc;
+}
+
 static int render_other_pages(struct build *build,
 			      const struct render_context *context,
 			      const struct feed_extra *extra)
@@ -521,6 +643,8 @@ static int render_other_pages(struct build *build,
 		rc = render_aliases(context);
 	if (rc == 0)
 		rc = publish_copy_tree(static_source, static_target);
+	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++)
+		rc = publish_files_of(build, build->site->articles[i]);
 	if (rc == 0)
 		rc = feed_write_sitemap(build->site, extra, build->staging);
 	if (rc == 0)
@@ -727,6 +851,9 @@ static int update_index(struct build *build, const struct reindex *reindex,
 	if (rc == 0 && wizard_changed)
 		rc = treestore_write(db, build->site, build->trees,
 				     build->tree_count);
+	/* the rules' article URLs follow the articles: cheap to write again */
+	if (rc == 0)
+		rc = bouncestore_write(db, &build->bounce);
 	if (db != NULL && index_close(db, path, rc == 0) != 0 && rc == 0)
 		rc = -1;
 	free(hot);
@@ -1053,6 +1180,7 @@ enum build_status build_run(const struct build_options *options)
 out:
 	theme_free(build.theme);
 	tree_free_all(build.trees, build.tree_count);
+	bounce_rules_free(&build.bounce);
 	site_free(build.site);
 	cache_free(build.cache);
 	scan_free(&build.scan);

@@ -205,6 +205,8 @@ static bool config_unknown_keys(const struct yamldoc_node *root)
 					    "language", "cgi_url", "links",
 					    "support", "service", "spf_include"};
 
+	if (root == NULL)
+		return true;
 	for (size_t i = 0; i < root->count; i++) {
 		bool found = false;
 		for (size_t k = 0; k < sizeof known / sizeof *known; k++)
@@ -275,6 +277,11 @@ static bool config_base(struct site_config *config,
 			   "'base_url' must start with http:// or https://");
 		return false;
 	}
+	if (*after_scheme == '\0' || *after_scheme == '/') {
+		diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
+			   "'base_url' names no host: write it as https://example.jp/ or https://example.jp/kb/");
+		return false;
+	}
 	length = strlen(config->base_url);
 	if (config->base_url[length - 1] != '/') {
 		char *slashed = xasprintf("%s/", config->base_url);
@@ -287,24 +294,22 @@ static bool config_base(struct site_config *config,
 	return true;
 }
 
-bool site_config_load(const char *root, struct site_config *config)
+static void config_defaults(struct site_config *config)
 {
-	char *path = path_join(root, "site.yaml");
-	struct yamldoc_node *document = NULL;
-	char *text = NULL;
-	size_t length;
-	bool ok = false;
-
 	memset(config, 0, sizeof *config);
 	config->title = xstrdup("Knowledge base");
 	config->description = xstrdup("");
 	config->base_url = xstrdup("http://127.0.0.1:8080/");
 	config->language = xstrdup("ja");
-	if (read_file(path, CONFIG_MAX_SIZE, &text, &length) != 0) {
-		diag_error("site.yaml", 0, 0, "cannot read site.yaml: %s",
-			   strerror(errno));
-		goto out;
-	}
+}
+
+bool site_config_parse(const char *text, size_t length,
+		       struct site_config *config)
+{
+	struct yamldoc_node *document;
+	bool ok = false;
+
+	config_defaults(config);
 	document = yamldoc_parse(text, length, "site.yaml", 1, &ok);
 	if (!ok)
 		goto out;
@@ -332,6 +337,23 @@ bool site_config_load(const char *root, struct site_config *config)
 	}
 out:
 	yamldoc_free(document);
+	return ok;
+}
+
+bool site_config_load(const char *root, struct site_config *config)
+{
+	char *path = path_join(root, "site.yaml");
+	char *text = NULL;
+	size_t length;
+	bool ok = false;
+
+	if (read_file(path, CONFIG_MAX_SIZE, &text, &length) != 0) {
+		config_defaults(config);
+		diag_error("site.yaml", 0, 0, "cannot read site.yaml: %s",
+			   strerror(errno));
+	} else {
+		ok = site_config_parse(text, length, config);
+	}
 	free(text);
 	free(path);
 	return ok;

@@ -49,6 +49,7 @@ static void keep_value(struct themestore *out, struct stored *stored,
 		{"support_email", &out->support_email},
 		{"support_hours", &out->support_hours},
 		{"spf_include", &out->spf_include},
+		{"live_reload", &out->live_reload},
 	};
 	const unsigned char *text = sqlite3_column_text(statement, 1);
 	size_t length = (size_t)sqlite3_column_bytes(statement, 1);
@@ -139,6 +140,8 @@ int themestore_load(sqlite3 *db, struct themestore *out)
 		.site_title = out->site_title,
 		.service = out->service,
 		.search_action = out->search_action,
+		.live_reload = out->live_reload != NULL &&
+			       strcmp(out->live_reload, "1") == 0,
 	};
 	out->theme = theme_load_memory(&config, stored.layout,
 				       stored.layout_length, stored.strings,
@@ -160,6 +163,7 @@ void themestore_free(struct themestore *store)
 	theme_free(store->theme);
 	free(store->language);
 	free(store->site_title);
+	free(store->live_reload);
 	free(store->base_path);
 	free(store->base_url);
 	free(store->support_url);

@@ -15,6 +15,8 @@
  *              support:, each "" when unset), "service" ("" when
  *              unset), "spf_include" (the record checker's include:
  *              domain, "" when unset)
+ *              unset), "live_reload" ("1", only in kbgen watch's preview:
+ *              kb.cgi's pages load the live-reload script too)
  *   theme_nav  position PRIMARY KEY, path, label: the navigation entries
  *              of the build's theme, in order
  *
@@ -62,6 +64,7 @@ struct themestore {
 	char *support_url, *support_email, *support_hours;	/* "" unset */
 	char *service;						/* "" unset */
 	char *spf_include;					/* "" unset */
+	char *live_reload;	/* "1" in kbgen watch's preview, else NULL */
 };
 
 /* Loads the stored theme into *out (zeroed first; release it with

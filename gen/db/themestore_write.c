@@ -152,6 +152,7 @@ int themestore_write(sqlite3 *db, const char *root,
 	    put_text(db, "support_email", config->support.email) != 0 ||
 	    put_text(db, "support_hours", config->support.hours) != 0 ||
 	    put_text(db, "spf_include", config->spf_include) != 0 ||
+	    (theme_live_reload(theme) && put_text(db, "live_reload", "1") != 0) ||
 	    put_nav(db, theme) != 0) {
 		diag_error("kb.db", 0, 0, "cannot write the theme: %s",
 			   sqlite3_errmsg(db));

@@ -147,6 +147,21 @@ static char *rewrite_article_url(void *user, const char *url, bool image)
 	return site_resolve_link(site, article, url, NULL);
 }
 
+/* An image beside the article: its size from the file. */
+static bool article_image_size(void *user, const char *url, unsigned *width,
+			       unsigned *height)
+{
+	const void *const *pair = user;
+	char *name;
+	bool known = false;
+
+	if (site_file_reference(url, &name) == SITE_FILE_BESIDE)
+		known = site_file_image_size(pair[0], pair[1], name, width,
+					     height);
+	free(name);
+	return known;
+}
+
 static void render_related(const struct render_context *context,
 			   xmlNodePtr parent, const struct article *article)
 {
@@ -169,6 +184,7 @@ int render_article(const struct render_context *context,
 	const void *pair[2] = {context->site, article};
 	struct markdown_render_options options = {
 		.rewrite_url = rewrite_article_url,
+		.image_size = article_image_size,
 		.user = pair,
 		.headings = &article->headings,
 		.permalink_label = theme_text(context->theme, "permalink"),

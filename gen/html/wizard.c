@@ -193,7 +193,9 @@ char *wizard_resolve_link(void *user, const char *tree_file,
 	if (error != NULL)
 		*error = NULL;
 	if (tree == NULL) {
-		if (error != NULL)
+		/* a tree file that did not load exists: its own errors are
+		 * the ones to fix */
+		if (error != NULL && !diag_blame(tree_file))
 			*error = xasprintf("broken link: no decision tree '%s'",
 					   tree_file);
 		return NULL;

@@ -52,7 +52,8 @@ printf -- '---\ntitle: [壊れた\n---\n本文\n' > "$site/content/docs/broken.m
 printf -- '---\ntitle: リンク元\n---\n[壊れた記事](broken.md)\n' > "$site/content/docs/linker.md"
 out=$("$KBGEN" check --root "$site" 2>&1)
 check_eq "link to a file with bad front matter: only its own error" "$out" \
-"content/docs/broken.md:3:1: error: invalid YAML: did not find expected ',' or ']' while parsing a flow sequence
+"content/docs/broken.md:2:8: error: invalid YAML: this '[' is not closed by a ']', or its items are not separated by ','
+content/docs/broken.md:2:8: note: 1 reference to this file from other files (links, a tree's articles) is not checked until its errors are fixed
 kbgen: 1 error, 0 warnings; nothing written"
 
 # usage errors: exit 2, exact message
@@ -147,6 +148,32 @@ check_eq "bad service: published site untouched" "$after" "$before"
 printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\n' > "$site/site.yaml"
 "$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
 check_not_contains "no service: no footer line" "$(cat "$site/out/index.html")" "お客さま向け"
+
+# base_url must name a host (it crashed without one), checked at its place;
+# the published site stays as it was
+fixture_site base-url
+"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+before=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+for bad in 'http://' 'https:///kb/' 'http:///'; do
+	printf 'title: Test KB\nbase_url: "%s"\nlanguage: ja\n' "$bad" > "$site/site.yaml"
+	out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+	check_eq "base_url '$bad': status 1" "$status" 1
+	check_eq "base_url '$bad': message" "$out" \
+"site.yaml:2:11: error: 'base_url' names no host: write it as https://example.jp/ or https://example.jp/kb/
+kbgen: 1 error, 0 warnings; the output was left as it was"
+done
+after=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+check_eq "base_url without a host: published site untouched" "$after" "$before"
+
+# an empty site.yaml, or one of comments only, means every default (it crashed)
+for text in '' '# settings to come\n'; do
+	printf "$text" > "$site/site.yaml"
+	out=$("$KBGEN" build --root "$site" --out "$TMP/empty-config-out" 2>&1); status=$?
+	check_eq "site.yaml '$text': builds" "$status" 0
+	check_eq "site.yaml '$text': no diagnostics" "$out" ""
+	check_contains "site.yaml '$text': the default title" \
+		"$(cat "$TMP/empty-config-out/index.html")" "<title>Knowledge base</title>"
+done
 
 # a missing site.yaml is an error, not a crash
 rm -f "$site/site.yaml"
