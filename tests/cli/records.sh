@@ -82,7 +82,7 @@ usage_case "a site.yaml that does not load" \
 "$KBGEN" records --help > "$TMP/help.out" 2>&1
 check_eq "--help: exit 0" "$?" 0
 check_eq "--help: the usage line first" "$(head -n 1 "$TMP/help.out")" \
-	"usage: kbgen records [--json] [--root DIR] [--spf TEXT]... [--dkim TEXT] [--dmarc TEXT] [--domain D [--selector S]]"
+	"usage: kbgen records [--json] [--root DIR] [--spf TEXT]... [--dkim TEXT] [--dmarc TEXT] [--domain D [--selector S]] [--dns-server ADDRESS [--dns-port N]] [--timeout MS]"
 check_contains "kbgen help lists records" "$("$KBGEN" help)" \
 	"records   check SPF, DKIM and DMARC records: kbgen records --help"
 
