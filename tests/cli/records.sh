@@ -337,4 +337,39 @@ check_contains "the static /records/ form submits to kb.cgi" "$(cat "$out/record
 cgi /wizard/spf-dkim-setup/spf-includes-service "manage-dns=yes&spf-published=yes"
 check_contains "kb.cgi's wizard step links /records/ too" "$(cat "$TMP/body")" 'href="/records/"'
 
+# The hostile corpus's XSS payloads in every field of both routes, over
+# HTTP (lighttpd) and straight into the program (tests/cgi/hostile.py:
+# statuses, escaping, no sanitizer report).
+python3 - > "$TMP/hostile.txt" <<'PY'
+import importlib.util, urllib.parse
+spec = importlib.util.spec_from_file_location("hostile", "tests/cgi/make-hostile.py")
+hostile = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(hostile)
+print("# the record checker's fields, each XSS payload of make-hostile.py")
+for payload in hostile.XSS:
+    e = urllib.parse.quote(payload, safe="")
+    for route in ("/records", "/records.json"):
+        print(f"200 GET {route}?spf={e}&dkim={e}&dmarc={e}")
+        print(f"200 GET {route}?spf=v%3Dspf1+include%3A{e}+-all&dkim=v%3DDKIM1%3B+p%3D{e}&dmarc=v%3DDMARC1%3B+p%3D{e}%3B+rua%3Dmailto%3A{e}")
+        print(f"200 GET {route}?dmarc={e}.example+TXT+%22v%3DDMARC1%3B+p%3Dnone%22")
+PY
+if serve_site "$out" "$PWD/$program"; then
+	SUITE=$SUITE python3 tests/cgi/hostile.py "$TMP/hostile.txt" "$served_url/cgi-bin/kb.cgi" \
+		"$PWD/$program" "$out/kb.db" > "$TMP/hostile.out" 2> "$TMP/hostile.stderr"
+	rc=$?
+	grep -a '^FAIL: ' "$TMP/hostile.out"
+	n=$(grep -ac '^FAIL: ' "$TMP/hostile.out")
+	failures=$((failures + n))
+	passed=$(grep -ac '^PASS: ' "$TMP/hostile.out")
+	if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
+		fail "hostile.py ran" "exit $rc: $(tail -c 600 "$TMP/hostile.stderr")"
+	elif [ "$passed" -lt 180 ]; then
+		fail "hostile.py: every request checked" "$passed passed"
+	else
+		pass "hostile.py: the checker's $passed hostile requests answered and escaped"
+	fi
+	kill "$served_pid" 2>/dev/null
+	wait "$served_pid" 2>/dev/null
+fi
+
 finish
