@@ -184,6 +184,8 @@ static const struct record_case cases[] = {
 	{SPF, "v=spf1 include:_spf..example.net " INC " ~all", "16+17:error:spf-bad-domain", "lookups=2 all=~all include=yes"},
 	{SPF, "v=spf1 include:192.0.2.1 " INC " ~all", "16+9:error:spf-bad-domain", "lookups=2 all=~all include=yes"},
 	{SPF, "v=spf1 include:localhost " INC " ~all", "16+9:error:spf-bad-domain", "lookups=2 all=~all include=yes"},
+	{SPF, "v=spf1 a:mail.example.123 " INC " ~all", "10+16:error:spf-bad-domain",
+	 "lookups=2 all=~all include=yes"},
 	{SPF, "v=spf1 a:-bad.example.jp " INC " ~all", "10+15:error:spf-bad-domain", "lookups=2 all=~all include=yes"},
 	/* ---- SPF: addresses */
 	{SPF, "v=spf1 ip4:192.0.2.300 " INC " ~all", "12+11:error:spf-bad-ip4", "lookups=1 all=~all include=yes"},
