@@ -78,7 +78,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuz
 PROGRAMS := build/kbgen build/kb.cgi build/kbtok.so
 LAYERS := $(STAGES:%=build/layers/%.so)
 
-.PHONY: all site serve check deps test-deps tests bench fuzz clean
+.PHONY: all site serve check deps test-deps tests bench bench-bounce fuzz clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAMS) $(LAYERS)
@@ -181,6 +181,13 @@ check: test-deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	tools/bench.sh
+
+# The bounce analyzer's throughput, peak RSS and share of samples right.
+build/bounce-bench: tools/bounce_bench.c $(TEST_ARCHIVES:%=build/lib/%.a)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_ARCHIVES:%=build/lib/%.a) $(ALL_LIBS) -o $@
+
+bench-bounce: all build/bounce-bench
+	tools/bounce-bench.sh
 
 # `make fuzz` runs each libFuzzer harness (tests/fuzz/fuzz_*.c) for
 # FUZZ_SECONDS; `make check` runs each for 30 s through tests/cli/fuzz.sh.

@@ -41,6 +41,7 @@
 #include "db/bouncestore.h"
 #include "content/bounce.h"
 #include "html/wizard.h"
+#include "html/bouncepage.h"
 #include "base/util.h"
 
 #define RELATED_LIMIT 5
@@ -110,6 +111,15 @@ static char *search_action(const struct site_config *config)
 	if (config->cgi_url != NULL && *config->cgi_url != '\0')
 		return xasprintf("%s/search", config->cgi_url);
 	return xasprintf("%ssearch/", config->base_path);
+}
+
+/* Where the bounce form posts: kb.cgi's /bounce, or NULL without a
+ * cgi_url (the page then says the analyzer is not available). */
+static char *bounce_action(const struct site_config *config)
+{
+	if (config->cgi_url != NULL && *config->cgi_url != '\0')
+		return xasprintf("%s/bounce", config->cgi_url);
+	return NULL;
 }
 
 static bool load_theme(struct build *build)
@@ -365,6 +375,54 @@ static void check_changed_links(struct build *build)
 	free(touched);
 }
 
+/* The output folder as an absolute path without symbolic links (its
+ * parent resolved when it does not exist yet); NULL when neither can be. */
+static char *absolute_out(const char *out_dir)
+{
+	char *resolved = realpath(out_dir, NULL), *parent, *slash;
+
+	if (resolved != NULL)
+		return resolved;
+	parent = xstrdup(out_dir);
+	slash = strrchr(parent, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	resolved = realpath(slash == NULL ? "." : (*parent ? parent : "/"), NULL);
+	if (resolved != NULL) {
+		char *joined = path_join(resolved, slash ? slash + 1 : out_dir);
+		free(resolved);
+		resolved = joined;
+	}
+	free(parent);
+	return resolved;
+}
+
+/* feedback.db is written by kb.cgi: inside the published folder the web
+ * server would hand it to anyone, and every build would replace it. */
+static void check_feedback(const struct build *build)
+{
+	const struct site_feedback *feedback = &build->site->config.feedback;
+	char *out;
+	size_t length;
+
+	if (feedback->db == NULL)
+		return;
+	if (build->site->config.cgi_url == NULL)
+		diag_warning("site.yaml", feedback->db_line, feedback->db_col,
+			     "'feedback' needs 'cgi_url': without kb.cgi no "
+			     "page can take a vote, so none shows the form");
+	out = absolute_out(build->options->out_dir);
+	length = out ? strlen(out) : 0;
+	if (out != NULL && strncmp(feedback->db, out, length) == 0 &&
+	    (feedback->db[length] == '/' || feedback->db[length] == '\0'))
+		diag_error("site.yaml", feedback->db_line, feedback->db_col,
+			   "'feedback.db' is inside the output folder %s: the "
+			   "web server would publish it and the next build "
+			   "would delete it; keep it outside, for example in "
+			   "/var/lib/kbgen/", out);
+	free(out);
+}
+
 /* Loads and checks everything; false when content errors were found. */
 static bool load(struct build *build)
 {
@@ -390,6 +448,7 @@ static bool load(struct build *build)
 	wizard_check_links(build->site, build->trees, build->tree_count);
 	load_bounce_rules(build);
 	warn_no_support(build);
+	check_feedback(build);
 	if (!load_theme(build))
 		return false;
 	trace_phase("trees, links and theme checked");
@@ -637,6 +696,11 @@ static int render_other_pages(struct build *build,
 		rc = render_not_found(context);
 	if (rc == 0)
 		rc = render_search_page(context);
+	if (rc == 0 && build->bounce.rule_count > 0) {
+		char *action = bounce_action(&build->site->config);
+		rc = bouncepage_render(context, action);
+		free(action);
+	}
 	if (rc == 0)
 		rc = render_records_page(context);
 	if (rc == 0)

@@ -278,8 +278,13 @@ static size_t status_at(const char *masked, size_t length, size_t i)
 
 	if (masked[i] != '4' && masked[i] != '5')
 		return 0;
+	/* "550-5.1.1" (a multi-line reply) is the one '-' a status follows */
+	if (i > 0 && masked[i - 1] == '-' &&
+	    !(i >= 4 && is_digit(masked[i - 2]) && is_digit(masked[i - 3]) &&
+	      is_digit(masked[i - 4]) && (i == 4 || !is_alnum(masked[i - 5]))))
+		return 0;
 	if (i > 0 && (is_alnum(masked[i - 1]) || masked[i - 1] == '.' ||
-		      masked[i - 1] == '-' || masked[i - 1] == '_'))
+		      masked[i - 1] == '_'))
 		return 0;
 	for (int part = 0; part < 2; part++) {
 		if (e >= length || masked[e] != '.')
@@ -707,8 +712,12 @@ static void read_paragraph(struct reading *reading, const char *text,
 		}
 	}
 	if (codes.reply == 0 && codes.status_at == SIZE_MAX && !worded) {
-		for (size_t k = 0; k < named.count && pending->count < 8; k++)
-			pending->addresses[pending->count++] = named.addresses[k];
+		for (size_t k = 0; k < named.count; k++) {
+			if (pending->count < 8)
+				pending->addresses[pending->count++] = named.addresses[k];
+			else
+				free(named.addresses[k]);	/* kept no further */
+		}
 		named.count = 0;
 		goto out;
 	}

@@ -145,6 +145,18 @@ static bool convert_with(struct charset *charset, const char *bytes,
 	return ok;
 }
 
+/* True when UTF-8 text holds U+0080..U+009F: what EUC-JP makes of
+ * Shift_JIS lead bytes, which no Japanese text means. */
+static bool has_c1_controls(const char *text, size_t length)
+{
+	for (size_t i = 0; i + 1 < length; i++)
+		if ((unsigned char)text[i] == 0xC2 &&
+		    (unsigned char)text[i + 1] >= 0x80 &&
+		    (unsigned char)text[i + 1] <= 0x9F)
+			return true;
+	return false;
+}
+
 /* No charset, or one that says nothing (us-ascii with 8-bit bytes in
  * it): what Japanese mail most likely is. ISO-2022-JP shows itself by
  * its escape; EUC-JP before Shift_JIS, since EUC-JP's byte pairs are
@@ -161,7 +173,8 @@ static void guess(const char *bytes, size_t length, struct buf *out)
 	    convert_with(&charsets[CHARSET_ISO2022JP], bytes, length, true, out))
 		return;
 	out->length = mark;
-	if (convert_with(&charsets[CHARSET_EUCJP], bytes, length, true, out))
+	if (convert_with(&charsets[CHARSET_EUCJP], bytes, length, true, out) &&
+	    !has_c1_controls(out->data + mark, out->length - mark))
 		return;
 	out->length = mark;
 	if (convert_with(&charsets[CHARSET_CP932], bytes, length, true, out))

@@ -137,6 +137,98 @@ static bool is_http_url(const char *text)
 }
 
 /* support: {url, email, hours}: how a customer reaches a person. */
+/* A whole number in [1, max] written as digits, into *out. */
+static bool small_number(const struct yamldoc_node *value, unsigned min,
+			 unsigned max, unsigned *out)
+{
+	unsigned long number = 0;
+	const char *c = value->text;
+
+	if (value->type != YAMLDOC_SCALAR || *c == '\0')
+		return false;
+	for (; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		number = number * 10 + (unsigned long)(*c - '0');
+		if (number > max)
+			return false;
+	}
+	if (number < min)
+		return false;
+	*out = (unsigned)number;
+	return true;
+}
+
+/* feedback: {db, votes_per_day, retention_days}; db is required and
+ * absolute (kb.cgi's working folder is the server's choice). */
+static bool config_feedback(const struct yamldoc_node *root,
+			    struct site_feedback *feedback)
+{
+	struct yamldoc_node *key_node = NULL;
+	struct yamldoc_node *node = yamldoc_get(root, "feedback", &key_node);
+	bool ok = true, has_db = false;
+
+	feedback->votes_per_day = 3;
+	feedback->retention_days = 365;
+	if (node == NULL || yamldoc_is_null(node))
+		return true;
+	if (node->type != YAMLDOC_MAPPING) {
+		diag_error("site.yaml", node->line, node->col,
+			   "'feedback' must be a mapping of db, votes_per_day "
+			   "and retention_days");
+		return false;
+	}
+	for (size_t i = 0; i < node->count; i++) {
+		const struct yamldoc_node *key = node->keys[i];
+		const struct yamldoc_node *value = node->items[i];
+
+		if (strcmp(key->text, "db") == 0) {
+			has_db = true;
+			if (value->type != YAMLDOC_SCALAR ||
+			    value->text[0] != '/') {
+				diag_error("site.yaml", value->line, value->col,
+					   "'feedback.db' must be an absolute "
+					   "path, outside the published site "
+					   "(for example /var/lib/kbgen/feedback.db)");
+				ok = false;
+			} else {
+				free(feedback->db);
+				feedback->db = xstrdup(value->text);
+				feedback->db_line = value->line;
+				feedback->db_col = value->col;
+			}
+		} else if (strcmp(key->text, "votes_per_day") == 0) {
+			if (!small_number(value, 1, 1000,
+					  &feedback->votes_per_day)) {
+				diag_error("site.yaml", value->line, value->col,
+					   "'feedback.votes_per_day' must be a "
+					   "whole number from 1 to 1000");
+				ok = false;
+			}
+		} else if (strcmp(key->text, "retention_days") == 0) {
+			if (!small_number(value, 0, 36500,
+					  &feedback->retention_days)) {
+				diag_error("site.yaml", value->line, value->col,
+					   "'feedback.retention_days' must be a "
+					   "whole number of days from 0 (keep "
+					   "forever) to 36500");
+				ok = false;
+			}
+		} else {
+			diag_warning("site.yaml", key->line, key->col,
+				     "unknown key 'feedback.%s' (ignored)",
+				     key->text);
+		}
+	}
+	if (!has_db) {
+		diag_error("site.yaml", key_node->line, key_node->col,
+			   "'feedback' needs 'db', the path of the feedback "
+			   "database");
+		ok = false;
+	}
+	return ok;
+}
+
 static bool config_support(const struct yamldoc_node *root,
 			   struct site_support *support)
 {
@@ -203,7 +295,8 @@ static bool config_unknown_keys(const struct yamldoc_node *root)
 {
 	static const char *const known[] = {"title", "description", "base_url",
 					    "language", "cgi_url", "links",
-					    "support", "service", "spf_include"};
+					    "support", "service", "spf_include",
+					    "feedback"};
 
 	if (root == NULL)
 		return true;
@@ -330,6 +423,7 @@ bool site_config_parse(const char *text, size_t length,
 	ok = config_spf_include(config, document) && ok;
 	ok = config_links(document, config) && ok;
 	ok = config_support(document, &config->support) && ok;
+	ok = config_feedback(document, &config->feedback) && ok;
 	ok = config_unknown_keys(document) && ok;
 	if (ok) {
 		ok = config_base(config, document);
@@ -378,6 +472,7 @@ void site_config_free(struct site_config *config)
 	free(config->title);
 	free(config->description);
 	free(config->service);
+	free(config->feedback.db);
 	free(config->base_url);
 	free(config->base_path);
 	free(config->language);

@@ -41,6 +41,15 @@ struct site_support {
 	char *hours;
 };
 
+/* site.yaml's feedback: where kb.cgi keeps what visitors tell the
+ * writers (db/feedback.h); db NULL when unset: no feedback forms. */
+struct site_feedback {
+	char *db;		/* an absolute path, outside the output */
+	unsigned db_line, db_col;	/* where site.yaml gives it */
+	unsigned votes_per_day;	/* per client per page; default 3 */
+	unsigned retention_days;	/* 0 keeps rows forever; default 365 */
+};
+
 struct site_config {
 	char *title;
 	char *description;
@@ -56,6 +65,7 @@ struct site_config {
 	struct external_link *links;
 	size_t link_count;
 	struct site_support support;
+	struct site_feedback feedback;
 };
 
 struct section;

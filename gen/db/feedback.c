@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "base/siphash.h"
 #include "base/util.h"
@@ -477,17 +478,41 @@ static void bind_search(sqlite3_stmt *statement, const void *what,
 	sqlite3_bind_text(statement, 4, row->kind, -1, SQLITE_STATIC);
 }
 
-/* query cut at FEEDBACK_QUERY_MAX bytes, never inside a character. */
-static char *cut_query(const char *query)
+/* The query as the index folds text (NFKC_Casefold, as the tokenizer),
+ * its spaces collapsed to one and trimmed, so that "ＳＰＦ　設定" and
+ * "spf 設定" count as one; cut at FEEDBACK_QUERY_MAX bytes, never inside
+ * a character. */
+static char *fold_query(const char *query)
 {
-	size_t length = strlen(query);
+	utf8proc_uint8_t *folded = NULL;
+	utf8proc_ssize_t length = utf8proc_map(
+		(const utf8proc_uint8_t *)query, 0, &folded,
+		UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+			UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+	struct buf out = {0};
+	bool space = false;
 
-	if (length <= FEEDBACK_QUERY_MAX)
-		return xstrdup(query);
-	length = FEEDBACK_QUERY_MAX;
-	while (length > 0 && ((unsigned char)query[length] & 0xC0) == 0x80)
-		length--;
-	return xstrndup(query, length);
+	if (length < 0)
+		return xstrdup("");
+	for (const char *c = (const char *)folded; *c; c++) {
+		if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r') {
+			space = out.length > 0;
+			continue;
+		}
+		if (space)
+			buf_add(&out, " ", 1);
+		space = false;
+		buf_add(&out, c, 1);
+	}
+	free(folded);
+	if (out.length > FEEDBACK_QUERY_MAX) {
+		size_t cut = FEEDBACK_QUERY_MAX;
+		while (cut > 0 && ((unsigned char)out.data[cut] & 0xC0) == 0x80)
+			cut--;
+		out.data[cut] = '\0';
+		out.length = cut;
+	}
+	return out.data ? buf_detach(&out) : xstrdup("");
 }
 
 enum feedback_status feedback_add_search(struct feedback *feedback,
@@ -495,7 +520,7 @@ enum feedback_status feedback_add_search(struct feedback *feedback,
 					 const char *kind, const char *address,
 					 unsigned limit)
 {
-	char *cut = cut_query(query);
+	char *cut = fold_query(query);
 	struct search_row row = {at, cut, kind};
 	struct row_work work = {
 		.count_sql = "SELECT count(*) FROM searches WHERE client = ?1 "

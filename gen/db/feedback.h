@@ -85,9 +85,9 @@ enum feedback_status feedback_add_comment(struct feedback *feedback,
 					  time_t at, const char *comment);
 
 /* Counts a search: kind "none" (it found nothing) or "unopened" (results
- * shown, none opened); query as the index normalises it, cut at
- * FEEDBACK_QUERY_MAX bytes on a character boundary. At most limit per
- * client per day. */
+ * shown, none opened); query stored as the index normalises text
+ * (NFKC_Casefold), spaces collapsed, cut at FEEDBACK_QUERY_MAX bytes on
+ * a character boundary. At most limit per client per day. */
 enum feedback_status feedback_add_search(struct feedback *feedback,
 					 time_t at, const char *query,
 					 const char *kind, const char *address,

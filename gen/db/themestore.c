@@ -50,6 +50,9 @@ static void keep_value(struct themestore *out, struct stored *stored,
 		{"support_hours", &out->support_hours},
 		{"spf_include", &out->spf_include},
 		{"live_reload", &out->live_reload},
+		{"feedback_db", &out->feedback_db},
+		{"feedback_votes", &out->feedback_votes},
+		{"feedback_retention", &out->feedback_retention},
 	};
 	const unsigned char *text = sqlite3_column_text(statement, 1);
 	size_t length = (size_t)sqlite3_column_bytes(statement, 1);
@@ -164,6 +167,9 @@ void themestore_free(struct themestore *store)
 	free(store->language);
 	free(store->site_title);
 	free(store->live_reload);
+	free(store->feedback_db);
+	free(store->feedback_votes);
+	free(store->feedback_retention);
 	free(store->base_path);
 	free(store->base_url);
 	free(store->support_url);

@@ -9,6 +9,7 @@
 
 #include "base/diag.h"
 #include "html/dom.h"
+#include "html/feedbackform.h"
 #include "html/recordspage.h"
 #include "base/util.h"
 
@@ -178,6 +179,29 @@ static void render_related(const struct render_context *context,
 			    article->related_count);
 }
 
+char *render_feedback_action(const struct site *site)
+{
+	if (site->config.feedback.db == NULL || site->config.cgi_url == NULL)
+		return NULL;
+	return xasprintf("%s/feedback", site->config.cgi_url);
+}
+
+void render_feedback(const struct render_context *context, xmlNodePtr parent,
+		     const char *url_path, enum feedbackform_kind kind)
+{
+	char *action = render_feedback_action(context->site);
+	char *page;
+
+	if (action == NULL)
+		return;
+	/* the page as the browser shows its path: base_path ends in '/',
+	 * url_path has no leading one */
+	page = xasprintf("%s%s", context->site->config.base_path, url_path);
+	feedbackform_add(context->theme, parent, action, page, kind);
+	free(page);
+	free(action);
+}
+
 int render_article(const struct render_context *context,
 		   const struct article *article)
 {
@@ -214,6 +238,8 @@ int render_article(const struct render_context *context,
 					document);
 	cmark_node_free(document);
 	render_tag_links(context, body, article);
+	render_feedback(context, page_main(page), article->url_path,
+			FEEDBACKFORM_ARTICLE);
 	render_related(context, page_main(page), article);
 	/* base_url ends in '/', url_path has no leading one */
 	url = xasprintf("%s%s", context->site->config.base_url,

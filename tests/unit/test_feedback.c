@@ -181,6 +181,11 @@ static void test_searches_and_steps(void)
 	got = text(path, "SELECT kind FROM searches WHERE query = 'spf'");
 	CHECK_STR(got, "unopened", "the kind is kept");
 	free(got);
+	feedback_add_search(feedback, NOW, "  ＳＰＦ　　設定\t", "none", "192.0.2.10", 3);
+	got = text(path, "SELECT query FROM searches WHERE client != (SELECT client "
+		   "FROM searches WHERE query = 'spf')");
+	CHECK_STR(got, "spf 設定", "a query folded as the index folds it, spaces collapsed");
+	free(got);
 	CHECK_INT(feedback_add_step(feedback, &step, 100), FEEDBACK_STORED,
 		  "a step");
 	step.node = "retry-pending";
