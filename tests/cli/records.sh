@@ -296,6 +296,12 @@ check_not_contains "/records: what was pasted is escaped" "$(cat "$TMP/body")" "
 check_contains "/records: what was pasted is shown as text" "$(cat "$TMP/body")" \
 	'<code>&lt;/input&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code>'
 
+env -i REQUEST_METHOD=POST PATH_INFO=/records CONTENT_LENGTH=0 SCRIPT_NAME=/cgi-bin/kb.cgi \
+	KB_DB="$out/kb.db" ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$program" < /dev/null > "$TMP/post" 2>/dev/null
+check_eq "/records: POST is refused (405, GET and HEAD allowed)" \
+	"$(grep -a -e '^Status:' -e '^Allow:' "$TMP/post" | tr -d '\r')" "Status: 405 Method Not Allowed
+Allow: GET, HEAD"
+
 # Refusals: a control character, more than 16 records, an over-long field.
 cgi /records "dmarc=v%3DDMARC1%3B%01p%3Dnone"
 check_eq "/records: a control character is refused (400)" "$(cat "$TMP/status")" "Status: 400 Bad Request"
