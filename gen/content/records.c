@@ -42,6 +42,20 @@ const struct record_guide records_guide_dkim_mistakes = {
 const struct record_guide records_guide_dmarc = {
 	"deliverability/guideline/", "DMARCの設定"};
 
+const struct record_guide *const *records_guides(size_t *count)
+{
+	static const struct record_guide *const guides[] = {
+		&records_guide_spf_register, &records_guide_spf_existing,
+		&records_guide_spf_all, &records_guide_spf_lookups,
+		&records_guide_spf_mistakes, &records_guide_dkim_register,
+		&records_guide_dkim_selector, &records_guide_dkim_key_length,
+		&records_guide_dkim_mistakes, &records_guide_dmarc,
+	};
+
+	*count = sizeof guides / sizeof *guides;
+	return guides;
+}
+
 const char *records_kind_name(enum record_kind kind)
 {
 	switch (kind) {

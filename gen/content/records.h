@@ -136,6 +136,9 @@ extern const struct record_guide records_guide_spf_register,
 	records_guide_dkim_key_length, records_guide_dkim_mistakes,
 	records_guide_dmarc;
 
+/* Every guide a diagnostic can link, count of them in *count; static. */
+const struct record_guide *const *records_guides(size_t *count);
+
 /* Frees everything the set holds and zeroes it. */
 void records_free(struct record_set *set);
 

@@ -109,6 +109,19 @@ check_eq "a bad spf_include: at its site.yaml:line:col" "$(cat "$TMP/bad.err")" 
 check_contains "a bad spf_include fails kbgen check too" "$(cat "$TMP/bad-check.err")" \
 	"site.yaml:6:14: error: 'spf_include' is not a domain name"
 
+# kbgen check: a site with spf_include must have every guide heading the
+# checker's diagnostics link (the shipped site has them all).
+"$KBGEN" check --strict > /dev/null 2> "$TMP/check-shipped.err"
+check_eq "kbgen check --strict: the shipped site has every guide" "$?:$(cat "$TMP/check-shipped.err")" "0:"
+mkdir -p "$TMP/guides-site"
+cp -R content decision-trees site.yaml "$TMP/guides-site/"
+ln -sfn "$PWD/theme" "$TMP/guides-site/theme"
+sed -i 's/^### 末尾のallの意味$/### allの意味/' "$TMP/guides-site/content/deliverability/spf.md"
+"$KBGEN" check --root "$TMP/guides-site" > /dev/null 2> "$TMP/check-guides.err"
+check_eq "kbgen check: a guide heading renamed is a warning at site.yaml" "$(cat "$TMP/check-guides.err")" \
+"site.yaml:1:1: warning: the record checker (spf_include) links /deliverability/spf/#末尾のallの意味, which this site does not have: an article at /deliverability/spf/ with the heading '末尾のallの意味'
+kbgen: 0 errors, 1 warning; nothing written"
+
 # ---- kb.cgi: /records and /records.json, straight into the program
 
 case $KBGEN in
