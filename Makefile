@@ -78,7 +78,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuz
 PROGRAMS := build/kbgen build/kb.cgi build/kbtok.so
 LAYERS := $(STAGES:%=build/layers/%.so)
 
-.PHONY: all site serve check deps test-deps tests bench bench-bounce fuzz clean
+.PHONY: all site serve check deps test-deps tests bench bench-bounce bench-feedback fuzz clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAMS) $(LAYERS)
@@ -188,6 +188,13 @@ build/bounce-bench: tools/bounce_bench.c $(TEST_ARCHIVES:%=build/lib/%.a)
 
 bench-bounce: all build/bounce-bench
 	tools/bounce-bench.sh
+
+build/feedback-fill: tools/feedback_fill.c $(TEST_ARCHIVES:%=build/lib/%.a)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_ARCHIVES:%=build/lib/%.a) $(ALL_LIBS) -o $@
+
+# votes/s through lighttpd (CGI and FastCGI), lost votes, database size
+bench-feedback: all build/feedback-fill
+	tools/feedback-bench.sh
 
 # `make fuzz` runs each libFuzzer harness (tests/fuzz/fuzz_*.c) for
 # FUZZ_SECONDS; `make check` runs each for 30 s through tests/cli/fuzz.sh.
