@@ -179,6 +179,29 @@ check_eq "8 writers x $parallel votes: no error page" "$errors" 0
 check_eq "8 writers x $parallel votes: every one counted" \
 	"$(rows 'SELECT count(*) FROM votes')" "$((before + 8 * parallel))"
 
+# KB_FEEDBACK_DB names another database than site.yaml's
+vote "page=%2Fenv%2F&kind=article&vote=yes" http://127.0.0.1:8080 192.0.2.40 KB_FEEDBACK_DB="$TMP/var/env.db"
+check_eq "KB_FEEDBACK_DB: answered" "$(status)" "Status: 200 OK"
+check_eq "KB_FEEDBACK_DB: the vote is there" "$(sqlite3 "$TMP/var/env.db" "SELECT page FROM votes")" "/env/"
+check_eq "KB_FEEDBACK_DB: not in site.yaml's" "$(rows "SELECT count(*) FROM votes WHERE page = '/env/'")" 0
+
+# FastCGI workers behind lighttpd, 16 connections at once: every vote
+# answered is stored (plain run only: the workers are the plain program)
+case $KBGEN in
+*asan*) ;;
+*)
+	cp "$program" "$TMP/kb-fcgi"
+	KB_CGI_MODE=fastcgi serve_site "$TMP/out" "$TMP/kb-fcgi" && {
+		before=$(rows 'SELECT count(*) FROM votes')
+		result=$(python3 tools/feedback_load.py "$served_url" 16 400)
+		kill "$served_pid"; wait "$served_pid" 2>/dev/null
+		check_contains "FastCGI, 16 connections: 400 votes answered, no error" "$result" "answered=400 errors=0"
+		check_eq "FastCGI, 16 connections: all 400 stored" \
+			"$(rows 'SELECT count(*) FROM votes')" "$((before + 400))"
+	}
+	;;
+esac
+
 # writers killed with SIGKILL at random moments, again and again: the
 # database opens, passes integrity_check, and holds every vote that was
 # answered with a thank-you page
