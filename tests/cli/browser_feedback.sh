@@ -18,11 +18,23 @@ printf 'feedback:\n  db: %s\n  votes_per_day: 10\n' "$FDB" >> "$site/site.yaml"
 out="$TMP/out"
 if ! "$KBGEN" build --root "$site" --out "$out" 2>"$TMP/build.stderr"; then
 	fail "the site with feedback builds" "$(head -c 600 "$TMP/build.stderr")"
-	finish
+	if java -jar "$jar" --errors-only "$out/errors/permanent-error/index.html" \
+	"$out/wizard/mail-not-arriving/contact-support/index.html" 2>"$TMP/vnu.log"; then
+	pass "Nu: an article and an outcome with the feedback form"
+else
+	fail "Nu: an article and an outcome with the feedback form" "$(head -c 600 "$TMP/vnu.log")"
+fi
+finish
 fi
 cp build/kb.cgi "$TMP/kb.cgi"
 trap '[ -n "$served_pid" ] && kill "$served_pid" 2>/dev/null; wait 2>/dev/null' EXIT
-serve_site "$out" "$TMP/kb.cgi" || finish
+serve_site "$out" "$TMP/kb.cgi" || if java -jar "$jar" --errors-only "$out/errors/permanent-error/index.html" \
+	"$out/wizard/mail-not-arriving/contact-support/index.html" 2>"$TMP/vnu.log"; then
+	pass "Nu: an article and an outcome with the feedback form"
+else
+	fail "Nu: an article and an outcome with the feedback form" "$(head -c 600 "$TMP/vnu.log")"
+fi
+finish
 
 mkdir -p build/screenshots
 SUITE=$SUITE node tests/browser/feedback.mjs "$served_url" build/screenshots \
@@ -62,4 +74,10 @@ for body in 'page=%2Fwizard%2Fmail-not-arriving%2Fcontact-support%2F&kind=outcom
 		fail "Nu: kb.cgi's thank-you page for '$body'" "$(head -c 600 "$TMP/vnu.log")"
 	fi
 done
+if java -jar "$jar" --errors-only "$out/errors/permanent-error/index.html" \
+	"$out/wizard/mail-not-arriving/contact-support/index.html" 2>"$TMP/vnu.log"; then
+	pass "Nu: an article and an outcome with the feedback form"
+else
+	fail "Nu: an article and an outcome with the feedback form" "$(head -c 600 "$TMP/vnu.log")"
+fi
 finish
