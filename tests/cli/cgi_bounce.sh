@@ -148,4 +148,27 @@ static=$(cat "$TMP/out/bounce/index.html")
 check_contains "/bounce/: the form posts to kb.cgi" "$static" '<form class="bounce-form" method="post" action="/cgi-bin/kb.cgi/bounce" enctype="multipart/form-data">'
 check_contains "/bounce/: a textarea and an upload" "$static" '<input id="bounce-file" type="file" name="file"'
 check_contains "/bounce/: the privacy note" "$static" '保存も記録もしません'
+
+# the Nu HTML checker on kb.cgi's result pages and the static page (plain
+# run only: html.sh checks the static site)
+case $KBGEN in *asan*) finish ;; esac
+vnu=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
+if [ ! -f "$vnu" ]; then
+	fail "vnu.jar installed" "missing $vnu (make test-deps runs npm ci in tests/browser)"
+	finish
+fi
+post /bounce application/x-www-form-urlencoded "$TMP/page.form"
+body >"$TMP/result.html"
+post /bounce "multipart/form-data; boundary=$boundary" "$TMP/upload.form"
+body >"$TMP/upload.html"
+post /bounce application/x-www-form-urlencoded "$TMP/none.form"
+body >"$TMP/none.html"
+post /bounce text/plain "$TMP/line.form"
+body >"$TMP/415.html"
+for page in result upload none 415; do
+	java -jar "$vnu" --errors-only --stdout "$TMP/$page.html" >"$TMP/$page.vnu" 2>&1
+	check_eq "Nu checker: kb.cgi's $page page, 0 errors" "$(cat "$TMP/$page.vnu")" ""
+done
+java -jar "$vnu" --errors-only --stdout "$TMP/out/bounce/index.html" >"$TMP/static.vnu" 2>&1
+check_eq "Nu checker: /bounce/, 0 errors" "$(cat "$TMP/static.vnu")" ""
 finish
