@@ -40,6 +40,10 @@ int render_tags(const struct render_context *context);
 int render_home(const struct render_context *context);
 int render_not_found(const struct render_context *context);
 int render_search_page(const struct render_context *context);
+/* out/bounce/index.html: the bounce analyzer's lead, privacy note and
+ * form posting to action (kb.cgi's /bounce), or, when action is NULL (no
+ * cgi_url), a note that the analyzer is not available here. */
+int render_bounce_page(const struct render_context *context, const char *action);
 int render_aliases(const struct render_context *context);
 
 /* One page each, for incremental builds (the functions above render all
