@@ -375,11 +375,6 @@ static bool load(struct build *build)
 				&reuse);
 	trace_phase("articles loaded");
 	build->site->config = config;
-	{
-		char *rules = path_join(build->options->root, BOUNCE_RULES_FILE);
-		build->site->has_bounce_page = access(rules, F_OK) == 0;
-		free(rules);
-	}
 	if (!load_trees(build))
 		return false;
 	if (build->cache != NULL)
