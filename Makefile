@@ -61,7 +61,7 @@ stage_objects = $(patsubst gen/%.c,$(2)/obj/%.o,$(wildcard gen/$(1)/*.c))
 
 # The programs: kbgen (generator), kb.cgi (search and wizard CGI), and
 # kbtok.so (the tokenizer as an SQLite extension, for the sqlite3 shell).
-KBGEN_MAIN := main/kbgen main/search_cli main/bounce_cli
+KBGEN_MAIN := main/kbgen main/search_cli main/records_cli main/bounce_cli main/report_cli
 KBGEN_ARCHIVES := build db html content base
 CGI_ARCHIVES := cgi db html content base
 # kb.cgi gets no Graphviz: a call that reaches the map drawing fails to link.

@@ -151,9 +151,24 @@ static bool load_theme(struct build *build)
 	return true;
 }
 
+/* An article that did not load (its file has errors) exists too: the
+ * tree naming it is not wrong, and the file's errors say what is. */
 static bool tree_article_exists(void *user, const char *content_path)
 {
-	return site_find_article(user, content_path) != NULL;
+	char *source;
+	bool exists;
+
+	if (site_find_article(user, content_path) != NULL)
+		return true;
+	source = xasprintf("content/%s.md", content_path);
+	exists = diag_blame(source);
+	free(source);
+	if (!exists) {	/* a page bundle's */
+		source = xasprintf("content/%s/index.md", content_path);
+		exists = diag_blame(source);
+		free(source);
+	}
+	return exists;
 }
 
 static bool tree_link_exists(void *user, const char *name)
@@ -359,6 +374,54 @@ static void check_changed_links(struct build *build)
 	free(touched);
 }
 
+/* The output folder as an absolute path without symbolic links (its
+ * parent resolved when it does not exist yet); NULL when neither can be. */
+static char *absolute_out(const char *out_dir)
+{
+	char *resolved = realpath(out_dir, NULL), *parent, *slash;
+
+	if (resolved != NULL)
+		return resolved;
+	parent = xstrdup(out_dir);
+	slash = strrchr(parent, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	resolved = realpath(slash == NULL ? "." : (*parent ? parent : "/"), NULL);
+	if (resolved != NULL) {
+		char *joined = path_join(resolved, slash ? slash + 1 : out_dir);
+		free(resolved);
+		resolved = joined;
+	}
+	free(parent);
+	return resolved;
+}
+
+/* feedback.db is written by kb.cgi: inside the published folder the web
+ * server would hand it to anyone, and every build would replace it. */
+static void check_feedback(const struct build *build)
+{
+	const struct site_feedback *feedback = &build->site->config.feedback;
+	char *out;
+	size_t length;
+
+	if (feedback->db == NULL)
+		return;
+	if (build->site->config.cgi_url == NULL)
+		diag_warning("site.yaml", feedback->db_line, feedback->db_col,
+			     "'feedback' needs 'cgi_url': without kb.cgi no "
+			     "page can take a vote, so none shows the form");
+	out = absolute_out(build->options->out_dir);
+	length = out ? strlen(out) : 0;
+	if (out != NULL && strncmp(feedback->db, out, length) == 0 &&
+	    (feedback->db[length] == '/' || feedback->db[length] == '\0'))
+		diag_error("site.yaml", feedback->db_line, feedback->db_col,
+			   "'feedback.db' is inside the output folder %s: the "
+			   "web server would publish it and the next build "
+			   "would delete it; keep it outside, for example in "
+			   "/var/lib/kbgen/", out);
+	free(out);
+}
+
 /* Loads and checks everything; false when content errors were found. */
 static bool load(struct build *build)
 {
@@ -384,6 +447,7 @@ static bool load(struct build *build)
 	wizard_check_links(build->site, build->trees, build->tree_count);
 	load_bounce_rules(build);
 	warn_no_support(build);
+	check_feedback(build);
 	if (!load_theme(build))
 		return false;
 	trace_phase("trees, links and theme checked");
@@ -598,6 +662,21 @@ static int index_job_finish(struct index_job *job)
 
 /* Every page but the articles', the static files, the sitemap, the feed
  * and robots.txt, into context->out_dir. 0, or -1 after a diagnostic. */
+/* Copies the files beside an article that it references next to its
+ * page in the staging folder. */
+static int publish_files_of(struct build *build, const struct article *article)
+{
+	struct string_list names;
+	int rc = 0;
+
+	site_article_files(article, &names);
+	for (size_t i = 0; rc == 0 && i < names.count; i++)
+		rc = publish_article_file(build->options->root, article,
+					  names.items[i], build->staging);
+	string_list_free(&names);
+	return rc;
+}
+
 static int render_other_pages(struct build *build,
 			      const struct render_context *context,
 			      const struct feed_extra *extra)
@@ -622,9 +701,13 @@ static int render_other_pages(struct build *build,
 		free(action);
 	}
 	if (rc == 0)
+		rc = render_records_page(context);
+	if (rc == 0)
 		rc = render_aliases(context);
 	if (rc == 0)
 		rc = publish_copy_tree(static_source, static_target);
+	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++)
+		rc = publish_files_of(build, build->site->articles[i]);
 	if (rc == 0)
 		rc = feed_write_sitemap(build->site, extra, build->staging);
 	if (rc == 0)

@@ -1113,14 +1113,20 @@ static void get_links(struct reader *in, struct article *article,
 	article->link_capacity = article->link_count;
 }
 
+/* The severity written as the byte (put_u8 of the enum's value). */
+static enum diag_severity severity_of(unsigned byte)
+{
+	return byte == DIAG_NOTE ? DIAG_NOTE
+	       : byte == DIAG_ERROR ? DIAG_ERROR : DIAG_WARNING;
+}
+
 /* Reads count of a record's diagnostics; with source, reports each again
  * about it (only once the whole record is known to be sound). */
 static void get_record_diags(struct reader *in, size_t count,
 			     const char *source)
 {
 	for (size_t i = 0; i < count && !in->bad; i++) {
-		enum diag_severity severity = get_u8(in) ? DIAG_WARNING
-							 : DIAG_ERROR;
+		enum diag_severity severity = severity_of(get_u8(in));
 		unsigned line = get_u32(in), col = get_u32(in);
 		const char *text = get_str(in);
 
@@ -1248,7 +1254,7 @@ static void read_pages_and_diags(struct cache *cache, struct reader *in)
 	cache->diags = xcalloc(cache->diag_count + 1, sizeof *cache->diags);
 	for (size_t i = 0; i < cache->diag_count && !in->bad; i++) {
 		struct cached_diag *diag = &cache->diags[i];
-		diag->severity = get_u8(in) ? DIAG_WARNING : DIAG_ERROR;
+		diag->severity = severity_of(get_u8(in));
 		diag->path = get_str(in);
 		diag->line = get_u32(in);
 		diag->col = get_u32(in);

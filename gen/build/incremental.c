@@ -9,6 +9,7 @@
  * on purpose: any change to them makes the build a full one.
  */
 #include "build/incremental.h"
+#include "build/publish.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -137,6 +138,30 @@ static uint64_t hash_tree(const char *path, const char *name, uint64_t h)
 	return h;
 }
 
+/* A page bundle's folder but its index.md (an article file, compared by
+ * its stamp). */
+static uint64_t hash_bundle(const char *path, const char *name, uint64_t h)
+{
+	size_t count;
+	char **names = folder_names(path, &count);
+
+	h = hash64_string(name, h);
+	if (names == NULL)
+		return hash64_u64(0x6e6f6e65, h);	/* missing */
+	for (size_t i = 0; i < count; i++) {
+		char *child = path_join(path, names[i]);
+		char *child_name = path_join(name, names[i]);
+		if (is_folder_name(names[i]))
+			h = hash_tree(child, child_name, h);
+		else if (strcmp(names[i], "index.md") != 0)
+			h = hash_file(child, child_name, h);
+		free(child_name);
+		free(child);
+	}
+	free_names(names, count);
+	return h;
+}
+
 /* The content folder without the article files: its layout, every
  * section's _index.md and anything else found there. */
 static uint64_t hash_content(const char *root, const struct content_scan *scan,
@@ -165,6 +190,15 @@ static uint64_t hash_content(const char *root, const struct content_scan *scan,
 		for (size_t k = 0; k < folder->count; k++) {
 			const struct scan_entry *inner = &folder->entries[k];
 			char *file;
+			if (inner->bundle) {
+				/* its index.md is an article file; the rest
+				 * of the folder is its files */
+				file = path_join(path, inner->name);
+				*strrchr(file, '/') = '\0';
+				h = hash_bundle(file, inner->name, h);
+				free(file);
+				continue;
+			}
 			if (inner->article)
 				continue;
 			file = path_join(path, inner->name);
@@ -440,7 +474,28 @@ static uint64_t with_listing(const struct plan_maker *maker, uint64_t h,
 	return h;
 }
 
-/* Every article's page (fingerprints from fps) and its alias pages. */
+/* The files beside an article that it references, each copied next to
+ * its page. A file's bytes are in the global fingerprint (the content
+ * folder's other files): a changed one makes a full build, so its name
+ * and source are all its fingerprint needs. */
+static void plan_files(struct plan_maker *maker, const struct article *article)
+{
+	struct string_list names;
+
+	site_article_files(article, &names);
+	for (size_t i = 0; i < names.count; i++) {
+		char *source = site_file_source(article, names.items[i]);
+		uint64_t h = hash64_string("file", 0);
+		h = hash64_string(source, h);
+		plan_page(maker, site_file_output(article, names.items[i]), h,
+			  PAGE_FILE, article);
+		free(source);
+	}
+	string_list_free(&names);
+}
+
+/* Every article's page (fingerprints from fps), its alias pages and the
+ * files it references. */
 static void plan_articles(struct plan_maker *maker, const struct site *site,
 			  const uint64_t *fps)
 {
@@ -462,6 +517,7 @@ static void plan_articles(struct plan_maker *maker, const struct site *site,
 				  PAGE_ALIAS, article);
 			free(path);
 		}
+		plan_files(maker, article);
 	}
 }
 
@@ -628,6 +684,13 @@ int incremental_render(const struct render_context *context,
 		return feed_write_atom(context->site, context->out_dir, feed_limit);
 	case PAGE_WIZARD:
 		return wizard_render_all(context, trees, tree_count);
+	case PAGE_FILE:
+		/* "docs/a/shot.png": the name follows the article's URL */
+		return publish_article_file(context->site->root,
+					    plan->objects[i],
+					    key + strlen(((const struct article *)
+							  plan->objects[i])->url_path),
+					    context->out_dir);
 	}
 	return -1;
 }

@@ -46,6 +46,7 @@ uint64_t incremental_related_key(const struct site *site, size_t limit);
 enum page_kind {
 	PAGE_ARTICLE, PAGE_ALIAS, PAGE_SECTION, PAGE_TAG, PAGE_TAG_INDEX,
 	PAGE_HOME, PAGE_SITEMAP, PAGE_FEED, PAGE_WIZARD,
+	PAGE_FILE,	/* a file beside an article, copied next to its page */
 };
 
 struct page_plan {

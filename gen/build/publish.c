@@ -215,3 +215,29 @@ int publish_copy_tree(const char *source_dir, const char *target_dir)
 	closedir(directory);
 	return rc;
 }
+
+int publish_article_file(const char *root, const struct article *article,
+			 const char *name, const char *out_dir)
+{
+	char *source = site_file_source(article, name);
+	char *output = site_file_output(article, name);
+	char *from = path_join(root, source);
+	char *to = path_join(out_dir, output);
+	char *slash = strrchr(to, '/');
+	int rc = -1;
+
+	*slash = '\0';
+	if (make_dirs(to) != 0) {
+		diag_error(output, 0, 0, "cannot create the folder %s: %s", to,
+			   strerror(errno));
+		goto out;
+	}
+	*slash = '/';
+	rc = publish_copy_file(from, to);
+out:
+	free(to);
+	free(from);
+	free(output);
+	free(source);
+	return rc;
+}

@@ -15,6 +15,8 @@
 #ifndef KB_PUBLISH_H
 #define KB_PUBLISH_H
 
+#include "content/site.h"
+
 /* The points of publishing where KBGEN_TEST_STOP can kill the build. */
 enum publish_stop {
 	/* "staged": the staging folder is complete (pages, kb.db, cache),
@@ -52,5 +54,11 @@ int publish_copy_tree(const char *source_dir, const char *target_dir);
  * sharing its blocks where the file system can (FICLONE), else with
  * copy_file_range. 0, or -1 after a diagnostic. */
 int publish_copy_file(const char *source, const char *target);
+
+/* Copies the file name beside article (site.h, site_file_source) from
+ * the site root to out_dir/site_file_output, making its folders. 0, or
+ * -1 after a diagnostic. */
+int publish_article_file(const char *root, const struct article *article,
+			 const char *name, const char *out_dir);
 
 #endif

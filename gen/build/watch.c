@@ -35,6 +35,7 @@
 
 static const char usage[] =
 	"usage: kbgen watch [--root DIR] [--out DIR] [--drafts] [--quiet]\n"
+	"                   [--excerpt | --no-excerpt]\n"
 	"\n"
 	"Builds the site, then rebuilds it whenever site.yaml or a file under\n"
 	"content/, decision-trees/ or theme/ changes. Pages load _kb/live.js,\n"
@@ -48,6 +49,8 @@ static const char usage[] =
 	"               of kbgen build instead)\n"
 	"  --drafts     include articles marked draft: true\n"
 	"  --quiet      print only the errors, not a line per rebuild\n"
+	"  --excerpt    show each diagnostic's line with a caret (the default\n"
+	"               on a terminal); --no-excerpt: one line each\n"
 	"\n"
 	"Ctrl-C stops (exit status 0).\n";
 
@@ -320,13 +323,15 @@ static int write_atomically(const char *folder, const char *name,
 /* Replaces status.json; diagnostics is a JSON array as diag_print_json
  * writes it. */
 static void write_status(struct watcher *watcher, bool ok, const char *summary,
-			 const char *diagnostics)
+			 const char *reason, const char *diagnostics)
 {
 	struct buf json = {0};
 
 	buf_printf(&json, "{\"generation\": %lu, \"ok\": %s, \"summary\": ",
 		   watcher->generation, ok ? "true" : "false");
 	json_add_text(&json, summary);
+	buf_adds(&json, ", \"reason\": ");
+	json_add_text(&json, reason);
 	buf_printf(&json, ",\n \"diagnostics\": %s}\n", diagnostics);
 	if (write_atomically(watcher->live_dir, "status.json", json.data,
 			     json.length) != 0)
@@ -357,6 +362,7 @@ run_child_build(struct watcher *watcher)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &watcher->old_mask, NULL);
+	diag_set_root(watcher->options.root);
 	status = build_run(&watcher->options);
 	diag_print(stderr);
 	if (status == BUILD_CONTENT_ERRORS) {
@@ -437,6 +443,25 @@ static char *build_summary(int wait_status, long long elapsed)
 	return xasprintf("the build ended oddly; %s", kept);
 }
 
+/* How the build ended, for live.js to say in the site's language:
+ * "built", "errors" (content errors), "system" (files could not be read
+ * or written) or "crashed". */
+static const char *build_reason(int wait_status)
+{
+	if (!WIFEXITED(wait_status))
+		return "crashed";
+	switch (WEXITSTATUS(wait_status)) {
+	case BUILD_OK:
+		return "built";
+	case BUILD_CONTENT_ERRORS:
+		return "errors";
+	case BUILD_SYSTEM_ERROR:
+		return "system";
+	default:
+		return "crashed";
+	}
+}
+
 /* Publishes a finished build's outcome to status.json and the terminal. */
 static void finish_build(struct watcher *watcher, int wait_status)
 {
@@ -454,7 +479,7 @@ static void finish_build(struct watcher *watcher, int wait_status)
 		diagnostics = NULL;
 	}
 	unlink(path);
-	write_status(watcher, ok, summary,
+	write_status(watcher, ok, summary, build_reason(wait_status),
 		     diagnostics != NULL ? diagnostics : "[]");
 	/* the build itself said why it found content errors */
 	if (ok ? !watcher->options.quiet
@@ -561,6 +586,10 @@ static int parse_options(struct watcher *watcher, int argc, char **argv)
 			watcher->options.drafts = true;
 		} else if (strcmp(argument, "--quiet") == 0) {
 			watcher->options.quiet = true;
+		} else if (strcmp(argument, "--excerpt") == 0) {
+			diag_set_excerpts(DIAG_EXCERPTS_ALWAYS);
+		} else if (strcmp(argument, "--no-excerpt") == 0) {
+			diag_set_excerpts(DIAG_EXCERPTS_NEVER);
 		} else if (strcmp(argument, "--help") == 0 ||
 			   strcmp(argument, "-h") == 0) {
 			fputs(usage, stdout);

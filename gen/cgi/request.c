@@ -183,6 +183,14 @@ void cgi_request_parse(struct cgi_request *request, cgi_getenv_fn getenv,
 	request->script_name = env_copy(getenv, user, "SCRIPT_NAME");
 	request->query_string = env_copy(getenv, user, "QUERY_STRING");
 	request->content_type = env_copy(getenv, user, "CONTENT_TYPE");
+	request->origin = env_copy(getenv, user, "HTTP_ORIGIN");
+	request->fetch_site = env_copy(getenv, user, "HTTP_SEC_FETCH_SITE");
+	request->host = env_copy(getenv, user, "HTTP_HOST");
+	request->remote_addr = env_copy(getenv, user, "REMOTE_ADDR");
+	{
+		const char *https = getenv(user, "HTTPS");
+		request->https = https != NULL && strcasecmp(https, "on") == 0;
+	}
 	if (request->method == CGI_POST)
 		request->error = content_length(getenv(user, "CONTENT_LENGTH"),
 						 &request->content_length);
@@ -216,6 +224,10 @@ void cgi_request_free(struct cgi_request *request)
 	}
 	free(request->form);
 	free(request->content_type);
+	free(request->origin);
+	free(request->fetch_site);
+	free(request->host);
+	free(request->remote_addr);
 	free(request->method_name);
 	free(request->path_info);
 	free(request->script_name);

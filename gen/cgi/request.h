@@ -9,6 +9,7 @@
 #ifndef KB_CGI_REQUEST_H
 #define KB_CGI_REQUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CGI_QUERY_MAX_BYTES 4096
@@ -70,6 +71,12 @@ struct cgi_request {
 	char *content_type;	/* "" when unset */
 	struct cgi_form_field *form;
 	size_t form_count;
+	/* Where the request came from, for the same-origin check of a
+	 * write (HTTP_ORIGIN, HTTP_SEC_FETCH_SITE, HTTP_HOST, HTTPS) and the
+	 * client's address (REMOTE_ADDR, only ever hashed); each "" when
+	 * unset */
+	char *origin, *fetch_site, *host, *remote_addr;
+	bool https;
 	enum cgi_error error;	/* the first problem found, or CGI_OK */
 };
 

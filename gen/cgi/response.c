@@ -63,6 +63,8 @@ const char *cgi_status_text(int status)
 		return "See Other";
 	case 400:
 		return "Bad Request";
+	case 403:
+		return "Forbidden";
 	case 404:
 		return "Not Found";
 	case 405:
@@ -73,8 +75,12 @@ const char *cgi_status_text(int status)
 		return "Content Too Large";
 	case 415:
 		return "Unsupported Media Type";
+	case 409:
+		return "Conflict";
 	case 422:
 		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
 	case 503:
 		return "Service Unavailable";
 	}

@@ -43,9 +43,15 @@ void site_article_free(struct article *article)
 	free(article);
 }
 
+/* The name an article's path and URL take: the file's without ".md", a
+ * page bundle's folder name ("spf/index.md" is "spf"). */
 static char *file_stem(const char *name)
 {
-	return xstrndup(name, strlen(name) - 3);
+	size_t length = strlen(name);
+
+	if (length > 9 && strcmp(name + length - 9, "/index.md") == 0)
+		return xstrndup(name, length - 9);
+	return xstrndup(name, length - 3);
 }
 
 /* Keeps the links the build resolves (relative ones) for checking once

@@ -140,6 +140,31 @@ static long find_closing_line(const char *text, size_t length, size_t start,
 	return -1;
 }
 
+/* Where front matter without its closing line most likely ends: the
+ * file line of the first blank line or Markdown heading ("# ", "## "...)
+ * after the opening line, which is where the body starts in a file
+ * that lost its '---'; 0 when there is none. */
+static unsigned likely_end(const char *text, size_t length, size_t start)
+{
+	unsigned line = 2;
+
+	for (size_t at = start; at < length; line++) {
+		const char *newline = memchr(text + at, '\n', length - at);
+		size_t end = newline ? (size_t)(newline - text) : length;
+		size_t blank = at, hashes = at;
+
+		while (blank < end && strchr(" \t\r", text[blank]) != NULL)
+			blank++;
+		while (hashes < end && text[hashes] == '#')
+			hashes++;
+		if (blank == end || (hashes > at && hashes - at <= 6 &&
+				     hashes < end && text[hashes] == ' '))
+			return line;
+		at = end + 1;
+	}
+	return 0;
+}
+
 static bool text_value(const struct yamldoc_node *key,
 		       const struct yamldoc_node *value, const char *path,
 		       char **out)
@@ -311,20 +336,27 @@ bool front_matter_parse(const char *text, size_t length, const char *path,
 		text += 3;
 		length -= 3;
 	}
+	/* The first line is "---", ended by LF or CRLF (a lone CR ends no
+	 * line: the lines counted here, and so every location, count LFs). */
+	start = 3;
+	if (start < length && text[start] == '\r')
+		start++;
 	if (length < 3 || memcmp(text, "---", 3) != 0 ||
-	    (length > 3 && text[3] != '\n' && text[3] != '\r')) {
+	    (start < length && text[start] != '\n')) {
 		diag_error(path, 1, 1, "missing front matter: the file must "
 			   "start with a '---' line and give at least a title");
 		return false;
 	}
-	start = 4;
-	if (length > 4 && text[3] == '\r')
-		start = 5;
-	closing = find_closing_line(text, length, start < length ? start : length,
-				    &after, &yaml_lines);
+	if (start < length)
+		start++;
+	closing = find_closing_line(text, length, start, &after, &yaml_lines);
 	if (closing < 0) {
+		unsigned end = likely_end(text, length, start);
 		diag_error(path, 1, 1, "unterminated front matter: no closing "
 			   "'---' line");
+		if (end > 0)
+			diag_note(path, end, 1, "the front matter seems to end "
+				  "here: put a '---' line above this one");
 		return false;
 	}
 	root = yamldoc_parse(text + start, (size_t)closing - start, path, 2, &ok);

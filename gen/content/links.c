@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/diag.h"
 #include "base/util.h"
@@ -74,11 +75,11 @@ static char *resolve_markdown_link(const struct site *site,
 		}
 	}
 	if (target == NULL) {
-		/* a file whose front matter has errors exists: those errors,
-		 * reported in that file, are the ones to fix */
-		for (size_t i = 0; i < site->rejected_count; i++)
-			if (strcmp(site->rejected[i]->source, target_path) == 0)
-				return NULL;
+		/* a file that did not load (its front matter, its text)
+		 * exists: its own errors are the ones to fix, and only
+		 * checking links reports (error set) counts as a reference */
+		if (error && diag_blame(target_path))
+			return NULL;
 		if (error)
 			*error = xasprintf("broken link: '%s' does not exist "
 					   "(resolved to %s)", written, target_path);
@@ -115,9 +116,25 @@ char *site_resolve_link_from(const struct site *site, const char *from_source,
 					   "this article", fragment);
 		goto out;
 	}
-	if (!ends_with(path, ".md") && !ends_with(path, ".yaml"))
-		goto out;
+	if (self != NULL) {
+		char *name;
+		enum site_file file = site_file_reference(url, &name);
+		if (file == SITE_FILE_BESIDE)
+			href = site_file_url(site, self, name);
+		free(name);
+		if (file != SITE_FILE_NONE)
+			goto out;	/* checked by check_article_links */
+	}
 	directory = directory_of(from_source);
+	if (!ends_with(path, ".md") && !ends_with(path, ".yaml")) {
+		/* the pages the build makes itself, written from the site's
+		 * root as "../../records/": the URL they get, wherever the
+		 * link is shown (kb.cgi draws tree bodies at its own URLs) */
+		target = site_normalize_path(directory, path);
+		if (target != NULL && strcmp(target, "records") == 0)
+			href = site_url(site, "records/");
+		goto out;
+	}
 	target = site_normalize_path(directory, path);
 	if (target == NULL) {
 		if (error)
@@ -188,6 +205,38 @@ static unsigned link_column(const char *text, unsigned file_line,
 	return (unsigned)utf8_count(line, (size_t)(found - line)) + 1;
 }
 
+/* The mistake in a reference to a file beside the article, or NULL
+ * (caller frees). */
+static char *file_error(const struct site *site, const struct article *article,
+			const char *url)
+{
+	char *name, *source, *path, *error = NULL;
+	enum site_file file = site_file_reference(url, &name);
+	struct stat status;
+
+	if (file == SITE_FILE_OUTSIDE) {
+		const char *slash = strrchr(article->source, '/');
+		return xasprintf("'%s' is outside the article's folder (%.*s/): "
+				 "keep its images and files beside it, or in its "
+				 "bundle", url, (int)(slash - article->source),
+				 article->source);
+	}
+	if (file == SITE_FILE_NONE)
+		return NULL;
+	source = site_file_source(article, name);
+	path = path_join(site->root, source);
+	if (stat(path, &status) != 0)
+		error = xasprintf("missing file: '%s' does not exist (resolved to "
+				  "%s)", url, source);
+	else if (!S_ISREG(status.st_mode))
+		error = xasprintf("'%s' is not a file (resolved to %s)", url,
+				  source);
+	free(path);
+	free(source);
+	free(name);
+	return error;
+}
+
 static void check_article_links(const struct site *site,
 				const struct article *article)
 {
@@ -195,8 +244,9 @@ static void check_article_links(const struct site *site,
 
 	for (size_t k = 0; k < article->link_count; k++) {
 		const struct article_link *link = &article->links[k];
-		char *error = NULL;
-		char *href = site_resolve_link(site, article, link->url, &error);
+		char *error = file_error(site, article, link->url);
+		char *href = error ? NULL
+			     : site_resolve_link(site, article, link->url, &error);
 		if (error != NULL) {
 			/* the text was dropped after loading: read it again
 			 * for the column (only ever for a broken link) */

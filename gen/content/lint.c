@@ -18,11 +18,17 @@
  *  - A description that is missing or only blanks is reported at 1:1.
  *  - Duplicate titles are compared byte for byte and reported at each
  *    article's title: line, naming every other article with that title.
+ *  - A file in a section's folder (or a folder under it: a page bundle,
+ *    a folder of images) that no article references is reported at the
+ *    file: it is not published. Markdown files, _index.md and hidden
+ *    files are not such files.
  */
 #include "content/lint.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/diag.h"
 #include "content/markdown.h"
@@ -340,6 +346,86 @@ static void report_outcomes_without_articles(const struct tree *tree)
 	}
 }
 
+/* ---- files no article references ---- */
+
+/* Every file an article references, as its source path, sorted. */
+static void referenced_files(const struct site *site, struct string_list *out)
+{
+	*out = (struct string_list){0};
+	for (size_t i = 0; i < site->article_count; i++) {
+		struct string_list names;
+		site_article_files(site->articles[i], &names);
+		for (size_t k = 0; k < names.count; k++) {
+			char *source = site_file_source(site->articles[i],
+							names.items[k]);
+			string_list_add(out, source);
+			free(source);
+		}
+		string_list_free(&names);
+	}
+	if (out->count > 1)
+		qsort(out->items, out->count, sizeof *out->items, compare_strings);
+}
+
+static bool is_markdown(const char *name)
+{
+	size_t length = strlen(name);
+
+	return length > 3 && strcmp(name + length - 3, ".md") == 0;
+}
+
+#define FOLDER_DEPTH_MAX 8
+
+/* Warns of each file under folder (a path from the site root) that is
+ * not referenced, in name order. */
+static void report_unreferenced_in(const struct site *site, const char *folder,
+				   const struct string_list *referenced,
+				   unsigned depth)
+{
+	char *path = path_join(site->root, folder);
+	struct dirent **entries = NULL;
+	int count = scandir(path, &entries, NULL, alphasort);
+
+	for (int i = 0; i < count; i++) {
+		const char *name = entries[i]->d_name;
+		char *source = path_join(folder, name);
+		char *full = path_join(site->root, source);
+		struct stat status;
+
+		if (name[0] != '.' && stat(full, &status) == 0) {
+			if (S_ISDIR(status.st_mode) && depth < FOLDER_DEPTH_MAX)
+				report_unreferenced_in(site, source, referenced,
+						       depth + 1);
+			else if (S_ISREG(status.st_mode) && !is_markdown(name) &&
+				 bsearch(&source, referenced->items,
+					 referenced->count, sizeof (char *),
+					 compare_strings) == NULL)
+				diag_warning(source, 0, 0, "no article references "
+					     "this file, so it is not published "
+					     "(link it from the article beside it, "
+					     "or remove it)");
+		}
+		free(full);
+		free(source);
+		free(entries[i]);
+	}
+	free(entries);
+	free(path);
+}
+
+static void report_unreferenced_files(const struct site *site)
+{
+	struct string_list referenced;
+
+	referenced_files(site, &referenced);
+	for (size_t i = 0; i < site->section_count; i++) {
+		char *folder = xasprintf("content/%s", site->sections[i]->name);
+		report_unreferenced_in(site, folder, &referenced, 0);
+		free(folder);
+	}
+	string_list_free(&referenced);
+}
+
 void lint_run(const struct site *site, struct tree *const *trees,
 	      size_t tree_count)
 {
@@ -359,6 +445,7 @@ void lint_run(const struct site *site, struct tree *const *trees,
 		check_article(&lint, site->articles[i]);
 	report_orphans(&lint);
 	report_duplicate_titles(&lint);
+	report_unreferenced_files(site);
 	free(lint.title_lines);
 	free(lint.linked);
 }

@@ -69,6 +69,11 @@ struct markdown_render_options {
 	 * renderer frees it) or NULL to keep the URL as written. May be NULL. */
 	char *(*rewrite_url)(void *user, const char *url, bool image);
 	void *user;
+	/* Called for each image with its URL as written: true with the
+	 * image's width and height when they are known, so the <img> gets
+	 * them (the page does not shift while it loads). May be NULL. */
+	bool (*image_size)(void *user, const char *url, unsigned *width,
+			   unsigned *height);
 	/* Heading ids, in document order, as markdown_collect_headings gave. */
 	const struct markdown_headings *headings;
 	/* When not NULL, every heading gets a permalink <a class="anchor">

@@ -41,6 +41,24 @@ static int compare_entries(const void *left, const void *right)
 		      ((const struct scan_entry *)right)->name);
 }
 
+/* A section's folder holding an index.md is a page bundle: its entry
+ * becomes that file's (stamped later, as article files found by type). */
+static void take_bundle(int folder_fd, struct scan_entry *item)
+{
+	char *index = path_join(item->name, "index.md");
+	struct stat status;
+
+	if (fstatat(folder_fd, index, &status, 0) == 0 &&
+	    S_ISREG(status.st_mode)) {
+		free(item->name);
+		item->name = index;
+		item->directory = false;
+		item->bundle = true;
+		return;
+	}
+	free(index);
+}
+
 /* Reads the folder at fd (closed here) into folder, sorted. Entries
  * whose type the directory does not tell (or symbolic links, followed)
  * are stat'ed at once; so, when article_files, are article files found
@@ -80,8 +98,10 @@ static void read_folder(int fd, struct scan_folder *folder, bool article_files)
 		} else {
 			item->directory = entry->d_type == DT_DIR;
 		}
+		if (article_files && item->directory && name[0] != '.')
+			take_bundle(dirfd(directory), item);
 		item->article = article_files && !item->directory &&
-				is_article_name(name);
+				(item->bundle || is_article_name(name));
 		if (!item->article)
 			item->stamped = false;
 	}

@@ -10,9 +10,11 @@
  *
  * An article file is a non-folder entry of content/<section>/ (a section
  * is a folder whose name does not start with '.') whose name ends in
- * ".md", is not "_index.md" and does not start with '.'. Its stat
- * stamp is taken before anything reads it, so a file changed in between
- * is read again by the next build.
+ * ".md", is not "_index.md" and does not start with '.'; or a page
+ * bundle's: a folder of content/<section>/ holding an index.md, whose
+ * entry then stands for that file (named "<folder>/index.md", not a
+ * folder, bundle set). Its stat stamp is taken before anything reads it,
+ * so a file changed in between is read again by the next build.
  */
 #ifndef KB_SCAN_H
 #define KB_SCAN_H
@@ -26,6 +28,7 @@ struct scan_entry {
 	char *name;
 	bool directory;		/* by d_type, or stat when that says nothing */
 	bool article;		/* an article file (see above) */
+	bool bundle;		/* a page bundle's index.md (see above) */
 	bool stamped;		/* article, and its stat succeeded */
 	struct file_stamp stamp;	/* when stamped */
 };

@@ -5,6 +5,7 @@
  */
 #include "content/site.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -143,6 +144,28 @@ static void load_all(struct load_pool *pool)
 	run_threads(load_worker, pool, count);
 }
 
+/* True when root/folder/name holds a .md file: articles misplaced, as
+ * opposed to a folder of images (a page bundle's index.md made it an
+ * article already). */
+static bool holds_markdown(const char *root, const char *folder,
+			   const char *name)
+{
+	char *path = xasprintf("%s/%s/%s", root, folder, name);
+	DIR *directory = opendir(path);
+	struct dirent *entry;
+	bool found = false;
+
+	free(path);
+	while (directory != NULL && !found && (entry = readdir(directory)) != NULL) {
+		size_t length = strlen(entry->d_name);
+		found = entry->d_name[0] != '.' && length > 3 &&
+			strcmp(entry->d_name + length - 3, ".md") == 0;
+	}
+	if (directory != NULL)
+		closedir(directory);
+	return found;
+}
+
 /* Adds a section (a scanned folder) and queues its article files. */
 static void list_section(struct site *site, const struct scan_folder *scanned,
 			 struct load_job **jobs, size_t *count,
@@ -156,9 +179,11 @@ static void list_section(struct site *site, const struct scan_folder *scanned,
 	site->sections[site->section_count++] = section;
 	for (size_t i = 0; i < scanned->count; i++)
 		if (scanned->entries[i].directory &&
-		    scanned->entries[i].name[0] != '.')
+		    scanned->entries[i].name[0] != '.' &&
+		    holds_markdown(site->root, folder, scanned->entries[i].name))
 			diag_warning(folder, 0, 0, "folder '%s' ignored: articles "
-				     "live one level deep, in content/<section>/",
+				     "live one level deep, in content/<section>/ "
+				     "(or as content/<section>/<name>/index.md)",
 				     scanned->entries[i].name);
 	for (size_t i = 0; i < scanned->count; i++) {
 		const struct scan_entry *entry = &scanned->entries[i];

@@ -41,6 +41,15 @@ struct site_support {
 	char *hours;
 };
 
+/* site.yaml's feedback: where kb.cgi keeps what visitors tell the
+ * writers (db/feedback.h); db NULL when unset: no feedback forms. */
+struct site_feedback {
+	char *db;		/* an absolute path, outside the output */
+	unsigned db_line, db_col;	/* where site.yaml gives it */
+	unsigned votes_per_day;	/* per client per page; default 3 */
+	unsigned retention_days;	/* 0 keeps rows forever; default 365 */
+};
+
 struct site_config {
 	char *title;
 	char *description;
@@ -50,9 +59,13 @@ struct site_config {
 	char *cgi_url;		/* public URL of kb.cgi; NULL when unset */
 	char *service;		/* the service's name, for the layout's
 				 * footer; NULL when unset */
+	char *spf_include;	/* the domain customers' SPF records must
+				 * include: (the record checker); NULL when
+				 * unset */
 	struct external_link *links;
 	size_t link_count;
 	struct site_support support;
+	struct site_feedback feedback;
 };
 
 struct section;
@@ -184,6 +197,12 @@ struct site_reuse {
  * error). Reports problems through diag. Returns true when usable. The
  * caller releases *config with site_config_free. */
 bool site_config_load(const char *root, struct site_config *config);
+
+/* site_config_load on text already read (length bytes, not necessarily
+ * NUL-terminated): the same checks, reported through diag. The caller
+ * releases *config with site_config_free, whatever the result. */
+bool site_config_parse(const char *text, size_t length,
+		       struct site_config *config);
 void site_config_free(struct site_config *config);
 
 /* True when site.yaml names a way to reach support (a URL or an email). */
@@ -243,7 +262,9 @@ bool site_article_has_anchor(const struct article *article, const char *id);
 
 /* The href for a link written in from's Markdown: a relative link to a
  * .md file (with an optional #heading) becomes the target page's URL, a
- * link into a decision tree goes through site->tree_links. Returns NULL
+ * link into a decision tree goes through site->tree_links, and a link to
+ * the site's root folder "records/" (the record checker's page, which the
+ * build makes) becomes that page's URL. Returns NULL
  * when the URL is not such a link (keep it as written). When the target
  * or heading is missing, returns NULL and sets *error (caller frees) if
  * error is not NULL. Caller frees the result. */
@@ -283,5 +304,54 @@ char *site_tag_slug(const char *tag);
  * segments. Returns NULL when ".." would climb above the top. Caller
  * frees. */
 char *site_normalize_path(const char *directory, const char *relative);
+
+/* ---- files beside an article: images and attachments (files.c) ----
+ *
+ * A relative link or image in an article whose last path segment has one
+ * of the extensions kbgen publishes (images: png, jpg, jpeg, gif, webp,
+ * svg, avif, bmp, ico; attachments: pdf, txt, csv, zip, docx, xlsx,
+ * pptx, mp3, mp4, webm) names a file beside the article: in its folder,
+ * or under it (a page bundle, content/<section>/<name>/index.md, keeps
+ * its files there). The file is published next to the article's page
+ * (content/docs/a.md's shot.png as docs/a/shot.png) and the link points
+ * there. */
+
+enum site_file {
+	SITE_FILE_NONE,		/* no file kbgen publishes: keep the URL */
+	SITE_FILE_BESIDE,	/* a file in or under the article's folder */
+	SITE_FILE_OUTSIDE,	/* such a file, but outside that folder */
+};
+
+/* What url, written in an article, names. For SITE_FILE_BESIDE, *name is
+ * the file's path relative to the article's folder, percent-decoded,
+ * without "." segments ("images/shot.png"); the caller frees it. *name is
+ * NULL otherwise. */
+enum site_file site_file_reference(const char *url, char **name);
+
+/* The file's path from the site root: the article's folder + name
+ * ("content/docs/images/shot.png"). Caller frees. */
+char *site_file_source(const struct article *article, const char *name);
+
+/* Where it is published under the output: the article's url_path + name
+ * ("docs/a/images/shot.png"). Caller frees. */
+char *site_file_output(const struct article *article, const char *name);
+
+/* The URL pages link it with: base_path + its output path, each byte
+ * but unreserved ones and '/' percent-encoded. Caller frees. */
+char *site_file_url(const struct site *site, const struct article *article,
+		    const char *name);
+
+/* The names of the files the article references (site_file_reference
+ * of its links), each once, sorted. Caller releases with
+ * string_list_free. */
+void site_article_files(const struct article *article,
+			struct string_list *names);
+
+/* The width and height of an image file beside the article, from its
+ * header (content/imagesize.h); false when it cannot be read or gives
+ * none. Safe to call from several threads. */
+bool site_file_image_size(const struct site *site,
+			  const struct article *article, const char *name,
+			  unsigned *width, unsigned *height);
 
 #endif

@@ -16,6 +16,8 @@
 
 struct loader {
 	yaml_parser_t parser;
+	const char *text;	/* the YAML being parsed, length bytes */
+	size_t length;
 	const char *path;
 	unsigned first_line;
 	bool failed;
@@ -58,6 +60,243 @@ static void append(struct yamldoc_node *parent, struct yamldoc_node *key,
 	parent->items[parent->count++] = value;
 }
 
+/* ---- parse errors where a writer fixes them ----
+ *
+ * libyaml reports where it gave up (the problem mark), which is often
+ * a line after the mistake: an unclosed '[' or quote is found at the end
+ * of the text, a key without its ':' when the next line's ':' comes. The
+ * context mark, or a look at the lines around, says where the mistake
+ * starts, and a message in the writer's terms says what it is. */
+
+/* One line of the YAML text: [start, end) without its line end. */
+struct text_line {
+	size_t start, end;
+	unsigned number;	/* 0-based, as libyaml counts */
+};
+
+static struct text_line line_at(const struct loader *loader, size_t index)
+{
+	struct text_line line = {0, 0, 0};
+	const char *newline;
+
+	if (index > loader->length)
+		index = loader->length;
+	for (size_t at = 0; at < index; at++)
+		if (loader->text[at] == '\n') {
+			line.start = at + 1;
+			line.number++;
+		}
+	newline = memchr(loader->text + line.start, '\n',
+			 loader->length - line.start);
+	line.end = newline ? (size_t)(newline - loader->text) : loader->length;
+	if (line.end > line.start && loader->text[line.end - 1] == '\r')
+		line.end--;
+	return line;
+}
+
+/* The byte offset of mark in the text: libyaml counts the mark's index
+ * in characters, so it is found from its line and column. */
+static size_t mark_byte(const struct loader *loader, yaml_mark_t mark)
+{
+	size_t at = 0;
+
+	for (size_t line = 0; line < mark.line && at < loader->length; at++)
+		if (loader->text[at] == '\n')
+			line++;
+	for (size_t column = 0; column < mark.column && at < loader->length &&
+	     loader->text[at] != '\n'; column++) {
+		size_t size = utf8_sequence(loader->text + at, loader->length - at);
+		at += size ? size : 1;
+	}
+	return at;
+}
+
+/* The nearest line above line that holds something but a comment;
+ * false when there is none. */
+static bool line_above(const struct loader *loader,
+		       const struct text_line *line, struct text_line *above)
+{
+	struct text_line candidate = *line;
+
+	while (candidate.start > 0) {
+		candidate = line_at(loader, candidate.start - 1);
+		size_t first = candidate.start;
+		while (first < candidate.end && loader->text[first] == ' ')
+			first++;
+		if (first < candidate.end && loader->text[first] != '#') {
+			*above = candidate;
+			return true;
+		}
+	}
+	return false;
+}
+
+static size_t indentation(const struct loader *loader,
+			  const struct text_line *line)
+{
+	size_t at = line->start;
+
+	while (at < line->end && loader->text[at] == ' ')
+		at++;
+	return at - line->start;
+}
+
+/* Where in [from, to) a ':' ends a key (a ':' before a space or the end
+ * of the line), or to when none does. */
+static size_t key_colon(const struct loader *loader, size_t from, size_t to,
+			size_t line_end)
+{
+	for (size_t at = from; at < to; at++)
+		if (loader->text[at] == ':' &&
+		    (at + 1 >= line_end || loader->text[at + 1] == ' ' ||
+		     loader->text[at + 1] == '\t'))
+			return at;
+	return to;
+}
+
+/* Reports message at the byte of the line; takes message. */
+static void report_at_line(struct loader *loader, const struct text_line *line,
+			   size_t byte, char *message)
+{
+	unsigned col = (unsigned)utf8_count(loader->text + line->start,
+					    byte - line->start) + 1;
+
+	diag_error(loader->path, line->number + loader->first_line, col,
+		   "invalid YAML: %s", message);
+	free(message);
+}
+
+/* The text of a line from byte on, for quoting in a message (at most 40
+ * bytes, cut at a character). Caller frees. */
+static char *quoted_text(const struct loader *loader, size_t byte, size_t end)
+{
+	size_t length = end - byte;
+
+	while (length > 0 && loader->text[byte + length - 1] == ' ')
+		length--;
+	if (length > 40) {
+		length = 40;
+		while (length > 0 &&
+		       ((unsigned char)loader->text[byte + length] & 0xC0) == 0x80)
+			length--;
+	}
+	return xstrndup(loader->text + byte, length);
+}
+
+/* "mapping values are not allowed in this context": a ':' where no key
+ * may start. Three mistakes end there: a second ": " in a value, a line
+ * indented under a key that has its value already, or a key written
+ * without its ':' on a line above (whose text then runs on into this
+ * line's key). */
+static bool report_misplaced_colon(struct loader *loader, size_t colon)
+{
+	struct text_line line = line_at(loader, colon), above;
+	size_t indent = indentation(loader, &line);
+	size_t first = line.start + indent;
+	size_t colon_above;
+
+	if (key_colon(loader, first, colon, line.end) < colon) {
+		report_at_line(loader, &line, colon, xstrdup(
+			       "a second ': ' in one line; put the value in "
+			       "quotes (\"...\") if it holds ': '"));
+		return true;
+	}
+	if (!line_above(loader, &line, &above))
+		return false;
+	colon_above = key_colon(loader, above.start + indentation(loader, &above),
+				above.end, above.end);
+	if (indent > indentation(loader, &above) && colon_above < above.end &&
+	    colon_above + 1 < above.end) {
+		char *key = quoted_text(loader, above.start +
+					indentation(loader, &above), colon_above);
+		report_at_line(loader, &line, first, xasprintf(
+			       "this line is indented under '%s:', which has "
+			       "its value already; start it in the column of "
+			       "the keys above", key));
+		free(key);
+		return true;
+	}
+	if (colon_above == above.end && loader->text[above.start +
+			indentation(loader, &above)] != '-') {
+		struct text_line earliest = above, previous;
+		char *key;
+		/* a key's text runs on over every line without a ':' */
+		while (line_above(loader, &earliest, &previous) &&
+		       key_colon(loader, previous.start, previous.end,
+				 previous.end) == previous.end &&
+		       indentation(loader, &previous) == indentation(loader, &earliest))
+			earliest = previous;
+		key = quoted_text(loader, earliest.start +
+				  indentation(loader, &earliest), earliest.end);
+		report_at_line(loader, &earliest, earliest.start +
+			       indentation(loader, &earliest), xasprintf(
+			       "'%s' has no ':' after its key (write "
+			       "'key: value')", key));
+		free(key);
+		return true;
+	}
+	return false;
+}
+
+/* Reports the error at the place to fix, when it is one of the common
+ * mistakes; false to report libyaml's own words. */
+static bool report_writer_error(struct loader *loader)
+{
+	yaml_parser_t *parser = &loader->parser;
+	const char *problem = parser->problem, *context = parser->context;
+	size_t problem_at = mark_byte(loader, parser->problem_mark);
+	size_t context_at = mark_byte(loader, parser->context_mark);
+	struct text_line line;
+	char *key;
+
+	if (context != NULL && (strstr(context, "flow sequence") != NULL ||
+				strstr(context, "flow mapping") != NULL)) {
+		bool list = strstr(context, "sequence") != NULL;
+		line = line_at(loader, context_at);
+		report_at_line(loader, &line, context_at,
+			       xasprintf("this '%s' is not closed by a '%s', or "
+					 "its items are not separated by ','",
+					 list ? "[" : "{", list ? "]" : "}"));
+		return true;
+	}
+	if (context != NULL && strstr(context, "quoted scalar") != NULL &&
+	    context_at < loader->length) {
+		char quote[2] = {loader->text[context_at], 0};
+		line = line_at(loader, context_at);
+		report_at_line(loader, &line, context_at,
+			       xasprintf("this quote (%s) is not closed", quote));
+		return true;
+	}
+	if (context != NULL && strstr(context, "simple key") != NULL) {
+		line = line_at(loader, context_at);
+		key = quoted_text(loader, context_at, line.end);
+		report_at_line(loader, &line, context_at,
+			       xasprintf("'%s' has no ':' after its key (write "
+					 "'key: value')", key));
+		free(key);
+		return true;
+	}
+	if (problem_at < loader->length && loader->text[problem_at] == '\t') {
+		line = line_at(loader, problem_at);
+		report_at_line(loader, &line, problem_at, xstrdup(
+			       "a tab here; YAML indents with spaces only"));
+		return true;
+	}
+	if (problem != NULL &&
+	    strcmp(problem, "mapping values are not allowed in this context") == 0)
+		return report_misplaced_colon(loader, problem_at);
+	if (problem != NULL && context != NULL &&
+	    strcmp(problem, "did not find expected key") == 0 &&
+	    strstr(context, "block mapping") != NULL) {
+		line = line_at(loader, problem_at);
+		report_at_line(loader, &line, problem_at, xstrdup(
+			       "this line's indentation matches no key or list "
+			       "item above it"));
+		return true;
+	}
+	return false;
+}
+
 static void report_parser_error(struct loader *loader)
 {
 	yaml_parser_t *parser = &loader->parser;
@@ -65,6 +304,9 @@ static void report_parser_error(struct loader *loader)
 
 	if (parser->error == YAML_MEMORY_ERROR)
 		out_of_memory();
+	loader->failed = true;
+	if (report_writer_error(loader))
+		return;
 	if (parser->problem == NULL) {
 		diag_error(loader->path, mark_line(loader, mark),
 			   mark_col(mark), "invalid YAML");
@@ -77,7 +319,6 @@ static void report_parser_error(struct loader *loader)
 			   mark_col(mark), "invalid YAML: %s",
 			   parser->problem);
 	}
-	loader->failed = true;
 }
 
 /* Reads the next event; false (with a diagnostic) on a parse error. */
@@ -341,7 +582,8 @@ struct yamldoc_node *yamldoc_parse(const char *text, size_t length,
 				   const char *path, unsigned first_line,
 				   bool *ok)
 {
-	struct loader loader = {.path = path, .first_line = first_line};
+	struct loader loader = {.text = text, .length = length, .path = path,
+				.first_line = first_line};
 	struct yamldoc_node *root = NULL;
 	yaml_event_t event;
 	bool empty;

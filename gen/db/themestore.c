@@ -48,6 +48,11 @@ static void keep_value(struct themestore *out, struct stored *stored,
 		{"support_url", &out->support_url},
 		{"support_email", &out->support_email},
 		{"support_hours", &out->support_hours},
+		{"spf_include", &out->spf_include},
+		{"live_reload", &out->live_reload},
+		{"feedback_db", &out->feedback_db},
+		{"feedback_votes", &out->feedback_votes},
+		{"feedback_retention", &out->feedback_retention},
 	};
 	const unsigned char *text = sqlite3_column_text(statement, 1);
 	size_t length = (size_t)sqlite3_column_bytes(statement, 1);
@@ -92,7 +97,8 @@ static int read_values(sqlite3 *db, struct themestore *out,
 	    out->base_path == NULL || out->base_url == NULL ||
 	    out->cgi_url == NULL || out->search_action == NULL ||
 	    out->support_url == NULL || out->support_email == NULL ||
-	    out->support_hours == NULL || out->service == NULL)
+	    out->support_hours == NULL || out->service == NULL ||
+	    out->spf_include == NULL)
 		rc = THEMESTORE_MISSING;
 out:
 	sqlite3_finalize(statement);
@@ -137,6 +143,8 @@ int themestore_load(sqlite3 *db, struct themestore *out)
 		.site_title = out->site_title,
 		.service = out->service,
 		.search_action = out->search_action,
+		.live_reload = out->live_reload != NULL &&
+			       strcmp(out->live_reload, "1") == 0,
 	};
 	out->theme = theme_load_memory(&config, stored.layout,
 				       stored.layout_length, stored.strings,
@@ -158,12 +166,17 @@ void themestore_free(struct themestore *store)
 	theme_free(store->theme);
 	free(store->language);
 	free(store->site_title);
+	free(store->live_reload);
+	free(store->feedback_db);
+	free(store->feedback_votes);
+	free(store->feedback_retention);
 	free(store->base_path);
 	free(store->base_url);
 	free(store->support_url);
 	free(store->support_email);
 	free(store->support_hours);
 	free(store->service);
+	free(store->spf_include);
 	free(store->cgi_url);
 	free(store->search_action);
 	memset(store, 0, sizeof *store);

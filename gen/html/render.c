@@ -10,6 +10,8 @@
 #include "base/diag.h"
 #include "html/bouncepage.h"
 #include "html/dom.h"
+#include "html/feedbackform.h"
+#include "html/recordspage.h"
 #include "base/util.h"
 
 #define RECENT_ON_HOME 10
@@ -147,6 +149,21 @@ static char *rewrite_article_url(void *user, const char *url, bool image)
 	return site_resolve_link(site, article, url, NULL);
 }
 
+/* An image beside the article: its size from the file. */
+static bool article_image_size(void *user, const char *url, unsigned *width,
+			       unsigned *height)
+{
+	const void *const *pair = user;
+	char *name;
+	bool known = false;
+
+	if (site_file_reference(url, &name) == SITE_FILE_BESIDE)
+		known = site_file_image_size(pair[0], pair[1], name, width,
+					     height);
+	free(name);
+	return known;
+}
+
 static void render_related(const struct render_context *context,
 			   xmlNodePtr parent, const struct article *article)
 {
@@ -163,12 +180,36 @@ static void render_related(const struct render_context *context,
 			    article->related_count);
 }
 
+char *render_feedback_action(const struct site *site)
+{
+	if (site->config.feedback.db == NULL || site->config.cgi_url == NULL)
+		return NULL;
+	return xasprintf("%s/feedback", site->config.cgi_url);
+}
+
+void render_feedback(const struct render_context *context, xmlNodePtr parent,
+		     const char *url_path, enum feedbackform_kind kind)
+{
+	char *action = render_feedback_action(context->site);
+	char *page;
+
+	if (action == NULL)
+		return;
+	/* the page as the browser shows its path: base_path ends in '/',
+	 * url_path has no leading one */
+	page = xasprintf("%s%s", context->site->config.base_path, url_path);
+	feedbackform_add(context->theme, parent, action, page, kind);
+	free(page);
+	free(action);
+}
+
 int render_article(const struct render_context *context,
 		   const struct article *article)
 {
 	const void *pair[2] = {context->site, article};
 	struct markdown_render_options options = {
 		.rewrite_url = rewrite_article_url,
+		.image_size = article_image_size,
 		.user = pair,
 		.headings = &article->headings,
 		.permalink_label = theme_text(context->theme, "permalink"),
@@ -198,6 +239,8 @@ int render_article(const struct render_context *context,
 					document);
 	cmark_node_free(document);
 	render_tag_links(context, body, article);
+	render_feedback(context, page_main(page), article->url_path,
+			FEEDBACKFORM_ARTICLE);
 	render_related(context, page_main(page), article);
 	/* base_url ends in '/', url_path has no leading one */
 	url = xasprintf("%s%s", context->site->config.base_url,
@@ -432,6 +475,25 @@ int render_bounce_page(const struct render_context *context, const char *action)
 		dom_text_element(page_main(page), "p", "notice",
 				 theme_text(theme, "bounce-unavailable"));
 	return render_save(context, page, "bounce/");
+}
+
+int render_records_page(const struct render_context *context)
+{
+	const struct theme *theme = context->theme;
+	const struct site_config *config = &context->site->config;
+	const char *title = theme_text(theme, "records-title");
+	struct page *page = page_new(theme, title, theme_text(theme, "records-lead"));
+	char *action = config->cgi_url != NULL && *config->cgi_url != '\0'
+			       ? xasprintf("%s/records", config->cgi_url)
+			       : xasprintf("%srecords/", config->base_path);
+
+	render_breadcrumbs(context, page, NULL, title);
+	dom_text_element(page_main(page), "h1", NULL, title);
+	dom_text_element(page_main(page), "p", NULL,
+			 theme_text(theme, "records-lead"));
+	recordspage_add_form(page_main(page), theme, action, NULL, NULL, NULL);
+	free(action);
+	return render_save(context, page, "records/");
 }
 
 static int render_alias(const struct render_context *context,

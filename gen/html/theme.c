@@ -44,6 +44,7 @@ struct theme {
 	struct nav_entry *nav;
 	size_t nav_count, nav_capacity;
 	struct theme_cache *cache;
+	bool live_reload;
 };
 
 const char *theme_text(const struct theme *theme, const char *key)
@@ -290,6 +291,16 @@ static struct theme *theme_new(const struct theme_config *config)
 	return theme;
 }
 
+/* The UI strings of live.js's overlay, as attributes of its script
+ * element. */
+static const struct {
+	const char *attribute, *key;
+} live_strings[] = {
+	{"data-title", "live-title"}, {"data-kept", "live-kept"},
+	{"data-count", "live-count"}, {"data-system", "live-system"},
+	{"data-crashed", "live-crashed"}, {"data-close", "live-close"},
+};
+
 /* kbgen watch: every page loads <base>_kb/live.js, which the watcher
  * serves from beside the output folder (see watch.h). Never in a build
  * without live_reload, so never in a published site. */
@@ -308,7 +319,18 @@ static void add_live_reload_script(struct theme *theme)
 	url = theme_url(theme, "_kb/live.js");
 	dom_set(script, "src", url);
 	dom_set_boolean(script, "defer");
+	/* the error overlay speaks the site's language: live.js reads its
+	 * words from its own element */
+	for (size_t i = 0; i < sizeof live_strings / sizeof *live_strings; i++)
+		dom_set(script, live_strings[i].attribute,
+			theme_text(theme, live_strings[i].key));
+	theme->live_reload = true;
 	free(url);
+}
+
+bool theme_live_reload(const struct theme *theme)
+{
+	return theme->live_reload;
 }
 
 struct theme *theme_load(const struct theme_config *config)
@@ -339,6 +361,8 @@ struct theme *theme_load_memory(const struct theme_config *config,
 		theme_free(theme);
 		return NULL;
 	}
+	if (config->live_reload)
+		add_live_reload_script(theme);
 	return theme;
 }
 

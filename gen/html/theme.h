@@ -30,7 +30,9 @@ struct theme_config {
 	const char *site_title;
 	const char *service;		/* site.yaml's service: or NULL */
 	const char *search_action;	/* URL the search form submits to */
-	bool live_reload;		/* pages load <base>_kb/live.js */
+	bool live_reload;		/* pages load <base>_kb/live.js, its
+					 * overlay's words (UI strings live-*)
+					 * on its element */
 };
 
 struct theme;
@@ -49,6 +51,10 @@ struct theme *theme_load_memory(const struct theme_config *config,
 				const char *layout_html, size_t layout_length,
 				const char *strings_yaml, size_t strings_length);
 void theme_free(struct theme *theme);
+
+/* True when the pages load the live-reload script (theme_config's
+ * live_reload): kbgen watch's preview, whose kb.db tells kb.cgi so. */
+bool theme_live_reload(const struct theme *theme);
 
 /* A UI string; the key itself when the language file lacks it (never
  * NULL). Owned by the theme. */

@@ -193,7 +193,9 @@ char *wizard_resolve_link(void *user, const char *tree_file,
 	if (error != NULL)
 		*error = NULL;
 	if (tree == NULL) {
-		if (error != NULL)
+		/* a tree file that did not load exists: its own errors are
+		 * the ones to fix */
+		if (error != NULL && !diag_blame(tree_file))
 			*error = xasprintf("broken link: no decision tree '%s'",
 					   tree_file);
 		return NULL;
@@ -543,6 +545,7 @@ static int render_node(const struct render_context *context,
 		add_guides(context, main, node);
 		if (contact && node->result != TREE_ESCALATE)
 			add_contact(context, main, tree, node);
+		render_feedback(context, main, path, FEEDBACKFORM_OUTCOME);
 		add_print_source(context, page, path);
 	} else {
 		wizardpage_add_body(context->theme, main, node->body,

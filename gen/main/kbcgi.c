@@ -56,6 +56,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -239,9 +240,20 @@ static void confine(struct cgi_site *site)
  * in-memory sorts, MeCab's dictionary. */
 static void open_site(struct cgi_site *site, const char *path)
 {
+	char *why;
+
 	cgi_site_open(site, path);
 	if (site->problem != NULL)
 		fprintf(stderr, "kb.cgi: %s\n", site->problem);
+	/* the feedback database: opened read-write now, written under the
+	 * sandbox, which then lets its files grow */
+	why = cgi_site_open_feedback(site, getenv("KB_FEEDBACK_DB"), time(NULL));
+	if (why != NULL) {
+		fprintf(stderr, "kb.cgi: feedback: %s; no feedback taken\n", why);
+		free(why);
+	}
+	if (site->feedback != NULL)
+		sandbox_allow_database_writes((off_t)1 << 32);
 	/* A sort too big for memory would want a temporary file, which the
 	 * sandbox cannot open; in memory it is bounded by RLIMIT_AS. */
 	if (site->db != NULL)
@@ -368,6 +380,11 @@ static void refresh_site(struct served *served)
 		if (next.db != NULL)
 			sqlite3_exec(next.db, "PRAGMA temp_store = MEMORY",
 				     NULL, NULL, NULL);
+		/* the feedback database stays open across builds: the
+		 * sandbox could not open it again */
+		next.feedback = served->site.feedback;
+		next.feedback_votes = served->site.feedback_votes;
+		served->site.feedback = NULL;
 		cgi_site_close(&served->site);
 		served->site = next;
 		served->opened = now;

@@ -16,6 +16,8 @@
 #include "build/build.h"
 #include "build/watch.h"
 #include "content/xmlmem.h"
+#include "main/records_cli.h"
+#include "main/report_cli.h"
 #include "main/bounce_cli.h"
 #include "main/search_cli.h"
 
@@ -32,7 +34,9 @@ static const char usage[] =
 	"            heading levels, missing descriptions, duplicate titles,\n"
 	"            wizard outcomes without articles); write nothing\n"
 	"  search    query the search index: kbgen search --help\n"
+	"  records   check SPF, DKIM and DMARC records: kbgen records --help\n"
 	"  bounce    read a bounce and say what it means: kbgen bounce --help\n"
+	"  report    what visitors told the writers (feedback): kbgen report --help\n"
 	"  watch     build, then rebuild on every save, for a live preview:\n"
 	"            kbgen watch --help\n"
 	"  help      show this text\n"
@@ -46,6 +50,9 @@ static const char usage[] =
 	"               or 'json' (on standard output)\n"
 	"  --quiet      no progress line and no closing summary line; the\n"
 	"               diagnostics themselves are always printed\n"
+	"  --excerpt    show each diagnostic's source line with a caret under\n"
+	"               the column (the default on a terminal)\n"
+	"  --no-excerpt one line per diagnostic, for editors\n"
 	"  --strict     (check only) warnings count as errors: exit status 1\n"
 	"  --clean      (build only) ignore the build cache in <out>/.kbgen and\n"
 	"               build everything; without it a build redoes only what\n"
@@ -84,6 +91,10 @@ static int parse_options(int argc, char **argv, bool check_only,
 			options->drafts = true;
 		} else if (strcmp(argument, "--quiet") == 0) {
 			options->quiet = true;
+		} else if (strcmp(argument, "--excerpt") == 0) {
+			diag_set_excerpts(DIAG_EXCERPTS_ALWAYS);
+		} else if (strcmp(argument, "--no-excerpt") == 0) {
+			diag_set_excerpts(DIAG_EXCERPTS_NEVER);
 		} else if (strcmp(argument, "--clean") == 0 && !check_only) {
 			options->clean = true;
 		} else if (strcmp(argument, "--strict") == 0 && check_only) {
@@ -149,6 +160,7 @@ static int run_build(int argc, char **argv, bool check_only)
 
 	if (parsed >= 0)
 		return parsed;
+	diag_set_root(run.build.root);
 	status = build_run(&run.build);
 	if (status == BUILD_OK && run.strict && diag_warning_count() > 0)
 		status = BUILD_CONTENT_ERRORS;
@@ -158,6 +170,7 @@ static int run_build(int argc, char **argv, bool check_only)
 		diag_print(stderr);
 	print_summary(&run, status);
 	diag_clear();
+	diag_set_root(NULL);
 	return (int)status;
 }
 
@@ -182,6 +195,10 @@ int main(int argc, char **argv)
 		status = run_build(argc - 1, argv + 1, true);
 	} else if (strcmp(command, "search") == 0) {
 		status = search_command(argc - 1, argv + 1);
+	} else if (strcmp(command, "records") == 0) {
+		status = records_command(argc - 1, argv + 1);
+	} else if (strcmp(command, "report") == 0) {
+		status = report_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "bounce") == 0) {
 		status = bounce_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "watch") == 0) {

@@ -7,9 +7,11 @@
 // tests/cli/browser_live.sh.
 //
 // An edit reloads the open page by itself; a broken edit shows the error
-// overlay (every file:line:col message, axe-clean in light and dark, focus
-// on Close) over the last good page, also in a tab opened meanwhile; Close
-// dismisses it; the fix reloads the page without it.
+// overlay in the site's language (every file:line:col message with its
+// source line, the column marked; axe-clean in light and dark, focus on
+// Close) over the last good page, also in a tab opened meanwhile and on
+// kb.cgi's pages (search, the recorded walk); Close dismisses it; the fix
+// reloads the pages without it.
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,10 @@ const WAIT_MS = 20000;
 const BAD_DATE = 'content/delivery/spam-folder.md:4:7: error: invalid date ' +
   "'2026-13-45' for 'date' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with " +
   'an optional zone)';
+const TITLE = 'ビルドに失敗しました';
+const CLOSE = '閉じる';
+const CGI_PAGES = ['/cgi-bin/kb.cgi/search?q=%E8%BF%B7%E6%83%91',
+  '/cgi-bin/kb.cgi/wizard/mail-not-arriving/delivery-error-shown'];
 let failed = 0;
 
 const pass = (what) => console.log(`PASS: ${suite}: ${what}`);
@@ -57,12 +63,13 @@ async function h1(page) {
   return (await page.locator('main h1').first().innerText()).trim();
 }
 
-// Opens the article and waits until live.js has polled status.json once.
-async function openArticle() {
+// Opens the article (or path) and waits until live.js has polled
+// status.json once.
+async function openArticle(path = ARTICLE) {
   const page = await context.newPage();
   const polled = page.waitForResponse((r) => r.url().endsWith('/_kb/status.json'),
     { timeout: WAIT_MS });
-  await page.goto(base + ARTICLE, { waitUntil: 'load', timeout: WAIT_MS });
+  await page.goto(base + path, { waitUntil: 'load', timeout: WAIT_MS });
   const response = await polled;
   if (response.status() !== 200) throw new Error(`status.json: HTTP ${response.status()}`);
   return page;
@@ -108,7 +115,17 @@ async function axe(page, colorScheme) {
 
 try {
   const page = await openArticle();
-  const overlay = page.getByRole('alertdialog', { name: 'The build failed' });
+  const overlay = page.getByRole('alertdialog', { name: TITLE });
+  const cgiPages = [];
+  for (const path of CGI_PAGES) {
+    const what = `kb.cgi's page ${path.split('?')[0]} polls the preview's status`;
+    try {
+      cgiPages.push(await openArticle(path));
+      pass(what);
+    } catch (e) {
+      fail(what, e.message);
+    }
+  }
 
   {
     const what = 'an edit reloads the open page with the new text';
@@ -128,11 +145,27 @@ try {
       await page.evaluate(() => { window.kbLiveMarker = 2; });
       writeFileSync(SOURCE, withLine('title', 'ブラウザで直したタイトル').replace(/^date: .*$/m, 'date: 2026-13-45'));
       await overlay.waitFor({ state: 'visible', timeout: WAIT_MS });
-      const items = await overlay.locator('li').allInnerTexts();
+      const items = await overlay.locator('li code').allInnerTexts();
       if (items.some((item) => item.trim() === BAD_DATE)) pass(what);
       else fail(what, `items: ${JSON.stringify(items)}`);
     } catch (e) {
       fail(what, e.message);
+    }
+    {
+      const what = 'the overlay shows the line, the column marked';
+      const first = overlay.locator('li').first();
+      const line = (await first.locator('pre').innerText()).trim();
+      const mark = await first.locator('pre mark').innerText();
+      if (line === '4 | date: 2026-13-45' && mark === '2') pass(what);
+      else fail(what, `line '${line}', mark '${mark}'`);
+    }
+    {
+      const what = "the overlay speaks the site's language";
+      const summary = (await overlay.locator('p').innerText()).trim();
+      const lang = await overlay.getAttribute('lang');
+      const want = 'エラー 1 件、警告 0 件。表示しているのは、最後に成功したビルドのページです。';
+      if (summary === want && lang === 'ja') pass(what);
+      else fail(what, `summary '${summary}', lang '${lang}'`);
     }
     const kept = await page.evaluate(() => window.kbLiveMarker === 2) && await h1(page) === 'ブラウザで直したタイトル';
     if (kept) pass('the overlay covers the last good page (no reload)');
@@ -141,7 +174,7 @@ try {
       const e = document.activeElement;
       return e ? `${e.tagName} ${e.textContent}` : '';
     });
-    if (focused === 'BUTTON Close') pass('the overlay takes focus (its Close button)');
+    if (focused === `BUTTON ${CLOSE}`) pass('the overlay takes focus (its Close button)');
     else fail('the overlay takes focus (its Close button)', `focus on '${focused}'`);
   }
 
@@ -153,7 +186,7 @@ try {
     const what = 'a tab opened while the build is broken shows the overlay';
     try {
       const other = await openArticle();
-      await other.getByRole('alertdialog', { name: 'The build failed' })
+      await other.getByRole('alertdialog', { name: TITLE })
         .waitFor({ state: 'visible', timeout: WAIT_MS });
       pass(what);
       await other.close();
@@ -162,10 +195,22 @@ try {
     }
   }
 
+  for (const [i, cgiPage] of cgiPages.entries()) {
+    const what = `kb.cgi's page ${CGI_PAGES[i].split('?')[0]} shows the overlay`;
+    try {
+      const items = cgiPage.getByRole('alertdialog', { name: TITLE }).locator('li code');
+      await items.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+      if ((await items.allInnerTexts()).some((item) => item.trim() === BAD_DATE)) pass(what);
+      else fail(what, `items: ${JSON.stringify(await items.allInnerTexts())}`);
+    } catch (e) {
+      fail(what, e.message);
+    }
+  }
+
   {
     const what = 'Close dismisses the overlay for good';
     try {
-      await overlay.getByRole('button', { name: 'Close' }).click();
+      await overlay.getByRole('button', { name: CLOSE }).click();
       await overlay.waitFor({ state: 'hidden', timeout: 5000 });
       await page.waitForTimeout(1200);
       if (await overlay.isVisible()) fail(what, 'shown again by the next poll');
@@ -177,6 +222,7 @@ try {
 
   {
     const what = 'the fix reloads the page, without the overlay';
+    const cgiLoads = cgiPages.map((p) => p.waitForEvent('load', { timeout: WAIT_MS }));
     try {
       const ms = await editAndWaitForReload(page, withLine('title', 'もう一度直したタイトル'));
       const text = await h1(page);
@@ -185,6 +231,17 @@ try {
       else fail(what, `h1 '${text}', overlays ${shown}`);
     } catch (e) {
       fail(what, e.message);
+    }
+    for (const [i, load] of cgiLoads.entries()) {
+      const cgiWhat = `the fix reloads kb.cgi's page ${CGI_PAGES[i].split('?')[0]}, without the overlay`;
+      try {
+        await load;
+        const shown = await cgiPages[i].locator('#kb-live-overlay').count();
+        if (shown === 0) pass(cgiWhat);
+        else fail(cgiWhat, `overlays ${shown}`);
+      } catch (e) {
+        fail(cgiWhat, e.message);
+      }
     }
   }
 } catch (e) {

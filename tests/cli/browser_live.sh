@@ -2,8 +2,9 @@
 # site, lighttpd on a free 127.0.0.1 port with /_kb/ mapped to the
 # watcher's live folder (tools/lighttpd-conf.sh, as make serve does), and
 # tests/browser/live.mjs in Debian's Chromium: an edit reloads the open
-# page, a broken edit shows the error overlay (axe-clean), the fix removes
-# it. Screenshots of the overlay land in $TMP.
+# page, a broken edit shows the error overlay (axe-clean, in the site's
+# language, with the line), on kb.cgi's pages too, the fix removes it.
+# Screenshots of the overlay land in $TMP.
 . tests/lib.sh
 # checked once, in the plain run: the [asan] run prints nothing it did not check
 case $KBGEN in *asan*) finish ;; esac
@@ -18,6 +19,11 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
 	fail "playwright-core installed" "run make test-deps (npm ci in tests/browser)"
 	finish
 fi
+
+# kb.cgi's pages of the preview load live.js too (a copy: a rebuild in
+# the checkout must not swap the program under the server)
+cp build/kb.cgi "$TMP/kb.cgi"
+cgi="$TMP/kb.cgi"
 
 watch_pid=""
 lighttpd_pid=""
@@ -38,7 +44,7 @@ fi
 up=""
 for attempt in 1 2 3; do
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	tools/lighttpd-conf.sh "$out" "$port" "" "$live" > "$TMP/lighttpd.conf"
+	KB_CGI_MODE=cgi tools/lighttpd-conf.sh "$out" "$port" "$cgi" "$live" > "$TMP/lighttpd.conf"
 	lighttpd -D -f "$TMP/lighttpd.conf" 2>"$TMP/lighttpd.log" &
 	lighttpd_pid=$!
 	for _ in $(seq 50); do

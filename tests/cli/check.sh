@@ -32,16 +32,17 @@ in_pty() {
 }
 
 # json_as_text FILE — the JSON diagnostics as GCC-style lines; fails when
-# the file is not a JSON array of objects with exactly the five fields.
+# the file is not a JSON array of objects with exactly the six fields.
 json_as_text() {
 	python3 - "$1" <<'EOF'
 import json, sys
 items = json.load(open(sys.argv[1], encoding="utf-8"))
 assert isinstance(items, list), "not a list"
 for item in items:
-    assert sorted(item) == ["column", "file", "line", "message", "severity"], item
+    assert sorted(item) == ["column", "file", "line", "line_text", "message", "severity"], item
+    assert item["line_text"] is None or isinstance(item["line_text"], str), item
     assert isinstance(item["line"], int) and isinstance(item["column"], int), item
-    assert item["severity"] in ("error", "warning"), item
+    assert item["severity"] in ("error", "warning", "note"), item
     print("%s:%d:%d: %s: %s" % (item["file"], item["line"], item["column"],
                                 item["severity"], item["message"]))
 EOF
@@ -134,8 +135,18 @@ check_eq "terminal: the summary line is not coloured" "$(printf '%s\n' "$out" | 
 	"kbgen: 0 errors, 2 warnings; nothing written"
 out=$(NO_COLOR= in_pty "$kbgen" check --root "$site" | tr -d '\r')
 check_contains "terminal, NO_COLOR empty: coloured (no-color.org)" "$out" "${esc}[01;35m"
+out=$(NO_COLOR=1 in_pty "$kbgen" check --no-excerpt --root "$site" | tr -d '\r')
+check_eq "terminal, NO_COLOR=1, --no-excerpt: plain text" "$out" "$plain"
+# on a terminal each diagnostic shows its line, as GCC's do
 out=$(NO_COLOR=1 in_pty "$kbgen" check --root "$site" | tr -d '\r')
-check_eq "terminal, NO_COLOR=1: plain text" "$out" "$plain"
+check_eq "terminal: the line and a caret under each diagnostic" "$out" \
+"content/docs/c.md:1:1: warning: no other article or wizard links to this article (orphan)
+    1 | ---
+      | ^
+content/docs/f.md:1:1: warning: no other article or wizard links to this article (orphan)
+    1 | ---
+      | ^
+kbgen: 0 errors, 2 warnings; nothing written"
 
 copy_fixture errors
 in_pty "$kbgen" check --root "$site" >"$TMP/errors.tty"

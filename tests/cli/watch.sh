@@ -70,8 +70,23 @@ if ! wait_generation 1; then
 fi
 check_eq "first build: ok" "$(build_ok)" true
 check_file "first build: the article page" "$page"
-check_contains "pages load the live-reload script" "$(cat "$page")" \
-	'<script src="/_kb/live.js" defer></script>'
+check_contains "pages load the live-reload script, with the overlay's words in the site's language" \
+	"$(cat "$page")" \
+	'<script src="/_kb/live.js" defer data-title="ビルドに失敗しました" data-kept="表示しているのは、最後に成功したビルドのページです。" data-count="エラー {errors} 件、警告 {warnings} 件。" data-system="ファイルを読み書きできず、ビルドできませんでした。" data-crashed="ビルドが異常終了しました。" data-close="閉じる"></script>'
+# kb.cgi's pages of the preview load it too: the preview's kb.db says so
+case $KBGEN in
+*asan*) program=build/asan/kb.cgi ;;
+*) program=build/kb.cgi ;;
+esac
+cgi_page() { # KB_DB PATH_INFO QUERY_STRING
+	env REQUEST_METHOD=GET KB_DB="$1" PATH_INFO="$2" QUERY_STRING="$3" \
+		timeout 10 "$program" 2>>"$TMP/cgi.err"
+}
+for route in '/search|q=迷惑' '/wizard/mail-not-arriving/delivery-error-shown|'; do
+	check_contains "kb.cgi's ${route%%|*} page of the preview loads the script" \
+		"$(cgi_page "$out/kb.db" "${route%%|*}" "${route#*|}")" \
+		'<script src="/_kb/live.js" defer data-title="ビルドに失敗しました"'
+done
 check_contains "live.js is written beside the output" "$(cat "$live/live.js" 2>/dev/null)" \
 	"fetch(statusUrl, { cache: 'no-store' })"
 check_contains "terminal: the first build" "$(cat "$TMP/watch.log")" "(generation 1)"
@@ -122,6 +137,11 @@ check_eq "broken edit: status ok false" "$(build_ok)" false
 want="content/delivery/spam-folder.md:4:7: error: invalid date '2026-13-45' for 'date' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional zone)"
 check_contains "broken edit: the diagnostic in status.json" "$(diagnostics)" "$want"
 check_contains "broken edit: the diagnostic on the terminal" "$(cat "$TMP/watch.log")" "$want"
+check_eq "broken edit: status.json says why, and each diagnostic's line" \
+	"$(python3 -c 'import json, sys
+status = json.load(open(sys.argv[1]))
+print(status["reason"], [(d["severity"], d["line_text"]) for d in status["diagnostics"]])' "$live/status.json")" \
+	"errors [('error', 'date: 2026-13-45'), ('note', 'date: 2026-13-45')]"
 if cmp -s "$page" "$TMP/good.html"; then pass "broken edit: the last good page is kept"
 else fail "broken edit: the last good page is kept" "$page changed"; fi
 
@@ -166,6 +186,10 @@ check_eq "kbgen build of the same site" "$?" 0
 check_eq "kbgen build: no page loads live.js" \
 	"$(grep -rl 'live\.js' "$TMP/published" | head -3)" ""
 check "kbgen build: the page is there" test -s "$TMP/published/delivery/spam-folder/index.html"
+check_not_contains "kbgen build: kb.cgi's pages load no live.js" \
+	"$(cgi_page "$TMP/published/kb.db" /search q=迷惑)" "live.js"
+check_contains "kbgen build: kb.cgi's page is there" \
+	"$(cgi_page "$TMP/published/kb.db" /search q=迷惑)" "迷惑"
 
 # A FIFO as an article blocks the build's read, so a build is certainly
 # running: for a build that dies, then for SIGTERM mid-build (the watcher

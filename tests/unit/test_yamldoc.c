@@ -66,6 +66,67 @@ static void test_positions(void)
 	diag_clear();
 }
 
+/* The common mistakes, each reported where the writer fixes it (libyaml
+ * gives up a line or more later), in the writer's words. */
+static void test_writer_mistakes(void)
+{
+	expect("title: [迷惑メール\ndescription: x\n",
+	       "t.yaml:1:8: error: invalid YAML: this '[' is not closed by a "
+	       "']', or its items are not separated by ','\n",
+	       false, "unclosed '[': at the bracket, not the next line");
+	expect("title: x\ntags: {a: b\n",
+	       "t.yaml:2:7: error: invalid YAML: this '{' is not closed by a "
+	       "'}', or its items are not separated by ','\n",
+	       false, "unclosed '{': at the brace");
+	expect("title: \"迷惑メール\ndescription: x\n",
+	       "t.yaml:1:8: error: invalid YAML: this quote (\") is not closed\n",
+	       false, "unclosed double quote: at the quote");
+	expect("title: '迷惑\n",
+	       "t.yaml:1:8: error: invalid YAML: this quote (') is not closed\n",
+	       false, "unclosed single quote: at the quote");
+	expect("title 迷惑メール\ndescription: x\n",
+	       "t.yaml:1:1: error: invalid YAML: 'title 迷惑メール' has no ':' "
+	       "after its key (write 'key: value')\n",
+	       false, "missing ':' before a key line: at the line without it");
+	expect("title 迷惑\ntags [a]\ndescription: x\n",
+	       "t.yaml:1:1: error: invalid YAML: 'title 迷惑' has no ':' after "
+	       "its key (write 'key: value')\n",
+	       false, "two lines without ':': at the first");
+	expect("title: x\ndescription y\ntags: [a]\n",
+	       "t.yaml:2:1: error: invalid YAML: 'description y' has no ':' "
+	       "after its key (write 'key: value')\n",
+	       false, "missing ':' after a key line: at that line");
+	expect("title: x\ntags\n",
+	       "t.yaml:2:1: error: invalid YAML: 'tags' has no ':' after its "
+	       "key (write 'key: value')\n",
+	       false, "missing ':' on the last line");
+	expect("title: 例: テスト\n",
+	       "t.yaml:1:9: error: invalid YAML: a second ': ' in one line; put "
+	       "the value in quotes (\"...\") if it holds ': '\n",
+	       false, "a second ': ' in a value: at it");
+	expect("title: 迷惑メール\n  description: x\n",
+	       "t.yaml:2:3: error: invalid YAML: this line is indented under "
+	       "'title:', which has its value already; start it in the column "
+	       "of the keys above\n",
+	       false, "a key indented under a value: at the indented line");
+	expect("title: x\ntags:\n  - a\n - b\n",
+	       "t.yaml:4:2: error: invalid YAML: this line's indentation matches "
+	       "no key or list item above it\n",
+	       false, "an item indented less than the list: at it");
+	expect("title: x\ntags:\n\t- a\n",
+	       "t.yaml:3:1: error: invalid YAML: a tab here; YAML indents with "
+	       "spaces only\n",
+	       false, "tab indentation: at the tab");
+	expect("a: [1, 2\n",
+	       "t.yaml:1:4: error: invalid YAML: this '[' is not closed by a "
+	       "']', or its items are not separated by ','\n",
+	       false, "unclosed '[' at the end of the text");
+	expect("a: 1\n@b: 2\n",
+	       "t.yaml:2:1: error: invalid YAML: found character that cannot "
+	       "start any token while scanning for the next token\n",
+	       false, "other mistakes: libyaml's own words at its mark");
+}
+
 int main(void)
 {
 	TEST_SUITE("yamldoc");
@@ -84,5 +145,6 @@ int main(void)
 	expect("", "", true, "empty document");
 	expect("{a: 1}: 2\n", "t.yaml:1:1: error: a mapping key must be text, not a mapping\n",
 	       false, "mapping as key");
+	test_writer_mistakes();
 	return TEST_EXIT();
 }
