@@ -1301,8 +1301,9 @@ size_t bounce_analyze(const struct bounce_rules *rules, const char *text,
 		message.parts[0] = (struct mime_part){MIME_TEXT, copy, n};
 		message.part_count = 1;
 	}
-	for (size_t i = 0; i < reading.ignored_count; i++)
-		said.ignored = reading.ignored, said.ignored_count = reading.ignored_count;
+	/* the text's reading skips the same addresses (borrowed) */
+	said.ignored = reading.ignored;
+	said.ignored_count = reading.ignored_count;
 	{
 		bool have_text = false;
 		for (size_t i = 0; i < message.part_count; i++) {
