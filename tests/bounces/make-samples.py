@@ -716,6 +716,13 @@ add("held-dsn-x-postfix.txt",
     "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Postfix; unknown user: \"hana2\"\n",
     [("hana2@example.jp", "permanent", "user-unknown", "-")])
 
+add("held-au-body-pasted.txt",
+    "Your mail sent on: Mon, 7 Dec 2026 10:15:42 +0900\n\n"
+    "   Could not be delivered to: <nagi@example.jp>\n\n"
+    "   As their mailbox is full.\n\n"
+    "Thank you for using ezweb.\n",
+    [("nagi@example.jp", "unknown", "mailbox-full", "-")])
+
 # ---- write -----------------------------------------------------------------------------
 for old in os.listdir(here):
     if old.endswith((".eml", ".txt", ".csv")) and old != "README.txt":
