@@ -407,7 +407,7 @@ def main():
     print(f"incremental: seed {SEED}, {EDITS} edits")
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(SITE)
-    for name in ("site.yaml", "content", "decision-trees", "theme"):
+    for name in ("site.yaml", "bounce-rules.yaml", "content", "decision-trees", "theme"):
         source = os.path.join(REPO, name)
         if os.path.isdir(source):
             shutil.copytree(source, os.path.join(SITE, name))

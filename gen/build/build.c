@@ -41,7 +41,6 @@
 #include "db/bouncestore.h"
 #include "content/bounce.h"
 #include "html/wizard.h"
-#include "html/bouncepage.h"
 #include "base/util.h"
 
 #define RELATED_LIMIT 5
@@ -698,7 +697,7 @@ static int render_other_pages(struct build *build,
 		rc = render_search_page(context);
 	if (rc == 0 && build->bounce.rule_count > 0) {
 		char *action = bounce_action(&build->site->config);
-		rc = bouncepage_render(context, action);
+		rc = render_bounce_page(context, action);
 		free(action);
 	}
 	if (rc == 0)

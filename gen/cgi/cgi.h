@@ -11,7 +11,9 @@
  *   /search.json?q=…&page=N   the same results as JSON
  *   /wizard/<tree>/<node>?<node>=<option>&…   one step of the walk
  *   /wizard/<tree>[/]         303 to the tree's first question
- * Methods other than GET and HEAD get 405 with Allow. A query string over
+ *   POST /bounce, /bounce.json   the bounce analyzer (cgibounce.h)
+ * Methods other than GET and HEAD get 405 with Allow (POST is taken by
+ * the bounce routes only, and only POST is). A query string over
  * CGI_QUERY_MAX_BYTES, a PATH_INFO over CGI_PATH_MAX_BYTES or a q over
  * SEARCH_QUERY_MAX_CHARACTERS characters, invalid UTF-8 or a NUL byte
  * anywhere, or a parameter its validator refuses get a themed 400. Only

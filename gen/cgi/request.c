@@ -371,7 +371,14 @@ static void parse_multipart(struct cgi_request *request, const char *body,
 		if (at + 2 > length || memcmp(body + at, "\r\n", 2) != 0)
 			break;
 		at += 2;
+		/* a delimiter is followed by CRLF or "--" (RFC 2046 5.1.1):
+		 * "--XyZnot" inside a part is text */
 		next = find(body, length, at, delimiter, n);
+		while (next < length &&
+		       !(next + n + 2 <= length &&
+			 (memcmp(body + next + n, "\r\n", 2) == 0 ||
+			  memcmp(body + next + n, "--", 2) == 0)))
+			next = find(body, length, next + 1, delimiter, n);
 		if (next == length)
 			break;	/* no closing delimiter: the part is cut */
 		add_part(request, body + at, next - at);

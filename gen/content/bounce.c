@@ -382,7 +382,8 @@ struct reading {
 	char **ignored;		/* the bounce's own addresses */
 	size_t ignored_count, ignored_capacity;
 	bool bounce_headers;	/* From/Subject of a bounce */
-	bool short_text;	/* a few lines: a copied diagnostic */
+	bool short_text;	/* a few lines (a copied diagnostic), or a text
+				 * that says it is a bounce */
 };
 
 static void finding_free(struct finding *finding)
@@ -1167,6 +1168,30 @@ static bool bounce_like_headers(const struct mime_headers *headers)
 	return false;
 }
 
+/* True when the text says what bounces say of themselves, so that a
+ * pasted body without its envelope still counts as one. */
+static bool bounce_like_text(const char *text, size_t length)
+{
+	static const char *const phrases[] = {
+		"could not be delivered", "couldn't be delivered",
+		"undeliverable", "delivery has failed", "delivery failed",
+		"unable to deliver", "wasn't delivered", "was not delivered",
+		"permanent fatal errors", "mail delivery", "returned mail",
+		"this is the mail system", "qmail-send program",
+		"配信できませんでした", "配送できませんでした",
+		"送信できませんでした", "届けられませんでした", NULL,
+	};
+	char *copy = xstrndup(text, length);
+	char *folded = fold(copy);
+	bool found = false;
+
+	for (size_t i = 0; phrases[i] && !found; i++)
+		found = strstr(folded, phrases[i]) != NULL;
+	free(folded);
+	free(copy);
+	return found;
+}
+
 static bool auto_reply(const struct mime_headers *headers)
 {
 	const char *auto_submitted = mime_header(headers, "Auto-Submitted");
@@ -1301,8 +1326,9 @@ size_t bounce_analyze(const struct bounce_rules *rules, const char *text,
 		message.parts[0] = (struct mime_part){MIME_TEXT, copy, n};
 		message.part_count = 1;
 	}
-	for (size_t i = 0; i < reading.ignored_count; i++)
-		said.ignored = reading.ignored, said.ignored_count = reading.ignored_count;
+	/* the text's reading skips the same addresses (borrowed) */
+	said.ignored = reading.ignored;
+	said.ignored_count = reading.ignored_count;
 	{
 		bool have_text = false;
 		for (size_t i = 0; i < message.part_count; i++) {
@@ -1314,8 +1340,9 @@ size_t bounce_analyze(const struct bounce_rules *rules, const char *text,
 		for (size_t i = 0; i < message.part_count; i++) {
 			const struct mime_part *part = &message.parts[i];
 			if (part->kind == MIME_TEXT || (part->kind == MIME_HTML && !have_text)) {
-				said.short_text = line_count(part->text, part->length) <= 3 &&
-						  message.headers.count == 0;
+				said.short_text = (line_count(part->text, part->length) <= 3 &&
+						   message.headers.count == 0) ||
+						  bounce_like_text(part->text, part->length);
 				reading.short_text = said.short_text;
 				if (message.headers.count == 0 && message.part_count == 1 &&
 				    read_csv(&said, part->text, part->length))

@@ -203,6 +203,8 @@ struct bounce_report {
 size_t bounce_analyze(const struct bounce_rules *rules, const char *text,
 		      size_t length, struct bounce_report *report);
 
+/* Frees the results (their recipients and diagnostics) and zeroes
+ * *report; the receivers are the rules', not freed here. */
 void bounce_report_free(struct bounce_report *report);
 
 /* The report as JSON, {"results": [...]} with the keys of README.md's

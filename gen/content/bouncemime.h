@@ -76,6 +76,7 @@ void mime_message_free(struct mime_message *message);
 size_t mime_parse_headers(const char *text, size_t length,
 			  struct mime_headers *out);
 
+/* Frees the fields mime_parse_headers filled and zeroes *headers. */
 void mime_headers_free(struct mime_headers *headers);
 
 /* The value of the first field called name (case-insensitive), or NULL.

@@ -144,6 +144,13 @@ char *site_resolve_link_from(const struct site *site, const char *from_source,
 	}
 	if (ends_with(target, ".md")) {
 		href = resolve_markdown_link(site, target, fragment, url, error);
+	} else if (strcmp(target, "bounce-rules.yaml") == 0) {
+		/* the bounce analyzer's page, which the rules make */
+		if (site->has_bounce_page)
+			href = site_url(site, "bounce/");
+		else if (error)
+			*error = xasprintf("broken link: the site has no "
+					   "bounce-rules.yaml, so no /bounce/ page");
 	} else if (strncmp(target, "decision-trees/", 15) == 0) {
 		if (site->tree_links)
 			href = site->tree_links(site->tree_links_user, target,

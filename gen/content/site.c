@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/diag.h"
 #include "base/hash.h"
@@ -575,6 +576,12 @@ struct site *site_load(const char *root, bool with_drafts,
 		scan = &own;
 	}
 	site->root = xstrdup(root);
+	{
+		/* the bounce analyzer's rules make a /bounce/ page to link to */
+		char *rules = path_join(root, "bounce-rules.yaml");
+		site->has_bounce_page = access(rules, F_OK) == 0;
+		free(rules);
+	}
 	if (!scan->top.readable)
 		diag_error("content", 0, 0, "cannot read the content folder: %s",
 			   strerror(scan->top.error));

@@ -161,6 +161,10 @@ struct site {
 	size_t skipped_count;
 	site_tree_link_resolver tree_links;
 	void *tree_links_user;
+	/* The site has bounce-rules.yaml, so a /bounce/ page: a link to the
+	 * rules file ("../../bounce-rules.yaml") points to that page.
+	 * site_load sets it. */
+	bool has_bounce_page;
 	/* The articles hashed by source (site_load makes it): an open-
 	 * addressing table of by_source_mask + 1 slots; NULL, and
 	 * site_find_article searches the sorted articles instead. */

@@ -1,11 +1,11 @@
 /*
- * bouncepage.c — the bounce analyzer's form and static page (see
- * bouncepage.h). Text goes in as DOM text nodes, like every page.
+ * bouncepage.c — the bounce analyzer's form (see bouncepage.h); the
+ * static page around it is render.c's. Text goes in as DOM text nodes,
+ * like every page.
  */
 #include "html/bouncepage.h"
 
 #include "html/dom.h"
-#include "html/page.h"
 
 void bouncepage_add_form(xmlNodePtr parent, const struct theme *theme,
 			 const char *action)
@@ -43,21 +43,4 @@ void bouncepage_add_form(xmlNodePtr parent, const struct theme *theme,
 	dom_set(element, "type", "submit");
 	dom_text_element(parent, "p", "notice bounce-privacy",
 			 theme_text(theme, "bounce-privacy"));
-}
-
-int bouncepage_render(const struct render_context *context, const char *action)
-{
-	const struct theme *theme = context->theme;
-	const char *title = theme_text(theme, "bounce-title");
-	struct page *page = page_new(theme, title, theme_text(theme, "bounce-lead"));
-
-	render_breadcrumbs(context, page, NULL, title);
-	dom_text_element(page_main(page), "h1", NULL, title);
-	dom_text_element(page_main(page), "p", NULL, theme_text(theme, "bounce-lead"));
-	if (action != NULL)
-		bouncepage_add_form(page_main(page), theme, action);
-	else
-		dom_text_element(page_main(page), "p", "notice",
-				 theme_text(theme, "bounce-unavailable"));
-	return render_save(context, page, "bounce/");
 }

@@ -1,15 +1,15 @@
 /*
- * bouncepage.h — the bounce analyzer's pages: the form a visitor pastes
- * a bounce into or uploads a saved .eml with (on the static /bounce/
- * page and under kb.cgi's results), and the static page itself. The
- * form works without JavaScript: a plain POST to kb.cgi's /bounce.
+ * bouncepage.h — the bounce analyzer's form, which a visitor pastes a
+ * bounce into or uploads a saved .eml with: on the static /bounce/ page
+ * (render_bounce_page, render.h) and under kb.cgi's results. It works
+ * without JavaScript: a plain POST to kb.cgi's /bounce. Kept apart from
+ * render.c so that kb.cgi links the form without the site's renderer.
  */
 #ifndef KB_BOUNCEPAGE_H
 #define KB_BOUNCEPAGE_H
 
 #include <libxml/tree.h>
 
-#include "html/render.h"
 #include "html/theme.h"
 
 /* Appends the form (a textarea "text", a file input "file", a submit
@@ -17,11 +17,5 @@
  * to parent. */
 void bouncepage_add_form(xmlNodePtr parent, const struct theme *theme,
 			 const char *action);
-
-/* Writes out/bounce/index.html: the lead, the privacy note and the form
- * posting to action (kb.cgi's /bounce), or, when action is NULL (no
- * cgi_url), a note that the analyzer needs kb.cgi. 0, or -1 after a
- * diagnostic. */
-int bouncepage_render(const struct render_context *context, const char *action);
 
 #endif

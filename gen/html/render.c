@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "html/bouncepage.h"
 #include "html/dom.h"
 #include "html/feedbackform.h"
 #include "html/recordspage.h"
@@ -457,6 +458,23 @@ int render_search_page(const struct render_context *context)
 	dom_text_element(page_main(page), "p", NULL,
 			 theme_text(theme, "search-lead"));
 	return render_save(context, page, "search/");
+}
+
+int render_bounce_page(const struct render_context *context, const char *action)
+{
+	const struct theme *theme = context->theme;
+	const char *title = theme_text(theme, "bounce-title");
+	struct page *page = page_new(theme, title, theme_text(theme, "bounce-lead"));
+
+	render_breadcrumbs(context, page, NULL, title);
+	dom_text_element(page_main(page), "h1", NULL, title);
+	dom_text_element(page_main(page), "p", NULL, theme_text(theme, "bounce-lead"));
+	if (action != NULL)
+		bouncepage_add_form(page_main(page), theme, action);
+	else
+		dom_text_element(page_main(page), "p", "notice",
+				 theme_text(theme, "bounce-unavailable"));
+	return render_save(context, page, "bounce/");
 }
 
 int render_records_page(const struct render_context *context)

@@ -52,6 +52,10 @@ int render_tags(const struct render_context *context);
 int render_home(const struct render_context *context);
 int render_not_found(const struct render_context *context);
 int render_search_page(const struct render_context *context);
+/* out/bounce/index.html: the bounce analyzer's lead, privacy note and
+ * form posting to action (kb.cgi's /bounce), or, when action is NULL (no
+ * cgi_url), a note that the analyzer is not available here. */
+int render_bounce_page(const struct render_context *context, const char *action);
 /* The record checker's form at records/, submitting to kb.cgi's
  * /records (to itself without cgi_url, where only kb.cgi answers). */
 int render_records_page(const struct render_context *context);

@@ -694,6 +694,35 @@ add("not-delivered-dsn.eml",
     "Final-Recipient: rfc822; ok@example.jp\nAction: delivered\nStatus: 2.0.0\n"
     "Remote-MTA: dns; mx.example.jp\nDiagnostic-Code: smtp; 250 2.0.0 Ok: queued as 4QxY3\n\n--ok--\n", [])
 
+# ---- held out: written after the rules, measured before any change ----------------
+held = [
+    ("held-exchange-2010.txt", "#550 5.1.1 RESOLVER.ADR.ExRecipNotFound; not found ##\n", [(None, "permanent", "user-unknown", "Microsoft 365 / Outlook.com")]),
+    ("held-access-denied.txt", "554 5.7.1 <ami@example.jp>: Sender address rejected: Access denied\n", [("ami@example.jp", "permanent", "policy", "-")]),
+    ("held-local-policy.txt", "550 5.7.0 Local Policy Violation\n", [(None, "permanent", "policy", "-")]),
+    ("held-temp-system.txt", "451 4.3.0 Temporary system problem. Try again later.\n", [(None, "temporary", "mailer-error", "-")]),
+    ("held-timeout.txt", "421 4.4.2 mx.example.com Error: timeout exceeded\n", [(None, "temporary", "network-error", "-")]),
+    ("held-gmail-disabled.txt", "550-5.2.1 The email account that you tried to reach is disabled. Learn more at https://support.google.com/mail/?p=DisabledUser - gsmtp\n", [(None, "permanent", "suspended", "Gmail")]),
+    ("held-quota.txt", "552 5.2.2 Quota exceeded (mailbox for user is full)\n", [(None, "permanent", "mailbox-full", "-")]),
+    ("held-japanese-no-address.txt", "宛先のメールアドレスが存在しないため、送信できませんでした。\n", [(None, "permanent", "user-unknown", "-")]),
+    ("held-yahoo-mailbox-disabled.txt", "554 30 Sorry, your message to kiko@example.com cannot be delivered. This mailbox is disabled (554.30).\n", [("kiko@example.com", "permanent", "suspended", "-")]),
+    ("held-outlook-550-5-5-0.txt", "550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302). [BN8NAM11FT012.eop-nam11.prod.protection.outlook.com]\n", [(None, "permanent", "user-unknown", "Microsoft 365 / Outlook.com")]),
+    ("held-dmarc-eval.txt", "554 5.7.5 Permanent error evaluating DMARC policy\n", [(None, "permanent", "authentication", "-")]),
+    ("held-csv-japanese.csv", "hana@example.jp,花子,永続的エラー,宛先不明,2026-12-07 11:00:00\n", [("hana@example.jp", "permanent", "user-unknown", "-")]),
+]
+for name, text, expect in held:
+    add(name, text, expect)
+add("held-dsn-x-postfix.txt",
+    "Reporting-MTA: dns; mta3.example-mailer.jp\n\nFinal-Recipient: rfc822; hana2@example.jp\n"
+    "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Postfix; unknown user: \"hana2\"\n",
+    [("hana2@example.jp", "permanent", "user-unknown", "-")])
+
+add("held-au-body-pasted.txt",
+    "Your mail sent on: Mon, 7 Dec 2026 10:15:42 +0900\n\n"
+    "   Could not be delivered to: <nagi@example.jp>\n\n"
+    "   As their mailbox is full.\n\n"
+    "Thank you for using ezweb.\n",
+    [("nagi@example.jp", "unknown", "mailbox-full", "-")])
+
 # ---- write -----------------------------------------------------------------------------
 for old in os.listdir(here):
     if old.endswith((".eml", ".txt", ".csv")) and old != "README.txt":

@@ -51,13 +51,17 @@ def encode_params(params):
     return out
 
 
-def request_bytes(params, request_id=1, keep=False):
+def request_bytes(params, request_id=1, keep=False, stdin=b""):
     body = encode_params(params)
     out = record(BEGIN_REQUEST, request_id,
                  struct.pack(">HB5x", RESPONDER, 1 if keep else 0))
     for at in range(0, len(body), 65535):
         out += record(PARAMS, request_id, body[at:at + 65535])
-    return out + record(PARAMS, request_id) + record(STDIN, request_id)
+    out += record(PARAMS, request_id)
+    # a POST's body, then the empty STDIN record that ends it
+    for at in range(0, len(stdin), 65535):
+        out += record(STDIN, request_id, stdin[at:at + 65535])
+    return out + record(STDIN, request_id)
 
 
 class Answer:
@@ -145,9 +149,9 @@ class Worker:
         connection.connect(self.path)
         return connection
 
-    def request(self, params, request_id=1):
+    def request(self, params, request_id=1, stdin=b""):
         with self.connect() as connection:
-            connection.sendall(request_bytes(params, request_id))
+            connection.sendall(request_bytes(params, request_id, stdin=stdin))
             return read_answer(connection, request_id)
 
     def alive(self):
@@ -191,8 +195,9 @@ def cgi_params(method, path_info, query, extra=None):
     return params
 
 
-def run_cgi(program, database, params):
-    """The same request answered by kb.cgi as a CGI process: its output."""
+def run_cgi(program, database, params, stdin=None):
+    """The same request answered by kb.cgi as a CGI process: its output
+    (stdin: a POST's body, bytes)."""
     env = {k: v for k, v in os.environ.items()
            if k.startswith(("ASAN_", "UBSAN_", "LSAN_"))}
     env = {k.encode(): v.encode() for k, v in env.items()}
@@ -201,8 +206,9 @@ def run_cgi(program, database, params):
         value = value.encode() if isinstance(value, str) else value
         env[name] = value
     env[b"KB_DB"] = database.encode()
-    run = subprocess.run([program], env=env, stdin=subprocess.DEVNULL,
-                         capture_output=True, timeout=60)
+    run = subprocess.run([program], env=env,
+                         stdin=subprocess.DEVNULL if stdin is None else None,
+                         input=stdin, capture_output=True, timeout=60)
     return run.stdout
 
 

@@ -143,7 +143,7 @@ def make_site(source, folder, title, article):
     more article holding the word kbswapmarker."""
     source = os.path.abspath(source)
     os.makedirs(folder, exist_ok=True)
-    for part in ("decision-trees", "theme"):
+    for part in ("decision-trees", "theme", "bounce-rules.yaml"):
         os.symlink(os.path.join(source, part), os.path.join(folder, part))
     shutil.copytree(os.path.join(source, "content"),
                     os.path.join(folder, "content"), symlinks=True)

@@ -159,6 +159,18 @@ cp tests/bounce-rules/bad-shadowed.yaml "$site/bounce-rules.yaml"
 "$KBGEN" build --root "$site" --out "$site/out" --quiet 2>/dev/null
 check_eq "bad rules: build fails" "$?" 1
 check_eq "bad rules: kb.db untouched" "$(sha256sum <"$site/out/kb.db")" "$before"
+# a link to the rules file is a link to /bounce/
+rules_site "$site"
+cp tests/bounce-rules/good.yaml "$site/bounce-rules.yaml"
+printf -- '---\ntitle: 診断\ndescription: 説明\n---\n[貼り付けて診断](../../bounce-rules.yaml)と[良い記事](good.md)\n' >"$site/content/docs/link.md"
+"$KBGEN" build --root "$site" --out "$site/out" --quiet 2>/dev/null
+check_contains "a link to bounce-rules.yaml: the /bounce/ page" \
+	"$(cat "$site/out/docs/link/index.html")" '<a href="/bounce/">貼り付けて診断</a>'
+check_file "the /bounce/ page is written" "$site/out/bounce/index.html"
+rm "$site/bounce-rules.yaml"
+"$KBGEN" check --root "$site" --quiet 2>"$TMP/nopage.stderr"
+check_eq "no rules: the link is broken" "$(cat "$TMP/nopage.stderr")" \
+	"content/docs/link.md:5:11: error: broken link: the site has no bounce-rules.yaml, so no /bounce/ page"
 # a site without rules: kbgen bounce says so
 rules_site "$site"
 "$KBGEN" build --root "$site" --out "$site/out" --quiet 2>/dev/null

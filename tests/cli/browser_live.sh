@@ -14,7 +14,7 @@ out="$TMP/out"
 live="$TMP/out.live"
 rm -rf "$site" "$out" "$live"
 mkdir -p "$site"
-cp -r site.yaml content decision-trees theme "$site"/
+cp -r site.yaml bounce-rules.yaml content decision-trees theme "$site"/
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
 	fail "playwright-core installed" "run make test-deps (npm ci in tests/browser)"
 	finish

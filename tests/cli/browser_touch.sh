@@ -22,7 +22,7 @@ cp build/kb.cgi "$TMP/kb.cgi"
 # The shipped content under a site.yaml whose base_url is this server's.
 site="$TMP/site"
 mkdir -p "$site"
-for part in content decision-trees theme; do
+for part in content decision-trees theme bounce-rules.yaml; do
 	ln -sfn "$PWD/$part" "$site/$part"
 done
 

@@ -25,7 +25,7 @@ if ! "$KBGEN" build --out "$out" 2>"$TMP/build.stderr"; then
 fi
 static="$TMP/static"
 mkdir -p "$static"
-cp -R content decision-trees "$static"/
+cp -R content decision-trees bounce-rules.yaml "$static"/
 ln -sfn "$PWD/theme" "$static/theme"
 grep -v '^cgi_url:' site.yaml > "$static/site.yaml"
 if ! "$KBGEN" build --root "$static" --out "$static/out" 2>"$TMP/static.stderr"; then

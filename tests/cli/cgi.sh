@@ -312,7 +312,7 @@ wait "$locker" 2>/dev/null
 # cgi_url unset: URLs are built on SCRIPT_NAME, a plain path only
 root="$TMP/nocgi"
 mkdir -p "$root"
-for part in content decision-trees theme; do ln -sfn "$PWD/$part" "$root/$part"; done
+for part in content decision-trees theme bounce-rules.yaml; do ln -sfn "$PWD/$part" "$root/$part"; done
 grep -v '^cgi_url:' site.yaml > "$root/site.yaml"
 if "$KBGEN" build --root "$root" --out "$root/out" 2>"$TMP/nocgi.stderr"; then
 	for script in '//evil.example' '/\evil.example' '/a b/kb.cgi' "$(printf '/kb.cgi\r\nSet-Cookie: a=b')" '/kb.cgi?x' '/cgi-bin/../kb.cgi'; do

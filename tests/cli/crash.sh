@@ -21,7 +21,7 @@ export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0	# LSan cannot run under ptra
 
 site="$TMP/site"
 mkdir -p "$site"
-cp -r content decision-trees site.yaml "$site/"
+cp -r content decision-trees site.yaml bounce-rules.yaml "$site/"
 ln -sfn "$PWD/theme" "$site/theme"
 out="$TMP/out"
 "$kbgen" build --root "$site" --out "$out" 2>"$TMP/first.err"

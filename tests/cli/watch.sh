@@ -14,7 +14,7 @@ article="$site/content/delivery/spam-folder.md"
 page="$out/delivery/spam-folder/index.html"
 rm -rf "$site" "$out" "$live" "$TMP/published"
 mkdir -p "$site"
-cp -r site.yaml content decision-trees theme "$site"/
+cp -r site.yaml bounce-rules.yaml content decision-trees theme "$site"/
 
 # A build of this site takes well under a second; ASan and a loaded machine
 # are given far more before a wait counts as failed.

@@ -115,7 +115,7 @@ check_site "shipped" . "$TMP/out" /
 # The same content under a base path: every link must carry it.
 kb="$TMP/kb-root"
 mkdir -p "$kb"
-cp -R content decision-trees "$kb"/
+cp -R content decision-trees bounce-rules.yaml "$kb"/
 ln -sfn "$PWD/theme" "$kb/theme"
 sed 's#^base_url:.*#base_url: http://127.0.0.1:8080/kb/#' site.yaml > "$kb/site.yaml"
 check_site "base /kb/" "$kb" "$TMP/kb-out" /kb/
@@ -124,7 +124,7 @@ check_site "base /kb/" "$kb" "$TMP/kb-out" /kb/
 # says anything about contacting.
 nosupport="$TMP/no-support"
 mkdir -p "$nosupport"
-cp -R content decision-trees "$nosupport"/
+cp -R content decision-trees bounce-rules.yaml "$nosupport"/
 ln -sfn "$PWD/theme" "$nosupport/theme"
 sed '/^support:/,$d' site.yaml > "$nosupport/site.yaml"
 "$KBGEN" build --root "$nosupport" --out "$nosupport/out" 2>"$TMP/no-support.stderr"
