@@ -47,7 +47,7 @@ if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
 	fail "feedback.mjs ran" "exit $rc: $(tail -c 600 "$TMP/feedback.stderr")"
 fi
 
-rows() { sqlite3 "$FDB" "$1" 2>&1; }
+rows() { sqlite3 -cmd ".timeout 5000" "$FDB" "$1" 2>&1; }
 check_eq "the database: two いいえ in place, はい without JavaScript and for axe" \
 	"$(rows "SELECT helpful, count(*) FROM votes WHERE page = '/errors/permanent-error/' GROUP BY helpful ORDER BY helpful")" \
 	"0|2

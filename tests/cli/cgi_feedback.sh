@@ -38,7 +38,7 @@ answer="$TMP/answer"
 status() { head -n 1 "$answer" | tr -d '\r'; }
 header() { sed -n "s/^$1: \(.*\)\r\$/\1/p" "$answer" | head -n 1; }
 body() { sed '1,/^\r$/d' "$answer"; }
-rows() { sqlite3 "$FDB" "$1" 2>&1; }
+rows() { sqlite3 -cmd ".timeout 5000" "$FDB" "$1" 2>&1; }
 
 test -e "$FDB"
 check_eq "no database before the first request" "$?" 1
