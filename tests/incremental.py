@@ -545,8 +545,10 @@ def main():
         if status == 0:
             shutil.rmtree(last_good)
             shutil.copytree(SITE, last_good)
-            if any(k.endswith((".png", ".gif", ".svg", ".webp")) and
-                   not k.startswith("static/") for k in snapshot(OUT)):
+            # the images the edits made (img-*, a bundle's diagram.svg),
+            # not the theme's or the tree maps'
+            if any(os.path.basename(k).startswith(("img-", "diagram."))
+                   for k in snapshot(OUT)):
                 published_images[0] += 1
         if rng.random() < 0.15:
             age_all()	# some files trusted again, as time passes
