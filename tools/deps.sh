@@ -36,6 +36,8 @@ need_file /var/lib/mecab/dic/ipadic-utf8/sys.dic mecab-ipadic-utf8
 # libfcgi: kb.cgi's FastCGI mode
 need_file /usr/include/fcgiapp.h libfcgi-dev
 need_cmd lighttpd lighttpd
+# git: site.yaml's git_info dates articles by their last commit
+need_cmd git git
 if [ "$want" = test ]; then
 	# libFuzzer's runtime, wherever this clang keeps its resources
 	# (libclang-rt-dev depends on the runtime of Debian's default clang).

@@ -188,4 +188,62 @@ check_eq "incremental: a removed image is an error at its reference" \
 "content/docs/a.md:7:24: error: missing file: './dot.gif' does not exist (resolved to content/docs/dot.gif)
 kbgen: 1 error, 0 warnings; the output was left as it was"
 
+# ---- lastmod from git -------------------------------------------------------
+
+# site.yaml's git_info: an article without lastmod is dated by its file's
+# last commit (the committer's date); a lastmod in the front matter wins;
+# uncommitted edits and a commit that leaves the file alone keep its
+# date; a new commit is a full build, and the result equals a clean one.
+site="$TMP/git"
+rm -rf "$site"
+make_site "$site"
+printf 'git_info: true\n' >> "$site/site.yaml"
+mkdir -p "$site/content/docs"
+printf -- '---\ntitle: 記事A\ndate: 2020-01-01\n---\n本文\n' > "$site/content/docs/a.md"
+printf -- '---\ntitle: 記事B\nlastmod: 2021-05-05\n---\n本文\n' > "$site/content/docs/b.md"
+"$KBGEN" build --root "$site" --out "$site/out" 2>"$TMP/git.stderr"
+check_eq "git_info outside a work tree: a warning at the key, front matter dates" \
+	"$(cat "$TMP/git.stderr") $(grep -o '<time datetime="[^"]*"' "$site/out/docs/a/index.html")" \
+	"site.yaml:6:1: warning: git_info: git is not installed, or the site is not in a git work tree; articles are dated by their front matter <time datetime=\"2020-01-01\""
+commit() { # DATE MESSAGE
+	(cd "$site" && git add -A content site.yaml &&
+	 GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" git -c user.name=kbgen \
+		-c user.email=kbgen@example.jp commit -q --allow-empty -m "$2")
+}
+dates() { # the date each page shows
+	for page in a b; do
+		printf '%s=%s ' "$page" "$(grep -o '<time datetime="[^"]*"' "$site/out/docs/$page/index.html" | head -1 | cut -d'"' -f2)"
+	done
+}
+if command -v git >/dev/null; then
+	(cd "$site" && git init -q) && commit 2024-03-04T10:00:00+09:00 first
+	"$KBGEN" build --root "$site" --out "$site/out" 2>"$TMP/git.stderr"
+	check_eq "git_info: dated by the last commit, unless lastmod" \
+		"$(cat "$TMP/git.stderr")$(dates)" "a=2024-03-04 b=2021-05-05 "
+	printf '追記\n' >> "$site/content/docs/a.md"
+	"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+	check_eq "git_info: an uncommitted edit keeps the date" "$(dates)" "a=2024-03-04 b=2021-05-05 "
+	commit 2025-06-07T23:30:00-05:00 second
+	"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+	check_eq "git_info: the new commit's date (the committer's own day)" "$(dates)" "a=2025-06-07 b=2021-05-05 "
+	commit 2025-08-08T10:00:00+09:00 empty
+	"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+	check_eq "git_info: a commit that leaves the file alone keeps its date" "$(dates)" "a=2025-06-07 b=2021-05-05 "
+	rm -rf "$site/clean"
+	"$KBGEN" build --root "$site" --out "$site/clean" --clean 2>/dev/null
+	if diff -r -x .kbgen -x kb.db "$site/out" "$site/clean" >"$TMP/git.diff" 2>&1; then
+		pass "git_info: incremental builds across commits equal a clean one"
+	else
+		fail "git_info: incremental builds across commits equal a clean one" "$(head -c 600 "$TMP/git.diff")"
+	fi
+	printf 'git_info: yes please\n' > "$site/site.yaml.new"
+	sed '/^git_info:/d' "$site/site.yaml" >> "$site/site.yaml.new"
+	mv "$site/site.yaml.new" "$site/site.yaml"
+	check_eq "git_info must be true or false" \
+		"$("$KBGEN" check --root "$site" 2>&1 | head -1)" \
+		"site.yaml:1:11: error: 'git_info' must be true or false"
+else
+	fail "git installed" "tools/deps.sh installs it"
+fi
+
 finish
