@@ -61,7 +61,7 @@ stage_objects = $(patsubst gen/%.c,$(2)/obj/%.o,$(wildcard gen/$(1)/*.c))
 
 # The programs: kbgen (generator), kb.cgi (search and wizard CGI), and
 # kbtok.so (the tokenizer as an SQLite extension, for the sqlite3 shell).
-KBGEN_MAIN := main/kbgen main/search_cli
+KBGEN_MAIN := main/kbgen main/search_cli main/records_cli main/bounce_cli main/report_cli
 KBGEN_ARCHIVES := build db html content base
 CGI_ARCHIVES := cgi db html content base
 # kb.cgi gets no Graphviz: a call that reaches the map drawing fails to link.
@@ -78,7 +78,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuz
 PROGRAMS := build/kbgen build/kb.cgi build/kbtok.so
 LAYERS := $(STAGES:%=build/layers/%.so)
 
-.PHONY: all site serve check deps test-deps tests bench fuzz clean
+.PHONY: all site serve check deps test-deps tests bench bench-bounce fuzz clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAMS) $(LAYERS)
@@ -179,6 +179,13 @@ check: test-deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	tools/bench.sh
+
+# The bounce analyzer's throughput, peak RSS and share of samples right.
+build/bounce-bench: tools/bounce_bench.c $(TEST_ARCHIVES:%=build/lib/%.a)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TEST_ARCHIVES:%=build/lib/%.a) $(ALL_LIBS) -o $@
+
+bench-bounce: all build/bounce-bench
+	tools/bounce-bench.sh
 
 # `make fuzz` runs each libFuzzer harness (tests/fuzz/fuzz_*.c) for
 # FUZZ_SECONDS; `make check` runs each for 30 s through tests/cli/fuzz.sh.

@@ -39,7 +39,10 @@
 #include "db/themestore.h"
 #include "content/tree.h"
 #include "db/treestore.h"
+#include "db/bouncestore.h"
+#include "content/bounce.h"
 #include "html/wizard.h"
+#include "html/bouncepage.h"
 #include "base/util.h"
 
 #define RELATED_LIMIT 5
@@ -53,6 +56,7 @@ struct build {
 	struct tree **trees;
 	size_t tree_count;
 	struct wizard_links wizard_links;
+	struct bounce_rules bounce;	/* empty when the site has no rules */
 	struct cache *cache;	/* the last build's, for an incremental one */
 	struct content_scan scan;	/* the content folder, read once */
 	uint64_t global;	/* fingerprint of the global inputs */
@@ -108,6 +112,15 @@ static char *search_action(const struct site_config *config)
 	if (config->cgi_url != NULL && *config->cgi_url != '\0')
 		return xasprintf("%s/search", config->cgi_url);
 	return xasprintf("%ssearch/", config->base_path);
+}
+
+/* Where the bounce form posts: kb.cgi's /bounce, or NULL without a
+ * cgi_url (the page then says the analyzer is not available). */
+static char *bounce_action(const struct site_config *config)
+{
+	if (config->cgi_url != NULL && *config->cgi_url != '\0')
+		return xasprintf("%s/bounce", config->cgi_url);
+	return NULL;
 }
 
 static bool load_theme(struct build *build)
@@ -185,6 +198,92 @@ static bool load_trees(struct build *build)
 	build->site->tree_links = wizard_resolve_link;
 	build->site->tree_links_user = &build->wizard_links;
 	return true;
+}
+
+/* A bounce rule's article link ("content/x.md#heading"): its URL, and
+ * "article title: heading" as the analyzer's pages show it. */
+static char *bounce_resolve_article(void *user, const char *link, char **title,
+				    char **error)
+{
+	const struct build *build = user;
+	char *url = site_resolve_link_from(build->site, BOUNCE_RULES_FILE, NULL,
+					   link, error);
+	char *target = site_link_target(BOUNCE_RULES_FILE, link);
+	const struct article *article = target ? site_find_article(build->site, target)
+					       : NULL;
+	const char *anchor = strchr(link, '#');
+
+	free(target);
+	if (url == NULL) {
+		if (*error == NULL)
+			*error = xasprintf("'%s' is not a link to an article "
+					   "(content/<section>/<name>.md#heading)",
+					   link);
+		return NULL;
+	}
+	*title = NULL;
+	if (article != NULL && anchor != NULL) {
+		for (size_t i = 0; i < article->headings.count; i++)
+			if (strcmp(article->headings.items[i].id, anchor + 1) == 0)
+				*title = xasprintf("%s: %s", article->meta.title,
+						   article->headings.items[i].text);
+	}
+	if (*title == NULL && article != NULL)
+		*title = xstrdup(article->meta.title);
+	return url;
+}
+
+/* A bounce rule's walk: the answers followed in order from the tree's
+ * start, as a tree's own tests follow them. */
+static char *bounce_walk(void *user, const char *tree_id,
+			 const char *const *answers, size_t count,
+			 size_t *bad_answer, char **error)
+{
+	const struct build *build = user;
+	const struct tree *tree = NULL;
+	size_t node;
+
+	for (size_t i = 0; i < build->tree_count; i++)
+		if (build->trees[i]->id != NULL &&
+		    strcmp(build->trees[i]->id, tree_id) == 0)
+			tree = build->trees[i];
+	*bad_answer = count;
+	if (tree == NULL || tree->start == TREE_NONE) {
+		*error = xasprintf("no decision tree '%s'", tree_id);
+		return NULL;
+	}
+	node = tree->start;
+	for (size_t i = 0; i < count; i++) {
+		const char *equals = strchr(answers[i], '=');
+		const struct tree_node *at = &tree->nodes[node];
+		size_t option;
+		*bad_answer = i;
+		if (strlen(at->id) != (size_t)(equals - answers[i]) ||
+		    strncmp(at->id, answers[i], strlen(at->id)) != 0) {
+			*error = xasprintf("the answer '%s' does not apply: the "
+					   "walk is at '%s'", answers[i], at->id);
+			return NULL;
+		}
+		option = tree_option_index(at, equals + 1);
+		if (option == TREE_NONE || at->options[option].next_index == TREE_NONE) {
+			*error = xasprintf("'%s' has no option '%s'", at->id,
+					   equals + 1);
+			return NULL;
+		}
+		node = at->options[option].next_index;
+	}
+	return xasprintf("%s/%s", tree->id, tree->nodes[node].id);
+}
+
+/* bounce-rules.yaml, when the site has one: checked, its samples run. */
+static void load_bounce_rules(struct build *build)
+{
+	struct bounce_context context = {
+		.resolve_article = bounce_resolve_article,
+		.walk = bounce_walk,
+		.user = build,
+	};
+	(void)bounce_rules_load(build->options->root, &context, &build->bounce);
 }
 
 /* An escalate or unresolved outcome tells the visitor to reach a person;
@@ -277,6 +376,54 @@ static void check_changed_links(struct build *build)
 	free(touched);
 }
 
+/* The output folder as an absolute path without symbolic links (its
+ * parent resolved when it does not exist yet); NULL when neither can be. */
+static char *absolute_out(const char *out_dir)
+{
+	char *resolved = realpath(out_dir, NULL), *parent, *slash;
+
+	if (resolved != NULL)
+		return resolved;
+	parent = xstrdup(out_dir);
+	slash = strrchr(parent, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	resolved = realpath(slash == NULL ? "." : (*parent ? parent : "/"), NULL);
+	if (resolved != NULL) {
+		char *joined = path_join(resolved, slash ? slash + 1 : out_dir);
+		free(resolved);
+		resolved = joined;
+	}
+	free(parent);
+	return resolved;
+}
+
+/* feedback.db is written by kb.cgi: inside the published folder the web
+ * server would hand it to anyone, and every build would replace it. */
+static void check_feedback(const struct build *build)
+{
+	const struct site_feedback *feedback = &build->site->config.feedback;
+	char *out;
+	size_t length;
+
+	if (feedback->db == NULL)
+		return;
+	if (build->site->config.cgi_url == NULL)
+		diag_warning("site.yaml", feedback->db_line, feedback->db_col,
+			     "'feedback' needs 'cgi_url': without kb.cgi no "
+			     "page can take a vote, so none shows the form");
+	out = absolute_out(build->options->out_dir);
+	length = out ? strlen(out) : 0;
+	if (out != NULL && strncmp(feedback->db, out, length) == 0 &&
+	    (feedback->db[length] == '/' || feedback->db[length] == '\0'))
+		diag_error("site.yaml", feedback->db_line, feedback->db_col,
+			   "'feedback.db' is inside the output folder %s: the "
+			   "web server would publish it and the next build "
+			   "would delete it; keep it outside, for example in "
+			   "/var/lib/kbgen/", out);
+	free(out);
+}
+
 /* Loads and checks everything; false when content errors were found. */
 static bool load(struct build *build)
 {
@@ -309,7 +456,9 @@ static bool load(struct build *build)
 	else
 		site_check_links(build->site);
 	wizard_check_links(build->site, build->trees, build->tree_count);
+	load_bounce_rules(build);
 	warn_no_support(build);
+	check_feedback(build);
 	if (!load_theme(build))
 		return false;
 	trace_phase("trees, links and theme checked");
@@ -389,6 +538,8 @@ static int write_index(struct build *build, struct index_queue *queue)
 	if (rc == 0)
 		rc = treestore_write(db, build->site, build->trees,
 				     build->tree_count);
+	if (rc == 0)
+		rc = bouncestore_write(db, &build->bounce);
 	if (rc == 0) {
 		char *action = search_action(&build->site->config);
 		rc = themestore_write(db, build->options->root,
@@ -555,6 +706,13 @@ static int render_other_pages(struct build *build,
 		rc = render_not_found(context);
 	if (rc == 0)
 		rc = render_search_page(context);
+	if (rc == 0 && build->bounce.rule_count > 0) {
+		char *action = bounce_action(&build->site->config);
+		rc = bouncepage_render(context, action);
+		free(action);
+	}
+	if (rc == 0)
+		rc = render_records_page(context);
 	if (rc == 0)
 		rc = render_aliases(context);
 	if (rc == 0)
@@ -767,6 +925,9 @@ static int update_index(struct build *build, const struct reindex *reindex,
 	if (rc == 0 && wizard_changed)
 		rc = treestore_write(db, build->site, build->trees,
 				     build->tree_count);
+	/* the rules' article URLs follow the articles: cheap to write again */
+	if (rc == 0)
+		rc = bouncestore_write(db, &build->bounce);
 	if (db != NULL && index_close(db, path, rc == 0) != 0 && rc == 0)
 		rc = -1;
 	free(hot);
@@ -1093,6 +1254,7 @@ enum build_status build_run(const struct build_options *options)
 out:
 	theme_free(build.theme);
 	tree_free_all(build.trees, build.tree_count);
+	bounce_rules_free(&build.bounce);
 	site_free(build.site);
 	cache_free(build.cache);
 	scan_free(&build.scan);

@@ -289,6 +289,9 @@ uint64_t incremental_global(const char *root, const struct content_scan *scan,
 	path = path_join(root, "decision-trees");
 	h = hash_tree(path, "decision-trees", h);
 	free(path);
+	path = path_join(root, "bounce-rules.yaml");
+	h = hash_file(path, "bounce-rules.yaml", h);
+	free(path);
 	return hash_content(root, scan, h);
 }
 

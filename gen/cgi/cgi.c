@@ -17,8 +17,12 @@
 #include "base/cgiurl.h"
 #include "base/util.h"
 #include "html/wizardpage.h"
+#include "cgi/cgirecords.h"
+#include "cgi/cgibounce.h"
+#include "cgi/cgifeedback.h"
 #include "cgi/cgisearch.h"
 #include "cgi/cgiwizard.h"
+#include "db/feedback.h"
 #include "db/search.h"
 #include "content/tree.h"
 
@@ -109,8 +113,31 @@ out:
 	free(uri);
 }
 
+char *cgi_site_open_feedback(struct cgi_site *site, const char *path,
+			     time_t now)
+{
+	const char *named = path != NULL && *path != '\0'
+				    ? path
+				    : site->store.feedback_db;
+	unsigned retention = 365;
+	char *problem = NULL;
+
+	if (named == NULL || *named == '\0' || site->store.theme == NULL)
+		return NULL;
+	site->feedback_votes = 3;
+	if (site->store.feedback_votes != NULL)
+		site->feedback_votes = (unsigned)strtoul(site->store.feedback_votes,
+							  NULL, 10);
+	if (site->store.feedback_retention != NULL)
+		retention = (unsigned)strtoul(site->store.feedback_retention,
+					      NULL, 10);
+	site->feedback = feedback_open(named, retention, now, &problem);
+	return problem;
+}
+
 void cgi_site_close(struct cgi_site *site)
 {
+	feedback_close(site->feedback);
 	cgiwizard_cache_free(site->wizard);
 	themestore_free(&site->store);
 	search_release_statements(site->db);
@@ -222,16 +249,86 @@ static void route_wizard(const struct cgi_site *site,
 	free(fields.items);
 }
 
+/* The record checker's fields (cgirecords.h); spf may come more than
+ * once. */
+static const struct cgi_field_rule records_rules[] = {
+	{"spf", cgirecords_check_field, CGI_REFUSE},
+	{"dkim", cgirecords_check_field, CGI_REFUSE},
+	{"dmarc", cgirecords_check_field, CGI_REFUSE},
+};
+
+static void route_records(const struct cgi_site *site,
+			  const struct cgi_request *request, bool json,
+			  struct cgi_response *response)
+{
+	struct cgi_fields fields;
+	enum cgi_error error = cgi_validate(request, records_rules,
+					    sizeof records_rules /
+					    sizeof *records_rules, &fields);
+
+	if (error != CGI_OK && json)
+		cgirecords_json_error(error, response);
+	else if (error != CGI_OK)
+		cgi_respond_error(site, error, response);
+	else if (json)
+		cgirecords_json(site, &fields, response);
+	else
+		cgirecords_page(site, request, &fields, response);
+	free(fields.items);
+}
+
+/* POST only: a bounce holds addresses, which a GET would put in the
+ * server's logs and the browser's history. */
+static void route_bounce(const struct cgi_site *site,
+			 const struct cgi_request *request, bool json,
+			 struct cgi_response *response)
+{
+	if (request->method != CGI_POST) {
+		if (json)
+			cgibounce_json_error(CGI_METHOD, response);
+		else
+			cgi_respond_error(site, CGI_METHOD, response);
+		cgi_response_header(response, "Allow", "POST");
+	} else if (json) {
+		cgibounce_json(site, request, response);
+	} else {
+		cgibounce_page(site, request, response);
+	}
+}
+
+/* POST only: a vote writes. */
+static void route_feedback(const struct cgi_site *site,
+			   const struct cgi_request *request,
+			   struct cgi_response *response)
+{
+	if (request->method != CGI_POST) {
+		cgi_respond_error(site, CGI_METHOD, response);
+		cgi_response_header(response, "Allow", "POST");
+	} else {
+		cgifeedback_post(site, request, response);
+	}
+}
+
 static void route(const struct cgi_site *site, const struct cgi_request *request,
 		  struct cgi_response *response)
 {
 	char *segments[3];
 	size_t count = split_path(request->path_info, segments, 3);
 
-	if (count == 1 && strcmp(segments[0], "search") == 0)
+	if (count == 1 && (strcmp(segments[0], "bounce") == 0 ||
+			   strcmp(segments[0], "bounce.json") == 0))
+		route_bounce(site, request, strcmp(segments[0], "bounce.json") == 0,
+			     response);
+	else if (count == 1 && strcmp(segments[0], "feedback") == 0)
+		route_feedback(site, request, response);
+	else if (count == 1 && strcmp(segments[0], "search") == 0)
 		route_search(site, request, false, response);
 	else if (count == 1 && strcmp(segments[0], "search.json") == 0)
 		route_search(site, request, true, response);
+	else if (count == 1 && strcmp(segments[0], "records") == 0)
+		route_records(site, request, false, response);
+	else if (count == 1 && strcmp(segments[0], "records.json") == 0)
+		route_records(site, request, true, response);
 	else if (count >= 2 && count <= 3 && strcmp(segments[0], "wizard") == 0 &&
 		 tree_id_valid(segments[1]) && (count == 2 || tree_id_valid(segments[2]) ||
 					  *segments[2] == '\0'))
@@ -250,8 +347,20 @@ static void respond_error(const struct cgi_site *site,
 {
 	if (strcmp(request->path_info, "/search.json") == 0)
 		cgisearch_json_error(error, response);
+	else if (strcmp(request->path_info, "/records.json") == 0)
+		cgirecords_json_error(error, response);
+	else if (strcmp(request->path_info, "/bounce.json") == 0)
+		cgibounce_json_error(error, response);
 	else
 		cgi_respond_error(site, error, response);
+}
+
+/* The routes a POST may go to: the bounce analyzer's. */
+static bool posted_route(const struct cgi_request *request)
+{
+	return strcmp(request->path_info, "/bounce") == 0 ||
+	       strcmp(request->path_info, "/bounce.json") == 0 ||
+	       strcmp(request->path_info, "/feedback") == 0;
 }
 
 /* False when the URLs of the answer would be built on a SCRIPT_NAME that
@@ -271,7 +380,8 @@ void cgi_handle(const struct cgi_site *site, const struct cgi_request *request,
 		struct cgi_response *response)
 {
 	memset(response, 0, sizeof *response);
-	if (request->method == CGI_OTHER) {
+	if (request->method == CGI_OTHER ||
+	    (request->method == CGI_POST && !posted_route(request))) {
 		respond_error(site, request, CGI_METHOD, response);
 		cgi_response_header(response, "Allow", "GET, HEAD");
 	} else if (site->db == NULL || site->store.theme == NULL) {

@@ -21,6 +21,8 @@
 #ifndef KB_CGI_H
 #define KB_CGI_H
 
+#include <time.h>
+
 #include "cgi/request.h"
 #include "cgi/response.h"
 
@@ -37,6 +39,15 @@
 void cgi_site_open(struct cgi_site *site, const char *path);
 
 /* Closes the database, frees the theme and the problem, zeroes *site. */
+/* Opens the feedback database: path when not NULL (KB_FEEDBACK_DB),
+ * else the one kb.db names (site.yaml's feedback.db); none named, no
+ * feedback (and no form on kb.cgi's pages). now is the time the day's
+ * key and the retention count from. Returns NULL, or why the named
+ * database could not be opened (the caller logs and frees it; the site
+ * then takes no feedback). Call before the sandbox. */
+char *cgi_site_open_feedback(struct cgi_site *site, const char *path,
+			     time_t now);
+
 void cgi_site_close(struct cgi_site *site);
 
 /* Answers request into *response (zeroed first; the caller owns it and

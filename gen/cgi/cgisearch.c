@@ -8,9 +8,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "html/dom.h"
 #include "content/markdown.h"
+#include "db/feedback.h"
 #include "db/search.h"
 #include "db/treestore.h"
 #include "base/util.h"
@@ -410,10 +412,16 @@ void cgisearch_page(const struct cgi_site *site,
 	page_set_search_query(search.html, query);
 	dom_text_element(search.main, "h1", NULL, title);
 	add_correction(&search);
-	if (search.results.total == 0)
+	if (search.results.total == 0) {
 		add_no_results(&search);
-	else
+		/* what customers look for and do not find, for the writers */
+		if (site->feedback != NULL)
+			(void)feedback_add_search(site->feedback, time(NULL), query,
+						  "none", request->remote_addr,
+						  CGIFEEDBACK_SEARCHES_PER_DAY);
+	} else {
 		add_results(&search);
+	}
 	cgi_respond_page(response, 200, search.html);
 	search_results_free(&search.results);
 	free(home);

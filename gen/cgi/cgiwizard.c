@@ -10,11 +10,16 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "html/dom.h"
 #include "content/markdown.h"
 #include "db/treestore.h"
 #include "base/util.h"
+#include "base/hash.h"
+#include "db/feedback.h"
+#include "html/feedbackform.h"
+
 #include "html/wizardpage.h"
 
 /* A tree read from kb.db, and each node's details once read. */
@@ -472,6 +477,57 @@ static void add_progress(const struct walk_page *walk, xmlNodePtr main)
 				tree_questions_left(walk->tree, walk->node));
 }
 
+/* The answers that led here, named by their hash: tree, then each step's
+ * node and option in order; 0 for none at all (no step before). */
+static uint64_t walk_hash(const struct walk_page *walk, size_t steps)
+{
+	uint64_t hash = hash64_string(walk->tree->id, 1);
+
+	for (size_t i = 0; i < steps; i++) {
+		const struct tree_step *step = &walk->walk.steps[i];
+		const struct tree_node *node = &walk->tree->nodes[step->node];
+		hash = hash64_string(node->id, hash);
+		hash = hash64_string(node->options[step->option].id, hash);
+	}
+	return hash;
+}
+
+/* Counts the step shown, for the writers' report of where walks end. */
+static void record_step(const struct walk_page *walk)
+{
+	const struct tree_node *node = &walk->tree->nodes[walk->node];
+	size_t steps = walk->walk.step_count;
+	struct feedback_step step = {
+		.at = time(NULL), .tree = walk->tree->id, .node = node->id,
+		.outcome = node->type == TREE_OUTCOME,
+		.walk = walk_hash(walk, steps),
+		.parent = steps > 0 ? walk_hash(walk, steps - 1) : 0,
+		.address = walk->request->remote_addr,
+	};
+
+	if (walk->site->feedback != NULL)
+		(void)feedback_add_step(walk->site->feedback, &step,
+					CGIFEEDBACK_STEPS_PER_DAY);
+}
+
+/* An outcome's "Did this solve it?", posting to kb.cgi's /feedback. */
+static void add_feedback(const struct walk_page *walk, xmlNodePtr main)
+{
+	const char *base_path = walk->site->store.base_path
+					? walk->site->store.base_path
+					: "/";
+	char *action, *page;
+
+	if (walk->site->feedback == NULL)
+		return;
+	action = xasprintf("%s/feedback", walk->base);
+	page = xasprintf("%swizard/%s/%s/", base_path, walk->tree->id,
+			 walk->tree->nodes[walk->node].id);
+	feedbackform_add(walk->theme, main, action, page, FEEDBACKFORM_OUTCOME);
+	free(page);
+	free(action);
+}
+
 static void respond_step(struct walk_page *walk, struct cgi_response *response)
 {
 	const struct tree_node *node = &walk->tree->nodes[walk->node];
@@ -511,6 +567,7 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 		add_references(walk, main, details);
 		if (contact && node->result != TREE_ESCALATE)
 			add_contact(walk, main, summary);
+		add_feedback(walk, main);
 		add_print_source(walk, page);
 	} else {
 		wizardpage_add_body(walk->theme, main, node->body,
@@ -522,6 +579,7 @@ static void respond_step(struct walk_page *walk, struct cgi_response *response)
 	add_history(walk, main);
 	add_actions(walk, main);
 	wizardpage_add_summary(walk->theme, main, summary);
+	record_step(walk);
 	cgi_respond_page(response, 200, page);
 	free(summary);
 	free(title);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #include "base/util.h"
@@ -39,6 +40,12 @@ const char *cgi_strerror(int error)
 		return "internal error";
 	case CGI_TOO_BROAD:
 		return "the search is too broad: narrow it down";
+	case CGI_PAYLOAD_TOO_LARGE:
+		return "the text is too large";
+	case CGI_UNSUPPORTED_TYPE:
+		return "unsupported content type";
+	case CGI_LENGTH_REQUIRED:
+		return "length required";
 	}
 	return "unknown error";
 }
@@ -128,6 +135,28 @@ static void parse_query(struct cgi_request *request)
 	}
 }
 
+/* CONTENT_LENGTH: decimal digits only (RFC 3875 4.1.2), at most
+ * CGI_BODY_MAX_BYTES. */
+static enum cgi_error content_length(const char *text, size_t *out)
+{
+	size_t value = 0;
+
+	*out = 0;
+	if (text == NULL || *text == '\0')
+		return CGI_LENGTH_REQUIRED;
+	for (const char *c = text; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return CGI_BAD_VALUE;
+		if (value > CGI_BODY_MAX_BYTES)
+			return CGI_PAYLOAD_TOO_LARGE;	/* and no overflow */
+		value = value * 10 + (size_t)(*c - '0');
+	}
+	if (value > CGI_BODY_MAX_BYTES)
+		return CGI_PAYLOAD_TOO_LARGE;
+	*out = value;
+	return CGI_OK;
+}
+
 static char *env_copy(cgi_getenv_fn getenv, void *user, const char *name)
 {
 	const char *value = getenv(user, name);
@@ -146,14 +175,30 @@ void cgi_request_parse(struct cgi_request *request, cgi_getenv_fn getenv,
 		request->method = CGI_GET;
 	else if (strcmp(request->method_name, "HEAD") == 0)
 		request->method = CGI_HEAD;
+	else if (strcmp(request->method_name, "POST") == 0)
+		request->method = CGI_POST;
 	else
 		request->method = CGI_OTHER;
 	request->path_info = env_copy(getenv, user, "PATH_INFO");
 	request->script_name = env_copy(getenv, user, "SCRIPT_NAME");
 	request->query_string = env_copy(getenv, user, "QUERY_STRING");
+	request->content_type = env_copy(getenv, user, "CONTENT_TYPE");
+	request->origin = env_copy(getenv, user, "HTTP_ORIGIN");
+	request->fetch_site = env_copy(getenv, user, "HTTP_SEC_FETCH_SITE");
+	request->host = env_copy(getenv, user, "HTTP_HOST");
+	request->remote_addr = env_copy(getenv, user, "REMOTE_ADDR");
+	{
+		const char *https = getenv(user, "HTTPS");
+		request->https = https != NULL && strcasecmp(https, "on") == 0;
+	}
+	if (request->method == CGI_POST)
+		request->error = content_length(getenv(user, "CONTENT_LENGTH"),
+						 &request->content_length);
 	path_length = strlen(request->path_info);
 	query_length = strlen(request->query_string);
-	if (path_length > CGI_PATH_MAX_BYTES ||
+	if (request->error != CGI_OK)
+		;	/* the body's length, refused above */
+	else if (path_length > CGI_PATH_MAX_BYTES ||
 	    query_length > CGI_QUERY_MAX_BYTES)
 		request->error = CGI_TOO_LARGE;
 	else if (!utf8_valid(request->path_info, path_length, NULL))
@@ -172,11 +217,209 @@ void cgi_request_free(struct cgi_request *request)
 		free(request->params[i].value);
 	}
 	free(request->params);
+	for (size_t i = 0; i < request->form_count; i++) {
+		free(request->form[i].name);
+		free(request->form[i].value);
+		free(request->form[i].filename);
+	}
+	free(request->form);
+	free(request->content_type);
+	free(request->origin);
+	free(request->fetch_site);
+	free(request->host);
+	free(request->remote_addr);
 	free(request->method_name);
 	free(request->path_info);
 	free(request->script_name);
 	free(request->query_string);
 	memset(request, 0, sizeof *request);
+}
+
+/* ---- POST bodies ------------------------------------------------------------- */
+
+static void add_field(struct cgi_request *request, char *name, char *value,
+		      size_t length, char *filename)
+{
+	if (*name == '\0' || request->form_count == 64) {
+		free(name);
+		free(value);
+		free(filename);
+		return;
+	}
+	request->form = xrealloc(request->form, (request->form_count + 1) *
+				 sizeof *request->form);
+	request->form[request->form_count++] = (struct cgi_form_field){
+		name, value, filename, length};
+}
+
+static void parse_urlencoded(struct cgi_request *request, const char *body,
+			     size_t length)
+{
+	size_t at = 0;
+
+	while (at < length) {
+		const char *amp = memchr(body + at, '&', length - at);
+		size_t end = amp ? (size_t)(amp - body) : length;
+		const char *equals = memchr(body + at, '=', end - at);
+		size_t name_end = equals ? (size_t)(equals - body) : end;
+		size_t name_length, value_length = 0;
+		char *name = form_decode(body + at, name_end - at, &name_length);
+		char *value = equals ? form_decode(equals + 1, end - name_end - 1,
+						   &value_length)
+				     : xstrdup("");
+
+		if (memchr(name, '\0', name_length) != NULL) {
+			free(name);
+			free(value);
+		} else {
+			add_field(request, name, value, value_length, NULL);
+		}
+		at = end + 1;
+	}
+}
+
+/* The value of parameter name in a header value ("form-data;
+ * name=\"x\"; filename=\"y\""), unquoted, or NULL. The caller frees. */
+static char *header_parameter(const char *value, size_t length, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i + n < length; i++) {
+		if ((i == 0 || value[i - 1] == ' ' || value[i - 1] == ';' ||
+		     value[i - 1] == '\t') &&
+		    strncasecmp(value + i, name, n) == 0 && value[i + n] == '=') {
+			size_t start = i + n + 1, end;
+			if (start < length && value[start] == '"') {
+				start++;
+				end = start;
+				while (end < length && value[end] != '"')
+					end++;
+			} else {
+				end = start;
+				while (end < length && value[end] != ';' &&
+				       value[end] != ' ')
+					end++;
+			}
+			return xstrndup(value + start, end - start);
+		}
+	}
+	return NULL;
+}
+
+/* Finds needle (length n) in haystack[from, length); its offset, or
+ * length. memmem is linear in glibc (two-way). */
+static size_t find(const char *haystack, size_t length, size_t from,
+		   const char *needle, size_t n)
+{
+	const char *hit = from <= length
+				  ? memmem(haystack + from, length - from, needle, n)
+				  : NULL;
+
+	return hit ? (size_t)(hit - haystack) : length;
+}
+
+/* One part of a multipart/form-data body: its headers up to a blank line
+ * (Content-Disposition names it), then its bytes. */
+static void add_part(struct cgi_request *request, const char *part,
+		     size_t length)
+{
+	size_t headers_end = find(part, length, 0, "\r\n\r\n", 4);
+	size_t at = 0;
+	char *name = NULL, *filename = NULL;
+
+	if (headers_end == length)
+		return;
+	while (at < headers_end) {
+		size_t end = find(part, headers_end, at, "\r\n", 2);
+		if (end - at > 20 &&
+		    strncasecmp(part + at, "Content-Disposition:", 20) == 0) {
+			free(name);
+			free(filename);
+			name = header_parameter(part + at + 20, end - at - 20, "name");
+			filename = header_parameter(part + at + 20, end - at - 20,
+						    "filename");
+		}
+		at = end + 2;
+	}
+	if (name == NULL) {
+		free(filename);
+		return;
+	}
+	add_field(request, name, xstrndup(part + headers_end + 4,
+					  length - headers_end - 4),
+		  length - headers_end - 4, filename);
+}
+
+/* RFC 7578: parts between "--boundary" delimiters, each delimiter at the
+ * start of a line (the CRLF before it belongs to it). */
+static void parse_multipart(struct cgi_request *request, const char *body,
+			    size_t length, const char *boundary)
+{
+	char *delimiter = xasprintf("\r\n--%s", boundary);
+	size_t n = strlen(delimiter);
+	size_t at;
+
+	/* the first delimiter has no CRLF before it */
+	if (length < n - 2 || memcmp(body, delimiter + 2, n - 2) != 0) {
+		request->error = CGI_BAD_VALUE;
+		free(delimiter);
+		return;
+	}
+	at = n - 2;
+	while (at + 2 <= length && memcmp(body + at, "--", 2) != 0) {
+		size_t next;
+		if (at + 2 > length || memcmp(body + at, "\r\n", 2) != 0)
+			break;
+		at += 2;
+		next = find(body, length, at, delimiter, n);
+		if (next == length)
+			break;	/* no closing delimiter: the part is cut */
+		add_part(request, body + at, next - at);
+		at = next + n;
+	}
+	free(delimiter);
+}
+
+void cgi_request_set_body(struct cgi_request *request, const char *body,
+			  size_t length)
+{
+	const char *type = request->content_type;
+	size_t type_length = strcspn(type, ";");
+	char *boundary;
+
+	while (type_length > 0 && type[type_length - 1] == ' ')
+		type_length--;
+	if (request->error != CGI_OK)
+		return;
+	if (length != request->content_length) {
+		request->error = CGI_BAD_VALUE;	/* a body cut short */
+		return;
+	}
+	if (type_length == 33 &&
+	    strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0) {
+		parse_urlencoded(request, body, length);
+		return;
+	}
+	if (type_length != 19 || strncasecmp(type, "multipart/form-data", 19) != 0) {
+		request->error = CGI_UNSUPPORTED_TYPE;
+		return;
+	}
+	boundary = header_parameter(type, strlen(type), "boundary");
+	if (boundary == NULL || *boundary == '\0' || strlen(boundary) > 70)
+		request->error = CGI_BAD_VALUE;
+	else
+		parse_multipart(request, body, length, boundary);
+	free(boundary);
+}
+
+const struct cgi_form_field *cgi_form_field(const struct cgi_request *request,
+					    const char *name)
+{
+	for (size_t i = 0; i < request->form_count; i++)
+		if (strcmp(request->form[i].name, name) == 0 &&
+		    request->form[i].length > 0)
+			return &request->form[i];
+	return NULL;
 }
 
 const char *cgi_param(const struct cgi_request *request, const char *name)

@@ -9,6 +9,7 @@
 #ifndef KB_CGI_REQUEST_H
 #define KB_CGI_REQUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CGI_QUERY_MAX_BYTES 4096
@@ -16,6 +17,8 @@
 /* Search result pages: this many results each, at most CGI_PAGE_MAX. */
 #define CGI_RESULTS_PER_PAGE 10
 #define CGI_PAGE_MAX 1000
+/* A POST body (a pasted or uploaded bounce) is read up to this. */
+#define CGI_BODY_MAX_BYTES ((size_t)64 << 10)
 
 /* Why a request was not served as asked. */
 enum cgi_error {
@@ -29,12 +32,23 @@ enum cgi_error {
 	CGI_UNAVAILABLE,	/* no usable database (missing, old): 503 */
 	CGI_INTERNAL,		/* the database failed mid-request: 500 */
 	CGI_TOO_BROAD,		/* a query over its cost budget: 422 */
+	CGI_PAYLOAD_TOO_LARGE,	/* CONTENT_LENGTH over CGI_BODY_MAX_BYTES: 413 */
+	CGI_UNSUPPORTED_TYPE,	/* a body neither form encoding: 415 */
+	CGI_LENGTH_REQUIRED,	/* POST without a CONTENT_LENGTH: 411 */
 };
 
 /* A short English message for a cgi_error; static, never NULL. */
 const char *cgi_strerror(int error);
 
-enum cgi_method { CGI_GET, CGI_HEAD, CGI_OTHER };
+enum cgi_method { CGI_GET, CGI_HEAD, CGI_POST, CGI_OTHER };
+
+/* One field of a POST body: a value (a form field, or a file's bytes)
+ * that may hold any bytes, NUL included, which is why it has a length;
+ * it is NUL-terminated too. filename is the upload's name, or NULL. */
+struct cgi_form_field {
+	char *name, *value, *filename;
+	size_t length;
+};
 
 /* One query parameter, '+' and %XX decoded. Both strings are
  * NUL-terminated and hold no NUL (a request with one is refused). */
@@ -50,18 +64,48 @@ struct cgi_request {
 	char *query_string;	/* raw; "" when unset or refused */
 	struct cgi_param *params;	/* in order, empty names skipped */
 	size_t param_count;
+	/* POST: CONTENT_LENGTH (checked: at most CGI_BODY_MAX_BYTES) and
+	 * CONTENT_TYPE as sent; the body's fields once cgi_request_set_body
+	 * read it */
+	size_t content_length;
+	char *content_type;	/* "" when unset */
+	struct cgi_form_field *form;
+	size_t form_count;
+	/* Where the request came from, for the same-origin check of a
+	 * write (HTTP_ORIGIN, HTTP_SEC_FETCH_SITE, HTTP_HOST, HTTPS) and the
+	 * client's address (REMOTE_ADDR, only ever hashed); each "" when
+	 * unset */
+	char *origin, *fetch_site, *host, *remote_addr;
+	bool https;
 	enum cgi_error error;	/* the first problem found, or CGI_OK */
 };
 
 /* Reads a variable of the environment, or NULL when unset. */
 typedef const char *(*cgi_getenv_fn)(void *user, const char *name);
 
-/* Reads REQUEST_METHOD, PATH_INFO, SCRIPT_NAME and QUERY_STRING through
- * getenv and checks what applies to every route (sizes, UTF-8, NUL).
+/* Reads REQUEST_METHOD, PATH_INFO, SCRIPT_NAME and QUERY_STRING (and for
+ * POST, CONTENT_LENGTH and CONTENT_TYPE) through getenv and checks what
+ * applies to every route (sizes, UTF-8, NUL; a POST's length: missing is
+ * CGI_LENGTH_REQUIRED, over CGI_BODY_MAX_BYTES CGI_PAYLOAD_TOO_LARGE).
  * Never fails: problems are kept in request->error. The request owns
  * every string in it; release them with cgi_request_free. */
 void cgi_request_parse(struct cgi_request *request, cgi_getenv_fn getenv,
 		       void *user);
+
+/* The body of a POST (exactly request->content_length bytes, read by
+ * the caller from standard input or the FastCGI stream; fewer when the
+ * client sent fewer, which is refused) parsed by CONTENT_TYPE:
+ * application/x-www-form-urlencoded or multipart/form-data (fields and
+ * file uploads), anything else CGI_UNSUPPORTED_TYPE. Sets request->error
+ * on a problem. Field values are not checked for UTF-8: a bounce may be
+ * in any charset. */
+void cgi_request_set_body(struct cgi_request *request, const char *body,
+			  size_t length);
+
+/* The first form field called name with a non-empty value, or NULL.
+ * Borrowed. */
+const struct cgi_form_field *cgi_form_field(const struct cgi_request *request,
+					    const char *name);
 
 /* Frees what cgi_request_parse allocated and zeroes *request. */
 void cgi_request_free(struct cgi_request *request);

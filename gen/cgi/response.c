@@ -44,6 +44,12 @@ int cgi_error_status(int error)
 		return 503;
 	case CGI_TOO_BROAD:
 		return 422;
+	case CGI_PAYLOAD_TOO_LARGE:
+		return 413;
+	case CGI_UNSUPPORTED_TYPE:
+		return 415;
+	case CGI_LENGTH_REQUIRED:
+		return 411;
 	}
 	return 500;
 }
@@ -57,12 +63,24 @@ const char *cgi_status_text(int status)
 		return "See Other";
 	case 400:
 		return "Bad Request";
+	case 403:
+		return "Forbidden";
 	case 404:
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 411:
+		return "Length Required";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 409:
+		return "Conflict";
 	case 422:
 		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
 	case 503:
 		return "Service Unavailable";
 	}
@@ -255,6 +273,11 @@ static const char *error_key(int error, bool body)
 		return body ? "not-found-body" : "not-found-title";
 	case 405:
 		return body ? "method-body" : "method-title";
+	case 411:
+	case 413:
+		return body ? "too-large-body" : "too-large-title";
+	case 415:
+		return body ? "unsupported-type-body" : "unsupported-type-title";
 	case 400:
 		return body ? "bad-request-body" : "bad-request-title";
 	case 422:
@@ -302,7 +325,10 @@ void cgi_response_add_common_headers(struct cgi_response *response)
 		cache = "public, max-age=300";
 	else if (response->status == 404)
 		cache = "public, max-age=60";
-	cgi_response_header(response, "Cache-Control", cache);
+	/* a route that answers from what a visitor sent (a bounce) says
+	 * no-store itself */
+	if (cgi_response_get(response, "Cache-Control") == NULL)
+		cgi_response_header(response, "Cache-Control", cache);
 	cgi_response_header(response, "Content-Security-Policy", CSP);
 	cgi_response_header(response, "X-Content-Type-Options", "nosniff");
 	cgi_response_header(response, "Referrer-Policy", "same-origin");

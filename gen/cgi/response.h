@@ -57,12 +57,21 @@ struct cgiwizard_cache;
  * theme. cgi_site_open (cgi.h) fills it; the routes only read it, but for
  * what they keep of kb.db in its caches (a FastCGI worker answers many
  * requests from one kb.db, which does not change while it is open). */
+/* What one client may add to the feedback database in a day besides
+ * votes: searches counted, wizard steps counted. */
+#define CGIFEEDBACK_SEARCHES_PER_DAY 100
+#define CGIFEEDBACK_STEPS_PER_DAY 500
+
 struct cgi_site {
 	sqlite3 *db;		/* NULL when it could not be opened */
 	struct themestore store;	/* store.theme NULL when unusable */
 	char *problem;		/* why the site is unusable (for the log), or
 				 * NULL */
 	struct cgiwizard_cache *wizard;	/* the trees read (cgiwizard.h) */
+	/* The feedback database (db/feedback.h) when site.yaml names one
+	 * (or KB_FEEDBACK_DB does) and it opened: cgi_site_open_feedback */
+	struct feedback *feedback;
+	unsigned feedback_votes;	/* per client per page per day */
 };
 
 /* kb.cgi's public URL without a trailing '/': the site's cgi_url (checked

@@ -327,6 +327,28 @@ static const struct rule request_calls[] = {
 	CALL(gettid),
 };
 
+/* What writing the feedback database needs on top
+ * (sandbox_allow_database_writes): SQLite's WAL appends and checkpoints
+ * through pwrite, syncs, truncates a WAL it restarts, and maps the
+ * shared index writable (mmap without PROT_EXEC is allowed already).
+ * Its files are open before the filter; no other file can be opened for
+ * writing, and kb.db is open read-only (a pwrite to it fails, EBADF). */
+static const struct rule database_write_calls[] = {
+	CALL(pwrite64),
+	CALL(fsync),
+	CALL(fdatasync),
+	CALL(ftruncate),
+};
+
+static bool database_writes;
+static rlim_t database_size_limit;
+
+void sandbox_allow_database_writes(off_t max_file_size)
+{
+	database_writes = true;
+	database_size_limit = max_file_size > 0 ? (rlim_t)max_file_size : 0;
+}
+
 /* What a server needs on top (sandbox_enter_server): the connections
  * on the listening descriptor 0 (libfcgi's accept, reads, writes, its
  * wait for the server to close, shutdown), each request's time limit,
@@ -461,6 +483,11 @@ static scmp_filter_ctx build_filter(bool server, char **problem)
 	    add_rules(filter, server_calls,
 		      sizeof server_calls / sizeof *server_calls, problem) != 0)
 		goto fail;
+	if (database_writes &&
+	    add_rules(filter, database_write_calls,
+		      sizeof database_write_calls / sizeof *database_write_calls,
+		      problem) != 0)
+		goto fail;
 	if (SANITIZER_BUILD &&
 	    add_rules(filter, sanitizer_calls,
 		      sizeof sanitizer_calls / sizeof *sanitizer_calls,
@@ -495,6 +522,9 @@ static int enter(bool server, char **problem)
 	rlim_t size = file_size_limit(), space = address_space_now();
 	scmp_filter_ctx filter;
 	int rc;
+
+	if (database_writes && database_size_limit > size)
+		size = database_size_limit;
 
 	*problem = NULL;
 	filter = build_filter(server, problem);

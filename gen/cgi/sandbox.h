@@ -22,6 +22,7 @@
 #define KB_SANDBOX_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 
 /* The wall time a request may take, in milliseconds (KB_CGI_TIME_LIMIT
@@ -87,6 +88,12 @@ void sandbox_response_ends(void);
  * -1 with *problem set to why (the caller frees); the process may then be
  * partly confined and should not answer. */
 int sandbox_enter(char **problem);
+
+/* Before sandbox_enter or sandbox_enter_server: the filter also lets the
+ * process write the database files it has open (kb.cgi's feedback
+ * database, opened read-write before), and RLIMIT_FSIZE lets them grow
+ * to max_file_size bytes. */
+void sandbox_allow_database_writes(off_t max_file_size);
 
 /* True when this is a sanitizer build, whose filter also allows what the
  * sanitizer's runtime needs to report (see sandbox.c) and which has no

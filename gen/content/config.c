@@ -11,6 +11,7 @@
 #include "base/cgiurl.h"
 #include "base/diag.h"
 #include "base/util.h"
+#include "content/records_check.h"
 #include "content/yamldoc.h"
 
 #define CONFIG_MAX_SIZE (1024 * 1024)
@@ -136,6 +137,98 @@ static bool is_http_url(const char *text)
 }
 
 /* support: {url, email, hours}: how a customer reaches a person. */
+/* A whole number in [1, max] written as digits, into *out. */
+static bool small_number(const struct yamldoc_node *value, unsigned min,
+			 unsigned max, unsigned *out)
+{
+	unsigned long number = 0;
+	const char *c = value->text;
+
+	if (value->type != YAMLDOC_SCALAR || *c == '\0')
+		return false;
+	for (; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		number = number * 10 + (unsigned long)(*c - '0');
+		if (number > max)
+			return false;
+	}
+	if (number < min)
+		return false;
+	*out = (unsigned)number;
+	return true;
+}
+
+/* feedback: {db, votes_per_day, retention_days}; db is required and
+ * absolute (kb.cgi's working folder is the server's choice). */
+static bool config_feedback(const struct yamldoc_node *root,
+			    struct site_feedback *feedback)
+{
+	struct yamldoc_node *key_node = NULL;
+	struct yamldoc_node *node = yamldoc_get(root, "feedback", &key_node);
+	bool ok = true, has_db = false;
+
+	feedback->votes_per_day = 3;
+	feedback->retention_days = 365;
+	if (node == NULL || yamldoc_is_null(node))
+		return true;
+	if (node->type != YAMLDOC_MAPPING) {
+		diag_error("site.yaml", node->line, node->col,
+			   "'feedback' must be a mapping of db, votes_per_day "
+			   "and retention_days");
+		return false;
+	}
+	for (size_t i = 0; i < node->count; i++) {
+		const struct yamldoc_node *key = node->keys[i];
+		const struct yamldoc_node *value = node->items[i];
+
+		if (strcmp(key->text, "db") == 0) {
+			has_db = true;
+			if (value->type != YAMLDOC_SCALAR ||
+			    value->text[0] != '/') {
+				diag_error("site.yaml", value->line, value->col,
+					   "'feedback.db' must be an absolute "
+					   "path, outside the published site "
+					   "(for example /var/lib/kbgen/feedback.db)");
+				ok = false;
+			} else {
+				free(feedback->db);
+				feedback->db = xstrdup(value->text);
+				feedback->db_line = value->line;
+				feedback->db_col = value->col;
+			}
+		} else if (strcmp(key->text, "votes_per_day") == 0) {
+			if (!small_number(value, 1, 1000,
+					  &feedback->votes_per_day)) {
+				diag_error("site.yaml", value->line, value->col,
+					   "'feedback.votes_per_day' must be a "
+					   "whole number from 1 to 1000");
+				ok = false;
+			}
+		} else if (strcmp(key->text, "retention_days") == 0) {
+			if (!small_number(value, 0, 36500,
+					  &feedback->retention_days)) {
+				diag_error("site.yaml", value->line, value->col,
+					   "'feedback.retention_days' must be a "
+					   "whole number of days from 0 (keep "
+					   "forever) to 36500");
+				ok = false;
+			}
+		} else {
+			diag_warning("site.yaml", key->line, key->col,
+				     "unknown key 'feedback.%s' (ignored)",
+				     key->text);
+		}
+	}
+	if (!has_db) {
+		diag_error("site.yaml", key_node->line, key_node->col,
+			   "'feedback' needs 'db', the path of the feedback "
+			   "database");
+		ok = false;
+	}
+	return ok;
+}
+
 static bool config_support(const struct yamldoc_node *root,
 			   struct site_support *support)
 {
@@ -222,8 +315,11 @@ static bool config_unknown_keys(const struct yamldoc_node *root)
 {
 	static const char *const known[] = {"title", "description", "base_url",
 					    "language", "cgi_url", "links",
-					    "support", "service", "git_info"};
+					    "support", "service", "spf_include",
+					    "feedback", "git_info"};
 
+	if (root == NULL)
+		return true;
 	for (size_t i = 0; i < root->count; i++) {
 		bool found = false;
 		for (size_t k = 0; k < sizeof known / sizeof *known; k++)
@@ -254,6 +350,29 @@ static bool config_cgi_url(const struct site_config *config,
 	return false;
 }
 
+/* spf_include is a domain the record checker looks for in include:
+ * terms; a mistake in it would report every customer's record. */
+static bool config_spf_include(const struct site_config *config,
+			       const struct yamldoc_node *root)
+{
+	struct yamldoc_node *node = yamldoc_get(root, "spf_include", NULL);
+	const char *why;
+
+	if (config->spf_include == NULL || *config->spf_include == '\0' ||
+	    node == NULL)
+		return true;
+	why = records_domain_problem(config->spf_include,
+				     strlen(config->spf_include));
+	if (why == NULL && strchr(config->spf_include, '.') == NULL)
+		why = "no dot";
+	if (why == NULL)
+		return true;
+	diag_error("site.yaml", node->line, node->col,
+		   "'spf_include' is not a domain name (what follows "
+		   "include: in an SPF record, e.g. _spf.example.net)");
+	return false;
+}
+
 /* Derives base_path from base_url and checks both. */
 static bool config_base(struct site_config *config,
 			const struct yamldoc_node *root)
@@ -271,6 +390,11 @@ static bool config_base(struct site_config *config,
 			   "'base_url' must start with http:// or https://");
 		return false;
 	}
+	if (*after_scheme == '\0' || *after_scheme == '/') {
+		diag_error("site.yaml", node ? node->line : 1, node ? node->col : 1,
+			   "'base_url' names no host: write it as https://example.jp/ or https://example.jp/kb/");
+		return false;
+	}
 	length = strlen(config->base_url);
 	if (config->base_url[length - 1] != '/') {
 		char *slashed = xasprintf("%s/", config->base_url);
@@ -283,24 +407,22 @@ static bool config_base(struct site_config *config,
 	return true;
 }
 
-bool site_config_load(const char *root, struct site_config *config)
+static void config_defaults(struct site_config *config)
 {
-	char *path = path_join(root, "site.yaml");
-	struct yamldoc_node *document = NULL;
-	char *text = NULL;
-	size_t length;
-	bool ok = false;
-
 	memset(config, 0, sizeof *config);
 	config->title = xstrdup("Knowledge base");
 	config->description = xstrdup("");
 	config->base_url = xstrdup("http://127.0.0.1:8080/");
 	config->language = xstrdup("ja");
-	if (read_file(path, CONFIG_MAX_SIZE, &text, &length) != 0) {
-		diag_error("site.yaml", 0, 0, "cannot read site.yaml: %s",
-			   strerror(errno));
-		goto out;
-	}
+}
+
+bool site_config_parse(const char *text, size_t length,
+		       struct site_config *config)
+{
+	struct yamldoc_node *document;
+	bool ok = false;
+
+	config_defaults(config);
 	document = yamldoc_parse(text, length, "site.yaml", 1, &ok);
 	if (!ok)
 		goto out;
@@ -317,9 +439,12 @@ bool site_config_load(const char *root, struct site_config *config)
 	ok = config_text(document, "language", &config->language) && ok;
 	ok = config_text(document, "cgi_url", &config->cgi_url) && ok;
 	ok = config_text(document, "service", &config->service) && ok;
+	ok = config_text(document, "spf_include", &config->spf_include) && ok;
+	ok = config_spf_include(config, document) && ok;
 	ok = config_links(document, config) && ok;
 	ok = config_support(document, &config->support) && ok;
 	ok = config_git_info(document, config) && ok;
+	ok = config_feedback(document, &config->feedback) && ok;
 	ok = config_unknown_keys(document) && ok;
 	if (ok) {
 		ok = config_base(config, document);
@@ -327,6 +452,23 @@ bool site_config_load(const char *root, struct site_config *config)
 	}
 out:
 	yamldoc_free(document);
+	return ok;
+}
+
+bool site_config_load(const char *root, struct site_config *config)
+{
+	char *path = path_join(root, "site.yaml");
+	char *text = NULL;
+	size_t length;
+	bool ok = false;
+
+	if (read_file(path, CONFIG_MAX_SIZE, &text, &length) != 0) {
+		config_defaults(config);
+		diag_error("site.yaml", 0, 0, "cannot read site.yaml: %s",
+			   strerror(errno));
+	} else {
+		ok = site_config_parse(text, length, config);
+	}
 	free(text);
 	free(path);
 	return ok;
@@ -351,10 +493,12 @@ void site_config_free(struct site_config *config)
 	free(config->title);
 	free(config->description);
 	free(config->service);
+	free(config->feedback.db);
 	free(config->base_url);
 	free(config->base_path);
 	free(config->language);
 	free(config->cgi_url);
+	free(config->spf_include);
 	memset(config, 0, sizeof *config);
 }
 

@@ -336,17 +336,20 @@ bool front_matter_parse(const char *text, size_t length, const char *path,
 		text += 3;
 		length -= 3;
 	}
+	/* The first line is "---", ended by LF or CRLF (a lone CR ends no
+	 * line: the lines counted here, and so every location, count LFs). */
+	start = 3;
+	if (start < length && text[start] == '\r')
+		start++;
 	if (length < 3 || memcmp(text, "---", 3) != 0 ||
-	    (length > 3 && text[3] != '\n' && text[3] != '\r')) {
+	    (start < length && text[start] != '\n')) {
 		diag_error(path, 1, 1, "missing front matter: the file must "
 			   "start with a '---' line and give at least a title");
 		return false;
 	}
-	start = 4;
-	if (length > 4 && text[3] == '\r')
-		start = 5;
-	closing = find_closing_line(text, length, start < length ? start : length,
-				    &after, &yaml_lines);
+	if (start < length)
+		start++;
+	closing = find_closing_line(text, length, start, &after, &yaml_lines);
 	if (closing < 0) {
 		unsigned end = likely_end(text, length, start);
 		diag_error(path, 1, 1, "unterminated front matter: no closing "

@@ -125,9 +125,16 @@ char *site_resolve_link_from(const struct site *site, const char *from_source,
 		if (file != SITE_FILE_NONE)
 			goto out;	/* checked by check_article_links */
 	}
-	if (!ends_with(path, ".md") && !ends_with(path, ".yaml"))
-		goto out;
 	directory = directory_of(from_source);
+	if (!ends_with(path, ".md") && !ends_with(path, ".yaml")) {
+		/* the pages the build makes itself, written from the site's
+		 * root as "../../records/": the URL they get, wherever the
+		 * link is shown (kb.cgi draws tree bodies at its own URLs) */
+		target = site_normalize_path(directory, path);
+		if (target != NULL && strcmp(target, "records") == 0)
+			href = site_url(site, "records/");
+		goto out;
+	}
 	target = site_normalize_path(directory, path);
 	if (target == NULL) {
 		if (error)

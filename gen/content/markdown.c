@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "base/hash.h"
 #include "base/util.h"
 
 static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
@@ -207,27 +208,98 @@ char *markdown_plain_text(cmark_node *node)
 	return buf_detach(&text);
 }
 
-static bool id_taken(const struct markdown_headings *headings,
-		     const char *const *reserved, const char *id)
+/* The ids given so far, and per slug the next suffix to try: a page of
+ * many equal headings would otherwise cost a scan of every id for every
+ * suffix tried, cubic in their number. Keys are owned by the table. */
+struct id_table {
+	char **keys;
+	unsigned *next_suffix;	/* 0 for an id that no repeat started from */
+	size_t capacity, count;
+};
+
+static size_t id_slot(const struct id_table *table, const char *key)
 {
-	for (size_t i = 0; reserved && reserved[i]; i++)
-		if (strcmp(reserved[i], id) == 0)
-			return true;
-	for (size_t i = 0; i < headings->count; i++)
-		if (strcmp(headings->items[i].id, id) == 0)
-			return true;
-	return false;
+	size_t mask = table->capacity - 1;
+	size_t slot = (size_t)hash64_string(key, 0) & mask;
+
+	while (table->keys[slot] && strcmp(table->keys[slot], key) != 0)
+		slot = (slot + 1) & mask;
+	return slot;
 }
 
-static char *unique_id(const struct markdown_headings *headings,
-		       const char *const *reserved, const char *base)
+static void id_table_grow(struct id_table *table)
 {
-	char *id = xstrdup(base);
+	struct id_table bigger = {
+		.capacity = table->capacity ? table->capacity * 2 : 64,
+		.count = table->count,
+	};
 
-	for (unsigned n = 1; id_taken(headings, reserved, id); n++) {
-		free(id);
-		id = xasprintf("%s-%u", base, n);
+	bigger.keys = xcalloc(bigger.capacity, sizeof *bigger.keys);
+	bigger.next_suffix = xcalloc(bigger.capacity, sizeof *bigger.next_suffix);
+	for (size_t i = 0; i < table->capacity; i++) {
+		if (table->keys[i] == NULL)
+			continue;
+		size_t slot = id_slot(&bigger, table->keys[i]);
+		bigger.keys[slot] = table->keys[i];
+		bigger.next_suffix[slot] = table->next_suffix[i];
 	}
+	free(table->keys);
+	free(table->next_suffix);
+	*table = bigger;
+}
+
+/* The slot of key, added (with no suffix yet) when absent. */
+static size_t id_table_add(struct id_table *table, const char *key)
+{
+	size_t slot;
+
+	if (2 * (table->count + 1) > table->capacity)
+		id_table_grow(table);
+	slot = id_slot(table, key);
+	if (table->keys[slot] == NULL) {
+		table->keys[slot] = xstrdup(key);
+		table->count++;
+	}
+	return slot;
+}
+
+static bool id_table_has(const struct id_table *table, const char *key)
+{
+	return table->capacity && table->keys[id_slot(table, key)] != NULL;
+}
+
+static void id_table_free(struct id_table *table)
+{
+	for (size_t i = 0; i < table->capacity; i++)
+		free(table->keys[i]);
+	free(table->keys);
+	free(table->next_suffix);
+}
+
+/* base itself when free, else base-N for the first free N (N from 1):
+ * ids are only ever added, so every suffix below the one a repeat of
+ * base last took is still taken. The id is added to the table. */
+static char *unique_id(struct id_table *table, const char *base)
+{
+	char *id;
+	unsigned n;
+	size_t slot;
+
+	if (!id_table_has(table, base)) {
+		id_table_add(table, base);
+		return xstrdup(base);
+	}
+	n = table->next_suffix[id_slot(table, base)];
+	if (n == 0)
+		n = 1;
+	for (id = xasprintf("%s-%u", base, n); id_table_has(table, id);
+	     id = xasprintf("%s-%u", base, n)) {
+		free(id);
+		n++;
+	}
+	id_table_add(table, id);
+	slot = id_slot(table, base);
+	table->next_suffix[slot] = n + 1;
 	return id;
 }
 
@@ -235,11 +307,14 @@ void markdown_collect_headings(cmark_node *document, const char *const *reserved
 			       struct markdown_headings *out)
 {
 	cmark_iter *iterator = cmark_iter_new(document);
+	struct id_table ids = {0};
 	size_t capacity = 0;
 	cmark_event_type event;
 
 	out->items = NULL;
 	out->count = 0;
+	for (size_t i = 0; reserved && reserved[i]; i++)
+		id_table_add(&ids, reserved[i]);
 	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iterator);
 		struct markdown_heading *heading;
@@ -259,11 +334,12 @@ void markdown_collect_headings(cmark_node *document, const char *const *reserved
 			free(base);
 			base = xstrdup("section");
 		}
-		heading->id = unique_id(out, reserved, base);
+		heading->id = unique_id(&ids, base);
 		free(base);
 		out->count++;
 	}
 	cmark_iter_free(iterator);
+	id_table_free(&ids);
 }
 
 void markdown_headings_free(struct markdown_headings *headings)

@@ -41,6 +41,15 @@ struct site_support {
 	char *hours;
 };
 
+/* site.yaml's feedback: where kb.cgi keeps what visitors tell the
+ * writers (db/feedback.h); db NULL when unset: no feedback forms. */
+struct site_feedback {
+	char *db;		/* an absolute path, outside the output */
+	unsigned db_line, db_col;	/* where site.yaml gives it */
+	unsigned votes_per_day;	/* per client per page; default 3 */
+	unsigned retention_days;	/* 0 keeps rows forever; default 365 */
+};
+
 struct site_config {
 	char *title;
 	char *description;
@@ -50,9 +59,13 @@ struct site_config {
 	char *cgi_url;		/* public URL of kb.cgi; NULL when unset */
 	char *service;		/* the service's name, for the layout's
 				 * footer; NULL when unset */
+	char *spf_include;	/* the domain customers' SPF records must
+				 * include: (the record checker); NULL when
+				 * unset */
 	struct external_link *links;
 	size_t link_count;
 	struct site_support support;
+	struct site_feedback feedback;
 	bool git_info;		/* date articles by their last commit */
 	unsigned git_info_line, git_info_col;	/* where it was set */
 };
@@ -186,6 +199,12 @@ struct site_reuse {
  * error). Reports problems through diag. Returns true when usable. The
  * caller releases *config with site_config_free. */
 bool site_config_load(const char *root, struct site_config *config);
+
+/* site_config_load on text already read (length bytes, not necessarily
+ * NUL-terminated): the same checks, reported through diag. The caller
+ * releases *config with site_config_free, whatever the result. */
+bool site_config_parse(const char *text, size_t length,
+		       struct site_config *config);
 void site_config_free(struct site_config *config);
 
 /* True when site.yaml names a way to reach support (a URL or an email). */
@@ -245,7 +264,9 @@ bool site_article_has_anchor(const struct article *article, const char *id);
 
 /* The href for a link written in from's Markdown: a relative link to a
  * .md file (with an optional #heading) becomes the target page's URL, a
- * link into a decision tree goes through site->tree_links. Returns NULL
+ * link into a decision tree goes through site->tree_links, and a link to
+ * the site's root folder "records/" (the record checker's page, which the
+ * build makes) becomes that page's URL. Returns NULL
  * when the URL is not such a link (keep it as written). When the target
  * or heading is missing, returns NULL and sets *error (caller frees) if
  * error is not NULL. Caller frees the result. */

@@ -139,6 +139,13 @@ struct tree_context {
 struct tree *tree_load(const char *root, const char *relative_path,
 		       const struct tree_context *context);
 
+/* tree_load on text already read (length bytes, not necessarily
+ * NUL-terminated), diagnostics naming relative_path: the same checks and
+ * the same result. text is used only during the call. */
+struct tree *tree_parse(const char *text, size_t length,
+			const char *relative_path,
+			const struct tree_context *context);
+
 /*
  * Loads every root/decision-trees/ *.yaml (names starting with '.' are
  * skipped) in name order, and reports two files with the same tree id.

@@ -698,20 +698,16 @@ static void check_graph(const struct loader *loader)
 	tree_check_graph(loader->tree, value != NULL ? &start : NULL);
 }
 
-struct tree *tree_load(const char *root_path, const char *relative_path,
-		       const struct tree_context *context)
+struct tree *tree_parse(const char *text, size_t length,
+			const char *relative_path,
+			const struct tree_context *context)
 {
-	struct loader loader = {.path = relative_path, .context = context};
-	struct yamldoc_node *root = NULL;
+	struct loader loader = {.path = relative_path, .context = context,
+				.text = text, .length = length};
+	struct yamldoc_node *root;
 	struct tree *tree = NULL;
-	char *full_path = path_join(root_path, relative_path);
-	char *text;
 
-	text = read_tree_file(full_path, relative_path, &loader.length);
-	if (text == NULL)
-		goto out;
-	loader.text = text;
-	root = parse_tree_file(text, loader.length, relative_path);
+	root = parse_tree_file(text, length, relative_path);
 	if (root == NULL)
 		goto out;
 	tree = xcalloc(1, sizeof *tree);
@@ -727,6 +723,20 @@ struct tree *tree_load(const char *root_path, const char *relative_path,
 out:
 	yamldoc_free(root);
 	free(loader.line_starts);
+	return tree;
+}
+
+struct tree *tree_load(const char *root_path, const char *relative_path,
+		       const struct tree_context *context)
+{
+	char *full_path = path_join(root_path, relative_path);
+	struct tree *tree = NULL;
+	size_t length;
+	char *text;
+
+	text = read_tree_file(full_path, relative_path, &length);
+	if (text != NULL)
+		tree = tree_parse(text, length, relative_path, context);
 	free(text);
 	free(full_path);
 	return tree;

@@ -48,7 +48,11 @@ static void keep_value(struct themestore *out, struct stored *stored,
 		{"support_url", &out->support_url},
 		{"support_email", &out->support_email},
 		{"support_hours", &out->support_hours},
+		{"spf_include", &out->spf_include},
 		{"live_reload", &out->live_reload},
+		{"feedback_db", &out->feedback_db},
+		{"feedback_votes", &out->feedback_votes},
+		{"feedback_retention", &out->feedback_retention},
 	};
 	const unsigned char *text = sqlite3_column_text(statement, 1);
 	size_t length = (size_t)sqlite3_column_bytes(statement, 1);
@@ -93,7 +97,8 @@ static int read_values(sqlite3 *db, struct themestore *out,
 	    out->base_path == NULL || out->base_url == NULL ||
 	    out->cgi_url == NULL || out->search_action == NULL ||
 	    out->support_url == NULL || out->support_email == NULL ||
-	    out->support_hours == NULL || out->service == NULL)
+	    out->support_hours == NULL || out->service == NULL ||
+	    out->spf_include == NULL)
 		rc = THEMESTORE_MISSING;
 out:
 	sqlite3_finalize(statement);
@@ -162,12 +167,16 @@ void themestore_free(struct themestore *store)
 	free(store->language);
 	free(store->site_title);
 	free(store->live_reload);
+	free(store->feedback_db);
+	free(store->feedback_votes);
+	free(store->feedback_retention);
 	free(store->base_path);
 	free(store->base_url);
 	free(store->support_url);
 	free(store->support_email);
 	free(store->support_hours);
 	free(store->service);
+	free(store->spf_include);
 	free(store->cgi_url);
 	free(store->search_action);
 	memset(store, 0, sizeof *store);

@@ -13,8 +13,12 @@
  *              "cgi_url" ("" when unset), "search_action",
  *              "support_url", "support_email", "support_hours" (site.yaml's
  *              support:, each "" when unset), "service" ("" when
- *              unset), "live_reload" ("1", only in kbgen watch's preview:
- *              kb.cgi's pages load the live-reload script too)
+ *              unset), "spf_include" (the record checker's include:
+ *              domain, "" when unset), "live_reload" ("1", only in
+ *              kbgen watch's preview: kb.cgi's pages load the
+ *              live-reload script too), "feedback_db",
+ *              "feedback_votes", "feedback_retention" (site.yaml's
+ *              feedback:, absent when unset)
  *   theme_nav  position PRIMARY KEY, path, label: the navigation entries
  *              of the build's theme, in order
  *
@@ -30,7 +34,7 @@
 #include "html/theme.h"
 
 /* Bumped whenever what the CGI reads from kb.db changes shape. */
-#define THEMESTORE_SCHEMA "3"
+#define THEMESTORE_SCHEMA "5"
 
 enum themestore_status {
 	THEMESTORE_OK = 0,
@@ -61,7 +65,11 @@ struct themestore {
 	     *search_action;
 	char *support_url, *support_email, *support_hours;	/* "" unset */
 	char *service;						/* "" unset */
+	char *spf_include;					/* "" unset */
 	char *live_reload;	/* "1" in kbgen watch's preview, else NULL */
+	/* site.yaml's feedback: the database's path (NULL: no feedback),
+	 * votes per client per page per day, retention in days */
+	char *feedback_db, *feedback_votes, *feedback_retention;
 };
 
 /* Loads the stored theme into *out (zeroed first; release it with

@@ -122,6 +122,20 @@ static int check_texts(const struct site_config *config,
 	return 0;
 }
 
+/* site.yaml's feedback:, when set. */
+static int put_feedback(sqlite3 *db, const struct site_feedback *feedback)
+{
+	char votes[16], retention[16];
+
+	if (feedback->db == NULL)
+		return 0;
+	snprintf(votes, sizeof votes, "%u", feedback->votes_per_day);
+	snprintf(retention, sizeof retention, "%u", feedback->retention_days);
+	return put_text(db, "feedback_db", feedback->db) != 0 ||
+	       put_text(db, "feedback_votes", votes) != 0 ||
+	       put_text(db, "feedback_retention", retention) != 0 ? -1 : 0;
+}
+
 int themestore_write(sqlite3 *db, const char *root,
 		     const struct site_config *config,
 		     const struct theme *theme, const char *search_action)
@@ -151,7 +165,9 @@ int themestore_write(sqlite3 *db, const char *root,
 	    put_text(db, "support_url", config->support.url) != 0 ||
 	    put_text(db, "support_email", config->support.email) != 0 ||
 	    put_text(db, "support_hours", config->support.hours) != 0 ||
+	    put_text(db, "spf_include", config->spf_include) != 0 ||
 	    (theme_live_reload(theme) && put_text(db, "live_reload", "1") != 0) ||
+	    put_feedback(db, &config->feedback) != 0 ||
 	    put_nav(db, theme) != 0) {
 		diag_error("kb.db", 0, 0, "cannot write the theme: %s",
 			   sqlite3_errmsg(db));

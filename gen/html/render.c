@@ -9,6 +9,8 @@
 
 #include "base/diag.h"
 #include "html/dom.h"
+#include "html/feedbackform.h"
+#include "html/recordspage.h"
 #include "base/util.h"
 
 #define RECENT_ON_HOME 10
@@ -177,6 +179,29 @@ static void render_related(const struct render_context *context,
 			    article->related_count);
 }
 
+char *render_feedback_action(const struct site *site)
+{
+	if (site->config.feedback.db == NULL || site->config.cgi_url == NULL)
+		return NULL;
+	return xasprintf("%s/feedback", site->config.cgi_url);
+}
+
+void render_feedback(const struct render_context *context, xmlNodePtr parent,
+		     const char *url_path, enum feedbackform_kind kind)
+{
+	char *action = render_feedback_action(context->site);
+	char *page;
+
+	if (action == NULL)
+		return;
+	/* the page as the browser shows its path: base_path ends in '/',
+	 * url_path has no leading one */
+	page = xasprintf("%s%s", context->site->config.base_path, url_path);
+	feedbackform_add(context->theme, parent, action, page, kind);
+	free(page);
+	free(action);
+}
+
 int render_article(const struct render_context *context,
 		   const struct article *article)
 {
@@ -213,6 +238,8 @@ int render_article(const struct render_context *context,
 					document);
 	cmark_node_free(document);
 	render_tag_links(context, body, article);
+	render_feedback(context, page_main(page), article->url_path,
+			FEEDBACKFORM_ARTICLE);
 	render_related(context, page_main(page), article);
 	/* base_url ends in '/', url_path has no leading one */
 	url = xasprintf("%s%s", context->site->config.base_url,
@@ -430,6 +457,25 @@ int render_search_page(const struct render_context *context)
 	dom_text_element(page_main(page), "p", NULL,
 			 theme_text(theme, "search-lead"));
 	return render_save(context, page, "search/");
+}
+
+int render_records_page(const struct render_context *context)
+{
+	const struct theme *theme = context->theme;
+	const struct site_config *config = &context->site->config;
+	const char *title = theme_text(theme, "records-title");
+	struct page *page = page_new(theme, title, theme_text(theme, "records-lead"));
+	char *action = config->cgi_url != NULL && *config->cgi_url != '\0'
+			       ? xasprintf("%s/records", config->cgi_url)
+			       : xasprintf("%srecords/", config->base_path);
+
+	render_breadcrumbs(context, page, NULL, title);
+	dom_text_element(page_main(page), "h1", NULL, title);
+	dom_text_element(page_main(page), "p", NULL,
+			 theme_text(theme, "records-lead"));
+	recordspage_add_form(page_main(page), theme, action, NULL, NULL, NULL);
+	free(action);
+	return render_save(context, page, "records/");
 }
 
 static int render_alias(const struct render_context *context,

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "content/site.h"
+#include "html/feedbackform.h"
 #include "html/page.h"
 
 /* A troubleshooting wizard as the home page and navigation show it. */
@@ -32,6 +33,17 @@ struct render_context {
 	void *article_parsed_user;
 };
 
+/* Where the pages' feedback forms post (kb.cgi's URL + "/feedback"), or
+ * NULL when the site takes no feedback (no feedback: or no cgi_url in
+ * site.yaml). Caller frees. */
+char *render_feedback_action(const struct site *site);
+
+/* The page's "Did this help?" form (feedbackform.h) at the end of parent,
+ * for the page at url_path ("a/b/", from the site's root); nothing when
+ * render_feedback_action gives no action. */
+void render_feedback(const struct render_context *context, xmlNodePtr parent,
+		     const char *url_path, enum feedbackform_kind kind);
+
 /* Each returns 0, or -1 after reporting a system error through diag. */
 int render_article(const struct render_context *context,
 		   const struct article *article);
@@ -40,6 +52,9 @@ int render_tags(const struct render_context *context);
 int render_home(const struct render_context *context);
 int render_not_found(const struct render_context *context);
 int render_search_page(const struct render_context *context);
+/* The record checker's form at records/, submitting to kb.cgi's
+ * /records (to itself without cgi_url, where only kb.cgi answers). */
+int render_records_page(const struct render_context *context);
 int render_aliases(const struct render_context *context);
 
 /* One page each, for incremental builds (the functions above render all

@@ -545,6 +545,7 @@ static int render_node(const struct render_context *context,
 		add_guides(context, main, node);
 		if (contact && node->result != TREE_ESCALATE)
 			add_contact(context, main, tree, node);
+		render_feedback(context, main, path, FEEDBACKFORM_OUTCOME);
 		add_print_source(context, page, path);
 	} else {
 		wizardpage_add_body(context->theme, main, node->body,

@@ -1,6 +1,8 @@
 /*
  * kb.cgi — the knowledge base's dynamic part, a CGI/1.1 program (RFC
- * 3875): search and the wizard walk, answered from kb.db alone.
+ * 3875): search, the wizard walk and the bounce analyzer, answered from
+ * kb.db alone. A POST's body (the bounce analyzer's form) is read first,
+ * exactly CONTENT_LENGTH bytes, and never stored or logged.
  *
  * The database is out/kb.db (relative to the working directory the server
  * gives the program); the environment variable KB_DB overrides it. It is
@@ -54,6 +56,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,6 +66,7 @@
 #include "cgi/cgi.h"
 #include "cgi/sandbox.h"
 #include "db/analyze.h"
+#include "content/bouncemime.h"
 #include "content/xmlmem.h"
 
 #define DEFAULT_DATABASE "out/kb.db"
@@ -163,6 +167,45 @@ static void prepare_timeout_response(const struct cgi_request *request,
 	cgi_response_free(&response);
 }
 
+/* A POST's body: exactly CONTENT_LENGTH bytes (cgi_request_parse
+ * checked it is at most CGI_BODY_MAX_BYTES), never one more, through
+ * read_some (standard input, or the FastCGI stream); a client that sends
+ * fewer gets a 400 (cgi_request_set_body). */
+static void read_body(struct cgi_request *request,
+		      long (*read_some)(void *user, char *bytes, size_t length),
+		      void *user)
+{
+	char *body;
+	size_t got = 0;
+
+	if (request->method != CGI_POST || request->error != CGI_OK)
+		return;
+	body = xmalloc(request->content_length + 1);
+	while (got < request->content_length) {
+		long n = read_some(user, body + got, request->content_length - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	cgi_request_set_body(request, body, got);
+	free(body);
+}
+
+static long read_stdin(void *user, char *bytes, size_t length)
+{
+	(void)user;
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, bytes, length);
+		if (n >= 0 || errno != EINTR)
+			return (long)n;
+	}
+}
+
+static long read_fastcgi(void *user, char *bytes, size_t length)
+{
+	return FCGX_GetStr(bytes, (int)length, user);
+}
+
 /* KB_CGI_SANDBOX_SELFTEST=1: a forbidden call, once confined. */
 static void self_test(void)
 {
@@ -197,9 +240,20 @@ static void confine(struct cgi_site *site)
  * in-memory sorts, MeCab's dictionary. */
 static void open_site(struct cgi_site *site, const char *path)
 {
+	char *why;
+
 	cgi_site_open(site, path);
 	if (site->problem != NULL)
 		fprintf(stderr, "kb.cgi: %s\n", site->problem);
+	/* the feedback database: opened read-write now, written under the
+	 * sandbox, which then lets its files grow */
+	why = cgi_site_open_feedback(site, getenv("KB_FEEDBACK_DB"), time(NULL));
+	if (why != NULL) {
+		fprintf(stderr, "kb.cgi: feedback: %s; no feedback taken\n", why);
+		free(why);
+	}
+	if (site->feedback != NULL)
+		sandbox_allow_database_writes((off_t)1 << 32);
 	/* A sort too big for memory would want a temporary file, which the
 	 * sandbox cannot open; in memory it is bounded by RLIMIT_AS. */
 	if (site->db != NULL)
@@ -219,6 +273,7 @@ static int serve_cgi(const char *path)
 	if (sandbox_time_limit(time_limit()) != 0)
 		perror("kb.cgi: the time limit");
 	cgi_request_parse(&request, environment, NULL);
+	read_body(&request, read_stdin, NULL);
 	prepare_timeout_response(&request, &timeout);
 	sandbox_set_timeout_response(timeout.data, timeout.length);
 	open_site(&site, path);
@@ -226,6 +281,8 @@ static int serve_cgi(const char *path)
 	 * files; without it search goes on unanalysed */
 	if (analyze_open() != 0)
 		fprintf(stderr, "kb.cgi: %s\n", analyze_error());
+	/* the bounce analyzer's charsets, which the sandbox could not load */
+	mime_charsets_preload();
 	confine(&site);
 	cgi_handle(&site, &request, &response);
 	sandbox_response_begins();
@@ -323,6 +380,11 @@ static void refresh_site(struct served *served)
 		if (next.db != NULL)
 			sqlite3_exec(next.db, "PRAGMA temp_store = MEMORY",
 				     NULL, NULL, NULL);
+		/* the feedback database stays open across builds: the
+		 * sandbox could not open it again */
+		next.feedback = served->site.feedback;
+		next.feedback_votes = served->site.feedback_votes;
+		served->site.feedback = NULL;
 		cgi_site_close(&served->site);
 		served->site = next;
 		served->opened = now;
@@ -370,6 +432,7 @@ static void answer_fastcgi(struct served *served, FCGX_Request *fcgi)
 	struct buf text = {0}, timeout = {0};
 
 	cgi_request_parse(&request, fastcgi_environment, fcgi->envp);
+	read_body(&request, read_fastcgi, fcgi->in);
 	prepare_timeout_response(&request, &text);
 	frame_answer(&timeout, fcgi->requestId, text.data, text.length);
 	if (sandbox_request_arm(fcgi->ipcFd, timeout.data, timeout.length) != 0)
@@ -422,6 +485,7 @@ static int serve_fastcgi(const char *path)
 	}
 	if (analyze_open() != 0)
 		fprintf(stderr, "kb.cgi: %s\n", analyze_error());
+	mime_charsets_preload();
 	if (setting != NULL && strcmp(setting, "0") == 0) {
 		fprintf(stderr, "kb.cgi: sandbox off (KB_CGI_SANDBOX=0)\n");
 	} else if (sandbox_enter_server(&problem) != 0) {

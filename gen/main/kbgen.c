@@ -16,6 +16,9 @@
 #include "build/build.h"
 #include "build/watch.h"
 #include "content/xmlmem.h"
+#include "main/records_cli.h"
+#include "main/report_cli.h"
+#include "main/bounce_cli.h"
 #include "main/search_cli.h"
 
 #define EXIT_USAGE 2
@@ -31,6 +34,9 @@ static const char usage[] =
 	"            heading levels, missing descriptions, duplicate titles,\n"
 	"            wizard outcomes without articles); write nothing\n"
 	"  search    query the search index: kbgen search --help\n"
+	"  records   check SPF, DKIM and DMARC records: kbgen records --help\n"
+	"  bounce    read a bounce and say what it means: kbgen bounce --help\n"
+	"  report    what visitors told the writers (feedback): kbgen report --help\n"
 	"  watch     build, then rebuild on every save, for a live preview:\n"
 	"            kbgen watch --help\n"
 	"  help      show this text\n"
@@ -189,6 +195,12 @@ int main(int argc, char **argv)
 		status = run_build(argc - 1, argv + 1, true);
 	} else if (strcmp(command, "search") == 0) {
 		status = search_command(argc - 1, argv + 1);
+	} else if (strcmp(command, "records") == 0) {
+		status = records_command(argc - 1, argv + 1);
+	} else if (strcmp(command, "report") == 0) {
+		status = report_command(argc - 1, argv + 1);
+	} else if (strcmp(command, "bounce") == 0) {
+		status = bounce_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "watch") == 0) {
 		status = watch_command(argc - 1, argv + 1);
 	} else if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||

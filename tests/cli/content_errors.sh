@@ -149,6 +149,64 @@ printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\n' > "$si
 "$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
 check_not_contains "no service: no footer line" "$(cat "$site/out/index.html")" "お客さま向け"
 
+# base_url must name a host (it crashed without one), checked at its place;
+# the published site stays as it was
+fixture_site base-url
+"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+before=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+for bad in 'http://' 'https:///kb/' 'http:///'; do
+	printf 'title: Test KB\nbase_url: "%s"\nlanguage: ja\n' "$bad" > "$site/site.yaml"
+	out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+	check_eq "base_url '$bad': status 1" "$status" 1
+	check_eq "base_url '$bad': message" "$out" \
+"site.yaml:2:11: error: 'base_url' names no host: write it as https://example.jp/ or https://example.jp/kb/
+kbgen: 1 error, 0 warnings; the output was left as it was"
+done
+after=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+check_eq "base_url without a host: published site untouched" "$after" "$before"
+
+# an empty site.yaml, or one of comments only, means every default (it crashed)
+for text in '' '# settings to come\n'; do
+	printf "$text" > "$site/site.yaml"
+	out=$("$KBGEN" build --root "$site" --out "$TMP/empty-config-out" 2>&1); status=$?
+	check_eq "site.yaml '$text': builds" "$status" 0
+	check_eq "site.yaml '$text': no diagnostics" "$out" ""
+	check_contains "site.yaml '$text': the default title" \
+		"$(cat "$TMP/empty-config-out/index.html")" "<title>Knowledge base</title>"
+done
+
+# feedback: where kb.cgi keeps the votes; each mistake at its place, the
+# published site untouched; with it, articles and outcomes carry the form
+fixture_site feedback
+"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+before=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+feedback_case() { # yaml-after-feedback expected-first-line
+	printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\ncgi_url: /cgi-bin/kb.cgi\nfeedback:%b\n' "$1" > "$site/site.yaml"
+	out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+	check_eq "feedback '$1': status 1" "$status" 1
+	check_eq "feedback '$1': message" "$(printf '%s\n' "$out" | head -1)" "$2"
+}
+feedback_case ' feedback.db' "site.yaml:5:11: error: 'feedback' must be a mapping of db, votes_per_day and retention_days"
+feedback_case '\n  db: var/feedback.db' "site.yaml:6:7: error: 'feedback.db' must be an absolute path, outside the published site (for example /var/lib/kbgen/feedback.db)"
+feedback_case '\n  votes_per_day: 3' "site.yaml:5:1: error: 'feedback' needs 'db', the path of the feedback database"
+feedback_case "\n  db: $TMP/fb.db\n  votes_per_day: 0" "site.yaml:7:18: error: 'feedback.votes_per_day' must be a whole number from 1 to 1000"
+feedback_case "\n  db: $TMP/fb.db\n  retention_days: -1" "site.yaml:7:19: error: 'feedback.retention_days' must be a whole number of days from 0 (keep forever) to 36500"
+feedback_case "\n  db: $site/out/feedback.db" "site.yaml:6:7: error: 'feedback.db' is inside the output folder $(cd "$site/out" && pwd -P): the web server would publish it and the next build would delete it; keep it outside, for example in /var/lib/kbgen/"
+after=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
+check_eq "bad feedback: published site untouched" "$after" "$before"
+printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/\nlanguage: ja\nfeedback:\n  db: %s/fb.db\n' "$TMP" > "$site/site.yaml"
+out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?
+check_eq "feedback without cgi_url: builds" "$status" 0
+check_contains "feedback without cgi_url: warns" "$out" \
+	"site.yaml:5:7: warning: 'feedback' needs 'cgi_url': without kb.cgi no page can take a vote, so none shows the form"
+check_not_contains "feedback without cgi_url: no form" "$(cat "$site/out/docs/good/index.html")" 'class="feedback"'
+printf 'title: Test KB\nbase_url: http://127.0.0.1:8080/kb/\nlanguage: ja\ncgi_url: /cgi-bin/kb.cgi\nfeedback:\n  db: %s/fb.db\n' "$TMP" > "$site/site.yaml"
+check "feedback with cgi_url builds" "$KBGEN" build --root "$site" --out "$site/out"
+check_contains "feedback: the article asks" "$(cat "$site/out/docs/good/index.html")" \
+	'<form class="feedback-form" method="post" action="/cgi-bin/kb.cgi/feedback"><input type="hidden" name="page" value="/kb/docs/good/"><input type="hidden" name="kind" value="article">'
+test -e "$TMP/fb.db"
+check_eq "feedback: the build never creates the database (kb.cgi does)" "$?" 1
+
 # a missing site.yaml is an error, not a crash
 rm -f "$site/site.yaml"
 out=$("$KBGEN" build --root "$site" --out "$site/out" 2>&1); status=$?

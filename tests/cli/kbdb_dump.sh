@@ -25,7 +25,7 @@ check "dump the second" sh -c "$dump '$TMP/out2/kb.db' >'$TMP/dump2'"
 check "the dumps are equal" cmp "$TMP/dump1" "$TMP/dump2"
 sections=$(grep '^== ' "$TMP/dump1" | tr '\n' ' ')
 check_eq "every table, the rows and the index, in a fixed order" "$sections" \
-	"== table articles == table node_articles == table node_body_links == table node_links == table nodes == table options == table search_champions == table search_config == table search_readings == table search_rowmap == table search_rows == table theme == table theme_nav == table trees == search == search index "
+	"== table articles == table bounce_meta == table bounce_reasons == table bounce_receivers == table bounce_rules == table bounce_walks == table node_articles == table node_body_links == table node_links == table nodes == table options == table search_champions == table search_config == table search_readings == table search_rowmap == table search_rows == table theme == table theme_nav == table trees == search == search index "
 check_contains "the schema version comes first" "$(head -n 1 "$TMP/dump1")" "user_version "
 check_contains "search rows by rowid with all columns" \
 	"$(sed -n '/^== search$/,/^== search index$/p' "$TMP/dump1" | sed -n 2p)" "|'article'"

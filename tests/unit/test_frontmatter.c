@@ -57,6 +57,25 @@ static void expect_error(const char *text, const char *want, const char *what)
 	free(messages);
 }
 
+/* Windows line ends: the same article, the body on the same line. */
+static void test_crlf(void)
+{
+	const char *text = "---\r\ntitle: x\r\ntags: [a]\r\n---\r\n本文\r\n";
+	struct front_matter matter;
+	bool ok = front_matter_parse(text, strlen(text), "a.md", &matter);
+	char *messages = diagnostics();
+
+	CHECK(ok, "CRLF front matter parses");
+	CHECK_STR(messages, "", "CRLF: no diagnostics");
+	CHECK_STR(matter.title, "x", "CRLF: title without its CR");
+	CHECK_INT(matter.body_line, 5, "CRLF: the body starts on line 5");
+	CHECK(matter.body_length == strlen("本文\r\n") &&
+	      memcmp(matter.body, "本文\r\n", matter.body_length) == 0,
+	      "CRLF: the body after the closing line");
+	front_matter_free(&matter);
+	free(messages);
+}
+
 static void test_errors(void)
 {
 	expect_error("no front matter\n",
@@ -88,6 +107,18 @@ static void test_errors(void)
 	expect_error("\xEF\xBB\xBF---\ntitle: a\ntitle: b\n---\n",
 		     "x.md:3:1: error: duplicate key 'title' (first at line 2)\n",
 		     "BOM then duplicate key");
+	/* a lone CR after the opening dashes ends no line (the body's line
+	 * number went past the end of the file) */
+	expect_error("---\rle: ---x\r\ntitle: x\r\n---",
+		     "x.md:1:1: error: missing front matter: the file must start "
+		     "with a '---' line and give at least a title\n",
+		     "opening line ended by a lone CR");
+	expect_error("---\r",
+		     "x.md:1:1: error: unterminated front matter: no closing '---' line\n",
+		     "only the opening dashes and a CR");
+	expect_error("---",
+		     "x.md:1:1: error: unterminated front matter: no closing '---' line\n",
+		     "only the opening dashes");
 }
 
 static void test_dates(void)
@@ -124,6 +155,7 @@ int main(void)
 {
 	TEST_SUITE("frontmatter");
 	test_good();
+	test_crlf();
 	test_errors();
 	test_dates();
 	test_unknown_key_warns();

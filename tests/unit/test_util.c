@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "base/siphash.h"
 #include "base/util.h"
 
 static bool is_folder(const char *path)
@@ -74,6 +75,27 @@ static void test_concat(void)
 	free(text);
 }
 
+/* The SipHash paper's vectors (key 00..0f; messages 00..0e and empty),
+ * and that a key change changes the hash. */
+static void test_siphash(void)
+{
+	uint8_t key[SIPHASH_KEY_SIZE], message[15];
+
+	for (int i = 0; i < SIPHASH_KEY_SIZE; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 15; i++)
+		message[i] = (uint8_t)i;
+	CHECK(siphash24(key, message, 15) == 0xa129ca6149be45e5ULL,
+	      "siphash: the paper's 15-byte vector");
+	CHECK(siphash24(key, message, 0) == 0x726fdb47dd0e0e31ULL,
+	      "siphash: the empty message");
+	CHECK(siphash24(key, message, 8) != siphash24(key, message, 9),
+	      "siphash: the length counts");
+	key[0] ^= 1;
+	CHECK(siphash24(key, message, 15) != 0xa129ca6149be45e5ULL,
+	      "siphash: another key, another hash");
+}
+
 int main(void)
 {
 	char root[] = "/tmp/kbgen-test-util-XXXXXX";
@@ -84,6 +106,7 @@ int main(void)
 		return 1;
 	}
 	test_concat();
+	test_siphash();
 	test_make_dirs(root);
 	remove_tree(root);
 	return TEST_EXIT();

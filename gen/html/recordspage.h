@@ -1,0 +1,34 @@
+/*
+ * recordspage.h — the record checker's page parts (content/records.h),
+ * which the static /records/ page and kb.cgi's /records both draw: the
+ * form that works without JavaScript, and the results, each diagnostic
+ * located in its record (the column, the characters marked) with its
+ * message and a link to the guide heading that explains the fix. Text
+ * goes in as text nodes only (dom.h).
+ */
+#ifndef KB_RECORDSPAGE_H
+#define KB_RECORDSPAGE_H
+
+#include <libxml/tree.h>
+
+#include "content/records.h"
+#include "html/theme.h"
+
+/* The field names the form submits and kb.cgi reads. */
+#define RECORDSPAGE_SPF "spf"
+#define RECORDSPAGE_DKIM "dkim"
+#define RECORDSPAGE_DMARC "dmarc"
+
+/* Appends the form (GET to action) with its three text areas, filled
+ * with spf, dkim and dmarc (each NULL for empty). */
+void recordspage_add_form(xmlNodePtr parent, const struct theme *theme,
+			  const char *action, const char *spf,
+			  const char *dkim, const char *dmarc);
+
+/* Appends the results of set: a status line with the counts, then a
+ * section per record (its text, its diagnostics as a list, its
+ * summary). Guide links are the theme's URLs of the guides' pages. */
+void recordspage_add_results(xmlNodePtr parent, const struct theme *theme,
+			     const struct record_set *set);
+
+#endif
