@@ -35,6 +35,8 @@ need_file /usr/include/mecab.h libmecab-dev
 need_file /var/lib/mecab/dic/ipadic-utf8/sys.dic mecab-ipadic-utf8
 # libfcgi: kb.cgi's FastCGI mode
 need_file /usr/include/fcgiapp.h libfcgi-dev
+# ldns: the record checker's live mode (kbgen records --domain)
+need_pc ldns libldns-dev
 need_cmd lighttpd lighttpd
 # git: site.yaml's git_info dates articles by their last commit
 need_cmd git git
@@ -65,6 +67,8 @@ if [ "$want" = test ]; then
 	# spawn-fcgi starts workers for nginx
 	need_cmd cgi-fcgi libfcgi-bin
 	need_cmd spawn-fcgi spawn-fcgi
+	# tests/cli/records_dns.sh: an authoritative server for the test zones
+	need_file /usr/sbin/nsd nsd
 fi
 
 if [ -n "$missing" ]; then

@@ -15,6 +15,8 @@
 #include "html/wizardpage.h"
 
 #define PAGE_MAX_BYTES 512
+/* the search box takes this many characters (layout.html's maxlength) */
+#define SEARCH_MAX_CHARS 256
 
 /* ---- the same-origin check ----------------------------------------------- */
 
@@ -219,14 +221,11 @@ static void add_comment_form(const struct cgi_site *site,
 			support.email = NULL;
 		if (support.hours && !*support.hours)
 			support.hours = NULL;
-		if (wizardpage_support_set(&support)) {
-			dom_text_element(main, "p", NULL,
-					 theme_text(theme, "feedback-contact"));
-			wizardpage_add_contact(theme, main, &support,
-					       theme_text(theme,
-							  "wizard-contact-subject"),
-					       form->page, form->page);
-		}
+		wizardpage_add_contact_with(theme, main, &support,
+					    "feedback-contact", NULL,
+					    theme_text(theme,
+						       "wizard-contact-subject"),
+					    form->page, form->page);
 	}
 	free(id_text);
 	free(action);
@@ -306,6 +305,30 @@ static void store_vote(const struct cgi_site *site,
 	cgi_response_header(response, "Cache-Control", "no-store");
 }
 
+/* kb.js's beacon: a page of results left without opening any. Answered
+ * with no body: nobody reads it. */
+static void store_unopened(const struct cgi_site *site,
+			   const struct cgi_request *request, const char *query,
+			   struct cgi_response *response)
+{
+	enum feedback_status status = FEEDBACK_REFUSED;
+
+	if (plain_text(query, SEARCH_MAX_CHARS) && *query != '\0')
+		status = feedback_add_search(site->feedback, time(NULL), query,
+					     "unopened", request->remote_addr,
+					     CGIFEEDBACK_SEARCHES_PER_DAY);
+	if (status == FEEDBACK_FAILED) {
+		cgi_respond_error(site, CGI_INTERNAL, response);
+		return;
+	}
+	if (status == FEEDBACK_STORED)
+		respond_json(response, 200, "stored", "search", 0);
+	else if (status == FEEDBACK_LIMITED)
+		respond_json(response, 429, "error", "limited", 0);
+	else
+		respond_json(response, 400, "error", "refused", 0);
+}
+
 void cgifeedback_post(const struct cgi_site *site,
 		      const struct cgi_request *request,
 		      struct cgi_response *response)
@@ -318,6 +341,7 @@ void cgifeedback_post(const struct cgi_site *site,
 		.vote_id = field(request, "vote_id"),
 		.json = format != NULL && strcmp(format, "json") == 0,
 	};
+	const char *search = field(request, "search");
 
 	if (site->feedback == NULL) {
 		cgi_respond_error(site, CGI_NOT_FOUND, response);
@@ -330,6 +354,10 @@ void cgifeedback_post(const struct cgi_site *site,
 			respond_message(site, response, 403,
 					"feedback-thanks-title",
 					"feedback-forbidden", NULL);
+		return;
+	}
+	if (search != NULL) {
+		store_unopened(site, request, search, response);
 		return;
 	}
 	if (form.comment != NULL &&

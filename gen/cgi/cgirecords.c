@@ -101,19 +101,18 @@ static int read_records(const struct cgi_site *site,
 	return CGI_OK;
 }
 
-/* Every spf value given, joined by line breaks, for the form. Caller
- * frees. */
-static char *spf_values(const struct cgi_fields *fields)
+/* Every non-blank spf value given, for the form; the array is the
+ * caller's to free, the strings the request's. */
+static const char **spf_values(const struct cgi_fields *fields, size_t *count)
 {
-	struct buf joined = {0};
+	const char **values = xcalloc(fields->count + 1, sizeof *values);
 
+	*count = 0;
 	for (size_t i = 0; i < fields->count; i++)
-		if (strcmp(fields->items[i]->name, RECORDSPAGE_SPF) == 0) {
-			if (joined.length > 0)
-				buf_addc(&joined, '\n');
-			buf_adds(&joined, fields->items[i]->value);
-		}
-	return buf_detach(&joined);
+		if (strcmp(fields->items[i]->name, RECORDSPAGE_SPF) == 0 &&
+		    has_text(fields->items[i]->value, strlen(fields->items[i]->value)))
+			values[(*count)++] = fields->items[i]->value;
+	return values;
 }
 
 void cgirecords_page(const struct cgi_site *site,
@@ -130,7 +129,8 @@ void cgirecords_page(const struct cgi_site *site,
 	char *base = cgi_base_url(site, request);
 	char *action = xasprintf("%s/records", base);
 	char *home = theme_url(theme, ""), *form_page = theme_url(theme, "records/");
-	char *spf = spf_values(fields);
+	size_t spf_count;
+	const char **spf = spf_values(fields, &spf_count);
 	struct page *page;
 	xmlNodePtr main;
 
@@ -155,7 +155,7 @@ void cgirecords_page(const struct cgi_site *site,
 	} else {
 		dom_text_element(main, "p", NULL, theme_text(theme, "records-lead"));
 	}
-	recordspage_add_form(main, theme, action, spf,
+	recordspage_add_form(main, theme, action, spf, spf_count,
 			     cgi_field(fields, RECORDSPAGE_DKIM),
 			     cgi_field(fields, RECORDSPAGE_DMARC));
 	cgi_respond_page(response, 200, page);

@@ -1,7 +1,8 @@
 /*
  * cgirecords.h — kb.cgi's record checker routes (content/records.h):
  * GET /records?spf=...&dkim=...&dmarc=... as a themed page (the results,
- * then the form filled with what was asked, to fix and check again), and
+ * then the form filled with what was asked, to fix and check again: the
+ * first two spf values, the dkim and the dmarc), and
  * GET /records.json as records_format_json's object. Each spf value may
  * hold several records, one a line (as `dig +short TXT` prints them);
  * dkim and dmarc one record each, their line breaks read as the folding

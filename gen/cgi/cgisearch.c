@@ -323,6 +323,16 @@ static void add_results(struct search_page *search)
 		free(start);
 		for (size_t i = 0; i < search->results.count; i++)
 			add_result(search, list, &search->results.items[i]);
+		/* kb.js tells kb.cgi when the visitor leaves without opening
+		 * a result (the writers' "searches nobody opened") */
+		if (search->site->feedback != NULL) {
+			char *base = cgi_base_url(search->site, search->request);
+			char *action = xasprintf("%s/feedback", base ? base : "");
+			dom_set(list, "data-feedback-search", action);
+			dom_set(list, "data-query", search->query);
+			free(action);
+			free(base);
+		}
 	}
 	add_pagination(search);
 }

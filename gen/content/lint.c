@@ -32,6 +32,7 @@
 
 #include "base/diag.h"
 #include "content/markdown.h"
+#include "content/records.h"
 #include "base/util.h"
 
 struct lint {
@@ -426,6 +427,34 @@ static void report_unreferenced_files(const struct site *site)
 	string_list_free(&referenced);
 }
 
+/* A site that names its spf_include uses the record checker, whose
+ * diagnostics link the headings of the shipped SPF, DKIM and DMARC
+ * guides: each must be there, or kb.cgi's results link nowhere. */
+static void report_missing_record_guides(const struct site *site)
+{
+	size_t count;
+	const struct record_guide *const *guides = records_guides(&count);
+
+	if (site->config.spf_include == NULL || *site->config.spf_include == '\0')
+		return;
+	for (size_t i = 0; i < count; i++) {
+		const struct article *article = NULL;
+		char *slug = markdown_heading_slug(guides[i]->heading);
+
+		for (size_t k = 0; k < site->article_count; k++)
+			if (strcmp(site->articles[k]->url_path, guides[i]->page) == 0)
+				article = site->articles[k];
+		if (article == NULL || !site_article_has_anchor(article, slug))
+			diag_warning("site.yaml", 0, 0,
+				     "the record checker (spf_include) links "
+				     "/%s#%s, which this site does not have: "
+				     "an article at /%s with the heading '%s'",
+				     guides[i]->page, slug, guides[i]->page,
+				     guides[i]->heading);
+		free(slug);
+	}
+}
+
 void lint_run(const struct site *site, struct tree *const *trees,
 	      size_t tree_count)
 {
@@ -446,6 +475,7 @@ void lint_run(const struct site *site, struct tree *const *trees,
 	report_orphans(&lint);
 	report_duplicate_titles(&lint);
 	report_unreferenced_files(site);
+	report_missing_record_guides(site);
 	free(lint.title_lines);
 	free(lint.linked);
 }

@@ -2,7 +2,8 @@
  * lint.h — writer-facing checks run by `kbgen check` on top of every check
  * the build makes: orphan articles, images without alt text, skipped
  * heading levels, missing descriptions, duplicate titles, wizard outcomes
- * without articles, files in content/ that no article references.
+ * without articles, files in content/ that no article references, and,
+ * on a site with spf_include, a record checker guide heading missing.
  * Everything is reported as warnings through diag.
  */
 #ifndef KB_LINT_H

@@ -42,6 +42,20 @@ const struct record_guide records_guide_dkim_mistakes = {
 const struct record_guide records_guide_dmarc = {
 	"deliverability/guideline/", "DMARCの設定"};
 
+const struct record_guide *const *records_guides(size_t *count)
+{
+	static const struct record_guide *const guides[] = {
+		&records_guide_spf_register, &records_guide_spf_existing,
+		&records_guide_spf_all, &records_guide_spf_lookups,
+		&records_guide_spf_mistakes, &records_guide_dkim_register,
+		&records_guide_dkim_selector, &records_guide_dkim_key_length,
+		&records_guide_dkim_mistakes, &records_guide_dmarc,
+	};
+
+	*count = sizeof guides / sizeof *guides;
+	return guides;
+}
+
 const char *records_kind_name(enum record_kind kind)
 {
 	switch (kind) {
@@ -347,6 +361,11 @@ size_t records_read_tags(struct record_result *result,
 	return count;
 }
 
+bool records_domain_valid(const char *name)
+{
+	return records_domain_problem(name, strlen(name)) == NULL;
+}
+
 /* ---- reading the text -------------------------------------------------------- */
 
 static bool is_space(char c)
@@ -546,6 +565,16 @@ static void sort_diagnostics(struct record_result *result)
 	}
 }
 
+static void count_severity(struct record_set *set, enum record_severity severity)
+{
+	if (severity == RECORD_ERROR)
+		set->errors++;
+	else if (severity == RECORD_WARNING)
+		set->warnings++;
+	else
+		set->notes++;
+}
+
 /* v=spf1 in another record of the set before this one. */
 static bool earlier_spf(const struct record_set *set)
 {
@@ -583,6 +612,8 @@ int records_add(struct record_set *set, enum record_kind kind,
 	read.original = result->text;
 	result->summary.lookups = -1;
 	result->summary.service_include = -1;
+	result->summary.lookups_total = -1;
+	result->summary.void_lookups = -1;
 	result->summary.pct = 100;
 	read_text(result, &read);
 	check_string_lengths(result, &read);
@@ -601,20 +632,78 @@ int records_add(struct record_set *set, enum record_kind kind,
 		records_check_dmarc(result, &read, options);
 	}
 	sort_diagnostics(result);
-	for (size_t i = 0; i < result->diagnostic_count; i++) {
-		enum record_severity severity = result->diagnostics[i].severity;
-		if (severity == RECORD_ERROR)
-			set->errors++;
-		else if (severity == RECORD_WARNING)
-			set->warnings++;
-		else
-			set->notes++;
-	}
 	set->count++;
+	for (size_t i = 0; i < result->diagnostic_count; i++)
+		count_severity(set, result->diagnostics[i].severity);
 	free(read.value);
 	free(read.offsets);
 	free(read.strings);
 	return 0;
+}
+
+int records_add_missing(struct record_set *set, enum record_kind kind,
+			const char *name, enum record_severity severity,
+			const char *code, const struct record_guide *guide,
+			const char *message)
+{
+	struct record_result *result;
+	unsigned index = 1;
+
+	if (set->count >= RECORDS_MAX)
+		return -1;
+	for (size_t i = 0; i < set->count; i++)
+		if (set->records[i].kind == kind)
+			index++;
+	set->records = xrealloc(set->records,
+				(set->count + 1) * sizeof *set->records);
+	result = &set->records[set->count++];
+	memset(result, 0, sizeof *result);
+	result->kind = kind;
+	result->index = index;
+	result->text = xstrdup(name);
+	result->summary.lookups = -1;
+	result->summary.service_include = -1;
+	result->summary.lookups_total = -1;
+	result->summary.void_lookups = -1;
+	result->summary.pct = 100;
+	result->summary.name = xstrdup(name);
+	result->diagnostics = xcalloc(1, sizeof *result->diagnostics);
+	result->diagnostics[0] = (struct record_diagnostic){
+		.column = 1,
+		.length = (unsigned)(utf8_count(name, strlen(name)) ? utf8_count(name, strlen(name)) : 1),
+		.severity = severity, .code = code, .message = xstrdup(message),
+		.guide = guide,
+	};
+	result->diagnostic_count = 1;
+	count_severity(set, severity);
+	return 0;
+}
+
+void records_report_extra(struct record_set *set, size_t index,
+			  enum record_severity severity, const char *code,
+			  const struct record_guide *guide, unsigned column,
+			  unsigned length, const char *message)
+{
+	struct record_result *result = &set->records[index];
+	size_t points = utf8_count(result->text, strlen(result->text));
+
+	if (column < 1)
+		column = 1;
+	if (column > points + 1)
+		column = (unsigned)points + 1;
+	if (length < 1)
+		length = 1;
+	if (column + length > points + 2)
+		length = (unsigned)(points + 2 - column);
+	result->diagnostics = xrealloc(result->diagnostics,
+				       (result->diagnostic_count + 1) *
+				       sizeof *result->diagnostics);
+	result->diagnostics[result->diagnostic_count++] = (struct record_diagnostic){
+		.column = column, .length = length, .severity = severity,
+		.code = code, .message = xstrdup(message), .guide = guide,
+	};
+	sort_diagnostics(result);
+	count_severity(set, severity);
 }
 
 void records_free(struct record_set *set)
@@ -698,6 +787,10 @@ static void add_summary_text(struct buf *out, const struct record_result *result
 		if (summary->service_include >= 0)
 			buf_printf(out, " service_include=%s",
 				   summary->service_include ? "yes" : "no");
+		if (summary->lookups_total >= 0)
+			buf_printf(out, " lookups_total=%d/%d void_lookups=%d/2",
+				   summary->lookups_total, RECORDS_SPF_LOOKUP_LIMIT,
+				   summary->void_lookups);
 	} else if (result->kind == RECORD_DKIM) {
 		buf_printf(out, " key_type=%s key_bits=%u revoked=%s testing=%s",
 			   summary->key_type ? summary->key_type : "-",
@@ -754,10 +847,14 @@ static void add_json_summary(struct buf *out, const struct record_result *result
 		buf_printf(out, "{\"lookups\":%d,\"all\":",
 			   summary->lookups < 0 ? 0 : summary->lookups);
 		json_add_text(out, summary->all);
-		buf_printf(out, ",\"service_include\":%s}",
+		buf_printf(out, ",\"service_include\":%s",
 			   summary->service_include < 0 ? "null"
 			   : summary->service_include   ? "true"
 							: "false");
+		if (summary->lookups_total >= 0)
+			buf_printf(out, ",\"lookups_total\":%d,\"void_lookups\":%d",
+				   summary->lookups_total, summary->void_lookups);
+		buf_addc(out, '}');
 	} else if (result->kind == RECORD_DKIM) {
 		buf_adds(out, "{\"key_type\":");
 		json_add_text(out, summary->key_type);

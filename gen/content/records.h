@@ -61,6 +61,11 @@ struct record_summary {
 	int lookups;		/* the record's own DNS-querying terms */
 	const char *all;	/* "-all", "~all", "?all", "+all" or NULL */
 	int service_include;	/* 1 found, 0 missing, -1 not asked */
+	int lookups_total;	/* live mode: the lookups of every record
+				 * the record reaches (includes, redirects);
+				 * -1 when not looked up */
+	int void_lookups;	/* live mode: lookups that found nothing;
+				 * -1 when not looked up */
 	/* DKIM */
 	const char *key_type;	/* "rsa", "ed25519", or NULL */
 	unsigned key_bits;	/* from the decoded key; 0 when unread */
@@ -105,8 +110,42 @@ int records_add(struct record_set *set, enum record_kind kind,
 		const char *text, size_t length,
 		const struct record_options *options);
 
+/* A record that was looked up and not found: a result of kind with name
+ * as its text (copied) and one diagnostic over the whole name, code and
+ * message (copied) with guide, severity as given. Returns 0, or -1 when
+ * the set is full. */
+int records_add_missing(struct record_set *set, enum record_kind kind,
+			const char *name, enum record_severity severity,
+			const char *code, const struct record_guide *guide,
+			const char *message);
+
+/* Adds a diagnostic found outside the record's own text (live mode's
+ * lookups through includes) to the set's record at index: at column,
+ * spanning length code points (clamped to the text), message copied;
+ * keeps the record's diagnostics sorted and the set's counts. */
+void records_report_extra(struct record_set *set, size_t index,
+			  enum record_severity severity, const char *code,
+			  const struct record_guide *guide, unsigned column,
+			  unsigned length, const char *message);
+
+/* The guides the diagnostics link (records.c). */
+extern const struct record_guide records_guide_spf_register,
+	records_guide_spf_existing, records_guide_spf_all,
+	records_guide_spf_lookups, records_guide_spf_mistakes,
+	records_guide_dkim_register, records_guide_dkim_selector,
+	records_guide_dkim_key_length, records_guide_dkim_mistakes,
+	records_guide_dmarc;
+
+/* Every guide a diagnostic can link, count of them in *count; static. */
+const struct record_guide *const *records_guides(size_t *count);
+
 /* Frees everything the set holds and zeroes it. */
 void records_free(struct record_set *set);
+
+/* True when name is a domain name the checker can look up: labels of
+ * letters, digits, '-' and '_', 1 to 63 bytes each, 253 at most, a
+ * trailing dot allowed. */
+bool records_domain_valid(const char *name);
 
 /* "spf", "dkim", "dmarc"; static. */
 const char *records_kind_name(enum record_kind kind);

@@ -96,12 +96,5 @@ const struct record_tag *records_find_tag(const struct record_text *text,
 					  const struct record_tag *tags,
 					  size_t count, const char *name);
 
-/* The guides (records.c). */
-extern const struct record_guide records_guide_spf_register,
-	records_guide_spf_existing, records_guide_spf_all,
-	records_guide_spf_lookups, records_guide_spf_mistakes,
-	records_guide_dkim_register, records_guide_dkim_selector,
-	records_guide_dkim_key_length, records_guide_dkim_mistakes,
-	records_guide_dmarc;
 
 #endif

@@ -250,8 +250,11 @@ static void check_domain(struct spf *spf, size_t start, size_t end,
 		for (size_t i = 0; i < trimmed; i++)
 			if (value[start + i] == '.')
 				last = value + start + i + 1;
-		if (looks_like_ip4(last, (size_t)(value + start + trimmed - last)) ||
-		    last == value + start + trimmed)
+		size_t last_length = (size_t)(value + start + trimmed - last);
+		bool digits = last_length > 0;
+		for (size_t i = 0; i < last_length; i++)
+			digits = digits && is_digit(last[i]);
+		if (digits)
 			why = "最後の部分が数字だけです";
 	}
 	if (why != NULL)

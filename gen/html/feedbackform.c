@@ -38,6 +38,15 @@ void feedbackform_add(const struct theme *theme, xmlNodePtr parent,
 	xmlNodePtr form, choices;
 
 	dom_set(section, "aria-labelledby", "kb-feedback");
+	/* kb.js's words when it sends the vote in place */
+	dom_set(section, "data-thanks", theme_text(theme, "feedback-thanks"));
+	dom_set(section, "data-limited", theme_text(theme, "feedback-limited"));
+	dom_set(section, "data-comment-label",
+		theme_text(theme, "feedback-comment-label"));
+	dom_set(section, "data-comment-submit",
+		theme_text(theme, "feedback-comment-submit"));
+	dom_set(section, "data-comment-thanks",
+		theme_text(theme, "feedback-comment-thanks"));
 	dom_set(dom_text_element(section, "h2", NULL,
 				 theme_text(theme, kind == FEEDBACKFORM_OUTCOME
 							   ? "feedback-outcome"

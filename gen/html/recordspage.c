@@ -25,32 +25,36 @@ static const char *text_of(const struct theme *theme, const char *key)
 
 /* ---- the form ----------------------------------------------------------------- */
 
+/* One record's field: a text input, which takes a pasted value without
+ * its line breaks (HTML's value sanitization), so that a DKIM key copied
+ * in wrapped lines arrives whole and no line break reaches the query
+ * string (lighttpd refuses encoded control characters in a URL). */
 static void add_field(xmlNodePtr form, const struct theme *theme,
-		      const char *name, const char *value, const char *rows,
+		      const char *name, const char *id_suffix, const char *value,
 		      const char *maxlength)
 {
 	xmlNodePtr field = dom_element(form, "div", "records-field");
-	char *id = xasprintf("records-%s", name);
-	char *hint_id = xasprintf("records-%s-hint", name);
-	char *label_key = xasprintf("records-%s-label", name);
-	char *hint_key = xasprintf("records-%s-hint", name);
-	xmlNodePtr label, hint, area;
+	char *id = xasprintf("records-%s%s", name, id_suffix);
+	char *hint_id = xasprintf("%s-hint", id);
+	char *label_key = xasprintf("records-%s%s-label", name, id_suffix);
+	char *hint_key = xasprintf("records-%s%s-hint", name, id_suffix);
+	xmlNodePtr label, hint, input;
 
 	label = dom_text_element(field, "label", NULL, text_of(theme, label_key));
 	dom_set(label, "for", id);
 	hint = dom_text_element(field, "p", "records-hint", text_of(theme, hint_key));
 	dom_set(hint, "id", hint_id);
-	area = dom_element(field, "textarea", NULL);
-	dom_set(area, "id", id);
-	dom_set(area, "name", name);
-	dom_set(area, "rows", rows);
-	dom_set(area, "maxlength", maxlength);
-	dom_set(area, "aria-describedby", hint_id);
-	dom_set(area, "spellcheck", "false");
-	dom_set(area, "autocapitalize", "off");
-	dom_set(area, "autocomplete", "off");
+	input = dom_element(field, "input", NULL);
+	dom_set(input, "type", "text");
+	dom_set(input, "id", id);
+	dom_set(input, "name", name);
+	dom_set(input, "maxlength", maxlength);
+	dom_set(input, "aria-describedby", hint_id);
+	dom_set(input, "spellcheck", "false");
+	dom_set(input, "autocapitalize", "off");
+	dom_set(input, "autocomplete", "off");
 	if (value != NULL && *value != '\0')
-		dom_text(area, value);
+		dom_set(input, "value", value);
 	free(hint_key);
 	free(label_key);
 	free(hint_id);
@@ -58,16 +62,19 @@ static void add_field(xmlNodePtr form, const struct theme *theme,
 }
 
 void recordspage_add_form(xmlNodePtr parent, const struct theme *theme,
-			  const char *action, const char *spf,
-			  const char *dkim, const char *dmarc)
+			  const char *action, const char *const *spf,
+			  size_t spf_count, const char *dkim, const char *dmarc)
 {
 	xmlNodePtr form = dom_element(parent, "form", "records-form");
 
 	dom_set(form, "method", "get");
 	dom_set(form, "action", action);
-	add_field(form, theme, RECORDSPAGE_SPF, spf, "3", SPF_MAX);
-	add_field(form, theme, RECORDSPAGE_DKIM, dkim, "5", DKIM_MAX);
-	add_field(form, theme, RECORDSPAGE_DMARC, dmarc, "2", DMARC_MAX);
+	add_field(form, theme, RECORDSPAGE_SPF, "", spf_count > 0 ? spf[0] : NULL,
+		  SPF_MAX);
+	add_field(form, theme, RECORDSPAGE_SPF, "-2", spf_count > 1 ? spf[1] : NULL,
+		  SPF_MAX);
+	add_field(form, theme, RECORDSPAGE_DKIM, "", dkim, DKIM_MAX);
+	add_field(form, theme, RECORDSPAGE_DMARC, "", dmarc, DMARC_MAX);
 	dom_set(dom_text_element(form, "button", NULL,
 				 text_of(theme, "records-submit")),
 		"type", "submit");

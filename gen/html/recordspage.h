@@ -19,11 +19,13 @@
 #define RECORDSPAGE_DKIM "dkim"
 #define RECORDSPAGE_DMARC "dmarc"
 
-/* Appends the form (GET to action) with its three text areas, filled
- * with spf, dkim and dmarc (each NULL for empty). */
+/* Appends the form (GET to action): two SPF fields (a domain with two
+ * v=spf1 records is a mistake to show), one for DKIM and one for DMARC,
+ * filled with the first two of spf_count spf values, dkim and dmarc (each
+ * NULL for empty). */
 void recordspage_add_form(xmlNodePtr parent, const struct theme *theme,
-			  const char *action, const char *spf,
-			  const char *dkim, const char *dmarc);
+			  const char *action, const char *const *spf,
+			  size_t spf_count, const char *dkim, const char *dmarc);
 
 /* Appends the results of set: a status line with the counts, then a
  * section per record (its text, its diagnostics as a list, its

@@ -473,7 +473,7 @@ int render_records_page(const struct render_context *context)
 	dom_text_element(page_main(page), "h1", NULL, title);
 	dom_text_element(page_main(page), "p", NULL,
 			 theme_text(theme, "records-lead"));
-	recordspage_add_form(page_main(page), theme, action, NULL, NULL, NULL);
+	recordspage_add_form(page_main(page), theme, action, NULL, 0, NULL, NULL);
 	free(action);
 	return render_save(context, page, "records/");
 }

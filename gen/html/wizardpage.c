@@ -342,14 +342,25 @@ void wizardpage_add_contact(const struct theme *theme, xmlNodePtr parent,
 			    const char *subject, const char *body,
 			    const char *short_body)
 {
+	wizardpage_add_contact_with(theme, parent, support,
+				    "wizard-contact-lead",
+				    "wizard-contact-mail-note", subject, body,
+				    short_body);
+}
+
+void wizardpage_add_contact_with(const struct theme *theme, xmlNodePtr parent,
+				 const struct wizardpage_support *support,
+				 const char *lead_key, const char *note_key,
+				 const char *subject, const char *body,
+				 const char *short_body)
+{
 	xmlNodePtr section, list;
 
 	if (!wizardpage_support_set(support))
 		return;
 	section = wizardpage_add_section(theme, parent, "wizard-contact",
 					 "kb-wizard-contact", "wizard-contact");
-	dom_text_element(section, "p", NULL,
-			 theme_text(theme, "wizard-contact-lead"));
+	dom_text_element(section, "p", NULL, theme_text(theme, lead_key));
 	list = dom_element(section, "ul", "contact-list");
 	if (is_set(support->url))
 		dom_set(dom_link(dom_element(list, "li", NULL), support->url,
@@ -372,9 +383,9 @@ void wizardpage_add_contact(const struct theme *theme, xmlNodePtr parent,
 		dom_text(hours, theme_text(theme, "wizard-contact-hours"));
 		dom_text(hours, support->hours);
 	}
-	if (is_set(support->email))
+	if (is_set(support->email) && note_key != NULL)
 		dom_text_element(section, "p", "hint",
-				 theme_text(theme, "wizard-contact-mail-note"));
+				 theme_text(theme, note_key));
 }
 
 void wizardpage_add_summary(const struct theme *theme, xmlNodePtr parent,

@@ -109,6 +109,15 @@ void wizardpage_add_contact(const struct theme *theme, xmlNodePtr parent,
 			    const char *subject, const char *body,
 			    const char *short_body);
 
+/* wizardpage_add_contact with the lead paragraph of UI string lead_key
+ * and, under a mail address, the note of note_key (none when NULL): for
+ * pages that carry no walk summary (kb.cgi's thanks after いいえ). */
+void wizardpage_add_contact_with(const struct theme *theme, xmlNodePtr parent,
+				 const struct wizardpage_support *support,
+				 const char *lead_key, const char *note_key,
+				 const char *subject, const char *body,
+				 const char *short_body);
+
 /* <section class="wizard-summary">: the plain-text summary of the walk
  * in a <pre> that kb.js gives a Copy button (labels from the theme). */
 void wizardpage_add_summary(const struct theme *theme, xmlNodePtr parent,

@@ -14,12 +14,14 @@
 #include "base/util.h"
 #include "content/records.h"
 #include "content/site.h"
+#include "main/records_live.h"
 
 #define EXIT_USAGE 2
 
 static const char usage_line[] =
 	"usage: kbgen records [--json] [--root DIR] [--spf TEXT]... "
-	"[--dkim TEXT] [--dmarc TEXT] [--domain D [--selector S]]\n";
+	"[--dkim TEXT] [--dmarc TEXT] [--domain D [--selector S]] "
+	"[--dns-server ADDRESS [--dns-port N]] [--timeout MS]\n";
 
 static const char help_text[] =
 	"Checks SPF, DKIM and DMARC TXT records as they are (or will be)\n"
@@ -29,8 +31,13 @@ static const char help_text[] =
 	"  --spf TEXT     an SPF record (give each TXT record of the domain)\n"
 	"  --dkim TEXT    a DKIM key record (selector._domainkey.domain)\n"
 	"  --dmarc TEXT   a DMARC record (_dmarc.domain)\n"
-	"  --domain D     the domain the records are for\n"
-	"  --selector S   the DKIM selector\n"
+	"  --domain D     the domain the records are for; alone (no --spf,\n"
+	"                 --dkim, --dmarc), its records are looked up in DNS,\n"
+	"                 the SPF record followed through its includes\n"
+	"  --selector S   the DKIM selector (looked up too)\n"
+	"  --dns-server A the resolver to ask (an IP address; default: the\n"
+	"                 system's), --dns-port N its port (default 53)\n"
+	"  --timeout MS   what all lookups together may take (default 5000)\n"
 	"  --root DIR     the site whose site.yaml names the service's\n"
 	"                 include: (spf_include; default .)\n"
 	"  --json         print the results as one JSON object\n"
@@ -64,12 +71,28 @@ struct pasted {
 
 struct options {
 	bool json;
+	struct records_live_options live;
 	const char *root;
 	struct record_options check;
 	struct pasted records[RECORDS_MAX];
 	size_t count;
 	bool dkim, dmarc;
 };
+
+/* A decimal number from 1 to max, digits only; 0 when it is not. */
+static unsigned parse_number(const char *text, unsigned max)
+{
+	unsigned long value = 0;
+
+	if (*text == '\0' || strlen(text) > 6)
+		return 0;
+	for (const char *digit = text; *digit; digit++) {
+		if (*digit < '0' || *digit > '9')
+			return 0;
+		value = value * 10 + (unsigned long)(*digit - '0');
+	}
+	return value <= max ? (unsigned)value : 0;
+}
 
 static int parse_options(int argc, char **argv, struct options *options)
 {
@@ -89,11 +112,31 @@ static int parse_options(int argc, char **argv, struct options *options)
 		}
 		if (strcmp(argument, "--spf") != 0 && strcmp(argument, "--dkim") != 0 &&
 		    strcmp(argument, "--dmarc") != 0 && strcmp(argument, "--domain") != 0 &&
-		    strcmp(argument, "--selector") != 0 && strcmp(argument, "--root") != 0)
+		    strcmp(argument, "--selector") != 0 && strcmp(argument, "--root") != 0 &&
+		    strcmp(argument, "--dns-server") != 0 &&
+		    strcmp(argument, "--dns-port") != 0 && strcmp(argument, "--timeout") != 0)
 			return complain("unknown option '%s'", argument);
 		if (i + 1 >= argc)
 			return complain("option '%s' needs a value", argument);
 		value = argv[++i];
+		if (strcmp(argument, "--dns-server") == 0) {
+			options->live.server = value;
+			continue;
+		}
+		if (strcmp(argument, "--dns-port") == 0 ||
+		    strcmp(argument, "--timeout") == 0) {
+			unsigned number = parse_number(value,
+						       argument[2] == 'd' ? 65535 : 60000);
+			if (number == 0)
+				return complain("'%s' takes a number from 1 to %s",
+						argument,
+						argument[2] == 'd' ? "65535" : "60000");
+			if (argument[2] == 'd')
+				options->live.port = number;
+			else
+				options->live.budget_ms = number;
+			continue;
+		}
 		if (strcmp(argument, "--domain") == 0) {
 			options->check.domain = value;
 			continue;
@@ -120,10 +163,19 @@ static int parse_options(int argc, char **argv, struct options *options)
 	}
 	if (options->check.selector != NULL && options->check.domain == NULL)
 		return complain("'--selector' needs '--domain'");
+	if (options->check.domain != NULL &&
+	    !records_domain_valid(options->check.domain))
+		return complain("'%s' is not a domain name", options->check.domain);
+	if (options->check.selector != NULL &&
+	    !records_domain_valid(options->check.selector))
+		return complain("'%s' is not a DKIM selector",
+				options->check.selector);
+	if (options->count > 0 && (options->live.server || options->live.port ||
+				   options->live.budget_ms))
+		return complain("%s", "'--dns-server', '--dns-port' and '--timeout' "
+				"are for looking records up (--domain alone)");
 	if (options->count == 0 && options->check.domain != NULL)
-		return complain("looking the records of '%s' up in DNS is not "
-				"available yet: paste them with --spf, --dkim "
-				"and --dmarc", options->check.domain);
+		return -1;
 	if (options->count == 0)
 		return complain("no record to check: give --spf, --dkim or "
 				"--dmarc");
@@ -169,6 +221,11 @@ int records_command(int argc, char **argv)
 		return status;
 	if (loaded)
 		options.check.spf_include = config.spf_include;
+	if (options.count == 0) {
+		const char *why;
+		if (records_live_check(&set, &options.check, &options.live, &why) != 0)
+			status = complain("%s", why);
+	}
 	for (size_t i = 0; i < options.count && status == 0; i++) {
 		const char *text = options.records[i].text;
 		if (records_add(&set, options.records[i].kind, text, strlen(text),

@@ -184,6 +184,8 @@ static const struct record_case cases[] = {
 	{SPF, "v=spf1 include:_spf..example.net " INC " ~all", "16+17:error:spf-bad-domain", "lookups=2 all=~all include=yes"},
 	{SPF, "v=spf1 include:192.0.2.1 " INC " ~all", "16+9:error:spf-bad-domain", "lookups=2 all=~all include=yes"},
 	{SPF, "v=spf1 include:localhost " INC " ~all", "16+9:error:spf-bad-domain", "lookups=2 all=~all include=yes"},
+	{SPF, "v=spf1 a:mail.example.123 " INC " ~all", "10+16:error:spf-bad-domain",
+	 "lookups=2 all=~all include=yes"},
 	{SPF, "v=spf1 a:-bad.example.jp " INC " ~all", "10+15:error:spf-bad-domain", "lookups=2 all=~all include=yes"},
 	/* ---- SPF: addresses */
 	{SPF, "v=spf1 ip4:192.0.2.300 " INC " ~all", "12+11:error:spf-bad-ip4", "lookups=1 all=~all include=yes"},
@@ -298,6 +300,9 @@ static const struct record_case cases[] = {
 	{DMARC, "v=DMARC1; p=reject; rua2=mailto:a@example.jp", "21+4:warning:dmarc-unknown-tag", "p=reject sp=- pct=100"},
 	{DMARC, "v=DMARC1; p=reject; p=none", "21+6:error:dmarc-duplicate-tag", "p=reject sp=- pct=100"},
 	{DMARC, "v=DMARC1; p=reject; fo=2; rf=xml; ri=day", "24+1:error:dmarc-value 30+3:error:dmarc-value 38+3:error:dmarc-value", "p=reject sp=- pct=100"},
+	{DMARC, "v=DMARC1; p reject; =none",
+	 "11+8:error:dmarc-syntax 21+5:error:dmarc-syntax 26+1:error:dmarc-no-policy",
+	 "p=- sp=- pct=100"},
 	{DMARC, "v=DMARC1 p=reject", "9+1:error:dmarc-version 18+1:error:dmarc-no-policy", "p=- sp=- pct=100"},
 	{DMARC, "v=spf1 " INC " ~all", "1+6:error:dmarc-version", "p=- sp=- pct=100"},
 	{DMARC, "_dmarc.example.jp. 300 IN TXT \"v=DMARC1; p=reject\"", "", "name=_dmarc.example.jp. p=reject sp=- pct=100",

@@ -527,3 +527,108 @@
     else if (print.addListener) print.addListener(changed);
   }
 })();
+
+/* "Did this help?" in place (site.yaml's feedback:): the vote posted as
+   the form posts it, with format=json, and the thanks said where the
+   buttons were; after いいえ a comment box, posted the same way. Without
+   JavaScript, or when fetch fails, the form posts and kb.cgi answers with
+   a page. The words come from the section's data- attributes. */
+(function () {
+  "use strict";
+  function post(url, body) {
+    body.set("format", "json");
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          return { ok: response.ok, status: response.status, data: data };
+        });
+      });
+  }
+  function status(text) {
+    var paragraph = document.createElement("p");
+    paragraph.setAttribute("role", "status");
+    paragraph.className = "feedback-status";
+    paragraph.textContent = text;
+    return paragraph;
+  }
+  function addComment(section, action, page, id) {
+    var form = document.createElement("form");
+    var label = document.createElement("label");
+    var area = document.createElement("textarea");
+    var line = document.createElement("p");
+    var button = document.createElement("button");
+    form.className = "feedback-comment";
+    label.setAttribute("for", "kb-feedback-comment");
+    label.textContent = section.getAttribute("data-comment-label");
+    area.id = "kb-feedback-comment";
+    area.name = "comment";
+    area.rows = 5;
+    area.maxLength = 500;
+    button.type = "submit";
+    button.textContent = section.getAttribute("data-comment-submit");
+    line.appendChild(button);
+    form.appendChild(label);
+    form.appendChild(area);
+    form.appendChild(line);
+    form.addEventListener("submit", function (event) {
+      var body = new URLSearchParams();
+      event.preventDefault();
+      if (!area.value.trim()) return;
+      body.set("vote_id", String(id));
+      body.set("page", page);
+      body.set("comment", area.value);
+      post(action, body).then(function (answer) {
+        if (answer.ok) form.replaceWith(status(section.getAttribute("data-comment-thanks")));
+      }, function () {});
+    });
+    section.insertBefore(form, section.querySelector(".feedback-privacy"));
+  }
+  function inPlace(form) {
+    var section = form.parentNode;
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      var body;
+      if (!button || !window.fetch || !window.URLSearchParams || !window.FormData) return;
+      event.preventDefault();
+      body = new URLSearchParams(new FormData(form));
+      body.set("vote", button.value);
+      post(form.action, body).then(function (answer) {
+        var page = body.get("page");
+        if (answer.ok) {
+          form.replaceWith(status(section.getAttribute("data-thanks")));
+          if (button.value === "no" && answer.data.id)
+            addComment(section, form.action, page, answer.data.id);
+        } else if (answer.status === 429) {
+          form.replaceWith(status(section.getAttribute("data-limited")));
+        }
+      }, function () {
+        var hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = "vote";
+        hidden.value = button.value;
+        form.appendChild(hidden);
+        form.submit();
+      });
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("section.feedback form.feedback-form"), inPlace);
+
+  /* A page of search results left without opening a result: kb.cgi
+     counts the query for the writers ("searches nobody opened"). */
+  var results = document.querySelector("[data-feedback-search]");
+  if (results && navigator.sendBeacon && window.URLSearchParams) {
+    var opened = false;
+    var open = function (event) {
+      if (event.target.closest && event.target.closest("a")) opened = true;
+    };
+    results.addEventListener("click", open);
+    results.addEventListener("auxclick", open);
+    window.addEventListener("pagehide", function () {
+      var body = new URLSearchParams();
+      if (opened) return;
+      opened = true;
+      body.set("search", results.getAttribute("data-query") || "");
+      navigator.sendBeacon(results.getAttribute("data-feedback-search"), body);
+    });
+  }
+})();

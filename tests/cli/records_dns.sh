@@ -1,0 +1,159 @@
+# The record checker's live mode against a real authoritative DNS server:
+# nsd (Debian) on a free 127.0.0.1 port serves tests/records/dns/
+# example.test.zone, one name per case (good records, each mistake, eleven
+# lookups through three levels of includes, void lookups, an include
+# loop, two SPF records, no records, an include the server refuses), and
+# `kbgen records --domain NAME` is checked against each: the exact output
+# in tests/records/dns/NAME.expected, then "exit N". A resolver that never
+# answers shows the time budget holding. Every run is bounded by timeout.
+. tests/lib.sh
+
+nsd=/usr/sbin/nsd
+if [ ! -x "$nsd" ]; then
+	fail "nsd installed" "missing $nsd (tools/deps.sh test installs nsd)"
+	finish
+fi
+
+# A site whose spf_include is the test zone's service include.
+make_site "$TMP/site"
+printf 'spf_include: _spf.service.example.test\n' >> "$TMP/site/site.yaml"
+
+dir="$TMP/nsd"
+mkdir -p "$dir"
+cp tests/records/dns/example.test.zone "$dir/"
+nsd_pid=""
+trap '[ -n "$nsd_pid" ] && kill "$nsd_pid" 2>/dev/null; [ -n "${sink_pid:-}" ] && kill "$sink_pid" 2>/dev/null; wait 2>/dev/null' EXIT
+
+# answers PORT — true once something answers a DNS query on the port.
+answers() {
+	python3 - "$1" <<'PY'
+import socket, struct, sys
+query = struct.pack(">HHHHHH", 0x1234, 0, 1, 0, 0, 0)
+query += b"".join(bytes([len(p)]) + p for p in [b"example", b"test"]) + b"\0"
+query += struct.pack(">HH", 6, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+s.sendto(query, ("127.0.0.1", int(sys.argv[1])))
+try:
+    s.recv(512)
+except OSError:
+    sys.exit(1)
+PY
+}
+
+up=""
+for attempt in 1 2 3; do
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	cat > "$dir/nsd.conf" <<EOF
+server:
+	ip-address: 127.0.0.1@$port
+	do-ip6: no
+	username: ""
+	chroot: ""
+	zonesdir: "$dir"
+	database: ""
+	zonelistfile: "$dir/zone.list"
+	xfrdfile: "$dir/xfrd.state"
+	pidfile: "$dir/nsd.pid"
+	logfile: "$dir/nsd.log"
+	server-count: 1
+	verbosity: 1
+remote-control:
+	control-enable: no
+zone:
+	name: example.test
+	zonefile: example.test.zone
+EOF
+	"$nsd" -d -c "$dir/nsd.conf" 2>>"$dir/nsd.stderr" &
+	nsd_pid=$!
+	for _ in $(seq 50); do
+		if answers "$port"; then up=1; break; fi
+		kill -0 "$nsd_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -n "$up" ] && break
+	kill "$nsd_pid" 2>/dev/null
+	wait "$nsd_pid" 2>/dev/null
+	nsd_pid=""
+done
+if [ -z "$up" ]; then
+	fail "nsd serves the test zone" "$(cat "$dir/nsd.stderr" "$dir/nsd.log" 2>/dev/null | head -c 600)"
+	finish
+fi
+pass "nsd serves the test zone on 127.0.0.1:$port"
+
+# live NAME [ARGUMENTS...] — kbgen records --domain NAME.example.test
+# against the test server, within 10 s; the output, then "exit N".
+live() {
+	local name=$1
+	shift
+	NO_COLOR=1 timeout 10 "$KBGEN" records --root "$TMP/site" \
+		--domain "$name.example.test" --dns-server 127.0.0.1 --dns-port "$port" "$@" 2>&1
+	echo "exit $?"
+}
+
+for expected in tests/records/dns/*.expected; do
+	name=$(basename "$expected" .expected)
+	arguments=()
+	[ -f "tests/records/dns/$name.args" ] && mapfile -t arguments < "tests/records/dns/$name.args"
+	check_eq "live $name: exact output and exit status" \
+		"$(live "$name" "${arguments[@]}")" "$(cat "$expected")"
+done
+
+# --json carries the walk's totals in the SPF summary.
+live many --json | head -n 1 > "$TMP/many.json"
+check_eq "live --json: lookups_total and void_lookups in the SPF summary" \
+	"$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["records"][0]["summary"]; print(s["lookups"], s["lookups_total"], s["void_lookups"])' "$TMP/many.json")" \
+	"3 11 0"
+
+# A resolver that never answers: a UDP socket nobody reads. The whole run
+# ends within its budget (1.5 s here), and says what it could not do.
+sink_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+time.sleep(60)
+' "$sink_port" &
+sink_pid=$!
+sleep 0.2
+start=$(date +%s%N)
+NO_COLOR=1 timeout 10 "$KBGEN" records --root "$TMP/site" --domain good.example.test \
+	--dns-server 127.0.0.1 --dns-port "$sink_port" --timeout 1500 > "$TMP/silent.out" 2>&1
+status=$?
+took=$((($(date +%s%N) - start) / 1000000))
+check_eq "a silent resolver: exit 1" "$status" 1
+check_eq "a silent resolver: what could not be looked up" "$(cat "$TMP/silent.out")" \
+"spf:1:1: error: dns-budget
+ good.example.test
+ ^~~~~~~~~~~~~~~~~
+ 時間内(1500 ミリ秒)に good.example.test を調べられませんでした
+spf:1: summary: name=good.example.test all=-
+dmarc:1:1: error: dns-budget
+ _dmarc.good.example.test
+ ^~~~~~~~~~~~~~~~~~~~~~~~
+ 時間内(1500 ミリ秒)に _dmarc.good.example.test を調べられませんでした
+dmarc:1: summary: name=_dmarc.good.example.test policy=- subdomain_policy=- pct=100
+2 errors, 0 warnings, 0 notes"
+if [ "$took" -lt 4000 ]; then
+	pass "a silent resolver: the run keeps its 1.5 s budget (${took} ms)"
+else
+	fail "a silent resolver: the run keeps its 1.5 s budget" "${took} ms"
+fi
+
+# Usage of the live options.
+"$KBGEN" records --domain good.example.test --dns-server 999.1.1.1 > /dev/null 2> "$TMP/bad-server.err"
+check_eq "a DNS server that is not an address: exit 2" "$?" 2
+check_eq "a DNS server that is not an address: the message" "$(head -n 1 "$TMP/bad-server.err")" \
+	"kbgen records: the DNS server is not an IPv4 or IPv6 address"
+"$KBGEN" records --domain good.example.test --dns-port 70000 > /dev/null 2> "$TMP/bad-port.err"
+check_eq "a port out of range: the message" "$(head -n 1 "$TMP/bad-port.err")" \
+	"kbgen records: '--dns-port' takes a number from 1 to 65535"
+"$KBGEN" records --spf "v=spf1 -all" --dns-port 53 > /dev/null 2> "$TMP/paste-live.err"
+check_eq "live options with pasted records: the message" "$(head -n 1 "$TMP/paste-live.err")" \
+	"kbgen records: '--dns-server', '--dns-port' and '--timeout' are for looking records up (--domain alone)"
+"$KBGEN" records --domain "bad domain" > /dev/null 2> "$TMP/bad-domain.err"
+check_eq "a domain that is not one: the message" "$(head -n 1 "$TMP/bad-domain.err")" \
+	"kbgen records: 'bad domain' is not a domain name"
+
+finish
