@@ -7,8 +7,10 @@ Copies the shipped site (plus generated articles that share tags, link to
 each other and carry aliases) into WORKDIR, builds it, then applies EDITS
 random edits one at a time: article bodies, headings, links, titles,
 descriptions, tags, dates, weights, slugs, aliases, drafts, new, deleted
-and renamed articles, trees, the theme's layout, site.yaml, a touch
-without change, and same-size edits made right after a build. After each
+and renamed articles, page bundles, images beside articles and in
+bundles (added, referenced, redrawn at another size, unreferenced,
+deleted), trees, the theme's layout, site.yaml, a touch without change,
+and same-size edits made right after a build. After each
 edit it runs an incremental `kbgen build` on the kept output and a
 `kbgen build --clean` into a fresh folder and checks:
 
@@ -29,6 +31,9 @@ import shutil
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "images"))
+import make as images  # noqa: E402  (tests/images/make.py)
 
 KBGEN, WORK, EDITS = sys.argv[1], sys.argv[2], int(sys.argv[3])
 SEED = int(sys.argv[4]) if len(sys.argv) > 4 else int(
@@ -78,6 +83,19 @@ def articles():
         for name in sorted(os.listdir(folder)):
             if name.endswith(".md") and name != "_index.md":
                 found.append(os.path.join(folder, name))
+            elif os.path.isfile(os.path.join(folder, name, "index.md")):
+                found.append(os.path.join(folder, name, "index.md"))
+    return found
+
+
+def image_files():
+    """Every image file under the content folder."""
+    found = []
+    for base, dirs, names in os.walk(os.path.join(SITE, "content")):
+        dirs.sort()
+        for name in sorted(names):
+            if name.endswith((".png", ".gif", ".svg", ".webp")):
+                found.append(os.path.join(base, name))
     return found
 
 
@@ -256,6 +274,83 @@ def rename_article():
     return f"renamed {os.path.basename(path)} (may break links)"
 
 
+def image_bytes(name):
+    width, height = rng.randint(1, 900), rng.randint(1, 900)
+    if name.endswith(".png"):
+        return images.png(min(width, 40), min(height, 40))
+    if name.endswith(".gif"):
+        return images.gif(min(width, 12), min(height, 12))
+    if name.endswith(".webp"):
+        return images.webp_lossless(width, height)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+            f'height="{height}"><rect width="{width}" height="{height}"/></svg>\n').encode()
+
+
+def add_image():
+    """A new image beside an article (in its folder, or a subfolder),
+    referenced from its body."""
+    path = pick()
+    name = f"img-{rng.randrange(100000)}." + rng.choice(["png", "gif", "svg", "webp"])
+    if rng.random() < 0.3:
+        name = "images/" + name
+    target = os.path.join(os.path.dirname(path), name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as f:
+        f.write(image_bytes(name))
+    front, body = split(read(path))
+    write(path, join(front, body + f"\n![図 {rng.randrange(100)}]({name})\n"))
+    return f"image {name} beside {os.path.basename(path)}"
+
+
+def redraw_image():
+    """An image rewritten at another size (its pages show the new one)."""
+    found = image_files()
+    if not found:
+        return add_image()
+    path = rng.choice(found)
+    with open(path, "wb") as f:
+        f.write(image_bytes(path))
+    return f"redrew {os.path.basename(path)}"
+
+
+def delete_image():
+    found = image_files()
+    if not found:
+        return add_image()
+    path = rng.choice(found)
+    os.unlink(path)
+    return f"deleted {os.path.basename(path)} (may break images)"
+
+
+def unreference_image():
+    """An article's image line removed (the file stays, unpublished)."""
+    for path in rng.sample(articles(), len(articles())):
+        front, body = split(read(path))
+        lines = body.split("\n")
+        shown = [i for i, line in enumerate(lines) if line.startswith("![")]
+        if shown:
+            del lines[rng.choice(shown)]
+            write(path, join(front, "\n".join(lines)))
+            return f"an image line of {os.path.basename(path)} removed"
+    return add_image()
+
+
+def add_bundle():
+    """A page bundle: content/<section>/<name>/index.md and its image."""
+    section = rng.choice(["delivery", "errors", "deliverability"])
+    name = f"bundle-{rng.randrange(100000)}"
+    folder = os.path.join(SITE, "content", section, name)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "diagram.svg"), "wb") as f:
+        f.write(image_bytes("diagram.svg"))
+    path = os.path.join(folder, "index.md")
+    front = [f"title: 図のある記事 {rng.randrange(1000)}",
+             f"description: {sentence()}", f"date: {date(None)}"]
+    write(path, join(front, f"\n{sentence()}\n\n![図](diagram.svg)\n"
+                     f"\n[参考]({linkable(path)})\n"))
+    return f"new bundle {section}/{name}"
+
+
 def edit_tree():
     path = os.path.join(SITE, "decision-trees", "mail-not-arriving.yaml")
     text = read(path)
@@ -305,6 +400,8 @@ EDITS_BY_WEIGHT = [
     (lambda: edit_front("aliases", alias), 4),
     (lambda: edit_front("draft", draft), 3),
     (add_article, 6), (delete_article, 3), (rename_article, 3),
+    (add_image, 5), (redraw_image, 3), (delete_image, 2),
+    (unreference_image, 2), (add_bundle, 2),
     (edit_tree, 2), (edit_layout, 2), (edit_config, 2), (touch, 4),
     (nothing, 3),
 ]
@@ -420,6 +517,7 @@ def main():
         bad("the starting site builds", stderr)
         return
     functions = [f for f, w in EDITS_BY_WEIGHT for _ in range(w)]
+    published_images = [0]
     good = 0
     previous = os.path.join(WORK, "previous")
     last_good = os.path.join(WORK, "last-good")
@@ -447,6 +545,11 @@ def main():
         if status == 0:
             shutil.rmtree(last_good)
             shutil.copytree(SITE, last_good)
+            # the images the edits made (img-*, a bundle's diagram.svg),
+            # not the theme's or the tree maps'
+            if any(os.path.basename(k).startswith(("img-", "diagram."))
+                   for k in snapshot(OUT)):
+                published_images[0] += 1
         if rng.random() < 0.15:
             age_all()	# some files trusted again, as time passes
         if failures >= 5:
@@ -456,6 +559,11 @@ def main():
            f"(seed {SEED})")
     else:
         bad(f"{EDITS} random edits", f"{good} equal, stopped at failure {failures}")
+    # the images beside articles were among what was compared
+    if published_images[0] > 0:
+        ok(f"good builds that published images beside articles: {published_images[0]}")
+    else:
+        bad("good builds that published images beside articles", "none in this run")
     # both ways of computing the page fingerprints were compared
     for way, count in WAYS.items():
         if count > 0:

@@ -38,6 +38,8 @@ need_file /usr/include/fcgiapp.h libfcgi-dev
 # ldns: the record checker's live mode (kbgen records --domain)
 need_pc ldns libldns-dev
 need_cmd lighttpd lighttpd
+# git: site.yaml's git_info dates articles by their last commit
+need_cmd git git
 if [ "$want" = test ]; then
 	# libFuzzer's runtime, wherever this clang keeps its resources
 	# (libclang-rt-dev depends on the runtime of Debian's default clang).

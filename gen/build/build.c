@@ -27,6 +27,7 @@
 #include "build/index_queue.h"
 #include "build/journal.h"
 #include "db/index.h"
+#include "content/gitinfo.h"
 #include "content/lint.h"
 #include "build/pagetable.h"
 #include "build/progress.h"
@@ -432,10 +433,19 @@ static bool load(struct build *build)
 		return false;
 	}
 	struct site_reuse reuse = {build->cache ? cache_article : NULL,
-				   build->cache, &build->scan};
+				   build->cache, &build->scan, NULL};
+	struct git_dates *dates = NULL;
+	const char *why;
 
+	if (config.git_info &&
+	    (dates = git_dates_load(build->options->root, &why)) == NULL)
+		diag_warning("site.yaml", config.git_info_line,
+			     config.git_info_col, "git_info: %s; articles "
+			     "are dated by their front matter", why);
+	reuse.git_dates = dates;
 	build->site = site_load(build->options->root, build->options->drafts,
 				&reuse);
+	git_dates_free(dates);
 	trace_phase("articles loaded");
 	build->site->config = config;
 	if (!load_trees(build))

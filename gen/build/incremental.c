@@ -10,6 +10,7 @@
  */
 #include "build/incremental.h"
 #include "build/publish.h"
+#include "content/gitinfo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -215,6 +217,53 @@ static uint64_t hash_content(const char *root, const struct content_scan *scan,
 	return h;
 }
 
+/* True when site.yaml (at path) sets git_info on: a top-level line
+ * "git_info: true" (yes, on), as config.c reads it; looked at before
+ * site.yaml is loaded, so without its diagnostics. */
+static bool wants_git_info(const char *path)
+{
+	static const char *const truths[] = {"true", "yes", "on"};
+	char *text;
+	size_t length;
+	bool wanted = false;
+
+	if (read_file(path, GLOBAL_FILE_MAX, &text, &length) != 0)
+		return false;
+	for (char *line = text; line != NULL && !wanted;) {
+		char *end = strchr(line, '\n');
+		if (end != NULL)
+			*end = '\0';
+		if (strncmp(line, "git_info:", 9) == 0) {
+			char *value = line + 9;
+			value += strspn(value, " \t");
+			for (size_t i = 0; i < 3 && !wanted; i++) {
+				size_t n = strlen(truths[i]);
+				wanted = strncasecmp(value, truths[i], n) == 0 &&
+					 strspn(value + n, " \t\r") ==
+					 strlen(value + n);
+			}
+		}
+		line = end ? end + 1 : NULL;
+	}
+	free(text);
+	return wanted;
+}
+
+/* With git_info, the dates articles show come from the commits: the
+ * commit checked out is an input like any file. */
+static uint64_t hash_git_head(const char *root, const char *site_yaml,
+			      uint64_t h)
+{
+	char *head;
+
+	if (!wants_git_info(site_yaml))
+		return h;
+	head = git_head(root);
+	h = hash64_string(head ? head : "no commit", h);
+	free(head);
+	return h;
+}
+
 uint64_t incremental_global(const char *root, const struct content_scan *scan,
 			    bool with_drafts, bool live_reload)
 {
@@ -232,6 +281,7 @@ uint64_t incremental_global(const char *root, const struct content_scan *scan,
 	h = hash64_u64(live_reload, h);
 	path = path_join(root, "site.yaml");
 	h = hash_file(path, "site.yaml", h);
+	h = hash_git_head(root, path, h);
 	free(path);
 	path = path_join(root, "theme");
 	h = hash_tree(path, "theme", h);

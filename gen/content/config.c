@@ -291,12 +291,32 @@ static bool config_support(const struct yamldoc_node *root,
 	return ok;
 }
 
+/* git_info: true dates articles without a lastmod by their last commit
+ * (Hugo's enableGitInfo). */
+static bool config_git_info(const struct yamldoc_node *root,
+			    struct site_config *config)
+{
+	struct yamldoc_node *key;
+	struct yamldoc_node *node = yamldoc_get(root, "git_info", &key);
+
+	if (node == NULL)
+		return true;
+	config->git_info_line = key->line;
+	config->git_info_col = key->col;
+	if (!yamldoc_bool(node, &config->git_info)) {
+		diag_error("site.yaml", node->line, node->col,
+			   "'git_info' must be true or false");
+		return false;
+	}
+	return true;
+}
+
 static bool config_unknown_keys(const struct yamldoc_node *root)
 {
 	static const char *const known[] = {"title", "description", "base_url",
 					    "language", "cgi_url", "links",
 					    "support", "service", "spf_include",
-					    "feedback"};
+					    "feedback", "git_info"};
 
 	if (root == NULL)
 		return true;
@@ -423,6 +443,7 @@ bool site_config_parse(const char *text, size_t length,
 	ok = config_spf_include(config, document) && ok;
 	ok = config_links(document, config) && ok;
 	ok = config_support(document, &config->support) && ok;
+	ok = config_git_info(document, config) && ok;
 	ok = config_feedback(document, &config->feedback) && ok;
 	ok = config_unknown_keys(document) && ok;
 	if (ok) {

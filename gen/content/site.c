@@ -16,6 +16,7 @@
 #include "base/hash.h"
 #include "base/util.h"
 #include "content/article.h"
+#include "content/gitinfo.h"
 #include "content/scan.h"
 
 /* ---- lookup ---- */
@@ -195,6 +196,27 @@ static void list_section(struct site *site, const struct scan_folder *scanned,
 			entry->stamped ? entry->stamp : (struct file_stamp){0}};
 	}
 	free(folder);
+}
+
+/* git_info: an article read without a lastmod is dated by its file's
+ * last commit (else by its date, as without git_info). One taken from
+ * the build cache was dated so when it was read, at the same commit: the
+ * commit is in the build's global fingerprint. */
+static void date_by_commits(struct load_job *jobs, size_t count,
+			    const struct git_dates *dates)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct article *article = jobs[i].article;
+		const char *date;
+		if (article == NULL || article->from_cache || article->borrowed ||
+		    article->meta.lastmod != NULL)
+			continue;
+		date = git_dates_find(dates, article->source);
+		if (date != NULL) {
+			free(article->updated);
+			article->updated = xstrdup(date);
+		}
+	}
 }
 
 /* Adds the loaded articles to their sections and the site, in order. */
@@ -598,6 +620,8 @@ struct site *site_load(const char *root, bool with_drafts,
 			list_section(site, &scan->sections[i], &pool.jobs,
 				     &pool.count, &capacity);
 	load_all(&pool);
+	if (reuse != NULL && reuse->git_dates != NULL)
+		date_by_commits(pool.jobs, pool.count, reuse->git_dates);
 	add_loaded(site, pool.jobs, pool.count);
 	free(pool.jobs);
 	if (scan == &own)

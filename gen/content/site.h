@@ -66,6 +66,8 @@ struct site_config {
 	size_t link_count;
 	struct site_support support;
 	struct site_feedback feedback;
+	bool git_info;		/* date articles by their last commit */
+	unsigned git_info_line, git_info_col;	/* where it was set */
 };
 
 struct section;
@@ -191,6 +193,10 @@ struct site_reuse {
 	/* The content folder as scanned already (scan.h); NULL, and
 	 * site_load scans it. Borrowed. */
 	const struct content_scan *scan;
+	/* site.yaml's git_info: each file's last commit date (gitinfo.h),
+	 * which dates an article read without a lastmod; NULL for none.
+	 * Articles taken from the caller keep theirs. Borrowed. */
+	const struct git_dates *git_dates;
 };
 
 /* Reads root/site.yaml (missing keys get defaults; a missing file is an

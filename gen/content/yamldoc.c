@@ -297,6 +297,31 @@ static bool report_writer_error(struct loader *loader)
 	return false;
 }
 
+/* True when the text breaks lines otherwise than by "\n" or "\r\n": a
+ * lone "\r", NEL, U+2028 or U+2029 ends a line for libyaml, and its
+ * marks then count lines the lines around them, read by "\n", do not
+ * match. */
+static bool other_line_breaks(const struct loader *loader)
+{
+	const char *text = loader->text;
+	size_t length = loader->length;
+
+	for (size_t at = 0; at < length; at++) {
+		unsigned char c = (unsigned char)text[at];
+		if (c == '\r' && (at + 1 >= length || text[at + 1] != '\n'))
+			return true;
+		if (c == 0xC2 && at + 1 < length &&
+		    (unsigned char)text[at + 1] == 0x85)
+			return true;
+		if (c == 0xE2 && at + 2 < length &&
+		    (unsigned char)text[at + 1] == 0x80 &&
+		    ((unsigned char)text[at + 2] == 0xA8 ||
+		     (unsigned char)text[at + 2] == 0xA9))
+			return true;
+	}
+	return false;
+}
+
 static void report_parser_error(struct loader *loader)
 {
 	yaml_parser_t *parser = &loader->parser;
@@ -305,7 +330,7 @@ static void report_parser_error(struct loader *loader)
 	if (parser->error == YAML_MEMORY_ERROR)
 		out_of_memory();
 	loader->failed = true;
-	if (report_writer_error(loader))
+	if (!other_line_breaks(loader) && report_writer_error(loader))
 		return;
 	if (parser->problem == NULL) {
 		diag_error(loader->path, mark_line(loader, mark),

@@ -88,7 +88,7 @@ for fixture in tests/check/*/; do
 		"$(cat "$TMP/$name.json-stderr")" "$(grep '^kbgen: ' "$expected")"
 	check_eq "$name: still nothing written" "$(snapshot "$site")" "$before"
 done
-check_eq "one fixture per writer check, plus clean and errors" "$fixture_count" 8
+check_eq "one fixture per writer check, plus clean and errors" "$fixture_count" 9
 
 # The summary line says when --strict turned warnings into a failure.
 copy_fixture orphan

@@ -1,7 +1,8 @@
 # Incremental builds equal clean ones: tests/incremental.py applies random
 # edits to a copy of the shipped site (bodies, titles, tags, slugs,
-# aliases, drafts, new/deleted/renamed articles, trees, layout, site.yaml,
-# touches, same-size edits) and after each compares an incremental build
+# aliases, drafts, new/deleted/renamed articles, page bundles, images
+# beside articles, trees, layout, site.yaml, touches, same-size edits)
+# and after each compares an incremental build
 # with a clean one, byte for byte (kb.db by its rows and index entries).
 # 220 edits in the plain run, 60 under ASan (slower; the same code).
 # KB_SEED replays a run. Then: --clean, the cache's own failure modes,

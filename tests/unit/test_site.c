@@ -104,7 +104,15 @@ static void test_links(void)
 	expect_link(site, "delivery/spam-folder", "https://example.jp/a.md", "(kept)",
 		    "(none)");
 	expect_link(site, "delivery/spam-folder", "/absolute/path.md", "(kept)", "(none)");
-	expect_link(site, "delivery/spam-folder", "image.png", "(kept)", "(none)");
+	/* files beside the article: published next to its page; the check
+	 * of the file itself is site_check_links' (tests/cli/writer.sh) */
+	expect_link(site, "delivery/spam-folder", "image.png",
+		    "/delivery/spam-folder/image.png", "(none)");
+	expect_link(site, "delivery/spam-folder", "./img/%E5%9B%B3 1.PNG#x",
+		    "/delivery/spam-folder/img/%E5%9B%B3%201.PNG", "(none)");
+	expect_link(site, "delivery/spam-folder", "../x.pdf", "(kept)", "(none)");
+	expect_link(site, "delivery/spam-folder", "page.html", "(kept)", "(none)");
+	expect_link(site, "delivery/spam-folder", "data.json", "(kept)", "(none)");
 	expect_link(site, "delivery/spam-folder", "#missing", "(kept)",
 		    "broken anchor: no heading '#missing' in this article");
 	expect_link(site, "delivery/spam-folder", "_index.md", "/delivery/", "(none)");

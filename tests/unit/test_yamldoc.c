@@ -121,6 +121,13 @@ static void test_writer_mistakes(void)
 	       "t.yaml:1:4: error: invalid YAML: this '[' is not closed by a "
 	       "']', or its items are not separated by ','\n",
 	       false, "unclosed '[' at the end of the text");
+	/* found by fuzz_yamldoc: a lone "\r" breaks a line for libyaml,
+	 * not for the lines read around its marks: its own words, at its
+	 * own mark */
+	expect("title 迷惑\rdesc\ndesc: z\n",
+	       "t.yaml:3:5: error: invalid YAML: mapping values are not allowed "
+	       "in this context\n",
+	       false, "a lone CR: libyaml's mark, not a line guessed around it");
 	expect("a: 1\n@b: 2\n",
 	       "t.yaml:2:1: error: invalid YAML: found character that cannot "
 	       "start any token while scanning for the next token\n",
