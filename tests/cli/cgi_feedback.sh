@@ -206,7 +206,7 @@ esac
 # database opens, passes integrity_check, and holds every vote that was
 # answered with a thank-you page
 rounds=${FEEDBACK_KILL_ROUNDS:-40}
-case $KBGEN in *asan*) rounds=10 ;; esac
+case $KBGEN in *asan*) rounds=20 ;; esac
 mkdir -p "$TMP/killed"
 for round in $(seq "$rounds"); do
 	for n in 1 2 3 4; do
@@ -235,8 +235,13 @@ done
 check_eq "killed writers: the database passes integrity_check" "$(rows 'PRAGMA integrity_check')" "ok"
 check_eq "killed writers: every vote answered with a thank-you page is stored ($answered answered)" "$missing" 0
 killed=$(( rounds * 4 - answered ))
-[ "$killed" -gt 0 ] && pass "killed writers: $killed of $((rounds * 4)) were killed before their answer" \
-	|| fail "killed writers: some were killed" "all $((rounds * 4)) answered: the test killed none"
+# the kills land at random: a run where every writer answered first
+# tested no kill, and says so
+if [ "$killed" -gt 0 ]; then
+	pass "killed writers: $killed of $((rounds * 4)) were killed before their answer"
+else
+	skip "killed writers: some were killed" "all $((rounds * 4)) answered before their kill this time"
+fi
 vote "page=%2Fafter-the-kills%2F&kind=article&vote=yes"
 check_eq "killed writers: the next vote is stored" "$(status)|$(rows "SELECT count(*) FROM votes WHERE page = '/after-the-kills/'")" "Status: 200 OK|1"
 finish
