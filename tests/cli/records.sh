@@ -114,7 +114,7 @@ check_contains "a bad spf_include fails kbgen check too" "$(cat "$TMP/bad-check.
 "$KBGEN" check --strict > /dev/null 2> "$TMP/check-shipped.err"
 check_eq "kbgen check --strict: the shipped site has every guide" "$?:$(cat "$TMP/check-shipped.err")" "0:"
 mkdir -p "$TMP/guides-site"
-cp -R content decision-trees site.yaml "$TMP/guides-site/"
+cp -R content decision-trees site.yaml bounce-rules.yaml "$TMP/guides-site/"
 ln -sfn "$PWD/theme" "$TMP/guides-site/theme"
 sed -i 's/^### 末尾のallの意味$/### allの意味/' "$TMP/guides-site/content/deliverability/spf.md"
 "$KBGEN" check --root "$TMP/guides-site" > /dev/null 2> "$TMP/check-guides.err"
