@@ -32,7 +32,7 @@ cgi_USES := db html content base
 
 # The Debian libraries each stage calls itself (pkg-config names).
 base_PKGS :=
-content_PKGS := yaml-0.1 libcmark-gfm libxml-2.0 libutf8proc
+content_PKGS := yaml-0.1 libcmark-gfm libxml-2.0 libutf8proc ldns
 html_PKGS := libxml-2.0 libutf8proc libgvc libcgraph
 db_PKGS := sqlite3 libutf8proc
 build_PKGS :=
@@ -61,7 +61,7 @@ stage_objects = $(patsubst gen/%.c,$(2)/obj/%.o,$(wildcard gen/$(1)/*.c))
 
 # The programs: kbgen (generator), kb.cgi (search and wizard CGI), and
 # kbtok.so (the tokenizer as an SQLite extension, for the sqlite3 shell).
-KBGEN_MAIN := main/kbgen main/search_cli main/records_cli main/records_live main/bounce_cli main/report_cli
+KBGEN_MAIN := main/kbgen main/search_cli main/records_cli main/bounce_cli main/report_cli
 KBGEN_ARCHIVES := build db html content base
 CGI_ARCHIVES := cgi db html content base
 # kb.cgi gets no Graphviz: a call that reaches the map drawing fails to link.
@@ -132,11 +132,9 @@ define program
 $(1): $(2) $(foreach a,$(3),$(4)/lib/$(a).a)
 	$$(CC) $$(CFLAGS) $(5) $$(LDFLAGS) -Wl,-Map=$$@.map $(2) $(foreach a,$(3),$(4)/lib/$(a).a) $(6) -o $$@
 endef
-# ldns: the record checker's live mode, in kbgen's main alone.
-LIVE_LIBS = $(call pkg_libs,ldns)
-$(eval $(call program,build/kbgen,$(KBGEN_MAIN:%=build/obj/%.o),$(KBGEN_ARCHIVES),build,,$$(ALL_LIBS) $$(LIVE_LIBS)))
+$(eval $(call program,build/kbgen,$(KBGEN_MAIN:%=build/obj/%.o),$(KBGEN_ARCHIVES),build,,$$(ALL_LIBS)))
 $(eval $(call program,build/kb.cgi,build/obj/main/kbcgi.o,$(CGI_ARCHIVES),build,,$$(CGI_LIBS) $$(FASTCGI_LIBS)))
-$(eval $(call program,build/asan/kbgen,$(KBGEN_MAIN:%=build/asan/obj/%.o),$(KBGEN_ARCHIVES),build/asan,$$(SAN_FLAGS),$$(ALL_LIBS) $$(LIVE_LIBS)))
+$(eval $(call program,build/asan/kbgen,$(KBGEN_MAIN:%=build/asan/obj/%.o),$(KBGEN_ARCHIVES),build/asan,$$(SAN_FLAGS),$$(ALL_LIBS)))
 $(eval $(call program,build/asan/kb.cgi,build/asan/obj/main/kbcgi.o,$(CGI_ARCHIVES),build/asan,$$(SAN_FLAGS),$$(CGI_LIBS) $$(FASTCGI_LIBS)))
 
 # The tokenizer alone: its calls into SQLite go through the host's

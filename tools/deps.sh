@@ -35,7 +35,7 @@ need_file /usr/include/mecab.h libmecab-dev
 need_file /var/lib/mecab/dic/ipadic-utf8/sys.dic mecab-ipadic-utf8
 # libfcgi: kb.cgi's FastCGI mode
 need_file /usr/include/fcgiapp.h libfcgi-dev
-# ldns: the record checker's live mode (kbgen records --domain)
+# ldns: the record checker's live mode (kbgen records --domain, and kb.cgi when site.yaml turns it on)
 need_pc ldns libldns-dev
 need_cmd lighttpd lighttpd
 # git: site.yaml's git_info dates articles by their last commit

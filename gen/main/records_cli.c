@@ -14,7 +14,7 @@
 #include "base/util.h"
 #include "content/records.h"
 #include "content/site.h"
-#include "main/records_live.h"
+#include "content/records_live.h"
 
 #define EXIT_USAGE 2
 
@@ -72,6 +72,7 @@ struct pasted {
 struct options {
 	bool json;
 	struct records_live_options live;
+	unsigned budget_ms;
 	const char *root;
 	struct record_options check;
 	struct pasted records[RECORDS_MAX];
@@ -134,7 +135,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 			if (argument[2] == 'd')
 				options->live.port = number;
 			else
-				options->live.budget_ms = number;
+				options->budget_ms = number;
 			continue;
 		}
 		if (strcmp(argument, "--domain") == 0) {
@@ -171,7 +172,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		return complain("'%s' is not a DKIM selector",
 				options->check.selector);
 	if (options->count > 0 && (options->live.server || options->live.port ||
-				   options->live.budget_ms))
+				   options->budget_ms))
 		return complain("%s", "'--dns-server', '--dns-port' and '--timeout' "
 				"are for looking records up (--domain alone)");
 	if (options->count == 0 && options->check.domain != NULL)
@@ -223,8 +224,12 @@ int records_command(int argc, char **argv)
 		options.check.spf_include = config.spf_include;
 	if (options.count == 0) {
 		const char *why;
-		if (records_live_check(&set, &options.check, &options.live, &why) != 0)
+		struct records_resolver *resolver = records_resolver_open(&options.live, &why);
+		if (resolver == NULL)
 			status = complain("%s", why);
+		else
+			records_live_check(&set, &options.check, resolver, options.budget_ms);
+		records_resolver_close(resolver);
 	}
 	for (size_t i = 0; i < options.count && status == 0; i++) {
 		const char *text = options.records[i].text;

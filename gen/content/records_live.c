@@ -6,7 +6,7 @@
  * 4.6.4: at most 10), every lookup that finds nothing counted as void
  * (at most 2), a name that leads back to itself reported as a loop.
  */
-#include "main/records_live.h"
+#include "content/records_live.h"
 
 #include <ctype.h>
 #include <ldns/ldns.h>
@@ -25,6 +25,10 @@
 /* Includes within includes followed at most this deep (a loop is found
  * sooner; this bounds a chain of distinct names). */
 #define WALK_DEPTH_MAX 10
+
+struct records_resolver {
+	ldns_resolver *ldns;
+};
 
 enum answer {
 	ANSWER_FOUND,		/* records of the type asked */
@@ -535,11 +539,14 @@ static void check_named(struct live *live, struct record_set *set,
 	free_txts(records, count);
 }
 
-static ldns_resolver *make_resolver(const struct records_live_options *live,
-				    const char **why)
+struct records_resolver *records_resolver_open(const struct records_live_options *live,
+					       const char **why)
 {
+	struct records_resolver *opened;
 	ldns_resolver *resolver = NULL;
 	ldns_rdf *address;
+
+	*why = NULL;
 
 	if (live->server == NULL) {
 		if (ldns_resolver_new_frm_file(&resolver, NULL) != LDNS_STATUS_OK) {
@@ -570,25 +577,30 @@ static ldns_resolver *make_resolver(const struct records_live_options *live,
 	ldns_resolver_set_retry(resolver, 1);
 	ldns_resolver_set_recursive(resolver, true);
 	ldns_resolver_set_dnssec(resolver, false);
-	return resolver;
+	opened = xcalloc(1, sizeof *opened);
+	opened->ldns = resolver;
+	return opened;
+}
+
+void records_resolver_close(struct records_resolver *resolver)
+{
+	if (resolver == NULL)
+		return;
+	ldns_resolver_deep_free(resolver->ldns);
+	free(resolver);
 }
 
 int records_live_check(struct record_set *set,
 		       const struct record_options *options,
-		       const struct records_live_options *live_options,
-		       const char **why)
+		       struct records_resolver *resolver, unsigned budget_ms)
 {
 	struct live live = {
-		.budget_ms = live_options->budget_ms ? live_options->budget_ms
-						     : RECORDS_LIVE_BUDGET_MS,
+		.resolver = resolver->ldns,
+		.budget_ms = budget_ms ? budget_ms : RECORDS_LIVE_BUDGET_MS,
 	};
 	const char *domain = options->domain;
 	char *name, *message;
 
-	*why = NULL;
-	live.resolver = make_resolver(live_options, why);
-	if (live.resolver == NULL)
-		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &live.start);
 	check_spf(&live, set, options);
 	if (options->selector != NULL) {
@@ -608,6 +620,5 @@ int records_live_check(struct record_set *set,
 		    "dmarc-not-found", message);
 	free(message);
 	free(name);
-	ldns_resolver_deep_free(live.resolver);
-	return 0;
+	return live.queries;
 }
