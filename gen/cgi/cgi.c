@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "html/wizardpage.h"
 #include "cgi/cgirecords.h"
+#include "content/records_live.h"
 #include "cgi/cgibounce.h"
 #include "cgi/cgifeedback.h"
 #include "cgi/cgisearch.h"
@@ -135,8 +136,38 @@ char *cgi_site_open_feedback(struct cgi_site *site, const char *path,
 	return problem;
 }
 
+char *cgi_site_open_resolver(struct cgi_site *site, const char *server)
+{
+	struct records_live_options options = {0};
+	char *address = NULL, *at;
+	const char *why = NULL;
+
+	if (site->feedback == NULL || site->store.records_live_visitor == NULL)
+		return NULL;
+	if (server != NULL && *server != '\0') {
+		address = xstrdup(server);
+		at = strrchr(address, '@');
+		if (at != NULL) {
+			char *end;
+			unsigned long port = strtoul(at + 1, &end, 10);
+			if (at[1] == '\0' || *end != '\0' || port == 0 || port > 65535) {
+				free(address);
+				return xasprintf("KB_RECORDS_DNS '%s': the port after "
+						 "'@' must be from 1 to 65535", server);
+			}
+			*at = '\0';
+			options.port = (unsigned)port;
+		}
+		options.server = address;
+	}
+	site->resolver = records_resolver_open(&options, &why);
+	free(address);
+	return site->resolver == NULL ? xasprintf("%s", why) : NULL;
+}
+
 void cgi_site_close(struct cgi_site *site)
 {
+	records_resolver_close(site->resolver);
 	feedback_close(site->feedback);
 	cgiwizard_cache_free(site->wizard);
 	themestore_free(&site->store);
@@ -255,6 +286,8 @@ static const struct cgi_field_rule records_rules[] = {
 	{"spf", cgirecords_check_field, CGI_REFUSE},
 	{"dkim", cgirecords_check_field, CGI_REFUSE},
 	{"dmarc", cgirecords_check_field, CGI_REFUSE},
+	{"domain", cgirecords_check_field, CGI_REFUSE},
+	{"selector", cgirecords_check_field, CGI_REFUSE},
 };
 
 static void route_records(const struct cgi_site *site,
@@ -271,7 +304,7 @@ static void route_records(const struct cgi_site *site,
 	else if (error != CGI_OK)
 		cgi_respond_error(site, error, response);
 	else if (json)
-		cgirecords_json(site, &fields, response);
+		cgirecords_json(site, request, &fields, response);
 	else
 		cgirecords_page(site, request, &fields, response);
 	free(fields.items);

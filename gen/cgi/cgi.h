@@ -50,6 +50,15 @@ void cgi_site_open(struct cgi_site *site, const char *path);
 char *cgi_site_open_feedback(struct cgi_site *site, const char *path,
 			     time_t now);
 
+/* Opens the resolver of the record checker's live mode when kb.db turns
+ * it on (site.yaml's records_live) and the feedback database, which
+ * counts the lookups, is open: server "ADDRESS[@PORT]" when not NULL
+ * (KB_RECORDS_DNS), else the system's (/etc/resolv.conf). Call after
+ * cgi_site_open_feedback and before the sandbox, which must then allow
+ * DNS (sandbox_allow_dns) when site->resolver is set. NULL, or why it
+ * failed (live mode then stays off; the caller frees). */
+char *cgi_site_open_resolver(struct cgi_site *site, const char *server);
+
 void cgi_site_close(struct cgi_site *site);
 
 /* Answers request into *response (zeroed first; the caller owns it and

@@ -62,6 +62,8 @@ struct cgiwizard_cache;
 #define CGIFEEDBACK_SEARCHES_PER_DAY 100
 #define CGIFEEDBACK_STEPS_PER_DAY 500
 
+struct records_resolver;
+
 struct cgi_site {
 	sqlite3 *db;		/* NULL when it could not be opened */
 	struct themestore store;	/* store.theme NULL when unusable */
@@ -72,6 +74,9 @@ struct cgi_site {
 	 * (or KB_FEEDBACK_DB does) and it opened: cgi_site_open_feedback */
 	struct feedback *feedback;
 	unsigned feedback_votes;	/* per client per page per day */
+	/* The record checker's resolver, when live mode is on:
+	 * cgi_site_open_resolver */
+	struct records_resolver *resolver;
 };
 
 /* kb.cgi's public URL without a trailing '/': the site's cgi_url (checked

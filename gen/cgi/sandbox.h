@@ -95,6 +95,13 @@ int sandbox_enter(char **problem);
  * to max_file_size bytes. */
 void sandbox_allow_database_writes(off_t max_file_size);
 
+/* Before sandbox_enter or sandbox_enter_server: the filter also allows
+ * what DNS queries over IPv4 and IPv6 take (UDP and TCP sockets, their
+ * connect, send, receive and wait, getrandom), for the record checker's
+ * live mode when site.yaml turns it on. The resolver's configuration
+ * must be read before. Local (AF_UNIX) sockets stay forbidden. */
+void sandbox_allow_dns(void);
+
 /* True when this is a sanitizer build, whose filter also allows what the
  * sanitizer's runtime needs to report (see sandbox.c) and which has no
  * RLIMIT_AS. */
@@ -129,7 +136,7 @@ int sandbox_enter_server(char **problem);
  * and SQLite's files for it. */
 #define SANDBOX_SERVER_FILE_MARGIN 16
 
-/* Makes a system call the filter forbids (socket(2)), for a test to see
+/* Makes a system call the filter forbids (socket(2) of AF_UNIX), for a test to see
  * that the filter is on: under it, the process dies here with SIGSYS.
  * Returns -1 when the call was allowed (the socket is closed again). */
 int sandbox_self_test(void);

@@ -229,6 +229,70 @@ static bool config_feedback(const struct yamldoc_node *root,
 	return ok;
 }
 
+/* records_live: true, or {per_visitor_per_hour, per_hour}: kb.cgi's live
+ * lookups, counted in the feedback database (so feedback.db is needed). */
+static bool config_records_live(const struct yamldoc_node *root,
+				struct site_config *config)
+{
+	struct yamldoc_node *key_node = NULL;
+	struct yamldoc_node *node = yamldoc_get(root, "records_live", &key_node);
+	struct site_records_live *live = &config->records_live;
+	bool ok = true, on = false;
+
+	live->per_visitor_per_hour = 5;
+	live->per_hour = 200;
+	if (node == NULL || yamldoc_is_null(node))
+		return true;
+	if (node->type == YAMLDOC_SCALAR) {
+		if (!yamldoc_bool(node, &on)) {
+			diag_error("site.yaml", node->line, node->col,
+				   "'records_live' must be true, false or a "
+				   "mapping of per_visitor_per_hour and per_hour");
+			return false;
+		}
+	} else if (node->type != YAMLDOC_MAPPING) {
+		diag_error("site.yaml", node->line, node->col,
+			   "'records_live' must be true, false or a mapping of "
+			   "per_visitor_per_hour and per_hour");
+		return false;
+	} else {
+		on = true;
+		for (size_t i = 0; i < node->count; i++) {
+			const struct yamldoc_node *key = node->keys[i];
+			const struct yamldoc_node *value = node->items[i];
+
+			if (strcmp(key->text, "per_visitor_per_hour") == 0) {
+				if (!small_number(value, 1, 1000,
+						  &live->per_visitor_per_hour)) {
+					diag_error("site.yaml", value->line, value->col,
+						   "'records_live.per_visitor_per_hour' "
+						   "must be a whole number from 1 to 1000");
+					ok = false;
+				}
+			} else if (strcmp(key->text, "per_hour") == 0) {
+				if (!small_number(value, 1, 100000, &live->per_hour)) {
+					diag_error("site.yaml", value->line, value->col,
+						   "'records_live.per_hour' must be a "
+						   "whole number from 1 to 100000");
+					ok = false;
+				}
+			} else {
+				diag_warning("site.yaml", key->line, key->col,
+					     "unknown key 'records_live.%s' (ignored)",
+					     key->text);
+			}
+		}
+	}
+	if (on && ok && config->feedback.db == NULL) {
+		diag_error("site.yaml", key_node->line, key_node->col,
+			   "'records_live' needs 'feedback.db': kb.cgi counts "
+			   "each visitor's live lookups in the feedback database");
+		ok = false;
+	}
+	live->enabled = on && ok;
+	return ok;
+}
+
 static bool config_support(const struct yamldoc_node *root,
 			   struct site_support *support)
 {
@@ -316,7 +380,7 @@ static bool config_unknown_keys(const struct yamldoc_node *root)
 	static const char *const known[] = {"title", "description", "base_url",
 					    "language", "cgi_url", "links",
 					    "support", "service", "spf_include",
-					    "feedback", "git_info"};
+					    "feedback", "records_live", "git_info"};
 
 	if (root == NULL)
 		return true;
@@ -445,6 +509,7 @@ bool site_config_parse(const char *text, size_t length,
 	ok = config_support(document, &config->support) && ok;
 	ok = config_git_info(document, config) && ok;
 	ok = config_feedback(document, &config->feedback) && ok;
+	ok = config_records_live(document, config) && ok;
 	ok = config_unknown_keys(document) && ok;
 	if (ok) {
 		ok = config_base(config, document);

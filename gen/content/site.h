@@ -50,6 +50,16 @@ struct site_feedback {
 	unsigned retention_days;	/* 0 keeps rows forever; default 365 */
 };
 
+/* site.yaml's records_live: kb.cgi's record checker may look a
+ * visitor's domain up in DNS, at most this many times an hour per
+ * visitor and for the whole site (counted in the feedback database,
+ * which it therefore needs). */
+struct site_records_live {
+	bool enabled;
+	unsigned per_visitor_per_hour;	/* default 5 */
+	unsigned per_hour;		/* default 200 */
+};
+
 struct site_config {
 	char *title;
 	char *description;
@@ -66,6 +76,7 @@ struct site_config {
 	size_t link_count;
 	struct site_support support;
 	struct site_feedback feedback;
+	struct site_records_live records_live;
 	bool git_info;		/* date articles by their last commit */
 	unsigned git_info_line, git_info_col;	/* where it was set */
 };

@@ -6,6 +6,7 @@
  */
 #include "db/feedback.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sqlite3.h>
@@ -59,6 +60,17 @@ static const char schema_sql[] =
 	"CREATE INDEX steps_at ON steps(at);"
 	"CREATE TABLE day_keys(day INTEGER PRIMARY KEY, key BLOB NOT NULL);"
 	"PRAGMA user_version = 1;";
+
+/* Version 2: the record checker's live lookups, for their hourly limits
+ * (rows older than an hour are deleted as lookups are counted). */
+static const char schema_2_sql[] =
+	"CREATE TABLE lookups("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" client INTEGER NOT NULL);"
+	"CREATE INDEX lookups_client ON lookups(client, at);"
+	"CREATE INDEX lookups_at ON lookups(at);"
+	"PRAGMA user_version = 2;";
 
 const char *feedback_error(const struct feedback *feedback)
 {
@@ -209,10 +221,17 @@ static int create_schema(struct feedback *feedback, void *user)
 {
 	int64_t version = query_integer(feedback->db, "PRAGMA user_version");
 
+	int rc = SQLITE_OK;
+
 	(void)user;
-	if (version != 0)	/* another process created it meanwhile */
-		return version < 0 ? SQLITE_ERROR : SQLITE_OK;
-	return sqlite3_exec(feedback->db, schema_sql, NULL, NULL, NULL);
+	/* another process may have created or upgraded it meanwhile */
+	if (version < 0)
+		return SQLITE_ERROR;
+	if (version == 0)
+		rc = sqlite3_exec(feedback->db, schema_sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK && version < 2)
+		rc = sqlite3_exec(feedback->db, schema_2_sql, NULL, NULL, NULL);
+	return rc;
 }
 
 static int delete_old(struct feedback *feedback, void *user)
@@ -255,8 +274,8 @@ static char *prepare(struct feedback *feedback, const char *path)
 	if (sqlite3_exec(feedback->db, "PRAGMA journal_mode=WAL; "
 			 "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) !=
 		    SQLITE_OK ||
-	    (version == 0 && in_transaction(feedback, create_schema, NULL) !=
-				     SQLITE_OK))
+	    (version < FEEDBACK_SCHEMA_VERSION &&
+	     in_transaction(feedback, create_schema, NULL) != SQLITE_OK))
 		return xasprintf("%s: %s", path, sqlite3_errmsg(feedback->db));
 	return NULL;
 }
@@ -567,4 +586,114 @@ enum feedback_status feedback_add_step(struct feedback *feedback,
 	};
 
 	return write_row(feedback, &work, step->at, step->address);
+}
+
+/* ---- live lookups -------------------------------------------------------- */
+
+struct lookup_work {
+	int64_t at, client;
+	unsigned per_client, per_site;
+	bool limited;
+	unsigned retry_after;
+};
+
+/* what ("min(at)" or "count(*)") of the lookups after since, of the
+ * client mine when not NULL; -1 on error or when there is none. */
+static int64_t lookup_figure(sqlite3 *db, const char *what, int64_t since,
+			     const int64_t *mine)
+{
+	sqlite3_stmt *statement = NULL;
+	int64_t figure = -1;
+	char *sql = xasprintf("SELECT %s FROM lookups WHERE at > ?1%s", what,
+			      mine ? " AND client = ?2" : "");
+
+	if (sqlite3_prepare_v2(db, sql, -1, &statement, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(statement, 1, since);
+		if (mine)
+			sqlite3_bind_int64(statement, 2, *mine);
+		if (sqlite3_step(statement) == SQLITE_ROW &&
+		    sqlite3_column_type(statement, 0) != SQLITE_NULL)
+			figure = sqlite3_column_int64(statement, 0);
+	}
+	sqlite3_finalize(statement);
+	free(sql);
+	return figure;
+}
+
+static int take_lookup(struct feedback *feedback, void *user)
+{
+	struct lookup_work *work = user;
+	int64_t since = work->at - FEEDBACK_LOOKUP_WINDOW;
+	int64_t mine = lookup_figure(feedback->db, "count(*)", since, &work->client);
+	int64_t all = lookup_figure(feedback->db, "count(*)", since, NULL);
+	int rc = run_with_integer(feedback->db, "DELETE FROM lookups WHERE at <= ?",
+				  since);
+
+	work->limited = false;
+	if (rc != SQLITE_DONE)
+		return rc;
+	if (mine < 0 || all < 0)
+		return SQLITE_ERROR;
+	if (mine >= (int64_t)work->per_client || all >= (int64_t)work->per_site) {
+		int64_t oldest = lookup_figure(feedback->db, "min(at)", since,
+					       mine >= (int64_t)work->per_client
+						       ? &work->client : NULL);
+		work->limited = true;
+		work->retry_after = oldest < 0 ? FEEDBACK_LOOKUP_WINDOW
+				    : (unsigned)(oldest + FEEDBACK_LOOKUP_WINDOW -
+						 work->at);
+		if (work->retry_after == 0)
+			work->retry_after = 1;
+		return SQLITE_OK;
+	}
+	{
+		sqlite3_stmt *statement = NULL;
+		rc = sqlite3_prepare_v2(feedback->db,
+					"INSERT INTO lookups(at, client) VALUES (?, ?)",
+					-1, &statement, NULL);
+		if (rc != SQLITE_OK)
+			return rc;
+		sqlite3_bind_int64(statement, 1, work->at);
+		sqlite3_bind_int64(statement, 2, work->client);
+		rc = sqlite3_step(statement);
+		sqlite3_finalize(statement);
+	}
+	return rc;
+}
+
+/* The part of address that names a visitor: an IPv6 address's /64 (one
+ * customer's network hands its hosts a /64 each), else the address. The
+ * caller frees. */
+static char *visitor_of(const char *address)
+{
+	struct in6_addr six;
+	char text[INET6_ADDRSTRLEN];
+
+	if (address == NULL || inet_pton(AF_INET6, address, &six) != 1)
+		return xstrdup(address ? address : "");
+	memset(six.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &six, text, sizeof text) == NULL)
+		return xstrdup(address);
+	return xstrdup(text);
+}
+
+enum feedback_status feedback_add_lookup(struct feedback *feedback, time_t at,
+					 const char *address, unsigned per_client,
+					 unsigned per_site, unsigned *retry_after)
+{
+	struct lookup_work work = {.at = at, .per_client = per_client,
+				   .per_site = per_site};
+	char *visitor = visitor_of(address);
+
+	*retry_after = 0;
+	if (day_key(feedback, at) != SQLITE_OK) {
+		free(visitor);
+		return FEEDBACK_FAILED;
+	}
+	work.client = client_name(feedback, visitor);
+	free(visitor);
+	if (in_transaction(feedback, take_lookup, &work) != SQLITE_OK)
+		return FEEDBACK_FAILED;
+	*retry_after = work.retry_after;
+	return work.limited ? FEEDBACK_LIMITED : FEEDBACK_STORED;
 }

@@ -25,7 +25,7 @@
 #include <time.h>
 
 /* The schema this code writes and reads. */
-#define FEEDBACK_SCHEMA_VERSION 1
+#define FEEDBACK_SCHEMA_VERSION 2
 
 /* A comment is at most this many characters (code points). */
 #define FEEDBACK_COMMENT_MAX 500
@@ -107,5 +107,18 @@ struct feedback_step {
 enum feedback_status feedback_add_step(struct feedback *feedback,
 				       const struct feedback_step *step,
 				       unsigned limit);
+
+/* The window of the live lookups' limits, in seconds. */
+#define FEEDBACK_LOOKUP_WINDOW 3600
+
+/* Counts one live DNS check of the record checker at time at, unless
+ * this client (an IPv6 address by its /64) made per_client of them in
+ * the last FEEDBACK_LOOKUP_WINDOW seconds or all clients per_site
+ * (LIMITED, *retry_after the seconds until the oldest of those leaves
+ * the window). A client's name changes with the day's key, so its count
+ * starts again at midnight UTC. */
+enum feedback_status feedback_add_lookup(struct feedback *feedback, time_t at,
+					 const char *address, unsigned per_client,
+					 unsigned per_site, unsigned *retry_after);
 
 #endif

@@ -53,6 +53,8 @@ static void keep_value(struct themestore *out, struct stored *stored,
 		{"feedback_db", &out->feedback_db},
 		{"feedback_votes", &out->feedback_votes},
 		{"feedback_retention", &out->feedback_retention},
+		{"records_live_visitor", &out->records_live_visitor},
+		{"records_live_site", &out->records_live_site},
 	};
 	const unsigned char *text = sqlite3_column_text(statement, 1);
 	size_t length = (size_t)sqlite3_column_bytes(statement, 1);
@@ -169,6 +171,8 @@ void themestore_free(struct themestore *store)
 	free(store->live_reload);
 	free(store->feedback_db);
 	free(store->feedback_votes);
+	free(store->records_live_visitor);
+	free(store->records_live_site);
 	free(store->feedback_retention);
 	free(store->base_path);
 	free(store->base_url);

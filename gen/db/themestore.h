@@ -18,7 +18,9 @@
  *              kbgen watch's preview: kb.cgi's pages load the
  *              live-reload script too), "feedback_db",
  *              "feedback_votes", "feedback_retention" (site.yaml's
- *              feedback:, absent when unset)
+ *              feedback:, absent when unset), "records_live_visitor",
+ *              "records_live_site" (site.yaml's records_live:, lookups
+ *              an hour per visitor and in all, absent when off)
  *   theme_nav  position PRIMARY KEY, path, label: the navigation entries
  *              of the build's theme, in order
  *
@@ -34,7 +36,7 @@
 #include "html/theme.h"
 
 /* Bumped whenever what the CGI reads from kb.db changes shape. */
-#define THEMESTORE_SCHEMA "5"
+#define THEMESTORE_SCHEMA "6"
 
 enum themestore_status {
 	THEMESTORE_OK = 0,
@@ -70,6 +72,9 @@ struct themestore {
 	/* site.yaml's feedback: the database's path (NULL: no feedback),
 	 * votes per client per page per day, retention in days */
 	char *feedback_db, *feedback_votes, *feedback_retention;
+	/* site.yaml's records_live: lookups an hour per visitor and in all;
+	 * NULL: kb.cgi makes no DNS lookups */
+	char *records_live_visitor, *records_live_site;
 };
 
 /* Loads the stored theme into *out (zeroed first; release it with

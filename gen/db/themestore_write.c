@@ -136,6 +136,19 @@ static int put_feedback(sqlite3 *db, const struct site_feedback *feedback)
 	       put_text(db, "feedback_retention", retention) != 0 ? -1 : 0;
 }
 
+/* site.yaml's records_live:, when on. */
+static int put_records_live(sqlite3 *db, const struct site_records_live *live)
+{
+	char visitor[16], site[16];
+
+	if (!live->enabled)
+		return 0;
+	snprintf(visitor, sizeof visitor, "%u", live->per_visitor_per_hour);
+	snprintf(site, sizeof site, "%u", live->per_hour);
+	return put_text(db, "records_live_visitor", visitor) != 0 ||
+	       put_text(db, "records_live_site", site) != 0 ? -1 : 0;
+}
+
 int themestore_write(sqlite3 *db, const char *root,
 		     const struct site_config *config,
 		     const struct theme *theme, const char *search_action)
@@ -168,6 +181,7 @@ int themestore_write(sqlite3 *db, const char *root,
 	    put_text(db, "spf_include", config->spf_include) != 0 ||
 	    (theme_live_reload(theme) && put_text(db, "live_reload", "1") != 0) ||
 	    put_feedback(db, &config->feedback) != 0 ||
+	    put_records_live(db, &config->records_live) != 0 ||
 	    put_nav(db, theme) != 0) {
 		diag_error("kb.db", 0, 0, "cannot write the theme: %s",
 			   sqlite3_errmsg(db));

@@ -17,6 +17,8 @@
 #define SPF_MAX "1024"
 #define DKIM_MAX "1600"
 #define DMARC_MAX "512"
+#define DOMAIN_MAX "253"
+#define SELECTOR_MAX "63"
 
 static const char *text_of(const struct theme *theme, const char *key)
 {
@@ -77,6 +79,24 @@ void recordspage_add_form(xmlNodePtr parent, const struct theme *theme,
 	add_field(form, theme, RECORDSPAGE_DMARC, "", dmarc, DMARC_MAX);
 	dom_set(dom_text_element(form, "button", NULL,
 				 text_of(theme, "records-submit")),
+		"type", "submit");
+}
+
+void recordspage_add_live_form(xmlNodePtr parent, const struct theme *theme,
+			       const char *action, const char *domain,
+			       const char *selector)
+{
+	xmlNodePtr form;
+
+	dom_text_element(parent, "h2", NULL, text_of(theme, "records-live-title"));
+	dom_text_element(parent, "p", NULL, text_of(theme, "records-live-lead"));
+	form = dom_element(parent, "form", "records-form");
+	dom_set(form, "method", "get");
+	dom_set(form, "action", action);
+	add_field(form, theme, RECORDSPAGE_DOMAIN, "", domain, DOMAIN_MAX);
+	add_field(form, theme, RECORDSPAGE_SELECTOR, "", selector, SELECTOR_MAX);
+	dom_set(dom_text_element(form, "button", NULL,
+				 text_of(theme, "records-live-submit")),
 		"type", "submit");
 }
 

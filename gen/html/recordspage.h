@@ -18,6 +18,8 @@
 #define RECORDSPAGE_SPF "spf"
 #define RECORDSPAGE_DKIM "dkim"
 #define RECORDSPAGE_DMARC "dmarc"
+#define RECORDSPAGE_DOMAIN "domain"
+#define RECORDSPAGE_SELECTOR "selector"
 
 /* Appends the form (GET to action): two SPF fields (a domain with two
  * v=spf1 records is a mistake to show), one for DKIM and one for DMARC,
@@ -26,6 +28,13 @@
 void recordspage_add_form(xmlNodePtr parent, const struct theme *theme,
 			  const char *action, const char *const *spf,
 			  size_t spf_count, const char *dkim, const char *dmarc);
+
+/* Appends the live form (GET to action, where site.yaml's records_live
+ * is on): a heading, what it looks up, the domain and the DKIM selector
+ * (each NULL for empty). */
+void recordspage_add_live_form(xmlNodePtr parent, const struct theme *theme,
+			       const char *action, const char *domain,
+			       const char *selector);
 
 /* Appends the results of set: a status line with the counts, then a
  * section per record (its text, its diagnostics as a list, its

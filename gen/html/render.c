@@ -492,6 +492,10 @@ int render_records_page(const struct render_context *context)
 	dom_text_element(page_main(page), "p", NULL,
 			 theme_text(theme, "records-lead"));
 	recordspage_add_form(page_main(page), theme, action, NULL, 0, NULL, NULL);
+	/* the lookup is kb.cgi's: without cgi_url there is nothing to ask */
+	if (config->records_live.enabled && config->cgi_url != NULL &&
+	    *config->cgi_url != '\0')
+		recordspage_add_live_form(page_main(page), theme, action, NULL, NULL);
 	free(action);
 	return render_save(context, page, "records/");
 }

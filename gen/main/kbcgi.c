@@ -254,6 +254,14 @@ static void open_site(struct cgi_site *site, const char *path)
 	}
 	if (site->feedback != NULL)
 		sandbox_allow_database_writes((off_t)1 << 32);
+	/* live DNS lookups: the resolver's configuration read now */
+	why = cgi_site_open_resolver(site, getenv("KB_RECORDS_DNS"));
+	if (why != NULL) {
+		fprintf(stderr, "kb.cgi: records: %s; no live lookups\n", why);
+		free(why);
+	}
+	if (site->resolver != NULL)
+		sandbox_allow_dns();
 	/* A sort too big for memory would want a temporary file, which the
 	 * sandbox cannot open; in memory it is bounded by RLIMIT_AS. */
 	if (site->db != NULL)
@@ -385,6 +393,10 @@ static void refresh_site(struct served *served)
 		next.feedback = served->site.feedback;
 		next.feedback_votes = served->site.feedback_votes;
 		served->site.feedback = NULL;
+		/* so does the resolver: the sandbox allows DNS only when
+		 * the first kb.db turned live lookups on */
+		next.resolver = served->site.resolver;
+		served->site.resolver = NULL;
 		cgi_site_close(&served->site);
 		served->site = next;
 		served->opened = now;

@@ -262,7 +262,7 @@ static void test_refused(void)
 	struct feedback *feedback;
 
 	expect_refused("newer.db", "PRAGMA user_version = 7",
-		       NULL, "schema 7 is newer than this program reads (1)",
+		       NULL, "schema 7 is newer than this program reads (2)",
 		       "a newer schema is refused");
 	expect_refused("kb.db", "CREATE TABLE search(x)", NULL,
 		       "not a feedback database (it holds other tables)",
@@ -323,6 +323,76 @@ static void test_parallel_writers(void)
 	free(path);
 }
 
+/* The live lookups' hourly limits: per client, an IPv6 client by its
+ * /64, for the site; the window's edge; Retry-After's seconds. */
+static void test_lookups(void)
+{
+	char *path = db_path("lookups.db"), *problem = NULL;
+	struct feedback *feedback = feedback_open(path, 0, NOW, &problem);
+	unsigned retry = 99;
+
+	CHECK(feedback != NULL, "a database for lookups");
+	if (feedback == NULL)
+		return;
+	CHECK_INT(feedback_add_lookup(feedback, NOW, "192.0.2.1", 2, 4, &retry),
+		  FEEDBACK_STORED, "a client's first lookup");
+	CHECK_INT(retry, 0, "no wait when counted");
+	CHECK_INT(feedback_add_lookup(feedback, NOW + 600, "192.0.2.1", 2, 4, &retry),
+		  FEEDBACK_STORED, "its second, ten minutes on");
+	CHECK_INT(feedback_add_lookup(feedback, NOW + 900, "192.0.2.1", 2, 4, &retry),
+		  FEEDBACK_LIMITED, "its third within the hour is refused");
+	CHECK_INT(retry, 2700, "until its first leaves the window: 3600 - 900 s");
+	CHECK_INT(feedback_add_lookup(feedback, NOW + 900, "2001:db8:0:1::5", 2, 4, &retry),
+		  FEEDBACK_STORED, "an IPv6 client");
+	CHECK_INT(feedback_add_lookup(feedback, NOW + 901, "2001:db8:0:1:abcd::9", 2, 4,
+				      &retry),
+		  FEEDBACK_STORED, "its /64's second lookup");
+	CHECK_INT(feedback_add_lookup(feedback, NOW + 902, "2001:db8:0:1::77", 2, 4, &retry),
+		  FEEDBACK_LIMITED, "the /64's third is refused");
+	CHECK_INT(feedback_add_lookup(feedback, NOW + 903, "198.51.100.3", 2, 4, &retry),
+		  FEEDBACK_LIMITED, "a new client, but the site made its 4 this hour");
+	CHECK_INT(retry, 2697, "until the site's oldest leaves: 3600 - 903 s");
+	CHECK_INT(feedback_add_lookup(feedback, NOW + 3600, "192.0.2.1", 2, 4, &retry),
+		  FEEDBACK_STORED, "an hour after its first, the client may again");
+	CHECK_INT(count(path, "SELECT count(*) FROM lookups"), 4,
+		  "lookups an hour old are deleted as others are counted");
+	CHECK_INT(count(path, "SELECT count(*) FROM lookups WHERE typeof(client) "
+			"!= 'integer'"), 0, "clients are numbers, no address");
+	feedback_close(feedback);
+	free(path);
+}
+
+/* A database of schema 1 (before live lookups) is upgraded in place,
+ * its rows kept. */
+static void test_upgrade(void)
+{
+	char *path = db_path("old.db"), *problem = NULL;
+	struct feedback *feedback = feedback_open(path, 0, NOW, &problem);
+	struct feedback_vote vote = {NOW, "/a/", "article", true, NULL, "192.0.2.1"};
+	unsigned retry;
+	sqlite3 *db = NULL;
+
+	CHECK(feedback != NULL, "a database to downgrade");
+	if (feedback == NULL)
+		return;
+	feedback_add_vote(feedback, &vote, 3, NULL);
+	feedback_close(feedback);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
+	      sqlite3_exec(db, "DROP TABLE lookups; PRAGMA user_version = 1", NULL,
+			   NULL, NULL) == SQLITE_OK, "made schema 1 again");
+	sqlite3_close(db);
+	feedback = feedback_open(path, 0, NOW, &problem);
+	CHECK(feedback != NULL, "schema 1 opens");
+	if (feedback == NULL)
+		return;
+	CHECK_INT(count(path, "PRAGMA user_version"), 2, "and is upgraded to 2");
+	CHECK_INT(count(path, "SELECT count(*) FROM votes"), 1, "its vote kept");
+	CHECK_INT(feedback_add_lookup(feedback, NOW, "192.0.2.1", 1, 1, &retry),
+		  FEEDBACK_STORED, "lookups are counted in it");
+	feedback_close(feedback);
+	free(path);
+}
+
 int main(void)
 {
 	TEST_SUITE("feedback");
@@ -336,6 +406,8 @@ int main(void)
 	test_retention();
 	test_refused();
 	test_parallel_writers();
+	test_lookups();
+	test_upgrade();
 	remove_tree(folder);
 	return TEST_EXIT();
 }

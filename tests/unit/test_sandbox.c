@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,6 +281,32 @@ static void forbidden_call(void)
 	say("survived");
 }
 
+/* With DNS allowed: a UDP query's calls to a local port nobody answers
+ * on (socket, sendto, poll, close) run; a local socket still kills. */
+static void dns_allowed(void)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(9),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct pollfd wait_for;
+	int fd;
+
+	sandbox_allow_dns();
+	enter_or_die();
+	fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	if (fd < 0 || sendto(fd, "q", 1, 0, (struct sockaddr *)&to, sizeof to) != 1)
+		_exit(97);
+	wait_for = (struct pollfd){.fd = fd, .events = POLLIN};
+	poll(&wait_for, 1, 10);
+	close(fd);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd >= 0)
+		close(fd);
+	say("udp ");
+	sandbox_self_test();
+	say("survived");
+}
+
 static void open_refused(void)
 {
 	int fd;
@@ -368,6 +397,12 @@ static void test_confinement(void)
 	CHECK(killed_by(&outcome, SIGSYS), "a forbidden call (socket) kills "
 	      "the process with SIGSYS");
 	CHECK_STR(outcome.out, "", "a forbidden call: nothing after it ran");
+
+	run_child(dns_allowed, &outcome);
+	CHECK(killed_by(&outcome, SIGSYS), "DNS allowed: a local socket still "
+	      "kills");
+	CHECK_STR(outcome.out, "udp ", "DNS allowed: UDP and TCP sockets over "
+		  "IPv4 and IPv6, sendto, poll");
 
 	run_child(open_refused, &outcome);
 	CHECK(exited_with(&outcome, 0), "open(2) for writing: not a kill");
