@@ -239,7 +239,44 @@ static bool has_macro(const char *name)
 	return strchr(name, '%') != NULL;
 }
 
-/* a, mx or exists: one lookup, void when it finds nothing. */
+/* True when term (with its qualifier) is an a mechanism, not exists. */
+static bool term_is_a(const char *term)
+{
+	const char *name = term + (*term && strchr("+-~?", *term) ? 1 : 0);
+
+	return (name[0] == 'a' || name[0] == 'A') &&
+	       (name[1] == '\0' || name[1] == ':' || name[1] == '/');
+}
+
+/* RFC 7208 4.6.4: an mx term whose MX records name more than 10 hosts
+ * is a permerror. */
+#define MX_NAME_LIMIT 10
+
+/* A name with a macro depends on the message being checked (the
+ * sender, its address): it is counted, not looked up, and said so. */
+static void macro_not_followed(struct walk *walk, const char *how,
+			       const char *target)
+{
+	add_problem(walk, RECORD_NOTE, "spf-macro-not-followed",
+		    xasprintf("%s%s の名前はマクロ(%%{...})を含み、送られるメールごとに"
+			      "変わるため、DNSには問い合わせていません。数には1回として"
+			      "入れています", how, target));
+}
+
+/* The number of MX records in an answer. */
+static size_t mx_count(ldns_pkt *packet)
+{
+	ldns_rr_list *list = ldns_pkt_rr_list_by_type(packet, LDNS_RR_TYPE_MX,
+						      LDNS_SECTION_ANSWER);
+	size_t count = list ? ldns_rr_list_rr_count(list) : 0;
+
+	ldns_rr_list_deep_free(list);
+	return count;
+}
+
+/* a, mx or exists: one lookup (a asks A, then AAAA when there is no A:
+ * a host with only an IPv6 address is no void lookup), void when it
+ * finds nothing. */
 static void walk_address(struct walk *walk, const char *term, const char *target,
 			 ldns_rr_type type)
 {
@@ -247,10 +284,23 @@ static void walk_address(struct walk *walk, const char *term, const char *target
 	enum answer answer;
 
 	walk->lookups++;
-	if (has_macro(target))
-		return;	/* its name depends on the message */
+	if (has_macro(target)) {
+		macro_not_followed(walk, "", term);
+		return;
+	}
 	answer = query(walk->live, target, type, &packet);
+	if (answer == ANSWER_FOUND && type == LDNS_RR_TYPE_MX &&
+	    mx_count(packet) > MX_NAME_LIMIT)
+		add_problem(walk, RECORD_ERROR, "spf-mx-names",
+			    xasprintf("%s の %s にはMXレコードが%zu個あり、受信側は%d個を"
+				      "超えるとSPFをエラー(permerror)にします。mx をやめて "
+				      "ip4: や ip6: で送信元を書いてください", term, target,
+				      mx_count(packet), MX_NAME_LIMIT));
 	ldns_pkt_free(packet);
+	if (answer == ANSWER_NONE && type == LDNS_RR_TYPE_A && term_is_a(term)) {
+		answer = query(walk->live, target, LDNS_RR_TYPE_AAAA, &packet);
+		ldns_pkt_free(packet);
+	}
 	if (answer == ANSWER_NONE) {
 		walk->voids++;
 		add_problem(walk, RECORD_WARNING, "spf-void-lookup",
@@ -265,8 +315,10 @@ static void walk_address(struct walk *walk, const char *term, const char *target
 static void walk_include(struct walk *walk, const char *how, const char *target)
 {
 	walk->lookups++;
-	if (has_macro(target))
+	if (has_macro(target)) {
+		macro_not_followed(walk, how, target);
 		return;
+	}
 	for (size_t i = 0; i < walk->depth; i++)
 		if (strcasecmp(walk->chain[i], target) == 0) {
 			add_problem(walk, RECORD_ERROR, "spf-include-loop",

@@ -2,7 +2,8 @@
 # nsd (Debian) on a free 127.0.0.1 port serves tests/records/dns/
 # example.test.zone, one name per case (good records, each mistake, eleven
 # lookups through three levels of includes, void lookups, an include
-# loop, two SPF records, no records, an include the server refuses), and
+# loop, two SPF records, no records, an include the server refuses, an
+# IPv6-only a: target, eleven MX hosts, a macro), and
 # `kbgen records --domain NAME` is checked against each: the exact output
 # in tests/records/dns/NAME.expected, then "exit N". A resolver that never
 # answers shows the time budget holding. Every run is bounded by timeout.
