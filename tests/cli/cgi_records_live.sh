@@ -59,6 +59,9 @@ ask() {
 status() { head -n 1 "$answer" | tr -d '\r'; }
 header() { sed -n "s/^$1: \(.*\)\r\$/\1/p" "$answer" | head -n 1; }
 body() { sed '1,/^\r$/d' "$answer"; }
+# keep NAME — the last answer's body, for the Nu HTML checker at the end
+mkdir -p "$TMP/vnu"
+keep() { body > "$TMP/vnu/$1.html"; }
 json() { body | python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 DB="$TMP/live-out/kb.db"
 
@@ -72,6 +75,8 @@ check_contains "good: no problem" "$(body)" "問題は見つかりませんで�
 check_contains "good: the lookup form again, filled" "$(body)" \
 	'name="domain" maxlength="253" aria-describedby="records-domain-hint" spellcheck="false" autocapitalize="off" autocomplete="off" value="good.example.test"'
 
+keep live-good
+cp "$TMP/live-out/records/index.html" "$TMP/vnu/live-static.html"
 ask "domain=many.example.test" /records.json
 check_eq "many (json): 200" "$(status)" "Status: 200 OK"
 check_eq "many (json): the walk's totals" \
@@ -90,6 +95,7 @@ retry=$(header Retry-After)
 check "429: Retry-After within the hour ($retry)" test "${retry:-0}" -ge 3500 -a "${retry:-0}" -le 3600
 check_contains "429: says so, and what to do instead" "$(body)" \
 	'<p class="records-status" role="alert">DNSへの問い合わせが続いたため'
+keep live-limited
 ask "domain=good.example.test" /records.json
 check_eq "429 (json)" "$(json 'd["error"], d["retry_after"] >= 3500')" "limited True"
 ask "spf=v%3Dspf1+-all"
@@ -113,6 +119,7 @@ for bad in "domain=-bad-.example.test" "domain=a..b" "domain=localhost" \
 	check_eq "$bad: 400" "$(status)" "Status: 400 Bad Request"
 done
 check_contains "a bad domain: says what to give" "$(body)" "ドメイン名として読めませんでした。"
+keep live-bad-domain
 ask "domain=good.example.test&selector=s%20el" /records.json 203.0.113.1
 check_eq "a bad selector (json): 400" "$(status)|$(json 'd["error"]')" "Status: 400 Bad Request|bad-selector"
 check_eq "refused requests counted nothing" "$(sqlite3 "$FDB" 'SELECT count(*) FROM lookups')" 5
@@ -149,6 +156,7 @@ ask "domain=good.example.test"
 check_eq "off: a domain asked: 403" "$(status)" "Status: 403 Forbidden"
 check_contains "off: says to paste instead" "$(body)" "このサイトではDNSへの問い合わせをしていません。"
 check_not_contains "off: no lookup form on kb.cgi's page" "$(body)" 'name="domain"'
+keep live-off
 ask "domain=good.example.test" /records.json
 check_eq "off (json): 403 live-off" "$(status)|$(json 'd["error"]')" "Status: 403 Forbidden|live-off"
 
@@ -191,5 +199,30 @@ records_live:
 exit 0"
 check_eq "a failed build left the published page as it was" \
 	"$(cat "$TMP/zero-out/records/index.html")" "$before"
+
+# The Nu HTML checker on the pages kept (plain run: the [asan] run's
+# pages are the same bytes).
+vnu=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
+case $KBGEN in
+*asan*) ;;
+*)
+	if [ ! -f "$vnu" ]; then
+		fail "vnu.jar installed" "missing $vnu (make test-deps runs npm ci in tests/browser)"
+	else
+		java -jar "$vnu" --errors-only --format gnu "$TMP"/vnu/*.html >"$TMP/vnu.out" 2>&1
+		for page in "$TMP"/vnu/*.html; do
+			name=$(basename "$page" .html)
+			errors=$(grep -F "$page" "$TMP/vnu.out" | head -3)
+			if [ ! -s "$page" ]; then
+				fail "vnu: page $name" "empty"
+			elif [ -n "$errors" ]; then
+				fail "vnu: page $name" "$errors"
+			else
+				pass "vnu: page $name"
+			fi
+		done
+	fi
+	;;
+esac
 
 finish
