@@ -106,6 +106,21 @@ static bool check_text(const char *source, const char *text, size_t length)
 	return false;
 }
 
+/* An explicit "{#id}" that could not be taken as written is a mistake
+ * at its cause: links written to it would reach another heading. */
+static void report_heading_ids(const struct article *article)
+{
+	for (size_t i = 0; i < article->headings.count; i++) {
+		const struct markdown_heading *heading = &article->headings.items[i];
+		if (heading->id_problem == NULL)
+			continue;
+		diag_error(article->source,
+			   article->meta.body_line - 1 + heading->line,
+			   heading->id_column, "%s: this heading's id is '%s'",
+			   heading->id_problem, heading->id);
+	}
+}
+
 /* Keeps what the site needs of an article whose front matter is parsed:
  * its URL and date, and its body's headings and links; then lets go of
  * the text (site_article_body reads it again). */
@@ -123,6 +138,7 @@ static void keep_article_parts(struct article *article, const char *section,
 				   : article->meta.date ? article->meta.date : "");
 	document = markdown_parse(article->meta.body, article->meta.body_length);
 	markdown_collect_headings(document, reserved_ids, &article->headings);
+	report_heading_ids(article);
 	markdown_each_link(document, collect_link, article);
 	cmark_node_free(document);
 	article->text_hash = hash64(text, length, 0);
