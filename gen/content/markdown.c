@@ -549,6 +549,50 @@ void markdown_each_link(cmark_node *document,
 	cmark_iter_free(iterator);
 }
 
+char *markdown_raw_html_name(const char *literal)
+{
+	const char *c = literal, *start;
+
+	while (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r')
+		c++;
+	if (strncmp(c, "<!--", 4) == 0)
+		return NULL;
+	if (*c != '<')
+		return xstrdup("<?>");
+	if (c[1] == '!' || c[1] == '?')
+		return xasprintf("<%c...>", c[1]);
+	start = c + 1;
+	c = start + (*start == '/');
+	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+	       (*c >= '0' && *c <= '9') || *c == '-')
+		c++;
+	return xasprintf("<%.*s>", (int)(c - start), start);
+}
+
+void markdown_each_raw_html(cmark_node *document,
+			    void (*visit)(void *user, cmark_node *node,
+					  const char *name),
+			    void *user)
+{
+	cmark_iter *iterator = cmark_iter_new(document);
+	cmark_event_type event;
+
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		cmark_node_type type = cmark_node_get_type(node);
+		char *name;
+
+		if (event != CMARK_EVENT_ENTER ||
+		    (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE))
+			continue;
+		name = markdown_raw_html_name(cmark_node_get_literal(node));
+		if (name != NULL)
+			visit(user, node, name);
+		free(name);
+	}
+	cmark_iter_free(iterator);
+}
+
 size_t markdown_url_scheme_length(const char *url)
 {
 	const char *c = url;

@@ -73,6 +73,22 @@ void markdown_each_link(cmark_node *document,
  * scheme, as "foo):" or "1a:" have none (they are relative). */
 size_t markdown_url_scheme_length(const char *url);
 
+/* How a raw HTML node (block or inline) that the renderer drops is
+ * named in a warning: its first tag, "<name>" or "</name>" with the
+ * attributes left out, or "<!...>" / "<?...>" for a declaration or a
+ * processing instruction. NULL for a comment, dropped without a word (a
+ * comment is written not to be shown). The caller frees. */
+char *markdown_raw_html_name(const char *literal);
+
+/* Calls visit for each raw HTML node that the renderer drops and that
+ * markdown_raw_html_name names, with that name (valid during the call)
+ * and the node's place (line relative to the Markdown text, byte column
+ * from cmark). */
+void markdown_each_raw_html(cmark_node *document,
+			    void (*visit)(void *user, cmark_node *node,
+					  const char *name),
+			    void *user);
+
 /* True when url may appear in an href or src (see above): it has no
  * scheme, once leading spaces and every tab and line break are taken out
  * as browsers do, or its scheme is one of those. */
