@@ -900,14 +900,21 @@ static bool opens_element(cmark_node *node)
 }
 
 /* A GFM task item "- [x] text": a checkbox a reader sees but cannot
- * tick (the page is not a form), named by the item's first line of text
- * so that a screen reader says what is done or to do. */
+ * tick (the page is not a form), named by the item's first block of
+ * text so that a screen reader says what is done or to do. It goes where
+ * that text starts: into the first <p> of a loose item, so that the box
+ * and its words stay on one line. */
+static bool is_task_item(cmark_node *node)
+{
+	return node != NULL && cmark_node_get_type(node) == CMARK_NODE_ITEM &&
+	       is_type(node, "tasklist");
+}
+
 static void add_task_checkbox(struct renderer *renderer, cmark_node *item)
 {
 	xmlNodePtr box;
 	char *label;
 
-	xmlNewProp(renderer->current, BAD_CAST "class", BAD_CAST "task");
 	box = add_element(renderer, "input");
 	xmlNewProp(box, BAD_CAST "type", BAD_CAST "checkbox");
 	if (cmark_gfm_extensions_get_tasklist_item_checked(item))
@@ -945,8 +952,12 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 {
 	switch (cmark_node_get_type(node)) {
 	case CMARK_NODE_PARAGRAPH:
-		if (!in_tight_list(node))
+		if (!in_tight_list(node)) {
 			renderer->current = add_element(renderer, "p");
+			if (is_task_item(cmark_node_parent(node)) &&
+			    cmark_node_previous(node) == NULL)
+				add_task_checkbox(renderer, cmark_node_parent(node));
+		}
 		return;
 	case CMARK_NODE_BLOCK_QUOTE:
 		renderer->current = add_element(renderer, "blockquote");
@@ -956,8 +967,15 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 		return;
 	case CMARK_NODE_ITEM:
 		renderer->current = add_element(renderer, "li");
-		if (is_type(node, "tasklist"))
-			add_task_checkbox(renderer, node);
+		if (is_task_item(node)) {
+			cmark_node *first = cmark_node_first_child(node);
+			xmlNewProp(renderer->current, BAD_CAST "class",
+				   BAD_CAST "task");
+			if (first == NULL ||
+			    cmark_node_get_type(first) != CMARK_NODE_PARAGRAPH ||
+			    in_tight_list(first))
+				add_task_checkbox(renderer, node);
+		}
 		return;
 	case CMARK_NODE_HEADING:
 		enter_heading(renderer, node);
