@@ -264,12 +264,12 @@ static void *parse_many(void *argument)
 				    CMARK_NODE_LINK)
 				links++;
 		cmark_iter_free(iterator);
-		cmark_node_free(document);
 		if (links != 2 || cmark_node_first_child(document) == NULL ||
 		    strcmp(cmark_node_get_type_string(cmark_node_last_child(
 				   cmark_node_first_child(document))),
 			   "strikethrough") != 0)
 			(*missed)++;
+		cmark_node_free(document);
 	}
 	return NULL;
 }
