@@ -106,6 +106,50 @@ static bool check_text(const char *source, const char *text, size_t length)
 	return false;
 }
 
+/* An explicit "{#id}" that could not be taken as written is a mistake
+ * at its cause: links written to it would reach another heading. */
+static void report_heading_ids(const struct article *article)
+{
+	for (size_t i = 0; i < article->headings.count; i++) {
+		const struct markdown_heading *heading = &article->headings.items[i];
+		if (heading->id_problem == NULL)
+			continue;
+		diag_error(article->source,
+			   article->meta.body_line - 1 + heading->line,
+			   heading->id_column, "%s: this heading's id is '%s'",
+			   heading->id_problem, heading->id);
+	}
+}
+
+/* Raw HTML never reaches a page: say so where it was written, so that a
+ * writer coming from a Hugo site with unsafe HTML on sees what is lost. */
+static void report_raw_html(void *user, cmark_node *node, const char *name)
+{
+	const struct article *article = user;
+	unsigned line = (unsigned)cmark_node_get_start_line(node);
+	size_t byte_col = (size_t)cmark_node_get_start_column(node);
+	const char *line_start = article->meta.body;
+
+	for (unsigned k = 1; k < line; k++) {
+		const char *newline = memchr(line_start, '\n',
+			(size_t)(article->meta.body + article->meta.body_length -
+				 line_start));
+		if (newline == NULL)
+			break;
+		line_start = newline + 1;
+	}
+	size_t left = (size_t)(article->meta.body + article->meta.body_length -
+			       line_start);
+
+	if (byte_col > 0)
+		byte_col--;
+	if (byte_col > left)
+		byte_col = left;
+	diag_warning(article->source, article->meta.body_line - 1 + line,
+		     (unsigned)utf8_count(line_start, byte_col) + 1,
+		     "raw HTML dropped: %s", name);
+}
+
 /* Keeps what the site needs of an article whose front matter is parsed:
  * its URL and date, and its body's headings and links; then lets go of
  * the text (site_article_body reads it again). */
@@ -123,6 +167,8 @@ static void keep_article_parts(struct article *article, const char *section,
 				   : article->meta.date ? article->meta.date : "");
 	document = markdown_parse(article->meta.body, article->meta.body_length);
 	markdown_collect_headings(document, reserved_ids, &article->headings);
+	report_heading_ids(article);
+	markdown_each_raw_html(document, report_raw_html, article);
 	markdown_each_link(document, collect_link, article);
 	cmark_node_free(document);
 	article->text_hash = hash64(text, length, 0);

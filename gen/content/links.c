@@ -11,20 +11,11 @@
 
 #include "base/diag.h"
 #include "base/util.h"
-
-static bool has_scheme(const char *url)
-{
-	const char *c = url;
-
-	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-	       (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.')
-		c++;
-	return c != url && *c == ':';
-}
+#include "content/markdown.h"
 
 bool site_link_is_relative(const char *url)
 {
-	return !has_scheme(url) && url[0] != '/' && url[0] != '?';
+	return markdown_url_scheme_length(url) == 0 && url[0] != '/' && url[0] != '?';
 }
 
 static bool ends_with(const char *text, const char *suffix)

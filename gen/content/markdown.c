@@ -41,6 +41,7 @@ static cmark_parser *new_parser(void)
 	attach(parser, "table");
 	attach(parser, "autolink");
 	attach(parser, "strikethrough");
+	attach(parser, "tasklist");
 	return parser;
 }
 
@@ -86,6 +87,120 @@ static void register_extensions(void)
 	cmark_parser_free(parser);
 }
 
+/* An explicit heading id, "## Title {#id}", as Hugo's Goldmark reads
+ * it: kept on the heading node (user data) once its text is cut off. */
+struct explicit_id {
+	char *id;
+	unsigned column;	/* of the '{', in characters, 1-based */
+};
+
+static void free_explicit_id(cmark_mem *mem, void *data)
+{
+	struct explicit_id *explicit = data;
+
+	(void)mem;
+	free(explicit->id);
+	free(explicit);
+}
+
+/* The length of the "{#id}" that ends text (spaces after it allowed),
+ * with the id's bounds, or 0. An id is any run of characters other than
+ * spaces and braces; "{#}" is matched too, so it can be reported. */
+static size_t attribute_suffix(const char *text, const char **id,
+			       size_t *id_length)
+{
+	size_t end = strlen(text), close, open;
+
+	while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+		end--;
+	if (end < 3 || text[end - 1] != '}')
+		return 0;
+	close = end - 1;
+	for (open = close; open > 0 && text[open - 1] != '{'; open--)
+		if (strchr(" \t{}", text[open - 1]) != NULL)
+			return 0;
+	if (open < 1 || text[open] != '#')
+		return 0;
+	open--;
+	*id = text + open + 2;
+	*id_length = close - open - 2;
+	return strlen(text) - open;
+}
+
+/* The column of the last "{#" on lines first..last of the text, or 0
+ * when there is none or it is written "\\{#" (an escaped brace is text). */
+static unsigned attribute_column(const char *text, size_t length,
+				 int first, int last)
+{
+	const char *line = text, *end = text + length, *found = NULL;
+	const char *found_line = text;
+	int number = 1;
+
+	while (line < end && number <= last) {
+		const char *stop = memchr(line, '\n', (size_t)(end - line));
+		if (stop == NULL)
+			stop = end;
+		for (const char *c = line; number >= first && c + 1 < stop; c++)
+			if (c[0] == '{' && c[1] == '#') {
+				found = c;
+				found_line = line;
+			}
+		line = stop + 1;
+		number++;
+	}
+	if (found == NULL || (found > found_line && found[-1] == '\\'))
+		return 0;
+	return (unsigned)utf8_count(found_line, (size_t)(found - found_line)) + 1;
+}
+
+static void take_heading_attribute(cmark_node *heading, const char *text,
+				   size_t length)
+{
+	cmark_node *last = cmark_node_last_child(heading);
+	const char *literal, *id;
+	size_t id_length, cut, keep;
+	struct explicit_id *explicit;
+	unsigned column;
+	char *shorter;
+
+	if (last == NULL || cmark_node_get_type(last) != CMARK_NODE_TEXT)
+		return;
+	literal = cmark_node_get_literal(last);
+	if (literal == NULL ||
+	    (cut = attribute_suffix(literal, &id, &id_length)) == 0)
+		return;
+	column = attribute_column(text, length, cmark_node_get_start_line(heading),
+				  cmark_node_get_end_line(heading));
+	if (column == 0)
+		return;
+	explicit = xcalloc(1, sizeof *explicit);
+	explicit->id = xstrndup(id, id_length);
+	explicit->column = column;
+	keep = strlen(literal) - cut;
+	while (keep > 0 && (literal[keep - 1] == ' ' || literal[keep - 1] == '\t'))
+		keep--;
+	shorter = xstrndup(literal, keep);
+	cmark_node_set_literal(last, shorter);
+	free(shorter);
+	cmark_node_set_user_data(heading, explicit);
+	cmark_node_set_user_data_free_func(heading, free_explicit_id);
+}
+
+static void take_heading_attributes(cmark_node *document, const char *text,
+				    size_t length)
+{
+	cmark_iter *iterator = cmark_iter_new(document);
+	cmark_event_type event;
+
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		if (event == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(node) == CMARK_NODE_HEADING)
+			take_heading_attribute(node, text, length);
+	}
+	cmark_iter_free(iterator);
+}
+
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
 cmark_node *markdown_parse(const char *text, size_t length)
@@ -106,6 +221,7 @@ cmark_node *markdown_parse(const char *text, size_t length)
 		pthread_mutex_unlock(&parse_lock);
 	if (document == NULL)
 		out_of_memory();
+	take_heading_attributes(document, text, length);
 	return document;
 }
 
@@ -303,22 +419,78 @@ static char *unique_id(struct id_table *table, const char *base)
 	return id;
 }
 
+/* The explicit id of a heading ("{#id}"), or NULL. */
+static const struct explicit_id *explicit_id_of(cmark_node *heading)
+{
+	return cmark_node_get_user_data(heading);
+}
+
+static char *automatic_id(struct id_table *ids, const char *text)
+{
+	char *base = markdown_heading_slug(text), *id;
+
+	if (*base == '\0') {
+		free(base);
+		base = xstrdup("section");
+	}
+	id = unique_id(ids, base);
+	free(base);
+	return id;
+}
+
+/* An explicit id is taken as written the first time (ids holds it
+ * already, see below); a repeat, or one the layout reserves, gets a
+ * suffix as a slug would, and says why. */
+static void give_explicit_id(struct id_table *ids, struct id_table *seen,
+			     const struct id_table *reserved,
+			     struct markdown_heading *heading,
+			     const struct explicit_id *explicit)
+{
+	heading->id_column = explicit->column;
+	if (explicit->id[0] == '\0') {
+		heading->id_problem = "empty heading id '{#}'";
+		heading->id = automatic_id(ids, heading->text);
+		return;
+	}
+	if (id_table_has(seen, explicit->id))
+		heading->id_problem = "duplicate heading id";
+	else if (id_table_has(reserved, explicit->id))
+		heading->id_problem = "heading id reserved by the page layout";
+	if (heading->id_problem != NULL) {
+		heading->id = unique_id(ids, explicit->id);
+	} else {
+		id_table_add(seen, explicit->id);
+		heading->id = xstrdup(explicit->id);
+	}
+}
+
 void markdown_collect_headings(cmark_node *document, const char *const *reserved,
 			       struct markdown_headings *out)
 {
 	cmark_iter *iterator = cmark_iter_new(document);
-	struct id_table ids = {0};
+	struct id_table ids = {0}, seen = {0}, layout = {0};
 	size_t capacity = 0;
 	cmark_event_type event;
 
 	out->items = NULL;
 	out->count = 0;
-	for (size_t i = 0; reserved && reserved[i]; i++)
+	for (size_t i = 0; reserved && reserved[i]; i++) {
 		id_table_add(&ids, reserved[i]);
+		id_table_add(&layout, reserved[i]);
+	}
+	/* explicit ids first, so that no slug of an earlier heading takes
+	 * one a writer chose and links to */
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		if (event == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(node) == CMARK_NODE_HEADING &&
+		    explicit_id_of(node) != NULL)
+			id_table_add(&ids, explicit_id_of(node)->id);
+	}
+	cmark_iter_reset(iterator, document, CMARK_EVENT_ENTER);
 	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iterator);
 		struct markdown_heading *heading;
-		char *base;
 
 		if (event != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(node) != CMARK_NODE_HEADING)
@@ -326,20 +498,21 @@ void markdown_collect_headings(cmark_node *document, const char *const *reserved
 		out->items = xgrow(out->items, &capacity, out->count + 1,
 				   sizeof *out->items);
 		heading = &out->items[out->count];
+		memset(heading, 0, sizeof *heading);
 		heading->level = cmark_node_get_heading_level(node);
 		heading->text = markdown_plain_text(node);
 		heading->line = (unsigned)cmark_node_get_start_line(node);
-		base = markdown_heading_slug(heading->text);
-		if (*base == '\0') {
-			free(base);
-			base = xstrdup("section");
-		}
-		heading->id = unique_id(&ids, base);
-		free(base);
+		if (explicit_id_of(node) != NULL)
+			give_explicit_id(&ids, &seen, &layout, heading,
+					 explicit_id_of(node));
+		else
+			heading->id = automatic_id(&ids, heading->text);
 		out->count++;
 	}
 	cmark_iter_free(iterator);
 	id_table_free(&ids);
+	id_table_free(&seen);
+	id_table_free(&layout);
 }
 
 void markdown_headings_free(struct markdown_headings *headings)
@@ -376,30 +549,87 @@ void markdown_each_link(cmark_node *document,
 	cmark_iter_free(iterator);
 }
 
+char *markdown_raw_html_name(const char *literal)
+{
+	const char *c = literal, *start;
+
+	while (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r')
+		c++;
+	if (strncmp(c, "<!--", 4) == 0)
+		return NULL;
+	if (*c != '<')
+		return xstrdup("<?>");
+	if (c[1] == '!' || c[1] == '?')
+		return xasprintf("<%c...>", c[1]);
+	start = c + 1;
+	c = start + (*start == '/');
+	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+	       (*c >= '0' && *c <= '9') || *c == '-')
+		c++;
+	return xasprintf("<%.*s>", (int)(c - start), start);
+}
+
+void markdown_each_raw_html(cmark_node *document,
+			    void (*visit)(void *user, cmark_node *node,
+					  const char *name),
+			    void *user)
+{
+	cmark_iter *iterator = cmark_iter_new(document);
+	cmark_event_type event;
+
+	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iterator);
+		cmark_node_type type = cmark_node_get_type(node);
+		char *name;
+
+		if (event != CMARK_EVENT_ENTER ||
+		    (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE))
+			continue;
+		name = markdown_raw_html_name(cmark_node_get_literal(node));
+		if (name != NULL)
+			visit(user, node, name);
+		free(name);
+	}
+	cmark_iter_free(iterator);
+}
+
+size_t markdown_url_scheme_length(const char *url)
+{
+	const char *c = url;
+
+	/* RFC 3986 section 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+	if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+		return 0;
+	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+	       (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.')
+		c++;
+	return *c == ':' ? (size_t)(c - url) : 0;
+}
+
 bool markdown_url_is_safe(const char *url)
 {
 	static const char *const allowed[] = {"http", "https", "mailto", "tel"};
-	struct buf scheme = {0};
+	struct buf cleaned = {0};
 	bool safe = true;
-	const char *c;
+	size_t length;
 
+	/* what a browser does before it looks for a scheme: leading
+	 * controls and spaces go, tabs and line breaks anywhere vanish */
 	while (*url && (unsigned char)*url <= ' ')
 		url++;
-	for (c = url; *c && *c != ':'; c++) {
-		if (*c == '/' || *c == '?' || *c == '#')
-			goto out;	/* a relative URL: no scheme */
-		if (*c == '\t' || *c == '\n' || *c == '\r')
-			continue;	/* browsers drop these */
-		buf_addc(&scheme, *c);
-	}
-	if (*c != ':')
-		goto out;
+	for (const char *c = url; *c; c++)
+		if (*c != '\t' && *c != '\n' && *c != '\r')
+			buf_addc(&cleaned, *c);
+	length = markdown_url_scheme_length(buf_cstr(&cleaned));
+	if (length == 0)
+		goto out;	/* a relative URL: no scheme */
+	cleaned.data[length] = '\0';
 	safe = false;
 	for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
-		if (strcasecmp(buf_cstr(&scheme), allowed[i]) == 0)
+		if (strcasecmp(buf_cstr(&cleaned), allowed[i]) == 0)
 			safe = true;
 out:
-	buf_free(&scheme);
+	buf_free(&cleaned);
 	return safe;
 }
 
@@ -529,6 +759,7 @@ static void render_image(struct renderer *renderer, cmark_node *node)
 {
 	char *target = link_target(renderer, node, true);
 	char *alt = markdown_plain_text(node);
+	const char *title = cmark_node_get_title(node);
 	unsigned width, height;
 	xmlNodePtr image;
 
@@ -539,6 +770,8 @@ static void render_image(struct renderer *renderer, cmark_node *node)
 	image = add_element(renderer, "img");
 	xmlNewProp(image, BAD_CAST "src", BAD_CAST target);
 	xmlNewProp(image, BAD_CAST "alt", BAD_CAST alt);
+	if (title && *title)
+		xmlNewProp(image, BAD_CAST "title", BAD_CAST title);
 	if (renderer->options->image_size != NULL &&
 	    renderer->options->image_size(renderer->options->user,
 					  cmark_node_get_url(node), &width,
@@ -666,6 +899,35 @@ static bool opens_element(cmark_node *node)
 	}
 }
 
+/* A GFM task item "- [x] text": a checkbox a reader sees but cannot
+ * tick (the page is not a form), named by the item's first block of
+ * text so that a screen reader says what is done or to do. It goes where
+ * that text starts: into the first <p> of a loose item, so that the box
+ * and its words stay on one line. */
+static bool is_task_item(cmark_node *node)
+{
+	return node != NULL && cmark_node_get_type(node) == CMARK_NODE_ITEM &&
+	       is_type(node, "tasklist");
+}
+
+static void add_task_checkbox(struct renderer *renderer, cmark_node *item)
+{
+	xmlNodePtr box;
+	char *label;
+
+	box = add_element(renderer, "input");
+	xmlNewProp(box, BAD_CAST "type", BAD_CAST "checkbox");
+	if (cmark_gfm_extensions_get_tasklist_item_checked(item))
+		xmlNewProp(box, BAD_CAST "checked", BAD_CAST "");
+	xmlNewProp(box, BAD_CAST "disabled", BAD_CAST "");
+	label = cmark_node_first_child(item)
+			? markdown_plain_text(cmark_node_first_child(item))
+			: xstrdup("");
+	if (*label)
+		xmlNewProp(box, BAD_CAST "aria-label", BAD_CAST label);
+	free(label);
+}
+
 static void enter_link(struct renderer *renderer, cmark_node *node)
 {
 	char *target = link_target(renderer, node, false);
@@ -690,8 +952,12 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 {
 	switch (cmark_node_get_type(node)) {
 	case CMARK_NODE_PARAGRAPH:
-		if (!in_tight_list(node))
+		if (!in_tight_list(node)) {
 			renderer->current = add_element(renderer, "p");
+			if (is_task_item(cmark_node_parent(node)) &&
+			    cmark_node_previous(node) == NULL)
+				add_task_checkbox(renderer, cmark_node_parent(node));
+		}
 		return;
 	case CMARK_NODE_BLOCK_QUOTE:
 		renderer->current = add_element(renderer, "blockquote");
@@ -701,6 +967,15 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 		return;
 	case CMARK_NODE_ITEM:
 		renderer->current = add_element(renderer, "li");
+		if (is_task_item(node)) {
+			cmark_node *first = cmark_node_first_child(node);
+			xmlNewProp(renderer->current, BAD_CAST "class",
+				   BAD_CAST "task");
+			if (first == NULL ||
+			    cmark_node_get_type(first) != CMARK_NODE_PARAGRAPH ||
+			    in_tight_list(first))
+				add_task_checkbox(renderer, node);
+		}
 		return;
 	case CMARK_NODE_HEADING:
 		enter_heading(renderer, node);

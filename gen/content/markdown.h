@@ -19,7 +19,8 @@
  * concurrently; false means they are serialized by a lock. */
 bool markdown_parses_in_parallel(void);
 
-/* Parses length bytes. Never fails (Markdown has no syntax errors); the
+/* Parses length bytes. A heading's closing "{#id}" is cut from its text
+ * and kept for markdown_collect_headings. Never fails (Markdown has no syntax errors); the
  * caller frees the document with cmark_node_free. Thread-safe: parses run
  * at once when markdown_parses_in_parallel() is true, one at a time under
  * a lock otherwise. */
@@ -39,6 +40,10 @@ struct markdown_heading {
 	char *text;
 	char *id;		/* unique within the document */
 	unsigned line;		/* relative to the Markdown text, 1-based */
+	/* For an explicit "{#id}" that could not be taken as written (a
+	 * repeat, reserved, empty): why, a static string; else NULL. */
+	const char *id_problem;
+	unsigned id_column;	/* of the "{#", in characters; 0 if none */
 };
 
 struct markdown_headings {
@@ -47,7 +52,9 @@ struct markdown_headings {
 };
 
 /* Collects the document's headings in order, giving each an id that is
- * unique in the document (a repeat gets "-1", "-2"...). Ids listed in
+ * unique in the document (a repeat gets "-1", "-2"...). A heading whose
+ * text ended in "{#id}" (markdown_parse cut it off) gets that id, unless
+ * it is taken: then id_problem says why. Ids listed in
  * reserved (may be NULL) are treated as taken. The caller releases *out
  * with markdown_headings_free. */
 void markdown_collect_headings(cmark_node *document, const char *const *reserved,
@@ -61,7 +68,30 @@ void markdown_each_link(cmark_node *document,
 				      const char *url, bool image),
 			void *user);
 
-/* True when url may appear in an href or src (see above). */
+/* The length of url's scheme (RFC 3986: a letter, then letters, digits,
+ * '+', '-' or '.', then ':'), the colon not counted; 0 when url has no
+ * scheme, as "foo):" or "1a:" have none (they are relative). */
+size_t markdown_url_scheme_length(const char *url);
+
+/* How a raw HTML node (block or inline) that the renderer drops is
+ * named in a warning: its first tag, "<name>" or "</name>" with the
+ * attributes left out, or "<!...>" / "<?...>" for a declaration or a
+ * processing instruction. NULL for a comment, dropped without a word (a
+ * comment is written not to be shown). The caller frees. */
+char *markdown_raw_html_name(const char *literal);
+
+/* Calls visit for each raw HTML node that the renderer drops and that
+ * markdown_raw_html_name names, with that name (valid during the call)
+ * and the node's place (line relative to the Markdown text, byte column
+ * from cmark). */
+void markdown_each_raw_html(cmark_node *document,
+			    void (*visit)(void *user, cmark_node *node,
+					  const char *name),
+			    void *user);
+
+/* True when url may appear in an href or src (see above): it has no
+ * scheme, once leading spaces and every tab and line break are taken out
+ * as browsers do, or its scheme is one of those. */
 bool markdown_url_is_safe(const char *url);
 
 struct markdown_render_options {

@@ -32,6 +32,16 @@ for fixture in tests/content/*.md; do
 	fi
 done
 
+# warnings of an article read from the build cache are said again
+fixture_site cached-warnings
+cp tests/content/raw-html.md "$site/content/docs/"
+"$KBGEN" build --root "$site" --out "$site/out" 2>"$TMP/cached-1.stderr"
+"$KBGEN" build --root "$site" --out "$site/out" 2>"$TMP/cached-2.stderr"
+check_eq "raw-html: an unchanged rebuild gives the same warnings" \
+	"$(cat "$TMP/cached-2.stderr")" "$(cat tests/content/raw-html.expected)"
+check_eq "raw-html: the first build gave them" \
+	"$(cat "$TMP/cached-1.stderr")" "$(cat tests/content/raw-html.expected)"
+
 # check writes nothing and reports the same
 fixture_site check-only
 cp tests/content/many-errors.md "$site/content/docs/"

@@ -54,6 +54,37 @@ static void test_unique_ids(void)
 	cmark_node_free(document);
 }
 
+/* "{#id}" ids: taken as written, and kept from any slug, even an
+ * earlier heading's; a repeat, an empty or a reserved one says why. */
+static void test_explicit_ids(void)
+{
+	const char *text = "## Later\n## A {#later}\n## B {#later}\n"
+			   "## C {#}\n## D {#main}\n## E \\{#e}\n";
+	const char *const reserved[] = {"main", NULL};
+	cmark_node *document = markdown_parse(text, strlen(text));
+	struct markdown_headings headings;
+
+	markdown_collect_headings(document, reserved, &headings);
+	CHECK_INT(headings.count, 6, "six headings");
+	CHECK_STR(headings.items[0].id, "later-1", "slug steps aside for a chosen id");
+	CHECK(headings.items[0].id_problem == NULL, "a slug has no problem");
+	CHECK_STR(headings.items[1].id, "later", "explicit id as written");
+	CHECK_STR(headings.items[1].text, "A", "{#id} cut from the text");
+	CHECK(headings.items[1].id_problem == NULL, "first use is fine");
+	CHECK_INT(headings.items[1].id_column, 6, "column of the '{'");
+	CHECK_STR(headings.items[2].id, "later-2", "repeat gets a suffix");
+	CHECK_STR(headings.items[2].id_problem, "duplicate heading id", "repeat said");
+	CHECK_STR(headings.items[3].id, "c", "empty id: the slug");
+	CHECK_STR(headings.items[3].id_problem, "empty heading id '{#}'", "empty said");
+	CHECK_STR(headings.items[4].id, "main-1", "reserved id avoided");
+	CHECK_STR(headings.items[4].id_problem,
+		  "heading id reserved by the page layout", "reserved said");
+	CHECK_STR(headings.items[5].text, "E {#e}", "escaped brace stays text");
+	CHECK(headings.items[5].id_problem == NULL, "escaped: no problem");
+	markdown_headings_free(&headings);
+	cmark_node_free(document);
+}
+
 /* A heading written as a suffixed id ("A-1") before the repeats, and
  * 5,000 equal headings: the ids stay unique and in order, and fast (the
  * old scan was cubic in their number: a minute for this page). */
@@ -100,6 +131,22 @@ static void test_url_safety(void)
 	CHECK(!markdown_url_is_safe("vbscript:x"), "vbscript");
 	CHECK(!markdown_url_is_safe("data:text/html,x"), "data");
 	CHECK(!markdown_url_is_safe("file:///etc/passwd"), "file");
+	CHECK(markdown_url_is_safe("foo):"), "no scheme: ')' before the colon");
+	CHECK(markdown_url_is_safe("1a:b"), "no scheme: a digit first");
+	CHECK(markdown_url_is_safe(":x"), "no scheme: nothing before the colon");
+	CHECK(!markdown_url_is_safe("a+b.c-d:x"), "unknown scheme with + . -");
+	CHECK(!markdown_url_is_safe("\x01\x1f javascript:x"), "leading controls");
+	CHECK(!markdown_url_is_safe("java\nscript:x"), "line break inside scheme");
+	CHECK(!markdown_url_is_safe("javascript\t:x"), "tab before the colon");
+	CHECK(markdown_url_is_safe("HTTPS://example.jp/"), "upper-case https");
+	CHECK(!markdown_url_is_safe("data:image/png;base64,AA"), "data image");
+	CHECK(markdown_url_scheme_length("https://x") == 5, "scheme length https");
+	CHECK(markdown_url_scheme_length("a:") == 1, "one-letter scheme");
+	CHECK(markdown_url_scheme_length("a1+-.:") == 5, "scheme of every kind");
+	CHECK(markdown_url_scheme_length("foo):") == 0, "')' ends no scheme");
+	CHECK(markdown_url_scheme_length("-a:") == 0, "'-' first: no scheme");
+	CHECK(markdown_url_scheme_length("ab") == 0, "no colon: no scheme");
+	CHECK(markdown_url_scheme_length("") == 0, "empty: no scheme");
 }
 
 static void visit_section(void *user, const struct markdown_heading *heading,
@@ -217,12 +264,12 @@ static void *parse_many(void *argument)
 				    CMARK_NODE_LINK)
 				links++;
 		cmark_iter_free(iterator);
-		cmark_node_free(document);
 		if (links != 2 || cmark_node_first_child(document) == NULL ||
 		    strcmp(cmark_node_get_type_string(cmark_node_last_child(
 				   cmark_node_first_child(document))),
 			   "strikethrough") != 0)
 			(*missed)++;
+		cmark_node_free(document);
 	}
 	return NULL;
 }
@@ -250,6 +297,7 @@ int main(void)
 	test_many_equal_headings();
 	test_url_safety();
 	test_sections();
+	test_explicit_ids();
 	test_golden();
 	test_concurrent_parses();
 	return TEST_EXIT();
