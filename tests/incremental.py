@@ -110,19 +110,25 @@ def write(path, text):
 
 
 def split(text):
-    """(front matter lines, body) of an article."""
-    assert text.startswith("---\n")
-    end = text.index("\n---\n", 4)
-    return text[4:end].split("\n"), text[end + 5:]
+    """(front matter lines, body) of an article; None for an article
+    without front matter (drop_front_matter), whose title is its heading."""
+    if not text.startswith("---"):
+        return None, text
+    first = text.index("\n") + 1
+    end = text.index("\n---", first - 1)
+    return text[first:end].split("\n"), text[text.index("\n", end + 1) + 1:]
 
 
 def join(front, body):
+    if front is None:
+        return body
     return "---\n" + "\n".join(front) + "\n---\n" + body
 
 
 def set_key(front, key, value):
     """Sets, replaces or (value None) removes a top-level key."""
-    kept = [line for line in front if not line.startswith(key + ":")]
+    kept = [line for line in front
+            if not line.lower().startswith(key.lower() + ":")]
     if value is not None:
         kept.append(f"{key}: {value}")
     return kept
@@ -130,7 +136,7 @@ def set_key(front, key, value):
 
 def get_key(front, key):
     for line in front:
-        if line.startswith(key + ":"):
+        if line.lower().startswith(key.lower() + ":"):
             return line[len(key) + 1:].strip()
     return None
 
@@ -213,6 +219,8 @@ def edit_same_size():
 def edit_front(key, value_fn):
     path = pick()
     front, body = split(read(path))
+    if front is None:
+        front = [f"title: 前付けを戻した記事 {rng.randrange(1000)}"]
     write(path, join(set_key(front, key, value_fn(front)), body))
     return f"{key} of {os.path.basename(path)}"
 
@@ -247,6 +255,22 @@ def alias(front):
 
 def draft(front):
     return rng.choice(["true", "false", None])
+
+
+def drop_front_matter():
+    """Hugo's leniencies: no front matter at all (the title is the first
+    heading), or keys capitalised and fences with trailing spaces."""
+    path = pick()
+    front, body = split(read(path))
+    if front is None:
+        return edit_body()
+    if rng.random() < 0.5:
+        write(path, f"# 前付けなし {rng.randrange(1000)}\n{body}")
+        return f"front matter of {os.path.basename(path)} dropped"
+    front = [line[:1].upper() + line[1:] if line[:1].isalpha() else line
+             for line in front]
+    write(path, "--- \n" + "\n".join(front) + "\n---  \n" + body)
+    return f"keys of {os.path.basename(path)} capitalised"
 
 
 def add_article():
@@ -400,6 +424,7 @@ EDITS_BY_WEIGHT = [
     (lambda: edit_front("aliases", alias), 4),
     (lambda: edit_front("draft", draft), 3),
     (add_article, 6), (delete_article, 3), (rename_article, 3),
+    (drop_front_matter, 3),
     (add_image, 5), (redraw_image, 3), (delete_image, 2),
     (unreference_image, 2), (add_bundle, 2),
     (edit_tree, 2), (edit_layout, 2), (edit_config, 2), (touch, 4),

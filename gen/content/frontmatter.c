@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/diag.h"
 #include "base/util.h"
@@ -112,6 +113,19 @@ bool front_matter_valid_date(const char *text)
 	return valid_time(text + 11);
 }
 
+/* True when the line (length bytes, without its LF) is the fence: the
+ * three characters, then only spaces, tabs or a CR, which Hugo accepts
+ * ("--- " is common in files written by hand). */
+static bool fence_line(const char *line, size_t length, const char *fence)
+{
+	if (length < 3 || memcmp(line, fence, 3) != 0)
+		return false;
+	for (size_t at = 3; at < length; at++)
+		if (line[at] != ' ' && line[at] != '\t' && line[at] != '\r')
+			return false;
+	return true;
+}
+
 /* Finds the line that closes the front matter. Returns the offset of
  * that line's start, or -1; *after is set to the offset after it. */
 static long find_closing_line(const char *text, size_t length, size_t start,
@@ -124,13 +138,9 @@ static long find_closing_line(const char *text, size_t length, size_t start,
 		const char *newline = memchr(text + line_start, '\n',
 					     length - line_start);
 		size_t line_end = newline ? (size_t)(newline - text) : length;
-		size_t content_end = line_end;
 
-		if (content_end > line_start && text[content_end - 1] == '\r')
-			content_end--;
-		if (content_end - line_start == 3 &&
-		    (memcmp(text + line_start, "---", 3) == 0 ||
-		     memcmp(text + line_start, "...", 3) == 0)) {
+		if (fence_line(text + line_start, line_end - line_start, "---") ||
+		    fence_line(text + line_start, line_end - line_start, "...")) {
 			*after = newline ? line_end + 1 : length;
 			return (long)line_start;
 		}
@@ -180,9 +190,11 @@ static bool text_value(const struct yamldoc_node *key,
 	return true;
 }
 
+/* Reads a list of text. An empty entry is an error, or, for a taxonomy
+ * (tags, categories: Hugo drops an empty term), a warning and left out. */
 static bool list_value(const struct yamldoc_node *key,
 		       const struct yamldoc_node *value, const char *path,
-		       struct string_list *out)
+		       struct string_list *out, bool empty_is_warning)
 {
 	bool ok = true;
 
@@ -197,6 +209,12 @@ static bool list_value(const struct yamldoc_node *key,
 	}
 	for (size_t i = 0; i < value->count; i++) {
 		const struct yamldoc_node *item = value->items[i];
+		if (empty_is_warning && item->type == YAMLDOC_SCALAR &&
+		    strspn(item->text, " \t") == item->length) {
+			diag_warning(path, item->line, item->col,
+				     "empty entry in '%s' (left out)", key->text);
+			continue;
+		}
 		if (item->type != YAMLDOC_SCALAR || item->length == 0) {
 			diag_error(path, item->line, item->col,
 				   "each entry of '%s' must be non-empty text",
@@ -246,38 +264,46 @@ static bool read_key(const struct yamldoc_node *key,
 		     const struct yamldoc_node *value, const char *path,
 		     struct front_matter *out)
 {
+	/* Hugo's own keys, accepted without a warning although kbgen has no
+	 * use for them (menus, templates and output formats are the theme's). */
+	static const char *const accepted[] = {
+		"menu", "menus", "layout", "type", "params", "outputs", "cascade",
+	};
 	const char *name = key->text;
 
-	if (strcmp(name, "title") == 0)
+	for (size_t i = 0; i < sizeof accepted / sizeof *accepted; i++)
+		if (strcasecmp(name, accepted[i]) == 0)
+			return true;
+	if (strcasecmp(name, "title") == 0)
 		return text_value(key, value, path, &out->title);
-	if (strcmp(name, "description") == 0)
+	if (strcasecmp(name, "description") == 0)
 		return text_value(key, value, path, &out->description);
-	if (strcmp(name, "slug") == 0) {
+	if (strcasecmp(name, "slug") == 0) {
 		out->slug_line = value->line;
 		out->slug_col = value->col;
 		return slug_value(key, value, path, &out->slug);
 	}
-	if (strcmp(name, "date") == 0)
+	if (strcasecmp(name, "date") == 0)
 		return date_value(key, value, path, &out->date);
-	if (strcmp(name, "lastmod") == 0)
+	if (strcasecmp(name, "lastmod") == 0)
 		return date_value(key, value, path, &out->lastmod);
-	if (strcmp(name, "tags") == 0)
-		return list_value(key, value, path, &out->tags);
-	if (strcmp(name, "categories") == 0)
-		return list_value(key, value, path, &out->categories);
-	if (strcmp(name, "aliases") == 0) {
+	if (strcasecmp(name, "tags") == 0)
+		return list_value(key, value, path, &out->tags, true);
+	if (strcasecmp(name, "categories") == 0)
+		return list_value(key, value, path, &out->categories, true);
+	if (strcasecmp(name, "aliases") == 0) {
 		out->alias_line = value->line;
 		out->alias_col = value->col;
-		return list_value(key, value, path, &out->aliases);
+		return list_value(key, value, path, &out->aliases, false);
 	}
-	if (strcmp(name, "draft") == 0) {
+	if (strcasecmp(name, "draft") == 0) {
 		if (yamldoc_bool(value, &out->draft))
 			return true;
 		diag_error(path, value->line, value->col,
 			   "'draft' must be true or false");
 		return false;
 	}
-	if (strcmp(name, "weight") == 0) {
+	if (strcasecmp(name, "weight") == 0) {
 		if (yamldoc_long(value, &out->weight))
 			return true;
 		diag_error(path, value->line, value->col,
@@ -289,9 +315,48 @@ static bool read_key(const struct yamldoc_node *key,
 	return true;
 }
 
+/* The value of the mapping's key written in any case (Hugo matches
+ * front matter keys without case), or NULL; *key_out is set to the key. */
+static const struct yamldoc_node *get_key(const struct yamldoc_node *root,
+					  const char *name,
+					  const struct yamldoc_node **key_out)
+{
+	for (size_t i = 0; i < root->count; i++)
+		if (strcasecmp(root->keys[i]->text, name) == 0) {
+			*key_out = root->keys[i];
+			return root->items[i];
+		}
+	return NULL;
+}
+
+/* Keys that differ only in case are one key to Hugo, so a second is a
+ * duplicate (yamldoc already refuses exact ones). Quadratic, but front
+ * matter has a handful of keys. */
+static bool check_case_duplicates(const struct yamldoc_node *root,
+				  const char *path)
+{
+	bool ok = true;
+
+	for (size_t i = 1; i < root->count; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct yamldoc_node *key = root->keys[i];
+			const struct yamldoc_node *first = root->keys[j];
+			if (strcasecmp(key->text, first->text) != 0)
+				continue;
+			diag_error(path, key->line, key->col,
+				   "duplicate key '%s': keys are matched without "
+				   "case, and '%s' is at line %u", key->text,
+				   first->text, first->line);
+			ok = false;
+			break;
+		}
+	return ok;
+}
+
 static bool read_fields(const struct yamldoc_node *root, const char *path,
 			struct front_matter *out)
 {
+	const struct yamldoc_node *title_key;
 	bool ok = true;
 
 	if (root == NULL || yamldoc_is_null(root)) {
@@ -304,21 +369,114 @@ static bool read_fields(const struct yamldoc_node *root, const char *path,
 			   yamldoc_type_name(root));
 		return false;
 	}
+	if (!check_case_duplicates(root, path))
+		return false;
 	for (size_t i = 0; i < root->count; i++)
 		if (!read_key(root->keys[i], root->items[i], path, out))
 			ok = false;
 	if (out->title == NULL) {
-		if (yamldoc_get(root, "title", NULL) == NULL)
+		if (get_key(root, "title", &title_key) == NULL)
 			diag_error(path, root->line, root->col,
 				   "missing 'title' in front matter");
 		ok = false;
 	} else if (strspn(out->title, " \t") == strlen(out->title)) {
-		struct yamldoc_node *key;
-		const struct yamldoc_node *value = yamldoc_get(root, "title", &key);
+		const struct yamldoc_node *value = get_key(root, "title", &title_key);
 		diag_error(path, value->line, value->col, "'title' is empty");
 		ok = false;
 	}
 	return ok;
+}
+
+/* The text of the first ATX heading ("# Title", "## Title #") outside a
+ * fenced code block, newly allocated, or NULL. A line scan rather than
+ * the Markdown parser: the title is needed while loading, before the
+ * body is parsed, and an ATX line is what a title-less file starts with. */
+static char *first_heading(const char *text, size_t length)
+{
+	char fence = 0;
+
+	for (size_t at = 0; at < length;) {
+		const char *newline = memchr(text + at, '\n', length - at);
+		size_t end = newline ? (size_t)(newline - text) : length;
+		size_t indent = at, hashes, first, last;
+
+		while (indent < end && indent - at < 3 && text[indent] == ' ')
+			indent++;
+		if (end - indent >= 3 && (text[indent] == '`' || text[indent] == '~') &&
+		    text[indent + 1] == text[indent] && text[indent + 2] == text[indent]) {
+			if (fence == 0)
+				fence = text[indent];
+			else if (fence == text[indent])
+				fence = 0;
+		}
+		for (hashes = indent; hashes < end && text[hashes] == '#'; hashes++)
+			;
+		if (fence == 0 && hashes > indent && hashes - indent <= 6 &&
+		    hashes < end && (text[hashes] == ' ' || text[hashes] == '\t')) {
+			first = hashes;
+			last = end;
+			while (first < last && strchr(" \t", text[first]) != NULL)
+				first++;
+			while (last > first && strchr(" \t\r", text[last - 1]) != NULL)
+				last--;
+			/* a closing run of '#' counts only after a space
+			 * ("# C#" keeps its '#', as CommonMark says) */
+			size_t closing = last;
+			while (closing > first && text[closing - 1] == '#')
+				closing--;
+			if (closing == first || strchr(" \t", text[closing - 1]) != NULL)
+				last = closing;
+			while (last > first && strchr(" \t", text[last - 1]) != NULL)
+				last--;
+			if (last > first)
+				return xstrndup(text + first, last - first);
+		}
+		at = end + 1;
+	}
+	return NULL;
+}
+
+/* The title of a file without front matter and without a heading: its
+ * name without ".md", or for a bundle's index.md or a section's
+ * _index.md, the folder's name. Newly allocated. */
+static char *title_from_name(const char *path)
+{
+	const char *name = strrchr(path, '/');
+	const char *start = name ? name + 1 : path;
+	size_t count = strlen(start);
+
+	if (count > 3 && strcmp(start + count - 3, ".md") == 0)
+		count -= 3;
+	if (name != NULL && ((count == 5 && memcmp(start, "index", 5) == 0) ||
+			     (count == 6 && memcmp(start, "_index", 6) == 0))) {
+		const char *folder = name;
+		while (folder > path && folder[-1] != '/')
+			folder--;
+		if (folder < name)
+			return xstrndup(folder, (size_t)(name - folder));
+	}
+	return xstrndup(start, count);
+}
+
+/* A file that does not start with a fence is all body, published as
+ * Hugo publishes it; its title comes from its first heading, else its
+ * name, with a warning, since a writer usually meant to give one. */
+static bool no_front_matter(const char *text, size_t length, const char *path,
+			    struct front_matter *out)
+{
+	out->title = first_heading(text, length);
+	if (out->title != NULL) {
+		diag_warning(path, 1, 1, "no front matter: the title is the "
+			     "first heading's, '%s'", out->title);
+	} else {
+		out->title = title_from_name(path);
+		diag_warning(path, 1, 1, "no front matter and no heading: the "
+			     "title is the file name, '%s'", out->title);
+	}
+	out->body = text;
+	out->body_length = length;
+	out->body_line = 1;
+	return true;
 }
 
 bool front_matter_parse(const char *text, size_t length, const char *path,
@@ -338,13 +496,25 @@ bool front_matter_parse(const char *text, size_t length, const char *path,
 	}
 	/* The first line is "---", ended by LF or CRLF (a lone CR ends no
 	 * line: the lines counted here, and so every location, count LFs). */
-	start = 3;
-	if (start < length && text[start] == '\r')
+	start = 0;
+	while (start < length && text[start] != '\n')
 		start++;
-	if (length < 3 || memcmp(text, "---", 3) != 0 ||
-	    (start < length && text[start] != '\n')) {
-		diag_error(path, 1, 1, "missing front matter: the file must "
-			   "start with a '---' line and give at least a title");
+	if (length >= 3 && memcmp(text, "+++", 3) == 0 &&
+	    fence_line(text, start, "+++")) {
+		diag_error(path, 1, 1, "TOML front matter ('+++') is not read "
+			   "yet: write it as YAML between '---' lines");
+		return false;
+	}
+	if (length >= 1 && text[0] == '{') {
+		diag_error(path, 1, 1, "JSON front matter ('{') is not read "
+			   "yet: write it as YAML between '---' lines");
+		return false;
+	}
+	if (length < 3 || memcmp(text, "---", 3) != 0)
+		return no_front_matter(text, length, path, out);
+	if (!fence_line(text, start, "---")) {
+		diag_error(path, 1, 1, "front matter must start with a line of "
+			   "'---' alone");
 		return false;
 	}
 	if (start < length)

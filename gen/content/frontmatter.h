@@ -2,10 +2,17 @@
  * frontmatter.h — an article's YAML front matter (Hugo's keys) and body.
  *
  * The text between a first line "---" and the next line "---" (or "...")
- * is YAML; everything after is the Markdown body. Known keys: title
- * (required), description, slug, date, lastmod, draft, weight, tags,
- * categories, aliases. Unknown keys are warnings; wrong types, bad dates
- * and a missing title are errors, all at the offending value's line:col.
+ * is YAML (spaces after either fence allowed); everything after is the
+ * Markdown body. Known keys, matched without case as Hugo matches them:
+ * title (required), description, slug, date, lastmod, draft, weight,
+ * tags, categories, aliases; Hugo's menu, layout, type, params, outputs
+ * and cascade are accepted and unused. Unknown keys and empty tags or
+ * categories entries are warnings; wrong types, bad dates, a missing
+ * title and keys differing only in case are errors, all at the offending
+ * line:col. A file that does not start with a fence has no front matter:
+ * all of it is the body, and its title is its first ATX heading, else its
+ * file name (a folder's name for index.md and _index.md), with a warning.
+ * TOML ("+++") and JSON ("{") front matter are refused at 1:1.
  */
 #ifndef KB_FRONTMATTER_H
 #define KB_FRONTMATTER_H

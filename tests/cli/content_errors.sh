@@ -29,6 +29,11 @@ for fixture in tests/content/*.md; do
 		after=$(cd "$site/out" && find . -type f | sort | xargs sha256sum | sha256sum)
 		check_eq "$name: published site untouched" "$after" "$before"
 		check_eq "$name: no staging folder left" "$(ls -d "$site"/out.staging-* 2>/dev/null)" ""
+	else
+		test -f "$site/out/docs/$name/index.html"
+		check_eq "$name: published (warnings only)" "$?" 0
+		test -f "$site/out/docs/good/index.html"
+		check_eq "$name: the good article still published" "$?" 0
 	fi
 done
 
@@ -41,6 +46,19 @@ check_eq "raw-html: an unchanged rebuild gives the same warnings" \
 	"$(cat "$TMP/cached-2.stderr")" "$(cat tests/content/raw-html.expected)"
 check_eq "raw-html: the first build gave them" \
 	"$(cat "$TMP/cached-1.stderr")" "$(cat tests/content/raw-html.expected)"
+
+# what the warnings-only fixtures published: the title each one gets
+fixture_title() { # name title
+	check_contains "$1: title" "$(cat "$TMP/$1/out/docs/$1/index.html")" "<h1>$2</h1>"
+}
+fixture_title no-front-matter "タイトルだけ"
+fixture_title no-front-matter-no-heading "no-front-matter-no-heading"
+fixture_title case-insensitive-keys "大文字のキー"
+fixture_title fence-spaces "柵の後ろに空白"
+check_contains "case-insensitive keys: Tags read" \
+	"$(cat "$TMP/case-insensitive-keys/out/docs/case-insensitive-keys/index.html")" "設定"
+test -d "$TMP/empty-tag/out/tags/設定"
+check_eq "empty tag entry: the other tag kept" "$?" 0
 
 # check writes nothing and reports the same
 fixture_site check-only

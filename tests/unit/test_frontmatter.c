@@ -78,10 +78,19 @@ static void test_crlf(void)
 
 static void test_errors(void)
 {
-	expect_error("no front matter\n",
-		     "x.md:1:1: error: missing front matter: the file must start "
-		     "with a '---' line and give at least a title\n",
-		     "missing front matter");
+	expect_error("+++ \ntitle = \"a\"\n+++\n",
+		     "x.md:1:1: error: TOML front matter ('+++') is not read yet: "
+		     "write it as YAML between '---' lines\n", "TOML refused");
+	expect_error("{\"title\": \"a\"}\n",
+		     "x.md:1:1: error: JSON front matter ('{') is not read yet: "
+		     "write it as YAML between '---' lines\n", "JSON refused");
+	expect_error("--- x\ntitle: a\n---\n",
+		     "x.md:1:1: error: front matter must start with a line of "
+		     "'---' alone\n", "text after the opening dashes");
+	expect_error("---\ntitle: a\nTITLE: b\n---\n",
+		     "x.md:3:1: error: duplicate key 'TITLE': keys are matched "
+		     "without case, and 'title' is at line 2\n",
+		     "duplicate key in another case");
 	expect_error("---\ntitle: a\n",
 		     "x.md:1:1: error: unterminated front matter: no closing '---' line\n",
 		     "unterminated");
@@ -110,8 +119,8 @@ static void test_errors(void)
 	/* a lone CR after the opening dashes ends no line (the body's line
 	 * number went past the end of the file) */
 	expect_error("---\rle: ---x\r\ntitle: x\r\n---",
-		     "x.md:1:1: error: missing front matter: the file must start "
-		     "with a '---' line and give at least a title\n",
+		     "x.md:1:1: error: front matter must start with a line of "
+		     "'---' alone\n",
 		     "opening line ended by a lone CR");
 	expect_error("---\r",
 		     "x.md:1:1: error: unterminated front matter: no closing '---' line\n",
@@ -119,6 +128,78 @@ static void test_errors(void)
 	expect_error("---",
 		     "x.md:1:1: error: unterminated front matter: no closing '---' line\n",
 		     "only the opening dashes");
+}
+
+/* A file without front matter: published, its title from the first
+ * heading or the file name, with a warning. */
+static void expect_untitled(const char *text, const char *path,
+			    const char *title, const char *warning)
+{
+	struct front_matter matter;
+	bool ok = front_matter_parse(text, strlen(text), path, &matter);
+	char *messages = diagnostics();
+
+	CHECK(ok, title);
+	CHECK_STR(matter.title, title, path);
+	CHECK_STR(messages, warning, title);
+	CHECK(matter.body == text && matter.body_length == strlen(text) &&
+	      matter.body_line == 1, "the whole file is the body");
+	front_matter_free(&matter);
+	free(messages);
+}
+
+static void test_no_front_matter(void)
+{
+	static const struct {
+		const char *text, *path, *title, *source;
+	} cases[] = {
+		{"本文\n\n# 見出し\n", "a/b.md", "見出し", "heading"},
+		{"## 閉じる # ##  \r\n", "a/b.md", "閉じる #", "heading"},
+		{"# C#\n", "a/b.md", "C#", "heading"},
+		{"   ### 字下げ\n", "a/b.md", "字下げ", "heading"},
+		{"```\n# コード\n```\n## 外\n", "a/b.md", "外", "heading"},
+		{"~~~\n# コード\n```\n# まだ中\n~~~\n", "a/b.md", "b", "name"},
+		{"#タグ\n    # 字下げ四つ\n#\n", "docs/x-y.md", "x-y", "name"},
+		{"", "docs/guide/index.md", "guide", "name"},
+		{"本文\n", "docs/_index.md", "docs", "name"},
+		{"本文\n", "top.md", "top", "name"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *title = cases[i].title;
+		char want[256];
+		if (strcmp(cases[i].source, "heading") == 0)
+			snprintf(want, sizeof want, "%s:1:1: warning: no front "
+				 "matter: the title is the first heading's, '%s'\n",
+				 cases[i].path, title);
+		else
+			snprintf(want, sizeof want, "%s:1:1: warning: no front "
+				 "matter and no heading: the title is the file "
+				 "name, '%s'\n", cases[i].path, title);
+		expect_untitled(cases[i].text, cases[i].path, title, want);
+	}
+}
+
+/* Hugo's spellings: keys in any case, spaces after the fences, an empty
+ * tag left out with a warning, Hugo's theme keys accepted. */
+static void test_hugo_leniency(void)
+{
+	const char *text = "---  \nTitle: 題\nWEIGHT: 4\nTags: [a, '']\n"
+			   "Menu: {main: {weight: 1}}\nlayout: x\nparams: {k: v}\n"
+			   "--- \t\n本文\n";
+	struct front_matter matter;
+	bool ok = front_matter_parse(text, strlen(text), "a.md", &matter);
+	char *messages = diagnostics();
+
+	CHECK(ok, "lenient front matter parses");
+	CHECK_STR(messages, "a.md:4:11: warning: empty entry in 'Tags' (left out)\n",
+		  "only the empty tag warns");
+	CHECK_STR(matter.title, "題", "Title");
+	CHECK_INT(matter.weight, 4, "WEIGHT");
+	CHECK_INT(matter.tags.count, 1, "Tags without the empty one");
+	CHECK_INT(matter.body_line, 9, "the body after the spaced fence");
+	front_matter_free(&matter);
+	free(messages);
 }
 
 static void test_dates(void)
@@ -157,6 +238,8 @@ int main(void)
 	test_good();
 	test_crlf();
 	test_errors();
+	test_no_front_matter();
+	test_hugo_leniency();
 	test_dates();
 	test_unknown_key_warns();
 	return TEST_EXIT();
