@@ -133,7 +133,8 @@ static void keep_article_parts(struct article *article, const char *section,
 struct article *site_load_article(const char *root, const char *section,
 				  const char *name, bool with_drafts,
 				  const struct site_reuse *reuse, size_t hint,
-				  const struct file_stamp *stamp_in)
+				  const struct file_stamp *stamp_in,
+				  bool *on_purpose)
 {
 	struct article *article;
 	char *source = xconcat("content/", section, "/", name, (char *)NULL);
@@ -143,6 +144,7 @@ struct article *site_load_article(const char *root, const char *section,
 	char *text = NULL;
 	bool ok;
 
+	*on_purpose = false;
 	/* the stamp was taken before reading (scan.h): should the file
 	 * change in between, the stamp kept is the older one and the next
 	 * build reads it again */
@@ -169,8 +171,12 @@ struct article *site_load_article(const char *root, const char *section,
 				&article->meta);
 	if (!ok && article->meta.body == NULL)
 		goto fail;
-	if (ok && article->meta.draft && !with_drafts)
+	/* the hook for every "do not publish" front matter key: a page left
+	 * out so is not counted as dropped (site.c's drop_check) */
+	if (ok && article->meta.draft && !with_drafts) {
+		*on_purpose = true;
 		goto fail;
+	}
 	/* With bad front matter the article is not published, but its
 	 * links are still checked, so one run reports every mistake. */
 	article->rejected = !ok;
