@@ -356,7 +356,8 @@ static void claim_aliases(const struct article *article, struct claim **claims,
 			  size_t *count, size_t *capacity)
 {
 	for (size_t k = 0; k < article->meta.aliases.count; k++) {
-		char *path = site_alias_path(article->meta.aliases.items[k]);
+		char *path = site_alias_path(article->url_path,
+						     article->meta.aliases.items[k]);
 		if (path == NULL) {
 			diag_error(article->source, article->meta.alias_line,
 				   article->meta.alias_col,
