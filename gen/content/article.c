@@ -54,8 +54,10 @@ static char *file_stem(const char *name)
 	return xstrndup(name, length - 3);
 }
 
-/* Keeps the links the build resolves (relative ones) for checking once
- * every article is known, so the Markdown need not be parsed again. */
+/* Keeps the links the build resolves (relative ones) and the ones to
+ * pages of the site written from its root ("/docs/a/", links.c checks
+ * them) for checking once every article is known, so the Markdown need
+ * not be parsed again. */
 static void collect_link(void *user, cmark_node *node, const char *url,
 			 bool image)
 {
@@ -63,7 +65,7 @@ static void collect_link(void *user, cmark_node *node, const char *url,
 	struct article_link *link;
 
 	(void)image;
-	if (!site_link_is_relative(url))
+	if (!site_link_is_relative(url) && (url[0] != '/' || url[1] == '/'))
 		return;
 	article->links = xgrow(article->links, &article->link_capacity,
 			       article->link_count + 1, sizeof *article->links);
