@@ -628,8 +628,9 @@ static void *recent_and_tags(void *argument)
 	struct site *site = argument;
 
 	site->recent = xmalloc((site->article_count + 1) * sizeof *site->recent);
-	memcpy(site->recent, site->articles,
-	       site->article_count * sizeof *site->recent);
+	if (site->article_count > 0)	/* articles is NULL then */
+		memcpy(site->recent, site->articles,
+		       site->article_count * sizeof *site->recent);
 	sort_articles(site->recent, site->article_count, true);
 	for (size_t i = 0; i < site->article_count; i++)
 		site->recent[i]->recent_rank = i;
