@@ -363,10 +363,15 @@ static void check_changed_links(struct build *build)
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct article *article = site->articles[i];
 		bool check = !article->from_cache;
+		/* a root-relative link ("/docs/a/") names a page, not a file:
+		 * any article changed or gone may have been its page */
 		for (size_t k = 0; !check && k < article->link_count; k++)
-			check = article->links[k].target != NULL && count > 0 &&
-				bsearch(&article->links[k].target, touched, count,
-					sizeof *touched, compare_strings) != NULL;
+			check = count > 0 &&
+				((article->links[k].url[0] == '/' &&
+				  article->links[k].url[1] != '/') ||
+				 (article->links[k].target != NULL &&
+				  bsearch(&article->links[k].target, touched, count,
+					  sizeof *touched, compare_strings) != NULL));
 		if (check)
 			site_check_links_of(site, article);
 	}

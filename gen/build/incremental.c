@@ -555,7 +555,8 @@ static void plan_articles(struct plan_maker *maker, const struct site *site,
 					 (char *)NULL),
 			  fps[i], PAGE_ARTICLE, article);
 		for (size_t k = 0; k < article->meta.aliases.count; k++) {
-			char *path = site_alias_path(article->meta.aliases.items[k]);
+			char *path = site_alias_path(article->url_path,
+						     article->meta.aliases.items[k]);
 			uint64_t h;
 			if (path == NULL)
 				continue;

@@ -54,8 +54,10 @@ static char *file_stem(const char *name)
 	return xstrndup(name, length - 3);
 }
 
-/* Keeps the links the build resolves (relative ones) for checking once
- * every article is known, so the Markdown need not be parsed again. */
+/* Keeps the links the build resolves (relative ones) and the ones to
+ * pages of the site written from its root ("/docs/a/", links.c checks
+ * them) for checking once every article is known, so the Markdown need
+ * not be parsed again. */
 static void collect_link(void *user, cmark_node *node, const char *url,
 			 bool image)
 {
@@ -63,7 +65,7 @@ static void collect_link(void *user, cmark_node *node, const char *url,
 	struct article_link *link;
 
 	(void)image;
-	if (!site_link_is_relative(url))
+	if (!site_link_is_relative(url) && (url[0] != '/' || url[1] == '/'))
 		return;
 	article->links = xgrow(article->links, &article->link_capacity,
 			       article->link_count + 1, sizeof *article->links);
@@ -179,7 +181,8 @@ static void keep_article_parts(struct article *article, const char *section,
 struct article *site_load_article(const char *root, const char *section,
 				  const char *name, bool with_drafts,
 				  const struct site_reuse *reuse, size_t hint,
-				  const struct file_stamp *stamp_in)
+				  const struct file_stamp *stamp_in,
+				  bool *on_purpose)
 {
 	struct article *article;
 	char *source = xconcat("content/", section, "/", name, (char *)NULL);
@@ -189,6 +192,7 @@ struct article *site_load_article(const char *root, const char *section,
 	char *text = NULL;
 	bool ok;
 
+	*on_purpose = false;
 	/* the stamp was taken before reading (scan.h): should the file
 	 * change in between, the stamp kept is the older one and the next
 	 * build reads it again */
@@ -215,8 +219,12 @@ struct article *site_load_article(const char *root, const char *section,
 				&article->meta);
 	if (!ok && article->meta.body == NULL)
 		goto fail;
-	if (ok && article->meta.draft && !with_drafts)
+	/* the hook for every "do not publish" front matter key: a page left
+	 * out so is not counted as dropped (site.c's drop_check) */
+	if (ok && article->meta.draft && !with_drafts) {
+		*on_purpose = true;
 		goto fail;
+	}
 	/* With bad front matter the article is not published, but its
 	 * links are still checked, so one run reports every mistake. */
 	article->rejected = !ok;

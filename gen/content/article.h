@@ -18,12 +18,14 @@
  * caller owns it unless it is borrowed; release with site_article_free,
  * rejected set when its front matter has errors), or NULL when it is
  * left out: unreadable, not UTF-8 text, no body, or a draft not asked for.
- * Safe to call from several threads at once.
+ * *on_purpose says which: true when the front matter left it out (a
+ * draft), false otherwise. Safe to call from several threads at once.
  */
 struct article *site_load_article(const char *root, const char *section,
 				  const char *name, bool with_drafts,
 				  const struct site_reuse *reuse, size_t hint,
-				  const struct file_stamp *stamp_in);
+				  const struct file_stamp *stamp_in,
+				  bool *on_purpose);
 
 /* The section for folder content/<name>, with title, description and
  * weight from its _index.md when there is one (problems go to diag; the

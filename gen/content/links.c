@@ -228,6 +228,102 @@ static char *file_error(const struct site *site, const struct article *article,
 	return error;
 }
 
+/* The page (article, section, tag, alias or a page the build makes
+ * itself) at output path key ("docs/a/", "" for the home page): true
+ * when the build makes it; *target the article when it is one. */
+static bool site_has_page(const struct site *site, const char *key,
+			  const struct article **target)
+{
+	static const char *const made[] = {"", "tags/", "records/", "search/"};
+
+	*target = NULL;
+	for (size_t i = 0; i < sizeof made / sizeof *made; i++)
+		if (strcmp(key, made[i]) == 0)
+			return true;
+	if ((site->has_bounce_page && strcmp(key, "bounce/") == 0) ||
+	    strncmp(key, "wizard/", 7) == 0)	/* trees checked apart */
+		return true;
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *article = site->articles[i];
+		if (strcmp(article->url_path, key) == 0) {
+			*target = article;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < site->section_count; i++) {
+		size_t length = strlen(site->sections[i]->name);
+		if (strncmp(key, site->sections[i]->name, length) == 0 &&
+		    strcmp(key + length, "/") == 0)
+			return true;
+	}
+	for (size_t i = 0; i < site->tag_count; i++)
+		if (strncmp(key, "tags/", 5) == 0 &&
+		    strncmp(key + 5, site->tags[i]->slug,
+			    strlen(site->tags[i]->slug)) == 0 &&
+		    strcmp(key + 5 + strlen(site->tags[i]->slug), "/") == 0)
+			return true;
+	for (size_t i = 0; i < site->article_count; i++) {
+		const struct article *article = site->articles[i];
+		for (size_t k = 0; k < article->meta.aliases.count; k++) {
+			char *path = site_alias_path(article->url_path,
+						     article->meta.aliases.items[k]);
+			bool found = path != NULL && strcmp(path, key) == 0;
+			free(path);
+			if (found)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The mistake in a root-relative link to a page ("/docs/a/#step"), or
+ * NULL (caller frees). Only links to pages are checked: a last segment
+ * with a '.' is a file (the theme's, the feed), and a path outside the
+ * site's base_path belongs to another site on the host. */
+static char *root_link_error(const struct site *site, const char *url)
+{
+	const char *base = site->config.base_path ? site->config.base_path : "/";
+	const char *end = url + strcspn(url, "?#");
+	const char *hash = strchr(url, '#');
+	const char *last;
+	const struct article *target;
+	char *path, *normalized, *key, *error = NULL;
+
+	if (url[0] != '/' || url[1] == '/')
+		return NULL;
+	path = percent_decode(url, (size_t)(end - url));
+	last = strrchr(path, '/');
+	if (strncmp(path, base, strlen(base)) != 0 || strchr(last, '.') != NULL) {
+		free(path);
+		return NULL;
+	}
+	normalized = site_normalize_path("", path + strlen(base));
+	key = normalized == NULL || *normalized == '\0'
+	      ? xstrdup("") : xasprintf("%s/", normalized);
+	if (normalized == NULL)
+		error = xasprintf("broken link: '%s' points outside the site",
+				  url);
+	else if (!site_has_page(site, key, &target)) {
+		char *resolved = xasprintf("%s%s", base, key);
+		error = strcmp(resolved, path) == 0
+			? xasprintf("broken link: no page '%s' in this site", url)
+			: xasprintf("broken link: no page '%s' in this site "
+				    "(resolved to %s)", url, resolved);
+		free(resolved);
+	}
+	else if (target != NULL && hash != NULL && hash[1] != '\0') {
+		char *fragment = percent_decode(hash + 1, strlen(hash + 1));
+		if (!site_article_has_anchor(target, fragment))
+			error = xasprintf("broken anchor: %s has no heading "
+					  "'#%s'", target->source, fragment);
+		free(fragment);
+	}
+	free(key);
+	free(normalized);
+	free(path);
+	return error;
+}
+
 static void check_article_links(const struct site *site,
 				const struct article *article)
 {
@@ -236,8 +332,12 @@ static void check_article_links(const struct site *site,
 	for (size_t k = 0; k < article->link_count; k++) {
 		const struct article_link *link = &article->links[k];
 		char *error = file_error(site, article, link->url);
-		char *href = error ? NULL
-			     : site_resolve_link(site, article, link->url, &error);
+		char *href = NULL;
+
+		if (error == NULL)
+			error = root_link_error(site, link->url);
+		if (error == NULL)
+			href = site_resolve_link(site, article, link->url, &error);
 		if (error != NULL) {
 			/* the text was dropped after loading: read it again
 			 * for the column (only ever for a broken link) */

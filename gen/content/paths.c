@@ -83,10 +83,21 @@ char *site_tag_slug(const char *tag)
 	return buf_detach(&slug);
 }
 
-char *site_alias_path(const char *alias)
+char *site_alias_path(const char *url_path, const char *alias)
 {
-	char *normalized = site_normalize_path("", alias);
-	char *path;
+	/* Hugo's rule: an alias without a leading '/' is relative to the
+	 * folder the page's URL is in ("old" for docs/new/ is docs/old/) */
+	size_t length = strlen(url_path);
+	char *directory;
+	char *normalized, *path;
+
+	while (length > 0 && url_path[length - 1] == '/')
+		length--;
+	while (length > 0 && url_path[length - 1] != '/')
+		length--;
+	directory = xstrndup(url_path, length);
+	normalized = site_normalize_path(directory, alias);
+	free(directory);
 
 	if (normalized == NULL || *normalized == '\0' ||
 	    strpbrk(normalized, "?#%\\") != NULL) {

@@ -108,6 +108,7 @@ struct load_job {
 	char *name;
 	struct article *article;
 	struct file_stamp stamp;
+	bool on_purpose;	/* article NULL: left out as its front matter says */
 };
 
 struct load_pool {
@@ -130,7 +131,8 @@ static void *load_worker(void *argument)
 		struct load_job *job = &pool->jobs[i];
 		job->article = site_load_article(pool->root, job->section->name,
 						 job->name, pool->with_drafts,
-						 pool->reuse, i, &job->stamp);
+						 pool->reuse, i, &job->stamp,
+						 &job->on_purpose);
 	}
 	return NULL;
 }
@@ -145,32 +147,50 @@ static void load_all(struct load_pool *pool)
 	run_threads(load_worker, pool, count);
 }
 
-/* True when root/folder/name holds a .md file: articles misplaced, as
- * opposed to a folder of images (a page bundle's index.md made it an
+/* The .md files under root/folder/name, at any depth (hidden entries
+ * left out, depth bounded against a loop of links): articles misplaced,
+ * as opposed to a folder of images (a page bundle's index.md made it an
  * article already). */
-static bool holds_markdown(const char *root, const char *folder,
-			   const char *name)
+static size_t count_markdown(const char *root, const char *folder,
+			     const char *name, unsigned depth)
 {
 	char *path = xasprintf("%s/%s/%s", root, folder, name);
-	DIR *directory = opendir(path);
+	char *inner = xasprintf("%s/%s", folder, name);
+	DIR *directory = depth < 32 ? opendir(path) : NULL;
 	struct dirent *entry;
-	bool found = false;
+	size_t found = 0;
 
 	free(path);
-	while (directory != NULL && !found && (entry = readdir(directory)) != NULL) {
+	while (directory != NULL && (entry = readdir(directory)) != NULL) {
 		size_t length = strlen(entry->d_name);
-		found = entry->d_name[0] != '.' && length > 3 &&
-			strcmp(entry->d_name + length - 3, ".md") == 0;
+		if (entry->d_name[0] == '.')
+			continue;
+		if (length > 3 && strcmp(entry->d_name + length - 3, ".md") == 0)
+			found++;
+		else if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN ||
+			 entry->d_type == DT_LNK)
+			found += count_markdown(root, inner, entry->d_name,
+						depth + 1);
 	}
 	if (directory != NULL)
 		closedir(directory);
+	free(inner);
 	return found;
 }
+
+/* What became of the Markdown files a build read: a build that
+ * publishes none of them, or drops more than half, fails (drop_check).
+ * Files left out on purpose (drafts, and whatever front matter says not
+ * to publish) are not dropped. */
+struct drop_tally {
+	size_t read, published, on_purpose;
+	size_t top, nested, rejected, unreadable;	/* the drops, by why */
+};
 
 /* Adds a section (a scanned folder) and queues its article files. */
 static void list_section(struct site *site, const struct scan_folder *scanned,
 			 struct load_job **jobs, size_t *count,
-			 size_t *capacity)
+			 size_t *capacity, struct drop_tally *tally)
 {
 	char *folder = xasprintf("content/%s", scanned->name);
 	struct section *section = site_load_section(site->root, scanned->name);
@@ -178,14 +198,22 @@ static void list_section(struct site *site, const struct scan_folder *scanned,
 	site->sections = xrealloc(site->sections, (site->section_count + 1) *
 				  sizeof *site->sections);
 	site->sections[site->section_count++] = section;
-	for (size_t i = 0; i < scanned->count; i++)
-		if (scanned->entries[i].directory &&
-		    scanned->entries[i].name[0] != '.' &&
-		    holds_markdown(site->root, folder, scanned->entries[i].name))
-			diag_warning(folder, 0, 0, "folder '%s' ignored: articles "
-				     "live one level deep, in content/<section>/ "
-				     "(or as content/<section>/<name>/index.md)",
-				     scanned->entries[i].name);
+	for (size_t i = 0; i < scanned->count; i++) {
+		size_t lost;
+		if (!scanned->entries[i].directory ||
+		    scanned->entries[i].name[0] == '.')
+			continue;
+		lost = count_markdown(site->root, folder,
+				      scanned->entries[i].name, 0);
+		if (lost == 0)
+			continue;
+		tally->read += lost;
+		tally->nested += lost;
+		diag_warning(folder, 0, 0, "folder '%s' ignored: articles "
+			     "live one level deep, in content/<section>/ "
+			     "(or as content/<section>/<name>/index.md)",
+			     scanned->entries[i].name);
+	}
 	for (size_t i = 0; i < scanned->count; i++) {
 		const struct scan_entry *entry = &scanned->entries[i];
 		if (!entry->article)
@@ -193,7 +221,7 @@ static void list_section(struct site *site, const struct scan_folder *scanned,
 		*jobs = xgrow(*jobs, capacity, *count + 1, sizeof **jobs);
 		(*jobs)[(*count)++] = (struct load_job){
 			section, xstrdup(entry->name), NULL,
-			entry->stamped ? entry->stamp : (struct file_stamp){0}};
+			entry->stamped ? entry->stamp : (struct file_stamp){0}, false};
 	}
 	free(folder);
 }
@@ -220,13 +248,19 @@ static void date_by_commits(struct load_job *jobs, size_t count,
 }
 
 /* Adds the loaded articles to their sections and the site, in order. */
-static void add_loaded(struct site *site, struct load_job *jobs, size_t count)
+static void add_loaded(struct site *site, struct load_job *jobs, size_t count,
+		       struct drop_tally *tally)
 {
 	size_t capacity = 0;
 
+	tally->read += count;
 	for (size_t i = 0; i < count; i++) {
 		struct article *article = jobs[i].article;
 		if (article == NULL) {
+			if (jobs[i].on_purpose)
+				tally->on_purpose++;
+			else
+				tally->unreadable++;
 			/* a draft left out (or a file already reported) */
 			site->skipped = xrealloc(site->skipped,
 						 (site->skipped_count + 1) *
@@ -242,6 +276,7 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count)
 		}
 		free(jobs[i].name);
 		if (article->rejected) {
+			tally->rejected++;
 			site->rejected = xrealloc(site->rejected,
 						  (site->rejected_count + 1) *
 						  sizeof *site->rejected);
@@ -253,7 +288,36 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count)
 				       site->article_count + 1,
 				       sizeof *site->articles);
 		site->articles[site->article_count++] = article;
+		tally->published++;
 	}
+}
+
+/* Fails the build (an error on "content") when it read Markdown files
+ * and published none, or dropped more than half: a layout kbgen does not
+ * read must not pass as an empty site. Says the counts and the most
+ * common reason. */
+static void drop_check(const struct drop_tally *tally)
+{
+	static const char *const why[] = {
+		"they sit in content/ itself",
+		"they sit in a folder below a section",
+		"their front matter has errors",
+		"they could not be read as UTF-8 text",
+	};
+	size_t counts[] = {tally->top, tally->nested, tally->rejected,
+			   tally->unreadable};
+	size_t dropped = tally->read - tally->published - tally->on_purpose;
+	size_t most = 0;
+
+	if (dropped == 0 || (tally->published > 0 && dropped * 2 <= tally->read))
+		return;
+	for (size_t i = 1; i < sizeof counts / sizeof *counts; i++)
+		if (counts[i] > counts[most])
+			most = i;
+	diag_error("content", 0, 0, "%zu Markdown files read, %zu published, "
+		   "%zu left out on purpose, %zu dropped; most (%zu) because %s",
+		   tally->read, tally->published, tally->on_purpose, dropped,
+		   counts[most], why[most]);
 }
 
 
@@ -292,7 +356,8 @@ static void claim_aliases(const struct article *article, struct claim **claims,
 			  size_t *count, size_t *capacity)
 {
 	for (size_t k = 0; k < article->meta.aliases.count; k++) {
-		char *path = site_alias_path(article->meta.aliases.items[k]);
+		char *path = site_alias_path(article->url_path,
+						     article->meta.aliases.items[k]);
 		if (path == NULL) {
 			diag_error(article->source, article->meta.alias_line,
 				   article->meta.alias_col,
@@ -593,6 +658,7 @@ struct site *site_load(const char *root, bool with_drafts,
 	struct load_pool pool = {.root = root, .with_drafts = with_drafts,
 				 .reuse = reuse};
 	size_t capacity = 0;
+	struct drop_tally tally = {0};
 
 	if (scan == NULL) {
 		scan_content(root, &own);
@@ -611,19 +677,26 @@ struct site *site_load(const char *root, bool with_drafts,
 	for (size_t i = 0; i < scan->top.count; i++) {
 		const struct scan_entry *entry = &scan->top.entries[i];
 		if (!entry->directory && entry->name[0] != '.' &&
-		    is_markdown_name(entry->name))
+		    is_markdown_name(entry->name)) {
 			diag_warning("content", 0, 0, "'%s' ignored: "
 				     "articles live in content/<section>/",
 				     entry->name);
+			/* the home page's _index.md is no article */
+			if (strcmp(entry->name, "_index.md") != 0) {
+				tally.read++;
+				tally.top++;
+			}
+		}
 	}
 	for (size_t i = 0; i < scan->section_count; i++)
 		if (scan->sections[i].name[0] != '.')
 			list_section(site, &scan->sections[i], &pool.jobs,
-				     &pool.count, &capacity);
+				     &pool.count, &capacity, &tally);
 	load_all(&pool);
 	if (reuse != NULL && reuse->git_dates != NULL)
 		date_by_commits(pool.jobs, pool.count, reuse->git_dates);
-	add_loaded(site, pool.jobs, pool.count);
+	add_loaded(site, pool.jobs, pool.count, &tally);
+	drop_check(&tally);
 	free(pool.jobs);
 	if (scan == &own)
 		scan_free(&own);

@@ -310,9 +310,13 @@ char *site_link_target(const char *from_source, const char *url);
 /* base_path + path. Caller frees. */
 char *site_url(const struct site *site, const char *path);
 
-/* An alias as written ("/old/page", "old/page/") as an output path
- * ("old/page/"), or NULL when it cannot be one. Caller frees. */
-char *site_alias_path(const char *alias);
+/* An alias as written in the front matter of the page at url_path
+ * ("docs/new/"): from the site's root when it starts with '/'
+ * ("/old/page" is "old/page/"), else from the folder of the page's URL
+ * ("old" and "../docs/old" are "docs/old/"), as Hugo reads it. Returns
+ * the output path, or NULL when it cannot be one (above the root, or
+ * '?', '#', '%', '\\' in it). Caller frees. */
+char *site_alias_path(const char *url_path, const char *alias);
 
 /* Lower-cases and hyphenates a tag for its URL segment. Caller frees. */
 char *site_tag_slug(const char *tag);

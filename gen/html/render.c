@@ -542,7 +542,8 @@ int render_aliases(const struct render_context *context)
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct article *article = site->articles[i];
 		for (size_t k = 0; k < article->meta.aliases.count; k++) {
-			char *path = site_alias_path(article->meta.aliases.items[k]);
+			char *path = site_alias_path(article->url_path,
+						     article->meta.aliases.items[k]);
 			int rc;
 			if (path == NULL)
 				continue;	/* reported when the site was checked */
