@@ -1,5 +1,5 @@
 /*
- * markdown.h — Markdown (CommonMark + GFM tables, autolinks,
+ * markdown.h — Markdown (CommonMark + GFM tables, autolinks, task lists,
  * strikethrough) through cmark-gfm, rendered straight into libxml2 nodes.
  *
  * Safe by construction: raw HTML is dropped, text becomes text nodes, and
