@@ -251,7 +251,10 @@ void cgirecords_page(const struct cgi_site *site,
 					 theme_text(theme, "records-empty")),
 			"role", "status");
 	} else {
-		dom_text_element(main, "p", NULL, theme_text(theme, "records-lead"));
+		dom_text_element(main, "p", NULL,
+				 theme_text(theme, cgirecords_live_on(site)
+							   ? "records-lead-live"
+							   : "records-lead"));
 	}
 	recordspage_add_form(main, theme, action, spf, spf_count,
 			     cgi_field(fields, RECORDSPAGE_DKIM),

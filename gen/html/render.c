@@ -482,19 +482,20 @@ int render_records_page(const struct render_context *context)
 	const struct theme *theme = context->theme;
 	const struct site_config *config = &context->site->config;
 	const char *title = theme_text(theme, "records-title");
-	struct page *page = page_new(theme, title, theme_text(theme, "records-lead"));
+	/* the lookup is kb.cgi's: without cgi_url there is nothing to ask */
+	bool live = config->records_live.enabled && config->cgi_url != NULL &&
+		    *config->cgi_url != '\0';
+	const char *lead = theme_text(theme, live ? "records-lead-live" : "records-lead");
+	struct page *page = page_new(theme, title, lead);
 	char *action = config->cgi_url != NULL && *config->cgi_url != '\0'
 			       ? xasprintf("%s/records", config->cgi_url)
 			       : xasprintf("%srecords/", config->base_path);
 
 	render_breadcrumbs(context, page, NULL, title);
 	dom_text_element(page_main(page), "h1", NULL, title);
-	dom_text_element(page_main(page), "p", NULL,
-			 theme_text(theme, "records-lead"));
+	dom_text_element(page_main(page), "p", NULL, lead);
 	recordspage_add_form(page_main(page), theme, action, NULL, 0, NULL, NULL);
-	/* the lookup is kb.cgi's: without cgi_url there is nothing to ask */
-	if (config->records_live.enabled && config->cgi_url != NULL &&
-	    *config->cgi_url != '\0')
+	if (live)
 		recordspage_add_live_form(page_main(page), theme, action, NULL, NULL);
 	free(action);
 	return render_save(context, page, "records/");

@@ -44,6 +44,9 @@ check_contains "the static /records/ page has the lookup form" \
 	"$(cat "$TMP/live-out/records/index.html")" \
 	'<form class="records-form" method="get" action="/cgi-bin/kb.cgi/records"><div class="records-field"><label for="records-domain">ドメイン名</label>'
 
+check_contains "the static page's lead points to the lookup" \
+	"$(cat "$TMP/live-out/records/index.html")" "下の「DNSに登録済みのレコードを調べる」で"
+
 # ask QUERY [PATH] [ADDRESS] [extra env...] — kb.cgi's answer in $answer
 answer="$TMP/answer"
 ask() {
@@ -149,6 +152,8 @@ site off "feedback:
   db: $FDB
 "
 check_eq "a site without records_live builds" "$(tail -n 1 "$TMP/off.log")" "exit 0"
+check_contains "off: the lead says nothing is looked up" \
+	"$(cat "$TMP/off-out/records/index.html")" "DNSには問い合わせず、貼り付けた値だけを調べます。"
 check_not_contains "off: no lookup form on /records/" \
 	"$(cat "$TMP/off-out/records/index.html")" 'name="domain"'
 DB="$TMP/off-out/kb.db"
