@@ -34,6 +34,7 @@
 #include "build/publish.h"
 #include "html/render.h"
 #include "content/scan.h"
+#include "content/markdown.h"
 #include "content/site.h"
 #include "html/theme.h"
 #include "db/themestore.h"
@@ -448,6 +449,7 @@ static bool load(struct build *build)
 			     config.git_info_col, "git_info: %s; articles "
 			     "are dated by their front matter", why);
 	reuse.git_dates = dates;
+	markdown_set_raw_html_safe(config.raw_html_safe);
 	build->site = site_load(build->options->root, build->options->drafts,
 				&reuse);
 	git_dates_free(dates);

@@ -375,12 +375,34 @@ static bool config_git_info(const struct yamldoc_node *root,
 	return true;
 }
 
+/* raw_html: drop (the default) or safe. */
+static bool config_raw_html(const struct yamldoc_node *root,
+			    struct site_config *config)
+{
+	struct yamldoc_node *node = yamldoc_get(root, "raw_html", NULL);
+
+	if (node == NULL || yamldoc_is_null(node))
+		return true;
+	if (node->type == YAMLDOC_SCALAR && strcmp(node->text, "safe") == 0) {
+		config->raw_html_safe = true;
+		return true;
+	}
+	if (node->type == YAMLDOC_SCALAR && strcmp(node->text, "drop") == 0)
+		return true;
+	diag_error("site.yaml", node->line, node->col,
+		   "'raw_html' must be 'drop' (raw HTML left out of the page, "
+		   "the default) or 'safe' (a, br, kbd, sub, sup, details, "
+		   "summary and img rebuilt, the rest left out)");
+	return false;
+}
+
 static bool config_unknown_keys(const struct yamldoc_node *root)
 {
 	static const char *const known[] = {"title", "description", "base_url",
 					    "language", "cgi_url", "links",
 					    "support", "service", "spf_include",
-					    "feedback", "records_live", "git_info"};
+					    "feedback", "records_live", "raw_html",
+					    "git_info"};
 
 	if (root == NULL)
 		return true;
@@ -510,6 +532,7 @@ bool site_config_parse(const char *text, size_t length,
 	ok = config_git_info(document, config) && ok;
 	ok = config_feedback(document, &config->feedback) && ok;
 	ok = config_records_live(document, config) && ok;
+	ok = config_raw_html(document, config) && ok;
 	ok = config_unknown_keys(document) && ok;
 	if (ok) {
 		ok = config_base(config, document);

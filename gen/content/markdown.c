@@ -17,6 +17,7 @@
 
 #include "base/hash.h"
 #include "base/util.h"
+#include "content/rawhtml.h"
 
 static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
 
@@ -569,6 +570,44 @@ char *markdown_raw_html_name(const char *literal)
 	return xasprintf("<%.*s>", (int)(c - start), start);
 }
 
+static bool raw_html_safe;
+
+void markdown_set_raw_html_safe(bool safe)
+{
+	raw_html_safe = safe;
+}
+
+struct unsafe_tags {
+	void (*visit)(void *user, cmark_node *node, const char *name);
+	void *user;
+	cmark_node *node;
+};
+
+static void visit_unsafe_tag(void *user, const struct rawhtml_token *token)
+{
+	struct unsafe_tags *tags = user;
+	char *name;
+
+	if (token->kind != RAWHTML_START && token->kind != RAWHTML_END)
+		return;
+	if (token->allowed && token->kind == RAWHTML_END)
+		return;
+	if (token->allowed) {
+		/* an a without a safe href, an img without a local src */
+		xmlNodePtr element = rawhtml_element(NULL, token);
+		if (element != NULL) {
+			xmlFreeNode(element);
+			return;
+		}
+	}
+	name = xasprintf("<%s%.*s>", token->kind == RAWHTML_END ? "/" : "",
+			 (int)strcspn(token->text + (token->kind == RAWHTML_END ? 2 : 1),
+				      " \t\r\n/>"),
+			 token->text + (token->kind == RAWHTML_END ? 2 : 1));
+	tags->visit(tags->user, tags->node, name);
+	free(name);
+}
+
 void markdown_each_raw_html(cmark_node *document,
 			    void (*visit)(void *user, cmark_node *node,
 					  const char *name),
@@ -585,6 +624,12 @@ void markdown_each_raw_html(cmark_node *document,
 		if (event != CMARK_EVENT_ENTER ||
 		    (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE))
 			continue;
+		if (raw_html_safe) {
+			const char *literal = cmark_node_get_literal(node);
+			struct unsafe_tags tags = {visit, user, node};
+			rawhtml_each(literal, strlen(literal), visit_unsafe_tag, &tags);
+			continue;
+		}
 		name = markdown_raw_html_name(cmark_node_get_literal(node));
 		if (name != NULL)
 			visit(user, node, name);
@@ -636,10 +681,19 @@ out:
 /* Rendering. The iterator gives enter/exit events, so nesting depth never
  * costs C stack; `current` follows the element being filled. */
 
+/* Raw HTML elements open at once (content/rawhtml.h): deeper ones are
+ * left out, their text kept. */
+#define RAW_OPEN_MAX 16
+
 struct renderer {
 	const struct markdown_render_options *options;
 	size_t heading_index;
 	xmlNodePtr current;
+	/* elements a raw HTML start tag opened, innermost last: the
+	 * Markdown between it and its end tag goes inside */
+	xmlNodePtr raw_open[RAW_OPEN_MAX];
+	size_t raw_count;
+	bool raw_block;		/* the literal being read is a block's */
 };
 
 static xmlNodePtr add_element(struct renderer *renderer, const char *name)
@@ -947,6 +1001,66 @@ static void enter_link(struct renderer *renderer, cmark_node *node)
 	renderer->current = link;
 }
 
+static void visit_raw_token(void *user, const struct rawhtml_token *token)
+{
+	struct renderer *renderer = user;
+	xmlNodePtr element;
+
+	switch (token->kind) {
+	case RAWHTML_TEXT: {
+		char *text = xstrndup(token->text, token->length);
+		bool blank = strspn(text, " \t\r\n") == token->length;
+		if (!(blank && renderer->raw_block))
+			add_text(renderer, text);
+		free(text);
+		return;
+	}
+	case RAWHTML_START:
+		element = rawhtml_element(renderer->current->doc, token);
+		if (element == NULL)
+			return;
+		xmlAddChild(renderer->current, element);
+		if (!token->empty && renderer->raw_count < RAW_OPEN_MAX) {
+			renderer->raw_open[renderer->raw_count++] = element;
+			renderer->current = element;
+		}
+		return;
+	case RAWHTML_END:
+		if (renderer->raw_count > 0 &&
+		    renderer->current == renderer->raw_open[renderer->raw_count - 1] &&
+		    xmlStrEqual(renderer->current->name, BAD_CAST token->name)) {
+			renderer->current = renderer->current->parent;
+			renderer->raw_count--;
+		}
+		return;
+	case RAWHTML_OTHER:
+		return;
+	}
+}
+
+/* A raw HTML node under raw_html: safe: its tags of the subset rebuilt,
+ * the rest dropped with their text kept. */
+static void render_raw_html(struct renderer *renderer, cmark_node *node, bool block)
+{
+	const char *literal = cmark_node_get_literal(node);
+
+	if (literal == NULL)
+		return;
+	renderer->raw_block = block;
+	rawhtml_each(literal, strlen(literal), visit_raw_token, renderer);
+}
+
+/* Closes the raw HTML elements still open in the element that ends now:
+ * an end tag never given does not carry them past it. */
+static void close_raw_html(struct renderer *renderer)
+{
+	while (renderer->raw_count > 0 &&
+	       renderer->current == renderer->raw_open[renderer->raw_count - 1]) {
+		renderer->current = renderer->current->parent;
+		renderer->raw_count--;
+	}
+}
+
 static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 		       cmark_node *node)
 {
@@ -1014,6 +1128,12 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 	case CMARK_NODE_LINEBREAK:
 		add_element(renderer, "br");
 		return;
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_HTML_INLINE:
+		if (renderer->options->raw_html_safe)
+			render_raw_html(renderer, node,
+					cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK);
+		return;
 	default:
 		break;
 	}
@@ -1036,6 +1156,7 @@ static void exit_node(struct renderer *renderer, cmark_node *node)
 {
 	cmark_node_type type = cmark_node_get_type(node);
 
+	close_raw_html(renderer);
 	if (type == CMARK_NODE_HEADING) {
 		exit_heading(renderer);
 	} else if (type == CMARK_NODE_LINK) {

@@ -80,10 +80,17 @@ size_t markdown_url_scheme_length(const char *url);
  * comment is written not to be shown). The caller frees. */
 char *markdown_raw_html_name(const char *literal);
 
+/* Whether the articles loaded from now on keep the safe subset of raw
+ * HTML (site.yaml's raw_html: safe, content/rawhtml.h): then
+ * markdown_each_raw_html names only the tags outside it. Set once per
+ * build, before articles are loaded (threads read it). */
+void markdown_set_raw_html_safe(bool safe);
+
 /* Calls visit for each raw HTML node that the renderer drops and that
  * markdown_raw_html_name names, with that name (valid during the call)
  * and the node's place (line relative to the Markdown text, byte column
- * from cmark). */
+ * from cmark); with the safe subset on, once for each tag of the node
+ * outside the subset (<name>). */
 void markdown_each_raw_html(cmark_node *document,
 			    void (*visit)(void *user, cmark_node *node,
 					  const char *name),
@@ -109,6 +116,10 @@ struct markdown_render_options {
 	/* When not NULL, every heading gets a permalink <a class="anchor">
 	 * with this accessible label. */
 	const char *permalink_label;
+	/* site.yaml's raw_html: safe: raw HTML's tags of the subset
+	 * (content/rawhtml.h) rebuilt, the rest dropped with their text
+	 * kept; false drops raw HTML whole. */
+	bool raw_html_safe;
 };
 
 /* Appends the document's HTML as children of parent (in parent's doc). */

@@ -77,6 +77,8 @@ struct site_config {
 	struct site_support support;
 	struct site_feedback feedback;
 	struct site_records_live records_live;
+	bool raw_html_safe;	/* raw_html: safe — the subset of
+				 * content/rawhtml.h rebuilt, not dropped */
 	bool git_info;		/* date articles by their last commit */
 	unsigned git_info_line, git_info_col;	/* where it was set */
 };

@@ -213,6 +213,7 @@ int render_article(const struct render_context *context,
 		.user = pair,
 		.headings = &article->headings,
 		.permalink_label = theme_text(context->theme, "permalink"),
+		.raw_html_safe = context->site->config.raw_html_safe,
 	};
 	struct page *page = page_new(context->theme, article->meta.title,
 				     article->meta.description);
