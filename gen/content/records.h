@@ -86,12 +86,17 @@ struct record_result {
 	struct record_summary summary;
 };
 
+/* The language of the diagnostics' messages; the zero value is Japanese,
+ * the language the checker was written in. */
+enum record_language { RECORDS_JA, RECORDS_EN };
+
 struct record_options {
 	const char *spf_include;	/* the service's include: domain
 					 * (site.yaml spf_include), or NULL */
 	const char *domain;		/* the domain the records are for, or
 					 * NULL: checked against names */
 	const char *selector;		/* the DKIM selector, or NULL */
+	enum record_language language;	/* of the messages */
 };
 
 /* Zero-initialise ({0}); release with records_free. */
