@@ -201,6 +201,18 @@ void records_report_original(struct record_result *result,
 	va_end(args);
 }
 
+char *records_message(enum record_language language, const char *ja,
+		      const char *en, ...)
+{
+	struct buf message = {0};
+	va_list args;
+
+	va_start(args, en);
+	buf_vprintf(&message, language == RECORDS_EN ? en : ja, args);
+	va_end(args);
+	return buf_detach(&message);
+}
+
 /* ---- helpers the checkers share -------------------------------------------- */
 
 bool records_starts_with_word(const char *value, size_t length,

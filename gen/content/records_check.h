@@ -17,6 +17,13 @@
  * records_report. */
 #define RECORDS_IN(language, ja, en) ((language) == RECORDS_EN ? (en) : (ja))
 
+/* The message ja or en formatted, as language says (for the messages
+ * built outside records_report: live mode's); both formats take the same
+ * arguments. The caller frees it. */
+char *records_message(enum record_language language, const char *ja,
+		      const char *en, ...)
+	__attribute__((format(printf, 2, 4), format(printf, 3, 4)));
+
 /* One DNS character-string of the value, as the text quoted it. */
 struct record_string {
 	size_t start, length;	/* in value */
