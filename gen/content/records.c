@@ -201,6 +201,15 @@ void records_report_original(struct record_result *result,
 	va_end(args);
 }
 
+enum record_language records_language(const char *site_language)
+{
+	if (site_language != NULL && strncasecmp(site_language, "en", 2) == 0 &&
+	    (site_language[2] == '\0' || site_language[2] == '-' ||
+	     site_language[2] == '_'))
+		return RECORDS_EN;
+	return RECORDS_JA;
+}
+
 char *records_message(enum record_language language, const char *ja,
 		      const char *en, ...)
 {

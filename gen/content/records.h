@@ -99,6 +99,11 @@ struct record_options {
 	enum record_language language;	/* of the messages */
 };
 
+/* The messages' language for a site's language (site.yaml `language`, as
+ * kb.db stores it too): English for "en" and "en-...", Japanese for
+ * anything else (NULL included). */
+enum record_language records_language(const char *site_language);
+
 /* Zero-initialise ({0}); release with records_free. */
 struct record_set {
 	struct record_result *records;

@@ -220,8 +220,10 @@ int records_command(int argc, char **argv)
 	status = load_site(&options, &config, &loaded);
 	if (status != 0)
 		return status;
-	if (loaded)
+	if (loaded) {
 		options.check.spf_include = config.spf_include;
+		options.check.language = records_language(config.language);
+	}
 	if (options.count == 0) {
 		const char *why;
 		struct records_resolver *resolver = records_resolver_open(&options.live, &why);
