@@ -476,6 +476,73 @@ static void test_json(void)
 	records_free(&set);
 }
 
+/* ---- English (options.language = RECORDS_EN) ---- */
+
+/* True when text holds a character of the Japanese scripts: U+3000 to
+ * U+30FF (punctuation, kana), U+4E00 to U+9FFF (kanji), U+FF00 to U+FFEF
+ * (full-width forms) — in UTF-8, E3 80..83 xx, E4..E9 xx xx, EF BC..BF xx. */
+static bool has_japanese(const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (c[0] == 0xE3 && c[1] >= 0x80 && c[1] <= 0x83)
+			return true;
+		if (c[0] >= 0xE4 && c[0] <= 0xE9)
+			return true;
+		if (c[0] == 0xEF && c[1] >= 0xBC && c[1] <= 0xBF)
+			return true;
+	}
+	return false;
+}
+
+/* Every record of the table checked in English gets the same diagnostics
+ * (codes, places) as in Japanese, each with an English message: non-empty
+ * and without a Japanese character, so no code was left untranslated. */
+static void test_english_everywhere(void)
+{
+	size_t messages = 0, bad = 0;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const struct record_case *c = &cases[i];
+		struct record_options options = {
+			.spf_include = c->include ? c->include : "_spf.example.net",
+			.domain = c->domain, .selector = c->selector,
+			.language = RECORDS_EN,
+		};
+		struct record_set set = {0};
+		char *text = expand(c->text), *what, *got;
+		const struct record_result *result;
+
+		if (c->second != NULL)
+			records_add(&set, c->kind, c->second, strlen(c->second),
+				    &options);
+		records_add(&set, c->kind, text, strlen(text), &options);
+		what = xasprintf("english: case %zu (%s: %.50s)", i + 1,
+				 records_kind_name(c->kind), c->text);
+		result = &set.records[set.count - 1];
+		got = diagnostics_of(result);
+		CHECK_STR(got, c->diagnostics, what);
+		free(got);
+		for (size_t k = 0; k < set.count; k++)
+			for (size_t d = 0; d < set.records[k].diagnostic_count; d++) {
+				const struct record_diagnostic *diagnostic =
+					&set.records[k].diagnostics[d];
+				messages++;
+				if (*diagnostic->message == '\0' ||
+				    (has_japanese(diagnostic->message) &&
+				     !has_japanese(set.records[k].text))) {
+					bad++;
+					fprintf(stderr, "%s: %s: %s\n", what,
+						diagnostic->code, diagnostic->message);
+				}
+			}
+		free(what);
+		free(text);
+		records_free(&set);
+	}
+	CHECK(messages > 150, "english: the table yields many messages");
+	CHECK_INT((int)bad, 0, "english: every message is English");
+}
+
 /* What records_add refuses, and the boundary it accepts. */
 static void test_limits(void)
 {
@@ -517,5 +584,6 @@ int main(void)
 	test_text();
 	test_json();
 	test_limits();
+	test_english_everywhere();
 	return TEST_EXIT();
 }
