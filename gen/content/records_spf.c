@@ -269,7 +269,7 @@ static void check_domain(struct spf *spf, size_t start, size_t end,
 		REPORT(spf, start, length, RECORD_ERROR, "spf-bad-domain",
 		       records_guide_spf_register,
 		       "%s のドメイン名「%.*s」が正しくありません: %s",
-		       "%s: the domain name \"%.*s\" is not valid: %s", term_name,
+		       "%s names \"%.*s\", which is not a valid domain name: %s", term_name,
 		       (int)length, value + start, why);
 }
 

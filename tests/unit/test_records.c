@@ -543,6 +543,89 @@ static void test_english_everywhere(void)
 	CHECK_INT((int)bad, 0, "english: every message is English");
 }
 
+/* Records checked in English, with each diagnostic's code and exact
+ * message: "code: message", one a line. */
+static const struct {
+	enum record_kind kind;
+	const char *text;
+	const char *messages;
+} english[] = {
+	{SPF, "v=spf1 " INC " ~all", ""},
+	{SPF, "v=spf1 ip4:192.0.2.10 " INC " -all", ""},
+	{SPF, "v=spf1 " INC,
+	 "spf-no-all: There is no all at the end, so servers that are not listed are left undecided. End the record with \"~all\" (or \"-all\")\n"},
+	{SPF, "v=spf1 " INC " ?all",
+	 "spf-neutral-all: \"?all\" says nothing about servers that are not listed, so it does not stop spoofing. Write \"~all\" (or \"-all\")\n"},
+	{SPF, "v=spf1 ip4:2001:db8::1 " INC " ~all",
+	 "spf-bad-ip4: \"2001:db8::1\" is an IPv6 address. Write \"ip6:2001:db8::1\"\n"},
+	{SPF, "v=spf1 ip4:192.0.2.0/33 " INC " ~all",
+	 "spf-bad-cidr: \"/33\" is not a valid prefix length. After / write a number from 0 to 32\n"},
+	{SPF, "v=spf1 include:192.0.2.1 " INC " ~all",
+	 "spf-bad-domain: include takes a domain name. Write an IP address as \"ip4:192.0.2.1\"\n"},
+	{SPF, "v=spf1 inclde:_spf.example.com " INC " ~all",
+	 "spf-unknown-mechanism: There is no \"inclde\". Did you mean \"include\"?\n"},
+	{SPF, "v=spf1 " INC " ~all mx",
+	 "spf-all-not-last: Terms after all are never evaluated. Move \"mx\" before all\n"},
+	{SPF, "v=spf1 ptr " INC " ~all",
+	 "spf-ptr: ptr should not be used (RFC 7208): it is slow and unreliable, and some receivers ignore it. Replace it with ip4: or a\n"},
+	{SPF, "spf1 " INC " ~all",
+	 "spf-version: An SPF record starts with \"v=spf1\" (for example: v=spf1 include:_spf.example.net ~all)\n"},
+	{SPF, "v=spf1 include:a..example " INC " ~all",
+	 "spf-bad-domain: include names \"a..example\", which is not a valid domain name: two dots in a row, or a dot at the start\n"},
+	{DKIM, "\"v=DKIM1; k=rsa; p=@KEY2048|230@\"", ""},
+	{DKIM, "v=DKIM1; k=rsa; p=" KEY512,
+	 "dkim-key-short: The key is only 512 bits long. Receivers consider keys shorter than 1024 bits unsafe and do not verify them. Create a new 2048-bit key\n"},
+	{DKIM, "v=DKIM1; k=rsa; p=" KEY1024,
+	 "dkim-key-1024: The key is 1024 bits long. A 2048-bit key is recommended\n"},
+	{DKIM, "v=DKIM1; k=rsa; p=",
+	 "dkim-revoked: p= is empty. An empty p= means the key has been revoked, so signatures fail verification. Write the public key from the setup guide after p=\n"},
+	{DKIM, "\"v=DKIM1; k=rsa; h=sha1; p=@KEY2048|220@\"",
+	 "dkim-hash: sha1 is no longer used because it is unsafe (RFC 8301). Leave h= out or write \"sha256\"\n"},
+	{DKIM, "\"v=DKIM1; k=dsa; p=@KEY2048|220@\"",
+	 "dkim-key-type: \"dsa\" cannot be used as the value of k=. Write \"rsa\" or \"ed25519\"\n"},
+	{DKIM, "v=DKIM1; p=" KEY_ED25519,
+	 "dkim-key-type: This looks like an ed25519 key, but without k= it is read as rsa. Add \"k=ed25519;\"\n"},
+	{DMARC, "v=DMARC1; p=reject; rua=mailto:dmarc@example.jp", ""},
+	{DMARC, "v=DMARC1; p=none",
+	 "dmarc-none: p=none only collects reports; mail that fails authentication is handled as before. Once the reports show your legitimate mail passing, move on to p=quarantine, then p=reject\n"},
+	{DMARC, "v=DMARC1; p=reject; rua=dmarc@example.jp",
+	 "dmarc-uri: An address in rua= takes \"mailto:\". Write \"mailto:dmarc@example.jp\"\n"},
+	{DMARC, "v=DMARC1; p=reject; pct=50",
+	 "dmarc-pct: With pct=50, the policy applies to only 50% of the mail that fails authentication\n"},
+	{DMARC, "v=DMARC1; rua=mailto:dmarc@example.jp",
+	 "dmarc-no-policy: p= is missing. Write \"p=none;\" (the place to start) right after v=DMARC1\n"},
+	{DMARC, "v=DMARC1; p=reject; p=none",
+	 "dmarc-duplicate-tag: \"p=\" is written twice. Two tags of one name make the whole record invalid. Keep only one\n"},
+	{DMARC, "p=reject",
+	 "dmarc-version: A DMARC record starts with \"v=DMARC1;\" (for example: v=DMARC1; p=none; rua=mailto:dmarc-report@example.jp)\n"},
+};
+
+static void test_english(void)
+{
+	struct record_options options = {
+		.spf_include = "_spf.example.net", .language = RECORDS_EN,
+	};
+
+	for (size_t i = 0; i < sizeof english / sizeof *english; i++) {
+		struct record_set set = {0};
+		struct buf got = {0};
+		char *text = expand(english[i].text);
+		char *what = xasprintf("english: %s: %.60s",
+				       records_kind_name(english[i].kind),
+				       english[i].text);
+
+		records_add(&set, english[i].kind, text, strlen(text), &options);
+		for (size_t d = 0; d < set.records[0].diagnostic_count; d++)
+			buf_printf(&got, "%s: %s\n", set.records[0].diagnostics[d].code,
+				   set.records[0].diagnostics[d].message);
+		CHECK_STR(buf_cstr(&got), english[i].messages, what);
+		buf_free(&got);
+		free(what);
+		free(text);
+		records_free(&set);
+	}
+}
+
 /* What records_add refuses, and the boundary it accepts. */
 static void test_limits(void)
 {
@@ -584,6 +667,7 @@ int main(void)
 	test_text();
 	test_json();
 	test_limits();
+	test_english();
 	test_english_everywhere();
 	return TEST_EXIT();
 }
