@@ -378,6 +378,25 @@ else
 	fail "a site with spf_include builds" "$(head -c 600 "$TMP/own.stderr")"
 fi
 
+# kb.cgi takes the messages' language from kb.db: an en site's answers
+# are in English (the JSON's message and the page's).
+make_site "$TMP/en-cgi"
+sed -i 's/^language: ja$/language: en/' "$TMP/en-cgi/site.yaml"
+printf 'cgi_url: /cgi-bin/kb.cgi\nspf_include: spf.mail.example\n' >> "$TMP/en-cgi/site.yaml"
+if "$KBGEN" build --root "$TMP/en-cgi" --out "$TMP/en-cgi-out" 2>"$TMP/en-cgi.stderr"; then
+	saved=$out
+	out="$TMP/en-cgi-out"
+	cgi /records.json "spf=v%3Dspf1+mx+-all"
+	check_contains "kb.cgi, an en site: /records.json's message in English" "$(cat "$TMP/body")" \
+		'"code":"spf-include-missing","message":"The service'"'"'s \"include:spf.mail.example\" is missing. Add \"include:spf.mail.example\" before all"'
+	cgi /records "dmarc=v%3DDMARC1%3B+p%3Dnone"
+	check_contains "kb.cgi, an en site: /records' message in English" "$(main_text)" \
+		"p=none only collects reports; mail that fails authentication is handled as before."
+	out=$saved
+else
+	fail "an en site with spf_include builds" "$(head -c 600 "$TMP/en-cgi.stderr")"
+fi
+
 # Where customers meet it: the SPF and DKIM articles and the
 # spf-dkim-setup wizard link the form.
 for page in deliverability/spf deliverability/dkim wizard/spf-dkim-setup/spf-includes-service \
