@@ -2,7 +2,8 @@
  * records.h — the record checker: SPF (RFC 7208), DKIM key records
  * (RFC 6376, RFC 8463) and DMARC (RFC 7489) TXT records as a customer
  * pasted them, checked as pure computation (no DNS, no I/O), every
- * problem a located diagnostic with a stable code and a Japanese message
+ * problem a located diagnostic with a stable code and a message (Japanese
+ * or English, as the options say)
  * saying what to write instead, plus a summary (SPF's DNS lookups, the
  * DKIM key's size read from the decoded key).
  *
@@ -49,7 +50,8 @@ struct record_diagnostic {
 	unsigned length;		/* code points the problem spans, >= 1 */
 	enum record_severity severity;
 	const char *code;		/* stable ("spf-plus-all"); static */
-	char *message;			/* Japanese; owned by the result */
+	char *message;			/* in the options' language; owned by
+					 * the result */
 	const struct record_guide *guide;	/* static, never NULL */
 };
 
