@@ -3,9 +3,9 @@
  * (RFC 6376, RFC 8463) and DMARC (RFC 7489) TXT records as a customer
  * pasted them, checked as pure computation (no DNS, no I/O), every
  * problem a located diagnostic with a stable code and a message (Japanese
- * or English, as the options say)
- * saying what to write instead, plus a summary (SPF's DNS lookups, the
- * DKIM key's size read from the decoded key).
+ * or English, as the options say) saying what to write instead, plus a
+ * summary (SPF's DNS lookups, the DKIM key's size read from the decoded
+ * key).
  *
  * kbgen's `records` command and kb.cgi's /records both check through
  * here and print through records_format_text / records_format_json, so
