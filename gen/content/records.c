@@ -327,14 +327,18 @@ static bool read_tag(struct record_result *result, const struct record_text *tex
 			       static_code, guide,
 			       "「%.*s」は「名前=値」の形になっていません。"
 			       "タグは英字で始まる名前と「=」と値で書き、「;」で区切ってください",
-			       "\"%.*s\" is not of the form name=value. Write each tag as a name starting with a letter, \"=\" and the value, and separate tags with \";\"",
+			       "\"%.*s\" is not of the form name=value. "
+			       "Write each tag as a name starting with a "
+			       "letter, \"=\" and the value, and separate "
+			       "tags with \";\"",
 			       (int)(end - start), value + start);
 	} else if (at >= end || value[at] != '=') {
 		records_report(result, text, start, end - start, RECORD_ERROR,
 			       static_code, guide,
 			       "「%.*s」に「=」がありません。「%.*s=値」の形で書き、"
 			       "タグとタグは「;」で区切ってください",
-			       "\"%.*s\" has no \"=\". Write it as \"%.*s=value\" and separate tags with \";\"",
+			       "\"%.*s\" has no \"=\". Write it as "
+			       "\"%.*s=value\" and separate tags with \";\"",
 			       (int)(end - start), value + start,
 			       (int)tag->name_length, value + start);
 	} else {
@@ -384,7 +388,10 @@ size_t records_read_tags(struct record_result *result,
 					       duplicate_code, guide,
 					       "「%.*s=」が2回書かれています。同じタグが2つあるとレコード"
 					       "全体が無効になります。1つにしてください",
-					       "\"%.*s=\" is written twice. Two tags of one name make the whole record invalid. Keep only one",
+					       "\"%.*s=\" is written twice. "
+					       "Two tags of one name make "
+					       "the whole record invalid. "
+					       "Keep only one",
 					       (int)tag.name_length, value + tag.name);
 				tag.name_length = 0;
 				break;
@@ -458,7 +465,9 @@ static void read_quoted(struct record_result *result, struct record_text *text,
 				"txt-outside-quotes", &records_guide_spf_mistakes,
 				"引用符(\")の外に文字があります。値は \"...\" の中にだけ書くか、"
 				"引用符を付けずに値だけを書いてください",
-				"There are characters outside the quotes (\"). Write the value only inside \"...\", or write the value alone without quotes");
+				"There are characters outside the quotes "
+				"(\"). Write the value only inside \"...\", "
+				"or write the value alone without quotes");
 			return;
 		}
 		quote = at++;
@@ -481,7 +490,9 @@ static void read_quoted(struct record_result *result, struct record_text *text,
 				"txt-unclosed-quote", &records_guide_spf_mistakes,
 				"この引用符(\")が閉じられていません。文字列の終わりに \" を"
 				"付けるか、引用符を付けずに値だけを書いてください",
-				"This quote (\") is not closed. Put a \" at the end of the string, or write the value alone without quotes");
+				"This quote (\") is not closed. Put a \" at "
+				"the end of the string, or write the value "
+				"alone without quotes");
 			return;
 		}
 		at++;
@@ -564,7 +575,10 @@ static void check_string_lengths(struct record_result *result,
 				       RECORD_ERROR, "txt-string-long", guide,
 				       "1つの文字列は255バイトまでです(この文字列は%zuバイト)。"
 				       "255バイト以内の \"...\" に分けて、続けて並べてください",
-				       "One string holds at most 255 bytes (this one has %zu). Split it into \"...\" strings of 255 bytes or fewer, written one after another",
+				       "One string holds at most 255 bytes "
+				       "(this one has %zu). Split it into "
+				       "\"...\" strings of 255 bytes or "
+				       "fewer, written one after another",
 				       text->strings[i].length);
 	if (!text->quoted && text->length > TXT_STRING_MAX)
 		records_report(result, text, TXT_STRING_MAX,
@@ -573,7 +587,11 @@ static void check_string_lengths(struct record_result *result,
 			       "値が255バイトを超えています(%zuバイト)。DNSの1つの文字列は"
 			       "255バイトまでです。管理画面が自動で分けない場合は、255バイト"
 			       "以内の \"...\" に分けて登録してください",
-			       "The value is longer than 255 bytes (%zu bytes). One DNS string holds at most 255 bytes. If your control panel does not split it for you, enter it as \"...\" strings of 255 bytes or fewer",
+			       "The value is longer than 255 bytes (%zu "
+			       "bytes). One DNS string holds at most 255 "
+			       "bytes. If your control panel does not split "
+			       "it for you, enter it as \"...\" strings of "
+			       "255 bytes or fewer",
 			       text->length);
 }
 
@@ -665,7 +683,11 @@ int records_add(struct record_set *set, enum record_kind kind,
 				       "v=spf1 で始まるレコードが2つ以上あります。受信側はSPFを"
 				       "エラー(permerror)として扱い、どれも効かなくなります。"
 				       "1つのレコードにまとめ、残りは削除してください",
-				       "Two or more records start with v=spf1. Receivers treat this as an error (permerror) and none of them takes effect. Merge them into one record and delete the rest");
+				       "Two or more records start with "
+				       "v=spf1. Receivers treat this as an "
+				       "error (permerror) and none of them "
+				       "takes effect. Merge them into one "
+				       "record and delete the rest");
 	} else if (kind == RECORD_DKIM) {
 		records_check_dkim(result, &read, options);
 	} else {

@@ -180,7 +180,8 @@ static bool check_macros(struct spf *spf, size_t start, size_t end, bool in_exp)
 			       "spf-bad-macro", records_guide_spf_mistakes,
 			       "「%%」はマクロの始まりです。文字としての %% は「%%%%」と書き、"
 			       "マクロは %%{d} のように書いてください",
-			       "\"%%\" starts a macro. Write a literal %% as \"%%%%\", and a macro as %%{d}");
+			       "\"%%\" starts a macro. Write a literal %% as "
+			       "\"%%%%\", and a macro as %%{d}");
 			continue;
 		}
 		letter = i + 2;
@@ -190,7 +191,8 @@ static bool check_macros(struct spf *spf, size_t start, size_t end, bool in_exp)
 			       records_guide_spf_mistakes,
 			       "マクロの文字が正しくありません。%%{ の後ろには s, l, o, d, "
 			       "i, p, h, c, r, t, v のどれかを書いてください",
-			       "The macro letter is not valid. After %%{ write one of s, l, o, d, i, p, h, c, r, t, v");
+			       "The macro letter is not valid. After %%{ "
+			       "write one of s, l, o, d, i, p, h, c, r, t, v");
 			while (i < end && value[i] != '}')
 				i++;
 			continue;
@@ -212,7 +214,8 @@ static bool check_macros(struct spf *spf, size_t start, size_t end, bool in_exp)
 			REPORT(spf, open, 0, RECORD_ERROR, "spf-bad-macro",
 			       records_guide_spf_mistakes,
 			       "マクロが「}」で閉じられていないか、中に使えない文字があります",
-			       "The macro is not closed with \"}\", or it holds a character that is not allowed");
+			       "The macro is not closed with \"}\", or it "
+			       "holds a character that is not allowed");
 			while (i < end && value[i] != '}')
 				i++;
 		}
@@ -242,7 +245,8 @@ static void check_domain(struct spf *spf, size_t start, size_t end,
 		REPORT(spf, start, length, RECORD_ERROR, "spf-bad-domain",
 		       records_guide_spf_register,
 		       "%s にはドメイン名を書きます。IPアドレスは「ip4:%.*s」と書いてください",
-		       "%s takes a domain name. Write an IP address as \"ip4:%.*s\"",
+		       "%s takes a domain name. Write an IP address as "
+		       "\"ip4:%.*s\"",
 		       term_name, (int)length, value + start);
 		return;
 	}
@@ -269,7 +273,8 @@ static void check_domain(struct spf *spf, size_t start, size_t end,
 		REPORT(spf, start, length, RECORD_ERROR, "spf-bad-domain",
 		       records_guide_spf_register,
 		       "%s のドメイン名「%.*s」が正しくありません: %s",
-		       "%s names \"%.*s\", which is not a valid domain name: %s", term_name,
+		       "%s names \"%.*s\", which is not a valid domain name: "
+		       "%s", term_name,
 		       (int)length, value + start, why);
 }
 
@@ -285,7 +290,10 @@ static void count_lookup(struct spf *spf, size_t start, size_t length)
 		       "DNSの参照が%d回を超えます(ここで%d回目)。受信側はSPFをエラー"
 		       "(permerror)にします。使っていない include: を削除するか、"
 		       "ip4: や ip6: に置き換えてください",
-		       "More than %d DNS lookups (this is lookup %d). Receivers treat SPF as an error (permerror). Delete an include: you do not use, or replace it with ip4: or ip6:",
+		       "More than %d DNS lookups (this is lookup %d). "
+		       "Receivers treat SPF as an error (permerror). Delete "
+		       "an include: you do not use, or replace it with ip4: "
+		       "or ip6:",
 		       RECORDS_SPF_LOOKUP_LIMIT, spf->lookups);
 	}
 }
@@ -308,7 +316,8 @@ static void check_cidr(struct spf *spf, size_t start, size_t end,
 			       records_guide_spf_register,
 			       "「%.*s」はプレフィックス長として正しくありません。"
 			       "/ の後ろには 0 から %d までの数を書いてください",
-			       "\"%.*s\" is not a valid prefix length. After / write a number from 0 to %d",
+			       "\"%.*s\" is not a valid prefix length. After "
+			       "/ write a number from 0 to %d",
 			       (int)(end - start), value + start, max);
 		return;
 	}
@@ -321,7 +330,8 @@ static void check_cidr(struct spf *spf, size_t start, size_t end,
 			       records_guide_spf_register,
 			       "「%.*s」はIPv4のプレフィックス長として正しくありません。"
 			       "/ の後ろには 0 から 32 までの数を書いてください",
-			       "\"%.*s\" is not a valid IPv4 prefix length. After / write a number from 0 to 32",
+			       "\"%.*s\" is not a valid IPv4 prefix length. "
+			       "After / write a number from 0 to 32",
 			       (int)(digits - start), value + start);
 			return;
 		}
@@ -335,7 +345,8 @@ static void check_cidr(struct spf *spf, size_t start, size_t end,
 		       records_guide_spf_register,
 		       "「%.*s」はプレフィックス長として正しくありません。IPv6は"
 		       "「//」の後ろに 0 から 128 までの数を書いてください",
-		       "\"%.*s\" is not a valid prefix length. For IPv6 write a number from 0 to 128 after \"//\"",
+		       "\"%.*s\" is not a valid prefix length. For IPv6 "
+		       "write a number from 0 to 128 after \"//\"",
 		       (int)(end - i), value + i);
 }
 
@@ -492,14 +503,17 @@ static void check_all(struct spf *spf, char qualifier, size_t start,
 		       records_guide_spf_all,
 		       "「%s」では、どのサーバから送っても認証に成功してしまいます。"
 		       "「~all」(または「-all」)と書いてください",
-		       "With \"%s\", mail from any server passes the check. Write \"~all\" (or \"-all\")",
+		       "With \"%s\", mail from any server passes the check. "
+		       "Write \"~all\" (or \"-all\")",
 		       qualifier ? "+all" : "all");
 	else if (qualifier == '?')
 		REPORT(spf, start, length, RECORD_WARNING, "spf-neutral-all",
 		       records_guide_spf_all,
 		       "「?all」は宣言にないサーバを何とも判断しないため、なりすましを"
 		       "防げません。「~all」(または「-all」)と書いてください",
-		       "\"?all\" says nothing about servers that are not listed, so it does not stop spoofing. Write \"~all\" (or \"-all\")");
+		       "\"?all\" says nothing about servers that are not "
+		       "listed, so it does not stop spoofing. Write \"~all\" "
+		       "(or \"-all\")");
 }
 
 static void check_modifier(struct spf *spf, size_t start, size_t name_end,
@@ -524,7 +538,8 @@ static void check_modifier(struct spf *spf, size_t start, size_t name_end,
 			REPORT(spf, start, end - start, RECORD_ERROR, "spf-syntax",
 			       records_guide_spf_register,
 			       "「%.*s」は書き方が正しくありません",
-			       "\"%.*s\" is not written correctly", (int)(end - start),
+			       "\"%.*s\" is not written correctly",
+			       (int)(end - start),
 			       value + start);
 			return;
 		}
@@ -547,7 +562,8 @@ static void check_modifier(struct spf *spf, size_t start, size_t name_end,
 		REPORT(spf, start, end - start, RECORD_ERROR, "spf-duplicate-modifier",
 		       records_guide_spf_register,
 		       "%s= は1つのレコードに1回しか書けません。2つ目を削除してください",
-		       "%s= can appear only once in a record. Delete the second one",
+		       "%s= can appear only once in a record. Delete the "
+		       "second one",
 		       redirect ? "redirect" : "exp");
 		return;
 	}
@@ -555,7 +571,8 @@ static void check_modifier(struct spf *spf, size_t start, size_t name_end,
 		REPORT(spf, start, end - start, RECORD_ERROR, "spf-missing-value",
 		       records_guide_spf_register,
 		       "%s= の後ろにドメイン名がありません",
-		       "There is no domain name after %s=", redirect ? "redirect" : "exp");
+		       "There is no domain name after %s=",
+		       redirect ? "redirect" : "exp");
 		return;
 	}
 	if (redirect) {
@@ -586,7 +603,8 @@ static bool split_glued_all(struct spf *spf, size_t start, size_t end)
 	       records_guide_spf_all,
 	       "「%.4s」が前の「%.*s」とつながっています。「%.4s」の前に空白を"
 	       "1つ入れてください",
-	       "\"%.4s\" runs into the preceding \"%.*s\". Put one space before \"%.4s\"", value + end - 4, (int)(end - 4 - start),
+	       "\"%.4s\" runs into the preceding \"%.*s\". Put one space "
+	       "before \"%.4s\"", value + end - 4, (int)(end - 4 - start),
 	       value + start, value + end - 4);
 	check_term(spf, start, end - 4);
 	check_term(spf, end - 4, end);
@@ -650,7 +668,8 @@ static void check_term(struct spf *spf, size_t start, size_t end)
 		       records_guide_spf_all,
 		       "all より後ろの指定は評価されません。「%.*s」は all の前に"
 		       "移してください",
-		       "Terms after all are never evaluated. Move \"%.*s\" before all", (int)(end - start), value + start);
+		       "Terms after all are never evaluated. Move \"%.*s\" "
+		       "before all", (int)(end - start), value + start);
 	}
 	check_arguments(spf, mechanism, start, name_end, end, argument);
 	switch (mechanism) {
@@ -662,7 +681,9 @@ static void check_term(struct spf *spf, size_t start, size_t end)
 		       records_guide_spf_register,
 		       "ptr は使わないことになっています(RFC 7208)。遅く不確かなため、"
 		       "受信側によっては無視されます。ip4: や a に置き換えてください",
-		       "ptr should not be used (RFC 7208): it is slow and unreliable, and some receivers ignore it. Replace it with ip4: or a");
+		       "ptr should not be used (RFC 7208): it is slow and "
+		       "unreliable, and some receivers ignore it. Replace it "
+		       "with ip4: or a");
 		/* fall through */
 	case MECHANISM_INCLUDE:
 	case MECHANISM_A:
@@ -704,7 +725,8 @@ static bool space_after_colon(struct spf *spf, size_t start, size_t end,
 	       records_guide_spf_mistakes,
 	       "「:」の後ろに空白があります。「%.*s」と空白を入れずに続けて"
 	       "書いてください",
-	       "There is a space after \":\". Write \"%.*s\" with no space", (int)(end - start), value + start);
+	       "There is a space after \":\". Write \"%.*s\" with no space",
+	       (int)(end - start), value + start);
 	return true;
 }
 
@@ -722,14 +744,18 @@ static void check_version(struct spf *spf)
 		       records_guide_spf_register,
 		       "これはDMARCのレコードです。SPFのレコードは「v=spf1」で始めます。"
 		       "DMARCのレコードは _dmarc. を付けた名前に登録してください",
-		       "This is a DMARC record. An SPF record starts with \"v=spf1\". Publish the DMARC record at the name with _dmarc. in front");
+		       "This is a DMARC record. An SPF record starts with "
+		       "\"v=spf1\". Publish the DMARC record at the name "
+		       "with _dmarc. in front");
 	else if (records_starts_with_word(value, length, "v=DKIM1", ";"))
 		REPORT(spf, 0, 7, RECORD_ERROR, "spf-version",
 		       records_guide_spf_register,
 		       "これはDKIMの公開鍵のレコードです。SPFのレコードは「v=spf1」で"
 		       "始めます。DKIMのレコードは セレクタ._domainkey. を付けた名前に"
 		       "登録してください",
-		       "This is a DKIM public key record. An SPF record starts with \"v=spf1\". Publish the DKIM record at the name with selector._domainkey. in front");
+		       "This is a DKIM public key record. An SPF record "
+		       "starts with \"v=spf1\". Publish the DKIM record at "
+		       "the name with selector._domainkey. in front");
 	else if (length > 6 && strncasecmp(value, "v=spf1", 6) == 0)
 		REPORT(spf, 6, 0, RECORD_ERROR, "spf-version",
 		       records_guide_spf_register,
@@ -739,7 +765,8 @@ static void check_version(struct spf *spf)
 		REPORT(spf, 0, length < 6 ? length : 6, RECORD_ERROR, "spf-version",
 		       records_guide_spf_register,
 		       "SPFのレコードは「v=spf1」で始めます(例: v=spf1 include:%s ~all)",
-		       "An SPF record starts with \"v=spf1\" (for example: v=spf1 include:%s ~all)",
+		       "An SPF record starts with \"v=spf1\" (for example: "
+		       "v=spf1 include:%s ~all)",
 		       spf->options->spf_include && *spf->options->spf_include
 			       ? spf->options->spf_include
 			       : "_spf.example.net");
@@ -769,7 +796,8 @@ static void check_whitespace(struct spf *spf)
 			       records_guide_spf_mistakes,
 			       "全角の空白が含まれています。指定と指定の間は半角の空白で"
 			       "区切ってください",
-			       "There is a full-width space. Separate terms with ordinary (half-width) spaces");
+			       "There is a full-width space. Separate terms "
+			       "with ordinary (half-width) spaces");
 			return;
 		}
 		if (length == 1 && spf->value[i] != ' ') {
@@ -777,7 +805,9 @@ static void check_whitespace(struct spf *spf)
 			       records_guide_spf_mistakes,
 			       "タブや改行が含まれています。指定と指定の間は半角の空白1つで"
 			       "区切り、1行に書いてください",
-			       "There is a tab or a line break. Separate terms with one ordinary space and write the record on one line");
+			       "There is a tab or a line break. Separate "
+			       "terms with one ordinary space and write the "
+			       "record on one line");
 			return;
 		}
 	}
@@ -802,7 +832,8 @@ static void check_service_include(struct spf *spf)
 	       records_guide_spf_register,
 	       "当サービスの「include:%s」がありません。all の前に「include:%s」を"
 	       "書き足してください",
-	       "The service's \"include:%s\" is missing. Add \"include:%s\" before all", want, want);
+	       "The service's \"include:%s\" is missing. Add \"include:%s\" "
+	       "before all", want, want);
 }
 
 void records_check_spf(struct record_result *result,
@@ -852,20 +883,25 @@ void records_check_spf(struct record_result *result,
 		REPORT(&spf, spf.redirect_at, 8, RECORD_WARNING, "spf-redirect-ignored",
 		       records_guide_spf_all,
 		       "all があるため redirect= は使われません。どちらか一方にしてください",
-		       "redirect= is not used because there is an all. Keep only one of them");
+		       "redirect= is not used because there is an all. Keep "
+		       "only one of them");
 	if (!spf.seen_all && !spf.has_redirect)
 		REPORT(&spf, text->length, 0, RECORD_NOTE, "spf-no-all",
 		       records_guide_spf_all,
 		       "末尾に all がありません。宣言にないサーバの扱いが決まらないため、"
 		       "最後に「~all」(または「-all」)を書いてください",
-		       "There is no all at the end, so servers that are not listed are left undecided. End the record with \"~all\" (or \"-all\")");
+		       "There is no all at the end, so servers that are not "
+		       "listed are left undecided. End the record with "
+		       "\"~all\" (or \"-all\")");
 	check_service_include(&spf);
 	if (text->length > SPF_SIZE_MAX)
 		REPORT(&spf, SPF_SIZE_MAX, text->length - SPF_SIZE_MAX, RECORD_WARNING, "spf-too-long",
 		       records_guide_spf_lookups,
 		       "レコードが%zuバイトあります。%dバイトを超えると受信側が読み取れない"
 		       "ことがあります。使っていない指定を削除してください",
-		       "The record is %zu bytes long. Receivers may fail to read a record longer than %d bytes. Delete terms you do not use",
+		       "The record is %zu bytes long. Receivers may fail to "
+		       "read a record longer than %d bytes. Delete terms you "
+		       "do not use",
 		       text->length, SPF_SIZE_MAX);
 	result->summary.lookups = spf.lookups;
 }
