@@ -1,5 +1,5 @@
 /*
- * records_cli.c — `kbgen records`: options, site.yaml's spf_include, and
+ * records_cli.c — `kbgen records`: options, site.yaml's spf_include and language,
  * the results written as text or JSON (see records_cli.h).
  */
 #include "main/records_cli.h"
@@ -39,7 +39,8 @@ static const char help_text[] =
 	"                 system's), --dns-port N its port (default 53)\n"
 	"  --timeout MS   what all lookups together may take (default 5000)\n"
 	"  --root DIR     the site whose site.yaml names the service's\n"
-	"                 include: (spf_include; default .)\n"
+	"                 include: (spf_include) and the messages'\n"
+	"                 language (language: ja or en; default .)\n"
 	"  --json         print the results as one JSON object\n"
 	"  --help         print this help\n"
 	"\n"
