@@ -1,6 +1,6 @@
 /*
- * records_cli.c — `kbgen records`: options, site.yaml's spf_include and language,
- * the results written as text or JSON (see records_cli.h).
+ * records_cli.c — `kbgen records`: options, site.yaml's spf_include and
+ * language, and the results written as text or JSON (see records_cli.h).
  */
 #include "main/records_cli.h"
 
