@@ -91,6 +91,7 @@ static int read_records(const struct cgi_site *site,
 	const char *include = site->store.spf_include;
 	struct record_options options = {
 		.spf_include = include != NULL && *include ? include : NULL,
+		.language = records_language(site->store.language),
 	};
 
 	for (size_t i = 0; i < fields->count; i++)
@@ -149,6 +150,7 @@ static int live_lookup(const struct cgi_site *site,
 	const char *include = site->store.spf_include;
 	struct record_options options = {
 		.spf_include = include != NULL && *include ? include : NULL,
+		.language = records_language(site->store.language),
 	};
 	unsigned retry_after;
 	enum feedback_status status;

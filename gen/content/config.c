@@ -448,7 +448,7 @@ static bool config_spf_include(const struct site_config *config,
 	    node == NULL)
 		return true;
 	why = records_domain_problem(config->spf_include,
-				     strlen(config->spf_include));
+				     strlen(config->spf_include), RECORDS_EN);
 	if (why == NULL && strchr(config->spf_include, '.') == NULL)
 		why = "no dot";
 	if (why == NULL)

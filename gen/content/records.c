@@ -155,8 +155,10 @@ static void add_diagnostic(struct record_result *result,
 void records_report(struct record_result *result,
 		    const struct record_text *text, size_t start, size_t length,
 		    enum record_severity severity, const char *code,
-		    const struct record_guide *guide, const char *format, ...)
+		    const struct record_guide *guide, const char *ja,
+		    const char *en, ...)
 {
+	const char *format = text->language == RECORDS_EN ? en : ja;
 	size_t from, to;
 	va_list args;
 
@@ -178,7 +180,7 @@ void records_report(struct record_result *result,
 	} else {
 		to = text->offsets[start + length - 1] + 1;
 	}
-	va_start(args, format);
+	va_start(args, en);
 	add_diagnostic(result, text, from, to, severity, code, guide, format,
 		       args);
 	va_end(args);
@@ -188,14 +190,36 @@ void records_report_original(struct record_result *result,
 			     const struct record_text *text, size_t offset,
 			     size_t length, enum record_severity severity,
 			     const char *code, const struct record_guide *guide,
-			     const char *format, ...)
+			     const char *ja, const char *en, ...)
 {
+	const char *format = text->language == RECORDS_EN ? en : ja;
 	va_list args;
 
-	va_start(args, format);
+	va_start(args, en);
 	add_diagnostic(result, text, offset, offset + (length ? length : 1),
 		       severity, code, guide, format, args);
 	va_end(args);
+}
+
+enum record_language records_language(const char *site_language)
+{
+	if (site_language != NULL && strncasecmp(site_language, "en", 2) == 0 &&
+	    (site_language[2] == '\0' || site_language[2] == '-' ||
+	     site_language[2] == '_'))
+		return RECORDS_EN;
+	return RECORDS_JA;
+}
+
+char *records_message(enum record_language language, const char *ja,
+		      const char *en, ...)
+{
+	struct buf message = {0};
+	va_list args;
+
+	va_start(args, en);
+	buf_vprintf(&message, language == RECORDS_EN ? en : ja, args);
+	va_end(args);
+	return buf_detach(&message);
 }
 
 /* ---- helpers the checkers share -------------------------------------------- */
@@ -217,29 +241,36 @@ static bool is_label_byte(char c)
 	       (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-const char *records_domain_problem(const char *name, size_t length)
+const char *records_domain_problem(const char *name, size_t length,
+				   enum record_language language)
 {
 	size_t label = 0;
 
 	if (length > 0 && name[length - 1] == '.')
 		length--;
 	if (length == 0)
-		return "ドメイン名がありません";
+		return RECORDS_IN(language, "ドメイン名がありません",
+			  "there is no domain name");
 	if (length > 253)
-		return "ドメイン名が253文字を超えています";
+		return RECORDS_IN(language, "ドメイン名が253文字を超えています",
+			  "the domain name is longer than 253 characters");
 	for (size_t i = 0; i <= length; i++) {
 		if (i == length || name[i] == '.') {
 			if (label == 0)
-				return "ドットが続いているか、ドットで始まっています";
+				return RECORDS_IN(language, "ドットが続いているか、ドットで始まっています",
+			  "two dots in a row, or a dot at the start");
 			if (label > 63)
-				return "ドットで区切られた1つの部分が63文字を超えています";
+				return RECORDS_IN(language, "ドットで区切られた1つの部分が63文字を超えています",
+			  "a part between dots is longer than 63 characters");
 			if (name[i - 1] == '-' || name[i - label] == '-')
-				return "ドットで区切られた部分がハイフンで始まるか終わっています";
+				return RECORDS_IN(language, "ドットで区切られた部分がハイフンで始まるか終わっています",
+			  "a part between dots starts or ends with a hyphen");
 			label = 0;
 			continue;
 		}
 		if (!is_label_byte(name[i]))
-			return "ドメイン名に使えない文字が含まれています";
+			return RECORDS_IN(language, "ドメイン名に使えない文字が含まれています",
+			  "it holds a character a domain name cannot have");
 		label++;
 	}
 	return NULL;
@@ -296,12 +327,18 @@ static bool read_tag(struct record_result *result, const struct record_text *tex
 			       static_code, guide,
 			       "「%.*s」は「名前=値」の形になっていません。"
 			       "タグは英字で始まる名前と「=」と値で書き、「;」で区切ってください",
+			       "\"%.*s\" is not of the form name=value. "
+			       "Write each tag as a name starting with a "
+			       "letter, \"=\" and the value, and separate "
+			       "tags with \";\"",
 			       (int)(end - start), value + start);
 	} else if (at >= end || value[at] != '=') {
 		records_report(result, text, start, end - start, RECORD_ERROR,
 			       static_code, guide,
 			       "「%.*s」に「=」がありません。「%.*s=値」の形で書き、"
 			       "タグとタグは「;」で区切ってください",
+			       "\"%.*s\" has no \"=\". Write it as "
+			       "\"%.*s=value\" and separate tags with \";\"",
 			       (int)(end - start), value + start,
 			       (int)tag->name_length, value + start);
 	} else {
@@ -351,6 +388,10 @@ size_t records_read_tags(struct record_result *result,
 					       duplicate_code, guide,
 					       "「%.*s=」が2回書かれています。同じタグが2つあるとレコード"
 					       "全体が無効になります。1つにしてください",
+					       "\"%.*s=\" is written twice. "
+					       "Two tags of one name make "
+					       "the whole record invalid. "
+					       "Keep only one",
 					       (int)tag.name_length, value + tag.name);
 				tag.name_length = 0;
 				break;
@@ -363,7 +404,7 @@ size_t records_read_tags(struct record_result *result,
 
 bool records_domain_valid(const char *name)
 {
-	return records_domain_problem(name, strlen(name)) == NULL;
+	return records_domain_problem(name, strlen(name), RECORDS_JA) == NULL;
 }
 
 /* ---- reading the text -------------------------------------------------------- */
@@ -423,7 +464,10 @@ static void read_quoted(struct record_result *result, struct record_text *text,
 				result, text, at, end - at, RECORD_ERROR,
 				"txt-outside-quotes", &records_guide_spf_mistakes,
 				"引用符(\")の外に文字があります。値は \"...\" の中にだけ書くか、"
-				"引用符を付けずに値だけを書いてください");
+				"引用符を付けずに値だけを書いてください",
+				"There are characters outside the quotes "
+				"(\"). Write the value only inside \"...\", "
+				"or write the value alone without quotes");
 			return;
 		}
 		quote = at++;
@@ -445,7 +489,10 @@ static void read_quoted(struct record_result *result, struct record_text *text,
 				result, text, quote, 1, RECORD_ERROR,
 				"txt-unclosed-quote", &records_guide_spf_mistakes,
 				"この引用符(\")が閉じられていません。文字列の終わりに \" を"
-				"付けるか、引用符を付けずに値だけを書いてください");
+				"付けるか、引用符を付けずに値だけを書いてください",
+				"This quote (\") is not closed. Put a \" at "
+				"the end of the string, or write the value "
+				"alone without quotes");
 			return;
 		}
 		at++;
@@ -528,6 +575,10 @@ static void check_string_lengths(struct record_result *result,
 				       RECORD_ERROR, "txt-string-long", guide,
 				       "1つの文字列は255バイトまでです(この文字列は%zuバイト)。"
 				       "255バイト以内の \"...\" に分けて、続けて並べてください",
+				       "One string holds at most 255 bytes "
+				       "(this one has %zu). Split it into "
+				       "\"...\" strings of 255 bytes or "
+				       "fewer, written one after another",
 				       text->strings[i].length);
 	if (!text->quoted && text->length > TXT_STRING_MAX)
 		records_report(result, text, TXT_STRING_MAX,
@@ -536,6 +587,11 @@ static void check_string_lengths(struct record_result *result,
 			       "値が255バイトを超えています(%zuバイト)。DNSの1つの文字列は"
 			       "255バイトまでです。管理画面が自動で分けない場合は、255バイト"
 			       "以内の \"...\" に分けて登録してください",
+			       "The value is longer than 255 bytes (%zu "
+			       "bytes). One DNS string holds at most 255 "
+			       "bytes. If your control panel does not split "
+			       "it for you, enter it as \"...\" strings of "
+			       "255 bytes or fewer",
 			       text->length);
 }
 
@@ -599,6 +655,7 @@ int records_add(struct record_set *set, enum record_kind kind,
 		return -1;
 	if (options == NULL)
 		options = &none;
+	read.language = options->language;
 	for (size_t i = 0; i < set->count; i++)
 		if (set->records[i].kind == kind)
 			index++;
@@ -625,7 +682,12 @@ int records_add(struct record_set *set, enum record_kind kind,
 				       "spf-multiple", &records_guide_spf_existing,
 				       "v=spf1 で始まるレコードが2つ以上あります。受信側はSPFを"
 				       "エラー(permerror)として扱い、どれも効かなくなります。"
-				       "1つのレコードにまとめ、残りは削除してください");
+				       "1つのレコードにまとめ、残りは削除してください",
+				       "Two or more records start with "
+				       "v=spf1. Receivers treat this as an "
+				       "error (permerror) and none of them "
+				       "takes effect. Merge them into one "
+				       "record and delete the rest");
 	} else if (kind == RECORD_DKIM) {
 		records_check_dkim(result, &read, options);
 	} else {

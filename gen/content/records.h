@@ -2,9 +2,10 @@
  * records.h — the record checker: SPF (RFC 7208), DKIM key records
  * (RFC 6376, RFC 8463) and DMARC (RFC 7489) TXT records as a customer
  * pasted them, checked as pure computation (no DNS, no I/O), every
- * problem a located diagnostic with a stable code and a Japanese message
- * saying what to write instead, plus a summary (SPF's DNS lookups, the
- * DKIM key's size read from the decoded key).
+ * problem a located diagnostic with a stable code and a message (Japanese
+ * or English, as the options say) saying what to write instead, plus a
+ * summary (SPF's DNS lookups, the DKIM key's size read from the decoded
+ * key).
  *
  * kbgen's `records` command and kb.cgi's /records both check through
  * here and print through records_format_text / records_format_json, so
@@ -49,7 +50,8 @@ struct record_diagnostic {
 	unsigned length;		/* code points the problem spans, >= 1 */
 	enum record_severity severity;
 	const char *code;		/* stable ("spf-plus-all"); static */
-	char *message;			/* Japanese; owned by the result */
+	char *message;			/* in the options' language; owned by
+					 * the result */
 	const struct record_guide *guide;	/* static, never NULL */
 };
 
@@ -86,13 +88,23 @@ struct record_result {
 	struct record_summary summary;
 };
 
+/* The language of the diagnostics' messages; the zero value is Japanese,
+ * the language the checker was written in. */
+enum record_language { RECORDS_JA, RECORDS_EN };
+
 struct record_options {
 	const char *spf_include;	/* the service's include: domain
 					 * (site.yaml spf_include), or NULL */
 	const char *domain;		/* the domain the records are for, or
 					 * NULL: checked against names */
 	const char *selector;		/* the DKIM selector, or NULL */
+	enum record_language language;	/* of the messages */
 };
+
+/* The messages' language for a site's language (site.yaml `language`, as
+ * kb.db stores it too): English for "en" and "en-...", Japanese for
+ * anything else (NULL included). */
+enum record_language records_language(const char *site_language);
 
 /* Zero-initialise ({0}); release with records_free. */
 struct record_set {

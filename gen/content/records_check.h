@@ -12,6 +12,18 @@
 
 #include "content/records.h"
 
+/* ja or en, as language (an enum record_language) says: for the words a
+ * message takes as an argument, and the messages built outside
+ * records_report. */
+#define RECORDS_IN(language, ja, en) ((language) == RECORDS_EN ? (en) : (ja))
+
+/* The message ja or en formatted, as language says (for the messages
+ * built outside records_report: live mode's); both formats take the same
+ * arguments. The caller frees it. */
+char *records_message(enum record_language language, const char *ja,
+		      const char *en, ...)
+	__attribute__((format(printf, 2, 4), format(printf, 3, 4)));
+
 /* One DNS character-string of the value, as the text quoted it. */
 struct record_string {
 	size_t start, length;	/* in value */
@@ -28,15 +40,19 @@ struct record_text {
 	size_t string_count;
 	bool quoted;		/* the value was written as "strings" */
 	size_t name_offset;	/* where the name starts, when there is one */
+	enum record_language language;	/* the messages' (the options') */
 };
 
 /* Reports a problem at value bytes [start, start + length) (length 0: one
- * character at start; start == value length: the end of the record). */
+ * character at start; start == value length: the end of the record). The
+ * message is ja or en formatted, as text->language says; both formats
+ * take the same arguments, which the compiler checks against each. */
 void records_report(struct record_result *result,
 		    const struct record_text *text, size_t start, size_t length,
 		    enum record_severity severity, const char *code,
-		    const struct record_guide *guide, const char *format, ...)
-	__attribute__((format(printf, 8, 9)));
+		    const struct record_guide *guide, const char *ja,
+		    const char *en, ...)
+	__attribute__((format(printf, 8, 10), format(printf, 9, 10)));
 
 /* The same at a byte of the text as given (for the name and the quotes,
  * which are not in the value). */
@@ -44,8 +60,8 @@ void records_report_original(struct record_result *result,
 			     const struct record_text *text, size_t offset,
 			     size_t length, enum record_severity severity,
 			     const char *code, const struct record_guide *guide,
-			     const char *format, ...)
-	__attribute__((format(printf, 8, 9)));
+			     const char *ja, const char *en, ...)
+	__attribute__((format(printf, 8, 10), format(printf, 9, 10)));
 
 /* The checkers: each reads text->value and fills result's diagnostics and
  * summary. */
@@ -67,8 +83,9 @@ bool records_starts_with_word(const char *value, size_t length,
 /* A domain name as SPF and DMARC take one: dot-separated labels of
  * letters, digits, '-' and '_' (1 to 63 bytes, no '-' at either end),
  * at most 253 bytes, a trailing dot allowed. NULL when valid, else why
- * (Japanese, static). */
-const char *records_domain_problem(const char *name, size_t length);
+ * (static, in language). */
+const char *records_domain_problem(const char *name, size_t length,
+				   enum record_language language);
 
 /* One tag=value of a DKIM or DMARC tag list (RFC 6376 3.2), as value
  * byte ranges. */

@@ -50,6 +50,9 @@ static void report_truncated(struct dkim *dkim, const struct record_tag *tag)
 	       "dkim-key-truncated", records_guide_dkim_key_length,
 	       "公開鍵が途中で切れています(%zu文字)。1つの文字列は255文字までのため、"
 	       "長い鍵は \"...\" \"...\" のように分けて、最後まで登録してください",
+	       "The public key is cut short (%zu characters). One string "
+	       "holds at most 255 characters, so split a long key as \"...\" "
+	       "\"...\" and enter all of it",
 	       tag->value_length);
 }
 
@@ -80,7 +83,11 @@ static bool decode_key(struct dkim *dkim, const struct record_tag *tag,
 			       records_guide_dkim_key_length,
 			       "公開鍵の途中に引用符(\")があります。文字列の分け方が正しく"
 			       "ありません。分けるときは \"...\" \"...\" のように、それぞれを"
-			       "引用符で囲んで並べてください");
+			       "引用符で囲んで並べてください",
+			       "There is a quote (\") inside the public key, "
+			       "so the strings are not split correctly. To "
+			       "split it, put each part in its own quotes: "
+			       "\"...\" \"...\"");
 			free(bytes);
 			return false;
 		}
@@ -93,6 +100,9 @@ static bool decode_key(struct dkim *dkim, const struct record_tag *tag,
 			       records_guide_dkim_mistakes,
 			       "公開鍵にbase64で使えない文字「%.*s」があります。当サービスの"
 			       "設定ガイドに載っている値をそのまま写してください",
+			       "The public key holds \"%.*s\", which is not "
+			       "a base64 character. Copy the value from the "
+			       "service's setup guide exactly",
 			       (int)character, value + i);
 			free(bytes);
 			return false;
@@ -259,11 +269,16 @@ static void check_rsa_bits(struct dkim *dkim, const struct record_tag *tag,
 		       "dkim-key-short", records_guide_dkim_key_length,
 		       "鍵の長さが%uビットしかありません。1024ビット未満の鍵は受信側で"
 		       "安全でないとみなされ、検証されません。2048ビットの鍵を作り直して"
-		       "ください", bits);
+		       "ください",
+		       "The key is only %u bits long. Receivers consider "
+		       "keys shorter than 1024 bits unsafe and do not verify "
+		       "them. Create a new 2048-bit key", bits);
 	else if (bits < 2048)
 		REPORT(dkim, tag->value, tag->value_length, RECORD_WARNING,
 		       "dkim-key-1024", records_guide_dkim_key_length,
-		       "鍵の長さが%uビットです。2048ビットの鍵をおすすめします", bits);
+		       "鍵の長さが%uビットです。2048ビットの鍵をおすすめします",
+		       "The key is %u bits long. A 2048-bit key is "
+		       "recommended", bits);
 }
 
 static void check_key(struct dkim *dkim, const struct record_tag *tag)
@@ -281,7 +296,10 @@ static void check_key(struct dkim *dkim, const struct record_tag *tag)
 		       "dkim-revoked", records_guide_dkim_register,
 		       "p= が空です。空の p= は「この鍵は取り消された」という意味になり、"
 		       "署名は検証に失敗します。設定ガイドにある公開鍵を p= の後ろに"
-		       "書いてください");
+		       "書いてください",
+		       "p= is empty. An empty p= means the key has been "
+		       "revoked, so signatures fail verification. Write the "
+		       "public key from the setup guide after p=");
 		return;
 	}
 	if (!decode_key(dkim, tag, &bytes, &length))
@@ -295,12 +313,18 @@ static void check_key(struct dkim *dkim, const struct record_tag *tag)
 			REPORT(dkim, tag->value, tag->value_length, RECORD_ERROR,
 			       "dkim-key-invalid", records_guide_dkim_register,
 			       "ed25519 の p= には鍵そのもの(32バイト)をbase64で書きます"
-			       "(RFC 8463)。SubjectPublicKeyInfo の形のままでは検証されません");
+			       "(RFC 8463)。SubjectPublicKeyInfo の形のままでは検証されません",
+			       "For ed25519, p= holds the bare key (32 "
+			       "bytes) in base64 (RFC 8463). A key in "
+			       "SubjectPublicKeyInfo form is not verified");
 		} else {
 			REPORT(dkim, tag->value, tag->value_length, RECORD_ERROR,
 			       "dkim-key-invalid", records_guide_dkim_register,
 			       "k=ed25519 の鍵は32バイトですが、この鍵は%zuバイトです。"
-			       "k= と p= の組み合わせを確かめてください", length);
+			       "k= と p= の組み合わせを確かめてください",
+			       "A k=ed25519 key is 32 bytes, but this key is "
+			       "%zu bytes. Check that k= and p= belong "
+			       "together", length);
 		}
 		free(bytes);
 		return;
@@ -316,20 +340,30 @@ static void check_key(struct dkim *dkim, const struct record_tag *tag)
 		       "dkim-key-type", records_guide_dkim_register,
 		       "ed25519 の鍵のようですが、k= がないため rsa として読まれます。"
 		       "「k=ed25519;」を書き足し%s",
+		       "This looks like an ed25519 key, but without k= it is "
+		       "read as rsa. Add \"k=ed25519;\"%s",
 		       form == KEY_SPKI_ED25519
-			       ? "、p= には鍵そのもの(32バイト)を書いてください"
-			       : "てください");
+			       ? RECORDS_IN(dkim->text->language,
+					    "、p= には鍵そのもの(32バイト)を書いてください",
+					    " and write the bare key (32 "
+					    "bytes) in p=")
+			       : RECORDS_IN(dkim->text->language, "てください", ""));
 	} else if (status != DER_OK || form == KEY_UNKNOWN) {
 		REPORT(dkim, tag->value, tag->value_length, RECORD_ERROR,
 		       "dkim-key-invalid", records_guide_dkim_register,
 		       "p= の値がRSAの公開鍵として読み取れません。設定ガイドの値を"
-		       "そのまま写してください");
+		       "そのまま写してください",
+		       "The value of p= cannot be read as an RSA public key. "
+		       "Copy the value from the setup guide exactly");
 	} else {
 		if (form == KEY_PKCS1_RSA)
 			REPORT(dkim, tag->value, tag->value_length, RECORD_ERROR,
 			       "dkim-key-invalid", records_guide_dkim_register,
 			       "p= の鍵が RSAPublicKey の形です。DKIMでは SubjectPublicKeyInfo "
-			       "の形(MIIB... で始まることが多い)で書きます");
+			       "の形(MIIB... で始まることが多い)で書きます",
+			       "The p= key is in RSAPublicKey form. DKIM "
+			       "takes the SubjectPublicKeyInfo form (often "
+			       "starting with MIIB...)");
 		check_rsa_bits(dkim, tag, bits);
 	}
 	free(bytes);
@@ -393,18 +427,21 @@ static void check_version(struct dkim *dkim)
 	if (version != &dkim->tags[0])
 		REPORT(dkim, version->start, version->end - version->start,
 		       RECORD_ERROR, "dkim-version", records_guide_dkim_register,
-		       "v=DKIM1 はレコードの先頭に書きます");
+		       "v=DKIM1 はレコードの先頭に書きます",
+		       "v=DKIM1 goes at the start of the record");
 	if (version->value_length > 5 &&
 	    memcmp(dkim->value + version->value, "DKIM1", 5) == 0)
 		REPORT(dkim, version->value + 5, 0, RECORD_ERROR, "dkim-version",
 		       records_guide_dkim_register,
 		       "v=DKIM1 の後ろに「;」がありません。タグとタグは「;」で区切って"
-		       "ください");
+		       "ください",
+		       "There is no \";\" after v=DKIM1. Separate tags with \";\"");
 	else if (version->value_length != 5 ||
 		 memcmp(dkim->value + version->value, "DKIM1", 5) != 0)
 		REPORT(dkim, version->value, version->value_length, RECORD_ERROR,
 		       "dkim-version", records_guide_dkim_register,
-		       "v= の値は「DKIM1」です(大文字で書きます)");
+		       "v= の値は「DKIM1」です(大文字で書きます)",
+		       "The value of v= is \"DKIM1\" (in capitals)");
 }
 
 static void check_key_type(struct dkim *dkim)
@@ -428,6 +465,8 @@ static void check_key_type(struct dkim *dkim)
 	REPORT(dkim, type->value, type->value_length ? type->value_length : 0,
 	       RECORD_ERROR, "dkim-key-type", records_guide_dkim_register,
 	       "k= の値「%.*s」は使えません。「rsa」か「ed25519」を書いてください",
+	       "\"%.*s\" cannot be used as the value of k=. Write \"rsa\" or "
+	       "\"ed25519\"",
 	       (int)type->value_length, value + type->value);
 }
 
@@ -450,11 +489,15 @@ static void check_other_tags(struct dkim *dkim)
 			REPORT(dkim, tag->name, tag->name_length, RECORD_ERROR,
 			       "dkim-unknown-tag", records_guide_dkim_register,
 			       "タグの名前は小文字で書きます。「%c=」ではなく「%c=」と書いて"
-			       "ください", value[tag->name], lower);
+			       "ください",
+			       "Tag names are written in lower case. Write "
+			       "\"%c=\" as \"%c=\"", value[tag->name], lower);
 		else
 			REPORT(dkim, tag->name, tag->name_length, RECORD_NOTE,
 			       "dkim-unknown-tag", records_guide_dkim_register,
 			       "「%.*s=」はDKIMのタグではないため、受信側では無視されます",
+			       "\"%.*s=\" is not a DKIM tag, so receivers "
+			       "ignore it",
 			       (int)tag->name_length, value + tag->name);
 	}
 }
@@ -472,23 +515,32 @@ static void check_lists(struct dkim *dkim)
 	if (hashes != NULL && !any_item(dkim, hashes, is_known_hash))
 		REPORT(dkim, hashes->value, hashes->value_length, RECORD_ERROR,
 		       "dkim-hash", records_guide_dkim_register,
-		       "h= の値が正しくありません。h= は省くか「sha256」と書いてください");
+		       "h= の値が正しくありません。h= は省くか「sha256」と書いてください",
+		       "The value of h= is not valid. Leave h= out or write "
+		       "\"sha256\"");
 	else if (hashes != NULL && !any_item(dkim, hashes, is_sha256))
 		REPORT(dkim, hashes->value, hashes->value_length, RECORD_WARNING,
 		       "dkim-hash", records_guide_dkim_register,
 		       "sha1 は安全でないため使われなくなっています(RFC 8301)。h= は"
-		       "省くか「sha256」と書いてください");
+		       "省くか「sha256」と書いてください",
+		       "sha1 is no longer used because it is unsafe (RFC "
+		       "8301). Leave h= out or write \"sha256\"");
 	if (services != NULL && !any_item(dkim, services, is_email_service))
 		REPORT(dkim, services->value, services->value_length, RECORD_ERROR,
 		       "dkim-service", records_guide_dkim_register,
 		       "s= に「email」も「*」もないため、この鍵はメールの署名に使われません。"
-		       "s= は省いてください");
+		       "s= は省いてください",
+		       "s= has neither \"email\" nor \"*\", so this key is "
+		       "not used to sign mail. Leave s= out");
 	if (flags != NULL && any_item(dkim, flags, is_testing)) {
 		dkim->result->summary.testing = true;
 		REPORT(dkim, flags->start, flags->end - flags->start, RECORD_NOTE,
 		       "dkim-testing", records_guide_dkim_register,
 		       "t=y はテスト中という意味で、受信側は署名の結果をあまり重く扱いません。"
-		       "確かめ終わったら t=y を削除してください");
+		       "確かめ終わったら t=y を削除してください",
+		       "t=y means testing, and receivers give the signature "
+		       "result little weight. Delete t=y once you have "
+		       "checked everything");
 	}
 }
 
@@ -510,6 +562,9 @@ static void check_name(struct dkim *dkim)
 			RECORD_ERROR, "dkim-name", &records_guide_dkim_selector,
 			"DKIMの公開鍵は「セレクタ._domainkey.ドメイン」という名前に登録"
 			"します(例: selector._domainkey.%s)",
+			"A DKIM public key is published at the name "
+			"\"selector._domainkey.domain\" (for example: "
+			"selector._domainkey.%s)",
 			domain ? domain : "example.jp");
 		return;
 	}
@@ -521,8 +576,11 @@ static void check_name(struct dkim *dkim)
 			(size_t)(marker - name), RECORD_ERROR, "dkim-name",
 			&records_guide_dkim_selector,
 			"セレクタが「%s」ではありません。名前は「%s._domainkey.%s」です",
+			"The selector is not \"%s\". The name is "
+			"\"%s._domainkey.%s\"",
 			dkim->options->selector, dkim->options->selector,
-			domain ? domain : "ドメイン");
+			domain ? domain
+			       : RECORDS_IN(dkim->text->language, "ドメイン", "domain"));
 	if (domain != NULL) {
 		const char *after = marker + 12;
 		size_t after_length = strlen(after), domain_length = strlen(domain);
@@ -538,6 +596,9 @@ static void check_name(struct dkim *dkim)
 				&records_guide_dkim_mistakes,
 				"ドメインが二重に付いています。管理画面がドメインを補う場合は"
 				"「%.*s._domainkey」だけを入力してください",
+				"The domain appears twice. If your control "
+				"panel adds the domain itself, enter only "
+				"\"%.*s._domainkey\"",
 				(int)(marker - name), name);
 		else if (after_length != domain_length ||
 			 strncasecmp(after, domain, domain_length) != 0)
@@ -546,7 +607,8 @@ static void check_name(struct dkim *dkim)
 				text->name_offset + (size_t)(after - name),
 				after_length, RECORD_ERROR, "dkim-name",
 				&records_guide_dkim_selector,
-				"ドメインが「%s」ではありません", domain);
+				"ドメインが「%s」ではありません",
+				"The domain is not \"%s\"", domain);
 	}
 }
 
@@ -564,7 +626,10 @@ void records_check_dkim(struct record_result *result,
 		REPORT(&dkim, 0, text->value[2] == 's' ? 6 : 8, RECORD_ERROR,
 		       "dkim-version", records_guide_dkim_register,
 		       "これは%sのレコードです。DKIMの公開鍵のレコードは「v=DKIM1; k=rsa; "
-		       "p=...」の形です", text->value[2] == 's' ? "SPF" : "DMARC");
+		       "p=...」の形です",
+		       "This is a %s record. A DKIM public key record has "
+		       "the form \"v=DKIM1; k=rsa; p=...\"",
+		       text->value[2] == 's' ? "SPF" : "DMARC");
 		return;
 	}
 	dkim.tag_count = records_read_tags(result, text, "dkim",
@@ -577,7 +642,9 @@ void records_check_dkim(struct record_result *result,
 	if (key == NULL)
 		REPORT(&dkim, text->length, 0, RECORD_ERROR, "dkim-no-key",
 		       records_guide_dkim_register,
-		       "公開鍵の p= がありません。設定ガイドにある「p=...」を書いてください");
+		       "公開鍵の p= がありません。設定ガイドにある「p=...」を書いてください",
+		       "The public key p= is missing. Write the \"p=...\" "
+		       "from the setup guide");
 	else
 		check_key(&dkim, key);
 	free(dkim.tags);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "base/util.h"
+#include "content/records_check.h"
 
 /* One query never waits longer than this, however much budget is left,
  * so that one silent server cannot use all of it. */
@@ -42,6 +43,7 @@ struct live {
 	struct timespec start;
 	unsigned budget_ms;
 	unsigned queries;
+	enum record_language language;	/* of the messages (the options') */
 };
 
 /* A problem found while walking, to be shown at the top record's term
@@ -220,16 +222,26 @@ static void lookup_failed(struct walk *walk, enum answer answer, const char *nam
 			return;
 		walk->exhausted_reported = true;
 		add_problem(walk, RECORD_ERROR, "dns-budget",
-			    xasprintf("時間内(%u ミリ秒、%d 回まで)に調べ終わりませんでした。%s "
+			    records_message(walk->live->language,
+				      "時間内(%u ミリ秒、%d 回まで)に調べ終わりませんでした。%s "
 				      "から先は数えていません。受信側も途中でSPFをエラーにする"
-				      "ことがあります", walk->live->budget_ms,
+				      "ことがあります",
+				      "The check did not finish in time (%u "
+				      "ms, at most %d queries). Nothing from "
+				      "%s on is counted. Receivers, too, may "
+				      "give up on SPF partway and treat it "
+				      "as an error", walk->live->budget_ms,
 				      RECORDS_LIVE_MAX_QUERIES, name));
 		return;
 	}
 	add_problem(walk, RECORD_ERROR, "dns-failure",
-		    xasprintf("%s の問い合わせに答えがありませんでした(タイムアウトか"
+		    records_message(walk->live->language,
+			      "%s の問い合わせに答えがありませんでした(タイムアウトか"
 			      "サーバの失敗)。受信側ではSPFが一時的なエラー(temperror)"
-			      "になります", name));
+			      "になります",
+			      "The query for %s got no answer (a timeout or "
+			      "a server failure). Receivers treat SPF as a "
+			      "temporary error (temperror)", name));
 }
 
 static void walk_record(struct walk *walk, const char *domain, const char *how);
@@ -258,9 +270,13 @@ static void macro_not_followed(struct walk *walk, const char *how,
 			       const char *target)
 {
 	add_problem(walk, RECORD_NOTE, "spf-macro-not-followed",
-		    xasprintf("%s%s の名前はマクロ(%%{...})を含み、送られるメールごとに"
+		    records_message(walk->live->language,
+			      "%s%s の名前はマクロ(%%{...})を含み、送られるメールごとに"
 			      "変わるため、DNSには問い合わせていません。数には1回として"
-			      "入れています", how, target));
+			      "入れています",
+			      "The name of %s%s holds a macro (%%{...}) and "
+			      "changes with each message sent, so it was not "
+			      "queried. It is counted as one lookup", how, target));
 }
 
 /* The number of MX records in an answer. */
@@ -292,9 +308,15 @@ static void walk_address(struct walk *walk, const char *term, const char *target
 	if (answer == ANSWER_FOUND && type == LDNS_RR_TYPE_MX &&
 	    mx_count(packet) > MX_NAME_LIMIT)
 		add_problem(walk, RECORD_ERROR, "spf-mx-names",
-			    xasprintf("%s の %s にはMXレコードが%zu個あり、受信側は%d個を"
+			    records_message(walk->live->language,
+				      "%s の %s にはMXレコードが%zu個あり、受信側は%d個を"
 				      "超えるとSPFをエラー(permerror)にします。mx をやめて "
-				      "ip4: や ip6: で送信元を書いてください", term, target,
+				      "ip4: や ip6: で送信元を書いてください",
+				      "%s: %s has %zu MX records, and "
+				      "receivers treat SPF as an error "
+				      "(permerror) above %d. Instead of mx, "
+				      "list the sending servers with ip4: or "
+				      "ip6:", term, target,
 				      mx_count(packet), MX_NAME_LIMIT));
 	ldns_pkt_free(packet);
 	if (answer == ANSWER_NONE && type == LDNS_RR_TYPE_A && term_is_a(term)) {
@@ -304,8 +326,12 @@ static void walk_address(struct walk *walk, const char *term, const char *target
 	if (answer == ANSWER_NONE) {
 		walk->voids++;
 		add_problem(walk, RECORD_WARNING, "spf-void-lookup",
-			    xasprintf("%s の %s は何も見つかりません(void lookup)。"
-				      "使っていないなら削除してください", term, target));
+			    records_message(walk->live->language,
+				      "%s の %s は何も見つかりません(void lookup)。"
+				      "使っていないなら削除してください",
+				      "%s: %s finds nothing (a void lookup). "
+				      "Delete it if you do not use it",
+				      term, target));
 	} else if (answer != ANSWER_FOUND) {
 		lookup_failed(walk, answer, target);
 	}
@@ -322,14 +348,22 @@ static void walk_include(struct walk *walk, const char *how, const char *target)
 	for (size_t i = 0; i < walk->depth; i++)
 		if (strcasecmp(walk->chain[i], target) == 0) {
 			add_problem(walk, RECORD_ERROR, "spf-include-loop",
-				    xasprintf("%s%s をたどると %s に戻ります(ループ)。受信側は"
+				    records_message(walk->live->language,
+					      "%s%s をたどると %s に戻ります(ループ)。受信側は"
 					      "SPFをエラー(permerror)にします。このincludeを"
-					      "削除してください", how, target, target));
+					      "削除してください",
+					      "Following %s%s leads back to "
+					      "%s (a loop). Receivers treat "
+					      "SPF as an error (permerror). "
+					      "Delete this include",
+					      how, target, target));
 			return;
 		}
 	if (walk->depth > WALK_DEPTH_MAX) {
 		add_problem(walk, RECORD_ERROR, "spf-include-loop",
-			    xasprintf("include が %d 段より深く続いています(%s)",
+			    records_message(walk->live->language,
+			    "include が %d 段より深く続いています(%s)",
+			    "includes go deeper than %d levels (%s)",
 				      WALK_DEPTH_MAX, target));
 		return;
 	}
@@ -418,13 +452,21 @@ static void walk_record(struct walk *walk, const char *domain, const char *how)
 		lookup_failed(walk, answer, domain);
 	else if (found == 0)
 		add_problem(walk, RECORD_ERROR, "spf-include-no-record",
-			    xasprintf("%s%s の先にSPFのレコード(v=spf1)がありません。受信側は"
+			    records_message(walk->live->language,
+				      "%s%s の先にSPFのレコード(v=spf1)がありません。受信側は"
 				      "SPFをエラー(permerror)にします。値を確かめてください",
+				      "There is no SPF record (v=spf1) at "
+				      "%s%s. Receivers treat SPF as an error "
+				      "(permerror). Check the value",
 				      how, domain));
 	else if (found > 1)
 		add_problem(walk, RECORD_ERROR, "spf-include-multiple",
-			    xasprintf("%s%s の先に v=spf1 のレコードが%zu個あり、受信側は"
-				      "SPFをエラー(permerror)にします", how, domain, found));
+			    records_message(walk->live->language,
+				      "%s%s の先に v=spf1 のレコードが%zu個あり、受信側は"
+				      "SPFをエラー(permerror)にします",
+				      "%s%s has %zu records with v=spf1; "
+				      "receivers treat SPF as an error "
+				      "(permerror)", how, domain, found));
 	if (found == 1) {
 		walk->chain[walk->depth++] = domain;
 		walk_terms(walk, domain, records[spf].value);
@@ -471,10 +513,15 @@ static void walk_top(struct live *live, struct record_set *set, size_t index,
 					     &records_guide_spf_lookups, column, length,
 					     walk.problems[shown].message);
 		if (walk.lookups > RECORDS_SPF_LOOKUP_LIMIT && !total_reported) {
-			char *message = xasprintf(
+			char *message = records_message(walk.live->language,
 				"%s の先まで数えると、DNS参照が%d回を超えます(ここまでで%d回)。"
 				"受信側はSPFをエラー(permerror)にします。使っていない include: "
-				"を削除するか、ip4: や ip6: に置き換えてください", term,
+				"を削除するか、ip4: や ip6: に置き換えてください",
+				"Counting through %s, there are more than %d "
+				"DNS lookups (%d so far). Receivers treat "
+				"SPF as an error (permerror). Delete an "
+				"include: you do not use, or replace it with "
+				"ip4: or ip6:", term,
 				RECORDS_SPF_LOOKUP_LIMIT, walk.lookups);
 			total_reported = true;
 			records_report_extra(set, index, RECORD_ERROR, "spf-lookups-total",
@@ -483,9 +530,12 @@ static void walk_top(struct live *live, struct record_set *set, size_t index,
 			free(message);
 		}
 		if (walk.voids > VOID_LOOKUP_LIMIT && !voids_reported) {
-			char *message = xasprintf(
+			char *message = records_message(walk.live->language,
 				"何も見つからないDNS参照(void lookup)が%d回を超えました(ここまでで"
-				"%d回)。受信側はSPFをエラー(permerror)にします", VOID_LOOKUP_LIMIT,
+				"%d回)。受信側はSPFをエラー(permerror)にします",
+				"More than %d DNS lookups found nothing "
+				"(void lookups; %d so far). Receivers treat "
+				"SPF as an error (permerror)", VOID_LOOKUP_LIMIT,
 				walk.voids);
 			voids_reported = true;
 			records_report_extra(set, index, RECORD_ERROR, "spf-void-lookups",
@@ -504,13 +554,21 @@ static void walk_top(struct live *live, struct record_set *set, size_t index,
 
 /* What a failed lookup of a record the domain should have says. */
 static void add_failed(struct record_set *set, enum record_kind kind,
-		       const char *name, enum answer answer, unsigned budget_ms)
+		       const char *name, enum answer answer, unsigned budget_ms,
+		       enum record_language language)
 {
 	char *message = answer == ANSWER_EXHAUSTED
-				? xasprintf("時間内(%u ミリ秒)に %s を調べられませんでした",
+				? records_message(language,
+				"時間内(%u ミリ秒)に %s を調べられませんでした",
+				"The time allowed (%u ms) ran out before %s "
+				"was looked up",
 					    budget_ms, name)
-				: xasprintf("%s の問い合わせに答えがありませんでした(タイムアウトか"
+				: records_message(language,
+					    "%s の問い合わせに答えがありませんでした(タイムアウトか"
 					    "サーバの失敗)。時間をおいてもう一度お試しください",
+					    "The query for %s got no answer "
+					    "(a timeout or a server "
+					    "failure). Please try again later",
 					    name);
 
 	records_add_missing(set, kind, name, RECORD_ERROR,
@@ -532,7 +590,8 @@ static void check_spf(struct live *live, struct record_set *set,
 	char *message;
 
 	if (answer == ANSWER_FAILED || answer == ANSWER_EXHAUSTED) {
-		add_failed(set, RECORD_SPF, domain, answer, live->budget_ms);
+		add_failed(set, RECORD_SPF, domain, answer, live->budget_ms,
+			   live->language);
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -544,12 +603,17 @@ static void check_spf(struct live *live, struct record_set *set,
 			    options);
 	}
 	if (first == SIZE_MAX) {
-		message = xasprintf("%s に v=spf1 で始まるTXTレコードがありません。"
-				    "「v=spf1 include:%s ~all」を登録してください", domain,
+		message = records_message(live->language,
+				    "%s に v=spf1 で始まるTXTレコードがありません。"
+				    "「v=spf1 include:%s ~all」を登録してください",
+				    "There is no TXT record starting with "
+				    "v=spf1 at %s. Publish \"v=spf1 "
+				    "include:%s ~all\"", domain,
 				    options->spf_include ? options->spf_include
 							 : "_spf.example.net");
 		records_add_missing(set, RECORD_SPF, domain, RECORD_ERROR,
-				    "spf-not-found", &records_guide_spf_register, message);
+				    "spf-not-found",
+				    &records_guide_spf_register, message);
 		free(message);
 	} else if (first < set->count) {
 		for (size_t i = 0; i < count; i++)
@@ -574,7 +638,8 @@ static void check_named(struct live *live, struct record_set *set,
 	enum answer answer = lookup_txt(live, name, &records, &count);
 
 	if (answer == ANSWER_FAILED || answer == ANSWER_EXHAUSTED) {
-		add_failed(set, kind, name, answer, live->budget_ms);
+		add_failed(set, kind, name, answer, live->budget_ms,
+			   live->language);
 		return;
 	}
 	for (size_t i = 0; i < count; i++)
@@ -649,6 +714,7 @@ int records_live_check(struct record_set *set,
 	struct live live = {
 		.resolver = resolver->ldns,
 		.budget_ms = budget_ms ? budget_ms : RECORDS_LIVE_BUDGET_MS,
+		.language = options->language,
 	};
 	const char *domain = options->domain;
 	char *name, *message;
@@ -657,17 +723,26 @@ int records_live_check(struct record_set *set,
 	check_spf(&live, set, options);
 	if (options->selector != NULL) {
 		name = xasprintf("%s._domainkey.%s", options->selector, domain);
-		message = xasprintf("%s にDKIMの公開鍵のレコードがありません。セレクタと"
-				    "ドメインを確かめ、設定ガイドの値を登録してください", name);
+		message = records_message(live.language,
+				    "%s にDKIMの公開鍵のレコードがありません。セレクタと"
+				    "ドメインを確かめ、設定ガイドの値を登録してください",
+				    "There is no DKIM public key record at "
+				    "%s. Check the selector and the domain, "
+				    "and publish the value from the setup "
+				    "guide", name);
 		check_named(&live, set, options, RECORD_DKIM, name, NULL, RECORD_ERROR,
 			    "dkim-not-found", message);
 		free(message);
 		free(name);
 	}
 	name = xasprintf("_dmarc.%s", domain);
-	message = xasprintf("%s にDMARCのレコード(v=DMARC1)がありません。まずは"
+	message = records_message(live.language,
+			    "%s にDMARCのレコード(v=DMARC1)がありません。まずは"
 			    "「v=DMARC1; p=none; rua=mailto:dmarc-report@%s」を登録して"
-			    "ください", name, domain);
+			    "ください",
+			    "There is no DMARC record (v=DMARC1) at %s. To "
+			    "start, publish \"v=DMARC1; p=none; "
+			    "rua=mailto:dmarc-report@%s\"", name, domain);
 	check_named(&live, set, options, RECORD_DMARC, name, "v=DMARC1", RECORD_WARNING,
 		    "dmarc-not-found", message);
 	free(message);

@@ -179,7 +179,9 @@ static bool check_macros(struct spf *spf, size_t start, size_t end, bool in_exp)
 			REPORT(spf, open, i + 1 < end ? 2 : 1, RECORD_ERROR,
 			       "spf-bad-macro", records_guide_spf_mistakes,
 			       "「%%」はマクロの始まりです。文字としての %% は「%%%%」と書き、"
-			       "マクロは %%{d} のように書いてください");
+			       "マクロは %%{d} のように書いてください",
+			       "\"%%\" starts a macro. Write a literal %% as "
+			       "\"%%%%\", and a macro as %%{d}");
 			continue;
 		}
 		letter = i + 2;
@@ -188,7 +190,9 @@ static bool check_macros(struct spf *spf, size_t start, size_t end, bool in_exp)
 			REPORT(spf, open, 0, RECORD_ERROR, "spf-bad-macro",
 			       records_guide_spf_mistakes,
 			       "マクロの文字が正しくありません。%%{ の後ろには s, l, o, d, "
-			       "i, p, h, c, r, t, v のどれかを書いてください");
+			       "i, p, h, c, r, t, v のどれかを書いてください",
+			       "The macro letter is not valid. After %%{ "
+			       "write one of s, l, o, d, i, p, h, c, r, t, v");
 			while (i < end && value[i] != '}')
 				i++;
 			continue;
@@ -197,6 +201,7 @@ static bool check_macros(struct spf *spf, size_t start, size_t end, bool in_exp)
 			REPORT(spf, open, 0, RECORD_ERROR, "spf-bad-macro",
 			       records_guide_spf_mistakes,
 			       "マクロ %%{%c} は exp= の中でしか使えません",
+			       "The macro %%{%c} can only be used inside exp=",
 			       value[letter]);
 		i++;
 		while (i < end && is_digit(value[i]))
@@ -208,7 +213,9 @@ static bool check_macros(struct spf *spf, size_t start, size_t end, bool in_exp)
 		if (i >= end || value[i] != '}') {
 			REPORT(spf, open, 0, RECORD_ERROR, "spf-bad-macro",
 			       records_guide_spf_mistakes,
-			       "マクロが「}」で閉じられていないか、中に使えない文字があります");
+			       "マクロが「}」で閉じられていないか、中に使えない文字があります",
+			       "The macro is not closed with \"}\", or it "
+			       "holds a character that is not allowed");
 			while (i < end && value[i] != '}')
 				i++;
 		}
@@ -238,12 +245,16 @@ static void check_domain(struct spf *spf, size_t start, size_t end,
 		REPORT(spf, start, length, RECORD_ERROR, "spf-bad-domain",
 		       records_guide_spf_register,
 		       "%s にはドメイン名を書きます。IPアドレスは「ip4:%.*s」と書いてください",
+		       "%s takes a domain name. Write an IP address as "
+		       "\"ip4:%.*s\"",
 		       term_name, (int)length, value + start);
 		return;
 	}
-	why = records_domain_problem(value + start, length);
+	why = records_domain_problem(value + start, length, spf->text->language);
 	if (why == NULL && memchr(value + start, '.', length) == NULL)
-		why = "ドットがありません(example.jp のように書きます)";
+		why = RECORDS_IN(spf->text->language,
+				 "ドットがありません(example.jp のように書きます)",
+				 "there is no dot (write it like example.jp)");
 	if (why == NULL) {
 		size_t trimmed = value[end - 1] == '.' ? length - 1 : length;
 		last = value + start;
@@ -255,12 +266,15 @@ static void check_domain(struct spf *spf, size_t start, size_t end,
 		for (size_t i = 0; i < last_length; i++)
 			digits = digits && is_digit(last[i]);
 		if (digits)
-			why = "最後の部分が数字だけです";
+			why = RECORDS_IN(spf->text->language, "最後の部分が数字だけです",
+					 "the last part is all digits");
 	}
 	if (why != NULL)
 		REPORT(spf, start, length, RECORD_ERROR, "spf-bad-domain",
 		       records_guide_spf_register,
-		       "%s のドメイン名「%.*s」が正しくありません: %s", term_name,
+		       "%s のドメイン名「%.*s」が正しくありません: %s",
+		       "%s names \"%.*s\", which is not a valid domain name: "
+		       "%s", term_name,
 		       (int)length, value + start, why);
 }
 
@@ -276,6 +290,10 @@ static void count_lookup(struct spf *spf, size_t start, size_t length)
 		       "DNSの参照が%d回を超えます(ここで%d回目)。受信側はSPFをエラー"
 		       "(permerror)にします。使っていない include: を削除するか、"
 		       "ip4: や ip6: に置き換えてください",
+		       "More than %d DNS lookups (this is lookup %d). "
+		       "Receivers treat SPF as an error (permerror). Delete "
+		       "an include: you do not use, or replace it with ip4: "
+		       "or ip6:",
 		       RECORDS_SPF_LOOKUP_LIMIT, spf->lookups);
 	}
 }
@@ -298,6 +316,8 @@ static void check_cidr(struct spf *spf, size_t start, size_t end,
 			       records_guide_spf_register,
 			       "「%.*s」はプレフィックス長として正しくありません。"
 			       "/ の後ろには 0 から %d までの数を書いてください",
+			       "\"%.*s\" is not a valid prefix length. After "
+			       "/ write a number from 0 to %d",
 			       (int)(end - start), value + start, max);
 		return;
 	}
@@ -310,6 +330,8 @@ static void check_cidr(struct spf *spf, size_t start, size_t end,
 			       records_guide_spf_register,
 			       "「%.*s」はIPv4のプレフィックス長として正しくありません。"
 			       "/ の後ろには 0 から 32 までの数を書いてください",
+			       "\"%.*s\" is not a valid IPv4 prefix length. "
+			       "After / write a number from 0 to 32",
 			       (int)(digits - start), value + start);
 			return;
 		}
@@ -323,6 +345,8 @@ static void check_cidr(struct spf *spf, size_t start, size_t end,
 		       records_guide_spf_register,
 		       "「%.*s」はプレフィックス長として正しくありません。IPv6は"
 		       "「//」の後ろに 0 から 128 までの数を書いてください",
+		       "\"%.*s\" is not a valid prefix length. For IPv6 "
+		       "write a number from 0 to 128 after \"//\"",
 		       (int)(end - i), value + i);
 }
 
@@ -355,6 +379,8 @@ static void check_ip(struct spf *spf, enum mechanism mechanism, size_t start,
 		       records_guide_spf_register,
 		       other ? "「%.*s」は%sのアドレスです。「%s:%.*s」と書いてください"
 			     : "「%.*s」は%sのアドレスとして正しくありません",
+		       other ? "\"%.*s\" is an %s address. Write \"%s:%.*s\""
+			     : "\"%.*s\" is not a valid %s address",
 		       (int)(slash - start), value + start,
 		       other ? (mechanism == MECHANISM_IP4 ? "IPv6" : "IPv4")
 			     : (mechanism == MECHANISM_IP4 ? "IPv4" : "IPv6"),
@@ -367,6 +393,18 @@ static void check_ip(struct spf *spf, enum mechanism mechanism, size_t start,
 
 /* The mechanism's argument at [at, end) (at the ':' or '/' after its
  * name, or end). */
+/* What mechanism takes after its ":", in the messages' language. */
+static const char *value_name(const struct spf *spf, enum mechanism mechanism)
+{
+	enum record_language language = spf->text->language;
+
+	if (mechanism == MECHANISM_IP4)
+		return RECORDS_IN(language, "IPv4アドレス", "an IPv4 address");
+	if (mechanism == MECHANISM_IP6)
+		return RECORDS_IN(language, "IPv6アドレス", "an IPv6 address");
+	return RECORDS_IN(language, "ドメイン名", "a domain name");
+}
+
 static void check_arguments(struct spf *spf, enum mechanism mechanism,
 			    size_t term, size_t at, size_t end,
 			    size_t argument)
@@ -382,6 +420,7 @@ static void check_arguments(struct spf *spf, enum mechanism mechanism,
 			REPORT(spf, at, end - at, RECORD_ERROR, "spf-syntax",
 			       records_guide_spf_all,
 			       "all の後ろには何も付けません。「%.*s」を削除してください",
+			       "Nothing follows all. Delete \"%.*s\"",
 			       (int)(end - at), value + at);
 		return;
 	}
@@ -389,10 +428,9 @@ static void check_arguments(struct spf *spf, enum mechanism mechanism,
 		if (needs_value) {
 			REPORT(spf, term, end - term, RECORD_ERROR, "spf-missing-value",
 			       records_guide_spf_register,
-			       "%s の後ろには「:」と%sを書いてください", name,
-			       mechanism == MECHANISM_IP4   ? "IPv4アドレス"
-			       : mechanism == MECHANISM_IP6 ? "IPv6アドレス"
-							    : "ドメイン名");
+			       "%s の後ろには「:」と%sを書いてください",
+			       "After %s write \":\" and %s", name,
+			       value_name(spf, mechanism));
 			return;
 		}
 		if (at < end && mechanism != MECHANISM_PTR)
@@ -400,18 +438,16 @@ static void check_arguments(struct spf *spf, enum mechanism mechanism,
 		else if (at < end)
 			REPORT(spf, at, end - at, RECORD_ERROR, "spf-syntax",
 			       records_guide_spf_register,
-			       "ptr にはプレフィックス長を付けられません");
+			       "ptr にはプレフィックス長を付けられません",
+			       "ptr cannot take a prefix length");
 		return;
 	}
 	at = argument;
 	if (at >= end) {
 		REPORT(spf, at - 1, 1, RECORD_ERROR, "spf-missing-value",
 		       records_guide_spf_register,
-		       "「:」の後ろに%sがありません", mechanism == MECHANISM_IP4
-							 ? "IPv4アドレス"
-						 : mechanism == MECHANISM_IP6
-							 ? "IPv6アドレス"
-							 : "ドメイン名");
+		       "「:」の後ろに%sがありません",
+		       "There is no %s after \":\"", value_name(spf, mechanism));
 		return;
 	}
 	if (mechanism == MECHANISM_IP4 || mechanism == MECHANISM_IP6) {
@@ -467,12 +503,17 @@ static void check_all(struct spf *spf, char qualifier, size_t start,
 		       records_guide_spf_all,
 		       "「%s」では、どのサーバから送っても認証に成功してしまいます。"
 		       "「~all」(または「-all」)と書いてください",
+		       "With \"%s\", mail from any server passes the check. "
+		       "Write \"~all\" (or \"-all\")",
 		       qualifier ? "+all" : "all");
 	else if (qualifier == '?')
 		REPORT(spf, start, length, RECORD_WARNING, "spf-neutral-all",
 		       records_guide_spf_all,
 		       "「?all」は宣言にないサーバを何とも判断しないため、なりすましを"
-		       "防げません。「~all」(または「-all」)と書いてください");
+		       "防げません。「~all」(または「-all」)と書いてください",
+		       "\"?all\" says nothing about servers that are not "
+		       "listed, so it does not stop spoofing. Write \"~all\" "
+		       "(or \"-all\")");
 }
 
 static void check_modifier(struct spf *spf, size_t start, size_t name_end,
@@ -486,7 +527,8 @@ static void check_modifier(struct spf *spf, size_t start, size_t name_end,
 	if (!is_alpha(value[start])) {
 		REPORT(spf, start, end - start, RECORD_ERROR, "spf-syntax",
 		       records_guide_spf_register,
-		       "「%.*s」は書き方が正しくありません", (int)(end - start),
+		       "「%.*s」は書き方が正しくありません",
+		       "\"%.*s\" is not written correctly", (int)(end - start),
 		       value + start);
 		return;
 	}
@@ -495,7 +537,9 @@ static void check_modifier(struct spf *spf, size_t start, size_t name_end,
 		    strchr("-_.", value[i]) == NULL) {
 			REPORT(spf, start, end - start, RECORD_ERROR, "spf-syntax",
 			       records_guide_spf_register,
-			       "「%.*s」は書き方が正しくありません", (int)(end - start),
+			       "「%.*s」は書き方が正しくありません",
+			       "\"%.*s\" is not written correctly",
+			       (int)(end - start),
 			       value + start);
 			return;
 		}
@@ -508,6 +552,8 @@ static void check_modifier(struct spf *spf, size_t start, size_t name_end,
 		       near ? "「%.*s=」という指定はありません。「%s=」の書き間違いでは"
 			      "ありませんか"
 			    : "「%.*s=」は知られていない指定のため、受信側では無視されます%s",
+		       near ? "There is no \"%.*s=\". Did you mean \"%s=\"?"
+			    : "\"%.*s=\" is not a known modifier, so receivers ignore it%s",
 		       (int)name_length, value + start, near ? near : "");
 		check_macros(spf, name_end + 1, end, false);
 		return;
@@ -516,13 +562,17 @@ static void check_modifier(struct spf *spf, size_t start, size_t name_end,
 		REPORT(spf, start, end - start, RECORD_ERROR, "spf-duplicate-modifier",
 		       records_guide_spf_register,
 		       "%s= は1つのレコードに1回しか書けません。2つ目を削除してください",
+		       "%s= can appear only once in a record. Delete the "
+		       "second one",
 		       redirect ? "redirect" : "exp");
 		return;
 	}
 	if (name_end + 1 >= end) {
 		REPORT(spf, start, end - start, RECORD_ERROR, "spf-missing-value",
 		       records_guide_spf_register,
-		       "%s= の後ろにドメイン名がありません", redirect ? "redirect" : "exp");
+		       "%s= の後ろにドメイン名がありません",
+		       "There is no domain name after %s=",
+		       redirect ? "redirect" : "exp");
 		return;
 	}
 	if (redirect) {
@@ -552,7 +602,9 @@ static bool split_glued_all(struct spf *spf, size_t start, size_t end)
 	REPORT(spf, end - 4, 4, RECORD_ERROR, "spf-all-glued",
 	       records_guide_spf_all,
 	       "「%.4s」が前の「%.*s」とつながっています。「%.4s」の前に空白を"
-	       "1つ入れてください", value + end - 4, (int)(end - 4 - start),
+	       "1つ入れてください",
+	       "\"%.4s\" runs into the preceding \"%.*s\". Put one space "
+	       "before \"%.4s\"", value + end - 4, (int)(end - 4 - start),
 	       value + start, value + end - 4);
 	check_term(spf, start, end - 4);
 	check_term(spf, end - 4, end);
@@ -590,6 +642,7 @@ static void check_term(struct spf *spf, size_t start, size_t end)
 		REPORT(spf, name + 3, name_end - name - 3, RECORD_ERROR,
 		       "spf-all-trailing", records_guide_spf_all,
 		       "all の後ろに余分な「%.*s」があります。削除してください",
+		       "There is an extra \"%.*s\" after all. Delete it",
 		       (int)(name_end - name - 3), value + name + 3);
 		mechanism = MECHANISM_ALL;
 		name_end = name + 3;
@@ -603,6 +656,9 @@ static void check_term(struct spf *spf, size_t start, size_t end)
 			      "ありませんか"
 			    : "「%.*s」という指定はありません。使えるのは include:, a, mx, "
 			      "ip4:, ip6:, exists:, ptr, all と redirect=, exp= です%s",
+		       near ? "There is no \"%.*s\". Did you mean \"%s\"?"
+			    : "There is no \"%.*s\". The terms are include:, a, mx, "
+			      "ip4:, ip6:, exists:, ptr, all and redirect=, exp=%s",
 		       (int)(name_end - name), value + name, near ? near : "");
 		return;
 	}
@@ -611,7 +667,9 @@ static void check_term(struct spf *spf, size_t start, size_t end)
 		REPORT(spf, start, end - start, RECORD_WARNING, "spf-all-not-last",
 		       records_guide_spf_all,
 		       "all より後ろの指定は評価されません。「%.*s」は all の前に"
-		       "移してください", (int)(end - start), value + start);
+		       "移してください",
+		       "Terms after all are never evaluated. Move \"%.*s\" "
+		       "before all", (int)(end - start), value + start);
 	}
 	check_arguments(spf, mechanism, start, name_end, end, argument);
 	switch (mechanism) {
@@ -622,7 +680,10 @@ static void check_term(struct spf *spf, size_t start, size_t end)
 		REPORT(spf, start, end - start, RECORD_WARNING, "spf-ptr",
 		       records_guide_spf_register,
 		       "ptr は使わないことになっています(RFC 7208)。遅く不確かなため、"
-		       "受信側によっては無視されます。ip4: や a に置き換えてください");
+		       "受信側によっては無視されます。ip4: や a に置き換えてください",
+		       "ptr should not be used (RFC 7208): it is slow and "
+		       "unreliable, and some receivers ignore it. Replace it "
+		       "with ip4: or a");
 		/* fall through */
 	case MECHANISM_INCLUDE:
 	case MECHANISM_A:
@@ -663,7 +724,9 @@ static bool space_after_colon(struct spf *spf, size_t start, size_t end,
 	REPORT(spf, end - 1, next - end + 1, RECORD_ERROR, "spf-space-after-colon",
 	       records_guide_spf_mistakes,
 	       "「:」の後ろに空白があります。「%.*s」と空白を入れずに続けて"
-	       "書いてください", (int)(end - start), value + start);
+	       "書いてください",
+	       "There is a space after \":\". Write \"%.*s\" with no space",
+	       (int)(end - start), value + start);
 	return true;
 }
 
@@ -680,21 +743,30 @@ static void check_version(struct spf *spf)
 		REPORT(spf, 0, 8, RECORD_ERROR, "spf-version",
 		       records_guide_spf_register,
 		       "これはDMARCのレコードです。SPFのレコードは「v=spf1」で始めます。"
-		       "DMARCのレコードは _dmarc. を付けた名前に登録してください");
+		       "DMARCのレコードは _dmarc. を付けた名前に登録してください",
+		       "This is a DMARC record. An SPF record starts with "
+		       "\"v=spf1\". Publish the DMARC record at the name "
+		       "with _dmarc. in front");
 	else if (records_starts_with_word(value, length, "v=DKIM1", ";"))
 		REPORT(spf, 0, 7, RECORD_ERROR, "spf-version",
 		       records_guide_spf_register,
 		       "これはDKIMの公開鍵のレコードです。SPFのレコードは「v=spf1」で"
 		       "始めます。DKIMのレコードは セレクタ._domainkey. を付けた名前に"
-		       "登録してください");
+		       "登録してください",
+		       "This is a DKIM public key record. An SPF record "
+		       "starts with \"v=spf1\". Publish the DKIM record at "
+		       "the name with selector._domainkey. in front");
 	else if (length > 6 && strncasecmp(value, "v=spf1", 6) == 0)
 		REPORT(spf, 6, 0, RECORD_ERROR, "spf-version",
 		       records_guide_spf_register,
-		       "「v=spf1」の後ろに空白を1つ入れてから続けてください");
+		       "「v=spf1」の後ろに空白を1つ入れてから続けてください",
+		       "Put one space after \"v=spf1\" before the rest");
 	else
 		REPORT(spf, 0, length < 6 ? length : 6, RECORD_ERROR, "spf-version",
 		       records_guide_spf_register,
 		       "SPFのレコードは「v=spf1」で始めます(例: v=spf1 include:%s ~all)",
+		       "An SPF record starts with \"v=spf1\" (for example: "
+		       "v=spf1 include:%s ~all)",
 		       spf->options->spf_include && *spf->options->spf_include
 			       ? spf->options->spf_include
 			       : "_spf.example.net");
@@ -723,14 +795,19 @@ static void check_whitespace(struct spf *spf)
 			REPORT(spf, i, 3, RECORD_ERROR, "spf-whitespace",
 			       records_guide_spf_mistakes,
 			       "全角の空白が含まれています。指定と指定の間は半角の空白で"
-			       "区切ってください");
+			       "区切ってください",
+			       "There is a full-width space. Separate terms "
+			       "with ordinary (half-width) spaces");
 			return;
 		}
 		if (length == 1 && spf->value[i] != ' ') {
 			REPORT(spf, i, 1, RECORD_ERROR, "spf-whitespace",
 			       records_guide_spf_mistakes,
 			       "タブや改行が含まれています。指定と指定の間は半角の空白1つで"
-			       "区切り、1行に書いてください");
+			       "区切り、1行に書いてください",
+			       "There is a tab or a line break. Separate "
+			       "terms with one ordinary space and write the "
+			       "record on one line");
 			return;
 		}
 	}
@@ -754,7 +831,9 @@ static void check_service_include(struct spf *spf)
 	REPORT(spf, at, 0, RECORD_ERROR, "spf-include-missing",
 	       records_guide_spf_register,
 	       "当サービスの「include:%s」がありません。all の前に「include:%s」を"
-	       "書き足してください", want, want);
+	       "書き足してください",
+	       "The service's \"include:%s\" is missing. Add \"include:%s\" "
+	       "before all", want, want);
 }
 
 void records_check_spf(struct record_result *result,
@@ -803,18 +882,26 @@ void records_check_spf(struct record_result *result,
 	if (spf.has_redirect && spf.seen_all)
 		REPORT(&spf, spf.redirect_at, 8, RECORD_WARNING, "spf-redirect-ignored",
 		       records_guide_spf_all,
-		       "all があるため redirect= は使われません。どちらか一方にしてください");
+		       "all があるため redirect= は使われません。どちらか一方にしてください",
+		       "redirect= is not used because there is an all. Keep "
+		       "only one of them");
 	if (!spf.seen_all && !spf.has_redirect)
 		REPORT(&spf, text->length, 0, RECORD_NOTE, "spf-no-all",
 		       records_guide_spf_all,
 		       "末尾に all がありません。宣言にないサーバの扱いが決まらないため、"
-		       "最後に「~all」(または「-all」)を書いてください");
+		       "最後に「~all」(または「-all」)を書いてください",
+		       "There is no all at the end, so servers that are not "
+		       "listed are left undecided. End the record with "
+		       "\"~all\" (or \"-all\")");
 	check_service_include(&spf);
 	if (text->length > SPF_SIZE_MAX)
 		REPORT(&spf, SPF_SIZE_MAX, text->length - SPF_SIZE_MAX, RECORD_WARNING, "spf-too-long",
 		       records_guide_spf_lookups,
 		       "レコードが%zuバイトあります。%dバイトを超えると受信側が読み取れない"
 		       "ことがあります。使っていない指定を削除してください",
+		       "The record is %zu bytes long. Receivers may fail to "
+		       "read a record longer than %d bytes. Delete terms you "
+		       "do not use",
 		       text->length, SPF_SIZE_MAX);
 	result->summary.lookups = spf.lookups;
 }

@@ -1,6 +1,6 @@
 /*
- * records_cli.c — `kbgen records`: options, site.yaml's spf_include, and
- * the results written as text or JSON (see records_cli.h).
+ * records_cli.c — `kbgen records`: options, site.yaml's spf_include and
+ * language, and the results written as text or JSON (see records_cli.h).
  */
 #include "main/records_cli.h"
 
@@ -39,7 +39,8 @@ static const char help_text[] =
 	"                 system's), --dns-port N its port (default 53)\n"
 	"  --timeout MS   what all lookups together may take (default 5000)\n"
 	"  --root DIR     the site whose site.yaml names the service's\n"
-	"                 include: (spf_include; default .)\n"
+	"                 include: (spf_include) and the messages'\n"
+	"                 language (language: ja or en; default .)\n"
 	"  --json         print the results as one JSON object\n"
 	"  --help         print this help\n"
 	"\n"
@@ -220,8 +221,10 @@ int records_command(int argc, char **argv)
 	status = load_site(&options, &config, &loaded);
 	if (status != 0)
 		return status;
-	if (loaded)
+	if (loaded) {
 		options.check.spf_include = config.spf_include;
+		options.check.language = records_language(config.language);
+	}
 	if (options.count == 0) {
 		const char *why;
 		struct records_resolver *resolver = records_resolver_open(&options.live, &why);

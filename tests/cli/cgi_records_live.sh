@@ -205,6 +205,25 @@ exit 0"
 check_eq "a failed build left the published page as it was" \
 	"$(cat "$TMP/zero-out/records/index.html")" "$before"
 
+# An en site's live answers are in English (kb.db's language): the loop,
+# the include found missing at its domain.
+site en "feedback:
+  db: $TMP/var/en-feedback.db
+records_live: true
+"
+sed -i 's/^language: ja$/language: en/' "$TMP/en/site.yaml"
+"$KBGEN" build --root "$TMP/en" --out "$TMP/en-out" --quiet >"$TMP/en.log" 2>&1
+check_eq "an en live site builds" "$?" 0
+DB="$TMP/en-out/kb.db"
+ask "domain=loop.example.test" /records.json 192.0.2.50
+check_eq "en, loop (json): 200" "$(status)" "Status: 200 OK"
+check_contains "en, loop (json): the loop's message in English" \
+	"$(json '[x["message"] for x in d["records"][0]["diagnostics"] if x["code"] == "spf-include-loop"][0]')" \
+	"Following include:loop.example.test leads back to loop.example.test (a loop)."
+ask "domain=nospf.example.test" /records 192.0.2.50
+check_contains "en, no SPF record: the page says so in English" "$(body)" \
+	"There is no TXT record starting with v=spf1 at nospf.example.test."
+
 # The Nu HTML checker on the pages kept (plain run: the [asan] run's
 # pages are the same bytes).
 vnu=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar

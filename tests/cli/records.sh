@@ -109,6 +109,39 @@ check_eq "a bad spf_include: at its site.yaml:line:col" "$(cat "$TMP/bad.err")" 
 check_contains "a bad spf_include fails kbgen check too" "$(cat "$TMP/bad-check.err")" \
 	"site.yaml:6:14: error: 'spf_include' is not a domain name"
 
+# ---- site.yaml's language: the messages in English for an en site
+
+make_site "$TMP/en"
+sed -i 's/^language: ja$/language: en/' "$TMP/en/site.yaml"
+printf 'spf_include: spf.mail.example\n' >> "$TMP/en/site.yaml"
+NO_COLOR=1 "$KBGEN" records --root "$TMP/en" --spf "v=spf1 include:spf.mail.example +all" \
+	--spf "v=spf1 include:spf.mail.example ~all" --dmarc "v=DMARC1; p=nonee" > "$TMP/en.out"
+check_eq "an en site: errors exit 1" "$?" 1
+check_eq "an en site: each message in English at its caret" "$(cat "$TMP/en.out")" \
+	'spf:1:33: error: spf-plus-all
+ v=spf1 include:spf.mail.example +all
+                                 ^~~~
+ With "+all", mail from any server passes the check. Write "~all" (or "-all")
+spf:1: summary: lookups=1/10 all=+all service_include=yes
+spf:2:1: error: spf-multiple
+ v=spf1 include:spf.mail.example ~all
+ ^~~~~~
+ Two or more records start with v=spf1. Receivers treat this as an error (permerror) and none of them takes effect. Merge them into one record and delete the rest
+spf:2: summary: lookups=1/10 all=~all service_include=yes
+dmarc:1:13: error: dmarc-policy
+ v=DMARC1; p=nonee
+             ^~~~~
+ p= cannot take "nonee". Write one of "none", "quarantine" or "reject"
+dmarc:1: summary: policy=- subdomain_policy=- pct=100
+3 errors, 0 warnings, 0 notes'
+"$KBGEN" records --root "$TMP/en" --json --spf "v=spf1 include:spf.mail.example" > "$TMP/en.json"
+check_contains "an en site: --json's messages in English too" "$(cat "$TMP/en.json")" \
+	'"code":"spf-no-all","message":"There is no all at the end, so servers that are not listed are left undecided. End the record with \"~all\" (or \"-all\")"'
+sed -i 's/^language: en$/language: ja/' "$TMP/en/site.yaml"
+NO_COLOR=1 "$KBGEN" records --root "$TMP/en" --spf "v=spf1 include:spf.mail.example +all" > "$TMP/ja.out"
+check_eq "a ja site: the same record, the message in Japanese" "$(sed -n 4p "$TMP/ja.out")" \
+	" 「+all」では、どのサーバから送っても認証に成功してしまいます。「~all」(または「-all」)と書いてください"
+
 # kbgen check: a site with spf_include must have every guide heading the
 # checker's diagnostics link (the shipped site has them all).
 "$KBGEN" check --strict > /dev/null 2> "$TMP/check-shipped.err"
@@ -343,6 +376,25 @@ if "$KBGEN" build --root "$TMP/own" --out "$TMP/own-out" 2>"$TMP/own.stderr"; th
 	out=$saved
 else
 	fail "a site with spf_include builds" "$(head -c 600 "$TMP/own.stderr")"
+fi
+
+# kb.cgi takes the messages' language from kb.db: an en site's answers
+# are in English (the JSON's message and the page's).
+make_site "$TMP/en-cgi"
+sed -i 's/^language: ja$/language: en/' "$TMP/en-cgi/site.yaml"
+printf 'cgi_url: /cgi-bin/kb.cgi\nspf_include: spf.mail.example\n' >> "$TMP/en-cgi/site.yaml"
+if "$KBGEN" build --root "$TMP/en-cgi" --out "$TMP/en-cgi-out" 2>"$TMP/en-cgi.stderr"; then
+	saved=$out
+	out="$TMP/en-cgi-out"
+	cgi /records.json "spf=v%3Dspf1+mx+-all"
+	check_contains "kb.cgi, an en site: /records.json's message in English" "$(cat "$TMP/body")" \
+		'"code":"spf-include-missing","message":"The service'"'"'s \"include:spf.mail.example\" is missing. Add \"include:spf.mail.example\" before all"'
+	cgi /records "dmarc=v%3DDMARC1%3B+p%3Dnone"
+	check_contains "kb.cgi, an en site: /records' message in English" "$(main_text)" \
+		"p=none only collects reports; mail that fails authentication is handled as before."
+	out=$saved
+else
+	fail "an en site with spf_include builds" "$(head -c 600 "$TMP/en-cgi.stderr")"
 fi
 
 # Where customers meet it: the SPF and DKIM articles and the

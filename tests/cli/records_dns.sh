@@ -40,6 +40,29 @@ for expected in tests/records/dns/*.expected; do
 		"$(live "$name" "${arguments[@]}")" "$(cat "$expected")"
 done
 
+# The same cases for an en site: the same diagnostics (every line but the
+# excerpts, carets and messages) and exit status, each message in English
+# (no kana, kanji or full-width form in the output).
+make_site "$TMP/en"
+sed -i 's/^language: ja$/language: en/' "$TMP/en/site.yaml"
+printf 'spf_include: _spf.service.example.test\n' >> "$TMP/en/site.yaml"
+for expected in tests/records/dns/*.expected; do
+	name=$(basename "$expected" .expected)
+	arguments=()
+	[ -f "tests/records/dns/$name.args" ] && mapfile -t arguments < "tests/records/dns/$name.args"
+	got=$(NO_COLOR=1 timeout 10 "$KBGEN" records --root "$TMP/en" \
+		--domain "$name.example.test" --dns-server 127.0.0.1 --dns-port "$port" \
+		"${arguments[@]}" 2>&1; echo "exit $?")
+	check_eq "live $name in English: the same diagnostics and exit status" \
+		"$(grep -v '^ ' <<< "$got")" "$(grep -v '^ ' "$expected")"
+	check_eq "live $name in English: no Japanese in the messages" \
+		"$(LC_ALL=C.UTF-8 grep -P '[\x{3000}-\x{30FF}\x{4E00}-\x{9FFF}\x{FF00}-\x{FFEF}]' <<< "$got")" ""
+done
+check_eq "live loop in English: the exact message" \
+	"$(NO_COLOR=1 timeout 10 "$KBGEN" records --root "$TMP/en" --domain loop.example.test \
+		--dns-server 127.0.0.1 --dns-port "$port" 2>&1 | grep -A3 -m1 spf-include-loop | tail -n 1)" \
+	" Following include:loop.example.test leads back to loop.example.test (a loop). Receivers treat SPF as an error (permerror). Delete this include"
+
 # --json carries the walk's totals in the SPF summary.
 live many --json | head -n 1 > "$TMP/many.json"
 check_eq "live --json: lookups_total and void_lookups in the SPF summary" \
@@ -67,6 +90,10 @@ dmarc:1:1: error: dns-budget
  時間内(1500 ミリ秒)に _dmarc.good.example.test を調べられませんでした
 dmarc:1: summary: name=_dmarc.good.example.test policy=- subdomain_policy=- pct=100
 2 errors, 0 warnings, 0 notes"
+check_eq "a silent resolver, an en site: the message in English" \
+	"$(NO_COLOR=1 timeout 10 "$KBGEN" records --root "$TMP/en" --domain good.example.test \
+		--dns-server 127.0.0.1 --dns-port "$sink_port" --timeout 500 2>&1 | sed -n 4p)" \
+	" The time allowed (500 ms) ran out before good.example.test was looked up"
 if [ "$took" -lt 4000 ]; then
 	pass "a silent resolver: the run keeps its 1.5 s budget (${took} ms)"
 else

@@ -6,7 +6,7 @@
  * Input: a first byte choosing the kind (its value modulo 3: SPF, DKIM,
  * DMARC) and the options (bit 2: a domain and a selector to check names
  * against; bit 3: the input is checked as two SPF records split at the
- * first '\n'), then the text. The promises kept, or the harness aborts:
+ * first '\n'; bit 4: the messages in English), then the text. The promises kept, or the harness aborts:
  *   - a text of valid UTF-8 without NUL, at most RECORDS_TEXT_MAX bytes,
  *     is always checked, anything else always refused;
  *   - every diagnostic lies on the text: column 1 to its code points + 1,
@@ -76,6 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	kind = (enum record_kind)(data[0] % 3);
+	if (data[0] & 16)
+		options.language = RECORDS_EN;
 	if (data[0] & 4) {
 		options.domain = "example.jp";
 		options.selector = "sel";

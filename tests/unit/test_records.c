@@ -476,6 +476,156 @@ static void test_json(void)
 	records_free(&set);
 }
 
+/* ---- English (options.language = RECORDS_EN) ---- */
+
+/* True when text holds a character of the Japanese scripts: U+3000 to
+ * U+30FF (punctuation, kana), U+4E00 to U+9FFF (kanji), U+FF00 to U+FFEF
+ * (full-width forms) — in UTF-8, E3 80..83 xx, E4..E9 xx xx, EF BC..BF xx. */
+static bool has_japanese(const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (c[0] == 0xE3 && c[1] >= 0x80 && c[1] <= 0x83)
+			return true;
+		if (c[0] >= 0xE4 && c[0] <= 0xE9)
+			return true;
+		if (c[0] == 0xEF && c[1] >= 0xBC && c[1] <= 0xBF)
+			return true;
+	}
+	return false;
+}
+
+/* Every record of the table checked in English gets the same diagnostics
+ * (codes, places) as in Japanese, each with an English message: non-empty
+ * and without a Japanese character, so no code was left untranslated. */
+static void test_english_everywhere(void)
+{
+	size_t messages = 0, bad = 0;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const struct record_case *c = &cases[i];
+		struct record_options options = {
+			.spf_include = c->include ? c->include : "_spf.example.net",
+			.domain = c->domain, .selector = c->selector,
+			.language = RECORDS_EN,
+		};
+		struct record_set set = {0};
+		char *text = expand(c->text), *what, *got;
+		const struct record_result *result;
+
+		if (c->second != NULL)
+			records_add(&set, c->kind, c->second, strlen(c->second),
+				    &options);
+		records_add(&set, c->kind, text, strlen(text), &options);
+		what = xasprintf("english: case %zu (%s: %.50s)", i + 1,
+				 records_kind_name(c->kind), c->text);
+		result = &set.records[set.count - 1];
+		got = diagnostics_of(result);
+		CHECK_STR(got, c->diagnostics, what);
+		free(got);
+		for (size_t k = 0; k < set.count; k++)
+			for (size_t d = 0; d < set.records[k].diagnostic_count; d++) {
+				const struct record_diagnostic *diagnostic =
+					&set.records[k].diagnostics[d];
+				messages++;
+				if (*diagnostic->message == '\0' ||
+				    (has_japanese(diagnostic->message) &&
+				     !has_japanese(set.records[k].text))) {
+					bad++;
+					fprintf(stderr, "%s: %s: %s\n", what,
+						diagnostic->code, diagnostic->message);
+				}
+			}
+		free(what);
+		free(text);
+		records_free(&set);
+	}
+	CHECK(messages > 150, "english: the table yields many messages");
+	CHECK_INT((int)bad, 0, "english: every message is English");
+}
+
+/* Records checked in English, with each diagnostic's code and exact
+ * message: "code: message", one a line. */
+static const struct {
+	enum record_kind kind;
+	const char *text;
+	const char *messages;
+} english[] = {
+	{SPF, "v=spf1 " INC " ~all", ""},
+	{SPF, "v=spf1 ip4:192.0.2.10 " INC " -all", ""},
+	{SPF, "v=spf1 " INC,
+	 "spf-no-all: There is no all at the end, so servers that are not listed are left undecided. End the record with \"~all\" (or \"-all\")\n"},
+	{SPF, "v=spf1 " INC " ?all",
+	 "spf-neutral-all: \"?all\" says nothing about servers that are not listed, so it does not stop spoofing. Write \"~all\" (or \"-all\")\n"},
+	{SPF, "v=spf1 ip4:2001:db8::1 " INC " ~all",
+	 "spf-bad-ip4: \"2001:db8::1\" is an IPv6 address. Write \"ip6:2001:db8::1\"\n"},
+	{SPF, "v=spf1 ip4:192.0.2.0/33 " INC " ~all",
+	 "spf-bad-cidr: \"/33\" is not a valid prefix length. After / write a number from 0 to 32\n"},
+	{SPF, "v=spf1 include:192.0.2.1 " INC " ~all",
+	 "spf-bad-domain: include takes a domain name. Write an IP address as \"ip4:192.0.2.1\"\n"},
+	{SPF, "v=spf1 inclde:_spf.example.com " INC " ~all",
+	 "spf-unknown-mechanism: There is no \"inclde\". Did you mean \"include\"?\n"},
+	{SPF, "v=spf1 " INC " ~all mx",
+	 "spf-all-not-last: Terms after all are never evaluated. Move \"mx\" before all\n"},
+	{SPF, "v=spf1 ptr " INC " ~all",
+	 "spf-ptr: ptr should not be used (RFC 7208): it is slow and unreliable, and some receivers ignore it. Replace it with ip4: or a\n"},
+	{SPF, "spf1 " INC " ~all",
+	 "spf-version: An SPF record starts with \"v=spf1\" (for example: v=spf1 include:_spf.example.net ~all)\n"},
+	{SPF, "v=spf1 include:a..example " INC " ~all",
+	 "spf-bad-domain: include names \"a..example\", which is not a valid domain name: two dots in a row, or a dot at the start\n"},
+	{DKIM, "\"v=DKIM1; k=rsa; p=@KEY2048|230@\"", ""},
+	{DKIM, "v=DKIM1; k=rsa; p=" KEY512,
+	 "dkim-key-short: The key is only 512 bits long. Receivers consider keys shorter than 1024 bits unsafe and do not verify them. Create a new 2048-bit key\n"},
+	{DKIM, "v=DKIM1; k=rsa; p=" KEY1024,
+	 "dkim-key-1024: The key is 1024 bits long. A 2048-bit key is recommended\n"},
+	{DKIM, "v=DKIM1; k=rsa; p=",
+	 "dkim-revoked: p= is empty. An empty p= means the key has been revoked, so signatures fail verification. Write the public key from the setup guide after p=\n"},
+	{DKIM, "\"v=DKIM1; k=rsa; h=sha1; p=@KEY2048|220@\"",
+	 "dkim-hash: sha1 is no longer used because it is unsafe (RFC 8301). Leave h= out or write \"sha256\"\n"},
+	{DKIM, "\"v=DKIM1; k=dsa; p=@KEY2048|220@\"",
+	 "dkim-key-type: \"dsa\" cannot be used as the value of k=. Write \"rsa\" or \"ed25519\"\n"},
+	{DKIM, "v=DKIM1; p=" KEY_ED25519,
+	 "dkim-key-type: This looks like an ed25519 key, but without k= it is read as rsa. Add \"k=ed25519;\"\n"},
+	{DMARC, "v=DMARC1; p=reject; rua=mailto:dmarc@example.jp", ""},
+	{DMARC, "v=DMARC1; p=none",
+	 "dmarc-none: p=none only collects reports; mail that fails authentication is handled as before. Once the reports show your legitimate mail passing, move on to p=quarantine, then p=reject\n"},
+	{DMARC, "v=DMARC1; p=reject; rua=dmarc@example.jp",
+	 "dmarc-uri: An address in rua= takes \"mailto:\". Write \"mailto:dmarc@example.jp\"\n"},
+	{DMARC, "v=DMARC1; p=reject; pct=50",
+	 "dmarc-pct: With pct=50, the policy applies to only 50% of the mail that fails authentication\n"},
+	{DMARC, "v=DMARC1; rua=mailto:dmarc@example.jp",
+	 "dmarc-no-policy: p= is missing. Write \"p=none;\" (the place to start) right after v=DMARC1\n"},
+	{DMARC, "v=DMARC1; p=reject; p=none",
+	 "dmarc-duplicate-tag: \"p=\" is written twice. Two tags of one name make the whole record invalid. Keep only one\n"},
+	{DMARC, "p=reject",
+	 "dmarc-version: A DMARC record starts with \"v=DMARC1;\" (for example: v=DMARC1; p=none; rua=mailto:dmarc-report@example.jp)\n"},
+};
+
+static void test_english(void)
+{
+	struct record_options options = {
+		.spf_include = "_spf.example.net", .language = RECORDS_EN,
+	};
+
+	for (size_t i = 0; i < sizeof english / sizeof *english; i++) {
+		struct record_set set = {0};
+		struct buf got = {0};
+		char *text = expand(english[i].text);
+		char *what = xasprintf("english: %s: %.60s",
+				       records_kind_name(english[i].kind),
+				       english[i].text);
+
+		records_add(&set, english[i].kind, text, strlen(text), &options);
+		for (size_t d = 0; d < set.records[0].diagnostic_count; d++)
+			buf_printf(&got, "%s: %s\n", set.records[0].diagnostics[d].code,
+				   set.records[0].diagnostics[d].message);
+		CHECK_STR(buf_cstr(&got), english[i].messages, what);
+		buf_free(&got);
+		free(what);
+		free(text);
+		records_free(&set);
+	}
+}
+
 /* What records_add refuses, and the boundary it accepts. */
 static void test_limits(void)
 {
@@ -517,5 +667,7 @@ int main(void)
 	test_text();
 	test_json();
 	test_limits();
+	test_english();
+	test_english_everywhere();
 	return TEST_EXIT();
 }
