@@ -95,6 +95,19 @@ static struct yamldoc_node *node_at(const struct reader *reader,
 	return node;
 }
 
+/* The one character at byte, for a message. Static storage. */
+static const char *char_at(const struct reader *reader, size_t byte)
+{
+	static char character[8];
+	size_t count = utf8_sequence(reader->text + byte, reader->length - byte);
+
+	if (count == 0)
+		count = 1;
+	memcpy(character, reader->text + byte, count);
+	character[count] = '\0';
+	return character;
+}
+
 /* What the writer typed at byte, quoted for a message: one token of
  * letters, digits and a few number signs, or one character. Static
  * storage, so one message at a time. */
@@ -108,10 +121,8 @@ static const char *token_at(const struct reader *reader, size_t byte)
 		(reader->text[end] >= '0' && reader->text[end] <= '9') ||
 		((reader->text[end] | 0x20) >= 'a' && (reader->text[end] | 0x20) <= 'z')))
 		end++;
-	if (end == byte) {
-		count = utf8_sequence(reader->text + byte, reader->length - byte);
-		end = byte + (count ? count : 1);
-	}
+	if (end == byte)
+		return char_at(reader, byte);
 	count = end - byte;
 	memcpy(token, reader->text + byte, count);
 	token[count] = '\0';
@@ -246,7 +257,7 @@ static struct yamldoc_node *read_string(struct reader *reader)
 			fail_at(reader, reader->at, "invalid JSON: unknown "
 				"escape '\\%s' in a string (JSON knows \\\" \\\\ "
 				"\\/ \\b \\f \\n \\r \\t \\uXXXX)",
-				c < 0 ? "" : token_at(reader, reader->at + 1));
+				c < 0 ? "" : char_at(reader, reader->at + 1));
 			goto fail;
 		}
 		buf_addc(&text, escape[1]);
@@ -399,6 +410,7 @@ static struct yamldoc_node *read_container(struct reader *reader,
 					    : YAMLDOC_SEQUENCE, open);
 	struct place opened = here(reader, open), comma_place = {0, 0};
 	size_t capacity = 0, comma = 0;
+	unsigned value_line = 0;
 
 	reader->at++;
 	for (;;) {
@@ -421,10 +433,16 @@ static struct yamldoc_node *read_container(struct reader *reader,
 			goto fail;
 		}
 		if (node->count > 0 && comma == 0) {
-			fail_at(reader, reader->at, object ? "invalid JSON: "
-				"expected ',' or '}' after the value, not '%s'"
-				: "invalid JSON: expected ',' or ']' after the "
-				"item, not '%s'", token_at(reader, reader->at));
+			/* a front matter whose '}' was forgotten runs into
+			 * the body: say so where the body starts */
+			bool unclosed = object && depth == 1 &&
+				reader->line > value_line;
+			fail_at(reader, reader->at, "invalid JSON: expected ',' "
+				"or '%c' after the %s, not '%s'%s", close,
+				object ? "value" : "item",
+				token_at(reader, reader->at), unclosed
+				? ": is the front matter's closing '}' missing "
+				  "above this line?" : "");
 			goto fail;
 		}
 		if (object) {
@@ -454,6 +472,7 @@ static struct yamldoc_node *read_container(struct reader *reader,
 			goto fail;
 		}
 		append(node, key, value, &capacity);
+		value_line = reader->line;
 		skip_space(reader);
 		comma = 0;
 		if (peek(reader) == ',') {
