@@ -20,7 +20,8 @@ struct reader {
 	const char *path;
 	unsigned line;		/* of at */
 	size_t line_start;	/* byte offset of that line */
-	bool failed;
+	bool failed;		/* an error was reported */
+	bool stopped;		/* a syntax error was: the parse ends */
 };
 
 /* A place in the text, taken before a token is read. */
@@ -48,7 +49,7 @@ fail_place(struct reader *reader, struct place place, const char *format, ...)
 	struct buf message = {0};
 	va_list args;
 
-	if (!reader->failed) {
+	if (!reader->stopped) {
 		va_start(args, format);
 		buf_vprintf(&message, format, args);
 		va_end(args);
@@ -56,7 +57,7 @@ fail_place(struct reader *reader, struct place place, const char *format, ...)
 			   buf_cstr(&message));
 		buf_free(&message);
 	}
-	reader->failed = true;
+	reader->stopped = reader->failed = true;
 }
 
 /* fail_place at byte, which is on the current line. */
@@ -535,7 +536,7 @@ struct yamldoc_node *jsondoc_parse(const char *text, size_t length,
 				   const char *path, size_t *end,
 				   unsigned *end_line, bool *ok)
 {
-	struct reader reader = {text, length, 0, path, 1, 0, false};
+	struct reader reader = {text, length, 0, path, 1, 0, false, false};
 	struct yamldoc_node *root = NULL;
 
 	skip_space(&reader);

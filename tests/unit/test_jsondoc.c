@@ -173,6 +173,10 @@ static const struct {
 	 "t.md:3:7: error: duplicate key 'a' (first at line 1)\n"},
 	{"duplicate keys in an inner object", "{\"a\":{\"題\":1,\"題\":2}}",
 	 "t.md:1:13: error: duplicate key '題' (first at line 1)\n"},
+	{"a duplicate key, then a syntax error: both said",
+	 "{\"a\":{\"b\":1,\"b\":2},\n\"c\":01}",
+	 "t.md:1:13: error: duplicate key 'b' (first at line 1)\n"
+	 "t.md:2:5: error: invalid JSON: '01' is not a number (a number cannot start with 0 and more digits)\n"},
 	{"text after the brace", "{\"題\":1} x\nbody",
 	 "t.md:1:9: error: text after the front matter's closing '}' on its line: start the body on the next line\n"},
 	{"not an object", "[1]",
