@@ -25,8 +25,10 @@ Prints PASS:/FAIL: lines like the other suites. The seed is printed;
 KB_SEED or the SEED argument replays a run.
 """
 import hashlib
+import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -273,6 +275,30 @@ def drop_front_matter():
     return f"keys of {os.path.basename(path)} capitalised"
 
 
+def to_json_front_matter():
+    """Hugo's JSON front matter: an article's one-line YAML keys written
+    as the '{' object the file starts with, the body after its '}'."""
+    path = pick()
+    front, body = split(read(path))
+    if front is None or not all(re.match(r"^\w+: \S", line) for line in front):
+        return edit_body()
+    fields = {}
+    for line in front:
+        key, value = line.split(": ", 1)
+        if value.startswith("[") and value.endswith("]"):
+            fields[key] = [item.strip() for item in value[1:-1].split(",")
+                           if item.strip()]
+        elif value in ("true", "false"):
+            fields[key] = value == "true"
+        elif key == "weight" and value.isdigit():
+            fields[key] = int(value)
+        else:
+            fields[key] = value
+    write(path, json.dumps(fields, ensure_ascii=rng.random() < 0.5, indent=2)
+          + "\n" + body)
+    return f"front matter of {os.path.basename(path)} written as JSON"
+
+
 def add_article():
     section = rng.choice(["delivery", "errors", "deliverability"])
     path = os.path.join(SITE, "content", section, f"new-{rng.randrange(100000)}.md")
@@ -424,7 +450,7 @@ EDITS_BY_WEIGHT = [
     (lambda: edit_front("aliases", alias), 4),
     (lambda: edit_front("draft", draft), 3),
     (add_article, 6), (delete_article, 3), (rename_article, 3),
-    (drop_front_matter, 3),
+    (drop_front_matter, 3), (to_json_front_matter, 3),
     (add_image, 5), (redraw_image, 3), (delete_image, 2),
     (unreference_image, 2), (add_bundle, 2),
     (edit_tree, 2), (edit_layout, 2), (edit_config, 2), (touch, 4),

@@ -11,6 +11,7 @@
 
 #include "base/diag.h"
 #include "base/util.h"
+#include "content/jsondoc.h"
 #include "content/yamldoc.h"
 
 void string_list_add(struct string_list *list, const char *text)
@@ -479,6 +480,26 @@ static bool no_front_matter(const char *text, size_t length, const char *path,
 	return true;
 }
 
+/* Hugo's JSON front matter: the object the file starts with, up to its
+ * matching '}'; the body starts on the next line. */
+static bool json_front_matter(const char *text, size_t length,
+			      const char *path, struct front_matter *out)
+{
+	size_t after = length;
+	unsigned body_line = 1;
+	bool ok;
+	struct yamldoc_node *root = jsondoc_parse(text, length, path, &after,
+						  &body_line, &ok);
+
+	if (ok)
+		ok = read_fields(root, path, out);
+	yamldoc_free(root);
+	out->body = text + after;
+	out->body_length = length - after;
+	out->body_line = body_line;
+	return ok;
+}
+
 bool front_matter_parse(const char *text, size_t length, const char *path,
 			struct front_matter *out)
 {
@@ -505,11 +526,8 @@ bool front_matter_parse(const char *text, size_t length, const char *path,
 			   "yet: write it as YAML between '---' lines");
 		return false;
 	}
-	if (length >= 1 && text[0] == '{') {
-		diag_error(path, 1, 1, "JSON front matter ('{') is not read "
-			   "yet: write it as YAML between '---' lines");
-		return false;
-	}
+	if (length >= 1 && text[0] == '{')
+		return json_front_matter(text, length, path, out);
 	if (length < 3 || memcmp(text, "---", 3) != 0)
 		return no_front_matter(text, length, path, out);
 	if (!fence_line(text, start, "---")) {

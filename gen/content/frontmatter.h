@@ -12,7 +12,10 @@
  * line:col. A file that does not start with a fence has no front matter:
  * all of it is the body, and its title is its first ATX heading, else its
  * file name (a folder's name for index.md and _index.md), with a warning.
- * TOML ("+++") and JSON ("{") front matter are refused at 1:1.
+ * TOML ("+++") front matter is refused at 1:1.
+ * A file starting with '{' has Hugo's JSON front matter (jsondoc.h): the
+ * object up to its matching '}', read as the same keys; the body starts
+ * on the line after the '}'.
  */
 #ifndef KB_FRONTMATTER_H
 #define KB_FRONTMATTER_H

@@ -55,6 +55,15 @@ fixture_title no-front-matter "タイトルだけ"
 fixture_title no-front-matter-no-heading "no-front-matter-no-heading"
 fixture_title case-insensitive-keys "大文字のキー"
 fixture_title fence-spaces "柵の後ろに空白"
+fixture_title json-front-matter "JSON の記事"
+json_page=$(cat "$TMP/json-front-matter/out/docs/json-front-matter/index.html")
+check_contains "JSON front matter: the body starts after the '}'" "$json_page" 'id="steps"'
+check_contains "JSON front matter: a '}' in the body stays body" "$json_page" "<code>}</code>"
+check_contains "JSON front matter: a '}' inside a string is text" "$json_page" "content='\"}\" で終わらない説明'"
+test -d "$TMP/json-front-matter/out/tags/設定"
+check_eq "JSON front matter: its tag page" "$?" 0
+test -d "$TMP/json-front-matter/out/tags/json"
+check_eq "JSON front matter: a \\u escape in a tag decoded (J\\u0053ON)" "$?" 0
 check_contains "case-insensitive keys: Tags read" \
 	"$(cat "$TMP/case-insensitive-keys/out/docs/case-insensitive-keys/index.html")" "設定"
 test -d "$TMP/empty-tag/out/tags/設定"

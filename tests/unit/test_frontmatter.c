@@ -76,14 +76,41 @@ static void test_crlf(void)
 	free(messages);
 }
 
+/* Hugo's JSON front matter: the same keys off the same tree, the body
+ * from the line after the '}'. */
+static void test_json(void)
+{
+	const char *text = "{\n  \"Title\": \"J\",\n  \"tags\": [\"a\", \"b\"],\n"
+		"  \"weight\": -3, \"draft\": true, \"categories\": null\n}\n本文\n";
+	struct front_matter matter;
+	bool ok = front_matter_parse(text, strlen(text), "a.md", &matter);
+	char *messages = diagnostics();
+
+	CHECK(ok, "JSON front matter parses");
+	CHECK_STR(messages, "", "JSON: no diagnostics");
+	CHECK_STR(matter.title, "J", "JSON: Title read as title");
+	CHECK_INT(matter.tags.count, 2, "JSON: tags");
+	CHECK_INT(matter.weight, -3, "JSON: weight");
+	CHECK(matter.draft, "JSON: draft");
+	CHECK_INT(matter.categories.count, 0, "JSON: null categories are none, as in YAML");
+	CHECK_INT(matter.body_line, 6, "JSON: the body starts after the '}' line");
+	CHECK_STR(matter.body, "本文\n", "JSON: the body text");
+	front_matter_free(&matter);
+	free(messages);
+}
+
 static void test_errors(void)
 {
 	expect_error("+++ \ntitle = \"a\"\n+++\n",
 		     "x.md:1:1: error: TOML front matter ('+++') is not read yet: "
 		     "write it as YAML between '---' lines\n", "TOML refused");
-	expect_error("{\"title\": \"a\"}\n",
-		     "x.md:1:1: error: JSON front matter ('{') is not read yet: "
-		     "write it as YAML between '---' lines\n", "JSON refused");
+	expect_error("{\"title\": \"a\",\n \"TITLE\": \"b\"}\n",
+		     "x.md:2:2: error: duplicate key 'TITLE': keys are matched "
+		     "without case, and 'title' is at line 1\n",
+		     "JSON: keys in another case are a duplicate too");
+	expect_error("{\"title\": \"a\"\n",
+		     "x.md:1:1: error: invalid JSON: this '{' is not closed by "
+		     "a '}'\n", "JSON: unclosed");
 	expect_error("--- x\ntitle: a\n---\n",
 		     "x.md:1:1: error: front matter must start with a line of "
 		     "'---' alone\n", "text after the opening dashes");
@@ -237,6 +264,7 @@ int main(void)
 	TEST_SUITE("frontmatter");
 	test_good();
 	test_crlf();
+	test_json();
 	test_errors();
 	test_no_front_matter();
 	test_hugo_leniency();
