@@ -55,6 +55,12 @@ fixture_title no-front-matter "タイトルだけ"
 fixture_title no-front-matter-no-heading "no-front-matter-no-heading"
 fixture_title case-insensitive-keys "大文字のキー"
 fixture_title fence-spaces "柵の後ろに空白"
+fixture_title toml-front-matter "TOML で書いた記事"
+toml_page=$(cat "$TMP/toml-front-matter/out/docs/toml-front-matter/index.html")
+check_contains "TOML front matter: lastmod read" "$toml_page" '<time datetime="2024-02-03">'
+check_contains "TOML front matter: a literal string keeps its backslash" "$toml_page" 'リテラル文字列 \n はそのまま'
+test -d "$TMP/toml-front-matter/out/tags/メール"
+check_eq "TOML front matter: the array's tags published" "$?" 0
 check_contains "case-insensitive keys: Tags read" \
 	"$(cat "$TMP/case-insensitive-keys/out/docs/case-insensitive-keys/index.html")" "設定"
 test -d "$TMP/empty-tag/out/tags/設定"
