@@ -623,7 +623,7 @@ static struct yamldoc_node *read_bare(struct parser *p, size_t count)
 		base = text[1] == 'x' ? 16 : text[1] == 'o' ? 8 : 2;
 		at = 2;
 	}
-	if (at < count && is_digit((unsigned char)text[at])) {
+	if (at < count && (base != 10 || is_digit((unsigned char)text[at]))) {
 		struct buf digits = {0};
 		size_t end = digit_run(text, at, count, base, &digits);
 		if (end == count && base == 10 && digits.length > 1 &&
