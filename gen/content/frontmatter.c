@@ -1,5 +1,5 @@
 /*
- * frontmatter.c — splits an article into YAML front matter and body and
+ * frontmatter.c — splits an article into YAML or TOML front matter and body and
  * checks each known key's type.
  */
 #include "content/frontmatter.h"

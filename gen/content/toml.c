@@ -444,8 +444,9 @@ static void free_key(struct key *key)
 	key->count = 0;
 }
 
-/* Reads a (dotted) key at p->at into *key. */
-static bool read_key(struct parser *p, struct key *key)
+/* Reads a (dotted) key at p->at into *key; on failure the parts read
+ * are left for read_key to free. */
+static bool read_key_parts(struct parser *p, struct key *key)
 {
 	key->count = 0;
 	key->start = p->at;
@@ -493,6 +494,16 @@ static bool read_key(struct parser *p, struct key *key)
 		p->at++;
 		skip_blanks(p);
 	}
+}
+
+/* Reads a (dotted) key at p->at into *key, which the caller frees with
+ * free_key when this returns true (and finds empty when false). */
+static bool read_key(struct parser *p, struct key *key)
+{
+	if (read_key_parts(p, key))
+		return true;
+	free_key(key);
+	return false;
 }
 
 /* The key as written, for messages. Caller frees. */
