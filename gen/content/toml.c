@@ -571,6 +571,32 @@ static size_t date_length(const char *text, size_t count)
 	return at;
 }
 
+static int two_digits(const char *text)
+{
+	return (text[0] - '0') * 10 + (text[1] - '0');
+}
+
+/* True when the fields of a date_length text are in range (the days of
+ * each month are front_matter_valid_date's to check, for the dates it
+ * reads). */
+static bool date_in_range(const char *text, size_t count)
+{
+	size_t time = 0;
+
+	if (count >= 10 && text[4] == '-') {
+		int month = two_digits(text + 5), day = two_digits(text + 8);
+		if (month < 1 || month > 12 || day < 1 || day > 31)
+			return false;
+		time = 11;
+	}
+	if (time >= count)
+		return true;
+	if (two_digits(text + time) > 23 || two_digits(text + time + 3) > 59)
+		return false;
+	return !(time + 5 < count && text[time + 5] == ':' &&
+		 two_digits(text + time + 6) > 60);
+}
+
 /* A run of digits in base (1-9, 16) with single '_' between digits, from
  * text[at]; appends the digits to out and returns the end, or 0 when the
  * run is not one. */
@@ -614,6 +640,11 @@ static struct yamldoc_node *read_bare(struct parser *p, size_t count)
 	    (count == 5 && memcmp(text, "false", 5) == 0)) {
 		buf_add(&out, text, count);
 		goto done;
+	}
+	if (date == count && date > 0 && !date_in_range(text, count)) {
+		fail(p, place, "invalid TOML: '%.*s' is not a date: a month, "
+		     "day, hour, minute or second is out of range", (int)count, text);
+		return NULL;
 	}
 	if (date == count && date > 0) {
 		for (size_t i = 0; i < count; i++)

@@ -135,6 +135,12 @@ static const struct bad bads[] = {
 	{"bad date", "date = 2024-1-02\n",
 	 "2:8: error: invalid TOML: '2024-1-02' is not a date (write YYYY-MM-DD, "
 	 "or YYYY-MM-DDTHH:MM:SS with an optional zone)"},
+	{"date out of range", "date = 2024-13-01\n",
+	 "2:8: error: invalid TOML: '2024-13-01' is not a date: a month, day, "
+	 "hour, minute or second is out of range"},
+	{"time out of range", "date = 2024-01-02T24:00:00Z\n",
+	 "2:8: error: invalid TOML: '2024-01-02T24:00:00Z' is not a date: a month, "
+	 "day, hour, minute or second is out of range"},
 	{"duplicate key", "title = \"a\"\n\ntitle = \"b\"\n",
 	 "4:1: error: duplicate key 'title' (first at line 2)"},
 	{"duplicate in a table", "[params]\nx = 1\nx = 2\n",
