@@ -183,7 +183,10 @@ def generate_extra():
 # ---- edits ----
 
 def pick():
-    return rng.choice(articles())
+    """An article with YAML front matter (or none): the edits below
+    rewrite YAML lines; TOML articles have edits of their own."""
+    return rng.choice([path for path in articles()
+                       if not os.path.basename(path).startswith("toml-")])
 
 
 def edit_body():
@@ -309,6 +312,34 @@ def add_article():
     write(path, join(front, f"\n{sentence()}\n\n## 手順\n\n{sentence()}\n"
                      f"\n[参考]({linkable(path)})\n"))
     return f"new article {os.path.basename(path)}"
+
+
+def toml_article_text():
+    tags_text = ", ".join(f'"{tag}"' for tag in rng.sample(TAGS, rng.randint(0, 3)))
+    return (f'+++\ntitle = "TOML の記事 {rng.randrange(1000)}"\n'
+            f'description = "{sentence()}"\ndate = {date(None)}\n'
+            f'weight = {rng.randrange(100)}\ntags = [{tags_text},]\n'
+            f'[params]\nnote = {{ level = {rng.randrange(3)} }}\n+++\n'
+            f'\n{sentence()}\n\n## 手順\n\n{sentence()}\n')
+
+
+def add_toml_article():
+    section = rng.choice(["delivery", "errors", "deliverability"])
+    path = os.path.join(SITE, "content", section, f"toml-{rng.randrange(100000)}.md")
+    write(path, toml_article_text())
+    return f"new TOML article {os.path.basename(path)}"
+
+
+def edit_toml_article():
+    """Rewrites a TOML article's front matter and body (a new one when
+    there is none yet)."""
+    found = [path for path in articles()
+             if os.path.basename(path).startswith("toml-")]
+    if not found:
+        return add_toml_article()
+    path = rng.choice(found)
+    write(path, toml_article_text())
+    return f"rewrote TOML article {os.path.basename(path)}"
 
 
 def delete_article():
@@ -450,6 +481,7 @@ EDITS_BY_WEIGHT = [
     (lambda: edit_front("aliases", alias), 4),
     (lambda: edit_front("draft", draft), 3),
     (add_article, 6), (delete_article, 3), (rename_article, 3),
+    (add_toml_article, 2), (edit_toml_article, 3),
     (drop_front_matter, 3), (to_json_front_matter, 3),
     (add_image, 5), (redraw_image, 3), (delete_image, 2),
     (unreference_image, 2), (add_bundle, 2),

@@ -1,5 +1,5 @@
 /*
- * frontmatter.c — splits an article into YAML front matter and body and
+ * frontmatter.c — splits an article into YAML or TOML front matter and body and
  * checks each known key's type.
  */
 #include "content/frontmatter.h"
@@ -12,6 +12,7 @@
 #include "base/diag.h"
 #include "base/util.h"
 #include "content/jsondoc.h"
+#include "content/toml.h"
 #include "content/yamldoc.h"
 
 void string_list_add(struct string_list *list, const char *text)
@@ -130,7 +131,7 @@ static bool fence_line(const char *line, size_t length, const char *fence)
 /* Finds the line that closes the front matter. Returns the offset of
  * that line's start, or -1; *after is set to the offset after it. */
 static long find_closing_line(const char *text, size_t length, size_t start,
-			      size_t *after, unsigned *lines)
+			      const char *fence, size_t *after, unsigned *lines)
 {
 	size_t line_start = start;
 
@@ -140,8 +141,10 @@ static long find_closing_line(const char *text, size_t length, size_t start,
 					     length - line_start);
 		size_t line_end = newline ? (size_t)(newline - text) : length;
 
-		if (fence_line(text + line_start, line_end - line_start, "---") ||
-		    fence_line(text + line_start, line_end - line_start, "...")) {
+		/* YAML may also end at "...", its end-of-document line */
+		if (fence_line(text + line_start, line_end - line_start, fence) ||
+		    (fence[0] == '-' &&
+		     fence_line(text + line_start, line_end - line_start, "..."))) {
 			*after = newline ? line_end + 1 : length;
 			return (long)line_start;
 		}
@@ -504,6 +507,7 @@ bool front_matter_parse(const char *text, size_t length, const char *path,
 			struct front_matter *out)
 {
 	struct yamldoc_node *root;
+	const char *fence = "---";
 	size_t start, after;
 	unsigned yaml_lines;
 	long closing;
@@ -520,34 +524,34 @@ bool front_matter_parse(const char *text, size_t length, const char *path,
 	start = 0;
 	while (start < length && text[start] != '\n')
 		start++;
-	if (length >= 3 && memcmp(text, "+++", 3) == 0 &&
-	    fence_line(text, start, "+++")) {
-		diag_error(path, 1, 1, "TOML front matter ('+++') is not read "
-			   "yet: write it as YAML between '---' lines");
-		return false;
-	}
+	/* Hugo's TOML front matter, between "+++" lines */
+	if (length >= 3 && fence_line(text, start, "+++"))
+		fence = "+++";
 	if (length >= 1 && text[0] == '{')
 		return json_front_matter(text, length, path, out);
-	if (length < 3 || memcmp(text, "---", 3) != 0)
+	if (fence[0] == '-' && (length < 3 || memcmp(text, "---", 3) != 0))
 		return no_front_matter(text, length, path, out);
-	if (!fence_line(text, start, "---")) {
+	if (!fence_line(text, start, fence)) {
 		diag_error(path, 1, 1, "front matter must start with a line of "
 			   "'---' alone");
 		return false;
 	}
 	if (start < length)
 		start++;
-	closing = find_closing_line(text, length, start, &after, &yaml_lines);
+	closing = find_closing_line(text, length, start, fence, &after, &yaml_lines);
 	if (closing < 0) {
 		unsigned end = likely_end(text, length, start);
 		diag_error(path, 1, 1, "unterminated front matter: no closing "
-			   "'---' line");
+			   "'%s' line", fence);
 		if (end > 0)
 			diag_note(path, end, 1, "the front matter seems to end "
-				  "here: put a '---' line above this one");
+				  "here: put a '%s' line above this one", fence);
 		return false;
 	}
-	root = yamldoc_parse(text + start, (size_t)closing - start, path, 2, &ok);
+	if (fence[0] == '+')
+		root = toml_parse(text + start, (size_t)closing - start, path, 2, &ok);
+	else
+		root = yamldoc_parse(text + start, (size_t)closing - start, path, 2, &ok);
 	if (ok)
 		ok = read_fields(root, path, out);
 	yamldoc_free(root);

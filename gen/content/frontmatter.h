@@ -1,5 +1,5 @@
 /*
- * frontmatter.h — an article's YAML front matter (Hugo's keys) and body.
+ * frontmatter.h — an article's YAML, TOML or JSON front matter (Hugo's keys) and body.
  *
  * The text between a first line "---" and the next line "---" (or "...")
  * is YAML (spaces after either fence allowed); everything after is the
@@ -12,7 +12,9 @@
  * line:col. A file that does not start with a fence has no front matter:
  * all of it is the body, and its title is its first ATX heading, else its
  * file name (a folder's name for index.md and _index.md), with a warning.
- * TOML ("+++") front matter is refused at 1:1.
+ * Between a first line "+++" and the next "+++" line the front matter
+ * is TOML (content/toml.h), read into the same tree and checked the
+ * same way.
  * A file starting with '{' has Hugo's JSON front matter (jsondoc.h): the
  * object up to its matching '}', read as the same keys; the body starts
  * on the line after the '}'.

@@ -64,6 +64,12 @@ test -d "$TMP/json-front-matter/out/tags/設定"
 check_eq "JSON front matter: its tag page" "$?" 0
 test -d "$TMP/json-front-matter/out/tags/json"
 check_eq "JSON front matter: a \\u escape in a tag decoded (J\\u0053ON)" "$?" 0
+fixture_title toml-front-matter "TOML で書いた記事"
+toml_page=$(cat "$TMP/toml-front-matter/out/docs/toml-front-matter/index.html")
+check_contains "TOML front matter: lastmod read" "$toml_page" '<time datetime="2024-02-03">'
+check_contains "TOML front matter: a literal string keeps its backslash" "$toml_page" 'リテラル文字列 \n はそのまま'
+test -d "$TMP/toml-front-matter/out/tags/メール"
+check_eq "TOML front matter: the array's tags published" "$?" 0
 check_contains "case-insensitive keys: Tags read" \
 	"$(cat "$TMP/case-insensitive-keys/out/docs/case-insensitive-keys/index.html")" "設定"
 test -d "$TMP/empty-tag/out/tags/設定"

@@ -57,6 +57,32 @@ static void expect_error(const char *text, const char *want, const char *what)
 	free(messages);
 }
 
+/* TOML between "+++" lines (spaces after a fence allowed, CRLF lines):
+ * the same keys, read into the same fields. */
+static void test_toml(void)
+{
+	const char *text = "+++ \r\nTitle = \"タイトル\"\r\ndate = 2026-01-02T10:00:00+09:00\r\n"
+			   "draft = true\r\nweight = -3\r\ntags = [\r\n  \"a\",\r\n  'b',\r\n]\r\n"
+			   "[params]\r\nx = 1\r\n+++  \r\n本文\r\n";
+	struct front_matter matter;
+	bool ok = front_matter_parse(text, strlen(text), "a.md", &matter);
+	char *messages = diagnostics();
+
+	CHECK(ok, "TOML: parses");
+	CHECK_STR(messages, "", "TOML: no diagnostics");
+	CHECK_STR(matter.title, "タイトル", "TOML: title, its key in any case");
+	CHECK_STR(matter.date, "2026-01-02T10:00:00+09:00", "TOML: date as written");
+	CHECK(matter.draft, "TOML: draft");
+	CHECK_INT(matter.weight, -3, "TOML: weight");
+	CHECK_INT(matter.tags.count, 2, "TOML: tags over several lines");
+	CHECK_STR(matter.tags.count == 2 ? matter.tags.items[1] : NULL, "b",
+		  "TOML: a literal string tag");
+	CHECK_INT(matter.body_line, 13, "TOML: body starts after the closing line");
+	CHECK(strncmp(matter.body, "本文", strlen("本文")) == 0, "TOML: body text");
+	front_matter_free(&matter);
+	free(messages);
+}
+
 /* Windows line ends: the same article, the body on the same line. */
 static void test_crlf(void)
 {
@@ -101,9 +127,16 @@ static void test_json(void)
 
 static void test_errors(void)
 {
-	expect_error("+++ \ntitle = \"a\"\n+++\n",
-		     "x.md:1:1: error: TOML front matter ('+++') is not read yet: "
-		     "write it as YAML between '---' lines\n", "TOML refused");
+	expect_error("+++\ntitle = \"a\"\nTITLE = \"b\"\n+++\n",
+		     "x.md:3:1: error: duplicate key 'TITLE': keys are matched "
+		     "without case, and 'title' is at line 2\n",
+		     "TOML: keys differing in case are one key");
+	expect_error("+++\ntitle = \"a\"\n",
+		     "x.md:1:1: error: unterminated front matter: no closing '+++' line\n",
+		     "TOML: no closing '+++'");
+	expect_error("+++\ndraft = false\n+++\n",
+		     "x.md:2:1: error: missing 'title' in front matter\n",
+		     "TOML: a title is required");
 	expect_error("{\"title\": \"a\",\n \"TITLE\": \"b\"}\n",
 		     "x.md:2:2: error: duplicate key 'TITLE': keys are matched "
 		     "without case, and 'title' is at line 1\n",
@@ -266,6 +299,7 @@ int main(void)
 	test_crlf();
 	test_json();
 	test_errors();
+	test_toml();
 	test_no_front_matter();
 	test_hugo_leniency();
 	test_dates();
