@@ -85,11 +85,13 @@ static int merge_one(sqlite3 *db, const char *path, time_t since,
 	if (rc == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
 		version = sqlite3_column_int(statement, 0);
 	sqlite3_finalize(statement);
-	if (version != FEEDBACK_SCHEMA_VERSION) {
+	/* schema 1 lacks only the lookups table, which no report reads; a
+	 * report never upgrades, since it must leave the database as it was */
+	if (version < 1 || version > FEEDBACK_SCHEMA_VERSION) {
 		*problem = version < 0
 				   ? xasprintf("%s: %s", path, sqlite3_errmsg(db))
 				   : xasprintf("%s: not a feedback database of "
-					       "schema %d (it says %d)", path,
+					       "schema 1 to %d (it says %d)", path,
 					       FEEDBACK_SCHEMA_VERSION, version);
 		detach(db, "f");
 		return -1;

@@ -129,7 +129,20 @@ check_eq "report on a missing database: exit 1" "$status" 1
 check_eq "report on a missing database: message" "$out" "kbgen report: $TMP/missing.db: No such file or directory"
 out=$("$KBGEN" report --feedback "$TMP/out/kb.db" 2>&1); status=$?
 check_eq "report on kb.db: exit 1" "$status" 1
-check_eq "report on kb.db: message" "$out" "kbgen report: $TMP/out/kb.db: not a feedback database of schema 1 (it says $(sqlite3 "$TMP/out/kb.db" 'PRAGMA user_version'))"
+check_eq "report on kb.db: message" "$out" "kbgen report: $TMP/out/kb.db: not a feedback database of schema 1 to 2 (it says $(sqlite3 "$TMP/out/kb.db" 'PRAGMA user_version'))"
+
+# a database kb.cgi has not yet upgraded (schema 1, before live lookups)
+# reports as it did, and stays schema 1
+cp "$TMP/a.db" "$TMP/v1.db"
+sqlite3 "$TMP/v1.db" 'DROP TABLE lookups; PRAGMA user_version = 1;'
+out=$("$KBGEN" report --feedback "$TMP/v1.db" 2>&1); status=$?
+check_eq "report on schema 1: exit 0" "$status" 0
+check_eq "report on schema 1: the same report" "$out" "$("$KBGEN" report --feedback "$TMP/a.db" 2>&1 | sed "s|$TMP/a.db|$TMP/v1.db|g")"
+check_eq "report on schema 1: not upgraded" "$(sqlite3 "$TMP/v1.db" 'PRAGMA user_version')" 1
+sqlite3 "$TMP/v1.db" 'PRAGMA user_version = 3;'
+out=$("$KBGEN" report --feedback "$TMP/v1.db" 2>&1); status=$?
+check_eq "report on a newer schema: exit 1" "$status" 1
+check_eq "report on a newer schema: message" "$out" "kbgen report: $TMP/v1.db: not a feedback database of schema 1 to 2 (it says 3)"
 before=$(sha256sum "$TMP/a.db")
 "$KBGEN" report --feedback "$TMP/a.db" >/dev/null
 check_eq "report changes no database" "$(sha256sum "$TMP/a.db")" "$before"
