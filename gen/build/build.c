@@ -143,8 +143,12 @@ static bool load_theme(struct build *build)
 		return false;
 	theme_add_nav(build->theme, "", theme_text(build->theme, "home"));
 	for (size_t i = 0; i < build->site->section_count; i++) {
-		char *path = xasprintf("%s/", build->site->sections[i]->name);
-		theme_add_nav(build->theme, path, build->site->sections[i]->title);
+		const struct section *section = build->site->sections[i];
+		char *path;
+		if (section->parent != NULL)
+			continue;	/* the navigation shows the top ones */
+		path = xasprintf("%s/", section->name);
+		theme_add_nav(build->theme, path, section->title);
 		free(path);
 	}
 	if (build->tree_count > 0)

@@ -170,24 +170,15 @@ static uint64_t hash_content(const char *root, const struct content_scan *scan,
 			     uint64_t h)
 {
 	char *content = path_join(root, "content");
-	size_t section = 0;
 
-	h = hash64_u64(scan->top.readable ? scan->top.count : 0xffffffffu, h);
-	for (size_t i = 0; i < scan->top.count; i++) {
-		const struct scan_entry *entry = &scan->top.entries[i];
-		const struct scan_folder *folder;
-		char *path = path_join(content, entry->name);
+	h = hash64_u64(scan->folders[0].readable ? scan->folder_count
+						  : 0xffffffffu, h);
+	h = hash64_u64(scan->too_deep, h);
+	for (size_t i = 0; i < scan->folder_count; i++) {
+		const struct scan_folder *folder = &scan->folders[i];
+		char *path = path_join(content, folder->name);
 
-		h = hash64_string(entry->name, h);
-		h = hash64_u64(entry->directory, h);
-		if (!entry->directory) {
-			h = hash_file(path, entry->name, h);
-			free(path);
-			continue;
-		}
-		/* the article files are compared by their stamps instead
-		 * (incremental_unchanged) */
-		folder = &scan->sections[section++];
+		h = hash64_string(folder->name, h);
 		h = hash64_u64(folder->readable, h);
 		for (size_t k = 0; k < folder->count; k++) {
 			const struct scan_entry *inner = &folder->entries[k];
@@ -201,14 +192,17 @@ static uint64_t hash_content(const char *root, const struct content_scan *scan,
 				free(file);
 				continue;
 			}
+			/* the article files are compared by their stamps
+			 * instead (incremental_unchanged), the folders in
+			 * it are folders of the scan */
 			if (inner->article)
 				continue;
-			file = path_join(path, inner->name);
+			h = hash64_string(inner->name, h);
 			h = hash64_u64(inner->directory, h);
 			if (inner->directory)
-				h = hash_tree(file, inner->name, h);
-			else
-				h = hash_file(file, inner->name, h);
+				continue;
+			file = path_join(path, inner->name);
+			h = hash_file(file, inner->name, h);
 			free(file);
 		}
 		free(path);
@@ -299,14 +293,14 @@ bool incremental_unchanged(const struct content_scan *scan,
 			   const struct cache *cache)
 {
 	struct buf source = {0};
-	bool same = scan->top.readable &&
+	bool same = scan->folders[0].readable &&
 		    scan->article_count == cache_file_count(cache);
 	/* the scan's order is the cache's (by source) but where a section's
 	 * name sorts otherwise than its path: try the next file first */
 	size_t next = 0;
 
-	for (size_t i = 0; same && i < scan->section_count; i++) {
-		const struct scan_folder *folder = &scan->sections[i];
+	for (size_t i = 0; same && i < scan->folder_count; i++) {
+		const struct scan_folder *folder = &scan->folders[i];
 		same = folder->readable;
 		for (size_t k = 0; same && k < folder->count; k++) {
 			const struct scan_entry *entry = &folder->entries[k];
@@ -317,8 +311,10 @@ bool incremental_unchanged(const struct content_scan *scan,
 				continue;
 			buf_reset(&source);
 			buf_adds(&source, "content/");
-			buf_adds(&source, folder->name);
-			buf_addc(&source, '/');
+			if (*folder->name) {
+				buf_adds(&source, folder->name);
+				buf_addc(&source, '/');
+			}
 			buf_adds(&source, entry->name);
 			index = -1;
 			if (next < cache_file_count(cache)) {
@@ -353,7 +349,8 @@ uint64_t incremental_related_key(const struct site *site, size_t limit)
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct article *article = site->articles[i];
 		h = hash64_string(article->source, h);
-		h = hash64_string(article->section->name, h);
+		h = hash64_string(article->section ? article->section->name
+						   : "", h);
 		h = hash64_string(article->updated, h);
 		h = hash64_u64((uint64_t)article->meta.weight, h);
 		h = hash64_string(article->meta.title, h);
@@ -415,8 +412,10 @@ static uint64_t article_fp(const struct site *site,
 
 	h = hash64_string(article->source, h);
 	h = hash64_u64(article->text_hash, h);
-	h = hash64_string(article->section->name, h);
-	h = hash64_string(article->section->title, h);
+	/* the titles of the sections above it are global inputs (their
+	 * _index.md files), as is which section it is in (its folders) */
+	h = hash64_string(article->section ? article->section->name : "", h);
+	h = hash64_string(article->section ? article->section->title : "", h);
 	h = hash64_u64(article->related_count, h);
 	for (size_t i = 0; i < article->related_count; i++)
 		h = hash64_u64(display[article->related[i]->order], h);

@@ -155,14 +155,15 @@ static void report_raw_html(void *user, cmark_node *node, const char *name)
 /* Keeps what the site needs of an article whose front matter is parsed:
  * its URL and date, and its body's headings and links; then lets go of
  * the text (site_article_body reads it again). */
-static void keep_article_parts(struct article *article, const char *section,
+static void keep_article_parts(struct article *article, const char *folder,
 			       const char *stem, const char *text,
 			       size_t length)
 {
+	const char *last = article->meta.slug ? article->meta.slug : stem;
 	cmark_node *document;
 
-	article->url_path = xasprintf("%s/%s/", section,
-				      article->meta.slug ? article->meta.slug : stem);
+	article->url_path = *folder ? xasprintf("%s/%s/", folder, last)
+				    : xasprintf("%s/", last);
 	article->slug_line = article->meta.slug_line;
 	article->slug_col = article->meta.slug_col;
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
@@ -178,14 +179,14 @@ static void keep_article_parts(struct article *article, const char *section,
 	article->meta.body = NULL;
 }
 
-struct article *site_load_article(const char *root, const char *section,
+struct article *site_load_article(const char *root, const char *folder,
 				  const char *name, bool with_drafts,
 				  const struct site_reuse *reuse, size_t hint,
 				  const struct file_stamp *stamp_in,
 				  bool *on_purpose)
 {
 	struct article *article;
-	char *source = xconcat("content/", section, "/", name, (char *)NULL);
+	char *source = site_source_path(folder, name);
 	char *path, *stem;
 	size_t length;
 	struct file_stamp stamp = *stamp_in;
@@ -206,7 +207,8 @@ struct article *site_load_article(const char *root, const char *section,
 	article->source = source;
 	article->stamp = stamp;
 	stem = file_stem(name);
-	article->content_path = xasprintf("%s/%s", section, stem);
+	article->content_path = *folder ? xasprintf("%s/%s", folder, stem)
+					: xstrdup(stem);
 	if (read_file(path, SITE_ARTICLE_MAX_SIZE, &text, &length) != 0) {
 		diag_error(article->source, 0, 0, "cannot read: %s",
 			   errno == EFBIG ? "file larger than 4 MiB"
@@ -228,7 +230,7 @@ struct article *site_load_article(const char *root, const char *section,
 	/* With bad front matter the article is not published, but its
 	 * links are still checked, so one run reports every mistake. */
 	article->rejected = !ok;
-	keep_article_parts(article, section, stem, text, length);
+	keep_article_parts(article, folder, stem, text, length);
 	free(text);
 	free(path);
 	free(stem);
@@ -241,19 +243,20 @@ fail:
 	return NULL;
 }
 
-struct section *site_load_section(const char *root, const char *name)
+struct section *site_load_section(const char *root, const char *path)
 {
 	struct section *section = xcalloc(1, sizeof *section);
-	char *source = xasprintf("content/%s/_index.md", name);
-	char *path = path_join(root, source);
+	char *source = site_source_path(path, "_index.md");
+	char *file = path_join(root, source);
+	const char *slash = strrchr(path, '/');
 	struct front_matter meta;
 	char *text = NULL;
 	size_t length;
 
-	section->name = xstrdup(name);
-	section->title = xstrdup(name);
+	section->name = xstrdup(path);
+	section->title = *path ? xstrdup(slash ? slash + 1 : path) : NULL;
 	section->description = xstrdup("");
-	if (read_file(path, SITE_ARTICLE_MAX_SIZE, &text, &length) == 0) {
+	if (read_file(file, SITE_ARTICLE_MAX_SIZE, &text, &length) == 0) {
 		section->source = source;
 		source = NULL;
 		if (!utf8_valid(text, length, NULL)) {
@@ -268,7 +271,7 @@ struct section *site_load_section(const char *root, const char *name)
 		front_matter_free(&meta);
 	}
 	free(text);
-	free(path);
+	free(file);
 	free(source);
 	return section;
 }

@@ -18,8 +18,8 @@
  *  - A description that is missing or only blanks is reported at 1:1.
  *  - Duplicate titles are compared byte for byte and reported at each
  *    article's title: line, naming every other article with that title.
- *  - A file in a section's folder (or a folder under it: a page bundle,
- *    a folder of images) that no article references is reported at the
+ *  - A file in the content folder (or a folder under it: a section, a
+ *    page bundle, a folder of images) that no article references is reported at the
  *    file: it is not published. Markdown files, _index.md and hidden
  *    files are not such files.
  */
@@ -375,7 +375,7 @@ static bool is_markdown(const char *name)
 	return length > 3 && strcmp(name + length - 3, ".md") == 0;
 }
 
-#define FOLDER_DEPTH_MAX 8
+#define FOLDER_DEPTH_MAX 32
 
 /* Warns of each file under folder (a path from the site root) that is
  * not referenced, in name order. */
@@ -419,11 +419,7 @@ static void report_unreferenced_files(const struct site *site)
 	struct string_list referenced;
 
 	referenced_files(site, &referenced);
-	for (size_t i = 0; i < site->section_count; i++) {
-		char *folder = xasprintf("content/%s", site->sections[i]->name);
-		report_unreferenced_in(site, folder, &referenced, 0);
-		free(folder);
-	}
+	report_unreferenced_in(site, "content", &referenced, 0);
 	string_list_free(&referenced);
 }
 

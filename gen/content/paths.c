@@ -108,3 +108,9 @@ char *site_alias_path(const char *url_path, const char *alias)
 	free(normalized);
 	return path;
 }
+
+char *site_source_path(const char *folder, const char *name)
+{
+	return *folder ? xconcat("content/", folder, "/", name, (char *)NULL)
+		       : xconcat("content/", name, (char *)NULL);
+}

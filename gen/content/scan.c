@@ -116,12 +116,14 @@ struct stat_job {
 	int fd;				/* its folder's */
 };
 
-/* The sections are read by a thread per core, then their article files
- * stat'ed by the same threads, file by file. */
+/* Each level of folders is read by a thread per core; then the article
+ * files of all of them are stat'ed by the same threads, file by file. */
 struct scan_pool {
 	int content_fd;
 	struct content_scan *scan;
-	int *fds;			/* each section's, open until the end */
+	size_t from, to;		/* the level being read */
+	int *fds;			/* each folder's, open until the end */
+	struct { uint64_t device, inode; } *seen;	/* each folder's */
 	struct stat_job *files;		/* article files still to stat */
 	size_t file_count;
 	atomic_size_t next;
@@ -132,24 +134,33 @@ static void *read_worker(void *argument)
 	struct scan_pool *pool = argument;
 
 	for (;;) {
-		size_t i = atomic_fetch_add(&pool->next, 1);
+		size_t i = pool->from + atomic_fetch_add(&pool->next, 1);
 		struct scan_folder *folder;
+		struct stat status;
 		int fd;
 
-		if (i >= pool->scan->section_count)
+		if (i >= pool->to)
 			break;
-		folder = &pool->scan->sections[i];
-		fd = openat(pool->content_fd, folder->name,
-			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
+		folder = &pool->scan->folders[i];
+		fd = i == 0 ? dup(pool->content_fd)
+			    : openat(pool->content_fd, folder->name,
+				     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &status) != 0) {
 			folder->error = errno;
 			pool->fds[i] = -1;
+			if (fd >= 0)
+				close(fd);
 			continue;
 		}
+		pool->seen[i].device = (uint64_t)status.st_dev;
+		pool->seen[i].inode = (uint64_t)status.st_ino;
 		/* a second descriptor for the stats, as closedir closes fd */
 		pool->fds[i] = dup(fd);
-		/* a hidden folder is no section (site_load skips it) */
-		read_folder(fd, folder, folder->name[0] != '.');
+		read_folder(fd, folder, true);
+		for (size_t k = 0; k < folder->count; k++)
+			if (!folder->entries[k].directory &&
+			    strcmp(folder->entries[k].name, "_index.md") == 0)
+				folder->has_index = true;
 	}
 	return NULL;
 }
@@ -175,37 +186,123 @@ static void *stat_worker(void *argument)
 	return NULL;
 }
 
+static void folder_free(struct scan_folder *folder)
+{
+	for (size_t i = 0; i < folder->count; i++)
+		free(folder->entries[i].name);
+	free(folder->entries);
+	free(folder->name);
+}
+
+/* True when the folder at i was read already by another path (a
+ * symbolic link to a folder of the content). */
+static bool seen_before(const struct scan_pool *pool, size_t i)
+{
+	if (pool->fds[i] < 0)
+		return false;
+	/* the level's folders before i are compacted already: each slot
+	 * holds one of them, or one dropped as a repeat of another */
+	for (size_t k = 0; k < i; k++)
+		if (pool->fds[k] >= 0 &&
+		    pool->seen[k].device == pool->seen[i].device &&
+		    pool->seen[k].inode == pool->seen[i].inode)
+			return true;
+	return false;
+}
+
+/* Appends the folders inside those of the level just read, and drops
+ * the ones of that level read twice; the next level is what was added. */
+static void next_level(struct scan_pool *pool, size_t *capacity)
+{
+	struct content_scan *scan = pool->scan;
+	size_t kept = pool->from;
+
+	for (size_t i = pool->from; i < pool->to; i++) {
+		if (seen_before(pool, i)) {
+			close(pool->fds[i]);
+			folder_free(&scan->folders[i]);
+			continue;
+		}
+		scan->folders[kept] = scan->folders[i];
+		pool->fds[kept] = pool->fds[i];
+		pool->seen[kept] = pool->seen[i];
+		kept++;
+	}
+	scan->folder_count = kept;
+	for (size_t i = pool->from; i < kept; i++) {
+		for (size_t k = 0; k < scan->folders[i].count; k++) {
+			const struct scan_entry *entry = &scan->folders[i].entries[k];
+			const struct scan_folder *parent = &scan->folders[i];
+			size_t at;
+			if (!entry->directory || entry->name[0] == '.')
+				continue;
+			if (parent->depth + 1 > SCAN_MAX_DEPTH) {
+				scan->too_deep++;
+				continue;
+			}
+			at = scan->folder_count;
+			if (at + 1 > *capacity) {
+				scan->folders = xgrow(scan->folders, capacity,
+						      at + 1, sizeof *scan->folders);
+				pool->fds = xrealloc(pool->fds, *capacity *
+						     sizeof *pool->fds);
+				pool->seen = xrealloc(pool->seen, *capacity *
+						      sizeof *pool->seen);
+			}
+			/* parent may have moved with the array */
+			parent = &scan->folders[i];
+			entry = &parent->entries[k];
+			scan->folders[at] = (struct scan_folder){
+				.name = parent->depth == 0
+					? xstrdup(entry->name)
+					: path_join(parent->name, entry->name),
+				.depth = parent->depth + 1,
+			};
+			pool->fds[at] = -1;
+			scan->folder_count++;
+		}
+	}
+	pool->from = kept;
+	pool->to = scan->folder_count;
+}
+
+static int compare_folders(const void *left, const void *right)
+{
+	return strcmp(((const struct scan_folder *)left)->name,
+		      ((const struct scan_folder *)right)->name);
+}
+
 void scan_content(const char *root, struct content_scan *scan)
 {
 	char *content = path_join(root, "content");
 	struct scan_pool pool = {.scan = scan};
-	size_t threads = core_count(), capacity = 0;
+	size_t threads = core_count(), capacity = 0, file_capacity = 0;
 
 	*scan = (struct content_scan){0};
-	scan->top.name = xstrdup("content");
+	scan->folders = xgrow(NULL, &capacity, 1, sizeof *scan->folders);
+	scan->folders[0] = (struct scan_folder){.name = xstrdup("")};
+	scan->folder_count = 1;
+	pool.fds = xmalloc(capacity * sizeof *pool.fds);
+	pool.seen = xmalloc(capacity * sizeof *pool.seen);
+	pool.fds[0] = -1;
 	pool.content_fd = open(content, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(content);
 	if (pool.content_fd < 0) {
-		scan->top.error = errno;
+		scan->folders[0].error = errno;
+		free(pool.fds);
+		free(pool.seen);
 		return;
 	}
-	read_folder(dup(pool.content_fd), &scan->top, false);
-	for (size_t i = 0; i < scan->top.count; i++)
-		if (scan->top.entries[i].directory)
-			scan->section_count++;
-	scan->sections = xcalloc(scan->section_count + 1, sizeof *scan->sections);
-	pool.fds = xcalloc(scan->section_count + 1, sizeof *pool.fds);
-	for (size_t i = 0, k = 0; i < scan->top.count; i++)
-		if (scan->top.entries[i].directory)
-			scan->sections[k++].name = xstrdup(scan->top.entries[i].name);
+	pool.to = 1;
+	while (pool.from < pool.to) {
+		size_t level = pool.to - pool.from;
+		atomic_init(&pool.next, 0);
+		run_threads(read_worker, &pool, threads < level ? threads : level);
+		next_level(&pool, &capacity);
+	}
 
-	atomic_init(&pool.next, 0);
-	run_threads(read_worker, &pool,
-		    threads < scan->section_count ? threads
-		    : scan->section_count ? scan->section_count : 1);
-
-	for (size_t i = 0; i < scan->section_count; i++) {
-		struct scan_folder *folder = &scan->sections[i];
+	for (size_t i = 0; i < scan->folder_count; i++) {
+		struct scan_folder *folder = &scan->folders[i];
 		for (size_t k = 0; k < folder->count; k++) {
 			struct scan_entry *item = &folder->entries[k];
 			if (!item->article)
@@ -213,7 +310,7 @@ void scan_content(const char *root, struct content_scan *scan)
 			scan->article_count++;
 			if (item->stamped)
 				continue;
-			pool.files = xgrow(pool.files, &capacity,
+			pool.files = xgrow(pool.files, &file_capacity,
 					   pool.file_count + 1, sizeof *pool.files);
 			pool.files[pool.file_count++] =
 				(struct stat_job){item, pool.fds[i]};
@@ -224,27 +321,23 @@ void scan_content(const char *root, struct content_scan *scan)
 		threads = pool.file_count / 256 + 1;
 	run_threads(stat_worker, &pool, threads);
 
-	for (size_t i = 0; i < scan->section_count; i++)
+	for (size_t i = 0; i < scan->folder_count; i++)
 		if (pool.fds[i] >= 0)
 			close(pool.fds[i]);
 	free(pool.fds);
+	free(pool.seen);
 	free(pool.files);
 	close(pool.content_fd);
-}
-
-static void folder_free(struct scan_folder *folder)
-{
-	for (size_t i = 0; i < folder->count; i++)
-		free(folder->entries[i].name);
-	free(folder->entries);
-	free(folder->name);
+	/* the entries do not move: the stat jobs pointed into them */
+	if (scan->folder_count > 2)
+		qsort(scan->folders + 1, scan->folder_count - 1,
+		      sizeof *scan->folders, compare_folders);
 }
 
 void scan_free(struct content_scan *scan)
 {
-	folder_free(&scan->top);
-	for (size_t i = 0; i < scan->section_count; i++)
-		folder_free(&scan->sections[i]);
-	free(scan->sections);
+	for (size_t i = 0; i < scan->folder_count; i++)
+		folder_free(&scan->folders[i]);
+	free(scan->folders);
 	*scan = (struct content_scan){0};
 }

@@ -104,7 +104,8 @@ static void section_add(struct section *section, struct article *article)
  * few threads, then added to the site in this (sorted) order, so the
  * result never depends on which thread read what. */
 struct load_job {
-	struct section *section;
+	struct section *section;	/* NULL at the top */
+	const char *folder;		/* the scan's: "" for content/ */
 	char *name;
 	struct article *article;
 	struct file_stamp stamp;
@@ -129,7 +130,7 @@ static void *load_worker(void *argument)
 		if (i >= pool->count)
 			break;
 		struct load_job *job = &pool->jobs[i];
-		job->article = site_load_article(pool->root, job->section->name,
+		job->article = site_load_article(pool->root, job->folder,
 						 job->name, pool->with_drafts,
 						 pool->reuse, i, &job->stamp,
 						 &job->on_purpose);
@@ -147,72 +148,62 @@ static void load_all(struct load_pool *pool)
 	run_threads(load_worker, pool, count);
 }
 
-/* The .md files under root/folder/name, at any depth (hidden entries
- * left out, depth bounded against a loop of links): articles misplaced,
- * as opposed to a folder of images (a page bundle's index.md made it an
- * article already). */
-static size_t count_markdown(const char *root, const char *folder,
-			     const char *name, unsigned depth)
-{
-	char *path = xasprintf("%s/%s/%s", root, folder, name);
-	char *inner = xasprintf("%s/%s", folder, name);
-	DIR *directory = depth < 32 ? opendir(path) : NULL;
-	struct dirent *entry;
-	size_t found = 0;
-
-	free(path);
-	while (directory != NULL && (entry = readdir(directory)) != NULL) {
-		size_t length = strlen(entry->d_name);
-		if (entry->d_name[0] == '.')
-			continue;
-		if (length > 3 && strcmp(entry->d_name + length - 3, ".md") == 0)
-			found++;
-		else if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN ||
-			 entry->d_type == DT_LNK)
-			found += count_markdown(root, inner, entry->d_name,
-						depth + 1);
-	}
-	if (directory != NULL)
-		closedir(directory);
-	free(inner);
-	return found;
-}
-
 /* What became of the Markdown files a build read: a build that
  * publishes none of them, or drops more than half, fails (drop_check).
  * Files left out on purpose (drafts, and whatever front matter says not
  * to publish) are not dropped. */
 struct drop_tally {
 	size_t read, published, on_purpose;
-	size_t top, nested, rejected, unreadable;	/* the drops, by why */
+	size_t rejected, unreadable;	/* the drops, by why */
 };
 
-/* Adds a section (a scanned folder) and queues its article files. */
-static void list_section(struct site *site, const struct scan_folder *scanned,
-			 struct load_job **jobs, size_t *count,
-			 size_t *capacity, struct drop_tally *tally)
+/* The section named path (a folder's path under content/), or NULL. */
+static struct section *find_section(const struct site *site, const char *path,
+				    size_t length)
 {
-	char *folder = xasprintf("content/%s", scanned->name);
-	struct section *section = site_load_section(site->root, scanned->name);
+	for (size_t i = site->section_count; i-- > 0;)
+		if (strncmp(site->sections[i]->name, path, length) == 0 &&
+		    site->sections[i]->name[length] == '\0')
+			return site->sections[i];
+	return NULL;
+}
 
-	site->sections = xrealloc(site->sections, (site->section_count + 1) *
-				  sizeof *site->sections);
-	site->sections[site->section_count++] = section;
-	for (size_t i = 0; i < scanned->count; i++) {
-		size_t lost;
-		if (!scanned->entries[i].directory ||
-		    scanned->entries[i].name[0] == '.')
-			continue;
-		lost = count_markdown(site->root, folder,
-				      scanned->entries[i].name, 0);
-		if (lost == 0)
-			continue;
-		tally->read += lost;
-		tally->nested += lost;
-		diag_warning(folder, 0, 0, "folder '%s' ignored: articles "
-			     "live one level deep, in content/<section>/ "
-			     "(or as content/<section>/<name>/index.md)",
-			     scanned->entries[i].name);
+/* The nearest section enclosing the folder at path (its parent folder's
+ * section, or that one's, ...); NULL at the top. The folders are listed
+ * parents first, so the section is made already. */
+static struct section *enclosing_section(const struct site *site,
+					 const char *path)
+{
+	for (const char *slash = strrchr(path, '/'); slash != NULL;) {
+		size_t length = (size_t)(slash - path);
+		struct section *section = find_section(site, path, length);
+		if (section != NULL)
+			return section;
+		while (length > 0 && path[--length] != '/')
+			;
+		slash = length > 0 ? path + length : NULL;
+	}
+	return NULL;
+}
+
+/* Queues a scanned folder's article files, under the section its
+ * articles belong to: its own when it is one (every folder of content/,
+ * a deeper one with an _index.md), made here, else the one it is in. */
+static void list_folder(struct site *site, const struct scan_folder *scanned,
+			struct load_job **jobs, size_t *count,
+			size_t *capacity)
+{
+	struct section *section = NULL;
+
+	if (scanned->depth == 1 || (scanned->depth > 1 && scanned->has_index)) {
+		section = site_load_section(site->root, scanned->name);
+		section->parent = enclosing_section(site, scanned->name);
+		site->sections = xrealloc(site->sections,
+					  (site->section_count + 1) *
+					  sizeof *site->sections);
+		site->sections[site->section_count++] = section;
+	} else if (scanned->depth > 1) {
+		section = enclosing_section(site, scanned->name);
 	}
 	for (size_t i = 0; i < scanned->count; i++) {
 		const struct scan_entry *entry = &scanned->entries[i];
@@ -220,10 +211,23 @@ static void list_section(struct site *site, const struct scan_folder *scanned,
 			continue;
 		*jobs = xgrow(*jobs, capacity, *count + 1, sizeof **jobs);
 		(*jobs)[(*count)++] = (struct load_job){
-			section, xstrdup(entry->name), NULL,
+			section, scanned->name, xstrdup(entry->name), NULL,
 			entry->stamped ? entry->stamp : (struct file_stamp){0}, false};
 	}
-	free(folder);
+}
+
+/* Each section's children, in the order of site->sections. */
+static void link_children(struct site *site)
+{
+	for (size_t i = 0; i < site->section_count; i++) {
+		struct section *parent = site->sections[i]->parent;
+		if (parent == NULL)
+			continue;
+		parent->children = xrealloc(parent->children,
+					    (parent->child_count + 1) *
+					    sizeof *parent->children);
+		parent->children[parent->child_count++] = site->sections[i];
+	}
 }
 
 /* git_info: an article read without a lastmod is dated by its file's
@@ -267,9 +271,8 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count,
 						 sizeof *site->skipped);
 			site->skipped[site->skipped_count++] =
 				(struct skipped_file){
-					xasprintf("content/%s/%s",
-						  jobs[i].section->name,
-						  jobs[i].name),
+					site_source_path(jobs[i].folder,
+							 jobs[i].name),
 					jobs[i].stamp};
 			free(jobs[i].name);
 			continue;
@@ -283,7 +286,8 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count,
 			site->rejected[site->rejected_count++] = article;
 			continue;
 		}
-		section_add(jobs[i].section, article);
+		if (jobs[i].section != NULL)
+			section_add(jobs[i].section, article);
 		site->articles = xgrow(site->articles, &capacity,
 				       site->article_count + 1,
 				       sizeof *site->articles);
@@ -299,13 +303,10 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count,
 static void drop_check(const struct drop_tally *tally)
 {
 	static const char *const why[] = {
-		"they sit in content/ itself",
-		"they sit in a folder below a section",
 		"their front matter has errors",
 		"they could not be read as UTF-8 text",
 	};
-	size_t counts[] = {tally->top, tally->nested, tally->rejected,
-			   tally->unreadable};
+	size_t counts[] = {tally->rejected, tally->unreadable};
 	size_t dropped = tally->read - tally->published - tally->on_purpose;
 	size_t most = 0;
 
@@ -640,13 +641,6 @@ static void *recent_and_tags(void *argument)
 
 /* ---- the site ---- */
 
-static bool is_markdown_name(const char *name)
-{
-	size_t length = strlen(name);
-
-	return length >= 3 && strcmp(name + length - 3, ".md") == 0;
-}
-
 struct site *site_load(const char *root, bool with_drafts,
 		       const struct site_reuse *reuse)
 {
@@ -671,27 +665,16 @@ struct site *site_load(const char *root, bool with_drafts,
 		site->has_bounce_page = access(rules, F_OK) == 0;
 		free(rules);
 	}
-	if (!scan->top.readable)
+	site->home = site_load_section(root, "");
+	if (!scan->folders[0].readable)
 		diag_error("content", 0, 0, "cannot read the content folder: %s",
-			   strerror(scan->top.error));
-	for (size_t i = 0; i < scan->top.count; i++) {
-		const struct scan_entry *entry = &scan->top.entries[i];
-		if (!entry->directory && entry->name[0] != '.' &&
-		    is_markdown_name(entry->name)) {
-			diag_warning("content", 0, 0, "'%s' ignored: "
-				     "articles live in content/<section>/",
-				     entry->name);
-			/* the home page's _index.md is no article */
-			if (strcmp(entry->name, "_index.md") != 0) {
-				tally.read++;
-				tally.top++;
-			}
-		}
-	}
-	for (size_t i = 0; i < scan->section_count; i++)
-		if (scan->sections[i].name[0] != '.')
-			list_section(site, &scan->sections[i], &pool.jobs,
-				     &pool.count, &capacity, &tally);
+			   strerror(scan->folders[0].error));
+	if (scan->too_deep > 0)
+		diag_warning("content", 0, 0, "%zu folders more than %d levels "
+			     "deep not read", scan->too_deep, SCAN_MAX_DEPTH);
+	for (size_t i = 0; i < scan->folder_count; i++)
+		list_folder(site, &scan->folders[i], &pool.jobs, &pool.count,
+			    &capacity);
 	load_all(&pool);
 	if (reuse != NULL && reuse->git_dates != NULL)
 		date_by_commits(pool.jobs, pool.count, reuse->git_dates);
@@ -721,9 +704,23 @@ struct site *site_load(const char *root, bool with_drafts,
 	if (site->section_count > 1)
 		qsort(site->sections, site->section_count, sizeof *site->sections,
 		      compare_sections);
+	link_children(site);
 	if (tail_started)
 		pthread_join(tail, NULL);
 	return site;
+}
+
+static void section_free(struct section *section)
+{
+	if (section == NULL)
+		return;
+	free(section->name);
+	free(section->title);
+	free(section->description);
+	free(section->source);
+	free(section->articles);
+	free(section->children);
+	free(section);
 }
 
 void site_free(struct site *site)
@@ -738,14 +735,9 @@ void site_free(struct site *site)
 	for (size_t i = 0; i < site->skipped_count; i++)
 		free(site->skipped[i].source);
 	free(site->skipped);
-	for (size_t i = 0; i < site->section_count; i++) {
-		free(site->sections[i]->name);
-		free(site->sections[i]->title);
-		free(site->sections[i]->description);
-		free(site->sections[i]->source);
-		free(site->sections[i]->articles);
-		free(site->sections[i]);
-	}
+	for (size_t i = 0; i < site->section_count; i++)
+		section_free(site->sections[i]);
+	section_free(site->home);
 	for (size_t i = 0; i < site->tag_count; i++) {
 		free(site->tags[i]->name);
 		free(site->tags[i]->slug);

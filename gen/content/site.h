@@ -1,7 +1,8 @@
 /*
- * site.h — the site model: configuration (site.yaml), sections and
- * articles (content/<section>/<name>.md), tags, and the link table that
- * turns relative links to .md files into page URLs.
+ * site.h — the site model: configuration (site.yaml), sections (nested
+ * as Hugo's) and articles (content/<folders>/<name>.md, or a leaf
+ * bundle's <name>/index.md, pages of content/ itself too), tags, and the
+ * link table that turns relative links to .md files into page URLs.
  *
  * Loading reports every content mistake through diag and keeps going, so
  * one run lists all of them. Articles are read in parallel; only what the
@@ -104,7 +105,7 @@ struct article {
 	char *source;		/* "content/delivery/spam-folder.md" */
 	char *content_path;	/* "delivery/spam-folder" */
 	char *url_path;		/* "delivery/spam-folder/", under base_path */
-	struct section *section;
+	struct section *section;	/* NULL for a page of content/ itself */
 	struct front_matter meta;
 	char *updated;		/* lastmod, else date, else "" (as written) */
 	/* The file's text is read, checked and dropped while loading (so
@@ -129,12 +130,20 @@ struct article {
 	size_t related_count;
 };
 
+/* A section, as Hugo's: every folder of content/ (but a leaf bundle),
+ * and below them every folder with an _index.md; a folder below the top
+ * without one is no section, and its articles are its nearest enclosing
+ * section's (their URLs still follow their folders). */
 struct section {
-	char *name;		/* folder name, also the URL segment */
+	char *name;		/* its folder's path under content/ ("docs",
+				 * "docs/mail"), also its URL path */
 	char *title;
 	char *description;
 	long weight;
 	char *source;		/* "content/x/_index.md" or NULL */
+	struct section *parent;	/* the section it is in; NULL at the top */
+	struct section **children;	/* its sections, ordered as the site's */
+	size_t child_count;
 	struct article **articles;	/* ordered by weight, then title */
 	size_t article_count, article_capacity;
 };
@@ -163,8 +172,13 @@ struct site {
 	struct site_config config;
 	struct article **articles;	/* sorted by source path */
 	size_t article_count;
-	struct section **sections;	/* ordered by weight, then title */
+	struct section **sections;	/* all of them, nested ones too,
+					 * ordered by weight, then path */
 	size_t section_count;
+	/* The home page's content/_index.md: its title, description and
+	 * source (name "", no articles); title and source NULL when there
+	 * is no such file. Never NULL. */
+	struct section *home;
 	struct tag **tags;		/* sorted by name */
 	size_t tag_count;
 	struct article **recent;	/* by updated, newest first */
@@ -308,6 +322,11 @@ bool site_link_is_relative(const char *url);
  * it is not a relative link to a .md file (the file need not exist).
  * Caller frees. */
 char *site_link_target(const char *from_source, const char *url);
+
+/* The source path of a file of the content folder at folder (its path
+ * under content/, "" for content/ itself): "content/<folder>/<name>", or
+ * "content/<name>". Caller frees. */
+char *site_source_path(const char *folder, const char *name);
 
 /* base_path + path. Caller frees. */
 char *site_url(const struct site *site, const char *path);

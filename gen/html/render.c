@@ -41,6 +41,22 @@ out:
 	return rc;
 }
 
+/* Adds the trail to section: the sections it is in, then it. */
+static void add_section_crumbs(const struct render_context *context,
+			       struct page *page, const struct section *section)
+{
+	char *path, *url;
+
+	if (section == NULL)
+		return;
+	add_section_crumbs(context, page, section->parent);
+	path = xasprintf("%s/", section->name);
+	url = theme_url(context->theme, path);
+	page_add_breadcrumb(page, url, section->title);
+	free(url);
+	free(path);
+}
+
 void render_breadcrumbs(const struct render_context *context, struct page *page,
 			const struct section *section, const char *current)
 {
@@ -48,13 +64,7 @@ void render_breadcrumbs(const struct render_context *context, struct page *page,
 	char *home = theme_url(theme, "");
 
 	page_add_breadcrumb(page, home, theme_text(theme, "home"));
-	if (section != NULL) {
-		char *path = xasprintf("%s/", section->name);
-		char *url = theme_url(theme, path);
-		page_add_breadcrumb(page, url, section->title);
-		free(url);
-		free(path);
-	}
+	add_section_crumbs(context, page, section);
 	page_add_breadcrumb(page, NULL, current);
 	free(home);
 }
@@ -251,6 +261,38 @@ int render_article(const struct render_context *context,
 	return render_save(context, page, article->url_path);
 }
 
+/* The sections given (a section's children; the site's top ones) as a
+ * list of cards under a heading whose id is id. */
+static void render_section_cards(const struct render_context *context,
+				 xmlNodePtr parent,
+				 struct section *const *sections, size_t count,
+				 bool top, const char *id)
+{
+	xmlNodePtr section = dom_element(parent, "section", "section-list");
+	xmlNodePtr list;
+
+	dom_set(section, "aria-labelledby", id);
+	dom_set(dom_text_element(section, "h2", NULL,
+				 theme_text(context->theme, "sections")),
+		"id", id);
+	list = dom_element(section, "ul", "card-list");
+	for (size_t i = 0; i < count; i++) {
+		char *path, *url;
+		xmlNodePtr item;
+		if (top && sections[i]->parent != NULL)
+			continue;
+		path = xasprintf("%s/", sections[i]->name);
+		url = theme_url(context->theme, path);
+		item = dom_element(list, "li", NULL);
+		dom_link(item, url, sections[i]->title);
+		if (*sections[i]->description)
+			dom_text_element(item, "p", NULL,
+					 sections[i]->description);
+		free(url);
+		free(path);
+	}
+}
+
 int render_section(const struct render_context *context,
 		   const struct section *section)
 {
@@ -259,18 +301,22 @@ int render_section(const struct render_context *context,
 	char *path = xasprintf("%s/", section->name);
 	int rc;
 
-	render_breadcrumbs(context, page, NULL, section->title);
+	render_breadcrumbs(context, page, section->parent, section->title);
 	dom_text_element(page_main(page), "h1", NULL, section->title);
 	if (*section->description)
 		dom_text_element(page_main(page), "p", "lead",
 				 section->description);
-	if (section->article_count == 0)
-		dom_text_element(page_main(page), "p", NULL,
-				 theme_text(context->theme, "no-articles"));
-	else
+	if (section->article_count > 0)
 		render_article_list(context, page_main(page),
 				    section->articles,
 				    section->article_count);
+	else if (section->child_count == 0)
+		dom_text_element(page_main(page), "p", NULL,
+				 theme_text(context->theme, "no-articles"));
+	if (section->child_count > 0)
+		render_section_cards(context, page_main(page),
+				     section->children, section->child_count,
+				     false, "kb-sections");
 	rc = render_save(context, page, path);
 	free(path);
 	return rc;
@@ -367,31 +413,6 @@ static void render_wizard_entries(const struct render_context *context,
 	}
 }
 
-static void render_section_overview(const struct render_context *context,
-				    xmlNodePtr parent)
-{
-	const struct site *site = context->site;
-	xmlNodePtr section = dom_element(parent, "section", "section-list");
-	xmlNodePtr list;
-
-	dom_set(section, "aria-labelledby", "kb-sections");
-	dom_set(dom_text_element(section, "h2", NULL,
-				 theme_text(context->theme, "sections")),
-		"id", "kb-sections");
-	list = dom_element(section, "ul", "card-list");
-	for (size_t i = 0; i < site->section_count; i++) {
-		char *path = xasprintf("%s/", site->sections[i]->name);
-		char *url = theme_url(context->theme, path);
-		xmlNodePtr item = dom_element(list, "li", NULL);
-		dom_link(item, url, site->sections[i]->title);
-		if (*site->sections[i]->description)
-			dom_text_element(item, "p", NULL,
-					 site->sections[i]->description);
-		free(url);
-		free(path);
-	}
-}
-
 int render_home(const struct render_context *context)
 {
 	const struct site *site = context->site;
@@ -402,12 +423,19 @@ int render_home(const struct render_context *context)
 	size_t recent_count = site->article_count < RECENT_ON_HOME
 		? site->article_count : RECENT_ON_HOME;
 
-	dom_text_element(main, "h1", NULL, theme_text(context->theme, "home-title"));
-	dom_text_element(main, "p", "lead", *site->config.description
+	/* content/_index.md, as Hugo's home page, says the title and the
+	 * lead; else the theme and site.yaml do */
+	dom_text_element(main, "h1", NULL, site->home->title
+			 ? site->home->title
+			 : theme_text(context->theme, "home-title"));
+	dom_text_element(main, "p", "lead", *site->home->description
+			 ? site->home->description
+			 : *site->config.description
 			 ? site->config.description
 			 : theme_text(context->theme, "home-lead"));
 	render_wizard_entries(context, main);
-	render_section_overview(context, main);
+	render_section_cards(context, main, site->sections, site->section_count,
+			     true, "kb-sections");
 	recent = dom_element(main, "section", "recent");
 	dom_set(recent, "aria-labelledby", "kb-recent");
 	dom_set(dom_text_element(recent, "h2", NULL,

@@ -42,8 +42,9 @@ static const struct scan_entry *entry_named(const struct scan_folder *folder,
 static void test_entries(const char *root)
 {
 	struct content_scan scan;
-	const struct scan_folder *section;
+	const struct scan_folder *section, *top;
 	const struct scan_entry *entry;
+	char names[256];
 	char *path;
 	struct stat status;
 	bool sorted = true;
@@ -66,24 +67,48 @@ static void test_entries(const char *root)
 		perror(path);
 	free(path);
 
-	scan_content(root, &scan);
-	CHECK(scan.top.readable, "content folder read");
-	CHECK_INT(scan.top.count, 4, "content: three folders and a loose file");
-	for (size_t i = 1; i < scan.top.count; i++)
-		sorted = sorted && strcmp(scan.top.entries[i - 1].name,
-					  scan.top.entries[i].name) < 0;
-	CHECK(sorted, "content entries sorted by name");
-	CHECK_INT(scan.section_count, 3, "every folder is scanned, hidden too");
-	CHECK_STR(scan.section_count == 3 ? scan.sections[1].name : NULL, "a",
-		  "sections in the order of the entries");
-	entry = entry_named(&scan.top, "loose.md");
-	CHECK(entry && !entry->directory && !entry->article,
-	      "a file directly in content/ is no article");
+	put(root, "content/a/bundle/index.md", "bundle");
+	put(root, "content/a/bundle/shot.png", "png");
+	put(root, "content/a/bundle/inner/not-a-page.md", "resource");
+	put(root, "content/about/index.md", "about");
+	path = path_join(root, "content/a/sub/loop");
+	if (symlink("..", path) != 0)
+		perror(path);
+	free(path);
 
-	section = scan.section_count == 3 ? &scan.sections[1] : NULL;
+	scan_content(root, &scan);
+	CHECK(scan.folders[0].readable, "content folder read");
+	CHECK_STR(scan.folders[0].name, "", "content/ itself first, named ''");
+	top = &scan.folders[0];
+	CHECK_INT(top->count, 5, "content: four folders and a loose file");
+	for (size_t i = 1; i < top->count; i++)
+		sorted = sorted && strcmp(top->entries[i - 1].name,
+					  top->entries[i].name) < 0;
+	CHECK(sorted, "content entries sorted by name");
+	/* "", a, a/dir.md, a/sub, b-sec: not the hidden folder, not the
+	 * bundles, and a/sub/loop (a/ again) once */
+	CHECK_INT(scan.folder_count, 5, "every folder below, at any depth");
+	names[0] = '\0';
+	for (size_t i = 0; i < scan.folder_count; i++) {
+		strncat(names, scan.folders[i].name, sizeof names - strlen(names) - 2);
+		strcat(names, ",");
+	}
+	CHECK_STR(names, ",a,a/dir.md,a/sub,b-sec,", "folders by path");
+	CHECK(scan.folder_count == 5 && scan.folders[1].depth == 1 &&
+	      scan.folders[3].depth == 2 && scan.folders[1].has_index &&
+	      !scan.folders[3].has_index,
+	      "depths, and which folders hold an _index.md");
+	entry = entry_named(top, "loose.md");
+	CHECK(entry && !entry->directory && entry->article,
+	      "a file directly in content/ is an article (a top-level page)");
+	entry = entry_named(top, "about/index.md");
+	CHECK(entry && entry->bundle && entry->article && !entry->directory,
+	      "content/about/index.md: a leaf bundle at the top");
+
+	section = scan.folder_count == 5 ? &scan.folders[1] : NULL;
 	CHECK(section && section->readable, "section read");
 	if (section != NULL) {
-		CHECK_INT(section->count, 8, "section a: every entry");
+		CHECK_INT(section->count, 9, "section a: every entry");
 		entry = entry_named(section, "z.md");
 		CHECK(entry && entry->article && entry->stamped, "z.md: an article, stamped");
 		path = path_join(root, "content/a/z.md");
@@ -113,12 +138,13 @@ static void test_entries(const char *root)
 		entry = entry_named(section, "dir.md");
 		CHECK(entry && entry->directory && !entry->article,
 		      "a folder named x.md is no article");
+		entry = entry_named(section, "bundle/index.md");
+		CHECK(entry && entry->bundle && entry->article && entry->stamped,
+		      "a/bundle/index.md: a leaf bundle, stamped");
 	}
-	CHECK_INT(scan.article_count, 4, "articles: z, link, dangling and y");
-	entry = scan.section_count == 3 ? entry_named(&scan.sections[0], "h.md")
-					: NULL;
-	CHECK(entry && !entry->article,
-	      "a file in a hidden folder is no article (no section there)");
+	/* z, link, dangling, bundle, y, loose, about, a/sub/deep and
+	 * a/dir.md/inside; not the bundle's inner .md, a resource */
+	CHECK_INT(scan.article_count, 9, "articles at every depth");
 	scan_free(&scan);
 
 	/* a section that cannot be opened (a file replaced by nothing
@@ -127,8 +153,8 @@ static void test_entries(const char *root)
 	path = path_join(root, "content/b-sec");
 	if (geteuid() != 0 && chmod(path, 0) == 0) {
 		scan_content(root, &scan);
-		CHECK(scan.section_count == 3 && !scan.sections[2].readable &&
-		      scan.sections[2].error == EACCES,
+		CHECK(scan.folder_count == 5 && !scan.folders[4].readable &&
+		      scan.folders[4].error == EACCES,
 		      "an unreadable section is marked, with its errno");
 		scan_free(&scan);
 		chmod(path, 0755);
@@ -141,9 +167,9 @@ static void test_missing(void)
 	struct content_scan scan;
 
 	scan_content("/nonexistent/kbgen-root", &scan);
-	CHECK(!scan.top.readable && scan.top.error == ENOENT,
+	CHECK(!scan.folders[0].readable && scan.folders[0].error == ENOENT,
 	      "a missing content folder: unreadable, ENOENT");
-	CHECK_INT(scan.section_count + scan.article_count, 0,
+	CHECK_INT(scan.folder_count - 1 + scan.article_count, 0,
 		  "a missing content folder: nothing in it");
 	scan_free(&scan);
 }
