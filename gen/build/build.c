@@ -382,6 +382,7 @@ static void check_changed_links(struct build *build)
 	}
 	for (size_t i = 0; i < site->rejected_count; i++)
 		site_check_links_of(site, site->rejected[i]);
+	site_check_section_links(site);
 	free(touched);
 }
 
@@ -729,6 +730,11 @@ static int render_other_pages(struct build *build,
 		rc = publish_copy_tree(static_source, static_target);
 	for (size_t i = 0; rc == 0 && i < build->site->article_count; i++)
 		rc = publish_files_of(build, build->site->articles[i]);
+	for (size_t i = 0; rc == 0 && i < build->site->section_count; i++)
+		if (build->site->sections[i]->page != NULL)
+			rc = publish_files_of(build, build->site->sections[i]->page);
+	if (rc == 0 && build->site->home->page != NULL)
+		rc = publish_files_of(build, build->site->home->page);
 	if (rc == 0)
 		rc = feed_write_sitemap(build->site, extra, build->staging);
 	if (rc == 0)

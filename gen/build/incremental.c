@@ -405,6 +405,21 @@ static void plan_page(struct plan_maker *maker, char *key, uint64_t fp,
 	plan->count++;
 }
 
+/* h combined with the URLs the links of article to other articles
+ * become. */
+static uint64_t with_link_targets(const struct site *site,
+				  const struct article *article, uint64_t h)
+{
+	for (size_t i = 0; i < article->link_count; i++) {
+		const struct article *target;
+		if (article->links[i].target == NULL)
+			continue;
+		target = site_find_article(site, article->links[i].target);
+		h = hash64_string(target ? target->url_path : "", h);
+	}
+	return h;
+}
+
 static uint64_t article_fp(const struct site *site,
 			   const struct article *article, const uint64_t *display)
 {
@@ -419,15 +434,7 @@ static uint64_t article_fp(const struct site *site,
 	h = hash64_u64(article->related_count, h);
 	for (size_t i = 0; i < article->related_count; i++)
 		h = hash64_u64(display[article->related[i]->order], h);
-	/* links to other articles become their URLs */
-	for (size_t i = 0; i < article->link_count; i++) {
-		const struct article *target;
-		if (article->links[i].target == NULL)
-			continue;
-		target = site_find_article(site, article->links[i].target);
-		h = hash64_string(target ? target->url_path : "", h);
-	}
-	return h;
+	return with_link_targets(site, article, h);
 }
 
 /* The article pages' fingerprints, by a thread per core: resolving every
@@ -582,8 +589,14 @@ static void plan_sections(struct plan_maker *maker, const struct site *site)
 		h = hash64_string(section->description, h);
 		h = with_listing(maker, h, section->articles,
 				 section->article_count);
+		/* its _index.md is a global input, but not the articles its
+		 * body links to */
+		if (section->page != NULL)
+			h = with_link_targets(site, section->page, h);
 		plan_page(maker, xasprintf("%s/index.html", section->name), h,
 			  PAGE_SECTION, section);
+		if (section->page != NULL)
+			plan_files(maker, section->page);
 	}
 }
 
@@ -627,7 +640,11 @@ static void plan_site_pages(struct plan_maker *maker, const struct site *site)
 
 	for (size_t i = 0; i < site->article_count; i++)
 		h = with_display(maker, site->recent[i], h);
+	if (site->home->page != NULL)
+		h = with_link_targets(site, site->home->page, h);
 	plan_page(maker, xstrdup("index.html"), h, PAGE_HOME, NULL);
+	if (site->home->page != NULL)
+		plan_files(maker, site->home->page);
 	h = hash64_string("sitemap", 0);
 	for (size_t i = 0; i < site->section_count; i++)
 		h = hash64_string(site->sections[i]->name, h);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/diag.h"
 #include "base/hash.h"
@@ -162,8 +163,12 @@ static void keep_article_parts(struct article *article, const char *folder,
 	const char *last = article->meta.slug ? article->meta.slug : stem;
 	cmark_node *document;
 
-	article->url_path = *folder ? xasprintf("%s/%s/", folder, last)
-				    : xasprintf("%s/", last);
+	if (strcmp(stem, "_index") == 0)	/* a section's own page */
+		article->url_path = *folder ? xasprintf("%s/", folder)
+					    : xstrdup("");
+	else
+		article->url_path = *folder ? xasprintf("%s/%s/", folder, last)
+					    : xasprintf("%s/", last);
 	article->slug_line = article->meta.slug_line;
 	article->slug_col = article->meta.slug_col;
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
@@ -249,28 +254,32 @@ struct section *site_load_section(const char *root, const char *path)
 	char *source = site_source_path(path, "_index.md");
 	char *file = path_join(root, source);
 	const char *slash = strrchr(path, '/');
-	struct front_matter meta;
-	char *text = NULL;
-	size_t length;
+	struct file_stamp stamp = {0};
+	bool on_purpose;
 
 	section->name = xstrdup(path);
 	section->title = *path ? xstrdup(slash ? slash + 1 : path) : NULL;
 	section->description = xstrdup("");
-	if (read_file(file, SITE_ARTICLE_MAX_SIZE, &text, &length) == 0) {
+	if (access(file, F_OK) == 0) {
 		section->source = source;
 		source = NULL;
-		if (!utf8_valid(text, length, NULL)) {
-			diag_error(section->source, 0, 0, "not valid UTF-8 text");
-		} else if (front_matter_parse(text, length, section->source, &meta)) {
+		/* read as an article, for its body and the links in it; a
+		 * draft _index.md is still the section's page */
+		section->page = site_load_article(root, path, "_index.md", true,
+						  NULL, 0, &stamp, &on_purpose);
+		if (section->page != NULL && section->page->rejected) {
+			site_article_free(section->page);
+			section->page = NULL;
+		}
+		if (section->page != NULL) {
 			free(section->title);
 			free(section->description);
-			section->title = xstrdup(meta.title);
-			section->description = xstrdup(meta.description);
-			section->weight = meta.weight;
+			section->title = xstrdup(section->page->meta.title);
+			section->description =
+				xstrdup(section->page->meta.description);
+			section->weight = section->page->meta.weight;
 		}
-		front_matter_free(&meta);
 	}
-	free(text);
 	free(file);
 	free(source);
 	return section;

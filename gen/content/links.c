@@ -371,6 +371,16 @@ void site_check_links(struct site *site)
 		check_article_links(site, site->articles[i]);
 	for (size_t i = 0; i < site->rejected_count; i++)
 		check_article_links(site, site->rejected[i]);
+	site_check_section_links(site);
+}
+
+void site_check_section_links(const struct site *site)
+{
+	for (size_t i = 0; i < site->section_count; i++)
+		if (site->sections[i]->page != NULL)
+			check_article_links(site, site->sections[i]->page);
+	if (site->home->page != NULL)
+		check_article_links(site, site->home->page);
 }
 
 char *site_link_target(const char *from_source, const char *url)

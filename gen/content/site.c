@@ -718,6 +718,7 @@ static void section_free(struct section *section)
 	free(section->title);
 	free(section->description);
 	free(section->source);
+	site_article_free(section->page);
 	free(section->articles);
 	free(section->children);
 	free(section);

@@ -141,6 +141,10 @@ struct section {
 	char *description;
 	long weight;
 	char *source;		/* "content/x/_index.md" or NULL */
+	/* That file read as an article (its url_path the section's), for
+	 * the body its page shows and the links and files in it; NULL
+	 * without the file, or when its front matter has errors. */
+	struct article *page;
 	struct section *parent;	/* the section it is in; NULL at the top */
 	struct section **children;	/* its sections, ordered as the site's */
 	size_t child_count;
@@ -264,6 +268,10 @@ struct site *site_load(const char *root, bool with_drafts,
 /* Checks every link in every article; reports broken ones at their
  * file:line:col. */
 void site_check_links(struct site *site);
+
+/* Checks the links of the sections' and the home page's _index.md
+ * (site_check_links does too): those files are read by every build. */
+void site_check_section_links(const struct site *site);
 
 /* Checks one article's links (site_check_links does every article). */
 void site_check_links_of(const struct site *site, const struct article *article);

@@ -213,8 +213,12 @@ void render_feedback(const struct render_context *context, xmlNodePtr parent,
 	free(action);
 }
 
-int render_article(const struct render_context *context,
-		   const struct article *article)
+/* Renders the Markdown body of article (an article, or a section's
+ * _index.md) into parent, its links and images made the site's URLs;
+ * the parsed document goes to context->article_parsed when notify.
+ * 0, or -1 after a diagnostic. */
+static int render_body(const struct render_context *context, xmlNodePtr parent,
+		       const struct article *article, bool notify)
 {
 	const void *pair[2] = {context->site, article};
 	struct markdown_render_options options = {
@@ -225,30 +229,40 @@ int render_article(const struct render_context *context,
 		.permalink_label = theme_text(context->theme, "permalink"),
 		.raw_html_safe = context->site->config.raw_html_safe,
 	};
+	cmark_node *document;
+	const char *markdown;
+	char *text;
+	size_t length;
+
+	if (site_article_body(context->site, article, &text, &markdown,
+			      &length) != 0)
+		return -1;
+	document = markdown_parse(markdown, length);
+	free(text);
+	markdown_render(document, parent, &options);
+	if (notify && context->article_parsed != NULL)
+		context->article_parsed(context->article_parsed_user, article,
+					document);
+	cmark_node_free(document);
+	return 0;
+}
+
+int render_article(const struct render_context *context,
+		   const struct article *article)
+{
 	struct page *page = page_new(context->theme, article->meta.title,
 				     article->meta.description);
 	xmlNodePtr body = dom_element(page_main(page), "article", NULL);
-	cmark_node *document;
-	const char *markdown;
-	char *text, *url;
-	size_t length;
+	char *url;
 
 	render_breadcrumbs(context, page, article->section, article->meta.title);
 	dom_text_element(body, "h1", NULL, article->meta.title);
 	render_meta(context, body, article);
 	render_toc(context, body, article);
-	if (site_article_body(context->site, article, &text, &markdown,
-			      &length) != 0) {
+	if (render_body(context, body, article, true) != 0) {
 		page_free(page);
 		return -1;
 	}
-	document = markdown_parse(markdown, length);
-	free(text);
-	markdown_render(document, body, &options);
-	if (context->article_parsed != NULL)
-		context->article_parsed(context->article_parsed_user, article,
-					document);
-	cmark_node_free(document);
 	render_tag_links(context, body, article);
 	render_feedback(context, page_main(page), article->url_path,
 			FEEDBACKFORM_ARTICLE);
@@ -259,6 +273,17 @@ int render_article(const struct render_context *context,
 	page_add_print_source(page, url);
 	free(url);
 	return render_save(context, page, article->url_path);
+}
+
+/* A section's (or the home page's) _index.md body, when it has one, in
+ * a block of its own above the lists. 0, or -1 after a diagnostic. */
+static int render_section_body(const struct render_context *context,
+			       xmlNodePtr parent, const struct article *page)
+{
+	if (page->meta.body_length == 0)
+		return 0;
+	return render_body(context, dom_element(parent, "div", "section-body"),
+			   page, false);
 }
 
 /* The sections given (a section's children; the site's top ones) as a
@@ -306,6 +331,12 @@ int render_section(const struct render_context *context,
 	if (*section->description)
 		dom_text_element(page_main(page), "p", "lead",
 				 section->description);
+	if (section->page != NULL &&
+	    render_section_body(context, page_main(page), section->page) != 0) {
+		page_free(page);
+		free(path);
+		return -1;
+	}
 	if (section->article_count > 0)
 		render_article_list(context, page_main(page),
 				    section->articles,
@@ -433,6 +464,11 @@ int render_home(const struct render_context *context)
 			 : *site->config.description
 			 ? site->config.description
 			 : theme_text(context->theme, "home-lead"));
+	if (site->home->page != NULL &&
+	    render_section_body(context, main, site->home->page) != 0) {
+		page_free(page);
+		return -1;
+	}
 	render_wizard_entries(context, main);
 	render_section_cards(context, main, site->sections, site->section_count,
 			     true, "kb-sections");
