@@ -76,17 +76,20 @@ def sentence():
 # ---- the site on disk ----
 
 def articles():
+    """Every article file: at any depth (Hugo's nested sections, pages of
+    content/ itself), a leaf bundle's index.md, whose folder holds no
+    other articles; not _index.md, not hidden ones."""
     found = []
-    content = os.path.join(SITE, "content")
-    for section in sorted(os.listdir(content)):
-        folder = os.path.join(content, section)
-        if not os.path.isdir(folder):
+    for base, dirs, names in os.walk(os.path.join(SITE, "content")):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if base != os.path.join(SITE, "content") and "index.md" in names:
+            found.append(os.path.join(base, "index.md"))
+            dirs[:] = []
             continue
-        for name in sorted(os.listdir(folder)):
-            if name.endswith(".md") and name != "_index.md":
-                found.append(os.path.join(folder, name))
-            elif os.path.isfile(os.path.join(folder, name, "index.md")):
-                found.append(os.path.join(folder, name, "index.md"))
+        for name in sorted(names):
+            if (name.endswith(".md") and name != "_index.md"
+                    and not name.startswith(".")):
+                found.append(os.path.join(base, name))
     return found
 
 
@@ -420,7 +423,9 @@ def add_bundle():
     """A page bundle: content/<section>/<name>/index.md and its image."""
     section = rng.choice(["delivery", "errors", "deliverability"])
     name = f"bundle-{rng.randrange(100000)}"
-    folder = os.path.join(SITE, "content", section, name)
+    parent = (nested_folder() if rng.random() < 0.4
+              else os.path.join(SITE, "content", section))
+    folder = os.path.join(parent, name)
     os.makedirs(folder)
     with open(os.path.join(folder, "diagram.svg"), "wb") as f:
         f.write(image_bytes("diagram.svg"))
@@ -430,6 +435,66 @@ def add_bundle():
     write(path, join(front, f"\n{sentence()}\n\n![図](diagram.svg)\n"
                      f"\n[参考]({linkable(path)})\n"))
     return f"new bundle {section}/{name}"
+
+
+def nested_folder():
+    """A folder below a section (made when new), one or two levels down."""
+    section = rng.choice(["delivery", "errors", "deliverability"])
+    parts = [section] + [rng.choice(["guide", "faq", "mx"])
+                         for _ in range(rng.randint(1, 2))]
+    folder = os.path.join(SITE, "content", *parts)
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def add_nested_article():
+    """An article in a folder below a section, which may or may not be a
+    section of its own (an _index.md)."""
+    folder = nested_folder()
+    path = os.path.join(folder, f"deep-{rng.randrange(100000)}.md")
+    front = [f"title: 深い記事 {rng.randrange(1000)}",
+             f"description: {sentence()}", f"date: {date(None)}"]
+    write(path, join(front, f"\n{sentence()}\n\n## 手順\n\n{sentence()}\n"
+                     f"\n[参考]({linkable(path)})\n"))
+    return f"new nested article {os.path.relpath(path, SITE)}"
+
+
+def edit_section_index():
+    """Writes (or rewrites) a nested folder's _index.md, making it a
+    section, with a body linking an article; or removes one."""
+    folder = nested_folder()
+    path = os.path.join(folder, "_index.md")
+    if os.path.exists(path) and rng.random() < 0.3:
+        os.unlink(path)
+        return f"removed {os.path.relpath(path, SITE)}"
+    front = [f"title: 小分類 {rng.randrange(1000)}",
+             f"description: {sentence()}", f"weight: {rng.randrange(50)}"]
+    write(path, join(front, f"\n{sentence()}\n\n[まず読む]({linkable(path)})\n"))
+    return f"section page {os.path.relpath(path, SITE)}"
+
+
+def edit_home_index():
+    path = os.path.join(SITE, "content", "_index.md")
+    if os.path.exists(path) and rng.random() < 0.3:
+        os.unlink(path)
+        return "removed content/_index.md"
+    front = [f"title: ようこそ {rng.randrange(1000)}", f"description: {sentence()}"]
+    write(path, join(front, f"\n{sentence()}\n\n[はじめに]({linkable(path)})\n"))
+    return "home page's _index.md"
+
+
+def add_top_page():
+    """A page of content/ itself, or a leaf bundle there."""
+    name = f"page-{rng.randrange(100000)}"
+    if rng.random() < 0.5:
+        path = os.path.join(SITE, "content", name + ".md")
+    else:
+        os.makedirs(os.path.join(SITE, "content", name))
+        path = os.path.join(SITE, "content", name, "index.md")
+    front = [f"title: 上の記事 {rng.randrange(1000)}",
+             f"description: {sentence()}", f"date: {date(None)}"]
+    write(path, join(front, f"\n{sentence()}\n\n[参考]({linkable(path)})\n"))
+    return f"new top-level page {os.path.relpath(path, SITE)}"
 
 
 def edit_tree():
@@ -485,6 +550,8 @@ EDITS_BY_WEIGHT = [
     (drop_front_matter, 3), (to_json_front_matter, 3),
     (add_image, 5), (redraw_image, 3), (delete_image, 2),
     (unreference_image, 2), (add_bundle, 2),
+    (add_nested_article, 4), (edit_section_index, 3), (edit_home_index, 2),
+    (add_top_page, 2),
     (edit_tree, 2), (edit_layout, 2), (edit_config, 2), (touch, 4),
     (nothing, 3),
 ]

@@ -670,8 +670,9 @@ struct site *site_load(const char *root, bool with_drafts,
 		diag_error("content", 0, 0, "cannot read the content folder: %s",
 			   strerror(scan->folders[0].error));
 	if (scan->too_deep > 0)
-		diag_warning("content", 0, 0, "%zu folders more than %d levels "
-			     "deep not read", scan->too_deep, SCAN_MAX_DEPTH);
+		diag_warning("content", 0, 0, "%zu folder%s more than %d "
+			     "levels deep not read", scan->too_deep,
+			     scan->too_deep == 1 ? "" : "s", SCAN_MAX_DEPTH);
 	for (size_t i = 0; i < scan->folder_count; i++)
 		list_folder(site, &scan->folders[i], &pool.jobs, &pool.count,
 			    &capacity);

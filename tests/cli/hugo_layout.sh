@@ -1,0 +1,165 @@
+# A content folder laid out as Hugo's (tests/hugo-layout/): the home
+# page's _index.md, a page and a leaf bundle of content/ itself, sections
+# nested to any depth (a folder with _index.md), a folder without one
+# (its articles its enclosing section's), leaf bundles at depth with
+# their images, a section's _index.md body with an image (a branch
+# bundle). The pages, breadcrumbs, lists, navigation, sitemap and search
+# that follow; then the mistakes such a layout allows.
+. tests/lib.sh
+
+site="$TMP/hugo"
+rm -rf "$site"
+make_site "$site"
+cp -r tests/hugo-layout/content/. "$site/content/"
+out="$site/out"
+"$KBGEN" build --root "$site" --out "$out" 2>"$TMP/build.err"
+check_eq "builds: exit 0" "$?" 0
+check_eq "builds: no diagnostics" "$(cat "$TMP/build.err")" ""
+check_eq "the pages and files" \
+	"$(cd "$out" && find . -type f \( -name index.html -o -name '*.png' \) ! -path './static/*' | sort)" \
+"./about/index.html
+./about/logo.png
+./contact/index.html
+./guide/index.html
+./guide/intro/index.html
+./guide/mail/bundle/index.html
+./guide/mail/bundle/shot.png
+./guide/mail/deep/index.html
+./guide/mail/index.html
+./guide/mail/map.png
+./guide/mail/setup/step/index.html
+./guide/plain/one/index.html
+./guide/spf/index.html
+./guide/spf/write/index.html
+./index.html
+./records/index.html
+./search/index.html
+./tags/index.html"
+for image in about/logo.png guide/mail/map.png guide/mail/bundle/shot.png; do
+	check "$image: the writer's bytes" cmp "$site/content/$image" "$out/$image"
+done
+
+# main PAGE — the page's <main>, on one line
+main() { tr -d '\n' < "$out/$1" | sed 's|.*<main[^>]*>||; s|</main>.*||'; }
+# crumbs PAGE — the breadcrumb trail: "href text" per line
+crumbs() {
+	tr -d '\n' < "$out/$1" | grep -o '<nav class="wrap breadcrumbs".*</nav>' |
+		grep -o '<li[^>]*>[^<]*\(<a href="[^"]*">[^<]*</a>\)\?' |
+		sed 's|<li aria-current="page">|(here) |; s|<li><a href="\([^"]*\)">\(.*\)</a>|\1 \2|'
+}
+check_eq "breadcrumbs: a folder without _index.md is no step" \
+	"$(crumbs guide/mail/setup/step/index.html)" \
+"/ ホーム
+/guide/ ガイド
+/guide/mail/ メールの設定
+(here) 設定の手順"
+check_eq "breadcrumbs: a nested section's page" \
+	"$(crumbs guide/spf/index.html)" \
+"/ ホーム
+/guide/ ガイド
+(here) SPF"
+check_eq "breadcrumbs: a page of content/ itself" \
+	"$(crumbs contact/index.html)" \
+"/ ホーム
+(here) 連絡先"
+check_eq "a section lists its articles (those of folders without _index.md too), then its sections, by weight" \
+	"$(main guide/index.html | grep -o '<a href="[^"]*">[^<]*</a>')" \
+'<a href="/guide/intro/">はじめに</a>
+<a href="/guide/plain/one/">普通の記事</a>
+<a href="/guide/mail/">メールの設定</a>
+<a href="/guide/spf/">SPF</a>'
+check_contains "a section's _index.md body, its link and image made the site's" \
+	"$(main guide/mail/index.html)" \
+	'<div class="section-body"><p>この分類は<a href="/guide/mail/deep/">深い記事</a>から。<img src="/guide/mail/map.png" alt="図" width="5" height="2" loading="lazy"></p><h2 id="概要">'
+check_contains "the home page: _index.md's title" "$(main index.html)" '<h1>サポートへようこそ</h1><p class="lead">ホームの説明文</p>'
+check_contains "the home page: _index.md's body" "$(main index.html)" \
+	'<div class="section-body"><p>まず<a href="/contact/">連絡先</a>をご覧ください。</p></div>'
+check_eq "the home page lists the top sections only" \
+	"$(main index.html | grep -o '<section class="section-list".*</section><section class="recent"' | grep -o '<a href="[^"]*">')" \
+	'<a href="/guide/">'
+check_eq "the navigation: home and the top sections" \
+	"$(tr -d '\n' < "$out/guide/intro/index.html" | sed 's|.*<nav class="wrap site-nav"||; s|</nav>.*||' | grep -o 'href="[^"]*"')" \
+'href="/"
+href="/guide/"'
+check_contains "the sitemap: nested sections and their articles" \
+	"$(cat "$out/sitemap.xml")" "<loc>http://127.0.0.1:8080/guide/mail/setup/step/</loc>"
+check_contains "the sitemap: a nested section's page" \
+	"$(cat "$out/sitemap.xml")" "<loc>http://127.0.0.1:8080/guide/spf/</loc>"
+check_contains "search finds a nested article at its URL" \
+	"$("$KBGEN" search --db "$out/kb.db" 分類の中の記事)" "/guide/spf/write/"
+check_contains "search finds a page of content/ itself" \
+	"$("$KBGEN" search --db "$out/kb.db" 問い合わせの方法)" "/contact/"
+
+vnu=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
+if [ -f "$vnu" ] && command -v java >/dev/null; then
+	check "the Nu checker finds no error in the new kinds of page" \
+		java -jar "$vnu" --errors-only "$out/index.html" "$out/guide/index.html" \
+		"$out/guide/mail/index.html" "$out/guide/mail/setup/step/index.html" \
+		"$out/contact/index.html"
+else
+	fail "the Nu checker" "missing $vnu or java (make test-deps installs them)"
+fi
+
+# An incremental build after a nested section's title changes: the
+# articles under it show the new trail, as a clean build does.
+sed -i 's/^title: メールの設定/title: メール設定の分類/' "$site/content/guide/mail/_index.md"
+"$KBGEN" build --root "$site" --out "$out" 2>/dev/null
+check_eq "renamed section: exit 0" "$?" 0
+check_contains "renamed section: the trail of an article two folders down" \
+	"$(crumbs guide/mail/setup/step/index.html)" "/guide/mail/ メール設定の分類"
+"$KBGEN" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
+check "renamed section: equals a clean build" diff -r -x .kbgen -x kb.db "$out" "$TMP/clean"
+
+# ---- mistakes ----
+sum() { (cd "$out" && find . -path ./.kbgen -prune -o -type f -print | sort | xargs sha256sum | sha256sum); }
+before=$(sum)
+
+# a broken link and a broken image in a section's _index.md
+cp "$site/content/guide/mail/_index.md" "$TMP/index.keep"
+printf -- '---\ntitle: メールの設定\n---\n\n[ない](missing.md) と ![ない図](gone.png)\n' > "$site/content/guide/mail/_index.md"
+got=$("$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "broken link in _index.md: exit 1" "$?" 1
+check_eq "broken link in _index.md: located" "$got" \
+"content/guide/mail/_index.md:5:6: error: broken link: 'missing.md' does not exist (resolved to content/guide/mail/missing.md)
+content/guide/mail/_index.md:5:27: error: missing file: 'gone.png' does not exist (resolved to content/guide/mail/gone.png)
+kbgen: 2 errors, 0 warnings; the output was left as it was"
+check_eq "broken link in _index.md: the published site untouched" "$(sum)" "$before"
+cp "$TMP/index.keep" "$site/content/guide/mail/_index.md"
+
+# an article and a nested section claiming one URL
+printf -- '---\ntitle: 同じURL\n---\n\n本文。\n' > "$site/content/guide/spf.md"
+got=$("$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "an article at a section's URL: exit 1" "$?" 1
+check_eq "an article at a section's URL: said" "$got" \
+"content/guide/spf.md:1:1: error: URL /guide/spf/ is already used by (section page)
+kbgen: 1 error, 0 warnings; the output was left as it was"
+check_eq "an article at a section's URL: the published site untouched" "$(sum)" "$before"
+rm "$site/content/guide/spf.md"
+
+# a page of content/ itself at a URL the build makes
+printf -- '---\ntitle: 検索\n---\n\n本文。\n' > "$site/content/search.md"
+got=$("$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "a page at /search/: exit 1" "$?" 1
+check_eq "a page at /search/: said" "$got" \
+"content/search.md:1:1: error: URL /search/ is already used by (generated pages)
+kbgen: 1 error, 0 warnings; the output was left as it was"
+rm "$site/content/search.md"
+
+# a folder linked into itself is read once, and the build ends
+ln -s .. "$site/content/guide/mail/setup/loop"
+got=$(timeout 60 "$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "a folder linked into itself: exit 0" "$?" 0
+check "a folder linked into itself: no page through the link" test ! -e "$out/guide/mail/setup/loop"
+rm "$site/content/guide/mail/setup/loop"
+
+# folders deeper than kbgen reads are said, not silently dropped
+deep="$site/content/guide"
+for i in $(seq 1 33); do deep="$deep/d"; done
+mkdir -p "$deep"
+printf -- '---\ntitle: 深すぎる\n---\n\n本文。\n' > "$deep/x.md"
+got=$("$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "too deep: exit 0 (a warning)" "$?" 0
+check_eq "too deep: said" "$got" \
+"content:1:1: warning: 1 folder more than 32 levels deep not read"
+rm -r "$site/content/guide/d"
+finish
