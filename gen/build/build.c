@@ -144,12 +144,9 @@ static bool load_theme(struct build *build)
 	theme_add_nav(build->theme, "", theme_text(build->theme, "home"));
 	for (size_t i = 0; i < build->site->section_count; i++) {
 		const struct section *section = build->site->sections[i];
-		char *path;
-		if (section->parent != NULL)
-			continue;	/* the navigation shows the top ones */
-		path = xasprintf("%s/", section->name);
-		theme_add_nav(build->theme, path, section->title);
-		free(path);
+		if (section->parent == NULL)	/* the top ones */
+			theme_add_nav(build->theme, section->url_path,
+				      section->title);
 	}
 	if (build->tree_count > 0)
 		theme_add_nav(build->theme, "wizard/",

@@ -593,7 +593,7 @@ static void plan_sections(struct plan_maker *maker, const struct site *site)
 		 * body links to */
 		if (section->page != NULL)
 			h = with_link_targets(site, section->page, h);
-		plan_page(maker, xasprintf("%s/index.html", section->name), h,
+		plan_page(maker, xasprintf("%sindex.html", section->url_path), h,
 			  PAGE_SECTION, section);
 		if (section->page != NULL)
 			plan_files(maker, section->page);

@@ -153,6 +153,17 @@ static void report_raw_html(void *user, cmark_node *node, const char *name)
 		     "raw HTML dropped: %s", name);
 }
 
+/* Hugo lower-cases the paths of pages (its disablePathToLower is off by
+ * default): content/Functions/Translate.md is /functions/translate/, and
+ * links written to that URL must find it. Only ASCII: a path in
+ * Japanese is left as written. */
+static void lower_ascii(char *path)
+{
+	for (; *path; path++)
+		if (*path >= 'A' && *path <= 'Z')
+			*path = (char)(*path - 'A' + 'a');
+}
+
 /* Keeps what the site needs of an article whose front matter is parsed:
  * its URL and date, and its body's headings and links; then lets go of
  * the text (site_article_body reads it again). */
@@ -169,6 +180,7 @@ static void keep_article_parts(struct article *article, const char *folder,
 	else
 		article->url_path = *folder ? xasprintf("%s/%s/", folder, last)
 					    : xasprintf("%s/", last);
+	lower_ascii(article->url_path);
 	article->slug_line = article->meta.slug_line;
 	article->slug_col = article->meta.slug_col;
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
@@ -258,6 +270,8 @@ struct section *site_load_section(const char *root, const char *path)
 	bool on_purpose;
 
 	section->name = xstrdup(path);
+	section->url_path = *path ? xasprintf("%s/", path) : xstrdup("");
+	lower_ascii(section->url_path);
 	section->title = *path ? xstrdup(slash ? slash + 1 : path) : NULL;
 	section->description = xstrdup("");
 	if (access(file, F_OK) == 0) {

@@ -59,7 +59,7 @@ static char *resolve_markdown_link(const struct site *site,
 			    strcmp(site->sections[i]->source, target_path) == 0)
 				section = site->sections[i];
 		if (section != NULL) {
-			char *path = xasprintf("%s/", section->name);
+			char *path = xstrdup(section->url_path);
 			char *href = site_url(site, path);
 			free(path);
 			return href;
@@ -251,9 +251,7 @@ static bool site_has_page(const struct site *site, const char *key,
 		}
 	}
 	for (size_t i = 0; i < site->section_count; i++) {
-		size_t length = strlen(site->sections[i]->name);
-		if (strncmp(key, site->sections[i]->name, length) == 0 &&
-		    strcmp(key + length, "/") == 0)
+		if (strcmp(key, site->sections[i]->url_path) == 0)
 			return true;
 	}
 	for (size_t i = 0; i < site->tag_count; i++)

@@ -28,7 +28,29 @@ static int compare_article_source(const void *key, const void *element)
 	return strcmp(key, article->source);
 }
 
+static struct article *find_by_source(const struct site *site,
+				      const char *path);
+
 struct article *site_find_article(const struct site *site, const char *path)
+{
+	struct article *found;
+	char *bundle;
+
+	if (strncmp(path, "content/", 8) == 0)
+		return find_by_source(site, path);
+	found = find_by_source(site, path);
+	if (found != NULL)
+		return found;
+	/* a content path names a leaf bundle's index.md as well */
+	bundle = xconcat("content/", path, "/index.md", (char *)NULL);
+	found = find_by_source(site, bundle);
+	free(bundle);
+	return found;
+}
+
+/* site_find_article but for leaf bundles. */
+static struct article *find_by_source(const struct site *site,
+				      const char *path)
 {
 	struct article **found = NULL;
 	char *made = NULL, local[256];
@@ -186,6 +208,38 @@ static struct section *enclosing_section(const struct site *site,
 	return NULL;
 }
 
+/* Warns of each Markdown file inside a leaf bundle's folder (a path from
+ * the site root), but its index.md: Hugo takes them for the bundle's
+ * resources, never pages, which surprises a writer who meant a section. */
+static void warn_bundle_markdown(const char *root, const char *folder,
+				 const char *bundle, unsigned depth)
+{
+	char *path = path_join(root, folder);
+	DIR *directory = depth < SCAN_MAX_DEPTH ? opendir(path) : NULL;
+	struct dirent *entry;
+
+	while (directory != NULL && (entry = readdir(directory)) != NULL) {
+		const char *name = entry->d_name;
+		size_t length = strlen(name);
+		char *inner;
+		if (name[0] == '.' || (depth == 0 && strcmp(name, "index.md") == 0))
+			continue;
+		inner = path_join(folder, name);
+		if (length > 3 && strcmp(name + length - 3, ".md") == 0 &&
+		    entry->d_type != DT_DIR)
+			diag_warning(inner, 0, 0, "not published: it is inside "
+				     "the leaf bundle %s/ (a folder with an "
+				     "index.md); to make that folder a section, "
+				     "rename its index.md to _index.md", bundle);
+		else if (entry->d_type == DT_DIR)
+			warn_bundle_markdown(root, inner, bundle, depth + 1);
+		free(inner);
+	}
+	if (directory != NULL)
+		closedir(directory);
+	free(path);
+}
+
 /* Queues a scanned folder's article files, under the section its
  * articles belong to: its own when it is one (every folder of content/,
  * a deeper one with an _index.md), made here, else the one it is in. */
@@ -209,6 +263,13 @@ static void list_folder(struct site *site, const struct scan_folder *scanned,
 		const struct scan_entry *entry = &scanned->entries[i];
 		if (!entry->article)
 			continue;
+		if (entry->bundle) {
+			char *index = site_source_path(scanned->name, entry->name);
+			char *bundle = xstrndup(index, strlen(index) - 9);
+			warn_bundle_markdown(site->root, bundle, bundle, 0);
+			free(bundle);
+			free(index);
+		}
 		*jobs = xgrow(*jobs, capacity, *count + 1, sizeof **jobs);
 		(*jobs)[(*count)++] = (struct load_job){
 			section, scanned->name, xstrdup(entry->name), NULL,
@@ -405,7 +466,7 @@ static void check_duplicate_urls(struct site *site)
 			  "(generated pages)", 0, 0);
 	for (size_t i = 0; i < site->section_count; i++)
 		add_claim(&claims, &count, &capacity,
-			  xasprintf("%s/", site->sections[i]->name),
+			  xstrdup(site->sections[i]->url_path),
 			  "(section page)", 0, 0);
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct article *article = site->articles[i];
@@ -716,6 +777,7 @@ static void section_free(struct section *section)
 	if (section == NULL)
 		return;
 	free(section->name);
+	free(section->url_path);
 	free(section->title);
 	free(section->description);
 	free(section->source);

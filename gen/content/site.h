@@ -136,7 +136,9 @@ struct article {
  * section's (their URLs still follow their folders). */
 struct section {
 	char *name;		/* its folder's path under content/ ("docs",
-				 * "docs/mail"), also its URL path */
+				 * "docs/Mail") */
+	char *url_path;		/* its page's: "docs/mail/", ASCII letters
+				 * lower-cased as Hugo's; "" for the home */
 	char *title;
 	char *description;
 	long weight;
@@ -294,7 +296,8 @@ void site_article_free(struct article *article);
 int site_article_body(const struct site *site, const struct article *article,
 		      char **text, const char **body, size_t *length);
 
-/* The article whose content path ("delivery/spam-folder") or source
+/* The article whose content path ("delivery/spam-folder", also a leaf
+ * bundle's "delivery/spf" for content/delivery/spf/index.md) or source
  * ("content/delivery/spam-folder.md") is given, or NULL. Borrowed. */
 struct article *site_find_article(const struct site *site, const char *path);
 

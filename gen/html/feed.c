@@ -94,9 +94,7 @@ int feed_write_sitemap(const struct site *site, const struct feed_extra *extra,
 	sitemap_url(writer, site, "", site->article_count
 		    ? site->recent[0]->updated : NULL);
 	for (size_t i = 0; i < site->section_count; i++) {
-		char *path = xasprintf("%s/", site->sections[i]->name);
-		sitemap_url(writer, site, path, NULL);
-		free(path);
+		sitemap_url(writer, site, site->sections[i]->url_path, NULL);
 	}
 	for (size_t i = 0; i < site->article_count; i++)
 		sitemap_url(writer, site, site->articles[i]->url_path,

@@ -45,16 +45,14 @@ out:
 static void add_section_crumbs(const struct render_context *context,
 			       struct page *page, const struct section *section)
 {
-	char *path, *url;
+	char *url;
 
 	if (section == NULL)
 		return;
 	add_section_crumbs(context, page, section->parent);
-	path = xasprintf("%s/", section->name);
-	url = theme_url(context->theme, path);
+	url = theme_url(context->theme, section->url_path);
 	page_add_breadcrumb(page, url, section->title);
 	free(url);
-	free(path);
 }
 
 void render_breadcrumbs(const struct render_context *context, struct page *page,
@@ -302,19 +300,17 @@ static void render_section_cards(const struct render_context *context,
 		"id", id);
 	list = dom_element(section, "ul", "card-list");
 	for (size_t i = 0; i < count; i++) {
-		char *path, *url;
+		char *url;
 		xmlNodePtr item;
 		if (top && sections[i]->parent != NULL)
 			continue;
-		path = xasprintf("%s/", sections[i]->name);
-		url = theme_url(context->theme, path);
+		url = theme_url(context->theme, sections[i]->url_path);
 		item = dom_element(list, "li", NULL);
 		dom_link(item, url, sections[i]->title);
 		if (*sections[i]->description)
 			dom_text_element(item, "p", NULL,
 					 sections[i]->description);
 		free(url);
-		free(path);
 	}
 }
 
@@ -323,9 +319,6 @@ int render_section(const struct render_context *context,
 {
 	struct page *page = page_new(context->theme, section->title,
 				     section->description);
-	char *path = xasprintf("%s/", section->name);
-	int rc;
-
 	render_breadcrumbs(context, page, section->parent, section->title);
 	dom_text_element(page_main(page), "h1", NULL, section->title);
 	if (*section->description)
@@ -334,7 +327,6 @@ int render_section(const struct render_context *context,
 	if (section->page != NULL &&
 	    render_section_body(context, page_main(page), section->page) != 0) {
 		page_free(page);
-		free(path);
 		return -1;
 	}
 	if (section->article_count > 0)
@@ -348,9 +340,7 @@ int render_section(const struct render_context *context,
 		render_section_cards(context, page_main(page),
 				     section->children, section->child_count,
 				     false, "kb-sections");
-	rc = render_save(context, page, path);
-	free(path);
-	return rc;
+	return render_save(context, page, section->url_path);
 }
 
 int render_sections(const struct render_context *context)

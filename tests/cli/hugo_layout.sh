@@ -31,6 +31,7 @@ check_eq "the pages and files" \
 ./guide/plain/one/index.html
 ./guide/spf/index.html
 ./guide/spf/write/index.html
+./guide/upper/case-name/index.html
 ./index.html
 ./records/index.html
 ./search/index.html
@@ -47,6 +48,9 @@ crumbs() {
 		grep -o '<li[^>]*>[^<]*\(<a href="[^"]*">[^<]*</a>\)\?' |
 		sed 's|<li aria-current="page">|(here) |; s|<li><a href="\([^"]*\)">\(.*\)</a>|\1 \2|'
 }
+check_contains "paths lower-cased as Hugo's: links to it, root-relative and relative" \
+	"$(main guide/intro/index.html)" \
+	'<a href="/guide/upper/case-name/">大文字</a> <a href="/guide/upper/case-name/">同じ</a>'
 check_eq "breadcrumbs: a folder without _index.md is no step" \
 	"$(crumbs guide/mail/setup/step/index.html)" \
 "/ ホーム
@@ -65,6 +69,7 @@ check_eq "breadcrumbs: a page of content/ itself" \
 check_eq "a section lists its articles (those of folders without _index.md too), then its sections, by weight" \
 	"$(main guide/index.html | grep -o '<a href="[^"]*">[^<]*</a>')" \
 '<a href="/guide/intro/">はじめに</a>
+<a href="/guide/upper/case-name/">大文字の名前</a>
 <a href="/guide/plain/one/">普通の記事</a>
 <a href="/guide/mail/">メールの設定</a>
 <a href="/guide/spf/">SPF</a>'
@@ -110,6 +115,44 @@ check_contains "renamed section: the trail of an article two folders down" \
 "$KBGEN" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
 check "renamed section: equals a clean build" diff -r -x .kbgen -x kb.db "$out" "$TMP/clean"
 
+# A decision tree names articles by content path: a nested one, and a
+# leaf bundle by its folder.
+cat > "$site/decision-trees/nested.yaml" <<'YAML'
+tree: nested
+title: 入れ子の記事へ
+description: 入れ子の記事を案内します。
+start: q
+nodes:
+  q:
+    type: question
+    title: どちらですか?
+    options:
+      - {id: a, label: 深い記事, next: deep}
+      - {id: b, label: 図, next: bundle}
+  deep:
+    type: outcome
+    result: resolved
+    title: 深い記事を読んでください
+    articles: [guide/mail/deep]
+  bundle:
+    type: outcome
+    result: resolved
+    title: 図のある記事を読んでください
+    articles: [guide/mail/bundle]
+tests:
+  - {path: [q=a], expect: deep}
+  - {path: [q=b], expect: bundle}
+YAML
+got=$("$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "a tree naming nested articles and a bundle: builds" "$?" 0
+check_eq "a tree naming nested articles and a bundle: no diagnostics" "$got" ""
+check_contains "the outcome links the nested article" \
+	"$(cat "$out/wizard/nested/deep/index.html")" 'href="/guide/mail/deep/"'
+check_contains "the outcome links the bundle" \
+	"$(cat "$out/wizard/nested/bundle/index.html")" 'href="/guide/mail/bundle/"'
+rm "$site/decision-trees/nested.yaml"
+"$KBGEN" build --root "$site" --out "$out" 2>/dev/null
+
 # ---- mistakes ----
 sum() { (cd "$out" && find . -path ./.kbgen -prune -o -type f -print | sort | xargs sha256sum | sha256sum); }
 before=$(sum)
@@ -144,6 +187,16 @@ check_eq "a page at /search/: said" "$got" \
 "content/search.md:1:1: error: URL /search/ is already used by (generated pages)
 kbgen: 1 error, 0 warnings; the output was left as it was"
 rm "$site/content/search.md"
+
+# a Markdown file inside a leaf bundle is one of its resources, as in
+# Hugo: not a page, and said
+printf -- '---\ntitle: 迷子\n---\n\n本文。\n' > "$site/content/guide/mail/bundle/stray.md"
+got=$("$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "a .md inside a leaf bundle: exit 0 (a warning)" "$?" 0
+check_eq "a .md inside a leaf bundle: said" "$got" \
+"content/guide/mail/bundle/stray.md:1:1: warning: not published: it is inside the leaf bundle content/guide/mail/bundle/ (a folder with an index.md); to make that folder a section, rename its index.md to _index.md"
+check "a .md inside a leaf bundle: no page" test ! -e "$out/guide/mail/bundle/stray"
+rm "$site/content/guide/mail/bundle/stray.md"
 
 # a folder linked into itself is read once, and the build ends
 ln -s .. "$site/content/guide/mail/setup/loop"
