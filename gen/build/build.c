@@ -218,7 +218,7 @@ static char *bounce_resolve_article(void *user, const char *link, char **title,
 	if (url == NULL) {
 		if (*error == NULL)
 			*error = xasprintf("'%s' is not a link to an article "
-					   "(content/<section>/<name>.md#heading)",
+					   "(content/<folders>/<name>.md#heading)",
 					   link);
 		return NULL;
 	}

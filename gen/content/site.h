@@ -364,7 +364,7 @@ char *site_normalize_path(const char *directory, const char *relative);
  * of the extensions kbgen publishes (images: png, jpg, jpeg, gif, webp,
  * svg, avif, bmp, ico; attachments: pdf, txt, csv, zip, docx, xlsx,
  * pptx, mp3, mp4, webm) names a file beside the article: in its folder,
- * or under it (a page bundle, content/<section>/<name>/index.md, keeps
+ * or under it (a page bundle, content/<folders>/<name>/index.md, keeps
  * its files there). The file is published next to the article's page
  * (content/docs/a.md's shot.png as docs/a/shot.png) and the link points
  * there. */
