@@ -80,7 +80,8 @@ static void collect_link(void *user, cmark_node *node, const char *url,
 
 /* Ids the page layout uses itself, which no heading may take. */
 static const char *const reserved_ids[] = {"main", "site-search", "kb-toc",
-					   "kb-related", NULL};
+					   "kb-related", "kb-sections",
+					   "kb-articles", "kb-recent", NULL};
 
 /* True when the file's text is UTF-8 without NUL bytes; otherwise reports
  * the first bad byte at its line:col. */

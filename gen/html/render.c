@@ -329,7 +329,20 @@ int render_section(const struct render_context *context,
 		page_free(page);
 		return -1;
 	}
-	if (section->article_count > 0)
+	if (section->article_count > 0 && section->page != NULL &&
+	    section->page->meta.body_length > 0) {
+		/* under a heading of its own, or the list would read as part
+		 * of the body's last section */
+		xmlNodePtr list = dom_element(page_main(page), "section",
+					      "article-list");
+		dom_set(list, "aria-labelledby", "kb-articles");
+		dom_set(dom_text_element(list, "h2", NULL,
+					 theme_text(context->theme,
+						    "section-articles")),
+			"id", "kb-articles");
+		render_article_list(context, list, section->articles,
+				    section->article_count);
+	} else if (section->article_count > 0)
 		render_article_list(context, page_main(page),
 				    section->articles,
 				    section->article_count);

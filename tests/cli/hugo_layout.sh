@@ -76,6 +76,11 @@ check_eq "a section lists its articles (those of folders without _index.md too),
 check_contains "a section's _index.md body, its link and image made the site's" \
 	"$(main guide/mail/index.html)" \
 	'<div class="section-body"><p>この分類は<a href="/guide/mail/deep/">深い記事</a>から。<img src="/guide/mail/map.png" alt="図" width="5" height="2" loading="lazy"></p><h2 id="概要">'
+check_contains "a section page with a body: its articles under a heading of their own" \
+	"$(main guide/mail/index.html)" \
+	'<section class="article-list" aria-labelledby="kb-articles"><h2 id="kb-articles">このカテゴリの記事</h2><ul class="card-list"><li><a href="/guide/mail/bundle/">'
+check_not_contains "a section page without a body: no such heading" \
+	"$(main guide/index.html)" 'kb-articles'
 check_contains "the home page: _index.md's title" "$(main index.html)" '<h1>サポートへようこそ</h1><p class="lead">ホームの説明文</p>'
 check_contains "the home page: _index.md's body" "$(main index.html)" \
 	'<div class="section-body"><p>まず<a href="/contact/">連絡先</a>をご覧ください。</p></div>'
