@@ -13,6 +13,7 @@
 #include "base/diag.h"
 #include "base/hash.h"
 #include "base/util.h"
+#include "content/shortcode.h"
 
 struct article *site_article_new(void)
 {
@@ -167,7 +168,8 @@ static void keep_article_parts(struct article *article, const char *section,
 	article->slug_col = article->meta.slug_col;
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
 				   : article->meta.date ? article->meta.date : "");
-	document = markdown_parse(article->meta.body, article->meta.body_length);
+	document = shortcode_parse_article(article, article->meta.body,
+					   article->meta.body_length, true);
 	markdown_collect_headings(document, reserved_ids, &article->headings);
 	report_heading_ids(article);
 	markdown_each_raw_html(document, report_raw_html, article);

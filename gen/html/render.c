@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "content/shortcode.h"
 #include "html/bouncepage.h"
 #include "html/dom.h"
 #include "html/feedbackform.h"
@@ -232,7 +233,7 @@ int render_article(const struct render_context *context,
 		page_free(page);
 		return -1;
 	}
-	document = markdown_parse(markdown, length);
+	document = shortcode_parse_article(article, markdown, length, false);
 	free(text);
 	markdown_render(document, body, &options);
 	if (context->article_parsed != NULL)
