@@ -573,7 +573,7 @@ static void close_shortcode(struct expander *expander,
 }
 
 /* The link a ref stands for: the .md file it names, relative to the
- * article's folder, percent-encoded for a link's destination. */
+ * article's folder, as a link's destination may hold it. */
 static char *ref_destination(const struct expander *expander, const char *page)
 {
 	const char *hash = strchr(page, '#');
@@ -598,8 +598,9 @@ static char *ref_destination(const struct expander *expander, const char *page)
 	if (hash)
 		buf_adds(&path, hash);
 	for (const unsigned char *c = (const unsigned char *)buf_cstr(&path); *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || strchr("-._~/#", *c) != NULL) {
+		/* what a destination cannot hold as it is; the rest stays
+		 * as written, so that a broken one is found on its line */
+		if (*c > ' ' && *c != 0x7f && strchr("()<>\\", *c) == NULL) {
 			buf_addc(&encoded, (char)*c);
 		} else {
 			buf_addc(&encoded, '%');
@@ -717,6 +718,15 @@ static char *highlight_language(const struct shortcode_call *call)
 	return buf_detach(&kept);
 }
 
+static size_t count_breaks(const char *text, size_t from, size_t to)
+{
+	size_t count = 0;
+
+	for (size_t i = from; i < to; i++)
+		count += text[i] == '\n';
+	return count;
+}
+
 static void add_run(struct buf *out, char c, size_t count)
 {
 	while (count-- > 0)
@@ -730,7 +740,7 @@ static void expand_highlight(struct expander *expander,
 {
 	struct shortcode_call end;
 	char *language;
-	size_t fence, code_start, code_end;
+	size_t fence, code_start, code_end, breaks;
 	bool block;
 
 	if (call->self_closing)
@@ -759,6 +769,12 @@ static void expand_highlight(struct expander *expander,
 			    expander->text[i] != '\r')
 				block = false;
 	}
+	/* line breaks inside the shortcodes themselves: a code span, and
+	 * the breaks after it, so that lines stay where they were */
+	breaks = count_breaks(expander->text, call->start, call->end) +
+		 count_breaks(expander->text, end.start, end.end);
+	if (breaks > 0)
+		block = false;
 	fence = longest_backtick_run(expander->text + code_start,
 				     code_end - code_start) + 1;
 	if (block) {
@@ -774,6 +790,8 @@ static void expand_highlight(struct expander *expander,
 		copy_to(expander, code_end);
 		buf_addc(&expander->out, ' ');
 		add_run(&expander->out, '`', fence);
+		add_run(&expander->out, '\n', breaks);
+		expander->line += (unsigned)breaks;
 	}
 	expander->at = end.end;
 	free(language);
@@ -912,9 +930,8 @@ static void expand_one(struct expander *expander)
 			    call.end - call.start - 10);
 		add_escaped(&expander->out, call.delimiter == '<' ? ">" : "%", 1);
 		buf_adds(&expander->out, "\\}\\}");
-		for (size_t i = call.start; i < call.end; i++)
-			if (expander->text[i] == '\n')
-				expander->line++;
+		expander->line += (unsigned)count_breaks(expander->text, call.start,
+							 call.end);
 		expander->at = call.end;
 	} else if (result == SHORTCODE_MALFORMED) {
 		report(expander, DIAG_WARNING, call.start,
