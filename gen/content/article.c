@@ -75,7 +75,8 @@ static void collect_link(void *user, cmark_node *node, const char *url,
 	link->target = site_link_target(article->source, url);
 	link->line = article->meta.body_line - 1 +
 		     (unsigned)cmark_node_get_start_line(node);
-	link->byte_col = (unsigned)cmark_node_get_start_column(node);
+	link->byte_col = shortcode_link_column(
+		node, url, (unsigned)cmark_node_get_start_column(node));
 }
 
 /* Ids the page layout uses itself, which no heading may take. */

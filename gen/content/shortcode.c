@@ -317,7 +317,6 @@ struct expander {
 	const struct shortcode_options *options;
 	struct shortcodes *codes;
 	struct buf out;
-	struct buf pending;		/* said at the end of the line */
 	struct open_shortcode *open;
 	size_t open_count, open_capacity;
 	/* where a location was last worked out, for the next one */
@@ -361,15 +360,7 @@ static void report(struct expander *expander, enum diag_severity severity,
 	free(message);
 }
 
-static void flush_pending(struct expander *expander)
-{
-	buf_add(&expander->out, expander->pending.data ? expander->pending.data : "",
-		expander->pending.length);
-	buf_reset(&expander->pending);
-}
-
-/* Copies the text up to end, lines counted, what waits for the end of
- * a line said before its line break. */
+/* Copies the text up to end, lines counted. */
 static void copy_to(struct expander *expander, size_t end)
 {
 	while (expander->at < end) {
@@ -381,7 +372,6 @@ static void copy_to(struct expander *expander, size_t end)
 		expander->at = stop;
 		if (newline == NULL)
 			break;
-		flush_pending(expander);
 		buf_addc(&expander->out, '\n');
 		expander->at++;
 		expander->line++;
@@ -393,7 +383,6 @@ static void skip_to(struct expander *expander, size_t end)
 {
 	for (; expander->at < end; expander->at++)
 		if (expander->text[expander->at] == '\n') {
-			flush_pending(expander);
 			buf_addc(&expander->out, '\n');
 			expander->line++;
 		}
@@ -409,6 +398,18 @@ static void add_escaped(struct buf *out, const char *text, size_t length)
 		    (c >= '[' && c <= '`') || (c >= '{' && c <= '~'))
 			buf_addc(out, '\\');
 		buf_addc(out, (char)c);
+	}
+}
+
+/* add_escaped, each line break a space: a value read from a shortcode
+ * keeps no line of its own (the shortcode's breaks are kept apart). */
+static void add_escaped_line(struct buf *out, const char *text)
+{
+	for (const char *c = text; *c; c++) {
+		if (*c == '\n' || *c == '\r')
+			buf_addc(out, ' ');
+		else
+			add_escaped(out, c, 1);
 	}
 }
 
@@ -495,7 +496,8 @@ static size_t code_span_end(const struct expander *expander, size_t at,
 /* How a placeholder stands where a shortcode was: alone on its line (a
  * block of its own to cmark), after text on the line (inline), or first
  * on a line with text after it, where an HTML comment would take the
- * whole line as a block: that one waits for the line's end. */
+ * whole line as a block: that one is put after a space (an entity, which
+ * starts no block; HTML shows no space at a paragraph's start). */
 enum standing { STANDS_ALONE, STANDS_INLINE, STANDS_FIRST };
 
 static enum standing standing_of(const struct expander *expander,
@@ -523,10 +525,9 @@ static enum standing standing_of(const struct expander *expander,
 static void add_placeholder(struct expander *expander,
 			    const struct shortcode_call *call, const char *what)
 {
-	struct buf *to = standing_of(expander, call) == STANDS_FIRST
-			 ? &expander->pending : &expander->out;
-
-	buf_printf(to, "<!--%s:%s-->", expander->codes->marker, what);
+	if (standing_of(expander, call) == STANDS_FIRST)
+		buf_adds(&expander->out, "&#32;");
+	buf_printf(&expander->out, "<!--%s:%s-->", expander->codes->marker, what);
 }
 
 static void open_push(struct expander *expander, const char *name,
@@ -624,6 +625,29 @@ static bool in_destination(const struct buf *out)
 	       (out->data[i - 1] == '(' || out->data[i - 1] == ':');
 }
 
+static void add_ref(struct expander *expander, const struct shortcode_call *call,
+		    const char *page, const char *destination)
+{
+	struct shortcodes *codes = expander->codes;
+	const char *text = expander->text;
+	const char *found = memmem(text + call->start, call->end - call->start,
+				   page, strlen(page));
+	size_t line_start = call->start, at;
+	struct shortcode_ref *ref;
+
+	while (line_start > 0 && text[line_start - 1] != '\n')
+		line_start--;
+	at = found ? (size_t)(found - text) : call->start;
+	if (memchr(text + call->start, '\n', at - call->start) != NULL)
+		at = call->start;	/* on a line of its own: say the "{{" */
+	codes->refs = xgrow(codes->refs, &codes->ref_capacity,
+			    codes->ref_count + 1, sizeof *codes->refs);
+	ref = &codes->refs[codes->ref_count++];
+	ref->line = expander->line;
+	ref->column = (unsigned)utf8_count(text + line_start, at - line_start) + 1;
+	ref->destination = xstrdup(destination);
+}
+
 static void expand_ref(struct expander *expander,
 		       const struct shortcode_call *call)
 {
@@ -637,12 +661,13 @@ static void expand_ref(struct expander *expander,
 		return;
 	}
 	destination = ref_destination(expander, page);
+	add_ref(expander, call, page, destination);
 	if (in_destination(&expander->out)) {
 		buf_adds(&expander->out, destination);
 	} else {
 		/* written as text: a link, so that it is checked too */
 		buf_addc(&expander->out, '[');
-		add_escaped(&expander->out, page, strlen(page));
+		add_escaped_line(&expander->out, page);
 		buf_printf(&expander->out, "](%s)", destination);
 	}
 	free(destination);
@@ -667,12 +692,7 @@ static void expand_param(struct expander *expander,
 		       name);
 		return;
 	}
-	for (const char *c = value; *c; c++) {
-		if (*c == '\n' || *c == '\r')
-			buf_addc(&expander->out, ' ');
-		else
-			add_escaped(&expander->out, c, 1);
-	}
+	add_escaped_line(&expander->out, value);
 }
 
 static size_t longest_backtick_run(const char *text, size_t length)
@@ -1027,7 +1047,6 @@ static void expand_text(struct expander *expander)
 			copy_to(expander, at + 1);
 		}
 	}
-	flush_pending(expander);
 	for (size_t i = expander->open_count; i > 0; i--) {
 		struct open_shortcode *open = &expander->open[i - 1];
 		if (open->kind == OPEN_DETAILS)
@@ -1052,7 +1071,6 @@ char *shortcode_expand(const char *text, size_t length,
 	expand_text(&expander);
 	free(expander.code_lines);
 	free(expander.open);
-	buf_free(&expander.pending);
 	*out_length = expander.out.length;
 	if (expander.out.data == NULL)
 		return xstrdup("");
@@ -1071,6 +1089,9 @@ void shortcodes_free(struct shortcodes *codes)
 	}
 	for (size_t i = 0; i < codes->details_count; i++)
 		free(codes->details[i].summary);
+	for (size_t i = 0; i < codes->ref_count; i++)
+		free(codes->refs[i].destination);
+	free(codes->refs);
 	free(codes->figures);
 	free(codes->details);
 	free(codes->marker);
@@ -1145,6 +1166,23 @@ const struct shortcodes *shortcode_of_document(cmark_node *document)
 	if (cmark_node_get_type(document) != CMARK_NODE_DOCUMENT)
 		return NULL;
 	return cmark_node_get_user_data(document);
+}
+
+unsigned shortcode_link_column(cmark_node *node, const char *url,
+			       unsigned fallback)
+{
+	cmark_node *document = node;
+	const struct shortcodes *codes;
+	unsigned line = (unsigned)cmark_node_get_start_line(node);
+
+	while (cmark_node_parent(document) != NULL)
+		document = cmark_node_parent(document);
+	codes = shortcode_of_document(document);
+	for (size_t i = 0; codes && i < codes->ref_count; i++)
+		if (codes->refs[i].line == line &&
+		    strcmp(codes->refs[i].destination, url) == 0)
+			return codes->refs[i].column;
+	return fallback;
 }
 
 /* One placeholder at *cursor: advances past it. */

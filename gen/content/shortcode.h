@@ -75,9 +75,20 @@ struct shortcode_details {
 	bool open;
 };
 
-/* What markdown_render draws for the placeholders of one document. */
+/* A ref expanded: where its page was written, for the diagnostics of
+ * the link it became. */
+struct shortcode_ref {
+	unsigned line;		/* in the text, 1-based */
+	unsigned column;	/* of the page as written, in characters */
+	char *destination;	/* the link's URL */
+};
+
+/* What markdown_render draws for the placeholders of one document, and
+ * where its refs were written. */
 struct shortcodes {
 	char *marker;		/* "kbsc", longer when the text holds it */
+	struct shortcode_ref *refs;
+	size_t ref_count, ref_capacity;
 	struct shortcode_figure *figures;
 	size_t figure_count, figure_capacity;
 	struct shortcode_details *details;
@@ -125,6 +136,12 @@ cmark_node *shortcode_parse_article(const struct article *article,
 
 /* The table shortcode_parse attached to document, or NULL. Borrowed. */
 const struct shortcodes *shortcode_of_document(cmark_node *document);
+
+/* The column (in characters) where the link node with url was written
+ * when a ref of its document made it, else fallback: the link is not
+ * in the file as the URL it has. */
+unsigned shortcode_link_column(cmark_node *node, const char *url,
+			       unsigned fallback);
 
 /* What a placeholder is: the literal of an HTML node, once its leading
  * and trailing spaces are left out, made of placeholders of codes only.

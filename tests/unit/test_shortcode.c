@@ -155,7 +155,7 @@ static void test_expand(void)
 		{"kbsc {{< details >}}", "kbsc ",
 		 "content/d/a.md:5:6: warning: shortcode 'details' must stand "
 		 "on a line of its own; left out, the text inside kept\n"},
-		{"{{< figure src=\"a.png\" >}} text\n", " text<!--kbsc:f:0-->\n", ""},
+		{"{{< figure src=\"a.png\" >}} text\n", "&#32;<!--kbsc:f:0--> text\n", ""},
 		{"日本 {{< x k=v 1 >}}", "日本 ",
 		 "content/d/a.md:5:4: warning: malformed shortcode 'x': named and "
 		 "positional arguments mixed; left out\n"},
