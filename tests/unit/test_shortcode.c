@@ -227,6 +227,24 @@ static void test_figure_arguments(void)
 	shortcodes_free(&codes);
 }
 
+static void test_bundle_ref(void)
+{
+	struct shortcodes codes;
+	char *out = expand("[a]({{< ref \"/s/p#h\" >}}) [b]({{< ref \"c.md\" >}})",
+			   "content/d/b/index.md", &codes);
+	char *said = diagnostics();
+
+	CHECK_STR(out, "[a](../../s/p.md#h) [b](c.md)",
+		  "a page path from a bundle climbs its folder too");
+	CHECK_INT(codes.ref_count, 2, "both refs kept");
+	CHECK_INT(codes.refs[0].column, 14, "where the first page is written");
+	CHECK_INT(codes.refs[1].column, 40, "where the second is");
+	CHECK_STR(said, "", "nothing said");
+	free(out);
+	free(said);
+	shortcodes_free(&codes);
+}
+
 int main(void)
 {
 	TEST_SUITE("shortcode");
@@ -234,5 +252,6 @@ int main(void)
 	test_expand();
 	test_marker();
 	test_figure_arguments();
+	test_bundle_ref();
 	return TEST_EXIT();
 }
