@@ -5,7 +5,8 @@ usage: tests/incremental.py KBGEN WORKDIR EDITS [SEED]
 
 Copies the shipped site (plus generated articles that share tags, link to
 each other and carry aliases) into WORKDIR, builds it, then applies EDITS
-random edits one at a time: article bodies, headings, links, titles,
+random edits one at a time: article bodies, headings, links (Markdown's
+and Hugo's ref shortcodes), titles,
 descriptions, tags, dates, weights, slugs, aliases, drafts, new, deleted
 and renamed articles, page bundles, images beside articles and in
 bundles (added, referenced, redrawn at another size, unreferenced,
@@ -195,8 +196,13 @@ def pick():
 def edit_body():
     path = pick()
     front, body = split(read(path))
-    choice = rng.randrange(4)
-    if choice == 0:
+    choice = rng.randrange(5)
+    if choice == 4:
+        # Hugo's shortcodes: a ref is a link to the build, param the
+        # title (content/shortcode.h)
+        body += (f"\n[参照]({{{{< ref \"{linkable(path)}\" >}}}})、"
+                 f"{{{{< param \"title\" >}}}}。\n")
+    elif choice == 0:
         body += f"\n{sentence()}\n"
     elif choice == 1:
         body += f"\n## 新しい見出し {rng.randrange(1000)}\n\n{sentence()}\n"

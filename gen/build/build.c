@@ -35,6 +35,7 @@
 #include "html/render.h"
 #include "content/scan.h"
 #include "content/markdown.h"
+#include "content/shortcode.h"
 #include "content/site.h"
 #include "html/theme.h"
 #include "db/themestore.h"
@@ -518,7 +519,7 @@ static int index_article(struct build *build, sqlite3 *db,
 		if (site_article_body(build->site, article, &text, &body,
 				      &length) != 0)
 			return -1;
-		document = markdown_parse(body, length);
+		document = shortcode_parse_article(article, body, length, false);
 		free(text);
 		index_parts_make(article, document, &slot.parts, &slot.count);
 		cmark_node_free(document);
@@ -855,7 +856,7 @@ static int reindex_parse(struct build *build, struct reindex *reindex,
 
 	if (site_article_body(build->site, article, &text, &body, &length) != 0)
 		return -1;
-	document = markdown_parse(body, length);
+	document = shortcode_parse_article(article, body, length, false);
 	free(text);
 	reindex_add(reindex, article, document);
 	cmark_node_free(document);

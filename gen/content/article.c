@@ -14,6 +14,7 @@
 #include "base/diag.h"
 #include "base/hash.h"
 #include "base/util.h"
+#include "content/shortcode.h"
 
 struct article *site_article_new(void)
 {
@@ -75,7 +76,8 @@ static void collect_link(void *user, cmark_node *node, const char *url,
 	link->target = site_link_target(article->source, url);
 	link->line = article->meta.body_line - 1 +
 		     (unsigned)cmark_node_get_start_line(node);
-	link->byte_col = (unsigned)cmark_node_get_start_column(node);
+	link->byte_col = shortcode_link_column(
+		node, url, (unsigned)cmark_node_get_start_column(node));
 }
 
 /* Ids the page layout uses itself, which no heading may take. */
@@ -186,7 +188,8 @@ static void keep_article_parts(struct article *article, const char *folder,
 	article->slug_col = article->meta.slug_col;
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
 				   : article->meta.date ? article->meta.date : "");
-	document = markdown_parse(article->meta.body, article->meta.body_length);
+	document = shortcode_parse_article(article, article->meta.body,
+					   article->meta.body_length, true);
 	markdown_collect_headings(document, reserved_ids, &article->headings);
 	report_heading_ids(article);
 	markdown_each_raw_html(document, report_raw_html, article);

@@ -18,6 +18,7 @@
 #include "base/hash.h"
 #include "base/util.h"
 #include "content/rawhtml.h"
+#include "content/shortcode.h"
 
 static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
 
@@ -527,11 +528,31 @@ void markdown_headings_free(struct markdown_headings *headings)
 	headings->count = 0;
 }
 
+struct figure_links {
+	void (*visit)(void *user, cmark_node *node, const char *url, bool image);
+	void *user;
+	cmark_node *node;
+};
+
+static void visit_figure_links(void *user, const struct shortcode_figure *figure,
+			       const struct shortcode_details *details)
+{
+	struct figure_links *links = user;
+
+	(void)details;
+	if (figure == NULL)
+		return;
+	links->visit(links->user, links->node, figure->src, true);
+	if (figure->link != NULL)
+		links->visit(links->user, links->node, figure->link, false);
+}
+
 void markdown_each_link(cmark_node *document,
 			void (*visit)(void *user, cmark_node *node,
 				      const char *url, bool image),
 			void *user)
 {
+	const struct shortcodes *codes = shortcode_of_document(document);
 	cmark_iter *iterator = cmark_iter_new(document);
 	cmark_event_type event;
 
@@ -540,6 +561,14 @@ void markdown_each_link(cmark_node *document,
 		cmark_node_type type = cmark_node_get_type(node);
 		const char *url;
 
+		if (event == CMARK_EVENT_ENTER && codes != NULL &&
+		    (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE)) {
+			/* a figure's image and link, as an image's are */
+			struct figure_links links = {visit, user, node};
+			shortcode_each_placeholder(codes, cmark_node_get_literal(node),
+						   visit_figure_links, &links);
+			continue;
+		}
 		if (event != CMARK_EVENT_ENTER ||
 		    (type != CMARK_NODE_LINK && type != CMARK_NODE_IMAGE))
 			continue;
@@ -694,6 +723,11 @@ struct renderer {
 	xmlNodePtr raw_open[RAW_OPEN_MAX];
 	size_t raw_count;
 	bool raw_block;		/* the literal being read is a block's */
+	/* the document's shortcodes (content/shortcode.h), or NULL */
+	const struct shortcodes *codes;
+	/* a details element whose end was met inside a paragraph of it:
+	 * closed when that paragraph is */
+	xmlNodePtr details_closing;
 };
 
 static xmlNodePtr add_element(struct renderer *renderer, const char *name)
@@ -753,10 +787,8 @@ static bool in_tight_list(cmark_node *paragraph)
 	       cmark_node_get_list_tight(list);
 }
 
-static char *link_target(struct renderer *renderer, cmark_node *node,
-			 bool image)
+static char *url_target(struct renderer *renderer, const char *url, bool image)
 {
-	const char *url = cmark_node_get_url(node);
 	char *rewritten;
 
 	if (url == NULL || !markdown_url_is_safe(url))
@@ -774,6 +806,12 @@ static char *link_target(struct renderer *renderer, cmark_node *node,
 			return rewritten;
 	}
 	return xstrdup(url);
+}
+
+static char *link_target(struct renderer *renderer, cmark_node *node,
+			 bool image)
+{
+	return url_target(renderer, cmark_node_get_url(node), image);
 }
 
 static void enter_heading(struct renderer *renderer, cmark_node *node)
@@ -809,37 +847,145 @@ static void exit_heading(struct renderer *renderer)
 	renderer->current = renderer->current->parent;
 }
 
-static void render_image(struct renderer *renderer, cmark_node *node)
+/* An <img> of url as written, its size the one given or else the
+ * file's; NULL, nothing added, when the URL is unsafe. */
+static xmlNodePtr add_image(struct renderer *renderer, const char *url,
+			    const char *alt, const char *title, unsigned width,
+			    unsigned height)
 {
-	char *target = link_target(renderer, node, true);
-	char *alt = markdown_plain_text(node);
-	const char *title = cmark_node_get_title(node);
-	unsigned width, height;
+	char *target = url_target(renderer, url, true);
 	xmlNodePtr image;
+	char number[16];
 
-	if (target == NULL) {
-		add_text(renderer, alt);
-		goto out;
-	}
+	if (target == NULL)
+		return NULL;
 	image = add_element(renderer, "img");
 	xmlNewProp(image, BAD_CAST "src", BAD_CAST target);
 	xmlNewProp(image, BAD_CAST "alt", BAD_CAST alt);
 	if (title && *title)
 		xmlNewProp(image, BAD_CAST "title", BAD_CAST title);
-	if (renderer->options->image_size != NULL &&
-	    renderer->options->image_size(renderer->options->user,
-					  cmark_node_get_url(node), &width,
-					  &height)) {
-		char number[16];
+	if (width == 0 && height == 0 && renderer->options->image_size != NULL &&
+	    !renderer->options->image_size(renderer->options->user, url, &width,
+					   &height))
+		width = height = 0;
+	if (width != 0) {
 		snprintf(number, sizeof number, "%u", width);
 		xmlNewProp(image, BAD_CAST "width", BAD_CAST number);
+	}
+	if (height != 0) {
 		snprintf(number, sizeof number, "%u", height);
 		xmlNewProp(image, BAD_CAST "height", BAD_CAST number);
 	}
 	xmlNewProp(image, BAD_CAST "loading", BAD_CAST "lazy");
-out:
 	free(target);
+	return image;
+}
+
+static void render_image(struct renderer *renderer, cmark_node *node)
+{
+	char *alt = markdown_plain_text(node);
+
+	if (add_image(renderer, cmark_node_get_url(node), alt,
+		      cmark_node_get_title(node), 0, 0) == NULL)
+		add_text(renderer, alt);
 	free(alt);
+}
+
+/* A figure shortcode: on a line of its own a <figure> with its caption
+ * (the title first, in bold); inside a line of text only its image,
+ * which a paragraph may hold, the title or else the caption its
+ * tooltip. Its link and image go through the same URL rules as
+ * Markdown's. */
+static void render_figure(struct renderer *renderer,
+			  const struct shortcode_figure *figure, bool block)
+{
+	const char *alt = figure->alt ? figure->alt
+			  : figure->caption ? figure->caption : "";
+	const char *title = block ? NULL
+			    : figure->title ? figure->title : figure->caption;
+	char *href = figure->link ? url_target(renderer, figure->link, false) : NULL;
+	xmlNodePtr saved = renderer->current;
+
+	if (block)
+		renderer->current = add_element(renderer, "figure");
+	if (href != NULL) {
+		renderer->current = add_element(renderer, "a");
+		xmlNewProp(renderer->current, BAD_CAST "href", BAD_CAST href);
+	}
+	if (add_image(renderer, figure->src, alt, title, figure->width,
+		      figure->height) == NULL)
+		add_text(renderer, alt);
+	if (href != NULL)
+		renderer->current = renderer->current->parent;
+	if (block && (figure->caption || figure->title)) {
+		renderer->current = add_element(renderer, "figcaption");
+		if (figure->title) {
+			xmlNodePtr strong = add_element(renderer, "strong");
+			xmlAddChild(strong, xmlNewDocText(strong->doc,
+							  BAD_CAST figure->title));
+			if (figure->caption)
+				add_text(renderer, " ");
+		}
+		if (figure->caption)
+			add_text(renderer, figure->caption);
+	}
+	renderer->current = saved;
+	free(href);
+}
+
+/* A details shortcode opens <details> as a raw one does under
+ * raw_html: safe: the Markdown up to its end goes inside, and the end
+ * of the block holding it closes it too. */
+static void render_details(struct renderer *renderer,
+			   const struct shortcode_details *details)
+{
+	xmlNodePtr element = add_element(renderer, "details");
+	xmlNodePtr summary = xmlNewDocNode(element->doc, NULL, BAD_CAST "summary",
+					   NULL);
+
+	if (details->open)
+		xmlNewProp(element, BAD_CAST "open", BAD_CAST "");
+	xmlAddChild(element, summary);
+	xmlAddChild(summary, xmlNewDocText(element->doc, BAD_CAST details->summary));
+	if (renderer->raw_count < RAW_OPEN_MAX) {
+		renderer->raw_open[renderer->raw_count++] = element;
+		renderer->current = element;
+	}
+}
+
+static void end_details(struct renderer *renderer)
+{
+	xmlNodePtr top;
+
+	if (renderer->raw_count == 0)
+		return;
+	top = renderer->raw_open[renderer->raw_count - 1];
+	if (!xmlStrEqual(top->name, BAD_CAST "details"))
+		return;
+	if (renderer->current == top) {
+		renderer->current = top->parent;
+		renderer->raw_count--;
+	} else {
+		renderer->details_closing = top;
+	}
+}
+
+struct placeholder_visit {
+	struct renderer *renderer;
+	bool block;
+};
+
+static void draw_placeholder(void *user, const struct shortcode_figure *figure,
+			     const struct shortcode_details *details)
+{
+	struct placeholder_visit *visit = user;
+
+	if (figure != NULL)
+		render_figure(visit->renderer, figure, visit->block);
+	else if (details != NULL)
+		render_details(visit->renderer, details);
+	else
+		end_details(visit->renderer);
 }
 
 static void render_code_block(struct renderer *renderer, cmark_node *node)
@@ -1056,8 +1202,22 @@ static void close_raw_html(struct renderer *renderer)
 {
 	while (renderer->raw_count > 0 &&
 	       renderer->current == renderer->raw_open[renderer->raw_count - 1]) {
+		if (renderer->current == renderer->details_closing)
+			renderer->details_closing = NULL;
 		renderer->current = renderer->current->parent;
 		renderer->raw_count--;
+	}
+}
+
+/* A details whose end was met inside its paragraph ends with it. */
+static void close_details(struct renderer *renderer)
+{
+	if (renderer->details_closing != NULL && renderer->raw_count > 0 &&
+	    renderer->current == renderer->details_closing &&
+	    renderer->raw_open[renderer->raw_count - 1] == renderer->current) {
+		renderer->current = renderer->current->parent;
+		renderer->raw_count--;
+		renderer->details_closing = NULL;
 	}
 }
 
@@ -1129,11 +1289,18 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 		add_element(renderer, "br");
 		return;
 	case CMARK_NODE_HTML_BLOCK:
-	case CMARK_NODE_HTML_INLINE:
+	case CMARK_NODE_HTML_INLINE: {
+		struct placeholder_visit visit = {
+			renderer, cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK};
+		if (shortcode_each_placeholder(renderer->codes,
+					       cmark_node_get_literal(node),
+					       draw_placeholder, &visit))
+			return;
 		if (renderer->options->raw_html_safe)
 			render_raw_html(renderer, node,
 					cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK);
 		return;
+	}
 	default:
 		break;
 	}
@@ -1166,12 +1333,16 @@ static void exit_node(struct renderer *renderer, cmark_node *node)
 	} else if (opens_element(node)) {
 		renderer->current = renderer->current->parent;
 	}
+	close_details(renderer);
 }
 
 void markdown_render(cmark_node *document, xmlNodePtr parent,
 		     const struct markdown_render_options *options)
 {
-	struct renderer renderer = {.options = options, .current = parent};
+	struct renderer renderer = {
+		.options = options, .current = parent,
+		.codes = shortcode_of_document(document),
+	};
 	cmark_iter *iterator = cmark_iter_new(document);
 	cmark_event_type event;
 

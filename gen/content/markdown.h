@@ -62,7 +62,9 @@ void markdown_collect_headings(cmark_node *document, const char *const *reserved
 void markdown_headings_free(struct markdown_headings *headings);
 
 /* Calls visit for each link and image destination with its location
- * (line relative to the Markdown text, byte column from cmark). */
+ * (line relative to the Markdown text, byte column from cmark); in a
+ * document from shortcode_parse (content/shortcode.h), a figure's image
+ * and link too, at the node of its placeholder. */
 void markdown_each_link(cmark_node *document,
 			void (*visit)(void *user, cmark_node *node,
 				      const char *url, bool image),
@@ -122,7 +124,9 @@ struct markdown_render_options {
 	bool raw_html_safe;
 };
 
-/* Appends the document's HTML as children of parent (in parent's doc). */
+/* Appends the document's HTML as children of parent (in parent's doc);
+ * in a document from shortcode_parse, its figure and details
+ * placeholders drawn (content/shortcode.h). */
 void markdown_render(cmark_node *document, xmlNodePtr parent,
 		     const struct markdown_render_options *options);
 

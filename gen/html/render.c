@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "content/shortcode.h"
 #include "html/bouncepage.h"
 #include "html/dom.h"
 #include "html/feedbackform.h"
@@ -235,7 +236,7 @@ static int render_body(const struct render_context *context, xmlNodePtr parent,
 	if (site_article_body(context->site, article, &text, &markdown,
 			      &length) != 0)
 		return -1;
-	document = markdown_parse(markdown, length);
+	document = shortcode_parse_article(article, markdown, length, false);
 	free(text);
 	markdown_render(document, parent, &options);
 	if (notify && context->article_parsed != NULL)

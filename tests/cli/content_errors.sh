@@ -47,6 +47,30 @@ check_eq "raw-html: an unchanged rebuild gives the same warnings" \
 check_eq "raw-html: the first build gave them" \
 	"$(cat "$TMP/cached-1.stderr")" "$(cat tests/content/raw-html.expected)"
 
+# shortcodes: the warnings said again from the build cache, and the page
+fixture_site cached-shortcodes
+cp tests/content/shortcodes.md "$site/content/docs/"
+"$KBGEN" build --root "$site" --out "$site/out" 2>/dev/null
+"$KBGEN" build --root "$site" --out "$site/out" 2>"$TMP/cached-sc.stderr"
+check_eq "shortcodes: an unchanged rebuild gives the same warnings" \
+	"$(cat "$TMP/cached-sc.stderr")" "$(cat tests/content/shortcodes.expected)"
+page=$(cat "$TMP/shortcodes/out/docs/shortcodes/index.html")
+check_contains "shortcodes: ref is the page's URL" "$page" '<a href="/docs/good/">良い記事</a>'
+check_contains "shortcodes: relref with its anchor" "$page" '<a href="/docs/good/#%E6%89%8B%E9%A0%86">手順</a>'
+check_contains "shortcodes: a page path from the content folder" "$page" '<a href="/docs/good/">根から</a>'
+check_contains "shortcodes: a ref outside a link is a link" "$page" '本文中の <a href="/docs/good/">good</a>'
+check_contains "shortcodes: param, title and description" "$page" '<p>この記事は「ショートコード」、Hugo のショートコードを使う記事。</p>'
+check_contains "shortcodes: figure" "$page" '<figure><img src="https://example.jp/shot.png" alt="設定画面" loading="lazy"><figcaption><strong>図 1</strong> 図の説明</figcaption></figure>'
+check_contains "shortcodes: highlight is a code block, a shortcode inside as text" "$page" '<pre tabindex="0"><code class="language-go">fmt.Println("{{&lt; ref "x.md" &gt;}}")'
+check_contains "shortcodes: details" "$page" '<details open=""><summary>詳しく</summary><p>中の <strong>太字</strong>。</p></details>'
+check_contains "shortcodes: unknown ones left out, the text inside kept" "$page" '<p>と中身は残る。</p>'
+check_contains "shortcodes: the escape shown without its markers" "$page" '<p>書き方は {{&lt; ref "page.md" &gt;}} です。</p>'
+check_contains "shortcodes: a code span keeps its shortcode" "$page" '<code>{{&lt; ref "none.md" &gt;}}</code>'
+check_contains "shortcodes: an indented code block too" "$page" '<code>{{&lt; indented &gt;}}'
+check_contains "shortcodes: an unclosed one shown as text" "$page" '<p>閉じない {{&lt; ref "good.md"</p>'
+check_eq "shortcodes: no shortcode printed raw" \
+	"$(printf '%s' "$page" | grep -c -e youtube -e 'x a=' -e weight -e '{{%')" 0
+
 # what the warnings-only fixtures published: the title each one gets
 fixture_title() { # name title
 	check_contains "$1: title" "$(cat "$TMP/$1/out/docs/$1/index.html")" "<h1>$2</h1>"

@@ -16,6 +16,40 @@ if ! "$KBGEN" build --out "$out" 2>"$TMP/build.stderr"; then
 fi
 pass "shipped site builds"
 
+# The shapes shortcodes draw (content/shortcode.h), which the shipped
+# site has none of: a small site's pages, checked with the others.
+sc="$TMP/shortcode-site"
+make_site "$sc"
+mkdir -p "$sc/content/docs"
+printf -- '---\ntitle: 良い記事\n---\n## 手順\n\n本文\n' >"$sc/content/docs/good.md"
+cp tests/content/shortcodes.md "$sc/content/docs/"
+python3 tests/images/make.py "$TMP/images" >/dev/null && cp "$TMP/images/red.png" "$sc/content/docs/shot.png"
+cat >"$sc/content/docs/figures.md" <<'EOF'
+---
+title: 図と折りたたみ
+---
+{{< figure src="shot.png" alt="画面" caption="説明" title="図 1" link="good.md" >}}
+
+文中の {{< figure src="shot.png" alt="小さい図" >}} と {{< figure src="shot.png" caption="行頭" >}}。
+
+- 項目
+  {{< details summary="詳しく" >}}
+  中の段落。
+
+  > 引用
+  {{< /details >}}
+
+{{< details summary="段落で閉じる" open=true >}}
+本文{{< /details >}}
+EOF
+if "$KBGEN" build --root "$sc" --out "$out/shortcode-site" 2>"$TMP/sc.stderr" &&
+   grep -q '<figure><a href="/docs/good/"><img src="/docs/figures/shot.png"' \
+	"$out/shortcode-site/docs/figures/index.html"; then
+	pass "shortcode site builds, with a figure"
+else
+	fail "shortcode site builds, with a figure" "$(head -c 600 "$TMP/sc.stderr")"
+fi
+
 mapfile -d '' pages < <(find "$out" -name '*.html' -print0 | sort -z)
 if [ "${#pages[@]}" -lt 10 ]; then
 	fail "pages found" "only ${#pages[@]} .html files in $out"

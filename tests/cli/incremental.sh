@@ -169,6 +169,42 @@ check_contains "records: after being written afresh, nothing to do" "$got" "up t
 "$kbgen" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
 same_site "records: after many edits, equals a clean build" "$out" "$TMP/clean"
 
+# A ref shortcode is a link to the build: an edit of its target reaches
+# the unchanged article holding it (its href, the check of its anchor).
+refsite="$TMP/refsite"
+make_site "$refsite"
+mkdir -p "$refsite/content/a"
+printf -- '---\ntitle: 参照元\n---\n\n[先]({{< ref "2.md#手順" >}})と[根から]({{< relref "/a/2" >}})\n' \
+	>"$refsite/content/a/1.md"
+printf -- '---\ntitle: 参照先\n---\n\n## 手順\n\n本文\n' >"$refsite/content/a/2.md"
+touch -d '-1 hour' "$refsite"/content/a/*.md
+sleep 2.1
+"$kbgen" build --root "$refsite" --out "$TMP/refout" 2>"$TMP/ref.err"
+check_eq "ref: first build: exit 0" "$?" 0
+check_contains "ref: the page's URL" "$(cat "$TMP/refout/a/1/index.html")" \
+	'<a href="/a/2/#%E6%89%8B%E9%A0%86">先</a>と<a href="/a/2/">根から</a>'
+printf -- '---\ntitle: 参照先\nslug: moved\n---\n\n## 手順\n\n本文\n' >"$refsite/content/a/2.md"
+got=$(KBGEN_TRACE=1 "$kbgen" build --root "$refsite" --out "$TMP/refout" 2>&1)
+check_eq "ref: target's slug changed: exit 0" "$?" 0
+check_contains "ref: target's slug changed: incremental" "$got" "incremental:"
+check_contains "ref: target's slug changed: the new URL" "$(cat "$TMP/refout/a/1/index.html")" \
+	'<a href="/a/moved/#%E6%89%8B%E9%A0%86">先</a>と<a href="/a/moved/">根から</a>'
+"$kbgen" build --clean --root "$refsite" --out "$TMP/refclean" 2>/dev/null
+same_site "ref: target's slug changed: equals a clean build" "$TMP/refout" "$TMP/refclean"
+printf -- '---\ntitle: 参照先\nslug: moved\n---\n\n## 別の見出し\n\n本文\n' >"$refsite/content/a/2.md"
+got=$("$kbgen" build --root "$refsite" --out "$TMP/refout" 2>&1)
+check_eq "ref: target's heading gone: exit 1" "$?" 1
+check_eq "ref: target's heading gone: the error at the ref" "$got" \
+"content/a/1.md:5:14: error: broken anchor: content/a/2.md has no heading '#手順'
+kbgen: 1 error, 0 warnings; the output was left as it was"
+rm "$refsite/content/a/2.md"
+got=$("$kbgen" build --root "$refsite" --out "$TMP/refout" 2>&1)
+check_eq "ref: target deleted: exit 1" "$?" 1
+check_eq "ref: target deleted: both refs broken" "$got" \
+"content/a/1.md:5:14: error: broken link: '2.md#手順' does not exist (resolved to content/a/2.md)
+content/a/1.md:5:46: error: broken link: '../a/2.md' does not exist (resolved to content/a/2.md)
+kbgen: 2 errors, 0 warnings; the output was left as it was"
+
 # A failed incremental build leaves the output and its cache as they were.
 cp -r "$out" "$TMP/before"
 printf -- '---\ntitle: 記事1\ndate: 2026-02-30\n---\n本文\n' >"$site/content/a/1.md"

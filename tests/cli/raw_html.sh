@@ -29,6 +29,23 @@ check_not_contains "safe: no event handler" "$(cat "$TMP/safe.html")" "on"'click
 check_not_contains "safe: no script text" "$(cat "$TMP/safe.html")" "alert"
 check_not_contains "safe: no remote image" "$(cat "$TMP/safe.html")" "evil.example"
 
+# shortcodes beside raw HTML (content/shortcode.h): a details shortcode
+# holds the subset's tags, a raw <details> a figure; their placeholders
+# are no raw HTML (no warning of theirs)
+sc="$TMP/site-shortcodes"
+make_site "$sc"
+printf 'raw_html: safe\n' >> "$sc/site.yaml"
+mkdir -p "$sc/content/docs"
+printf -- '---\ntitle: t\n---\n{{< details summary="s" >}}\n<kbd>Ctrl</kbd> and <b>x</b>\n{{< /details >}}\n\n<details><summary>raw</summary>\n\n{{< figure src="https://example.jp/a.png" alt="A" >}}\n\n</details>\n' \
+	>"$sc/content/docs/sc.md"
+got=$("$KBGEN" build --root "$sc" --out "$sc/out" --quiet 2>&1)
+check_eq "safe with shortcodes: only the raw tags outside the subset warned" "$got" \
+"content/docs/sc.md:5:21: warning: raw HTML dropped: <b>
+content/docs/sc.md:5:25: warning: raw HTML dropped: </b>"
+check_contains "safe with shortcodes: the page" \
+	"$(sed -n 's|.*\(<article>.*</article>\).*|\1|p' "$sc/out/docs/sc/index.html")" \
+	'<details><summary>s</summary><p><kbd>Ctrl</kbd> and x</p></details><details><summary>raw</summary><figure><img src="https://example.jp/a.png" alt="A" loading="lazy"></figure></details>'
+
 build ""
 check_eq "unset: every tag left out, each a warning" "$(cat "$TMP/unset.stderr")" "$(cat tests/rawhtml/drop.stderr)"
 check_eq "unset: the article without raw HTML" "$(cat "$TMP/unset.html")" "$(cat tests/rawhtml/drop.html)"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "content/markdown.h"
+#include "content/shortcode.h"
 #include "test.h"
 #include "base/util.h"
 
@@ -178,7 +179,9 @@ static char *render_fragment(const char *markdown, size_t length)
 {
 	htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
 	xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "div", NULL);
-	cmark_node *document = markdown_parse(markdown, length);
+	/* as an article's body is: a golden may hold shortcodes */
+	struct shortcode_options silent = {0};
+	cmark_node *document = shortcode_parse(markdown, length, &silent);
 	struct markdown_headings headings;
 	struct markdown_render_options options = {.headings = &headings,
 						  .permalink_label = "link"};
