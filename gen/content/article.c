@@ -7,6 +7,7 @@
 #include "content/article.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,50 @@ static void report_raw_html(void *user, cmark_node *node, const char *name)
 		     "raw HTML dropped: %s", name);
 }
 
+/* The URL path of Hugo's url (checked by front matter: clean segments,
+ * a '/' at either end or not): "guides/setup/". Newly allocated. */
+static char *url_path(const char *url)
+{
+	size_t length = strlen(url);
+
+	if (url[0] == '/') {
+		url++;
+		length--;
+	}
+	if (length > 0 && url[length - 1] == '/')
+		length--;
+	return xasprintf("%.*s/", (int)length, url);
+}
+
+/* Whether the front matter holds the article back from publish, and
+ * until when its dates say the same (outcome->changes_at). */
+static bool held_back(const struct front_matter *meta,
+		      const struct site_publish *publish,
+		      struct article_outcome *outcome)
+{
+	long long publish_at, expires_at;
+	bool future = false, expired = false;
+
+	if (meta->publish_date != NULL &&
+	    front_matter_date_seconds(meta->publish_date, &publish_at) &&
+	    publish_at > publish->now) {
+		future = true;
+		if (publish_at < outcome->changes_at)
+			outcome->changes_at = publish_at;
+	}
+	if (meta->expiry_date != NULL &&
+	    front_matter_date_seconds(meta->expiry_date, &expires_at)) {
+		if (expires_at <= publish->now)
+			expired = true;
+		else if (expires_at < outcome->changes_at)
+			outcome->changes_at = expires_at;
+	}
+	outcome->headless = meta->headless ||
+			    meta->render != FRONT_MATTER_RENDER_ALWAYS;
+	return outcome->headless || (meta->draft && !publish->drafts) ||
+	       (future && !publish->future) || (expired && !publish->expired);
+}
+
 /* Keeps what the site needs of an article whose front matter is parsed:
  * its URL and date, and its body's headings and links; then lets go of
  * the text (site_article_body reads it again). */
@@ -161,10 +206,16 @@ static void keep_article_parts(struct article *article, const char *section,
 {
 	cmark_node *document;
 
-	article->url_path = xasprintf("%s/%s/", section,
-				      article->meta.slug ? article->meta.slug : stem);
-	article->slug_line = article->meta.slug_line;
-	article->slug_col = article->meta.slug_col;
+	if (article->meta.url != NULL)
+		article->url_path = url_path(article->meta.url);
+	else
+		article->url_path = xasprintf("%s/%s/", section,
+					      article->meta.slug ? article->meta.slug
+								 : stem);
+	article->slug_line = article->meta.url ? article->meta.url_line
+					       : article->meta.slug_line;
+	article->slug_col = article->meta.url ? article->meta.url_col
+					      : article->meta.slug_col;
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
 				   : article->meta.date ? article->meta.date : "");
 	document = markdown_parse(article->meta.body, article->meta.body_length);
@@ -179,10 +230,11 @@ static void keep_article_parts(struct article *article, const char *section,
 }
 
 struct article *site_load_article(const char *root, const char *section,
-				  const char *name, bool with_drafts,
+				  const char *name,
+				  const struct site_publish *publish,
 				  const struct site_reuse *reuse, size_t hint,
 				  const struct file_stamp *stamp_in,
-				  bool *on_purpose)
+				  struct article_outcome *outcome)
 {
 	struct article *article;
 	char *source = xconcat("content/", section, "/", name, (char *)NULL);
@@ -192,13 +244,20 @@ struct article *site_load_article(const char *root, const char *section,
 	char *text = NULL;
 	bool ok;
 
-	*on_purpose = false;
+	*outcome = (struct article_outcome){false, false, LLONG_MAX};
 	/* the stamp was taken before reading (scan.h): should the file
 	 * change in between, the stamp kept is the older one and the next
 	 * build reads it again */
 	if (reuse != NULL && reuse->article != NULL &&
 	    (article = reuse->article(reuse->user, source, hint, &stamp)) != NULL) {
 		free(source);
+		/* published when it was cached; its expiryDate may have
+		 * passed since */
+		if (!article->rejected && held_back(&article->meta, publish, outcome)) {
+			outcome->on_purpose = true;
+			site_article_free(article);
+			return NULL;
+		}
 		return article;
 	}
 	path = path_join(root, source);
@@ -221,8 +280,8 @@ struct article *site_load_article(const char *root, const char *section,
 		goto fail;
 	/* the hook for every "do not publish" front matter key: a page left
 	 * out so is not counted as dropped (site.c's drop_check) */
-	if (ok && article->meta.draft && !with_drafts) {
-		*on_purpose = true;
+	if (ok && held_back(&article->meta, publish, outcome)) {
+		outcome->on_purpose = true;
 		goto fail;
 	}
 	/* With bad front matter the article is not published, but its
@@ -271,6 +330,19 @@ struct section *site_load_section(const char *root, const char *name)
 	free(path);
 	free(source);
 	return section;
+}
+
+const char *site_list_title(const struct article *article)
+{
+	return article->meta.link_title ? article->meta.link_title
+					: article->meta.title;
+}
+
+const char *site_description(const struct article *article)
+{
+	if (article->meta.description[0] != '\0' || article->meta.summary == NULL)
+		return article->meta.description;
+	return article->meta.summary;
 }
 
 int site_article_body(const struct site *site, const struct article *article,

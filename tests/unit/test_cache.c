@@ -43,7 +43,7 @@ static struct site *load_site(void)
 	write_text("content/a/2.md", "---\ntitle: 記事2\ncolour: red\n"
 		   "tags: [共通]\n---\n\n本文。\n");
 	write_text("content/a/3.md", "---\ntitle: 下書き\ndraft: true\n---\n\n本文。\n");
-	site = site_load(folder, false, NULL);
+	site = site_load(folder, NULL, NULL);
 	if (site == NULL) {
 		fprintf(stderr, "test_cache: the test site does not load\n");
 		exit(1);
