@@ -5,11 +5,18 @@
  * is YAML (spaces after either fence allowed); everything after is the
  * Markdown body. Known keys, matched without case as Hugo matches them:
  * title (required), description, slug, date, lastmod, draft, weight,
- * tags, categories, aliases; Hugo's menu, layout, type, params, outputs
- * and cascade are accepted and unused. Unknown keys and empty tags or
- * categories entries are warnings; wrong types, bad dates, a missing
- * title and keys differing only in case are errors, all at the offending
- * line:col. A file that does not start with a fence has no front matter:
+ * tags, categories, aliases; Hugo's url (the page's path from the
+ * site's root, clean segments only), linkTitle, summary, keywords (a
+ * list of text), publishDate (or pubdate, published) and expiryDate (or
+ * unpublishdate), dates like date's, headless, and _build (or build: a
+ * mapping of render always|never|link or a boolean, list
+ * always|never|local or a boolean, publishResources a boolean; other
+ * keys in it warned about); what the site does with them is site.h's
+ * and article.c's. Hugo's menu, layout, type, params, outputs and
+ * cascade are accepted and unused. Unknown keys and empty tags or
+ * categories entries are warnings; wrong types, bad dates, a bad url, a
+ * missing title and keys differing only in case are errors, all at the
+ * offending line:col. A file that does not start with a fence has no front matter:
  * all of it is the body, and its title is its first ATX heading, else its
  * file name (a folder's name for index.md and _index.md), with a warning.
  * Between a first line "+++" and the next "+++" line the front matter
