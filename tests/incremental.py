@@ -7,7 +7,9 @@ Copies the shipped site (plus generated articles that share tags, link to
 each other and carry aliases) into WORKDIR, builds it, then applies EDITS
 random edits one at a time: article bodies, headings, links (Markdown's
 and Hugo's ref shortcodes), titles,
-descriptions, tags, dates, weights, slugs, aliases, drafts, new, deleted
+descriptions, tags, dates, weights, slugs, aliases, drafts, Hugo's url,
+linkTitle, summary, keywords, publishDate, expiryDate, headless and
+_build, the clock moved on (KBGEN_NOW) with no file changed, new, deleted
 and renamed articles, page bundles, images beside articles and in
 bundles (added, referenced, redrawn at another size, unreferenced,
 deleted), trees, the theme's layout, site.yaml, a touch without change,
@@ -49,6 +51,8 @@ SITE = os.path.join(WORK, "site")
 OUT = os.path.join(WORK, "out")
 CLEAN = os.path.join(WORK, "clean")
 passes = failures = 0
+# the builds' now (KBGEN_NOW, seconds since 1970): an edit moves it on
+NOW = [1780272000]	# 2026-06-01
 
 TAGS = ["届かない", "SPF", "DKIM", "エラー", "設定", "迷惑メール", "再配信",
         "Gmail", "DNS", "到達率"]
@@ -269,6 +273,44 @@ def alias(front):
 
 def draft(front):
     return rng.choice(["true", "false", None])
+
+
+def near_now(front):
+    """A date up to 40 days either side of now, or none."""
+    if rng.random() < 0.3:
+        return None
+    moment = NOW[0] + rng.randint(-40, 40) * 86400 + rng.randint(0, 23) * 3600
+    return time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(moment))
+
+
+def url(front):
+    return None if rng.random() < 0.4 else f"/moved-to/{rng.randrange(100000)}/"
+
+
+def link_title(front):
+    return None if rng.random() < 0.3 else f"短 {rng.randrange(1000)}"
+
+
+def summary(front):
+    return None if rng.random() < 0.3 else sentence()
+
+
+def keywords(front):
+    return "[" + ", ".join(rng.sample(WORDS, rng.randint(0, 3))) + "]"
+
+
+def headless(front):
+    return rng.choice(["true", "false", None, None])
+
+
+def build_options(front):
+    return rng.choice(["{list: never}", "{render: never}", "{list: always}",
+                       "{render: always, publishResources: false}", None])
+
+
+def time_passes():
+    NOW[0] += rng.randint(1, 30) * 86400
+    return "the clock moved on, no file changed"
 
 
 def drop_front_matter():
@@ -551,6 +593,15 @@ EDITS_BY_WEIGHT = [
     (lambda: edit_front("slug", slug), 4),
     (lambda: edit_front("aliases", alias), 4),
     (lambda: edit_front("draft", draft), 3),
+    (lambda: edit_front("url", url), 3),
+    (lambda: edit_front("linkTitle", link_title), 3),
+    (lambda: edit_front("summary", summary), 3),
+    (lambda: edit_front("keywords", keywords), 3),
+    (lambda: edit_front("publishDate", near_now), 3),
+    (lambda: edit_front("expiryDate", near_now), 3),
+    (lambda: edit_front("headless", headless), 1),
+    (lambda: edit_front("_build", build_options), 2),
+    (time_passes, 4),
     (add_article, 6), (delete_article, 3), (rename_article, 3),
     (add_toml_article, 2), (edit_toml_article, 3),
     (drop_front_matter, 3), (to_json_front_matter, 3),
@@ -575,6 +626,7 @@ def build(out, clean):
     if clean:
         args.append("--clean")
     env = dict(os.environ)
+    env["KBGEN_NOW"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(NOW[0]))
     if not clean:
         env["KBGEN_TRACE"] = "1"
     run = subprocess.run(args, capture_output=True, text=True, env=env)

@@ -61,6 +61,7 @@ struct build {
 	struct cache *cache;	/* the last build's, for an incremental one */
 	struct content_scan scan;	/* the content folder, read once */
 	uint64_t global;	/* fingerprint of the global inputs */
+	struct site_publish publish;	/* what is published, and now */
 };
 
 /* With KBGEN_TRACE set, says on stderr which way the build went (for
@@ -453,8 +454,7 @@ static bool load(struct build *build)
 			     "are dated by their front matter", why);
 	reuse.git_dates = dates;
 	markdown_set_raw_html_safe(config.raw_html_safe);
-	build->site = site_load(build->options->root, build->options->drafts,
-				&reuse);
+	build->site = site_load(build->options->root, &build->publish, &reuse);
 	git_dates_free(dates);
 	trace_phase("articles loaded");
 	build->site->config = config;
@@ -1188,8 +1188,11 @@ static bool read_cache(struct build *build)
 {
 	const struct build_options *options = build->options;
 
+	build->publish = (struct site_publish){options->drafts, options->future,
+					       options->expired,
+					       site_publish_now()};
 	build->global = incremental_global(options->root, &build->scan,
-					   options->drafts, options->live_reload);
+					   &build->publish, options->live_reload);
 	trace_phase("global fingerprint");
 	if (!options->clean)
 		build->cache = cache_read(options->out_dir);
@@ -1202,6 +1205,14 @@ static bool read_cache(struct build *build)
 		      "sections changed (%016llx, was %016llx)",
 		      (unsigned long long)build->global,
 		      (unsigned long long)cache_global(build->cache));
+		cache_free(build->cache);
+		build->cache = NULL;
+	}
+	if (build->cache != NULL &&
+	    build->publish.now >= cache_valid_until(build->cache)) {
+		/* a publishDate or expiryDate has come: pages that were
+		 * published are not, or the other way round */
+		trace("full build: a publishDate or expiryDate has passed");
 		cache_free(build->cache);
 		build->cache = NULL;
 	}

@@ -11,6 +11,8 @@ struct build_options {
 	const char *root;	/* site root: site.yaml, content/, theme/ ... */
 	const char *out_dir;	/* published folder, e.g. "out" */
 	bool drafts;		/* include articles with draft: true */
+	bool future;		/* and those with a publishDate to come */
+	bool expired;		/* and those with an expiryDate past */
 	bool check_only;	/* load and check, write nothing */
 	bool lint;		/* with check_only: also the writer checks */
 	bool quiet;		/* no progress line */

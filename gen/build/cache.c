@@ -5,14 +5,17 @@
  * cache never leaves the machine; another byte order fails the magic).
  * <out>/.kbgen/cache, written whole and renamed into place by every build:
  *
- *   "KBCACHE2"  u64 global  u64 records id  u64 records end
+ *   "KBCACHE3"  u64 global  u64 valid until  u64 records id
+ *   u64 records end
  *   u32 files   { str source, u64 stamp[4], u8 is_article,
  *                 u64 record offset, u64 record length }   sorted by source
  *   u32 pages   { str key, u64 fp }                         in build order
  *   u32 diags   { u8 severity, str path, u32 line, u32 col, str text }
  *   u64 related key  u32 articles { u32 count, u32 order[count] }
  *
- * and <out>/.kbgen/records, "KBRECS02" u64 id, then one record per
+ * (valid until: the moment, in seconds since 1970, a publishDate or
+ * expiryDate changes what is published, site->publish_changes_at)
+ * and <out>/.kbgen/records, "KBRECS03" u64 id, then one record per
  * article (at the offsets the files list gives, all below records end).
  * An incremental build appends the records of the articles it read again
  * and leaves the others where they are, so an edit writes only the
@@ -24,7 +27,7 @@
  * id) makes the cache unusable.
  *
  * A record starts with the counts of its arrays (u32 tags, categories,
- * aliases, headings, links, diags), so an article is restored with one
+ * aliases, headings, links, diags, keywords), so an article is restored with one
  * allocation. A str is u32 length (0xffffffff for NULL), the bytes and a
  * NUL, so the reader can hand out pointers into the images it reads (the
  * files mapped, or cache_parse's buffers). The reader trusts nothing: every
@@ -49,8 +52,8 @@
 #include "base/hash.h"
 #include "base/util.h"
 
-#define MAGIC "KBCACHE2"
-#define RECORDS_MAGIC "KBRECS02"
+#define MAGIC "KBCACHE3"
+#define RECORDS_MAGIC "KBRECS03"
 #define RECORDS_HEADER 16
 #define NO_STRING 0xffffffffu
 #define CACHE_MAX_SIZE ((size_t)1 << 31)
@@ -96,6 +99,7 @@ struct cache {
 	uint64_t records_id;
 	uint64_t records_end;	/* every listed record lies below */
 	uint64_t global;
+	long long valid_until;
 	struct cached_file *files;
 	size_t file_count;
 	struct page_fp *pages;
@@ -218,6 +222,7 @@ static void put_record(struct buf *out, const struct article *article,
 	put_u32(out, (uint32_t)article->headings.count);
 	put_u32(out, (uint32_t)article->link_count);
 	put_u32(out, (uint32_t)count);
+	put_u32(out, (uint32_t)meta->keywords.count);
 	put_str(out, article->source);
 	put_str(out, article->content_path);
 	put_str(out, article->url_path);
@@ -240,6 +245,17 @@ static void put_record(struct buf *out, const struct article *article,
 	put_u32(out, meta->alias_col);
 	put_u64(out, meta->body_length);
 	put_u32(out, meta->body_line);
+	put_str(out, meta->url);
+	put_u32(out, meta->url_line);
+	put_u32(out, meta->url_col);
+	put_str(out, meta->link_title);
+	put_str(out, meta->summary);
+	put_items(out, &meta->keywords);
+	put_str(out, meta->publish_date);
+	put_str(out, meta->expiry_date);
+	put_u8(out, meta->headless);
+	put_u8(out, meta->render);
+	put_u8(out, meta->unlisted);
 	for (size_t i = 0; i < article->headings.count; i++) {
 		const struct markdown_heading *heading = &article->headings.items[i];
 		put_u32(out, (uint32_t)heading->level);
@@ -679,6 +695,7 @@ static void put_related(struct stream *head, uint64_t related_key,
 /* What a cache file holds besides its records. */
 struct cache_head {
 	uint64_t global;
+	uint64_t valid_until;
 	const struct site *site;
 	const struct page_fp *pages;
 	size_t page_count;
@@ -698,6 +715,7 @@ static int write_cache_file(const char *path, const struct cache_head *what,
 	stream_open(&head, path);
 	buf_add(&head.bytes, MAGIC, 8);
 	put_u64(&head.bytes, what->global);
+	put_u64(&head.bytes, what->valid_until);
 	put_u64(&head.bytes, places->id);
 	put_u64(&head.bytes, places->end);
 	put_files(&head, files, places, what->untrusted);
@@ -836,7 +854,8 @@ int cache_prepare(const char *dir, uint64_t global, const struct site *site,
 		  const struct page_fp *pages, size_t page_count,
 		  uint64_t related_key, const struct cache *previous)
 {
-	struct cache_head what = {global, site, pages, page_count, related_key,
+	struct cache_head what = {global, (uint64_t)site->publish_changes_at,
+				  site, pages, page_count, related_key,
 				  racy_after()};
 	struct diag_copies diags;
 	struct record_places places;
@@ -979,7 +998,7 @@ static void get_items(struct reader *in, struct string_list *list,
 /* Where each part of a restored article's one allocation starts. */
 struct record_block {
 	struct article *article;
-	char **tags, **categories, **aliases;
+	char **tags, **categories, **aliases, **keywords;
 	struct markdown_heading *headings;
 	struct article_link *links;
 };
@@ -1015,9 +1034,10 @@ static void *arena_take(struct cache *cache, size_t size)
 /* One zeroed block, from the cache's arena, for an article and its arrays
  * (each with room for one more item, as the loader leaves them). */
 static struct record_block record_block(struct cache *cache,
-					const uint32_t counts[5])
+					const uint32_t counts[7])
 {
-	size_t strings = (size_t)counts[0] + counts[1] + counts[2] + 3;
+	size_t strings = (size_t)counts[0] + counts[1] + counts[2] +
+			 counts[6] + 4;
 	size_t size = sizeof(struct article) + strings * sizeof(char *) +
 		      ((size_t)counts[3] + 1) * sizeof(struct markdown_heading) +
 		      ((size_t)counts[4] + 1) * sizeof(struct article_link);
@@ -1029,6 +1049,7 @@ static struct record_block record_block(struct cache *cache,
 	parts.tags = (char **)block;
 	parts.categories = parts.tags + counts[0] + 1;
 	parts.aliases = parts.categories + counts[1] + 1;
+	parts.keywords = parts.aliases + counts[2] + 1;
 	block += strings * sizeof(char *);
 	parts.headings = (struct markdown_heading *)block;
 	block += ((size_t)counts[3] + 1) * sizeof(struct markdown_heading);
@@ -1040,11 +1061,11 @@ static struct record_block record_block(struct cache *cache,
  * links, diagnostics. False when they cannot be: every item takes at
  * least 4 bytes, so damage cannot ask for a large block. */
 static bool get_record_counts(struct reader *in, size_t length,
-			      uint32_t counts[6])
+			      uint32_t counts[7])
 {
 	uint64_t least = 0;
 
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		counts[i] = get_u32(in);
 		least += counts[i];
 	}
@@ -1054,7 +1075,7 @@ static bool get_record_counts(struct reader *in, size_t length,
 /* The article's own fields and front matter, in record order. */
 static void get_article_fields(struct reader *in, struct article *article,
 			       const struct record_block *parts,
-			       const uint32_t counts[6])
+			       const uint32_t counts[7])
 {
 	struct front_matter *meta = &article->meta;
 
@@ -1080,8 +1101,21 @@ static void get_article_fields(struct reader *in, struct article *article,
 	meta->alias_col = get_u32(in);
 	meta->body_length = get_u64(in);
 	meta->body_line = get_u32(in);
-	article->slug_line = meta->slug_line;
-	article->slug_col = meta->slug_col;
+	meta->url = (char *)get_str(in);
+	meta->url_line = get_u32(in);
+	meta->url_col = get_u32(in);
+	meta->link_title = (char *)get_str(in);
+	meta->summary = (char *)get_str(in);
+	get_items(in, &meta->keywords, parts->keywords, counts[6]);
+	meta->publish_date = (char *)get_str(in);
+	meta->expiry_date = (char *)get_str(in);
+	meta->headless = get_u8(in) != 0;
+	meta->render = get_u8(in) == FRONT_MATTER_RENDER_NEVER
+			       ? FRONT_MATTER_RENDER_NEVER
+			       : FRONT_MATTER_RENDER_ALWAYS;
+	meta->unlisted = get_u8(in) != 0;
+	article->slug_line = meta->url ? meta->url_line : meta->slug_line;
+	article->slug_col = meta->url ? meta->url_col : meta->slug_col;
 }
 
 static void get_headings(struct reader *in, struct article *article,
@@ -1156,7 +1190,7 @@ static struct article *decode_record(struct cache *cache, const char *bytes,
 				     bool replay)
 {
 	struct reader in = {bytes, bytes + length, false};
-	uint32_t counts[6];
+	uint32_t counts[7];
 	struct record_block parts;
 	struct article *article;
 	const char *diags;
@@ -1188,7 +1222,7 @@ static const char *record_url(const char *bytes, size_t length)
 {
 	struct reader in = {bytes, bytes + length, false};
 
-	for (size_t i = 0; i < 6; i++)
+	for (size_t i = 0; i < 7; i++)
 		get_u32(&in);
 	get_str(&in);
 	get_str(&in);
@@ -1288,6 +1322,7 @@ static bool parse_images(struct cache *cache)
 
 	take(&in, magic, sizeof magic);
 	cache->global = get_u64(&in);
+	cache->valid_until = (long long)get_u64(&in);
 	cache->records_id = get_u64(&in);
 	cache->records_end = get_u64(&in);
 	if (in.bad || memcmp(magic, MAGIC, 8) != 0 ||
@@ -1353,6 +1388,11 @@ struct cache *cache_read(const char *out_dir)
 uint64_t cache_global(const struct cache *cache)
 {
 	return cache->global;
+}
+
+long long cache_valid_until(const struct cache *cache)
+{
+	return cache->valid_until;
 }
 
 size_t cache_file_count(const struct cache *cache)

@@ -56,6 +56,11 @@ void cache_free(struct cache *cache);
 /* The fingerprint of every global input the cached build was made from. */
 uint64_t cache_global(const struct cache *cache);
 
+/* The moment (seconds since 1970 UTC) from which the cached build no
+ * longer holds, even with no file changed: a publishDate or expiryDate
+ * then publishes an article or takes one away (LLONG_MAX for never). */
+long long cache_valid_until(const struct cache *cache);
+
 /* Number of article files (loaded or skipped drafts) the cache knows. */
 size_t cache_file_count(const struct cache *cache);
 

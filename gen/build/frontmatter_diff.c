@@ -38,7 +38,16 @@ bool front_matter_same(const struct article *before, const struct article *now)
 	       same_list(&a->categories, &b->categories) &&
 	       same_list(&a->aliases, &b->aliases) &&
 	       a->slug_line == b->slug_line && a->slug_col == b->slug_col &&
-	       a->alias_line == b->alias_line && a->alias_col == b->alias_col;
+	       a->alias_line == b->alias_line && a->alias_col == b->alias_col &&
+	       same_text(a->url, b->url) && a->url_line == b->url_line &&
+	       a->url_col == b->url_col &&
+	       same_text(a->link_title, b->link_title) &&
+	       same_text(a->summary, b->summary) &&
+	       same_list(&a->keywords, &b->keywords) &&
+	       same_text(a->publish_date, b->publish_date) &&
+	       same_text(a->expiry_date, b->expiry_date) &&
+	       a->headless == b->headless && a->render == b->render &&
+	       a->unlisted == b->unlisted;
 }
 
 bool front_matter_kept(const struct site *site, struct cache *cache)

@@ -259,7 +259,7 @@ static uint64_t hash_git_head(const char *root, const char *site_yaml,
 }
 
 uint64_t incremental_global(const char *root, const struct content_scan *scan,
-			    bool with_drafts, bool live_reload)
+			    const struct site_publish *publish, bool live_reload)
 {
 	char *path;
 	char resolved[PATH_MAX];
@@ -271,7 +271,8 @@ uint64_t incremental_global(const char *root, const struct content_scan *scan,
 	 * ctime, which no program can set back. */
 	h = hash_program(h);
 	h = hash64_string(realpath(root, resolved) ? resolved : root, h);
-	h = hash64_u64(with_drafts, h);
+	h = hash64_u64(publish->drafts | publish->future << 1 |
+		       publish->expired << 2, h);
 	h = hash64_u64(live_reload, h);
 	path = path_join(root, "site.yaml");
 	h = hash_file(path, "site.yaml", h);
@@ -368,7 +369,9 @@ static uint64_t display_hash(const struct article *article, uint64_t h)
 {
 	h = hash64_string(article->url_path, h);
 	h = hash64_string(article->meta.title, h);
-	h = hash64_string(article->meta.description, h);
+	h = hash64_string(site_list_title(article), h);
+	h = hash64_string(site_description(article), h);
+	h = hash64_u64(article->meta.unlisted, h);
 	h = hash64_string(article->updated, h);
 	h = hash64_u64(article->meta.tags.count, h);
 	for (size_t i = 0; i < article->meta.tags.count; i++)

@@ -27,10 +27,12 @@
 #include "content/tree.h"
 
 /* Fingerprint of every global input under root (see above), including
- * the running kbgen and the options that change pages (with_drafts,
- * live_reload); the content folder's layout comes from scan (of root). */
+ * the running kbgen and the options that change pages (publish's drafts,
+ * future and expired, not its now: the cache says until when it holds,
+ * cache_valid_until; live_reload); the content folder's layout comes
+ * from scan (of root). */
 uint64_t incremental_global(const char *root, const struct content_scan *scan,
-			    bool with_drafts, bool live_reload);
+			    const struct site_publish *publish, bool live_reload);
 
 /* True when the scanned sections hold exactly the article files the cache
  * knows, each with the same stat stamp: nothing to do. */

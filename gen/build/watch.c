@@ -34,7 +34,8 @@
 		    IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
 static const char usage[] =
-	"usage: kbgen watch [--root DIR] [--out DIR] [--drafts] [--quiet]\n"
+	"usage: kbgen watch [--root DIR] [--out DIR] [--drafts] [--future]\n"
+	"                   [--expired] [--quiet]\n"
 	"                   [--excerpt | --no-excerpt]\n"
 	"\n"
 	"Builds the site, then rebuilds it whenever site.yaml or a file under\n"
@@ -48,6 +49,8 @@ static const char usage[] =
 	"               here carry the live-reload script: publish the output\n"
 	"               of kbgen build instead)\n"
 	"  --drafts     include articles marked draft: true\n"
+	"  --future     include articles whose publishDate is still to come\n"
+	"  --expired    include articles whose expiryDate has passed\n"
 	"  --quiet      print only the errors, not a line per rebuild\n"
 	"  --excerpt    show each diagnostic's line with a caret (the default\n"
 	"               on a terminal); --no-excerpt: one line each\n"
@@ -584,6 +587,10 @@ static int parse_options(struct watcher *watcher, int argc, char **argv)
 		const char *argument = argv[i];
 		if (strcmp(argument, "--drafts") == 0) {
 			watcher->options.drafts = true;
+		} else if (strcmp(argument, "--future") == 0) {
+			watcher->options.future = true;
+		} else if (strcmp(argument, "--expired") == 0) {
+			watcher->options.expired = true;
 		} else if (strcmp(argument, "--quiet") == 0) {
 			watcher->options.quiet = true;
 		} else if (strcmp(argument, "--excerpt") == 0) {

@@ -2,7 +2,8 @@
  * watch.h — `kbgen watch`: build, then rebuild on every save, for a
  * writer's live preview.
  *
- *   kbgen watch [--root DIR] [--out DIR] [--drafts] [--quiet]
+ *   kbgen watch [--root DIR] [--out DIR] [--drafts] [--future] [--expired]
+ *               [--quiet]
  *
  * Watches ROOT/site.yaml and the folders content/, decision-trees/ and
  * theme/ (recursively, new subfolders included) with inotify. After 100 ms

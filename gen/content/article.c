@@ -7,6 +7,7 @@
 #include "content/article.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -167,6 +168,50 @@ static void lower_ascii(char *path)
 			*path = (char)(*path - 'A' + 'a');
 }
 
+/* The URL path of Hugo's url (checked by front matter: clean segments,
+ * a '/' at either end or not): "guides/setup/". Newly allocated. */
+static char *url_path(const char *url)
+{
+	size_t length = strlen(url);
+
+	if (url[0] == '/') {
+		url++;
+		length--;
+	}
+	if (length > 0 && url[length - 1] == '/')
+		length--;
+	return xasprintf("%.*s/", (int)length, url);
+}
+
+/* Whether the front matter holds the article back from publish, and
+ * until when its dates say the same (outcome->changes_at). */
+static bool held_back(const struct front_matter *meta,
+		      const struct site_publish *publish,
+		      struct article_outcome *outcome)
+{
+	long long publish_at, expires_at;
+	bool future = false, expired = false;
+
+	if (meta->publish_date != NULL &&
+	    front_matter_date_seconds(meta->publish_date, &publish_at) &&
+	    publish_at > publish->now) {
+		future = true;
+		if (publish_at < outcome->changes_at)
+			outcome->changes_at = publish_at;
+	}
+	if (meta->expiry_date != NULL &&
+	    front_matter_date_seconds(meta->expiry_date, &expires_at)) {
+		if (expires_at <= publish->now)
+			expired = true;
+		else if (expires_at < outcome->changes_at)
+			outcome->changes_at = expires_at;
+	}
+	outcome->headless = meta->headless ||
+			    meta->render != FRONT_MATTER_RENDER_ALWAYS;
+	return outcome->headless || (meta->draft && !publish->drafts) ||
+	       (future && !publish->future) || (expired && !publish->expired);
+}
+
 /* Keeps what the site needs of an article whose front matter is parsed:
  * its URL and date, and its body's headings and links; then lets go of
  * the text (site_article_body reads it again). */
@@ -177,15 +222,23 @@ static void keep_article_parts(struct article *article, const char *folder,
 	const char *last = article->meta.slug ? article->meta.slug : stem;
 	cmark_node *document;
 
-	if (strcmp(stem, "_index") == 0)	/* a section's own page */
-		article->url_path = *folder ? xasprintf("%s/", folder)
-					    : xstrdup("");
-	else
-		article->url_path = *folder ? xasprintf("%s/%s/", folder, last)
-					    : xasprintf("%s/", last);
-	lower_ascii(article->url_path);
-	article->slug_line = article->meta.slug_line;
-	article->slug_col = article->meta.slug_col;
+	if (article->meta.url != NULL) {
+		/* as written: a url is the writer's own choice of path */
+		article->url_path = url_path(article->meta.url);
+	} else {
+		if (strcmp(stem, "_index") == 0)	/* a section's own page */
+			article->url_path = *folder ? xasprintf("%s/", folder)
+						    : xstrdup("");
+		else
+			article->url_path = *folder
+				? xasprintf("%s/%s/", folder, last)
+				: xasprintf("%s/", last);
+		lower_ascii(article->url_path);
+	}
+	article->slug_line = article->meta.url ? article->meta.url_line
+					       : article->meta.slug_line;
+	article->slug_col = article->meta.url ? article->meta.url_col
+					      : article->meta.slug_col;
 	article->updated = xstrdup(article->meta.lastmod ? article->meta.lastmod
 				   : article->meta.date ? article->meta.date : "");
 	document = shortcode_parse_article(article, article->meta.body,
@@ -201,10 +254,11 @@ static void keep_article_parts(struct article *article, const char *folder,
 }
 
 struct article *site_load_article(const char *root, const char *folder,
-				  const char *name, bool with_drafts,
+				  const char *name,
+				  const struct site_publish *publish,
 				  const struct site_reuse *reuse, size_t hint,
 				  const struct file_stamp *stamp_in,
-				  bool *on_purpose)
+				  struct article_outcome *outcome)
 {
 	struct article *article;
 	char *source = site_source_path(folder, name);
@@ -214,13 +268,20 @@ struct article *site_load_article(const char *root, const char *folder,
 	char *text = NULL;
 	bool ok;
 
-	*on_purpose = false;
+	*outcome = (struct article_outcome){false, false, LLONG_MAX};
 	/* the stamp was taken before reading (scan.h): should the file
 	 * change in between, the stamp kept is the older one and the next
 	 * build reads it again */
 	if (reuse != NULL && reuse->article != NULL &&
 	    (article = reuse->article(reuse->user, source, hint, &stamp)) != NULL) {
 		free(source);
+		/* published when it was cached; its expiryDate may have
+		 * passed since */
+		if (!article->rejected && held_back(&article->meta, publish, outcome)) {
+			outcome->on_purpose = true;
+			site_article_free(article);
+			return NULL;
+		}
 		return article;
 	}
 	path = path_join(root, source);
@@ -244,8 +305,8 @@ struct article *site_load_article(const char *root, const char *folder,
 		goto fail;
 	/* the hook for every "do not publish" front matter key: a page left
 	 * out so is not counted as dropped (site.c's drop_check) */
-	if (ok && article->meta.draft && !with_drafts) {
-		*on_purpose = true;
+	if (ok && held_back(&article->meta, publish, outcome)) {
+		outcome->on_purpose = true;
 		goto fail;
 	}
 	/* With bad front matter the article is not published, but its
@@ -271,7 +332,9 @@ struct section *site_load_section(const char *root, const char *path)
 	char *file = path_join(root, source);
 	const char *slash = strrchr(path, '/');
 	struct file_stamp stamp = {0};
-	bool on_purpose;
+	/* a draft, future or expired _index.md is still the section's page */
+	struct site_publish publish = {true, true, true, 0};
+	struct article_outcome outcome;
 
 	section->name = xstrdup(path);
 	section->url_path = *path ? xasprintf("%s/", path) : xstrdup("");
@@ -281,10 +344,10 @@ struct section *site_load_section(const char *root, const char *path)
 	if (access(file, F_OK) == 0) {
 		section->source = source;
 		source = NULL;
-		/* read as an article, for its body and the links in it; a
-		 * draft _index.md is still the section's page */
-		section->page = site_load_article(root, path, "_index.md", true,
-						  NULL, 0, &stamp, &on_purpose);
+		/* read as an article, for its body and the links in it */
+		section->page = site_load_article(root, path, "_index.md",
+						  &publish, NULL, 0, &stamp,
+						  &outcome);
 		if (section->page != NULL && section->page->rejected) {
 			site_article_free(section->page);
 			section->page = NULL;
@@ -301,6 +364,19 @@ struct section *site_load_section(const char *root, const char *path)
 	free(file);
 	free(source);
 	return section;
+}
+
+const char *site_list_title(const struct article *article)
+{
+	return article->meta.link_title ? article->meta.link_title
+					: article->meta.title;
+}
+
+const char *site_description(const struct article *article)
+{
+	if (article->meta.description[0] != '\0' || article->meta.summary == NULL)
+		return article->meta.description;
+	return article->meta.summary;
 }
 
 int site_article_body(const struct site *site, const struct article *article,

@@ -10,25 +10,37 @@
 
 #include "content/site.h"
 
+/* Why site_load_article left a file out, and until when its front
+ * matter's dates say the same. */
+struct article_outcome {
+	bool on_purpose;	/* the front matter left it out: a draft,
+				 * a publishDate to come, an expiryDate
+				 * past, headless, _build's render never */
+	bool headless;		/* headless or render never or link */
+	long long changes_at;	/* the first moment after publish->now at
+				 * which publishDate or expiryDate publish
+				 * it or take it away; LLONG_MAX for never */
+};
+
 /*
  * Reads and checks the article file name of the content folder at folder
  * (its path under content/, "" for content/ itself: site_source_path),
  * under root, whose stat stamp (scan.h) is stamp_in, reporting every
  * problem through diag; or, when reuse->article knows the file (hint is
  * its index among the article files), takes the caller's article
- * instead. Returns the article (the caller owns it unless it is borrowed; release
- * with site_article_free, rejected set when its front matter has
- * errors), or NULL when it is left out: unreadable, not UTF-8 text, no
- * body, or a draft not asked for. *on_purpose says which: true when the
- * front matter left it out (a draft), false otherwise. Safe to call from
- * several threads at once.
+ * instead. Returns the article (the caller owns it unless it is
+ * borrowed; release with site_article_free, rejected set when its front
+ * matter has errors), or NULL when it is left out: unreadable, not UTF-8
+ * text, no body, or held back by its front matter as publish does not
+ * ask for. *outcome says which. Safe to call from several threads at
+ * once.
  */
 struct article *site_load_article(const char *root, const char *folder,
 				  const char *name,
-				  bool with_drafts,
+				  const struct site_publish *publish,
 				  const struct site_reuse *reuse, size_t hint,
 				  const struct file_stamp *stamp_in,
-				  bool *on_purpose);
+				  struct article_outcome *outcome);
 
 /* The section for the folder at path under content/ ("docs/mail"), with
  * title, description and weight from its _index.md when there is one

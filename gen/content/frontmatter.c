@@ -115,6 +115,47 @@ bool front_matter_valid_date(const char *text)
 	return valid_time(text + 11);
 }
 
+/* Days from 1970-01-01 to year-month-day of the proleptic Gregorian
+ * calendar (Howard Hinnant's days_from_civil). */
+static long long days_from_civil(int year, int month, int day)
+{
+	long long era, year_of_era, day_of_year, day_of_era;
+
+	year -= month <= 2;
+	era = (year >= 0 ? year : year - 399) / 400;
+	year_of_era = year - era * 400;
+	day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 +
+		     day_of_year;
+	return era * 146097 + day_of_era - 719468;
+}
+
+bool front_matter_date_seconds(const char *text, long long *seconds)
+{
+	const char *zone;
+
+	if (!front_matter_valid_date(text))
+		return false;
+	*seconds = days_from_civil(number(text, 4), number(text + 5, 2),
+				   number(text + 8, 2)) * 86400;
+	if (text[10] == '\0')
+		return true;
+	*seconds += number(text + 11, 2) * 3600 + number(text + 14, 2) * 60;
+	zone = text + 16;
+	if (*zone == ':') {
+		*seconds += number(zone + 1, 2);
+		zone += 3;
+		while (*zone == '.' || isdigit((unsigned char)*zone))
+			zone++;
+	}
+	if (*zone == '+' || *zone == '-') {
+		long long offset = number(zone + 1, 2) * 3600 +
+				   number(zone + 4, 2) * 60;
+		*seconds += *zone == '+' ? -offset : offset;
+	}
+	return true;
+}
+
 /* True when the line (length bytes, without its LF) is the fence: the
  * three characters, then only spaces, tabs or a CR, which Hugo accepts
  * ("--- " is common in files written by hand). */
@@ -264,6 +305,144 @@ static bool slug_value(const struct yamldoc_node *key,
 	return false;
 }
 
+/* Hugo's url: the page's path from the site root ("/guides/setup/" or
+ * "guides/setup"), one or more clean segments: no empty, "." or ".."
+ * segment (a '/' at either end aside), nothing a URL path would read
+ * otherwise ('?', '#', '%', '\\'), no space or control character. */
+static bool url_value(const struct yamldoc_node *key,
+		      const struct yamldoc_node *value, const char *path,
+		      struct front_matter *out)
+{
+	const char *text;
+	size_t start, end;
+	bool ok;
+
+	out->url_line = value->line;
+	out->url_col = value->col;
+	if (!text_value(key, value, path, &out->url))
+		return false;
+	text = out->url;
+	start = text[0] == '/';
+	end = strlen(text);
+	if (end > start && text[end - 1] == '/')
+		end--;
+	ok = end > start;
+	for (size_t at = start; ok && at < end;) {
+		size_t length = strcspn(text + at, "/");
+		if (at + length > end)
+			length = end - at;
+		ok = length > 0 && !(length == 1 && text[at] == '.') &&
+		     !(length == 2 && text[at] == '.' && text[at + 1] == '.');
+		for (size_t i = at; ok && i < at + length; i++)
+			ok = (unsigned char)text[i] > ' ' && text[i] != 0x7f &&
+			     strchr("?#%\\", text[i]) == NULL;
+		at += length + 1;
+	}
+	if (ok)
+		return true;
+	diag_error(path, value->line, value->col,
+		   "invalid url '%s' (a clean path from the site's root, such "
+		   "as /guides/setup/: no empty, '.' or '..' segment, no '?', "
+		   "'#', '%%', '\\' or space)", value->text);
+	free(out->url);
+	out->url = NULL;
+	return false;
+}
+
+/* Hugo's _build (also build, its older name): render always, never,
+ * link (or true, false), list always, never, local (or true, false),
+ * publishResources true or false. */
+static bool build_value(const struct yamldoc_node *key,
+			const struct yamldoc_node *value, const char *path,
+			struct front_matter *out)
+{
+	static const char *const renders[] = {"always", "never", "link"};
+	bool ok = true, flag;
+
+	if (value->type != YAMLDOC_MAPPING) {
+		diag_error(path, value->line, value->col,
+			   "'%s' must be a mapping (render, list, "
+			   "publishResources), not %s", key->text,
+			   yamldoc_type_name(value));
+		return false;
+	}
+	for (size_t i = 0; i < value->count; i++) {
+		const struct yamldoc_node *option = value->keys[i];
+		const struct yamldoc_node *item = value->items[i];
+		bool known = false;
+
+		if (strcasecmp(option->text, "render") == 0) {
+			if (yamldoc_bool(item, &flag)) {
+				out->render = flag ? FRONT_MATTER_RENDER_ALWAYS
+						   : FRONT_MATTER_RENDER_NEVER;
+				continue;
+			}
+			for (size_t k = 0; k < 3 && item->type == YAMLDOC_SCALAR; k++)
+				if (strcasecmp(item->text, renders[k]) == 0) {
+					out->render = (enum front_matter_render)k;
+					known = true;
+				}
+			if (known)
+				continue;
+			diag_error(path, item->line, item->col, "'%s.render' must "
+				   "be always, never or link", key->text);
+			ok = false;
+		} else if (strcasecmp(option->text, "list") == 0) {
+			if (yamldoc_bool(item, &flag)) {
+				out->unlisted = !flag;
+				continue;
+			}
+			if (item->type == YAMLDOC_SCALAR &&
+			    (strcasecmp(item->text, "always") == 0 ||
+			     strcasecmp(item->text, "local") == 0 ||
+			     strcasecmp(item->text, "never") == 0)) {
+				out->unlisted = strcasecmp(item->text, "never") == 0;
+				continue;
+			}
+			diag_error(path, item->line, item->col, "'%s.list' must "
+				   "be always, never or local", key->text);
+			ok = false;
+		} else if (strcasecmp(option->text, "publishResources") == 0) {
+			if (yamldoc_bool(item, &flag))
+				continue;
+			diag_error(path, item->line, item->col, "'%s.%s' must be "
+				   "true or false", key->text, option->text);
+			ok = false;
+		} else {
+			diag_warning(path, option->line, option->col,
+				     "unknown key '%s' in '%s' (ignored)",
+				     option->text, key->text);
+		}
+	}
+	return ok;
+}
+
+/* A key that takes true or false. */
+static bool bool_value(const struct yamldoc_node *key,
+		       const struct yamldoc_node *value, const char *path,
+		       bool *out)
+{
+	if (yamldoc_bool(value, out))
+		return true;
+	diag_error(path, value->line, value->col,
+		   "'%s' must be true or false", key->text);
+	return false;
+}
+
+/* The keys Hugo reads the publication date from, and the expiry date. */
+static bool is_publish_date(const char *name)
+{
+	return strcasecmp(name, "publishDate") == 0 ||
+	       strcasecmp(name, "pubdate") == 0 ||
+	       strcasecmp(name, "published") == 0;
+}
+
+static bool is_expiry_date(const char *name)
+{
+	return strcasecmp(name, "expiryDate") == 0 ||
+	       strcasecmp(name, "unpublishdate") == 0;
+}
+
 static bool read_key(const struct yamldoc_node *key,
 		     const struct yamldoc_node *value, const char *path,
 		     struct front_matter *out)
@@ -300,13 +479,24 @@ static bool read_key(const struct yamldoc_node *key,
 		out->alias_col = value->col;
 		return list_value(key, value, path, &out->aliases, false);
 	}
-	if (strcasecmp(name, "draft") == 0) {
-		if (yamldoc_bool(value, &out->draft))
-			return true;
-		diag_error(path, value->line, value->col,
-			   "'draft' must be true or false");
-		return false;
-	}
+	if (strcasecmp(name, "draft") == 0)
+		return bool_value(key, value, path, &out->draft);
+	if (strcasecmp(name, "headless") == 0)
+		return bool_value(key, value, path, &out->headless);
+	if (strcasecmp(name, "url") == 0)
+		return url_value(key, value, path, out);
+	if (strcasecmp(name, "linkTitle") == 0)
+		return text_value(key, value, path, &out->link_title);
+	if (strcasecmp(name, "summary") == 0)
+		return text_value(key, value, path, &out->summary);
+	if (strcasecmp(name, "keywords") == 0)
+		return list_value(key, value, path, &out->keywords, false);
+	if (is_publish_date(name))
+		return date_value(key, value, path, &out->publish_date);
+	if (is_expiry_date(name))
+		return date_value(key, value, path, &out->expiry_date);
+	if (strcasecmp(name, "_build") == 0 || strcasecmp(name, "build") == 0)
+		return build_value(key, value, path, out);
 	if (strcasecmp(name, "weight") == 0) {
 		if (yamldoc_long(value, &out->weight))
 			return true;
@@ -571,5 +761,11 @@ void front_matter_free(struct front_matter *matter)
 	string_list_free(&matter->tags);
 	string_list_free(&matter->categories);
 	string_list_free(&matter->aliases);
+	free(matter->url);
+	free(matter->link_title);
+	free(matter->summary);
+	string_list_free(&matter->keywords);
+	free(matter->publish_date);
+	free(matter->expiry_date);
 	memset(matter, 0, sizeof *matter);
 }

@@ -5,11 +5,18 @@
  * is YAML (spaces after either fence allowed); everything after is the
  * Markdown body. Known keys, matched without case as Hugo matches them:
  * title (required), description, slug, date, lastmod, draft, weight,
- * tags, categories, aliases; Hugo's menu, layout, type, params, outputs
- * and cascade are accepted and unused. Unknown keys and empty tags or
- * categories entries are warnings; wrong types, bad dates, a missing
- * title and keys differing only in case are errors, all at the offending
- * line:col. A file that does not start with a fence has no front matter:
+ * tags, categories, aliases; Hugo's url (the page's path from the
+ * site's root, clean segments only), linkTitle, summary, keywords (a
+ * list of text), publishDate (or pubdate, published) and expiryDate (or
+ * unpublishdate), dates like date's, headless, and _build (or build: a
+ * mapping of render always|never|link or a boolean, list
+ * always|never|local or a boolean, publishResources a boolean; other
+ * keys in it warned about); what the site does with them is site.h's
+ * and article.c's. Hugo's menu, layout, type, params, outputs and
+ * cascade are accepted and unused. Unknown keys and empty tags or
+ * categories entries are warnings; wrong types, bad dates, a bad url, a
+ * missing title and keys differing only in case are errors, all at the
+ * offending line:col. A file that does not start with a fence has no front matter:
  * all of it is the body, and its title is its first ATX heading, else its
  * file name (a folder's name for index.md and _index.md), with a warning.
  * Between a first line "+++" and the next "+++" line the front matter
@@ -30,6 +37,14 @@ struct string_list {
 	size_t count;
 };
 
+/* _build's render: a page of its own, or none ("never", false), or
+ * Hugo's "link" (no page, only a permalink: here no page either). */
+enum front_matter_render {
+	FRONT_MATTER_RENDER_ALWAYS,
+	FRONT_MATTER_RENDER_NEVER,
+	FRONT_MATTER_RENDER_LINK,
+};
+
 struct front_matter {
 	char *title;
 	char *description;	/* "" when absent */
@@ -41,6 +56,16 @@ struct front_matter {
 	long weight;
 	struct string_list tags, categories, aliases;
 	unsigned alias_line, alias_col;
+	char *url;		/* Hugo's url: the page's path as written; NULL when absent */
+	unsigned url_line, url_col;
+	char *link_title;	/* linkTitle: lists and breadcrumbs; NULL when absent */
+	char *summary;		/* NULL when absent */
+	struct string_list keywords;
+	char *publish_date;	/* publishDate (pubdate, published); NULL when absent */
+	char *expiry_date;	/* expiryDate (unpublishdate); NULL when absent */
+	bool headless;
+	enum front_matter_render render;	/* _build's render */
+	bool unlisted;		/* _build's list: never */
 	const char *body;	/* points into the text passed to front_matter_parse */
 	size_t body_length;
 	unsigned body_line;	/* file line the body starts on */
@@ -60,6 +85,11 @@ void front_matter_free(struct front_matter *matter);
  * by "T" or " " and HH:MM[:SS[.fraction]] and an optional zone (Z or
  * +HH:MM). The calendar is checked (no 2026-02-30). */
 bool front_matter_valid_date(const char *text);
+
+/* The moment a valid date (front_matter_valid_date) stands for, in
+ * seconds since 1970 UTC; a date without a zone is UTC, one without a
+ * time its midnight. False when text is no valid date. */
+bool front_matter_date_seconds(const char *text, long long *seconds);
 
 void string_list_add(struct string_list *list, const char *text);
 void string_list_free(struct string_list *list);

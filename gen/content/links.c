@@ -46,6 +46,17 @@ static char *article_href(const struct site *site, const struct article *target,
 	return href;
 }
 
+/* True when source is an article file left out as headless (or with
+ * _build's render never): it exists, but has no page to link to. */
+static bool skipped_headless(const struct site *site, const char *source)
+{
+	for (size_t i = 0; i < site->skipped_count; i++)
+		if (site->skipped[i].headless &&
+		    strcmp(site->skipped[i].source, source) == 0)
+			return true;
+	return false;
+}
+
 static char *resolve_markdown_link(const struct site *site,
 				   const char *target_path, const char *fragment,
 				   const char *written, char **error)
@@ -71,7 +82,12 @@ static char *resolve_markdown_link(const struct site *site,
 		 * checking links reports (error set) counts as a reference */
 		if (error && diag_blame(target_path))
 			return NULL;
-		if (error)
+		if (error && skipped_headless(site, target_path))
+			*error = xasprintf("broken link: '%s' has no page: %s "
+					   "is headless (headless: true, or "
+					   "_build's render: never)", written,
+					   target_path);
+		else if (error)
 			*error = xasprintf("broken link: '%s' does not exist "
 					   "(resolved to %s)", written, target_path);
 		return NULL;

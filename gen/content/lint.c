@@ -261,7 +261,8 @@ static void check_article(struct lint *lint, const struct article *article)
 			mark_linked(lint, site_find_article(lint->site,
 							    article->links[i].target),
 				    article);
-	if (article->meta.description == NULL || is_blank(article->meta.description))
+	/* a summary stands in for the description where one is shown */
+	if (is_blank(site_description(article)))
 		diag_warning(article->source, 1, 1, "no description in the front "
 			     "matter (search results and link previews show it)");
 	if (site_article_body(lint->site, article, &text, &body.text,

@@ -6,10 +6,12 @@
 #include "content/site.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/diag.h"
@@ -131,12 +133,12 @@ struct load_job {
 	char *name;
 	struct article *article;
 	struct file_stamp stamp;
-	bool on_purpose;	/* article NULL: left out as its front matter says */
+	struct article_outcome outcome;	/* why article is NULL */
 };
 
 struct load_pool {
 	const char *root;
-	bool with_drafts;
+	const struct site_publish *publish;
 	const struct site_reuse *reuse;
 	struct load_job *jobs;
 	size_t count;
@@ -153,9 +155,9 @@ static void *load_worker(void *argument)
 			break;
 		struct load_job *job = &pool->jobs[i];
 		job->article = site_load_article(pool->root, job->folder,
-						 job->name, pool->with_drafts,
+						 job->name, pool->publish,
 						 pool->reuse, i, &job->stamp,
-						 &job->on_purpose);
+						 &job->outcome);
 	}
 	return NULL;
 }
@@ -273,7 +275,8 @@ static void list_folder(struct site *site, const struct scan_folder *scanned,
 		*jobs = xgrow(*jobs, capacity, *count + 1, sizeof **jobs);
 		(*jobs)[(*count)++] = (struct load_job){
 			section, scanned->name, xstrdup(entry->name), NULL,
-			entry->stamped ? entry->stamp : (struct file_stamp){0}, false};
+			entry->stamped ? entry->stamp : (struct file_stamp){0},
+			{false, false, LLONG_MAX}};
 	}
 }
 
@@ -321,8 +324,10 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count,
 	tally->read += count;
 	for (size_t i = 0; i < count; i++) {
 		struct article *article = jobs[i].article;
+		if (jobs[i].outcome.changes_at < site->publish_changes_at)
+			site->publish_changes_at = jobs[i].outcome.changes_at;
 		if (article == NULL) {
-			if (jobs[i].on_purpose)
+			if (jobs[i].outcome.on_purpose)
 				tally->on_purpose++;
 			else
 				tally->unreadable++;
@@ -334,7 +339,7 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count,
 				(struct skipped_file){
 					site_source_path(jobs[i].folder,
 							 jobs[i].name),
-					jobs[i].stamp};
+					jobs[i].stamp, jobs[i].outcome.headless};
 			free(jobs[i].name);
 			continue;
 		}
@@ -702,7 +707,17 @@ static void *recent_and_tags(void *argument)
 
 /* ---- the site ---- */
 
-struct site *site_load(const char *root, bool with_drafts,
+long long site_publish_now(void)
+{
+	const char *fixed = getenv("KBGEN_NOW");
+	long long now;
+
+	if (fixed != NULL && front_matter_date_seconds(fixed, &now))
+		return now;
+	return (long long)time(NULL);
+}
+
+struct site *site_load(const char *root, const struct site_publish *publish,
 		       const struct site_reuse *reuse)
 {
 	pthread_t tail;
@@ -710,7 +725,7 @@ struct site *site_load(const char *root, bool with_drafts,
 	struct site *site = xcalloc(1, sizeof *site);
 	struct content_scan own;
 	const struct content_scan *scan = reuse ? reuse->scan : NULL;
-	struct load_pool pool = {.root = root, .with_drafts = with_drafts,
+	struct load_pool pool = {.root = root, .publish = publish,
 				 .reuse = reuse};
 	size_t capacity = 0;
 	struct drop_tally tally = {0};
@@ -720,6 +735,12 @@ struct site *site_load(const char *root, bool with_drafts,
 		scan = &own;
 	}
 	site->root = xstrdup(root);
+	if (publish != NULL)
+		site->publish = *publish;
+	else
+		site->publish.now = site_publish_now();
+	pool.publish = &site->publish;
+	site->publish_changes_at = LLONG_MAX;
 	{
 		/* the bounce analyzer's rules make a /bounce/ page to link to */
 		char *rules = path_join(root, "bounce-rules.yaml");

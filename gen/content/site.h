@@ -171,7 +171,24 @@ typedef char *(*site_tree_link_resolver)(void *user, const char *tree_file,
 struct skipped_file {
 	char *source;
 	struct file_stamp stamp;
+	bool headless;		/* headless, or _build's render never: links
+				 * to it are errors that say so */
 };
+
+/* What front matter holds back that a build publishes all the same
+ * (kbgen build's --drafts, --future, --expired), and the moment
+ * publishDate and expiryDate are compared with. */
+struct site_publish {
+	bool drafts;		/* draft: true */
+	bool future;		/* a publishDate after now */
+	bool expired;		/* an expiryDate before now */
+	long long now;		/* seconds since 1970 UTC */
+};
+
+/* Now, for site_publish: the time of day, or, when the environment has
+ * KBGEN_NOW (a date as front matter writes it, "2026-05-01T09:00:00Z"),
+ * that moment: for tests of publishDate and expiryDate. */
+long long site_publish_now(void);
 
 struct site {
 	char *root;
@@ -194,6 +211,12 @@ struct site {
 	size_t rejected_count;
 	struct skipped_file *skipped;	/* in load order */
 	size_t skipped_count;
+	/* The publication rule the site was loaded with, and the first
+	 * moment after its now at which a publishDate or expiryDate makes
+	 * another article published or not (LLONG_MAX for none): a build
+	 * cache is good until then. */
+	struct site_publish publish;
+	long long publish_changes_at;
 	site_tree_link_resolver tree_links;
 	void *tree_links_user;
 	/* The site has bounce-rules.yaml, so a /bounce/ page: a link to the
@@ -258,13 +281,15 @@ bool site_email_valid(const char *text, const char **why);
 const struct external_link *site_config_link(const struct site_config *config,
 					     const char *name);
 
-/* Loads every article under root/content (drafts only when with_drafts),
+/* Loads every article under root/content (what front matter holds back
+ * only as publish says; NULL publishes none of it, now being
+ * site_publish_now()),
  * checks front matter, URLs and headings, and builds sections, tags and
  * the recent list. Links are checked separately (site_check_links) so
  * that trees can be loaded in between. Returns NULL only when root cannot
  * be read at all; otherwise a site to free with site_free (check
  * diag_error_count for content errors). Takes ownership of nothing. */
-struct site *site_load(const char *root, bool with_drafts,
+struct site *site_load(const char *root, const struct site_publish *publish,
 		       const struct site_reuse *reuse);
 
 /* Checks every link in every article; reports broken ones at their
@@ -300,6 +325,16 @@ int site_article_body(const struct site *site, const struct article *article,
  * bundle's "delivery/spf" for content/delivery/spf/index.md) or source
  * ("content/delivery/spam-folder.md") is given, or NULL. Borrowed. */
 struct article *site_find_article(const struct site *site, const char *path);
+
+/* The title lists, breadcrumbs and navigation show: the front matter's
+ * linkTitle, else its title (the page's own <h1> and <title> keep the
+ * title). Borrowed from the article. */
+const char *site_list_title(const struct article *article);
+
+/* What lists, search results and the meta description show of the
+ * article: its description, else its front matter's summary, else "".
+ * Borrowed from the article. */
+const char *site_description(const struct article *article);
 
 /* True when article has a heading with this id. */
 bool site_article_has_anchor(const struct article *article, const char *id);

@@ -138,16 +138,30 @@ static char *joined_tags(const struct article *article)
 	return buf_detach(&tags);
 }
 
-/* The tags of an article's first row: its tags, then its description.
- * A writer's description sums the article up in a customer's words (配信
- * エラーが出ていないのに届かない) where the body may say it otherwise
- * (表示されない), so it is searched, at the tags' weight, once per
- * article. The caller frees the result. */
-static char *described_tags(const char *tags, const char *description)
+/* The tags of an article's first row: its tags, its front matter's
+ * keywords, then its description (else its summary). A writer's
+ * description sums the article up in a customer's words (配信エラーが出て
+ * いないのに届かない) where the body may say it otherwise (表示されない),
+ * and keywords are the words a writer expects to be searched for, so
+ * they are searched, at the tags' weight, once per article. The caller
+ * frees the result. */
+static char *described_tags(const char *tags, const struct article *article)
 {
-	if (description == NULL || *description == '\0')
-		return xstrdup(tags);
-	return xasprintf("%s%s%s", tags, *tags ? "\n" : "", description);
+	const char *description = site_description(article);
+	struct buf joined = {0};
+
+	buf_adds(&joined, tags);
+	for (size_t i = 0; i < article->meta.keywords.count; i++) {
+		if (joined.length > 0)
+			buf_addc(&joined, i == 0 ? '\n' : ' ');
+		buf_adds(&joined, article->meta.keywords.items[i]);
+	}
+	if (*description != '\0') {
+		if (joined.length > 0)
+			buf_addc(&joined, '\n');
+		buf_adds(&joined, description);
+	}
+	return buf_detach(&joined);
 }
 
 /* Reports a failed write: the search status when it says more than
@@ -180,13 +194,13 @@ int index_add_article(sqlite3 *db, const struct site *site,
 	struct search_writer *writer = writer_of(db);
 	char *url = site_url(site, article->url_path);
 	char *tags = joined_tags(article);
-	char *first_tags = described_tags(tags, article->meta.description);
+	char *first_tags = described_tags(tags, article);
 	char *what = NULL;
 	struct search_article meta = {
 		.url = url,
 		.title = article->meta.title,
 		.section = article->section ? article->section->title : "",
-		.description = article->meta.description,
+		.description = site_description(article),
 		.updated = article->updated,
 	};
 	int status = writer ? SEARCH_OK : SEARCH_DATABASE;

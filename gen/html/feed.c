@@ -125,9 +125,9 @@ static void atom_entry(xmlTextWriterPtr writer, const struct site *site,
 	xmlTextWriterEndElement(writer);
 	xmlTextWriterWriteElement(writer, BAD_CAST "id", BAD_CAST url);
 	xmlTextWriterWriteElement(writer, BAD_CAST "updated", BAD_CAST updated);
-	if (*article->meta.description)
+	if (*site_description(article))
 		xmlTextWriterWriteElement(writer, BAD_CAST "summary",
-					  BAD_CAST article->meta.description);
+					  BAD_CAST site_description(article));
 	xmlTextWriterEndElement(writer);
 	free(updated);
 	free(url);
@@ -166,7 +166,8 @@ int feed_write_atom(const struct site *site, const char *out_dir, size_t limit)
 				  BAD_CAST site->config.title);
 	xmlTextWriterEndElement(writer);
 	for (size_t i = 0; i < count; i++)
-		atom_entry(writer, site, site->recent[i]);
+		if (!site->recent[i]->meta.unlisted)
+			atom_entry(writer, site, site->recent[i]);
 	xmlTextWriterEndElement(writer);
 	free(updated);
 	free(self);

@@ -75,12 +75,15 @@ void render_article_list(const struct render_context *context,
 	xmlNodePtr list = dom_element(parent, "ul", "card-list");
 
 	for (size_t i = 0; i < count; i++) {
+		/* _build's list: never: a page of its own, in no list */
+		if (articles[i]->meta.unlisted)
+			continue;
 		xmlNodePtr item = dom_element(list, "li", NULL);
 		char *url = theme_url(context->theme, articles[i]->url_path);
-		dom_link(item, url, articles[i]->meta.title);
-		if (*articles[i]->meta.description)
+		dom_link(item, url, site_list_title(articles[i]));
+		if (*site_description(articles[i]))
 			dom_text_element(item, "p", NULL,
-					 articles[i]->meta.description);
+					 site_description(articles[i]));
 		free(url);
 	}
 }
@@ -212,6 +215,26 @@ void render_feedback(const struct render_context *context, xmlNodePtr parent,
 	free(action);
 }
 
+/* The front matter's keywords, for search engines: <meta name="keywords">
+ * in the head, the keywords joined with ", ". */
+static void render_keywords(struct page *page, const struct article *article)
+{
+	struct buf joined = {0};
+	xmlNodePtr element;
+
+	if (article->meta.keywords.count == 0)
+		return;
+	for (size_t i = 0; i < article->meta.keywords.count; i++) {
+		if (i > 0)
+			buf_adds(&joined, ", ");
+		buf_adds(&joined, article->meta.keywords.items[i]);
+	}
+	element = dom_element(page_head(page), "meta", NULL);
+	dom_set(element, "name", "keywords");
+	dom_set(element, "content", buf_cstr(&joined));
+	buf_free(&joined);
+}
+
 /* Renders the Markdown body of article (an article, or a section's
  * _index.md) into parent, its links and images made the site's URLs;
  * the parsed document goes to context->article_parsed when notify.
@@ -250,11 +273,13 @@ int render_article(const struct render_context *context,
 		   const struct article *article)
 {
 	struct page *page = page_new(context->theme, article->meta.title,
-				     article->meta.description);
+				     site_description(article));
 	xmlNodePtr body = dom_element(page_main(page), "article", NULL);
 	char *url;
 
-	render_breadcrumbs(context, page, article->section, article->meta.title);
+	render_breadcrumbs(context, page, article->section,
+			   site_list_title(article));
+	render_keywords(page, article);
 	dom_text_element(body, "h1", NULL, article->meta.title);
 	render_meta(context, body, article);
 	render_toc(context, body, article);

@@ -46,6 +46,8 @@ static const char usage[] =
 	"               and theme/ (default: .)\n"
 	"  --out DIR    output folder (default: out under the current folder)\n"
 	"  --drafts     include articles marked draft: true\n"
+	"  --future     include articles whose publishDate is still to come\n"
+	"  --expired    include articles whose expiryDate has passed\n"
 	"  --format F   diagnostics as 'text' (default, path:line:col: ...)\n"
 	"               or 'json' (on standard output)\n"
 	"  --quiet      no progress line and no closing summary line; the\n"
@@ -89,6 +91,10 @@ static int parse_options(int argc, char **argv, bool check_only,
 		const char *argument = argv[i];
 		if (strcmp(argument, "--drafts") == 0) {
 			options->drafts = true;
+		} else if (strcmp(argument, "--future") == 0) {
+			options->future = true;
+		} else if (strcmp(argument, "--expired") == 0) {
+			options->expired = true;
 		} else if (strcmp(argument, "--quiet") == 0) {
 			options->quiet = true;
 		} else if (strcmp(argument, "--excerpt") == 0) {

@@ -94,6 +94,13 @@ check_contains "TOML front matter: lastmod read" "$toml_page" '<time datetime="2
 check_contains "TOML front matter: a literal string keeps its backslash" "$toml_page" 'リテラル文字列 \n はそのまま'
 test -d "$TMP/toml-front-matter/out/tags/メール"
 check_eq "TOML front matter: the array's tags published" "$?" 0
+fixture_title publishing-keys-ok "一覧用の短い題名のある記事"
+publishing_list=$(cat "$TMP/publishing-keys-ok/out/docs/index.html")
+check_contains "linkTitle and summary: the section list" "$publishing_list" \
+	'<a href="/docs/publishing-keys-ok/">短い題名</a><p>一覧に出る要約</p>'
+check_contains "keywords: the meta element" \
+	"$(cat "$TMP/publishing-keys-ok/out/docs/publishing-keys-ok/index.html")" \
+	'<meta name="keywords" content="SPF, 迷惑メール"'
 check_contains "case-insensitive keys: Tags read" \
 	"$(cat "$TMP/case-insensitive-keys/out/docs/case-insensitive-keys/index.html")" "設定"
 test -d "$TMP/empty-tag/out/tags/設定"

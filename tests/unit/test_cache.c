@@ -39,11 +39,13 @@ static struct site *load_site(void)
 	write_text("site.yaml", "title: Test KB\nbase_url: http://127.0.0.1:8080/\n"
 		   "language: ja\n");
 	write_text("content/a/1.md", "---\ntitle: 記事1\ndescription: 説明1\n"
-		   "tags: [共通, 一]\n---\n\n本文。\n\n## 見出し\n\n[次](2.md)\n");
+		   "tags: [共通, 一]\nlinkTitle: 短い1\nsummary: 要約1\n"
+		   "keywords: [鍵, 語]\npublishDate: 2020-01-01\n"
+		   "expiryDate: 2999-01-01\n_build: {list: never}\n---\n\n本文。\n\n## 見出し\n\n[次](2.md)\n");
 	write_text("content/a/2.md", "---\ntitle: 記事2\ncolour: red\n"
-		   "tags: [共通]\n---\n\n本文。\n");
+		   "url: /elsewhere/two/\ntags: [共通]\n---\n\n本文。\n");
 	write_text("content/a/3.md", "---\ntitle: 下書き\ndraft: true\n---\n\n本文。\n");
-	site = site_load(folder, false, NULL);
+	site = site_load(folder, NULL, NULL);
 	if (site == NULL) {
 		fprintf(stderr, "test_cache: the test site does not load\n");
 		exit(1);
@@ -149,7 +151,28 @@ static void check_round_trip(struct site *site)
 		CHECK_STR(article->links[0].target, "content/a/2.md", "link target");
 		CHECK_INT(article->text_hash, site->articles[0]->text_hash,
 			  "text hash");
+		CHECK_STR(article->meta.link_title, "短い1", "linkTitle");
+		CHECK_STR(article->meta.summary, "要約1", "summary");
+		CHECK_INT(article->meta.keywords.count, 2, "keywords");
+		CHECK_STR(article->meta.keywords.count == 2
+			  ? article->meta.keywords.items[1] : NULL, "語",
+			  "second keyword");
+		CHECK_STR(article->meta.publish_date, "2020-01-01", "publishDate");
+		CHECK_STR(article->meta.expiry_date, "2999-01-01", "expiryDate");
+		CHECK(article->meta.unlisted, "_build's list: never");
+		CHECK(article->meta.url == NULL, "no url: NULL");
 	}
+	article = cache_previous_article(cache, "content/a/2.md");
+	CHECK(article != NULL && article->meta.url != NULL &&
+	      strcmp(article->meta.url, "/elsewhere/two/") == 0 &&
+	      strcmp(article->url_path, "elsewhere/two/") == 0 &&
+	      article->slug_line == 4 && article->slug_col == 6 &&
+	      article->meta.link_title == NULL && article->meta.keywords.count == 0,
+	      "url, its place and its URL path kept");
+	CHECK_INT(cache_valid_until(cache), site->publish_changes_at,
+		  "valid until the first expiryDate to come");
+	CHECK(site->publish_changes_at == 32472144000LL,
+	      "the site's publish_changes_at: 2999-01-01");
 	CHECK_INT(diag_total(), 0, "cache_previous_article reports nothing");
 	CHECK(cache_article(cache, "content/a/2.md", 1, &old) == NULL,
 	      "cache_article: another stamp, no article");
@@ -177,7 +200,7 @@ static void check_round_trip(struct site *site)
 /* The i-th file entry's record offset field in a cache image. */
 static char *entry_offset(char *image, size_t i)
 {
-	char *at = image + 36;
+	char *at = image + 44;
 
 	for (;; i--) {
 		uint32_t length;
@@ -246,13 +269,13 @@ static void check_bad_images(const char *image, size_t size,
 	} while (0)
 	WITH_COPY(memcpy(copy, "KBCACHE1", 8), "another cache version");
 	WITH_COPY(copy[0] = 'k', "not a cache file");
-	WITH_COPY(copy[16] ^= 1, "a records id that is not the records file's");
-	WITH_COPY(put64(copy + 24, records_size + 1), "records end past the file");
-	WITH_COPY(put32(copy + 32, 0xffffffffu), "a file count too large");
-	WITH_COPY(put32(copy + 36, 0xffffffffu), "a file without a source");
-	WITH_COPY(put32(copy + 36, (uint32_t)size), "a source past the end");
-	WITH_COPY(copy[36 + 4 + 3] = '\0', "a source with a NUL inside");
-	WITH_COPY(copy[36 + 4 + strlen("content/a/1.md")] = 'x',
+	WITH_COPY(copy[24] ^= 1, "a records id that is not the records file's");
+	WITH_COPY(put64(copy + 32, records_size + 1), "records end past the file");
+	WITH_COPY(put32(copy + 40, 0xffffffffu), "a file count too large");
+	WITH_COPY(put32(copy + 44, 0xffffffffu), "a file without a source");
+	WITH_COPY(put32(copy + 44, (uint32_t)size), "a source past the end");
+	WITH_COPY(copy[44 + 4 + 3] = '\0', "a source with a NUL inside");
+	WITH_COPY(copy[44 + 4 + strlen("content/a/1.md")] = 'x',
 		  "a source without its NUL");
 	WITH_COPY(put64(entry_offset(copy, 0), 15), "a record inside the header");
 	WITH_COPY(memcpy(&length, entry_offset(copy, 0) + 8, 8);
@@ -328,7 +351,7 @@ static uint64_t first_record(const char *image)
 
 static void wrong_source(char *image, char *records)
 {
-	records[first_record(image) + 24 + 4] ^= 1;
+	records[first_record(image) + 28 + 4] ^= 1;
 }
 
 static void huge_counts(char *image, char *records)
@@ -353,7 +376,7 @@ static void one_byte_short(char *image, char *records)
 
 static void no_title(char *image, char *records)
 {
-	uint64_t at = first_record(image) + 24;
+	uint64_t at = first_record(image) + 28;
 	uint32_t length;
 
 	/* past source, content path, URL path, updated and two u64 */
@@ -374,7 +397,7 @@ static void check_url_of_damaged_record(const char *image, size_t size,
 	struct cache *cache;
 
 	memcpy(copy, records, records_size);
-	put32(copy + first_record(image) + 24, (uint32_t)records_size);
+	put32(copy + first_record(image) + 28, (uint32_t)records_size);
 	cache = cache_parse(image, size, copy, records_size);
 	CHECK(cache != NULL, "a record with a source past its end: parses");
 	if (cache != NULL) {

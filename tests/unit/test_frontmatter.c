@@ -278,6 +278,139 @@ static void test_dates(void)
 	CHECK(!front_matter_valid_date(""), "empty");
 }
 
+/* Hugo's url, linkTitle, summary, keywords, publishDate and expiryDate
+ * (under each of their names), headless and _build, in YAML, TOML and
+ * JSON alike. */
+static void test_hugo_publishing_keys(void)
+{
+	const char *yaml = "---\ntitle: 長いタイトル\nLinkTitle: 短い\nurl: /guides/setup/\n"
+			   "summary: 要約\nkeywords: [SPF, 迷惑メール]\n"
+			   "pubdate: 2030-01-01T09:00:00+09:00\nunpublishdate: 2031-01-01\n"
+			   "headless: true\n_build:\n  render: link\n  list: never\n"
+			   "  publishResources: false\n---\n";
+	const char *toml = "+++\ntitle = \"t\"\npublished = 2030-01-01\n"
+			   "expiryDate = 2031-01-01\n[build]\nrender = false\nlist = \"local\"\n+++\n";
+	const char *json = "{\"title\": \"t\", \"publishDate\": \"2030-01-01\", "
+			   "\"keywords\": [\"a\"], \"_build\": {\"render\": \"always\"}}\n";
+	struct front_matter matter;
+	bool ok = front_matter_parse(yaml, strlen(yaml), "a.md", &matter);
+	char *messages = diagnostics();
+
+	CHECK(ok, "publishing keys: parse");
+	CHECK_STR(messages, "", "publishing keys: no diagnostics");
+	CHECK_STR(matter.link_title, "短い", "linkTitle, any case");
+	CHECK_STR(matter.url, "/guides/setup/", "url as written");
+	CHECK_INT(matter.url_line, 4, "url's line");
+	CHECK_INT(matter.url_col, 6, "url's column");
+	CHECK_STR(matter.summary, "要約", "summary");
+	CHECK_INT(matter.keywords.count, 2, "keywords");
+	CHECK_STR(matter.keywords.count == 2 ? matter.keywords.items[1] : NULL,
+		  "迷惑メール", "the second keyword");
+	CHECK_STR(matter.publish_date, "2030-01-01T09:00:00+09:00", "pubdate is publishDate");
+	CHECK_STR(matter.expiry_date, "2031-01-01", "unpublishdate is expiryDate");
+	CHECK(matter.headless, "headless");
+	CHECK_INT(matter.render, FRONT_MATTER_RENDER_LINK, "_build.render: link");
+	CHECK(matter.unlisted, "_build.list: never");
+	front_matter_free(&matter);
+	free(messages);
+
+	ok = front_matter_parse(toml, strlen(toml), "a.md", &matter);
+	messages = diagnostics();
+	CHECK(ok, "TOML publishing keys: parse");
+	CHECK_STR(messages, "", "TOML publishing keys: no diagnostics");
+	CHECK_STR(matter.publish_date, "2030-01-01", "published is publishDate");
+	CHECK_STR(matter.expiry_date, "2031-01-01", "TOML expiryDate");
+	CHECK_INT(matter.render, FRONT_MATTER_RENDER_NEVER, "build.render = false");
+	CHECK(!matter.unlisted, "build.list = local is listed");
+	CHECK(matter.url == NULL && matter.link_title == NULL && matter.summary == NULL,
+	      "absent url, linkTitle, summary are NULL");
+	front_matter_free(&matter);
+	free(messages);
+
+	ok = front_matter_parse(json, strlen(json), "a.md", &matter);
+	messages = diagnostics();
+	CHECK(ok, "JSON publishing keys: parse");
+	CHECK_STR(messages, "", "JSON publishing keys: no diagnostics");
+	CHECK_STR(matter.publish_date, "2030-01-01", "JSON publishDate");
+	CHECK_INT(matter.keywords.count, 1, "JSON keywords");
+	CHECK_INT(matter.render, FRONT_MATTER_RENDER_ALWAYS, "_build.render: always");
+	CHECK(!matter.headless, "not headless");
+	front_matter_free(&matter);
+	free(messages);
+}
+
+static void test_hugo_publishing_errors(void)
+{
+	expect_error("---\ntitle: a\nurl: /a/../b/\n---\n",
+		     "x.md:3:6: error: invalid url '/a/../b/' (a clean path from the "
+		     "site's root, such as /guides/setup/: no empty, '.' or '..' "
+		     "segment, no '?', '#', '%', '\\' or space)\n",
+		     "url with '..'");
+	expect_error("---\ntitle: a\nurl: /\n---\n",
+		     "x.md:3:6: error: invalid url '/' (a clean path from the "
+		     "site's root, such as /guides/setup/: no empty, '.' or '..' "
+		     "segment, no '?', '#', '%', '\\' or space)\n",
+		     "url of the site's root");
+	expect_error("---\ntitle: a\nurl: a//b?x\n---\n",
+		     "x.md:3:6: error: invalid url 'a//b?x' (a clean path from the "
+		     "site's root, such as /guides/setup/: no empty, '.' or '..' "
+		     "segment, no '?', '#', '%', '\\' or space)\n",
+		     "url with an empty segment and a query");
+	expect_error("---\ntitle: a\nurl: [a]\n---\n",
+		     "x.md:3:6: error: 'url' must be text, not a list\n",
+		     "url of the wrong type");
+	expect_error("---\ntitle: a\nkeywords: SPF\n---\n",
+		     "x.md:3:11: error: 'keywords' must be a list of text, not a single value\n",
+		     "keywords as one text");
+	expect_error("---\ntitle: a\nkeywords: [a, {b: c}]\n---\n",
+		     "x.md:3:15: error: each entry of 'keywords' must be non-empty text\n",
+		     "a keyword that is a mapping");
+	expect_error("---\ntitle: a\npublishDate: 2026-02-30\n---\n",
+		     "x.md:3:14: error: invalid date '2026-02-30' for 'publishDate' "
+		     "(expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional zone)\n",
+		     "publishDate validated like date");
+	expect_error("---\ntitle: a\nexpirydate: soon\n---\n",
+		     "x.md:3:13: error: invalid date 'soon' for 'expirydate' "
+		     "(expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional zone)\n",
+		     "expiryDate validated like date");
+	expect_error("---\ntitle: a\nheadless: maybe\n---\n",
+		     "x.md:3:11: error: 'headless' must be true or false\n",
+		     "headless not a boolean");
+	expect_error("---\ntitle: a\n_build:\n  render: sometimes\n  list: hidden\n"
+		     "  publishResources: 2\n  colour: red\n---\n",
+		     "x.md:4:11: error: '_build.render' must be always, never or link\n"
+		     "x.md:5:9: error: '_build.list' must be always, never or local\n"
+		     "x.md:6:21: error: '_build.publishResources' must be true or false\n"
+		     "x.md:7:3: warning: unknown key 'colour' in '_build' (ignored)\n",
+		     "_build's values");
+	expect_error("---\ntitle: a\nbuild: never\n---\n",
+		     "x.md:3:8: error: 'build' must be a mapping (render, list, "
+		     "publishResources), not text\n",
+		     "build not a mapping");
+	expect_error("---\ntitle: a\nlinkTitle: [a]\n---\n",
+		     "x.md:3:12: error: 'linkTitle' must be text, not a list\n",
+		     "linkTitle of the wrong type");
+}
+
+static void test_date_seconds(void)
+{
+	long long seconds = 0;
+
+	CHECK(front_matter_date_seconds("1970-01-01", &seconds) && seconds == 0,
+	      "the epoch");
+	CHECK(front_matter_date_seconds("2026-03-01", &seconds) &&
+	      seconds == 1772323200, "a date is its midnight UTC");
+	CHECK(front_matter_date_seconds("2026-03-01T09:00:00+09:00", &seconds) &&
+	      seconds == 1772323200, "a zone east of UTC");
+	CHECK(front_matter_date_seconds("2026-02-28 15:30-08:30", &seconds) &&
+	      seconds == 1772323200, "a zone west of UTC, minutes only");
+	CHECK(front_matter_date_seconds("2026-03-01T00:00:01.5Z", &seconds) &&
+	      seconds == 1772323201, "seconds and a fraction");
+	CHECK(front_matter_date_seconds("2024-02-29T00:00:00Z", &seconds) &&
+	      seconds == 1709164800, "a leap day");
+	CHECK(!front_matter_date_seconds("2026-02-30", &seconds), "no such day");
+}
+
 static void test_unknown_key_warns(void)
 {
 	const char *text = "---\ntitle: a\nauthor: b\n---\n";
@@ -304,5 +437,8 @@ int main(void)
 	test_hugo_leniency();
 	test_dates();
 	test_unknown_key_warns();
+	test_hugo_publishing_keys();
+	test_hugo_publishing_errors();
+	test_date_seconds();
 	return TEST_EXIT();
 }

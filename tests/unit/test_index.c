@@ -601,7 +601,7 @@ static bool load_shipped(struct loaded_site *loaded)
 		site_config_free(&config);
 		return false;
 	}
-	loaded->site = site_load(".", false, NULL);
+	loaded->site = site_load(".", NULL, NULL);
 	if (loaded->site == NULL) {
 		site_config_free(&config);
 		return false;

@@ -207,7 +207,7 @@ static void test_orders(const char *root)
 		free(relative);
 		free(text);
 	}
-	site = site_load(root, false, NULL);
+	site = site_load(root, NULL, NULL);
 	CHECK_INT(diag_error_count(), 0, "order fixture loads");
 	CHECK(site->section_count == 1 && site->sections[0]->article_count == 7,
 	      "order fixture: seven articles in one section");

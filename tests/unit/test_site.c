@@ -100,7 +100,7 @@ static void expect_link(const struct site *site, const char *from,
 
 static void test_links(void)
 {
-	struct site *site = site_load(".", false, NULL);
+	struct site *site = site_load(".", NULL, NULL);
 
 	CHECK(site != NULL && site->article_count >= 10, "shipped content loads");
 	site_config_load(".", &site->config);

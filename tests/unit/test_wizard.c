@@ -350,7 +350,7 @@ static bool load_site(struct fixture *fixture)
 		site_config_free(&config);
 		return false;
 	}
-	fixture->site = site_load(fixture->root, false, NULL);
+	fixture->site = site_load(fixture->root, NULL, NULL);
 	fixture->site->config = config;
 	tree_context.user = fixture->site;
 	if (tree_load_all(fixture->root, &tree_context, &fixture->trees,
