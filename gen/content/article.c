@@ -256,6 +256,7 @@ static void keep_article_parts(struct article *article, const char *folder,
 struct article *site_load_article(const char *root, const char *folder,
 				  const char *name,
 				  const struct site_publish *publish,
+				  const struct front_matter *cascade,
 				  const struct site_reuse *reuse, size_t hint,
 				  const struct file_stamp *stamp_in,
 				  struct article_outcome *outcome)
@@ -299,15 +300,28 @@ struct article *site_load_article(const char *root, const char *folder,
 	}
 	if (!check_text(article->source, text, length))
 		goto fail;
-	ok = front_matter_parse(text, length, article->source,
-				&article->meta);
+	/* a title is needed only by a page that is published */
+	ok = front_matter_parse_untitled(text, length, article->source,
+					 &article->meta);
 	if (!ok && article->meta.body == NULL)
 		goto fail;
+	front_matter_inherit(&article->meta, cascade);
 	/* the hook for every "do not publish" front matter key: a page left
 	 * out so is not counted as dropped (site.c's drop_check) */
 	if (ok && held_back(&article->meta, publish, outcome)) {
 		outcome->on_purpose = true;
 		goto fail;
+	}
+	/* a section's page is titled by its folder without one */
+	if (ok && article->meta.title == NULL && article->meta.title_line == 0 &&
+	    strcmp(stem, "_index") != 0)
+		front_matter_guess_title(text, length, article->source,
+					 &article->meta);
+	if (ok && article->meta.title == NULL && strcmp(stem, "_index") != 0) {
+		diag_error(article->source, article->meta.title_line,
+			   article->meta.title_col,
+			   "missing 'title' in front matter");
+		ok = false;
 	}
 	/* With bad front matter the article is not published, but its
 	 * links are still checked, so one run reports every mistake. */
@@ -325,7 +339,8 @@ fail:
 	return NULL;
 }
 
-struct section *site_load_section(const char *root, const char *path)
+struct section *site_load_section(const char *root, const char *path,
+				  const struct front_matter *above)
 {
 	struct section *section = xcalloc(1, sizeof *section);
 	char *source = site_source_path(path, "_index.md");
@@ -334,7 +349,7 @@ struct section *site_load_section(const char *root, const char *path)
 	struct file_stamp stamp = {0};
 	/* a draft, future or expired _index.md is still the section's page */
 	struct site_publish publish = {true, true, true, 0};
-	struct article_outcome outcome;
+	struct article_outcome outcome = {false, false, 0};
 
 	section->name = xstrdup(path);
 	section->url_path = *path ? xasprintf("%s/", path) : xstrdup("");
@@ -346,20 +361,39 @@ struct section *site_load_section(const char *root, const char *path)
 		source = NULL;
 		/* read as an article, for its body and the links in it */
 		section->page = site_load_article(root, path, "_index.md",
-						  &publish, NULL, 0, &stamp,
-						  &outcome);
+						  &publish, NULL, NULL, 0,
+						  &stamp, &outcome);
 		if (section->page != NULL && section->page->rejected) {
 			site_article_free(section->page);
 			section->page = NULL;
 		}
-		if (section->page != NULL) {
+		if (section->page != NULL && section->page->meta.title != NULL) {
 			free(section->title);
-			free(section->description);
 			section->title = xstrdup(section->page->meta.title);
+		}
+		if (section->page != NULL) {
+			free(section->description);
 			section->description =
 				xstrdup(section->page->meta.description);
 			section->weight = section->page->meta.weight;
 		}
+	}
+	section->cascade = xcalloc(1, sizeof *section->cascade);
+	section->cascade->description = xstrdup("");
+	if (section->page != NULL)
+		front_matter_inherit(section->cascade,
+				     section->page->meta.cascade);
+	front_matter_inherit(section->cascade, above);
+	if (section->page != NULL) {
+		front_matter_inherit(&section->page->meta, section->cascade);
+		section->headless = section->page->meta.headless ||
+				    section->page->meta.render !=
+					    FRONT_MATTER_RENDER_ALWAYS;
+	} else {
+		section->headless = outcome.headless ||
+				    ((section->cascade->set & FRONT_MATTER_BUILD) &&
+				     section->cascade->render !=
+					     FRONT_MATTER_RENDER_ALWAYS);
 	}
 	free(file);
 	free(source);

@@ -32,12 +32,14 @@ struct article_outcome {
  * borrowed; release with site_article_free, rejected set when its front
  * matter has errors), or NULL when it is left out: unreadable, not UTF-8
  * text, no body, or held back by its front matter as publish does not
- * ask for. *outcome says which. Safe to call from several threads at
+ * ask for, once cascade (front_matter_inherit; NULL for none) has given
+ * it what its sections' _index.md pass down. *outcome says which. Safe to call from several threads at
  * once.
  */
 struct article *site_load_article(const char *root, const char *folder,
 				  const char *name,
 				  const struct site_publish *publish,
+				  const struct front_matter *cascade,
 				  const struct site_reuse *reuse, size_t hint,
 				  const struct file_stamp *stamp_in,
 				  struct article_outcome *outcome);
@@ -45,8 +47,12 @@ struct article *site_load_article(const char *root, const char *folder,
 /* The section for the folder at path under content/ ("docs/mail"), with
  * title, description and weight from its _index.md when there is one
  * (problems go to diag; the folder's name is the title otherwise); for
- * path "", the home page's (title NULL without an _index.md). Never
- * NULL; site_free frees it. */
-struct section *site_load_section(const char *root, const char *path);
+ * path "", the home page's (title NULL without an _index.md). above is
+ * what the sections above pass down (their cascade; NULL for none): the
+ * section's cascade is its own over it, and its page takes it too, so a
+ * _build of render never there makes the section headless. Never NULL;
+ * site_free frees it. */
+struct section *site_load_section(const char *root, const char *path,
+				  const struct front_matter *above);
 
 #endif

@@ -443,6 +443,92 @@ static bool is_expiry_date(const char *name)
 	       strcasecmp(name, "unpublishdate") == 0;
 }
 
+/* The enum front_matter_key bit of a key's name, or 0. */
+static unsigned key_bit(const char *name)
+{
+	if (strcasecmp(name, "draft") == 0)
+		return FRONT_MATTER_DRAFT;
+	if (strcasecmp(name, "_build") == 0 || strcasecmp(name, "build") == 0)
+		return FRONT_MATTER_BUILD;
+	if (strcasecmp(name, "tags") == 0)
+		return FRONT_MATTER_TAGS;
+	if (strcasecmp(name, "categories") == 0)
+		return FRONT_MATTER_CATEGORIES;
+	if (strcasecmp(name, "keywords") == 0)
+		return FRONT_MATTER_KEYWORDS;
+	if (is_publish_date(name))
+		return FRONT_MATTER_PUBLISH_DATE;
+	if (is_expiry_date(name))
+		return FRONT_MATTER_EXPIRY_DATE;
+	return 0;
+}
+
+static bool read_key(const struct yamldoc_node *key,
+		     const struct yamldoc_node *value, const char *path,
+		     struct front_matter *out);
+
+/* One mapping of a cascade into out->cascade: the keys it can give are
+ * read as front matter; the ones kbgen does not pass down are said. */
+static bool cascade_entry(const struct yamldoc_node *entry, const char *path,
+			  struct front_matter *cascade)
+{
+	static const char *const unused[] = {"menu", "menus", "layout", "type",
+					     "params", "outputs"};
+	bool ok = true;
+
+	if (entry->type != YAMLDOC_MAPPING) {
+		diag_error(path, entry->line, entry->col, "'cascade' must be a "
+			   "mapping of front matter keys (or a list of them), "
+			   "not %s", yamldoc_type_name(entry));
+		return false;
+	}
+	for (size_t i = 0; i < entry->count; i++)
+		if (strcasecmp(entry->keys[i]->text, "_target") == 0) {
+			diag_warning(path, entry->keys[i]->line,
+				     entry->keys[i]->col, "a cascade with a "
+				     "_target is not applied: kbgen cascades "
+				     "to every page below");
+			return true;
+		}
+	for (size_t i = 0; i < entry->count; i++) {
+		const struct yamldoc_node *key = entry->keys[i];
+		bool quiet = false;
+		for (size_t k = 0; k < sizeof unused / sizeof *unused; k++)
+			quiet = quiet || strcasecmp(key->text, unused[k]) == 0;
+		if (quiet)
+			continue;
+		if (key_bit(key->text) == 0) {
+			diag_warning(path, key->line, key->col, "'%s' in "
+				     "cascade is not applied: kbgen cascades "
+				     "draft, _build, tags, categories, "
+				     "keywords, publishDate and expiryDate",
+				     key->text);
+			continue;
+		}
+		if (!read_key(key, entry->items[i], path, cascade))
+			ok = false;
+	}
+	return ok;
+}
+
+/* Hugo's cascade: a mapping, or a list of mappings. */
+static bool cascade_value(const struct yamldoc_node *value, const char *path,
+			  struct front_matter *out)
+{
+	bool ok = true;
+
+	if (out->cascade == NULL) {
+		out->cascade = xcalloc(1, sizeof *out->cascade);
+		out->cascade->description = xstrdup("");
+	}
+	if (value->type != YAMLDOC_SEQUENCE)
+		return cascade_entry(value, path, out->cascade);
+	for (size_t i = 0; i < value->count; i++)
+		if (!cascade_entry(value->items[i], path, out->cascade))
+			ok = false;
+	return ok;
+}
+
 static bool read_key(const struct yamldoc_node *key,
 		     const struct yamldoc_node *value, const char *path,
 		     struct front_matter *out)
@@ -450,13 +536,16 @@ static bool read_key(const struct yamldoc_node *key,
 	/* Hugo's own keys, accepted without a warning although kbgen has no
 	 * use for them (menus, templates and output formats are the theme's). */
 	static const char *const accepted[] = {
-		"menu", "menus", "layout", "type", "params", "outputs", "cascade",
+		"menu", "menus", "layout", "type", "params", "outputs",
 	};
 	const char *name = key->text;
 
 	for (size_t i = 0; i < sizeof accepted / sizeof *accepted; i++)
 		if (strcasecmp(name, accepted[i]) == 0)
 			return true;
+	if (strcasecmp(name, "cascade") == 0)
+		return cascade_value(value, path, out);
+	out->set |= key_bit(name);
 	if (strcasecmp(name, "title") == 0)
 		return text_value(key, value, path, &out->title);
 	if (strcasecmp(name, "description") == 0)
@@ -554,6 +643,11 @@ static bool read_fields(const struct yamldoc_node *root, const char *path,
 	bool ok = true;
 
 	if (root == NULL || yamldoc_is_null(root)) {
+		if (out->title_optional) {
+			out->title_line = 2;
+			out->title_col = 1;
+			return true;
+		}
 		diag_error(path, 2, 1, "empty front matter: 'title' is required");
 		return false;
 	}
@@ -569,10 +663,16 @@ static bool read_fields(const struct yamldoc_node *root, const char *path,
 		if (!read_key(root->keys[i], root->items[i], path, out))
 			ok = false;
 	if (out->title == NULL) {
-		if (get_key(root, "title", &title_key) == NULL)
+		if (get_key(root, "title", &title_key) != NULL) {
+			ok = false;	/* its value was reported */
+		} else if (out->title_optional) {
+			out->title_line = root->line;
+			out->title_col = root->col;
+		} else {
 			diag_error(path, root->line, root->col,
 				   "missing 'title' in front matter");
-		ok = false;
+			ok = false;
+		}
 	} else if (strspn(out->title, " \t") == strlen(out->title)) {
 		const struct yamldoc_node *value = get_key(root, "title", &title_key);
 		diag_error(path, value->line, value->col, "'title' is empty");
@@ -655,8 +755,8 @@ static char *title_from_name(const char *path)
 /* A file that does not start with a fence is all body, published as
  * Hugo publishes it; its title comes from its first heading, else its
  * name, with a warning, since a writer usually meant to give one. */
-static bool no_front_matter(const char *text, size_t length, const char *path,
-			    struct front_matter *out)
+void front_matter_guess_title(const char *text, size_t length,
+			      const char *path, struct front_matter *out)
 {
 	out->title = first_heading(text, length);
 	if (out->title != NULL) {
@@ -667,6 +767,16 @@ static bool no_front_matter(const char *text, size_t length, const char *path,
 		diag_warning(path, 1, 1, "no front matter and no heading: the "
 			     "title is the file name, '%s'", out->title);
 	}
+}
+
+static bool no_front_matter(const char *text, size_t length, const char *path,
+			    struct front_matter *out)
+{
+	/* untitled, the caller guesses once it knows the page is shown */
+	if (out->title_optional)
+		out->title_line = out->title_col = 0;
+	else
+		front_matter_guess_title(text, length, path, out);
 	out->body = text;
 	out->body_length = length;
 	out->body_line = 1;
@@ -693,8 +803,8 @@ static bool json_front_matter(const char *text, size_t length,
 	return ok;
 }
 
-bool front_matter_parse(const char *text, size_t length, const char *path,
-			struct front_matter *out)
+static bool parse(const char *text, size_t length, const char *path,
+		  struct front_matter *out, bool title_optional)
 {
 	struct yamldoc_node *root;
 	const char *fence = "---";
@@ -705,6 +815,7 @@ bool front_matter_parse(const char *text, size_t length, const char *path,
 
 	memset(out, 0, sizeof *out);
 	out->description = xstrdup("");
+	out->title_optional = title_optional;
 	if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
 		text += 3;
 		length -= 3;
@@ -751,6 +862,18 @@ bool front_matter_parse(const char *text, size_t length, const char *path,
 	return ok;
 }
 
+bool front_matter_parse(const char *text, size_t length, const char *path,
+			struct front_matter *out)
+{
+	return parse(text, length, path, out, false);
+}
+
+bool front_matter_parse_untitled(const char *text, size_t length,
+				 const char *path, struct front_matter *out)
+{
+	return parse(text, length, path, out, true);
+}
+
 void front_matter_free(struct front_matter *matter)
 {
 	free(matter->title);
@@ -767,5 +890,43 @@ void front_matter_free(struct front_matter *matter)
 	string_list_free(&matter->keywords);
 	free(matter->publish_date);
 	free(matter->expiry_date);
+	if (matter->cascade != NULL) {
+		front_matter_free(matter->cascade);
+		free(matter->cascade);
+	}
 	memset(matter, 0, sizeof *matter);
+}
+
+static void inherit_list(struct string_list *list,
+			 const struct string_list *from)
+{
+	for (size_t i = 0; i < from->count; i++)
+		string_list_add(list, from->items[i]);
+}
+
+void front_matter_inherit(struct front_matter *page,
+			  const struct front_matter *cascade)
+{
+	unsigned give;
+
+	if (cascade == NULL)
+		return;
+	give = cascade->set & ~page->set;
+	if (give & FRONT_MATTER_DRAFT)
+		page->draft = cascade->draft;
+	if (give & FRONT_MATTER_BUILD) {
+		page->render = cascade->render;
+		page->unlisted = cascade->unlisted;
+	}
+	if (give & FRONT_MATTER_TAGS)
+		inherit_list(&page->tags, &cascade->tags);
+	if (give & FRONT_MATTER_CATEGORIES)
+		inherit_list(&page->categories, &cascade->categories);
+	if (give & FRONT_MATTER_KEYWORDS)
+		inherit_list(&page->keywords, &cascade->keywords);
+	if ((give & FRONT_MATTER_PUBLISH_DATE) && cascade->publish_date)
+		page->publish_date = xstrdup(cascade->publish_date);
+	if ((give & FRONT_MATTER_EXPIRY_DATE) && cascade->expiry_date)
+		page->expiry_date = xstrdup(cascade->expiry_date);
+	page->set |= give;
 }

@@ -12,8 +12,12 @@
  * mapping of render always|never|link or a boolean, list
  * always|never|local or a boolean, publishResources a boolean; other
  * keys in it warned about); what the site does with them is site.h's
- * and article.c's. Hugo's menu, layout, type, params, outputs and
- * cascade are accepted and unused. Unknown keys and empty tags or
+ * and article.c's. An _index.md's cascade (a mapping, or a list of
+ * them, as Hugo's) gives the pages below it draft, _build, tags,
+ * categories, keywords, publishDate and expiryDate where they set none;
+ * other keys in it, and entries with a _target, are warned about and not
+ * applied. Hugo's menu, layout, type, params and outputs are accepted
+ * and unused. Unknown keys and empty tags or
  * categories entries are warnings; wrong types, bad dates, a bad url, a
  * missing title and keys differing only in case are errors, all at the
  * offending line:col. A file that does not start with a fence has no front matter:
@@ -45,6 +49,19 @@ enum front_matter_render {
 	FRONT_MATTER_RENDER_LINK,
 };
 
+/* The keys a cascade gives the pages below an _index.md, each bit set in
+ * front_matter.set when the page's own front matter (or a nearer
+ * cascade) gives it. */
+enum front_matter_key {
+	FRONT_MATTER_DRAFT = 1u << 0,
+	FRONT_MATTER_BUILD = 1u << 1,
+	FRONT_MATTER_TAGS = 1u << 2,
+	FRONT_MATTER_CATEGORIES = 1u << 3,
+	FRONT_MATTER_KEYWORDS = 1u << 4,
+	FRONT_MATTER_PUBLISH_DATE = 1u << 5,
+	FRONT_MATTER_EXPIRY_DATE = 1u << 6,
+};
+
 struct front_matter {
 	char *title;
 	char *description;	/* "" when absent */
@@ -66,6 +83,13 @@ struct front_matter {
 	bool headless;
 	enum front_matter_render render;	/* _build's render */
 	bool unlisted;		/* _build's list: never */
+	unsigned set;		/* enum front_matter_key: given, not defaults */
+	bool title_optional;	/* front_matter_parse_untitled's */
+	unsigned title_line, title_col;	/* where title was due, when it is
+					 * missing and optional */
+	/* Hugo's cascade (an _index.md's): the keys it gives every page
+	 * below, read as front matter of their own; NULL when none. */
+	struct front_matter *cascade;
 	const char *body;	/* points into the text passed to front_matter_parse */
 	size_t body_length;
 	unsigned body_line;	/* file line the body starts on */
@@ -79,7 +103,28 @@ struct front_matter {
 bool front_matter_parse(const char *text, size_t length, const char *path,
 			struct front_matter *out);
 
+/* front_matter_parse, but front matter without a title is no error:
+ * out->title is NULL and out->title_line:title_col where it was due (a
+ * page that is never published needs none, as in Hugo; the caller says
+ * so when it is). */
+bool front_matter_parse_untitled(const char *text, size_t length,
+				 const char *path, struct front_matter *out);
+
+/* The title of a file without front matter (text, length bytes): its
+ * first ATX heading, else its file name (a folder's for index.md and
+ * _index.md), into out->title, with a warning saying which.
+ * front_matter_parse does it; front_matter_parse_untitled leaves it to
+ * the caller (out->title NULL, title_line 0). */
+void front_matter_guess_title(const char *text, size_t length,
+			      const char *path, struct front_matter *out);
+
 void front_matter_free(struct front_matter *matter);
+
+/* Gives page each key of cascade (a cascade: front_matter.cascade, or
+ * what a section passes down) that page does not set itself, and marks
+ * it set. */
+void front_matter_inherit(struct front_matter *page,
+			  const struct front_matter *cascade);
 
 /* True when text is a date Hugo accepts: YYYY-MM-DD, optionally followed
  * by "T" or " " and HH:MM[:SS[.fraction]] and an optional zone (Z or

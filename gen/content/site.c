@@ -139,6 +139,7 @@ struct load_job {
 struct load_pool {
 	const char *root;
 	const struct site_publish *publish;
+	const struct front_matter *cascade;	/* the home page's */
 	const struct site_reuse *reuse;
 	struct load_job *jobs;
 	size_t count;
@@ -156,6 +157,8 @@ static void *load_worker(void *argument)
 		struct load_job *job = &pool->jobs[i];
 		job->article = site_load_article(pool->root, job->folder,
 						 job->name, pool->publish,
+						 job->section ? job->section->cascade
+						 : pool->cascade,
 						 pool->reuse, i, &job->stamp,
 						 &job->outcome);
 	}
@@ -252,8 +255,11 @@ static void list_folder(struct site *site, const struct scan_folder *scanned,
 	struct section *section = NULL;
 
 	if (scanned->depth == 1 || (scanned->depth > 1 && scanned->has_index)) {
-		section = site_load_section(site->root, scanned->name);
-		section->parent = enclosing_section(site, scanned->name);
+		struct section *parent = enclosing_section(site, scanned->name);
+		section = site_load_section(site->root, scanned->name,
+					    parent ? parent->cascade
+						   : site->home->cascade);
+		section->parent = parent;
 		site->sections = xrealloc(site->sections,
 					  (site->section_count + 1) *
 					  sizeof *site->sections);
@@ -278,6 +284,40 @@ static void list_folder(struct site *site, const struct scan_folder *scanned,
 			entry->stamped ? entry->stamp : (struct file_stamp){0},
 			{false, false, LLONG_MAX}};
 	}
+}
+
+/* The section itself, or the nearest above it with a page of its own. */
+static struct section *shown(struct section *section)
+{
+	while (section != NULL && section->headless)
+		section = section->parent;
+	return section;
+}
+
+/* Takes the headless sections out of site->sections (into
+ * site->headless): their pages below, when published, are listed with
+ * the nearest section above that has a page, and their sections are
+ * that one's. */
+static void hide_headless(struct site *site, struct load_job *jobs,
+			  size_t count)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < count; i++)
+		jobs[i].section = shown(jobs[i].section);
+	for (size_t i = 0; i < site->section_count; i++) {
+		struct section *section = site->sections[i];
+		section->parent = shown(section->parent);
+		if (!section->headless) {
+			site->sections[kept++] = section;
+			continue;
+		}
+		site->headless = xrealloc(site->headless,
+					  (site->headless_count + 1) *
+					  sizeof *site->headless);
+		site->headless[site->headless_count++] = section;
+	}
+	site->section_count = kept;
 }
 
 /* Each section's children, in the order of site->sections. */
@@ -747,7 +787,8 @@ struct site *site_load(const char *root, const struct site_publish *publish,
 		site->has_bounce_page = access(rules, F_OK) == 0;
 		free(rules);
 	}
-	site->home = site_load_section(root, "");
+	site->home = site_load_section(root, "", NULL);
+	pool.cascade = site->home->cascade;
 	if (!scan->folders[0].readable)
 		diag_error("content", 0, 0, "cannot read the content folder: %s",
 			   strerror(scan->folders[0].error));
@@ -761,6 +802,7 @@ struct site *site_load(const char *root, const struct site_publish *publish,
 	load_all(&pool);
 	if (reuse != NULL && reuse->git_dates != NULL)
 		date_by_commits(pool.jobs, pool.count, reuse->git_dates);
+	hide_headless(site, pool.jobs, pool.count);
 	add_loaded(site, pool.jobs, pool.count, &tally);
 	drop_check(&tally);
 	free(pool.jobs);
@@ -803,6 +845,10 @@ static void section_free(struct section *section)
 	free(section->description);
 	free(section->source);
 	site_article_free(section->page);
+	if (section->cascade != NULL) {
+		front_matter_free(section->cascade);
+		free(section->cascade);
+	}
 	free(section->articles);
 	free(section->children);
 	free(section);
@@ -822,6 +868,9 @@ void site_free(struct site *site)
 	free(site->skipped);
 	for (size_t i = 0; i < site->section_count; i++)
 		section_free(site->sections[i]);
+	for (size_t i = 0; i < site->headless_count; i++)
+		section_free(site->headless[i]);
+	free(site->headless);
 	section_free(site->home);
 	for (size_t i = 0; i < site->tag_count; i++) {
 		free(site->tags[i]->name);

@@ -147,6 +147,14 @@ struct section {
 	 * the body its page shows and the links and files in it; NULL
 	 * without the file, or when its front matter has errors. */
 	struct article *page;
+	/* What it passes down to every page below (Hugo's cascade: its
+	 * _index.md's over the sections' above); never NULL. */
+	struct front_matter *cascade;
+	/* Its _index.md (or a cascade above) says _build render never, or
+	 * headless: no page, not listed; the site keeps it out of
+	 * site->sections, and the pages below that are published are
+	 * listed with the section above it. */
+	bool headless;
 	struct section *parent;	/* the section it is in; NULL at the top */
 	struct section **children;	/* its sections, ordered as the site's */
 	size_t child_count;
@@ -198,6 +206,9 @@ struct site {
 	struct section **sections;	/* all of them, nested ones too,
 					 * ordered by weight, then path */
 	size_t section_count;
+	/* The sections no page is made for (section.headless). */
+	struct section **headless;
+	size_t headless_count;
 	/* The home page's content/_index.md: its title, description and
 	 * source (name "", no articles); title and source NULL when there
 	 * is no such file. Never NULL. */

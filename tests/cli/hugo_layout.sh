@@ -40,8 +40,9 @@ for image in about/logo.png guide/mail/map.png guide/mail/bundle/shot.png; do
 	check "$image: the writer's bytes" cmp "$site/content/$image" "$out/$image"
 done
 
-# main PAGE — the page's <main>, on one line
-main() { tr -d '\n' < "$out/$1" | sed 's|.*<main[^>]*>||; s|</main>.*||'; }
+# main PAGE — the page's <main>, on one line (main_of FILE: any file's)
+main_of() { tr -d '\n' < "$1" | sed 's|.*<main[^>]*>||; s|</main>.*||'; }
+main() { main_of "$out/$1"; }
 # crumbs PAGE — the breadcrumb trail: "href text" per line
 crumbs() {
 	tr -d '\n' < "$out/$1" | grep -o '<nav class="wrap breadcrumbs".*</nav>' |
@@ -156,6 +157,58 @@ check_contains "the outcome links the nested article" \
 check_contains "the outcome links the bundle" \
 	"$(cat "$out/wizard/nested/bundle/index.html")" 'href="/guide/mail/bundle/"'
 rm "$site/decision-trees/nested.yaml"
+"$KBGEN" build --root "$site" --out "$out" 2>/dev/null
+
+# Hugo's cascade: a folder of snippets made headless from its _index.md
+# (no page for it or below it, no title needed), tags given to a
+# section's pages (a page's own win), a nearer cascade over a farther one
+mkdir -p "$site/content/_common/deeper"
+printf -- '---\ncascade:\n  _build:\n    render: never\n    list: never\n---\n' > "$site/content/_common/_index.md"
+printf -- '---\nweight: 1\n---\n\n使い回す文。\n' > "$site/content/_common/snippet.md"
+printf -- '---\ntitle: 下の段\n---\n' > "$site/content/_common/deeper/_index.md"
+printf -- '本文だけ。\n' > "$site/content/_common/deeper/bare.md"
+cp "$site/content/guide/_index.md" "$TMP/guide-index.keep"
+printf -- '---\ntitle: ガイド\ndescription: 設定のガイド\nweight: 1\ncascade:\n  tags: [ガイド]\n  draft: false\n---\n' > "$site/content/guide/_index.md"
+cp "$site/content/guide/spf/_index.md" "$TMP/spf-index.keep"
+printf -- '---\ntitle: SPF\ndescription: 三段目の分類\nweight: 2\ncascade:\n  - tags: [SPF]\n---\n' > "$site/content/guide/spf/_index.md"
+printf -- '---\ntitle: 自分のタグ\ntags: [自前]\n---\n\n本文。\n' > "$site/content/guide/own.md"
+got=$("$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "cascade: builds" "$?" 0
+check_eq "cascade: no diagnostics (untitled pages that are never published need no title)" "$got" ""
+check "cascade: no page for the headless section" test ! -e "$out/_common"
+check_not_contains "cascade: the headless section is in no list" "$(cat "$out/index.html" "$out/sitemap.xml")" "_common"
+check_not_contains "cascade: its pages are not searched" "$("$KBGEN" search --db "$out/kb.db" 使い回す文)" "_common"
+check_eq "cascade: a section's pages take its tags" \
+	"$(grep -o 'href="/tags/[^"]*"' "$out/guide/intro/index.html" | sort -u)" 'href="/tags/%E3%82%AC%E3%82%A4%E3%83%89/"'
+check_eq "cascade: a page's own tags win" \
+	"$(grep -o 'href="/tags/[^"]*"' "$out/guide/own/index.html" | sort -u)" 'href="/tags/%E8%87%AA%E5%89%8D/"'
+check_eq "cascade: a nearer cascade (a list of them) wins over a farther one" \
+	"$(grep -o 'href="/tags/[^"]*"' "$out/guide/spf/write/index.html" | sort -u)" 'href="/tags/spf/"'
+"$KBGEN" build --clean --root "$site" --out "$TMP/clean-cascade" 2>/dev/null
+check "cascade: an incremental build equals a clean one" diff -r -x .kbgen -x kb.db "$out" "$TMP/clean-cascade"
+
+# what a cascade cannot do is said; a page that is published needs its
+# title; a section's _index.md without one takes its folder's name
+printf -- '---\ncascade:\n  _target:\n    path: /guide/**\n  draft: true\n---\n' > "$site/content/_common/_index.md"
+printf -- '---\ntitle: ガイド\ncascade:\n  title: 全部同じ\n  tags: [ガイド]\n---\n' > "$site/content/guide/_index.md"
+printf -- '---\nweight: 1\n---\n\n本文。\n' > "$site/content/guide/untitled.md"
+printf -- '---\ndescription: 題のない分類\n---\n' > "$site/content/guide/spf/_index.md"
+got=$("$KBGEN" build --root "$site" --out "$TMP/cascade-bad" 2>&1)
+check_eq "cascade mistakes: exit 1 (the untitled page)" "$?" 1
+check_eq "cascade mistakes: said" "$got" \
+"content/_common/_index.md:3:3: warning: a cascade with a _target is not applied: kbgen cascades to every page below
+content/_common/deeper/bare.md:1:1: warning: no front matter and no heading: the title is the file name, 'bare'
+content/_common/snippet.md:2:1: error: missing 'title' in front matter
+content/guide/_index.md:4:3: warning: 'title' in cascade is not applied: kbgen cascades draft, _build, tags, categories, keywords, publishDate and expiryDate
+content/guide/untitled.md:2:1: error: missing 'title' in front matter
+kbgen: 2 errors, 3 warnings; the output was left as it was"
+rm "$site/content/guide/untitled.md" "$site/content/_common/snippet.md"
+"$KBGEN" build --root "$site" --out "$TMP/cascade-bad" 2>/dev/null
+check_contains "an _index.md without a title: the folder's name" \
+	"$(main_of "$TMP/cascade-bad/guide/spf/index.html")" '<h1>spf</h1>'
+rm -r "$site/content/_common" "$site/content/guide/own.md"
+cp "$TMP/guide-index.keep" "$site/content/guide/_index.md"
+cp "$TMP/spf-index.keep" "$site/content/guide/spf/_index.md"
 "$KBGEN" build --root "$site" --out "$out" 2>/dev/null
 
 # ---- mistakes ----

@@ -425,6 +425,62 @@ static void test_unknown_key_warns(void)
 	free(messages);
 }
 
+/* Hugo's cascade read into its own front matter, then given to a page
+ * only where the page sets nothing; a nearer cascade first wins. */
+static void test_cascade(void)
+{
+	const char *section = "---\ntitle: s\ncascade:\n  - tags: [共通]\n"
+			      "    draft: true\n  - _build: {render: never}\n"
+			      "    keywords: [k]\n    weight: 3\n---\n";
+	const char *outer = "---\ntitle: o\ncascade:\n  tags: [外]\n"
+			    "  expiryDate: 2030-01-01\n---\n";
+	const char *page = "---\ntitle: p\ntags: [自前]\ndraft: false\n---\n";
+	const char *untitled = "---\nweight: 2\n---\n";
+	struct front_matter near, far, matter;
+	char *messages;
+	bool ok;
+
+	ok = front_matter_parse(section, strlen(section), "s/_index.md", &near);
+	messages = diagnostics();
+	CHECK(ok && near.cascade != NULL, "cascade: read");
+	CHECK_STR(messages, "s/_index.md:8:5: warning: 'weight' in cascade is not "
+		  "applied: kbgen cascades draft, _build, tags, categories, "
+		  "keywords, publishDate and expiryDate\n",
+		  "cascade: a key it does not pass down is said");
+	free(messages);
+	CHECK_INT(near.set, 0, "cascade: the section itself sets none of them");
+	front_matter_parse(outer, strlen(outer), "o/_index.md", &far);
+	front_matter_parse(page, strlen(page), "s/p.md", &matter);
+	front_matter_inherit(&matter, near.cascade);
+	front_matter_inherit(&matter, far.cascade);
+	CHECK(matter.tags.count == 1 && strcmp(matter.tags.items[0], "自前") == 0,
+	      "cascade: the page's own tags win");
+	CHECK(!matter.draft, "cascade: the page's own draft wins");
+	CHECK(matter.render == FRONT_MATTER_RENDER_NEVER,
+	      "cascade: _build given where the page has none");
+	CHECK(matter.keywords.count == 1, "cascade: keywords given");
+	CHECK_STR(matter.expiry_date, "2030-01-01",
+		  "cascade: the farther one gives what the nearer does not");
+	front_matter_free(&matter);
+	front_matter_parse(untitled, strlen(untitled), "s/q.md", &matter);
+	front_matter_inherit(&matter, far.cascade);
+	front_matter_inherit(&matter, near.cascade);
+	CHECK(matter.tags.count == 1 && strcmp(matter.tags.items[0], "外") == 0,
+	      "cascade: the first given wins, so a nearer one goes first");
+	front_matter_free(&matter);
+	free(diagnostics());
+	ok = front_matter_parse_untitled(untitled, strlen(untitled), "s/q.md",
+					 &matter);
+	messages = diagnostics();
+	CHECK(ok && matter.title == NULL && matter.title_line == 2,
+	      "untitled: no title, where it was due");
+	CHECK_STR(messages, "", "untitled: no error");
+	free(messages);
+	front_matter_free(&matter);
+	front_matter_free(&near);
+	front_matter_free(&far);
+}
+
 int main(void)
 {
 	TEST_SUITE("frontmatter");
@@ -440,5 +496,6 @@ int main(void)
 	test_hugo_publishing_keys();
 	test_hugo_publishing_errors();
 	test_date_seconds();
+	test_cascade();
 	return TEST_EXIT();
 }
