@@ -457,6 +457,10 @@ static bool load(struct build *build)
 	build->site = site_load(build->options->root, &build->publish, &reuse);
 	git_dates_free(dates);
 	trace_phase("articles loaded");
+	trace("%zu articles published, %zu with errors, %zu left out; "
+	      "%zu sections, %zu headless", build->site->article_count,
+	      build->site->rejected_count, build->site->skipped_count,
+	      build->site->section_count, build->site->headless_count);
 	build->site->config = config;
 	if (!load_trees(build))
 		return false;
