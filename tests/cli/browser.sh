@@ -51,4 +51,28 @@ if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
 elif [ "$(grep -c '^PASS: ' "$TMP/axe.out")" -eq 0 ] && [ "$n" -eq 0 ]; then
 	fail "axe.mjs ran" "no checks reported"
 fi
+
+# The pages a Hugo layout brings (tests/hugo-layout/): the home page's and
+# a section's _index.md body, a nested section, an article two folders
+# down, a page of content/ itself.
+hugo="$TMP/hugo"
+make_site "$hugo"
+cp -r tests/hugo-layout/content/. "$hugo/content/"
+if ! "$KBGEN" build --root "$hugo" --out "$hugo/out" 2>"$TMP/hugo.stderr"; then
+	fail "the Hugo-layout site builds" "$(head -c 600 "$TMP/hugo.stderr")"
+elif serve_site "$hugo/out"; then
+	SUITE=$SUITE AXE_PATHS="/ /guide/ /guide/mail/ /guide/mail/setup/step/ /contact/" \
+		node tests/browser/axe.mjs "$served_url" "$TMP" \
+		>"$TMP/axe-hugo.out" 2>"$TMP/axe-hugo.stderr"
+	rc=$?
+	kill "$served_pid" 2>/dev/null
+	cat "$TMP/axe-hugo.out"
+	n=$(grep -c '^FAIL: ' "$TMP/axe-hugo.out")
+	failures=$((failures + n))
+	if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
+		fail "axe.mjs ran on the Hugo-layout site" "exit $rc: $(tail -c 600 "$TMP/axe-hugo.stderr")"
+	elif [ "$(grep -c '^PASS: ' "$TMP/axe-hugo.out")" -lt 15 ]; then
+		fail "axe.mjs ran on the Hugo-layout site" "fewer checks than its 5 pages need"
+	fi
+fi
 finish
