@@ -248,12 +248,37 @@ static enum shortcode_read_result read_arguments(struct lexer *lexer,
 	return SHORTCODE_OK;
 }
 
+/* The name, with the '/' of a closing shortcode before it; false when a
+ * character no name has follows it ("{{< a:b >}}"), the lexer past it. */
+static bool read_name(struct lexer *lexer, struct shortcode_call *call)
+{
+	const char *self_close = lexer->delimiter == '<' ? "/>}}" : "/%}}";
+	size_t start;
+
+	if (lexer->text[lexer->at] == '/' && !lexer_has(lexer, self_close)) {
+		call->closing = true;
+		lexer->at++;
+		skip_space(lexer);
+	}
+	start = lexer->at;
+	while (lexer->at < lexer->length && name_char(lexer->text[lexer->at]) &&
+	       !lexer_has(lexer, self_close))
+		lexer->at++;
+	call->name = xstrndup(lexer->text + start, lexer->at - start);
+	if (lexer->at >= lexer->length || !bare_char(lexer))
+		return true;
+	while (lexer->at < lexer->length && bare_char(lexer))
+		lexer->at++;
+	return false;
+}
+
 enum shortcode_read_result shortcode_read(const char *text, size_t length,
 					  size_t at, struct shortcode_call *call,
 					  const char **why)
 {
 	struct lexer lexer = {text, length, at + 3, text[at + 2]};
-	size_t start;
+	enum shortcode_read_result result;
+	bool named_well;
 
 	memset(call, 0, sizeof *call);
 	call->start = at;
@@ -267,31 +292,15 @@ enum shortcode_read_result shortcode_read(const char *text, size_t length,
 					      : "no '%}}' closes it";
 		return SHORTCODE_UNCLOSED;
 	}
-	if (text[lexer.at] == '/' && !lexer_has(&lexer, lexer.delimiter == '<'
-						    ? "/>}}" : "/%}}")) {
-		call->closing = true;
-		lexer.at++;
-		skip_space(&lexer);
-	}
-	start = lexer.at;
-	while (lexer.at < length && name_char(text[lexer.at]) &&
-	       !lexer_has(&lexer, lexer.delimiter == '<' ? "/>}}" : "/%}}"))
-		lexer.at++;
-	call->name = xstrndup(text + start, lexer.at - start);
-	if (lexer.at < length && bare_char(&lexer)) {
-		/* "{{< x"y" >}}": the name runs into something else */
-		enum shortcode_read_result result;
-		while (lexer.at < length && bare_char(&lexer))
-			lexer.at++;
-		result = read_arguments(&lexer, call, why);
-		if (result == SHORTCODE_OK || result == SHORTCODE_MALFORMED) {
-			*why = "its name has a character a name cannot have";
-			return SHORTCODE_MALFORMED;
-		}
+	named_well = read_name(&lexer, call);
+	result = read_arguments(&lexer, call, why);
+	if (result == SHORTCODE_UNCLOSED)
 		return result;
+	if (!named_well) {
+		*why = "its name has a character a name cannot have";
+		return SHORTCODE_MALFORMED;
 	}
-	enum shortcode_read_result result = read_arguments(&lexer, call, why);
-	if (result != SHORTCODE_UNCLOSED && call->name[0] == '\0') {
+	if (call->name[0] == '\0') {
 		*why = "it has no name";
 		return SHORTCODE_MALFORMED;
 	}
