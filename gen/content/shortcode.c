@@ -314,7 +314,7 @@ enum open_kind { OPEN_DETAILS, OPEN_DROPPED };
 struct open_shortcode {
 	char *name;
 	enum open_kind kind;
-	size_t at;		/* its "{{" in the text */
+	unsigned line, column;	/* of its "{{", in the text */
 };
 
 struct expander {
@@ -328,10 +328,40 @@ struct expander {
 	struct buf out;
 	struct open_shortcode *open;
 	size_t open_count, open_capacity;
+	size_t no_highlight_end_after;	/* no "{{< /highlight >}}" after */
+	size_t no_comment_end_after;	/* no "-->" after */
 	/* where a location was last worked out, for the next one */
-	size_t located_at, located_line_start;
-	unsigned located_line;
+	size_t located_at;
+	unsigned located_line, located_column;
 };
+
+/* The line and column (in characters) of text[at], worked out from the
+ * last place asked for: places are asked for in order, and a line of
+ * many shortcodes must not be counted again for each. */
+static void locate(struct expander *expander, size_t at)
+{
+	const char *text = expander->text;
+	const char *newline;
+
+	if (at < expander->located_at) {
+		expander->located_at = 0;
+		expander->located_line = expander->located_column = 1;
+	}
+	while ((newline = memchr(text + expander->located_at, '\n',
+				 at - expander->located_at)) != NULL) {
+		expander->located_line++;
+		expander->located_column = 1;
+		expander->located_at = (size_t)(newline - text) + 1;
+	}
+	expander->located_column += (unsigned)utf8_count(text + expander->located_at,
+							 at - expander->located_at);
+	expander->located_at = at;
+}
+
+static const char *source_of(const struct expander *expander)
+{
+	return expander->options->source ? expander->options->source : "";
+}
 
 static void report(struct expander *expander, enum diag_severity severity,
 		   size_t at, const char *format, ...)
@@ -346,25 +376,14 @@ static void report(struct expander *expander, enum diag_severity severity,
 
 	if (!expander->options->report)
 		return;
-	if (at < expander->located_at) {
-		expander->located_at = expander->located_line_start = 0;
-		expander->located_line = 1;
-	}
-	for (size_t i = expander->located_at; i < at; i++)
-		if (expander->text[i] == '\n') {
-			expander->located_line++;
-			expander->located_line_start = i + 1;
-		}
-	expander->located_at = at;
+	locate(expander, at);
 	va_start(args, format);
 	buf_vprintf(&text, format, args);
 	va_end(args);
 	message = buf_detach(&text);
-	diag_report(severity, expander->options->source
-			      ? expander->options->source : "",
+	diag_report(severity, source_of(expander),
 		    expander->options->first_line - 1 + expander->located_line,
-		    (unsigned)utf8_count(expander->text + expander->located_line_start,
-					 at - expander->located_line_start) + 1,
+		    expander->located_column,
 		    "%s", message);
 	free(message);
 }
@@ -516,18 +535,18 @@ static enum standing standing_of(const struct expander *expander,
 	size_t i = out->length;
 	bool text_before = false, text_after = false;
 
-	while (i > 0 && out->data[i - 1] != '\n') {
-		/* a container's marks: quotes, list items, indentation */
+	/* a container's marks only: quotes, list items, indentation (and
+	 * no more than that read: many shortcodes on a line cost each a
+	 * character or two) */
+	for (; i > 0 && out->data[i - 1] != '\n' && !text_before; i--)
 		if (strchr(" \t>-*+.)0123456789", out->data[i - 1]) == NULL)
 			text_before = true;
-		i--;
-	}
+	if (text_before)
+		return STANDS_INLINE;
 	for (size_t k = call->end; k < expander->length && expander->text[k] != '\n'; k++)
 		if (expander->text[k] != ' ' && expander->text[k] != '\t' &&
 		    expander->text[k] != '\r')
 			text_after = true;
-	if (text_before)
-		return STANDS_INLINE;
 	return text_after ? STANDS_FIRST : STANDS_ALONE;
 }
 
@@ -539,23 +558,37 @@ static void add_placeholder(struct expander *expander,
 	buf_printf(&expander->out, "<!--%s:%s-->", expander->codes->marker, what);
 }
 
+/* Shortcodes left open at once, at most: a closing one searches them,
+ * and a text of unknown ones never closed must not cost the square of
+ * their number. One opened beyond is not searched for: its closing one
+ * closes nothing (a warning). */
+#define OPEN_MAX 256
+
 static void open_push(struct expander *expander, const char *name,
 		      enum open_kind kind, size_t at)
 {
+	if (expander->open_count >= OPEN_MAX)
+		return;
 	expander->open = xgrow(expander->open, &expander->open_capacity,
 			       expander->open_count + 1, sizeof *expander->open);
 	expander->open[expander->open_count].name = xstrdup(name);
 	expander->open[expander->open_count].kind = kind;
-	expander->open[expander->open_count].at = at;
+	locate(expander, at);
+	expander->open[expander->open_count].line = expander->located_line;
+	expander->open[expander->open_count].column = expander->located_column;
 	expander->open_count++;
 }
 
 static void report_unclosed_details(struct expander *expander,
 				    const struct open_shortcode *open)
 {
-	report(expander, DIAG_WARNING, open->at,
-	       "shortcode 'details' is not closed: no '{{< /details >}}' "
-	       "after it; it runs to the end of its block");
+	/* said at the place kept, not found again: the text has moved on */
+	if (expander->options->report)
+		diag_warning(source_of(expander),
+			     expander->options->first_line - 1 + open->line,
+			     open->column, "shortcode 'details' is not closed: no "
+			     "'{{< /details >}}' after it; it runs to the end of "
+			     "its block");
 }
 
 static void close_shortcode(struct expander *expander,
@@ -641,19 +674,17 @@ static void add_ref(struct expander *expander, const struct shortcode_call *call
 	const char *text = expander->text;
 	const char *found = memmem(text + call->start, call->end - call->start,
 				   page, strlen(page));
-	size_t line_start = call->start, at;
+	size_t at = found ? (size_t)(found - text) : call->start;
 	struct shortcode_ref *ref;
 
-	while (line_start > 0 && text[line_start - 1] != '\n')
-		line_start--;
-	at = found ? (size_t)(found - text) : call->start;
 	if (memchr(text + call->start, '\n', at - call->start) != NULL)
 		at = call->start;	/* on a line of its own: say the "{{" */
 	codes->refs = xgrow(codes->refs, &codes->ref_capacity,
 			    codes->ref_count + 1, sizeof *codes->refs);
 	ref = &codes->refs[codes->ref_count++];
+	locate(expander, at);
 	ref->line = expander->line;
-	ref->column = (unsigned)utf8_count(text + line_start, at - line_start) + 1;
+	ref->column = expander->located_column;
 	ref->destination = xstrdup(destination);
 }
 
@@ -716,10 +747,14 @@ static size_t longest_backtick_run(const char *text, size_t length)
 	return longest;
 }
 
-/* The next "{{< /highlight >}}" after from, or false. */
-static bool find_highlight_end(const struct expander *expander, size_t from,
+/* The next "{{< /highlight >}}" after from, or false. A search that
+ * failed once fails from every later place: remembered, so that many
+ * unclosed ones cost one pass. */
+static bool find_highlight_end(struct expander *expander, size_t from,
 			       struct shortcode_call *end)
 {
+	if (from >= expander->no_highlight_end_after)
+		return false;
 	for (size_t i = from; i + 3 <= expander->length; i++) {
 		const char *why;
 		if (expander->text[i] != '{' || expander->text[i + 1] != '{' ||
@@ -731,6 +766,7 @@ static bool find_highlight_end(const struct expander *expander, size_t from,
 			return true;
 		shortcode_call_free(end);
 	}
+	expander->no_highlight_end_after = from;
 	return false;
 }
 
@@ -1047,8 +1083,10 @@ static void expand_text(struct expander *expander)
 			else
 				copy_to(expander, at + run);
 		} else if (starts(expander, "<!--")) {
-			const char *close = memmem(text + at + 4, expander->length - at - 4,
-						   "-->", 3);
+			const char *close = at >= expander->no_comment_end_after ? NULL
+				: memmem(text + at + 4, expander->length - at - 4, "-->", 3);
+			if (close == NULL)
+				expander->no_comment_end_after = at;
 			copy_to(expander, close ? (size_t)(close - text) + 3 : at + 4);
 		} else if (starts(expander, "{{<") || starts(expander, "{{%")) {
 			expand_one(expander);
@@ -1071,7 +1109,9 @@ char *shortcode_expand(const char *text, size_t length,
 {
 	struct expander expander = {
 		.text = text, .length = length, .line = 1, .options = options,
-		.codes = codes, .located_line = 1,
+		.codes = codes, .located_line = 1, .located_column = 1,
+		.no_highlight_end_after = (size_t)-1,
+		.no_comment_end_after = (size_t)-1,
 	};
 
 	memset(codes, 0, sizeof *codes);

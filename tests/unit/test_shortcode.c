@@ -162,6 +162,16 @@ static void test_expand(void)
 		{"{{< ref >}}", "",
 		 "content/d/a.md:5:1: error: shortcode 'ref' needs the page it "
 		 "points to: {{< ref \"page.md\" >}}\n"},
+		{"a\n{{< details >}}\n日本 {{< details >}}\nb\n{{< /details >}}\n",
+		 /* the end closes the nearest, the one left out */
+		 "a\n<!--kbsc:d:0-->\n日本 \nb\n\n",
+		 "content/d/a.md:7:4: warning: shortcode 'details' must stand on a "
+		 "line of its own; left out, the text inside kept\n"
+		 "content/d/a.md:6:1: warning: shortcode 'details' is not closed: "
+		 "no '{{< /details >}}' after it; it runs to the end of its block\n"},
+		{"{{< details >}}\n{{< x >}}\n{{< /details >}}",
+		 "<!--kbsc:d:0-->\n\n<!--kbsc:/d-->",
+		 "content/d/a.md:6:1: warning: unknown shortcode 'x'\n"},
 		{"{{< a\nb=\"c\" >}}x", "\nx",
 		 "content/d/a.md:5:1: warning: unknown shortcode 'a'\n"},
 	};
