@@ -388,29 +388,51 @@ static void report(struct expander *expander, enum diag_severity severity,
 	free(message);
 }
 
-/* Copies the text up to end, lines counted. */
+/* True when text[i] ends a line as cmark reads lines: "\n", or "\r" not
+ * followed by "\n" (of "\r\n", the "\n" ends it). Its lines are the
+ * ones counted here, so that code blocks are found where it found them. */
+static bool line_end_at(const char *text, size_t length, size_t i)
+{
+	return text[i] == '\n' ||
+	       (text[i] == '\r' && (i + 1 >= length || text[i + 1] != '\n'));
+}
+
+static size_t count_breaks(const char *text, size_t length, size_t from,
+			   size_t to)
+{
+	size_t count = 0;
+
+	for (size_t i = from; i < to; i++)
+		count += line_end_at(text, length, i);
+	return count;
+}
+
+/* Copies the text up to end, lines counted, a lone "\r" as "\n": what
+ * is left out after one must not make it the "\r\n" of one line. */
 static void copy_to(struct expander *expander, size_t end)
 {
-	while (expander->at < end) {
-		const char *newline = memchr(expander->text + expander->at, '\n',
-					     end - expander->at);
-		size_t stop = newline ? (size_t)(newline - expander->text) : end;
-		buf_add(&expander->out, expander->text + expander->at,
-			stop - expander->at);
-		expander->at = stop;
-		if (newline == NULL)
-			break;
-		buf_addc(&expander->out, '\n');
-		expander->at++;
-		expander->line++;
+	const char *text = expander->text;
+
+	if (end <= expander->at)
+		return;
+	expander->line += (unsigned)count_breaks(text, expander->length,
+						 expander->at, end);
+	if (memchr(text + expander->at, '\r', end - expander->at) == NULL) {
+		buf_add(&expander->out, text + expander->at, end - expander->at);
+		expander->at = end;
+		return;
 	}
+	for (; expander->at < end; expander->at++)
+		buf_addc(&expander->out, text[expander->at] == '\r' &&
+				 line_end_at(text, expander->length, expander->at)
+				 ? '\n' : text[expander->at]);
 }
 
 /* Leaves the text up to end out, but for its line breaks. */
 static void skip_to(struct expander *expander, size_t end)
 {
 	for (; expander->at < end; expander->at++)
-		if (expander->text[expander->at] == '\n') {
+		if (line_end_at(expander->text, expander->length, expander->at)) {
 			buf_addc(&expander->out, '\n');
 			expander->line++;
 		}
@@ -483,7 +505,7 @@ static bool is_code_line(const struct expander *expander, unsigned line)
 
 static bool at_line_start(const struct expander *expander, size_t at)
 {
-	return at == 0 || expander->text[at - 1] == '\n';
+	return at == 0 || line_end_at(expander->text, expander->length, at - 1);
 }
 
 /* The end of the code span whose backticks start at, or 0 when they
@@ -496,13 +518,14 @@ static size_t code_span_end(const struct expander *expander, size_t at,
 
 	for (size_t i = at + run; i < expander->length;) {
 		char c = expander->text[i];
-		if (c == '\n') {
+		if (line_end_at(expander->text, expander->length, i)) {
 			size_t next = i + 1;
 			while (next < expander->length &&
 			       (expander->text[next] == ' ' || expander->text[next] == '\t'))
 				next++;
 			line++;
-			if (next >= expander->length || expander->text[next] == '\n' ||
+			if (next >= expander->length ||
+			    line_end_at(expander->text, expander->length, next) ||
 			    is_code_line(expander, line))
 				return 0;
 			i++;
@@ -783,15 +806,6 @@ static char *highlight_language(const struct shortcode_call *call)
 	return buf_detach(&kept);
 }
 
-static size_t count_breaks(const char *text, size_t from, size_t to)
-{
-	size_t count = 0;
-
-	for (size_t i = from; i < to; i++)
-		count += text[i] == '\n';
-	return count;
-}
-
 static void add_run(struct buf *out, char c, size_t count)
 {
 	while (count-- > 0)
@@ -836,8 +850,10 @@ static void expand_highlight(struct expander *expander,
 	}
 	/* line breaks inside the shortcodes themselves: a code span, and
 	 * the breaks after it, so that lines stay where they were */
-	breaks = count_breaks(expander->text, call->start, call->end) +
-		 count_breaks(expander->text, end.start, end.end);
+	breaks = count_breaks(expander->text, expander->length, call->start,
+				 call->end) +
+		 count_breaks(expander->text, expander->length, end.start,
+				 end.end);
 	if (breaks > 0)
 		block = false;
 	fence = longest_backtick_run(expander->text + code_start,
@@ -995,8 +1011,8 @@ static void expand_one(struct expander *expander)
 			    call.end - call.start - 10);
 		add_escaped(&expander->out, call.delimiter == '<' ? ">" : "%", 1);
 		buf_adds(&expander->out, "\\}\\}");
-		expander->line += (unsigned)count_breaks(expander->text, call.start,
-							 call.end);
+		expander->line += (unsigned)count_breaks(expander->text, expander->length,
+							 call.start, call.end);
 		expander->at = call.end;
 	} else if (result == SHORTCODE_MALFORMED) {
 		report(expander, DIAG_WARNING, call.start,
@@ -1020,10 +1036,8 @@ static void find_code_lines(struct expander *expander)
 	cmark_iter *iterator = cmark_iter_new(document);
 	cmark_event_type event;
 
-	expander->line_count = 1;
-	for (size_t i = 0; i < expander->length; i++)
-		if (expander->text[i] == '\n')
-			expander->line_count++;
+	expander->line_count = 1 + count_breaks(expander->text, expander->length,
+						0, expander->length);
 	expander->code_lines = xcalloc(expander->line_count + 1, sizeof(bool));
 	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iterator);
@@ -1066,9 +1080,11 @@ static void expand_text(struct expander *expander)
 		size_t at = expander->at;
 
 		if (at_line_start(expander, at) && is_code_line(expander, expander->line)) {
-			const char *newline = memchr(text + at, '\n', expander->length - at);
-			copy_code(expander, newline ? (size_t)(newline - text) + 1
-						    : expander->length);
+			size_t end = at;
+			while (end < expander->length &&
+			       !line_end_at(text, expander->length, end))
+				end++;
+			copy_code(expander, end < expander->length ? end + 1 : end);
 		} else if (text[at] == '\\' && at + 1 < expander->length &&
 			   (text[at + 1] == '`' || text[at + 1] == '\\')) {
 			/* an escaped backtick opens no code span */
@@ -1268,6 +1284,36 @@ static bool read_placeholder(const struct shortcodes *codes, const char **cursor
 		return false;
 	*cursor = c + 3;
 	return true;
+}
+
+char *shortcode_strip_placeholders(const struct shortcodes *codes,
+				   const char *text)
+{
+	const struct shortcode_figure *figure;
+	const struct shortcode_details *details;
+	struct buf kept = {0};
+	const char *c = text, *found;
+	char *prefix;
+
+	if (codes == NULL || text == NULL)
+		return NULL;
+	prefix = xasprintf("<!--%s:", codes->marker);
+	if (strstr(text, prefix) == NULL) {
+		free(prefix);
+		return NULL;
+	}
+	while ((found = strstr(c, prefix)) != NULL) {
+		const char *after = found;
+		buf_add(&kept, c, (size_t)(found - c));
+		if (!read_placeholder(codes, &after, &figure, &details))
+			after = found + strlen(prefix);	/* none: kept */
+		if (after == found + strlen(prefix))
+			buf_add(&kept, found, strlen(prefix));
+		c = after;
+	}
+	buf_adds(&kept, c);
+	free(prefix);
+	return buf_detach(&kept);
 }
 
 static const char *skip_blank(const char *c)
