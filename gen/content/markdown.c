@@ -743,6 +743,19 @@ static void add_text(struct renderer *renderer, const char *text)
 	xmlAddChild(renderer->current, node);
 }
 
+/* A text or code literal of the document as a text node of parent,
+ * never with a shortcode's placeholder in it (content/shortcode.h). */
+static void add_literal(const struct renderer *renderer, xmlNodePtr parent,
+			cmark_node *node)
+{
+	const char *literal = cmark_node_get_literal(node);
+	char *stripped = shortcode_strip_placeholders(renderer->codes, literal);
+
+	xmlAddChild(parent, xmlNewDocText(parent->doc,
+					  BAD_CAST (stripped ? stripped : literal)));
+	free(stripped);
+}
+
 /* The last (or first) code point of a text node's literal, or 0. */
 static utf8proc_int32_t edge_code_point(cmark_node *node, bool last)
 {
@@ -1007,8 +1020,7 @@ static void render_code_block(struct renderer *renderer, cmark_node *node)
 		free(language);
 		free(class_name);
 	}
-	xmlAddChild(code, xmlNewDocText(code->doc,
-					BAD_CAST cmark_node_get_literal(node)));
+	add_literal(renderer, code, node);
 }
 
 static void enter_list(struct renderer *renderer, cmark_node *node)
@@ -1274,12 +1286,10 @@ static void enter_node(struct renderer *renderer, cmark_iter *iterator,
 		add_element(renderer, "hr");
 		return;
 	case CMARK_NODE_TEXT:
-		add_text(renderer, cmark_node_get_literal(node));
+		add_literal(renderer, renderer->current, node);
 		return;
 	case CMARK_NODE_CODE:
-		xmlAddChild(add_element(renderer, "code"),
-			    xmlNewDocText(renderer->current->doc,
-					  BAD_CAST cmark_node_get_literal(node)));
+		add_literal(renderer, add_element(renderer, "code"), node);
 		return;
 	case CMARK_NODE_SOFTBREAK:
 		if (!soft_break_vanishes(node))

@@ -248,12 +248,37 @@ static enum shortcode_read_result read_arguments(struct lexer *lexer,
 	return SHORTCODE_OK;
 }
 
+/* The name, with the '/' of a closing shortcode before it; false when a
+ * character no name has follows it ("{{< a:b >}}"), the lexer past it. */
+static bool read_name(struct lexer *lexer, struct shortcode_call *call)
+{
+	const char *self_close = lexer->delimiter == '<' ? "/>}}" : "/%}}";
+	size_t start;
+
+	if (lexer->text[lexer->at] == '/' && !lexer_has(lexer, self_close)) {
+		call->closing = true;
+		lexer->at++;
+		skip_space(lexer);
+	}
+	start = lexer->at;
+	while (lexer->at < lexer->length && name_char(lexer->text[lexer->at]) &&
+	       !lexer_has(lexer, self_close))
+		lexer->at++;
+	call->name = xstrndup(lexer->text + start, lexer->at - start);
+	if (lexer->at >= lexer->length || !bare_char(lexer))
+		return true;
+	while (lexer->at < lexer->length && bare_char(lexer))
+		lexer->at++;
+	return false;
+}
+
 enum shortcode_read_result shortcode_read(const char *text, size_t length,
 					  size_t at, struct shortcode_call *call,
 					  const char **why)
 {
 	struct lexer lexer = {text, length, at + 3, text[at + 2]};
-	size_t start;
+	enum shortcode_read_result result;
+	bool named_well;
 
 	memset(call, 0, sizeof *call);
 	call->start = at;
@@ -267,31 +292,15 @@ enum shortcode_read_result shortcode_read(const char *text, size_t length,
 					      : "no '%}}' closes it";
 		return SHORTCODE_UNCLOSED;
 	}
-	if (text[lexer.at] == '/' && !lexer_has(&lexer, lexer.delimiter == '<'
-						    ? "/>}}" : "/%}}")) {
-		call->closing = true;
-		lexer.at++;
-		skip_space(&lexer);
-	}
-	start = lexer.at;
-	while (lexer.at < length && name_char(text[lexer.at]) &&
-	       !lexer_has(&lexer, lexer.delimiter == '<' ? "/>}}" : "/%}}"))
-		lexer.at++;
-	call->name = xstrndup(text + start, lexer.at - start);
-	if (lexer.at < length && bare_char(&lexer)) {
-		/* "{{< x"y" >}}": the name runs into something else */
-		enum shortcode_read_result result;
-		while (lexer.at < length && bare_char(&lexer))
-			lexer.at++;
-		result = read_arguments(&lexer, call, why);
-		if (result == SHORTCODE_OK || result == SHORTCODE_MALFORMED) {
-			*why = "its name has a character a name cannot have";
-			return SHORTCODE_MALFORMED;
-		}
+	named_well = read_name(&lexer, call);
+	result = read_arguments(&lexer, call, why);
+	if (result == SHORTCODE_UNCLOSED)
 		return result;
+	if (!named_well) {
+		*why = "its name has a character a name cannot have";
+		return SHORTCODE_MALFORMED;
 	}
-	enum shortcode_read_result result = read_arguments(&lexer, call, why);
-	if (result != SHORTCODE_UNCLOSED && call->name[0] == '\0') {
+	if (call->name[0] == '\0') {
 		*why = "it has no name";
 		return SHORTCODE_MALFORMED;
 	}
@@ -305,7 +314,7 @@ enum open_kind { OPEN_DETAILS, OPEN_DROPPED };
 struct open_shortcode {
 	char *name;
 	enum open_kind kind;
-	size_t at;		/* its "{{" in the text */
+	unsigned line, column;	/* of its "{{", in the text */
 };
 
 struct expander {
@@ -319,10 +328,40 @@ struct expander {
 	struct buf out;
 	struct open_shortcode *open;
 	size_t open_count, open_capacity;
+	size_t no_highlight_end_after;	/* no "{{< /highlight >}}" after */
+	size_t no_comment_end_after;	/* no "-->" after */
 	/* where a location was last worked out, for the next one */
-	size_t located_at, located_line_start;
-	unsigned located_line;
+	size_t located_at;
+	unsigned located_line, located_column;
 };
+
+/* The line and column (in characters) of text[at], worked out from the
+ * last place asked for: places are asked for in order, and a line of
+ * many shortcodes must not be counted again for each. */
+static void locate(struct expander *expander, size_t at)
+{
+	const char *text = expander->text;
+	const char *newline;
+
+	if (at < expander->located_at) {
+		expander->located_at = 0;
+		expander->located_line = expander->located_column = 1;
+	}
+	while ((newline = memchr(text + expander->located_at, '\n',
+				 at - expander->located_at)) != NULL) {
+		expander->located_line++;
+		expander->located_column = 1;
+		expander->located_at = (size_t)(newline - text) + 1;
+	}
+	expander->located_column += (unsigned)utf8_count(text + expander->located_at,
+							 at - expander->located_at);
+	expander->located_at = at;
+}
+
+static const char *source_of(const struct expander *expander)
+{
+	return expander->options->source ? expander->options->source : "";
+}
 
 static void report(struct expander *expander, enum diag_severity severity,
 		   size_t at, const char *format, ...)
@@ -337,52 +376,63 @@ static void report(struct expander *expander, enum diag_severity severity,
 
 	if (!expander->options->report)
 		return;
-	if (at < expander->located_at) {
-		expander->located_at = expander->located_line_start = 0;
-		expander->located_line = 1;
-	}
-	for (size_t i = expander->located_at; i < at; i++)
-		if (expander->text[i] == '\n') {
-			expander->located_line++;
-			expander->located_line_start = i + 1;
-		}
-	expander->located_at = at;
+	locate(expander, at);
 	va_start(args, format);
 	buf_vprintf(&text, format, args);
 	va_end(args);
 	message = buf_detach(&text);
-	diag_report(severity, expander->options->source
-			      ? expander->options->source : "",
+	diag_report(severity, source_of(expander),
 		    expander->options->first_line - 1 + expander->located_line,
-		    (unsigned)utf8_count(expander->text + expander->located_line_start,
-					 at - expander->located_line_start) + 1,
+		    expander->located_column,
 		    "%s", message);
 	free(message);
 }
 
-/* Copies the text up to end, lines counted. */
+/* True when text[i] ends a line as cmark reads lines: "\n", or "\r" not
+ * followed by "\n" (of "\r\n", the "\n" ends it). Its lines are the
+ * ones counted here, so that code blocks are found where it found them. */
+static bool line_end_at(const char *text, size_t length, size_t i)
+{
+	return text[i] == '\n' ||
+	       (text[i] == '\r' && (i + 1 >= length || text[i + 1] != '\n'));
+}
+
+static size_t count_breaks(const char *text, size_t length, size_t from,
+			   size_t to)
+{
+	size_t count = 0;
+
+	for (size_t i = from; i < to; i++)
+		count += line_end_at(text, length, i);
+	return count;
+}
+
+/* Copies the text up to end, lines counted, a lone "\r" as "\n": what
+ * is left out after one must not make it the "\r\n" of one line. */
 static void copy_to(struct expander *expander, size_t end)
 {
-	while (expander->at < end) {
-		const char *newline = memchr(expander->text + expander->at, '\n',
-					     end - expander->at);
-		size_t stop = newline ? (size_t)(newline - expander->text) : end;
-		buf_add(&expander->out, expander->text + expander->at,
-			stop - expander->at);
-		expander->at = stop;
-		if (newline == NULL)
-			break;
-		buf_addc(&expander->out, '\n');
-		expander->at++;
-		expander->line++;
+	const char *text = expander->text;
+
+	if (end <= expander->at)
+		return;
+	expander->line += (unsigned)count_breaks(text, expander->length,
+						 expander->at, end);
+	if (memchr(text + expander->at, '\r', end - expander->at) == NULL) {
+		buf_add(&expander->out, text + expander->at, end - expander->at);
+		expander->at = end;
+		return;
 	}
+	for (; expander->at < end; expander->at++)
+		buf_addc(&expander->out, text[expander->at] == '\r' &&
+				 line_end_at(text, expander->length, expander->at)
+				 ? '\n' : text[expander->at]);
 }
 
 /* Leaves the text up to end out, but for its line breaks. */
 static void skip_to(struct expander *expander, size_t end)
 {
 	for (; expander->at < end; expander->at++)
-		if (expander->text[expander->at] == '\n') {
+		if (line_end_at(expander->text, expander->length, expander->at)) {
 			buf_addc(&expander->out, '\n');
 			expander->line++;
 		}
@@ -455,7 +505,7 @@ static bool is_code_line(const struct expander *expander, unsigned line)
 
 static bool at_line_start(const struct expander *expander, size_t at)
 {
-	return at == 0 || expander->text[at - 1] == '\n';
+	return at == 0 || line_end_at(expander->text, expander->length, at - 1);
 }
 
 /* The end of the code span whose backticks start at, or 0 when they
@@ -468,13 +518,14 @@ static size_t code_span_end(const struct expander *expander, size_t at,
 
 	for (size_t i = at + run; i < expander->length;) {
 		char c = expander->text[i];
-		if (c == '\n') {
+		if (line_end_at(expander->text, expander->length, i)) {
 			size_t next = i + 1;
 			while (next < expander->length &&
 			       (expander->text[next] == ' ' || expander->text[next] == '\t'))
 				next++;
 			line++;
-			if (next >= expander->length || expander->text[next] == '\n' ||
+			if (next >= expander->length ||
+			    line_end_at(expander->text, expander->length, next) ||
 			    is_code_line(expander, line))
 				return 0;
 			i++;
@@ -507,18 +558,18 @@ static enum standing standing_of(const struct expander *expander,
 	size_t i = out->length;
 	bool text_before = false, text_after = false;
 
-	while (i > 0 && out->data[i - 1] != '\n') {
-		/* a container's marks: quotes, list items, indentation */
+	/* a container's marks only: quotes, list items, indentation (and
+	 * no more than that read: many shortcodes on a line cost each a
+	 * character or two) */
+	for (; i > 0 && out->data[i - 1] != '\n' && !text_before; i--)
 		if (strchr(" \t>-*+.)0123456789", out->data[i - 1]) == NULL)
 			text_before = true;
-		i--;
-	}
+	if (text_before)
+		return STANDS_INLINE;
 	for (size_t k = call->end; k < expander->length && expander->text[k] != '\n'; k++)
 		if (expander->text[k] != ' ' && expander->text[k] != '\t' &&
 		    expander->text[k] != '\r')
 			text_after = true;
-	if (text_before)
-		return STANDS_INLINE;
 	return text_after ? STANDS_FIRST : STANDS_ALONE;
 }
 
@@ -530,23 +581,37 @@ static void add_placeholder(struct expander *expander,
 	buf_printf(&expander->out, "<!--%s:%s-->", expander->codes->marker, what);
 }
 
+/* Shortcodes left open at once, at most: a closing one searches them,
+ * and a text of unknown ones never closed must not cost the square of
+ * their number. One opened beyond is not searched for: its closing one
+ * closes nothing (a warning). */
+#define OPEN_MAX 256
+
 static void open_push(struct expander *expander, const char *name,
 		      enum open_kind kind, size_t at)
 {
+	if (expander->open_count >= OPEN_MAX)
+		return;
 	expander->open = xgrow(expander->open, &expander->open_capacity,
 			       expander->open_count + 1, sizeof *expander->open);
 	expander->open[expander->open_count].name = xstrdup(name);
 	expander->open[expander->open_count].kind = kind;
-	expander->open[expander->open_count].at = at;
+	locate(expander, at);
+	expander->open[expander->open_count].line = expander->located_line;
+	expander->open[expander->open_count].column = expander->located_column;
 	expander->open_count++;
 }
 
 static void report_unclosed_details(struct expander *expander,
 				    const struct open_shortcode *open)
 {
-	report(expander, DIAG_WARNING, open->at,
-	       "shortcode 'details' is not closed: no '{{< /details >}}' "
-	       "after it; it runs to the end of its block");
+	/* said at the place kept, not found again: the text has moved on */
+	if (expander->options->report)
+		diag_warning(source_of(expander),
+			     expander->options->first_line - 1 + open->line,
+			     open->column, "shortcode 'details' is not closed: no "
+			     "'{{< /details >}}' after it; it runs to the end of "
+			     "its block");
 }
 
 static void close_shortcode(struct expander *expander,
@@ -632,19 +697,17 @@ static void add_ref(struct expander *expander, const struct shortcode_call *call
 	const char *text = expander->text;
 	const char *found = memmem(text + call->start, call->end - call->start,
 				   page, strlen(page));
-	size_t line_start = call->start, at;
+	size_t at = found ? (size_t)(found - text) : call->start;
 	struct shortcode_ref *ref;
 
-	while (line_start > 0 && text[line_start - 1] != '\n')
-		line_start--;
-	at = found ? (size_t)(found - text) : call->start;
 	if (memchr(text + call->start, '\n', at - call->start) != NULL)
 		at = call->start;	/* on a line of its own: say the "{{" */
 	codes->refs = xgrow(codes->refs, &codes->ref_capacity,
 			    codes->ref_count + 1, sizeof *codes->refs);
 	ref = &codes->refs[codes->ref_count++];
+	locate(expander, at);
 	ref->line = expander->line;
-	ref->column = (unsigned)utf8_count(text + line_start, at - line_start) + 1;
+	ref->column = expander->located_column;
 	ref->destination = xstrdup(destination);
 }
 
@@ -707,10 +770,14 @@ static size_t longest_backtick_run(const char *text, size_t length)
 	return longest;
 }
 
-/* The next "{{< /highlight >}}" after from, or false. */
-static bool find_highlight_end(const struct expander *expander, size_t from,
+/* The next "{{< /highlight >}}" after from, or false. A search that
+ * failed once fails from every later place: remembered, so that many
+ * unclosed ones cost one pass. */
+static bool find_highlight_end(struct expander *expander, size_t from,
 			       struct shortcode_call *end)
 {
+	if (from >= expander->no_highlight_end_after)
+		return false;
 	for (size_t i = from; i + 3 <= expander->length; i++) {
 		const char *why;
 		if (expander->text[i] != '{' || expander->text[i + 1] != '{' ||
@@ -722,6 +789,7 @@ static bool find_highlight_end(const struct expander *expander, size_t from,
 			return true;
 		shortcode_call_free(end);
 	}
+	expander->no_highlight_end_after = from;
 	return false;
 }
 
@@ -736,15 +804,6 @@ static char *highlight_language(const struct shortcode_call *call)
 		    (*c >= '0' && *c <= '9') || strchr("_+#.-", *c) != NULL)
 			buf_addc(&kept, *c);
 	return buf_detach(&kept);
-}
-
-static size_t count_breaks(const char *text, size_t from, size_t to)
-{
-	size_t count = 0;
-
-	for (size_t i = from; i < to; i++)
-		count += text[i] == '\n';
-	return count;
 }
 
 static void add_run(struct buf *out, char c, size_t count)
@@ -791,8 +850,10 @@ static void expand_highlight(struct expander *expander,
 	}
 	/* line breaks inside the shortcodes themselves: a code span, and
 	 * the breaks after it, so that lines stay where they were */
-	breaks = count_breaks(expander->text, call->start, call->end) +
-		 count_breaks(expander->text, end.start, end.end);
+	breaks = count_breaks(expander->text, expander->length, call->start,
+				 call->end) +
+		 count_breaks(expander->text, expander->length, end.start,
+				 end.end);
 	if (breaks > 0)
 		block = false;
 	fence = longest_backtick_run(expander->text + code_start,
@@ -950,8 +1011,8 @@ static void expand_one(struct expander *expander)
 			    call.end - call.start - 10);
 		add_escaped(&expander->out, call.delimiter == '<' ? ">" : "%", 1);
 		buf_adds(&expander->out, "\\}\\}");
-		expander->line += (unsigned)count_breaks(expander->text, call.start,
-							 call.end);
+		expander->line += (unsigned)count_breaks(expander->text, expander->length,
+							 call.start, call.end);
 		expander->at = call.end;
 	} else if (result == SHORTCODE_MALFORMED) {
 		report(expander, DIAG_WARNING, call.start,
@@ -975,10 +1036,8 @@ static void find_code_lines(struct expander *expander)
 	cmark_iter *iterator = cmark_iter_new(document);
 	cmark_event_type event;
 
-	expander->line_count = 1;
-	for (size_t i = 0; i < expander->length; i++)
-		if (expander->text[i] == '\n')
-			expander->line_count++;
+	expander->line_count = 1 + count_breaks(expander->text, expander->length,
+						0, expander->length);
 	expander->code_lines = xcalloc(expander->line_count + 1, sizeof(bool));
 	while ((event = cmark_iter_next(iterator)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iterator);
@@ -1021,9 +1080,11 @@ static void expand_text(struct expander *expander)
 		size_t at = expander->at;
 
 		if (at_line_start(expander, at) && is_code_line(expander, expander->line)) {
-			const char *newline = memchr(text + at, '\n', expander->length - at);
-			copy_code(expander, newline ? (size_t)(newline - text) + 1
-						    : expander->length);
+			size_t end = at;
+			while (end < expander->length &&
+			       !line_end_at(text, expander->length, end))
+				end++;
+			copy_code(expander, end < expander->length ? end + 1 : end);
 		} else if (text[at] == '\\' && at + 1 < expander->length &&
 			   (text[at + 1] == '`' || text[at + 1] == '\\')) {
 			/* an escaped backtick opens no code span */
@@ -1038,8 +1099,10 @@ static void expand_text(struct expander *expander)
 			else
 				copy_to(expander, at + run);
 		} else if (starts(expander, "<!--")) {
-			const char *close = memmem(text + at + 4, expander->length - at - 4,
-						   "-->", 3);
+			const char *close = at >= expander->no_comment_end_after ? NULL
+				: memmem(text + at + 4, expander->length - at - 4, "-->", 3);
+			if (close == NULL)
+				expander->no_comment_end_after = at;
 			copy_to(expander, close ? (size_t)(close - text) + 3 : at + 4);
 		} else if (starts(expander, "{{<") || starts(expander, "{{%")) {
 			expand_one(expander);
@@ -1062,7 +1125,9 @@ char *shortcode_expand(const char *text, size_t length,
 {
 	struct expander expander = {
 		.text = text, .length = length, .line = 1, .options = options,
-		.codes = codes, .located_line = 1,
+		.codes = codes, .located_line = 1, .located_column = 1,
+		.no_highlight_end_after = (size_t)-1,
+		.no_comment_end_after = (size_t)-1,
 	};
 
 	memset(codes, 0, sizeof *codes);
@@ -1219,6 +1284,36 @@ static bool read_placeholder(const struct shortcodes *codes, const char **cursor
 		return false;
 	*cursor = c + 3;
 	return true;
+}
+
+char *shortcode_strip_placeholders(const struct shortcodes *codes,
+				   const char *text)
+{
+	const struct shortcode_figure *figure;
+	const struct shortcode_details *details;
+	struct buf kept = {0};
+	const char *c = text, *found;
+	char *prefix;
+
+	if (codes == NULL || text == NULL)
+		return NULL;
+	prefix = xasprintf("<!--%s:", codes->marker);
+	if (strstr(text, prefix) == NULL) {
+		free(prefix);
+		return NULL;
+	}
+	while ((found = strstr(c, prefix)) != NULL) {
+		const char *after = found;
+		buf_add(&kept, c, (size_t)(found - c));
+		if (!read_placeholder(codes, &after, &figure, &details))
+			after = found + strlen(prefix);	/* none: kept */
+		if (after == found + strlen(prefix))
+			buf_add(&kept, found, strlen(prefix));
+		c = after;
+	}
+	buf_adds(&kept, c);
+	free(prefix);
+	return buf_detach(&kept);
 }
 
 static const char *skip_blank(const char *c)

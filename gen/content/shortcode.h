@@ -143,6 +143,13 @@ const struct shortcodes *shortcode_of_document(cmark_node *document);
 unsigned shortcode_link_column(cmark_node *node, const char *url,
 			       unsigned fallback);
 
+/* text without the placeholders of codes in it, or NULL when it has
+ * none (the caller frees). Where this pass and cmark disagree on what
+ * is code (a code span cmark found around one), a placeholder is left
+ * out of the page rather than shown. */
+char *shortcode_strip_placeholders(const struct shortcodes *codes,
+				   const char *text);
+
 /* What a placeholder is: the literal of an HTML node, once its leading
  * and trailing spaces are left out, made of placeholders of codes only.
  * Calls visit for each, with the figure or details it draws (the other

@@ -7,8 +7,8 @@
  * aborts (a crash for libFuzzer):
  *   - a shortcode read ends after its "{{" and within the text; one read
  *     whole has a name (or is an escape) and every argument a value;
- *   - the expanded text has as many lines as the input (diagnostics and
- *     links keep the file's lines);
+ *   - the expanded text has as many lines as the input, as cmark counts
+ *     them (diagnostics and links keep the file's lines);
  *   - the page drawn holds only the elements the renderer makes, no
  *     event-handler attribute, no href or src the URL policy refuses,
  *     and no placeholder comment left as text.
@@ -50,12 +50,14 @@ static void check_reads(const char *text, size_t size)
 	}
 }
 
+/* Lines as cmark counts them: "\n", "\r\n" or a lone "\r" ends one. */
 static size_t count_lines(const char *text, size_t length)
 {
 	size_t lines = 0;
 
 	for (size_t i = 0; i < length; i++)
-		lines += text[i] == '\n';
+		lines += text[i] == '\n' ||
+			 (text[i] == '\r' && (i + 1 >= length || text[i + 1] != '\n'));
 	return lines;
 }
 

@@ -162,6 +162,23 @@ static void test_expand(void)
 		{"{{< ref >}}", "",
 		 "content/d/a.md:5:1: error: shortcode 'ref' needs the page it "
 		 "points to: {{< ref \"page.md\" >}}\n"},
+		{"a\n{{< details >}}\n日本 {{< details >}}\nb\n{{< /details >}}\n",
+		 /* the end closes the nearest, the one left out */
+		 "a\n<!--kbsc:d:0-->\n日本 \nb\n\n",
+		 "content/d/a.md:7:4: warning: shortcode 'details' must stand on a "
+		 "line of its own; left out, the text inside kept\n"
+		 "content/d/a.md:6:1: warning: shortcode 'details' is not closed: "
+		 "no '{{< /details >}}' after it; it runs to the end of its block\n"},
+		{"{{< details >}}\n{{< x >}}\n{{< /details >}}",
+		 "<!--kbsc:d:0-->\n\n<!--kbsc:/d-->",
+		 "content/d/a.md:6:1: warning: unknown shortcode 'x'\n"},
+		/* lines as cmark counts them: a lone CR ends one too */
+		{"a {{< x >}}\rb\r```\r{{< y >}}\r```\r\n{{< z >}}\r",
+		 "a \nb\n```\n{{< y >}}\n```\r\n\n",
+		 "content/d/a.md:5:3: warning: unknown shortcode 'x'\n"
+		 "content/d/a.md:6:1: warning: unknown shortcode 'z'\n"},
+		{"a\r{{< x\r>}}\nb", "a\n\n\nb",
+		 "content/d/a.md:5:3: warning: unknown shortcode 'x'\n"},
 		{"{{< a\nb=\"c\" >}}x", "\nx",
 		 "content/d/a.md:5:1: warning: unknown shortcode 'a'\n"},
 	};
@@ -185,6 +202,7 @@ static void test_marker(void)
 	char *out = expand("<!--kbsc:d:0--> kbscx\n{{< details >}}\n{{< /details >}}",
 			   "content/a.md", &codes);
 	char *said = diagnostics();
+	char *stripped;
 
 	CHECK_STR(codes.marker, "kbscxx", "a marker the text does not hold");
 	CHECK_STR(out, "<!--kbsc:d:0--> kbscx\n<!--kbscxx:d:0-->\n<!--kbscxx:/d-->",
@@ -197,6 +215,13 @@ static void test_marker(void)
 	      "a placeholder past the table is none");
 	CHECK(!shortcode_each_placeholder(&codes, "<!--kbscxx:d:0--> x", NULL, NULL),
 	      "a literal with more than placeholders is none");
+	stripped = shortcode_strip_placeholders(&codes, "a<!--kbscxx:d:0-->b"
+						"<!--kbscxx:/d--><!--kbscxx:q-->");
+	CHECK_STR(stripped, "ab<!--kbscxx:q-->",
+		  "placeholders stripped from text, anything else kept");
+	free(stripped);
+	CHECK(shortcode_strip_placeholders(&codes, "<!--kbsc:d:0-->") == NULL,
+	      "text without a placeholder: NULL");
 	CHECK_STR(said, "", "nothing said");
 	free(out);
 	free(said);
