@@ -191,10 +191,19 @@ static bool held_back(const struct front_matter *meta,
 		else if (expires_at < outcome->changes_at)
 			outcome->changes_at = expires_at;
 	}
-	outcome->headless = meta->headless ||
-			    meta->render != FRONT_MATTER_RENDER_ALWAYS;
-	return outcome->headless || (meta->draft && !publish->drafts) ||
-	       (future && !publish->future) || (expired && !publish->expired);
+	if (meta->headless || meta->render != FRONT_MATTER_RENDER_ALWAYS)
+		outcome->why = "headless (headless: true, or _build's render: "
+			       "never)";
+	else if (meta->draft && !publish->drafts)
+		outcome->why = "a draft (--drafts publishes it)";
+	else if (future && !publish->future)
+		outcome->why = "to be published later (its publishDate; "
+			       "--future publishes it)";
+	else if (expired && !publish->expired)
+		outcome->why = "expired (its expiryDate; --expired publishes it)";
+	else
+		outcome->why = NULL;
+	return outcome->why != NULL;
 }
 
 /* Keeps what the site needs of an article whose front matter is parsed:
@@ -244,7 +253,7 @@ struct article *site_load_article(const char *root, const char *section,
 	char *text = NULL;
 	bool ok;
 
-	*outcome = (struct article_outcome){false, false, LLONG_MAX};
+	*outcome = (struct article_outcome){false, NULL, LLONG_MAX};
 	/* the stamp was taken before reading (scan.h): should the file
 	 * change in between, the stamp kept is the older one and the next
 	 * build reads it again */

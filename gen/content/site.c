@@ -224,7 +224,7 @@ static void list_section(struct site *site, const struct scan_folder *scanned,
 		(*jobs)[(*count)++] = (struct load_job){
 			section, xstrdup(entry->name), NULL,
 			entry->stamped ? entry->stamp : (struct file_stamp){0},
-			{false, false, LLONG_MAX}};
+			{false, NULL, LLONG_MAX}};
 	}
 	free(folder);
 }
@@ -275,7 +275,7 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count,
 					xasprintf("content/%s/%s",
 						  jobs[i].section->name,
 						  jobs[i].name),
-					jobs[i].stamp, jobs[i].outcome.headless};
+					jobs[i].stamp, jobs[i].outcome.why};
 			free(jobs[i].name);
 			continue;
 		}
