@@ -186,6 +186,15 @@ def generate_extra():
             front, body = split(read(path))
             body += f"\n関連: [別の記事]({linkable(path)})\n"
             write(path, join(front, body))
+    # articles published or taken away as the clock moves on (time_passes)
+    for section in ("delivery", "errors", "deliverability"):
+        for n, key in enumerate(["publishDate", "expiryDate"]):
+            moment = NOW[0] + rng.randint(3, 40) * 86400
+            when = time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(moment))
+            front = [f"title: 日付のある記事 {section} {n}", f"{key}: {when}",
+                     f"tags: [{rng.choice(TAGS)}]"]
+            write(os.path.join(SITE, "content", section, f"dated-{n}.md"),
+                  join(front, f"\n{sentence()}\n"))
 
 
 # ---- edits ----
@@ -276,10 +285,11 @@ def draft(front):
 
 
 def near_now(front):
-    """A date up to 40 days either side of now, or none."""
-    if rng.random() < 0.3:
+    """A date from 10 days before now to 30 after (mostly to come, so
+    that the clock moving on crosses it), or none."""
+    if rng.random() < 0.2:
         return None
-    moment = NOW[0] + rng.randint(-40, 40) * 86400 + rng.randint(0, 23) * 3600
+    moment = NOW[0] + rng.randint(-10, 30) * 86400 + rng.randint(0, 23) * 3600
     return time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(moment))
 
 
@@ -308,8 +318,8 @@ def build_options(front):
                        "{render: always, publishResources: false}", None])
 
 
-def time_passes():
-    NOW[0] += rng.randint(1, 30) * 86400
+def time_passes(days=None):
+    NOW[0] += (days or rng.randint(3, 20)) * 86400
     return "the clock moved on, no file changed"
 
 
@@ -593,15 +603,15 @@ EDITS_BY_WEIGHT = [
     (lambda: edit_front("slug", slug), 4),
     (lambda: edit_front("aliases", alias), 4),
     (lambda: edit_front("draft", draft), 3),
-    (lambda: edit_front("url", url), 3),
-    (lambda: edit_front("linkTitle", link_title), 3),
-    (lambda: edit_front("summary", summary), 3),
-    (lambda: edit_front("keywords", keywords), 3),
-    (lambda: edit_front("publishDate", near_now), 3),
-    (lambda: edit_front("expiryDate", near_now), 3),
+    (lambda: edit_front("url", url), 2),
+    (lambda: edit_front("linkTitle", link_title), 2),
+    (lambda: edit_front("summary", summary), 2),
+    (lambda: edit_front("keywords", keywords), 2),
+    (lambda: edit_front("publishDate", near_now), 2),
+    (lambda: edit_front("expiryDate", near_now), 2),
     (lambda: edit_front("headless", headless), 1),
     (lambda: edit_front("_build", build_options), 2),
-    (time_passes, 4),
+    (time_passes, 5),
     (add_article, 6), (delete_article, 3), (rename_article, 3),
     (add_toml_article, 2), (edit_toml_article, 3),
     (drop_front_matter, 3), (to_json_front_matter, 3),
@@ -617,6 +627,8 @@ EDITS_BY_WEIGHT = [
 # ---- building and comparing ----
 
 # how often an incremental build took each way (from KBGEN_TRACE)
+# incremental builds made full ones by the clock (cache_valid_until)
+DATES_PASSED = [0]
 WAYS = {"only article bodies changed": 0,
         "front matter or the set of articles changed": 0}
 
@@ -636,6 +648,8 @@ def build(out, clean):
             way = line[len("kbgen: trace: incremental: "):].strip()
             if way in WAYS:
                 WAYS[way] += 1
+            if "full build: a publishDate or expiryDate has passed" in line:
+                DATES_PASSED[0] += 1
         else:
             lines.append(line)
     return run.returncode, "".join(lines)
@@ -730,11 +744,15 @@ def main():
     previous = os.path.join(WORK, "previous")
     last_good = os.path.join(WORK, "last-good")
     shutil.copytree(SITE, last_good)
+    previous_now = last_good_now = NOW[0]
     failing = 0
     for step in range(1, EDITS + 1):
         shutil.rmtree(previous, ignore_errors=True)
         shutil.copytree(SITE, previous)
-        what = rng.choice(functions)()
+        previous_now = NOW[0]
+        # halfway, the clock moves past every dated-* article's date
+        what = (time_passes(45) if step == EDITS // 2
+                else rng.choice(functions)())
         equal, status = compare(step, what)
         good += equal
         failing = failing + 1 if status != 0 else 0
@@ -744,6 +762,8 @@ def main():
             # later edit and test nothing incremental): the next edits
             # then start from a site that builds; the revert is an edit too
             back = previous if failing == 1 else last_good
+            # the clock too: an article that expired may be linked to
+            NOW[0] = previous_now if failing == 1 else last_good_now
             shutil.rmtree(SITE)
             shutil.copytree(back, SITE)
             equal, status = compare(step, "revert of the failed edit")
@@ -753,6 +773,7 @@ def main():
         if status == 0:
             shutil.rmtree(last_good)
             shutil.copytree(SITE, last_good)
+            last_good_now = NOW[0]
             # the images the edits made (img-*, a bundle's diagram.svg),
             # not the theme's or the tree maps'
             if any(os.path.basename(k).startswith(("img-", "diagram."))
@@ -773,6 +794,10 @@ def main():
     else:
         bad("good builds that published images beside articles", "none in this run")
     # both ways of computing the page fingerprints were compared
+    if DATES_PASSED[0] > 0:
+        ok(f"full builds as a publishDate or expiryDate passed: {DATES_PASSED[0]}")
+    elif EDITS >= 50:
+        bad("full builds as a publishDate or expiryDate passed", "none in this run")
     for way, count in WAYS.items():
         if count > 0:
             ok(f"incremental builds where {way}: {count}")

@@ -1216,7 +1216,9 @@ static bool read_cache(struct build *build)
 	    build->publish.now >= cache_valid_until(build->cache)) {
 		/* a publishDate or expiryDate has come: pages that were
 		 * published are not, or the other way round */
-		trace("full build: a publishDate or expiryDate has passed");
+		trace("full build: a publishDate or expiryDate has passed "
+		      "(%lld, now %lld)", cache_valid_until(build->cache),
+		      build->publish.now);
 		cache_free(build->cache);
 		build->cache = NULL;
 	}

@@ -206,10 +206,19 @@ static bool held_back(const struct front_matter *meta,
 		else if (expires_at < outcome->changes_at)
 			outcome->changes_at = expires_at;
 	}
-	outcome->headless = meta->headless ||
-			    meta->render != FRONT_MATTER_RENDER_ALWAYS;
-	return outcome->headless || (meta->draft && !publish->drafts) ||
-	       (future && !publish->future) || (expired && !publish->expired);
+	if (meta->headless || meta->render != FRONT_MATTER_RENDER_ALWAYS)
+		outcome->why = "headless (headless: true, or _build's render: "
+			       "never)";
+	else if (meta->draft && !publish->drafts)
+		outcome->why = "a draft (--drafts publishes it)";
+	else if (future && !publish->future)
+		outcome->why = "to be published later (its publishDate; "
+			       "--future publishes it)";
+	else if (expired && !publish->expired)
+		outcome->why = "expired (its expiryDate; --expired publishes it)";
+	else
+		outcome->why = NULL;
+	return outcome->why != NULL;
 }
 
 /* Keeps what the site needs of an article whose front matter is parsed:
@@ -269,7 +278,7 @@ struct article *site_load_article(const char *root, const char *folder,
 	char *text = NULL;
 	bool ok;
 
-	*outcome = (struct article_outcome){false, false, LLONG_MAX};
+	*outcome = (struct article_outcome){false, NULL, LLONG_MAX};
 	/* the stamp was taken before reading (scan.h): should the file
 	 * change in between, the stamp kept is the older one and the next
 	 * build reads it again */
@@ -349,7 +358,7 @@ struct section *site_load_section(const char *root, const char *path,
 	struct file_stamp stamp = {0};
 	/* a draft, future or expired _index.md is still the section's page */
 	struct site_publish publish = {true, true, true, 0};
-	struct article_outcome outcome = {false, false, 0};
+	struct article_outcome outcome = {false, NULL, 0};
 
 	section->name = xstrdup(path);
 	section->url_path = *path ? xasprintf("%s/", path) : xstrdup("");
@@ -390,7 +399,9 @@ struct section *site_load_section(const char *root, const char *path,
 				    section->page->meta.render !=
 					    FRONT_MATTER_RENDER_ALWAYS;
 	} else {
-		section->headless = outcome.headless ||
+		/* publish asks for everything: only headless or _build's
+		 * render never hold it back */
+		section->headless = outcome.on_purpose ||
 				    ((section->cascade->set & FRONT_MATTER_BUILD) &&
 				     section->cascade->render !=
 					     FRONT_MATTER_RENDER_ALWAYS);

@@ -16,7 +16,8 @@ struct article_outcome {
 	bool on_purpose;	/* the front matter left it out: a draft,
 				 * a publishDate to come, an expiryDate
 				 * past, headless, _build's render never */
-	bool headless;		/* headless or render never or link */
+	const char *why;	/* on_purpose: why, for a link to it
+				 * ("headless (...)"); static */
 	long long changes_at;	/* the first moment after publish->now at
 				 * which publishDate or expiryDate publish
 				 * it or take it away; LLONG_MAX for never */

@@ -46,15 +46,15 @@ static char *article_href(const struct site *site, const struct article *target,
 	return href;
 }
 
-/* True when source is an article file left out as headless (or with
- * _build's render never): it exists, but has no page to link to. */
-static bool skipped_headless(const struct site *site, const char *source)
+/* Why the article file source was left out by its front matter (a
+ * draft, headless...), or NULL: it exists, but has no page to link to. */
+static const char *held_back(const struct site *site, const char *source)
 {
 	for (size_t i = 0; i < site->skipped_count; i++)
-		if (site->skipped[i].headless &&
+		if (site->skipped[i].held_back != NULL &&
 		    strcmp(site->skipped[i].source, source) == 0)
-			return true;
-	return false;
+			return site->skipped[i].held_back;
+	return NULL;
 }
 
 static char *resolve_markdown_link(const struct site *site,
@@ -82,11 +82,10 @@ static char *resolve_markdown_link(const struct site *site,
 		 * checking links reports (error set) counts as a reference */
 		if (error && diag_blame(target_path))
 			return NULL;
-		if (error && skipped_headless(site, target_path))
+		if (error && held_back(site, target_path) != NULL)
 			*error = xasprintf("broken link: '%s' has no page: %s "
-					   "is headless (headless: true, or "
-					   "_build's render: never)", written,
-					   target_path);
+					   "is %s", written, target_path,
+					   held_back(site, target_path));
 		else if (error)
 			*error = xasprintf("broken link: '%s' does not exist "
 					   "(resolved to %s)", written, target_path);

@@ -282,7 +282,7 @@ static void list_folder(struct site *site, const struct scan_folder *scanned,
 		(*jobs)[(*count)++] = (struct load_job){
 			section, scanned->name, xstrdup(entry->name), NULL,
 			entry->stamped ? entry->stamp : (struct file_stamp){0},
-			{false, false, LLONG_MAX}};
+			{false, NULL, LLONG_MAX}};
 	}
 }
 
@@ -379,7 +379,7 @@ static void add_loaded(struct site *site, struct load_job *jobs, size_t count,
 				(struct skipped_file){
 					site_source_path(jobs[i].folder,
 							 jobs[i].name),
-					jobs[i].stamp, jobs[i].outcome.headless};
+					jobs[i].stamp, jobs[i].outcome.why};
 			free(jobs[i].name);
 			continue;
 		}

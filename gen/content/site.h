@@ -179,8 +179,9 @@ typedef char *(*site_tree_link_resolver)(void *user, const char *tree_file,
 struct skipped_file {
 	char *source;
 	struct file_stamp stamp;
-	bool headless;		/* headless, or _build's render never: links
-				 * to it are errors that say so */
+	const char *held_back;	/* why its front matter left it out
+				 * (static), for links to it; NULL when it
+				 * did not load */
 };
 
 /* What front matter holds back that a build publishes all the same

@@ -1,9 +1,11 @@
 # Incremental builds equal clean ones: tests/incremental.py applies random
 # edits to a copy of the shipped site (bodies, titles, tags, slugs,
-# aliases, drafts, front matter dropped or capitalised (Hugo's
-# leniencies), new/deleted/renamed articles, page bundles (nested too),
-# articles in folders below sections, section and home _index.md pages
-# made, rewritten and removed, pages of content/ itself, images
+# aliases, drafts, Hugo's url, linkTitle, summary, keywords,
+# publishDate, expiryDate, headless and _build, the clock (KBGEN_NOW)
+# moved on with no file changed, front matter dropped or capitalised
+# (Hugo's leniencies), new/deleted/renamed articles, page bundles (nested
+# too), articles in folders below sections, section and home _index.md
+# pages made, rewritten and removed, pages of content/ itself, images
 # beside articles, trees, layout, site.yaml, touches, same-size edits)
 # and after each compares an incremental build
 # with a clean one, byte for byte (kb.db by its rows and index entries).

@@ -153,22 +153,28 @@ write words "title: 語" "keywords: SPF"
 write when "title: いつ" "publishDate: 2026-13-01" "expiryDate: [2027]"
 write how "title: どう" "_build:" "  render: sometimes" "  list: false" "  size: 3"
 write linker "title: リンク元"
-printf '[頭なし](headless.md)\n' >>"$bad/content/docs/linker.md"
+printf '[頭なし](headless.md) [未来](later.md) [過去](gone.md) [下書き](draft.md)\n' \
+	>>"$bad/content/docs/linker.md"
 write headless "title: ヘッドレス" "headless: true"
+write later "title: 未来" "publishDate: 2026-06-02"
+write gone "title: 過去" "expiryDate: 2026-05-01"
+write draft "title: 下書き" "draft: true"
 "$KBGEN" build --root "$bad" --out "$TMP/bad-out" --no-excerpt 2>"$TMP/bad.err"
 check_eq "mistakes: exit 1" "$?" 1
 check_eq "mistakes: the diagnostics" "$(cat "$TMP/bad.err")" \
-"content:1:1: error: 9 Markdown files read, 3 published, 1 left out on purpose, 5 dropped; most (5) because their front matter has errors
-content/docs/dotted.md:3:6: error: invalid url '/a/./b/' (a clean path from the site's root, such as /guides/setup/: no empty, '.' or '..' segment, no '?', '#', '%', '\\' or space)
+"content/docs/dotted.md:3:6: error: invalid url '/a/./b/' (a clean path from the site's root, such as /guides/setup/: no empty, '.' or '..' segment, no '?', '#', '%', '\\' or space)
 content/docs/how.md:4:11: error: '_build.render' must be always, never or link
 content/docs/how.md:6:3: warning: unknown key 'size' in '_build' (ignored)
 content/docs/linker.md:5:7: error: broken link: 'headless.md' has no page: content/docs/headless.md is headless (headless: true, or _build's render: never)
+content/docs/linker.md:5:25: error: broken link: 'later.md' has no page: content/docs/later.md is to be published later (its publishDate; --future publishes it)
+content/docs/linker.md:5:40: error: broken link: 'gone.md' has no page: content/docs/gone.md is expired (its expiryDate; --expired publishes it)
+content/docs/linker.md:5:55: error: broken link: 'draft.md' has no page: content/docs/draft.md is a draft (--drafts publishes it)
 content/docs/spaced.md:3:6: error: invalid url '/a b/' (a clean path from the site's root, such as /guides/setup/: no empty, '.' or '..' segment, no '?', '#', '%', '\\' or space)
 content/docs/taken.md:3:6: error: URL /docs/good/ is already used by content/docs/good.md
 content/docs/when.md:3:14: error: invalid date '2026-13-01' for 'publishDate' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional zone)
 content/docs/when.md:4:13: error: 'expiryDate' must be text, not a list
 content/docs/words.md:3:11: error: 'keywords' must be a list of text, not a single value
-kbgen: 9 errors, 1 warning; the output was left as it was"
+kbgen: 11 errors, 1 warning; the output was left as it was"
 check "mistakes: nothing published" test ! -e "$TMP/bad-out"
 
 # a site of pages all held back publishes none and is no error

@@ -8,6 +8,8 @@
  *   - the result is true exactly when no error was reported;
  *   - the body lies inside the input, and starts on a line of it;
  *   - an accepted article has a title, and its dates are valid dates;
+ *   - its publishDate and expiryDate are moments, its url a clean path,
+ *     its keywords non-empty text;
  *   - the body's heading ids are unique (checked pairwise on pages of
  *     under 64 headings);
  *   - the body renders to an HTML fragment without crashing, in time
@@ -23,6 +25,29 @@
 #include "base/diag.h"
 #include "content/frontmatter.h"
 #include "content/markdown.h"
+
+/* Hugo's publishing keys as accepted: their dates convert to moments,
+ * a url has a segment and no '?', '#', '%', '\\' or space, keywords are
+ * non-empty text, render is one of its values. */
+static void check_publishing(const struct front_matter *matter)
+{
+	long long seconds;
+
+	if ((matter->publish_date &&
+	     !front_matter_date_seconds(matter->publish_date, &seconds)) ||
+	    (matter->expiry_date &&
+	     !front_matter_date_seconds(matter->expiry_date, &seconds)))
+		abort();
+	if (matter->url != NULL &&
+	    (strspn(matter->url, "/") == strlen(matter->url) ||
+	     strpbrk(matter->url, "?#%\\ ") != NULL))
+		abort();
+	for (size_t i = 0; i < matter->keywords.count; i++)
+		if (matter->keywords.items[i][0] == '\0')
+			abort();
+	if (matter->render > FRONT_MATTER_RENDER_LINK)
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -88,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((matter.date && !front_matter_valid_date(matter.date)) ||
 		    (matter.lastmod && !front_matter_valid_date(matter.lastmod)))
 			abort();
+		check_publishing(&matter);
 		render(&matter);
 	}
 	front_matter_free(&matter);
