@@ -567,8 +567,10 @@ static void plan_articles(struct plan_maker *maker, const struct site *site,
 			char *path = site_alias_path(article->url_path,
 						     article->meta.aliases.items[k]);
 			uint64_t h;
-			if (path == NULL)
-				continue;
+			if (path == NULL || strcmp(path, article->url_path) == 0) {
+				free(path);
+				continue;	/* render_aliases writes none */
+			}
 			h = hash64_string("alias", 0);
 			h = hash64_string(path, h);
 			h = hash64_string(article->url_path, h);

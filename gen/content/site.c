@@ -472,6 +472,13 @@ static void claim_aliases(const struct article *article, struct claim **claims,
 				   article->meta.aliases.items[k]);
 			continue;
 		}
+		if (strcmp(path, article->url_path) == 0) {
+			/* the page's own URL (Hugo's paths are lower-cased,
+			 * and writers list the lower-case old one): no
+			 * redirect is written, so nothing is claimed twice */
+			free(path);
+			continue;
+		}
 		add_claim(claims, count, capacity, path, article->source,
 			  article->meta.alias_line, article->meta.alias_col);
 	}

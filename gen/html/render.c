@@ -640,8 +640,12 @@ int render_aliases(const struct render_context *context)
 			char *path = site_alias_path(article->url_path,
 						     article->meta.aliases.items[k]);
 			int rc;
-			if (path == NULL)
-				continue;	/* reported when the site was checked */
+			/* NULL was reported when the site was checked; the
+			 * page's own URL is no alias to write */
+			if (path == NULL || strcmp(path, article->url_path) == 0) {
+				free(path);
+				continue;
+			}
 			rc = render_alias(context, article, path);
 			free(path);
 			if (rc != 0)

@@ -121,6 +121,19 @@ check_contains "renamed section: the trail of an article two folders down" \
 "$KBGEN" build --clean --root "$site" --out "$TMP/clean" 2>/dev/null
 check "renamed section: equals a clean build" diff -r -x .kbgen -x kb.db "$out" "$TMP/clean"
 
+# An alias that is the page's own (lower-cased) URL writes no redirect
+# and claims nothing twice.
+printf -- '---\ntitle: 大文字の名前\ndescription: 大文字のファイル名\naliases: [/guide/upper/case-name, /old/Case-Name/]\n---\n\n本文。\n' > "$site/content/guide/Upper/Case-Name.md"
+got=$("$KBGEN" build --root "$site" --out "$out" 2>&1)
+check_eq "an alias of the page's own URL: builds" "$?" 0
+check_eq "an alias of the page's own URL: no diagnostics" "$got" ""
+check_not_contains "an alias of the page's own URL: the page, not a redirect" \
+	"$(cat "$out/guide/upper/case-name/index.html")" 'http-equiv="refresh"'
+check_contains "the other alias redirects" \
+	"$(cat "$out/old/Case-Name/index.html")" 'url=/guide/upper/case-name/'
+cp tests/hugo-layout/content/guide/Upper/Case-Name.md "$site/content/guide/Upper/Case-Name.md"
+"$KBGEN" build --root "$site" --out "$out" 2>/dev/null
+
 # A decision tree names articles by content path: a nested one, and a
 # leaf bundle by its folder.
 cat > "$site/decision-trees/nested.yaml" <<'YAML'
@@ -177,7 +190,7 @@ check_eq "cascade: builds" "$?" 0
 check_eq "cascade: no diagnostics (untitled pages that are never published need no title)" "$got" ""
 check "cascade: no page for the headless section" test ! -e "$out/_common"
 check_not_contains "cascade: the headless section is in no list" "$(cat "$out/index.html" "$out/sitemap.xml")" "_common"
-check_not_contains "cascade: its pages are not searched" "$("$KBGEN" search --db "$out/kb.db" 使い回す文)" "_common"
+check_not_contains "cascade: its pages are not searched" "$("$KBGEN" search --db "$out/kb.db" 使い回す文 2>&1)" "_common"
 check_eq "cascade: a section's pages take its tags" \
 	"$(grep -o 'href="/tags/[^"]*"' "$out/guide/intro/index.html" | sort -u)" 'href="/tags/%E3%82%AC%E3%82%A4%E3%83%89/"'
 check_eq "cascade: a page's own tags win" \
