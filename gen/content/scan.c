@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/hash.h"
 #include "base/util.h"
 
 static bool is_article_name(const char *name)
@@ -113,7 +114,14 @@ static void read_folder(int fd, struct scan_folder *folder, bool article_files)
 
 struct stat_job {
 	struct scan_entry *item;
-	int fd;				/* its folder's */
+	const char *folder;		/* its folder's path under content/ */
+};
+
+/* The folders read so far, by device and inode: an open-addressing set
+ * of mask + 1 slots (used ones have used set). */
+struct folder_set {
+	struct folder_id { uint64_t device, inode; bool used; } *slots;
+	size_t mask, count;
 };
 
 /* Each level of folders is read by a thread per core; then the article
@@ -122,8 +130,8 @@ struct scan_pool {
 	int content_fd;
 	struct content_scan *scan;
 	size_t from, to;		/* the level being read */
-	int *fds;			/* each folder's, open until the end */
 	struct { uint64_t device, inode; } *seen;	/* each folder's */
+	struct folder_set visited;	/* the folders kept */
 	struct stat_job *files;		/* article files still to stat */
 	size_t file_count;
 	atomic_size_t next;
@@ -147,15 +155,14 @@ static void *read_worker(void *argument)
 				     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0 || fstat(fd, &status) != 0) {
 			folder->error = errno;
-			pool->fds[i] = -1;
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
 		pool->seen[i].device = (uint64_t)status.st_dev;
 		pool->seen[i].inode = (uint64_t)status.st_ino;
-		/* a second descriptor for the stats, as closedir closes fd */
-		pool->fds[i] = dup(fd);
+		/* closes fd: a site may have more folders than a process
+		 * may hold descriptors, so the stats go by path */
 		read_folder(fd, folder, true);
 		for (size_t k = 0; k < folder->count; k++)
 			if (!folder->entries[k].directory &&
@@ -173,15 +180,28 @@ static void *stat_worker(void *argument)
 		size_t i = atomic_fetch_add(&pool->next, 1);
 		struct scan_entry *item;
 		struct stat status;
+		char local[1024], *made = NULL;
+		const char *path;
 
 		if (i >= pool->file_count)
 			break;
 		item = pool->files[i].item;
-		if (fstatat(pool->files[i].fd, item->name,
-			    &status, 0) == 0 && !S_ISDIR(status.st_mode)) {
+		if (*pool->files[i].folder == '\0') {
+			path = item->name;
+		} else if ((size_t)snprintf(local, sizeof local, "%s/%s",
+					    pool->files[i].folder,
+					    item->name) < sizeof local) {
+			path = local;
+		} else {
+			path = made = path_join(pool->files[i].folder, item->name);
+		}
+		if (fstatat(pool->content_fd, path, &status, 0) == 0 &&
+		    !S_ISDIR(status.st_mode)) {
 			stamp_of(&status, &item->stamp);
 			item->stamped = true;
 		}
+		free(made);
+		made = NULL;
 	}
 	return NULL;
 }
@@ -194,20 +214,40 @@ static void folder_free(struct scan_folder *folder)
 	free(folder->name);
 }
 
-/* True when the folder at i was read already by another path (a
- * symbolic link to a folder of the content). */
-static bool seen_before(const struct scan_pool *pool, size_t i)
+/* Adds the folder at i to set; false when it was there already: read
+ * by another path (a symbolic link to a folder of the content). */
+static bool first_visit(struct folder_set *set, const struct scan_pool *pool,
+			size_t i)
 {
-	if (pool->fds[i] < 0)
-		return false;
-	/* the level's folders before i are compacted already: each slot
-	 * holds one of them, or one dropped as a repeat of another */
-	for (size_t k = 0; k < i; k++)
-		if (pool->fds[k] >= 0 &&
-		    pool->seen[k].device == pool->seen[i].device &&
-		    pool->seen[k].inode == pool->seen[i].inode)
-			return true;
-	return false;
+	uint64_t device = pool->seen[i].device, inode = pool->seen[i].inode;
+	size_t at;
+
+	if (!pool->scan->folders[i].readable)
+		return true;
+	if ((set->count + 1) * 2 > set->mask) {
+		struct folder_set grown = {0};
+		grown.mask = set->mask ? set->mask * 2 + 1 : 63;
+		grown.slots = xcalloc(grown.mask + 1, sizeof *grown.slots);
+		for (size_t k = 0; k <= set->mask && set->slots; k++) {
+			if (!set->slots[k].used)
+				continue;
+			at = (size_t)hash64_u64(set->slots[k].inode,
+						set->slots[k].device) & grown.mask;
+			while (grown.slots[at].used)
+				at = (at + 1) & grown.mask;
+			grown.slots[at] = set->slots[k];
+		}
+		grown.count = set->count;
+		free(set->slots);
+		*set = grown;
+	}
+	at = (size_t)hash64_u64(inode, device) & set->mask;
+	for (; set->slots[at].used; at = (at + 1) & set->mask)
+		if (set->slots[at].device == device && set->slots[at].inode == inode)
+			return false;
+	set->slots[at] = (struct folder_id){device, inode, true};
+	set->count++;
+	return true;
 }
 
 /* Appends the folders inside those of the level just read, and drops
@@ -218,13 +258,11 @@ static void next_level(struct scan_pool *pool, size_t *capacity)
 	size_t kept = pool->from;
 
 	for (size_t i = pool->from; i < pool->to; i++) {
-		if (seen_before(pool, i)) {
-			close(pool->fds[i]);
+		if (!first_visit(&pool->visited, pool, i)) {
 			folder_free(&scan->folders[i]);
 			continue;
 		}
 		scan->folders[kept] = scan->folders[i];
-		pool->fds[kept] = pool->fds[i];
 		pool->seen[kept] = pool->seen[i];
 		kept++;
 	}
@@ -244,8 +282,6 @@ static void next_level(struct scan_pool *pool, size_t *capacity)
 			if (at + 1 > *capacity) {
 				scan->folders = xgrow(scan->folders, capacity,
 						      at + 1, sizeof *scan->folders);
-				pool->fds = xrealloc(pool->fds, *capacity *
-						     sizeof *pool->fds);
 				pool->seen = xrealloc(pool->seen, *capacity *
 						      sizeof *pool->seen);
 			}
@@ -258,7 +294,6 @@ static void next_level(struct scan_pool *pool, size_t *capacity)
 					: path_join(parent->name, entry->name),
 				.depth = parent->depth + 1,
 			};
-			pool->fds[at] = -1;
 			scan->folder_count++;
 		}
 	}
@@ -282,14 +317,11 @@ void scan_content(const char *root, struct content_scan *scan)
 	scan->folders = xgrow(NULL, &capacity, 1, sizeof *scan->folders);
 	scan->folders[0] = (struct scan_folder){.name = xstrdup("")};
 	scan->folder_count = 1;
-	pool.fds = xmalloc(capacity * sizeof *pool.fds);
 	pool.seen = xmalloc(capacity * sizeof *pool.seen);
-	pool.fds[0] = -1;
 	pool.content_fd = open(content, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(content);
 	if (pool.content_fd < 0) {
 		scan->folders[0].error = errno;
-		free(pool.fds);
 		free(pool.seen);
 		return;
 	}
@@ -313,7 +345,7 @@ void scan_content(const char *root, struct content_scan *scan)
 			pool.files = xgrow(pool.files, &file_capacity,
 					   pool.file_count + 1, sizeof *pool.files);
 			pool.files[pool.file_count++] =
-				(struct stat_job){item, pool.fds[i]};
+				(struct stat_job){item, folder->name};
 		}
 	}
 	atomic_init(&pool.next, 0);
@@ -321,14 +353,12 @@ void scan_content(const char *root, struct content_scan *scan)
 		threads = pool.file_count / 256 + 1;
 	run_threads(stat_worker, &pool, threads);
 
-	for (size_t i = 0; i < scan->folder_count; i++)
-		if (pool.fds[i] >= 0)
-			close(pool.fds[i]);
-	free(pool.fds);
 	free(pool.seen);
+	free(pool.visited.slots);
 	free(pool.files);
 	close(pool.content_fd);
-	/* the entries do not move: the stat jobs pointed into them */
+	/* the entries and names do not move: the stat jobs pointed to
+	 * them */
 	if (scan->folder_count > 2)
 		qsort(scan->folders + 1, scan->folder_count - 1,
 		      sizeof *scan->folders, compare_folders);

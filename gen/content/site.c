@@ -254,6 +254,14 @@ static void list_folder(struct site *site, const struct scan_folder *scanned,
 {
 	struct section *section = NULL;
 
+	if (!scanned->readable && scanned->depth > 0) {
+		/* its articles would be lost without a word */
+		char *folder = site_source_path(scanned->name, "");
+		folder[strlen(folder) - 1] = '\0';
+		diag_error(folder, 0, 0, "cannot read the folder: %s",
+			   strerror(scanned->error));
+		free(folder);
+	}
 	if (scanned->depth == 1 || (scanned->depth > 1 && scanned->has_index)) {
 		struct section *parent = enclosing_section(site, scanned->name);
 		section = site_load_section(site->root, scanned->name,

@@ -276,6 +276,21 @@ check_eq "a folder linked into itself: exit 0" "$?" 0
 check "a folder linked into itself: no page through the link" test ! -e "$out/guide/mail/setup/loop"
 rm "$site/content/guide/mail/setup/loop"
 
+# more folders than the process may hold descriptors: each is read, and
+# none of their articles is lost
+many="$TMP/many"
+rm -rf "$many"
+make_site "$many"
+for i in $(seq 1 1000); do
+	mkdir -p "$many/content/docs/f$i"
+	printf -- '---\ntitle: 記事 %s\n---\n\n本文。\n' "$i" > "$many/content/docs/f$i/a.md"
+done
+got=$( (ulimit -n 64 && "$KBGEN" build --root "$many" --out "$many/out") 2>&1)
+check_eq "1,000 folders under 64 descriptors: exit 0" "$?" 0
+check_eq "1,000 folders under 64 descriptors: no diagnostics" "$got" ""
+check_eq "1,000 folders under 64 descriptors: every article published" \
+	"$(find "$many/out/docs" -mindepth 3 -name index.html | wc -l)" 1000
+
 # folders deeper than kbgen reads are said, not silently dropped
 deep="$site/content/guide"
 for i in $(seq 1 33); do deep="$deep/d"; done
